@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using Backprop.Cli.Commands;
+
+namespace Backprop.Cli;
+
+/// <summary>The <c>backprop</c> command line: parsing, dispatch, exit codes and error reporting.</summary>
+public static class Cli
+{
+    /// <summary>Exit code of a successful run.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code for bad input (data, model file) or a failure.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code for a usage error (unknown option, bad option value).</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code of a run interrupted by Ctrl+C.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Parses <paramref name="args"/> and runs the command, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    /// <returns>The process exit code.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        RootCommand root = CreateRootCommand(output);
+        ParseResult parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var parseError in parse.Errors)
+            {
+                error.WriteLine($"error: {parseError.Message}");
+            }
+            string command = parse.CommandResult.Command == root ? "backprop" : $"backprop {parse.CommandResult.Command.Name}";
+            error.WriteLine($"Run '{command} --help' for usage.");
+            return UsageError;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (BackpropException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("Interrupted.");
+            return Interrupted;
+        }
+    }
+
+    private static RootCommand CreateRootCommand(TextWriter output)
+    {
+        var root = new RootCommand(
+            "Backprop: neural networks for tabular data, in pure C#.\n\n"
+            + "Exit codes: 0 success, 1 bad input or failure, 2 usage error, 130 interrupted.\n\n"
+            + "Example:\n  backprop train                 # the classic Iris notebook: 4→16→3 MLP, per-sample SGD");
+        root.Subcommands.Add(TrainCommand.Create(output));
+        return root;
+    }
+}

@@ -1,0 +1,3 @@
+using Backprop.Cli;
+
+return Cli.Run(args, Console.Out, Console.Error);

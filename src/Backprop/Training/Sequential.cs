@@ -1,0 +1,166 @@
+using System.Numerics;
+using Backprop.Layers;
+using Backprop.Tensors;
+
+namespace Backprop.Training;
+
+/// <summary>A stack of layers applied one after the other, with all parameters in one contiguous block.</summary>
+/// <remarks>
+/// <see cref="Parameters"/> and <see cref="Gradients"/> are single arrays that the layers slice, so zeroing the gradients is one
+/// clear and an optimizer step is one flat loop. Activations live in a <see cref="Workspace{T}"/> owned by the caller:
+/// <see cref="Predict"/> makes its own, which is why a trained model may be used for prediction from many threads at once.
+/// </remarks>
+public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ILayer<T>[] _layers;
+
+    /// <summary>Builds the model for inputs of <paramref name="inputFeatures"/> features and allocates its parameter block.</summary>
+    /// <remarks>The parameters are zero until <see cref="ResetParameters"/> draws them.</remarks>
+    public Sequential(int inputFeatures, params ILayer<T>[] layers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputFeatures);
+        ArgumentNullException.ThrowIfNull(layers);
+        if (layers.Length == 0)
+        {
+            throw new ArgumentException("Expected at least one layer. Received: none.", nameof(layers));
+        }
+        _layers = layers;
+        InputFeatures = inputFeatures;
+        int features = inputFeatures;
+        long total = 0;
+        foreach (ILayer<T> layer in layers)
+        {
+            layer.Build(features);
+            features = layer.OutputFeatures;
+            total += layer.ParameterCount;
+        }
+        if (total > Array.MaxLength)
+        {
+            throw new ArgumentException($"Expected at most {Array.MaxLength:N0} parameters. Received: {total:N0}.", nameof(layers));
+        }
+        OutputFeatures = features;
+        Parameters = new T[total];
+        Gradients = new T[total];
+        int offset = 0;
+        foreach (ILayer<T> layer in layers)
+        {
+            layer.Bind(Parameters, Gradients, offset);
+            offset += layer.ParameterCount;
+        }
+    }
+
+    /// <summary>The layers, in order.</summary>
+    public IReadOnlyList<ILayer<T>> Layers => _layers;
+
+    /// <summary>Input feature count.</summary>
+    public int InputFeatures { get; }
+
+    /// <summary>Output feature count (classes, for a classifier).</summary>
+    public int OutputFeatures { get; }
+
+    /// <summary>Every trainable parameter, layer after layer, in one block.</summary>
+    public T[] Parameters { get; }
+
+    /// <summary>The gradient of every parameter, laid out like <see cref="Parameters"/>.</summary>
+    public T[] Gradients { get; }
+
+    /// <summary>Total number of trainable parameters.</summary>
+    public int ParameterCount => Parameters.Length;
+
+    /// <summary>Draws fresh initial parameters for every layer, in order, from <paramref name="rng"/>.</summary>
+    public void ResetParameters(Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        foreach (ILayer<T> layer in _layers)
+        {
+            layer.ResetParameters(rng);
+        }
+    }
+
+    /// <summary>Sets every gradient to zero (one clear of the gradient block).</summary>
+    public void ZeroGradients() => Array.Clear(Gradients);
+
+    /// <summary>Allocates activation buffers for batches of up to <paramref name="maxBatch"/> rows.</summary>
+    public Workspace<T> CreateWorkspace(int maxBatch) => new(this, maxBatch);
+
+    /// <summary>Runs every layer forward: <c>input (B, I)</c> → output <c>(B, O)</c>, kept in <paramref name="workspace"/>.</summary>
+    /// <param name="workspace">Activation buffers from <see cref="CreateWorkspace"/>.</param>
+    /// <param name="input">Row-major input, <c>B · I</c> values.</param>
+    /// <param name="batch">Rows <c>B</c>, at most the workspace's batch size.</param>
+    /// <param name="training">The run's generator while training; <see langword="null"/> at inference.</param>
+    /// <returns>The model's output <c>(B, O)</c>, a view into the workspace.</returns>
+    public ReadOnlySpan<T> Forward(Workspace<T> workspace, ReadOnlySpan<T> input, int batch, Rng? training = null)
+    {
+        CheckBatch(workspace, input.Length, batch);
+        ReadOnlySpan<T> x = input;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            Span<T> y = workspace.Output(l, batch);
+            _layers[l].Forward(y, x, batch, training);
+            x = y;
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// Runs every layer backward from <see cref="Workspace{T}.LossGradient"/> (which the loss has written), accumulating the
+    /// parameter gradients into <see cref="Gradients"/>.
+    /// </summary>
+    /// <param name="workspace">The workspace of the matching <see cref="Forward"/> call.</param>
+    /// <param name="input">The input of the matching <see cref="Forward"/> call.</param>
+    /// <param name="batch">Rows <c>B</c>.</param>
+    public void Backward(Workspace<T> workspace, ReadOnlySpan<T> input, int batch)
+    {
+        CheckBatch(workspace, input.Length, batch);
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            ReadOnlySpan<T> x = l == 0 ? input[..(batch * InputFeatures)] : workspace.Output(l - 1, batch);
+            // The first layer's input gradient is never needed: an empty span tells it to skip that product.
+            Span<T> dx = l == 0 ? Span<T>.Empty : workspace.OutputGradient(l - 1, batch);
+            _layers[l].Backward(dx, workspace.OutputGradient(l, batch), x, workspace.Output(l, batch), batch);
+        }
+    }
+
+    /// <summary>The model's outputs <c>(N, O)</c> for <paramref name="inputs"/> <c>(N, I)</c>, in inference mode.</summary>
+    /// <remarks>Thread-safe as long as nothing trains the model at the same time: each call uses its own workspace.</remarks>
+    public Matrix<T> Predict(Matrix<T> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Columns != InputFeatures)
+        {
+            throw new ArgumentException($"Expected inputs with {InputFeatures} columns. Received: {inputs.Columns}.", nameof(inputs));
+        }
+        var outputs = new Matrix<T>(inputs.Rows, OutputFeatures);
+        int chunk = Math.Clamp(inputs.Rows, 1, 256);
+        Workspace<T> workspace = CreateWorkspace(chunk);
+        for (int start = 0; start < inputs.Rows; start += chunk)
+        {
+            int rows = Math.Min(chunk, inputs.Rows - start);
+            Forward(workspace, inputs.RowRange(start, rows), rows).CopyTo(outputs.RowRange(start, rows));
+        }
+        return outputs;
+    }
+
+    /// <summary>One line per layer and the total parameter count.</summary>
+    public override string ToString() =>
+        $"Sequential({InputFeatures} → {OutputFeatures})  // {ParameterCount:N0} parameters{Environment.NewLine}"
+        + string.Join(Environment.NewLine, _layers.Select((layer, i) => $"  ({i}) {layer}"));
+
+    private void CheckBatch(Workspace<T> workspace, int inputLength, int batch)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (!ReferenceEquals(workspace.Model, this))
+        {
+            throw new ArgumentException("Expected a workspace created by this model.", nameof(workspace));
+        }
+        if (batch < 0 || batch > workspace.MaxBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"Expected a batch in [0, {workspace.MaxBatch}].");
+        }
+        if (inputLength < batch * InputFeatures)
+        {
+            throw new ArgumentException(
+                $"Expected at least batch * features = {batch} * {InputFeatures} input values. Received: {inputLength}.");
+        }
+    }
+}

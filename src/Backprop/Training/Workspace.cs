@@ -1,0 +1,48 @@
+using System.Numerics;
+
+namespace Backprop.Training;
+
+/// <summary>The activation buffers of one <see cref="Sequential{T}"/> for batches of up to <see cref="MaxBatch"/> rows.</summary>
+/// <remarks>
+/// Layer <c>l</c> writes its output <c>(B, O_l)</c> into <see cref="Output"/> and the backward pass writes the gradient of that
+/// output into <see cref="OutputGradient(int, int)"/>. Allocated once per run, so a training step allocates nothing.
+/// One workspace serves one thread at a time.
+/// </remarks>
+public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][] _outputs;
+    private readonly T[][] _outputGradients;
+    private readonly int[] _features;
+
+    internal Workspace(Sequential<T> model, int maxBatch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        Model = model;
+        MaxBatch = maxBatch;
+        int count = model.Layers.Count;
+        _outputs = new T[count][];
+        _outputGradients = new T[count][];
+        _features = new int[count];
+        for (int l = 0; l < count; l++)
+        {
+            _features[l] = model.Layers[l].OutputFeatures;
+            _outputs[l] = new T[checked(maxBatch * _features[l])];
+            _outputGradients[l] = new T[checked(maxBatch * _features[l])];
+        }
+    }
+
+    /// <summary>The model these buffers are shaped for.</summary>
+    public Sequential<T> Model { get; }
+
+    /// <summary>The largest batch the buffers hold.</summary>
+    public int MaxBatch { get; }
+
+    /// <summary>Output of layer <paramref name="layer"/>, <c>(B, O_l)</c>.</summary>
+    public Span<T> Output(int layer, int batch) => _outputs[layer].AsSpan(0, batch * _features[layer]);
+
+    /// <summary>Gradient of the loss with respect to the output of layer <paramref name="layer"/>, <c>(B, O_l)</c>.</summary>
+    public Span<T> OutputGradient(int layer, int batch) => _outputGradients[layer].AsSpan(0, batch * _features[layer]);
+
+    /// <summary>Gradient with respect to the model's output <c>(B, O)</c>: the loss writes it, <see cref="Sequential{T}.Backward"/> reads it.</summary>
+    public Span<T> LossGradient(int batch) => OutputGradient(_outputs.Length - 1, batch);
+}
