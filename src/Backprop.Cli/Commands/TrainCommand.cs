@@ -37,7 +37,7 @@ internal static class TrainCommand
             Description = "Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer",
             DefaultValueFactory = _ => [16],
             CustomParser = ParseHidden,
-            HelpName = "16",
+            HelpName = "widths",
         };
         var batchSize = new Option<int>("--batch-size")
         {

@@ -1,0 +1,63 @@
+using Backprop.Losses;
+using Backprop.Tensors;
+
+namespace Backprop.Tests.Losses;
+
+public class SoftmaxCrossEntropyTests
+{
+    [Fact]
+    public void Gradient_matches_finite_differences()
+    {
+        var rng = new Rng(9);
+        const int batch = 4, classes = 5;
+        double[] logits = Enumerable.Range(0, batch * classes).Select(_ => 3 * rng.NextNormal()).ToArray();
+        double[] target = [0, 4, 2, 2];
+        double error = GradientCheck.Loss(new SoftmaxCrossEntropy<double>(), logits, target, [], batch);
+        Assert.True(error < 1e-6, $"relative error {error}");
+    }
+
+    [Fact]
+    public void Weighted_gradient_matches_finite_differences()
+    {
+        var rng = new Rng(10);
+        double[] logits = Enumerable.Range(0, 9).Select(_ => rng.NextNormal()).ToArray();
+        double error = GradientCheck.Loss(new SoftmaxCrossEntropy<double>(), logits, [1, 0, 2], [0.5, 2, 1], 3);
+        Assert.True(error < 1e-6, $"relative error {error}");
+    }
+
+    [Fact]
+    public void Uniform_logits_give_log_of_class_count()
+    {
+        double loss = new SoftmaxCrossEntropy<double>().Forward([0, 0, 0, 0], [3], [], 1);
+        Assert.Equal(Math.Log(4), loss, 1e-15);
+    }
+
+    [Fact]
+    public void Huge_logits_neither_overflow_nor_take_log_of_zero()
+    {
+        var loss = new SoftmaxCrossEntropy<float>();
+        var doutput = new float[3];
+        // The notebook's exp(1000) is inf, and its log(softmax) of a vanishing class is log(0) = -inf.
+        float value = loss.ForwardBackward(doutput, [1000f, 0f, -1000f], [2f], [], 1);
+        Assert.Equal(2000f, value);
+        Assert.All(doutput, d => Assert.True(float.IsFinite(d)));
+        Assert.Equal([1f, 0f, -1f], doutput);
+    }
+
+    [Fact]
+    public void Gradient_is_probabilities_minus_one_hot_over_batch()
+    {
+        var doutput = new double[4];
+        new SoftmaxCrossEntropy<double>().ForwardBackward(doutput, [0, 0, Math.Log(3), 0], [0, 0], [], 2);
+        // row 0: p = [0.5, 0.5], target 0 -> [-0.5, 0.5] / 2; row 1: p = [0.75, 0.25], target 0 -> [-0.25, 0.25] / 2
+        double[] expected = [-0.25, 0.25, -0.125, 0.125];
+        for (int i = 0; i < 4; i++) Assert.Equal(expected[i], doutput[i], 1e-15);
+    }
+
+    [Fact]
+    public void Rejects_a_class_index_out_of_range()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxCrossEntropy<double>().Forward([0, 0], [2], [], 1));
+        Assert.Contains("[0, 2)", error.Message);
+    }
+}
