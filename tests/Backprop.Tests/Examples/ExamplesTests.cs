@@ -34,4 +34,17 @@ public class ExamplesTests
         Assert.True(code == 0, $"exit code {code}: {error}");
         Assert.Equal(CliRunner.Run("train", "--precision", "f64").Output, output);
     }
+
+    [Fact]
+    public void CustomLayer_passes_its_gradient_check_and_trains()
+    {
+        var (code, output, error) = DotnetRun("CustomLayer.cs");
+        Assert.True(code == 0, $"exit code {code}: {error}");
+        Assert.Contains("Swish gradient check: largest relative error", output);
+        Assert.Contains("(ok)", output);
+        Assert.Contains("(1) Swish()", output);
+        double accuracy = double.Parse(output.Split('\n').Single(l => l.StartsWith("Training Accuracy: ", StringComparison.Ordinal))["Training Accuracy: ".Length..],
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 0.9, $"accuracy {accuracy}");
+    }
 }
