@@ -159,9 +159,9 @@ public static class ModelFile
         {
             model = new Sequential<T>(architecture.InputFeatures, architecture.Layers.Select(LayerCatalog.Create<T>).ToArray());
         }
-        catch (ArgumentException ex)
+        catch (Exception ex) when (ex is ArgumentException or BackpropException)
         {
-            throw Invalid(source, $"its architecture cannot be built ({ex.Message.ReplaceLineEndings(" ")})");
+            throw Invalid(source, $"its architecture cannot be built ({ex.Message.ReplaceLineEndings(" ").TrimEnd('.')})");
         }
         int[] layerOffsets = LayerOffsets(model);
         int[] filled = new int[model.Layers.Count];
