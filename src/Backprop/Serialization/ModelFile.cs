@@ -184,18 +184,7 @@ public static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(model);
         ModelArchitecture architecture = Describe(model);
-        var tensors = new List<SafeTensor>();
-        int[] layerOffsets = LayerOffsets(model);
-        for (int k = 0; k < architecture.Layers.Count; k++)
-        {
-            int offset = layerOffsets[k];
-            foreach ((string suffix, int[] shape) in LayerCatalog.ParameterTensors(architecture.Layers[k]))
-            {
-                int count = shape.Aggregate(1, (a, b) => a * b);
-                tensors.Add(SafeTensor.Create<T>($"{LayerPrefix}{k}.{suffix}", model.Parameters.AsSpan(offset, count), shape));
-                offset += count;
-            }
-        }
+        List<SafeTensor> tensors = LayerTensors(model, architecture);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatName,
@@ -222,6 +211,30 @@ public static class ModelFile
             }
         }
         return (tensors, metadata);
+    }
+
+    /// <summary>The layers' parameters as tensors named <c>layers.{k}.weight</c>, <c>layers.{k}.bias</c>, in the model's precision.</summary>
+    public static IReadOnlyList<SafeTensor> LayerTensors<T>(Sequential<T> model) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return LayerTensors(model, Describe(model));
+    }
+
+    private static List<SafeTensor> LayerTensors<T>(Sequential<T> model, ModelArchitecture architecture) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var tensors = new List<SafeTensor>();
+        int[] layerOffsets = LayerOffsets(model);
+        for (int k = 0; k < architecture.Layers.Count; k++)
+        {
+            int offset = layerOffsets[k];
+            foreach ((string suffix, int[] shape) in LayerCatalog.ParameterTensors(architecture.Layers[k]))
+            {
+                int count = shape.Aggregate(1, (a, b) => a * b);
+                tensors.Add(SafeTensor.Create<T>($"{LayerPrefix}{k}.{suffix}", model.Parameters.AsSpan(offset, count), shape));
+                offset += count;
+            }
+        }
+        return tensors;
     }
 
     private static int[] LayerOffsets<T>(Sequential<T> model) where T : unmanaged, IFloatingPointIeee754<T>
