@@ -1,0 +1,66 @@
+namespace Backprop.Serialization;
+
+/// <summary>Writes a file so that readers see either the previous content or the complete new one, never a part.</summary>
+/// <remarks>
+/// The content goes to a temporary file in the target's folder (same file system, so the final rename is atomic), is flushed
+/// to disk, and only then renamed over the target. If anything fails before the rename, the temporary file is deleted and the
+/// target is untouched.
+/// </remarks>
+public static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> with the bytes that <paramref name="write"/> puts into the stream it is given.</summary>
+    /// <exception cref="BackpropException">The folder is missing or not writable, or an I/O error happened; the previous file is intact.</exception>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath) ?? throw new BackpropException($"Cannot save '{path}': it names no file.");
+        if (!Directory.Exists(folder))
+        {
+            throw new BackpropException($"Cannot save '{path}': the folder '{folder}' does not exist.");
+        }
+        if (Directory.Exists(fullPath))
+        {
+            throw new BackpropException($"Cannot save '{path}': it is a folder.");
+        }
+        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        bool renamed = false;
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+                // Flush to the device, not just to the OS cache, before the rename makes the new content visible.
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, fullPath, overwrite: true);
+            renamed = true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackpropException($"Cannot save '{path}': {OneLine(ex.Message)} The previous file, if any, is unchanged.", ex);
+        }
+        finally
+        {
+            if (!renamed)
+            {
+                TryDelete(temporary);
+            }
+        }
+    }
+
+    private static void TryDelete(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: the write already failed and that is the error worth reporting.
+        }
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+}

@@ -1,0 +1,29 @@
+namespace Backprop.Serialization.Onnx;
+
+/// <summary>What an ONNX export needs beside the network: the raw input layout, the standardization and the task's output.</summary>
+/// <remarks>
+/// The model's input is the encoded row: raw columns in <see cref="Columns"/> order, each numeric column as one value and each
+/// categorical column as its one-hot block. <see cref="Mean"/> and <see cref="Scale"/> standardize that encoded row (pass 0 and 1
+/// for columns that are not standardized, such as one-hot columns if the preprocessing leaves them as 0/1).
+/// </remarks>
+/// <param name="Columns">The raw input columns, in the order of the model's encoded input.</param>
+/// <param name="Mean">Per encoded column mean subtracted first, or <see langword="null"/> for none.</param>
+/// <param name="Scale">Per encoded column divisor applied next, or <see langword="null"/> for none.</param>
+/// <param name="ClassLabels">Class labels by index for a classifier (outputs <c>probabilities</c> and <c>label</c>); <see langword="null"/> for a regressor (output <c>prediction</c>).</param>
+/// <param name="TargetMean">Regression: per output value added after <see cref="TargetScale"/> (un-scaling the target), or <see langword="null"/>.</param>
+/// <param name="TargetScale">Regression: per output factor applied to the network's output, or <see langword="null"/>.</param>
+/// <param name="Description">Free text added to the graph's doc string.</param>
+public sealed record OnnxExportOptions(
+    IReadOnlyList<OnnxInputColumn> Columns,
+    IReadOnlyList<double>? Mean = null,
+    IReadOnlyList<double>? Scale = null,
+    IReadOnlyList<string>? ClassLabels = null,
+    IReadOnlyList<double>? TargetMean = null,
+    IReadOnlyList<double>? TargetScale = null,
+    string? Description = null)
+{
+    /// <summary>Numeric columns only, named <paramref name="featureNames"/>, standardized with <paramref name="mean"/> and <paramref name="scale"/>.</summary>
+    public static OnnxExportOptions Numeric(IReadOnlyList<string> featureNames, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? scale = null,
+        IReadOnlyList<string>? classLabels = null) =>
+        new(featureNames.Select(name => new OnnxInputColumn(name)).ToArray(), mean, scale, classLabels);
+}

@@ -1,0 +1,293 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using System.Text.Json;
+using Backprop.Training;
+
+namespace Backprop.Serialization.Onnx;
+
+/// <summary>Exports a trained network with its preprocessing as an ONNX model (opset 13, plus <c>ai.onnx.ml</c> 1 for categorical inputs).</summary>
+/// <remarks>
+/// <para>
+/// Graph: input <c>features</c> <c>float[N, F]</c> (the numeric raw columns, in order) and one <c>string[N, 1]</c> input per categorical
+/// column (named after it) → one-hot encoding (<c>ai.onnx.ml.OneHotEncoder</c>, unknown categories become all zeros) and
+/// reassembly in column order → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>)
+/// and the activations (<c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>, <c>Gelu</c> as <c>0.5·x·(1 + erf(x/√2))</c>) →
+/// a classifier's <c>probabilities</c> <c>float[N, C]</c> (<c>Softmax</c>) and <c>label</c> <c>int64[N]</c> (<c>ArgMax</c>, first maximum),
+/// or a regressor's <c>prediction</c> <c>float[N, O]</c> (<c>Mul</c> target scale, <c>Add</c> target mean).
+/// </para>
+/// <para>
+/// Everything is float32 (ONNX Runtime's common type); a float64 model is rounded to float32 on export. Column order and class
+/// labels are in the graph's doc string and in <c>metadata_props</c> (<c>feature_names</c>, <c>numeric_features</c>,
+/// <c>categorical_features</c>, <c>class_labels</c>, all JSON).
+/// </para>
+/// </remarks>
+public static class OnnxExporter
+{
+    /// <summary>The default-domain opset the graph uses.</summary>
+    public const int Opset = 13;
+
+    private const long IrVersion = 8;
+
+    /// <summary>Exports <paramref name="model"/> with <paramref name="options"/> to <paramref name="path"/>, atomically.</summary>
+    /// <exception cref="BackpropException">The file could not be written, or the model and options do not fit together.</exception>
+    public static void Save<T>(string path, Sequential<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        byte[] bytes = ToBytes(model, options);
+        AtomicFile.Write(path, stream => stream.Write(bytes));
+    }
+
+    /// <summary>The ONNX model bytes for <paramref name="model"/> and <paramref name="options"/>.</summary>
+    /// <exception cref="BackpropException">The model and options do not fit together (widths, label count), or a layer has no ONNX form.</exception>
+    public static byte[] ToBytes<T>(Sequential<T> model, OnnxExportOptions options) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ToBytes(ModelFile.Describe(model), ModelFile.LayerTensors(model), options);
+    }
+
+    /// <summary>The ONNX model bytes for a network given as plain data: its <paramref name="architecture"/> and its <c>layers.*</c> <paramref name="tensors"/>.</summary>
+    /// <exception cref="BackpropException">A tensor is missing or misshapen, the options do not fit, or a layer has no ONNX form.</exception>
+    public static byte[] ToBytes(ModelArchitecture architecture, IReadOnlyList<SafeTensor> tensors, OnnxExportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(architecture);
+        ArgumentNullException.ThrowIfNull(tensors);
+        ArgumentNullException.ThrowIfNull(options);
+        Validate(architecture, options);
+        var graph = new OnnxGraphBuilder();
+        bool usesMl = false;
+
+        // 1. Raw inputs → encoded row (N, I).
+        OnnxInputColumn[] numeric = options.Columns.Where(c => !c.IsCategorical).ToArray();
+        if (numeric.Length > 0)
+        {
+            graph.Input("features", OnnxGraphBuilder.Float, null, numeric.Length);
+        }
+        string x;
+        if (numeric.Length == options.Columns.Count)
+        {
+            x = "features";
+        }
+        else
+        {
+            usesMl = true;
+            var pieces = new List<string>();
+            int numericIndex = 0;
+            for (int c = 0; c < options.Columns.Count; c++)
+            {
+                OnnxInputColumn column = options.Columns[c];
+                if (column.IsCategorical)
+                {
+                    graph.Input(column.Name, OnnxGraphBuilder.String, null, 1);
+                    // OneHotEncoder: (N, 1) strings → (N, 1, K) floats; zeros = 1 maps an unknown category to all zeros.
+                    string oneHot = graph.Node("OneHotEncoder", [column.Name], domain: "ai.onnx.ml", attributes:
+                        [OnnxGraphBuilder.StringsAttribute("cats_strings", column.Categories!), OnnxGraphBuilder.IntAttribute("zeros", 1)]);
+                    string shape = graph.Int64Constant("onehot_shape", [-1, column.Categories!.Count], 2);
+                    pieces.Add(graph.Node("Reshape", [oneHot, shape]));
+                    continue;
+                }
+                // A run of consecutive numeric columns becomes one Gather of their positions in `features`.
+                int runStart = numericIndex;
+                while (c < options.Columns.Count && !options.Columns[c].IsCategorical)
+                {
+                    numericIndex++;
+                    c++;
+                }
+                c--;
+                long[] indices = Enumerable.Range(runStart, numericIndex - runStart).Select(i => (long)i).ToArray();
+                string indicesName = graph.Int64Constant("columns", indices, indices.Length);
+                pieces.Add(graph.Node("Gather", ["features", indicesName], attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]));
+            }
+            x = pieces.Count == 1 ? pieces[0] : graph.Node("Concat", [.. pieces], attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]);
+        }
+
+        // 2. Standardization.
+        int width = architecture.InputFeatures;
+        if (options.Mean is not null)
+        {
+            x = graph.Node("Sub", [x, graph.FloatConstant("mean", ToFloats(options.Mean), width)]);
+        }
+        if (options.Scale is not null)
+        {
+            x = graph.Node("Div", [x, graph.FloatConstant("scale", ToFloats(options.Scale), width)]);
+        }
+
+        // 3. The network.
+        for (int k = 0; k < architecture.Layers.Count; k++)
+        {
+            x = AddLayer(graph, architecture.Layers[k], k, x, tensors);
+        }
+
+        // 4. The task's outputs.
+        int outputs = architecture.OutputFeatures;
+        if (options.ClassLabels is not null)
+        {
+            string probabilities = graph.Node("Softmax", [x], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
+            graph.Node("ArgMax", [probabilities], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            graph.Output("probabilities", OnnxGraphBuilder.Float, null, outputs);
+            graph.Output("label", OnnxGraphBuilder.Int64, [null]);
+        }
+        else
+        {
+            if (options.TargetScale is not null)
+            {
+                x = graph.Node("Mul", [x, graph.FloatConstant("target_scale", ToFloats(options.TargetScale), outputs)]);
+            }
+            x = options.TargetMean is not null
+                ? graph.Node("Add", [x, graph.FloatConstant("target_mean", ToFloats(options.TargetMean), outputs)], "prediction")
+                : graph.Node("Identity", [x], "prediction");
+            graph.Output("prediction", OnnxGraphBuilder.Float, null, outputs);
+        }
+
+        // ModelProto: ir_version = 1, producer_name = 2, producer_version = 3, doc_string = 6, graph = 7, opset_import = 8,
+        // metadata_props = 14; OperatorSetIdProto { domain = 1, version = 2 }; StringStringEntryProto { key = 1, value = 2 }.
+        string doc = DocString(architecture, options);
+        var model = new ProtoMessage()
+            .Int64(1, IrVersion)
+            .String(2, "Backprop")
+            .String(3, ModelFile.LibraryVersion)
+            .String(6, doc)
+            .Message(7, graph.Build("backprop", doc))
+            .Message(8, new ProtoMessage().String(1, "").Int64(2, Opset));
+        if (usesMl)
+        {
+            model.Message(8, new ProtoMessage().String(1, "ai.onnx.ml").Int64(2, 1));
+        }
+        foreach ((string key, string value) in Metadata(architecture, options))
+        {
+            model.Message(14, new ProtoMessage().String(1, key).String(2, value));
+        }
+        return model.ToArray();
+    }
+
+    private static string AddLayer(OnnxGraphBuilder graph, LayerDescription layer, int k, string x, IReadOnlyList<SafeTensor> tensors)
+    {
+        switch (layer.Type)
+        {
+            case "Dense":
+                string weight = graph.FloatConstant($"layers_{k}_weight", Parameter(tensors, $"layers.{k}.weight", layer.OutputFeatures, layer.InputFeatures), layer.OutputFeatures, layer.InputFeatures);
+                string bias = graph.FloatConstant($"layers_{k}_bias", Parameter(tensors, $"layers.{k}.bias", layer.OutputFeatures), layer.OutputFeatures);
+                // input (N, I), weight (O, I), bias (O) -> (N, O): Gemm computes input · weightᵀ + bias with transB = 1.
+                return graph.Node("Gemm", [x, weight, bias], attributes: [OnnxGraphBuilder.IntAttribute("transB", 1)]);
+            case "Relu":
+            case "Tanh":
+            case "Sigmoid":
+                return graph.Node(layer.Type, [x]);
+            case "LeakyRelu":
+                return graph.Node("LeakyRelu", [x], attributes: [OnnxGraphBuilder.FloatAttribute("alpha", (float)layer.Option("negative_slope", 0.01))]);
+            case "Gelu":
+                // Gelu is an ONNX op only from opset 20: write the exact form 0.5 · x · (1 + erf(x / √2)).
+                string scaled = graph.Node("Div", [x, graph.FloatConstant("sqrt2", [MathF.Sqrt(2f)], 1)]);
+                string erf = graph.Node("Erf", [scaled]);
+                string onePlus = graph.Node("Add", [erf, graph.FloatConstant("one", [1f], 1)]);
+                string times = graph.Node("Mul", [x, onePlus]);
+                return graph.Node("Mul", [times, graph.FloatConstant("half", [0.5f], 1)]);
+            default:
+                throw new BackpropException($"Cannot export layer {k} ({layer}) to ONNX: no ONNX form is known for '{layer.Type}'.");
+        }
+    }
+
+    private static float[] Parameter(IReadOnlyList<SafeTensor> tensors, string name, params int[] shape)
+    {
+        SafeTensor tensor = tensors.FirstOrDefault(t => t.Name == name)
+            ?? throw new BackpropException($"Cannot export to ONNX: tensor '{name}' is missing.");
+        if (!tensor.Shape.SequenceEqual(shape))
+        {
+            throw new BackpropException($"Cannot export to ONNX: tensor '{name}' has shape [{string.Join(", ", tensor.Shape)}]; expected [{string.Join(", ", shape)}].");
+        }
+        return tensor.ToArray<float>();
+    }
+
+    private static void Validate(ModelArchitecture architecture, OnnxExportOptions options)
+    {
+        int encoded = options.Columns.Sum(c => c.EncodedWidth);
+        if (options.Columns.Count == 0 || encoded != architecture.InputFeatures)
+        {
+            throw new BackpropException($"Cannot export to ONNX: the input columns encode to {encoded} values; the model takes {architecture.InputFeatures}.");
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal) { "features" };
+        foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
+        {
+            if (!names.Add(column.Name) || column.Name.StartsWith("bp_", StringComparison.Ordinal) || column.Name is "probabilities" or "label" or "prediction")
+            {
+                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' would clash with another graph input or output name.");
+            }
+            if (column.Categories!.Count == 0)
+            {
+                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has no categories.");
+            }
+        }
+        CheckLength(options.Mean, architecture.InputFeatures, "means");
+        CheckLength(options.Scale, architecture.InputFeatures, "scales");
+        if (options.ClassLabels is not null && options.ClassLabels.Count != architecture.OutputFeatures)
+        {
+            throw new BackpropException($"Cannot export to ONNX: {options.ClassLabels.Count} class labels for a model with {architecture.OutputFeatures} outputs.");
+        }
+        CheckLength(options.TargetMean, architecture.OutputFeatures, "target means");
+        CheckLength(options.TargetScale, architecture.OutputFeatures, "target scales");
+    }
+
+    private static void CheckLength(IReadOnlyList<double>? values, int expected, string what)
+    {
+        if (values is not null && values.Count != expected)
+        {
+            throw new BackpropException($"Cannot export to ONNX: expected {expected} {what}. Received: {values.Count}.");
+        }
+    }
+
+    private static float[] ToFloats(IReadOnlyList<double> values) => values.Select(v => (float)v).ToArray();
+
+    private static string DocString(ModelArchitecture architecture, OnnxExportOptions options)
+    {
+        var doc = new StringBuilder();
+        doc.Append(CultureInfo.InvariantCulture, $"Backprop {ModelFile.LibraryVersion} model: {architecture.ToString().ReplaceLineEndings(" ")}.");
+        string[] numeric = options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name).ToArray();
+        if (numeric.Length > 0)
+        {
+            doc.Append(CultureInfo.InvariantCulture, $" Input 'features' float[N, {numeric.Length}], raw (unscaled) columns in this order: {string.Join(", ", numeric)}.");
+        }
+        foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
+        {
+            doc.Append(CultureInfo.InvariantCulture, $" Input '{column.Name}' string[N, 1], one of: {string.Join(", ", column.Categories!)} (anything else encodes as all zeros).");
+        }
+        doc.Append(options.ClassLabels is not null
+            ? $" Outputs 'probabilities' float[N, {options.ClassLabels.Count}] and 'label' int64[N], an index into the classes: {string.Join(", ", options.ClassLabels)}."
+            : $" Output 'prediction' float[N, {architecture.OutputFeatures}], in the target's units.");
+        if (options.Description is not null) doc.Append(' ').Append(options.Description);
+        return doc.ToString();
+    }
+
+    private static IEnumerable<(string Key, string Value)> Metadata(ModelArchitecture architecture, OnnxExportOptions options)
+    {
+        yield return ("feature_names", JsonArray(options.Columns.Select(c => c.Name)));
+        yield return ("numeric_features", JsonArray(options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name)));
+        var categorical = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(categorical))
+        {
+            json.WriteStartObject();
+            foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
+            {
+                json.WriteStartArray(column.Name);
+                foreach (string category in column.Categories!) json.WriteStringValue(category);
+                json.WriteEndArray();
+            }
+            json.WriteEndObject();
+        }
+        yield return ("categorical_features", Encoding.UTF8.GetString(categorical.WrittenSpan));
+        yield return ("task", options.ClassLabels is null ? "regression" : "classification");
+        if (options.ClassLabels is not null) yield return ("class_labels", JsonArray(options.ClassLabels));
+        yield return ("architecture", architecture.ToJson());
+    }
+
+    private static string JsonArray(IEnumerable<string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (string value in values) json.WriteStringValue(value);
+            json.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

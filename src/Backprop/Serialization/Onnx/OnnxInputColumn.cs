@@ -1,0 +1,15 @@
+namespace Backprop.Serialization.Onnx;
+
+/// <summary>One raw input column of an exported model: numeric, or categorical with its categories in encoding order.</summary>
+/// <param name="Name">The column's name (for a categorical column, also the name of its graph input).</param>
+/// <param name="Categories">
+/// <see langword="null"/> for a numeric column; for a categorical one, the categories whose one-hot columns the model sees, in order.
+/// </param>
+public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null)
+{
+    /// <summary>Whether the column is categorical.</summary>
+    public bool IsCategorical => Categories is not null;
+
+    /// <summary>Number of model input columns it becomes: 1, or one per category.</summary>
+    public int EncodedWidth => Categories?.Count ?? 1;
+}

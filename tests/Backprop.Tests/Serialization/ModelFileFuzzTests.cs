@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Text;
+using Backprop.Serialization;
+using Backprop.Tensors;
+using Xunit.Abstractions;
+
+namespace Backprop.Tests.Serialization;
+
+/// <summary>
+/// Deterministic, seeded mutation fuzzing of the model-file reader: every input must load or fail with a
+/// <see cref="BackpropException"/>, never another exception, and allocate no more than a bound derived from its size.
+/// </summary>
+public class ModelFileFuzzTests(ITestOutputHelper output)
+{
+    // Fixed cost of parsing plus a generous multiple of the input: JsonDocument keeps a few bytes of metadata per header byte.
+    private const long AllocationBase = 256 * 1024;
+    private const long AllocationPerByte = 64;
+
+    private static byte[] ValidFile()
+    {
+        var extras = new ModelFileExtras();
+        extras.Metadata["classes"] = "[\"a\",\"b\"]";
+        extras.Tensors.Add(SafeTensor.Create<float>("optimizer.state", new float[2 * 26], 2, 26));
+        return ModelFile.ToBytes(ModelFileTests.Mlp<float>(3, 3, 4, 2), extras);
+    }
+
+    private sealed class Outcomes
+    {
+        public int Loaded, Refused;
+        public long MaxAllocated, MaxAllocatedInputLength;
+        public readonly HashSet<string> Messages = [];
+    }
+
+    /// <summary>Loads <paramref name="file"/>; fails the test on anything but success or a one-line <see cref="BackpropException"/>.</summary>
+    private static void Check(byte[] file, string mutation, Outcomes outcomes)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        try
+        {
+            SafeTensorsDocument document = SafeTensors.Parse(file, "fuzz.safetensors");
+            SavedModel<float> saved = ModelFile.FromDocument<float>(document, "fuzz.safetensors");
+            saved.Model.Predict(new Matrix<float>(1, saved.Model.InputFeatures));
+            outcomes.Loaded++;
+        }
+        catch (BackpropException ex)
+        {
+            outcomes.Refused++;
+            Assert.False(ex.Message.Contains('\n'), $"{mutation}: multi-line message {ex.Message}");
+            Assert.Contains("fuzz.safetensors", ex.Message);
+            outcomes.Messages.Add(ex.Message.Length > 80 ? ex.Message[..80] : ex.Message);
+        }
+        catch (Exception ex)
+        {
+            Assert.Fail($"{mutation}: {ex.GetType().Name}: {ex.Message}");
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        if (allocated > outcomes.MaxAllocated)
+        {
+            outcomes.MaxAllocated = allocated;
+            outcomes.MaxAllocatedInputLength = file.Length;
+        }
+        Assert.True(allocated <= AllocationBase + AllocationPerByte * file.Length, $"{mutation}: allocated {allocated:N0} bytes for a {file.Length}-byte input");
+    }
+
+    private static (string Header, byte[] Data) Split(byte[] file)
+    {
+        int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
+        return (Encoding.UTF8.GetString(file, 8, length), file[(8 + length)..]);
+    }
+
+    [Fact]
+    public void Every_mutation_loads_or_fails_with_a_BackpropException()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        byte[] valid = ValidFile();
+        (string header, byte[] data) = Split(valid);
+        var outcomes = new Outcomes();
+        var rng = new Rng(2024);
+        Check(valid, "original", outcomes);
+        Assert.Equal(1, outcomes.Loaded);
+
+        // Truncation at every length.
+        for (int length = 0; length < valid.Length; length++)
+        {
+            Check(valid[..length], $"truncated to {length}", outcomes);
+        }
+        // Random bit flips (1 to 4 bits) anywhere.
+        for (int i = 0; i < 6000; i++)
+        {
+            byte[] file = (byte[])valid.Clone();
+            int flips = 1 + rng.NextInt(4);
+            for (int f = 0; f < flips; f++) file[rng.NextInt(file.Length)] ^= (byte)(1 << rng.NextInt(8));
+            Check(file, $"bit flip #{i}", outcomes);
+        }
+        // Huge or wrong header lengths.
+        foreach (ulong length in new ulong[] { 0, 1, 7, (ulong)valid.Length, (ulong)valid.Length - 8, (ulong)valid.Length - 7, 100_000_001, uint.MaxValue, long.MaxValue, ulong.MaxValue })
+        {
+            byte[] file = (byte[])valid.Clone();
+            BinaryPrimitives.WriteUInt64LittleEndian(file, length);
+            Check(file, $"header length {length}", outcomes);
+        }
+        // Header edits, re-framed with a correct length so they reach the JSON and layout checks.
+        string[] replacements =
+        [
+            "\"F64\"", "\"I64\"", "\"F16\"", "\"f32\"", "\"BF16\"", "null", "-1", "1e308", "99999999999999999999", "2147483648", "4294967296",
+            "[]", "[0]", "{}", "\"\"", "\"layers.0.weight\"", "\"layers.0.bias\"", "\"__metadata__\"", "0", "1", "9223372036854775807",
+        ];
+        for (int i = 0; i < 6000; i++)
+        {
+            string mutated = MutateHeader(header, rng, replacements);
+            Check(SafeTensorsTests.Assemble(mutated, data), $"header edit #{i}: {mutated}", outcomes);
+        }
+        // Duplicate and missing tensors.
+        int firstTensor = header.IndexOf("\"layers.0.weight\"", StringComparison.Ordinal);
+        int end = header.IndexOf('}', firstTensor) + 1;
+        string entry = header[firstTensor..end];
+        Check(SafeTensorsTests.Assemble(header.Insert(end, "," + entry), data), "duplicate tensor", outcomes);
+        Check(SafeTensorsTests.Assemble(header.Remove(firstTensor, end - firstTensor + 1), data), "missing tensor", outcomes);
+        // Non-UTF-8 bytes in the header.
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] headerBytes = Encoding.UTF8.GetBytes(header);
+            headerBytes[rng.NextInt(headerBytes.Length)] = (byte)(0x80 + rng.NextInt(128));
+            Check(SafeTensorsTests.Assemble(headerBytes, data), $"non-UTF-8 #{i}", outcomes);
+        }
+        // Deep nesting, in the metadata and as the whole header.
+        foreach (int depth in new[] { 5, 9, 64, 1000, 100_000 })
+        {
+            string nested = new string('[', depth) + new string(']', depth);
+            Check(SafeTensorsTests.Assemble(header.Replace("\"[\\u0022a\\u0022,\\u0022b\\u0022]\"", nested), data), $"nested metadata {depth}", outcomes);
+            Check(SafeTensorsTests.Assemble("{\"a\":" + nested + "}", data), $"nested header {depth}", outcomes);
+        }
+
+        int total = outcomes.Loaded + outcomes.Refused;
+        output.WriteLine($"{total:N0} inputs in {stopwatch.Elapsed.TotalSeconds:F2} s: {outcomes.Loaded:N0} loaded, {outcomes.Refused:N0} refused, "
+            + $"{outcomes.Messages.Count} distinct messages; largest allocation {outcomes.MaxAllocated:N0} bytes for a {outcomes.MaxAllocatedInputLength:N0}-byte input");
+        Assert.True(outcomes.Refused > 5000, $"only {outcomes.Refused} inputs were refused: the mutations are not reaching the checks");
+    }
+
+    private static string MutateHeader(string header, Rng rng, string[] replacements)
+    {
+        switch (rng.NextInt(4))
+        {
+            case 0: // replace a number with another value
+            {
+                int digit = RandomIndexOf(header, rng, char.IsAsciiDigit);
+                if (digit < 0) return header;
+                int stop = digit;
+                while (stop < header.Length && char.IsAsciiDigit(header[stop])) stop++;
+                return string.Concat(header.AsSpan(0, digit), replacements[rng.NextInt(replacements.Length)], header.AsSpan(stop));
+            }
+            case 1: // replace a quoted string
+            {
+                int quote = RandomIndexOf(header, rng, c => c == '"');
+                int close = quote < 0 ? -1 : header.IndexOf('"', quote + 1);
+                if (close < 0) return header;
+                return string.Concat(header.AsSpan(0, quote), replacements[rng.NextInt(replacements.Length)], header.AsSpan(close + 1));
+            }
+            case 2: // delete a span
+            {
+                int start = rng.NextInt(header.Length);
+                return header.Remove(start, Math.Min(header.Length - start, 1 + rng.NextInt(12)));
+            }
+            default: // duplicate a span
+            {
+                int start = rng.NextInt(header.Length);
+                int length = Math.Min(header.Length - start, 1 + rng.NextInt(40));
+                return header.Insert(rng.NextInt(header.Length), header.Substring(start, length));
+            }
+        }
+    }
+
+    private static int RandomIndexOf(string text, Rng rng, Func<char, bool> match)
+    {
+        int start = rng.NextInt(text.Length);
+        for (int k = 0; k < text.Length; k++)
+        {
+            int i = (start + k) % text.Length;
+            if (match(text[i])) return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,235 @@
+using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Metrics;
+using Backprop.Optimizers;
+using Backprop.Preprocessing;
+using Backprop.Serialization;
+using Backprop.Serialization.Onnx;
+using Backprop.Tensors;
+using Backprop.Training;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit.Abstractions;
+
+namespace Backprop.Tests.Serialization.Onnx;
+
+/// <summary>Exports with <see cref="OnnxExporter"/>, runs the file in ONNX Runtime and compares with Backprop's own predictions.</summary>
+public class OnnxExporterTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-5;
+
+    private static Dictionary<string, float[]> Run(byte[] model, params NamedOnnxValue[] inputs)
+    {
+        using var session = new InferenceSession(model);
+        using IDisposableReadOnlyCollection<DisposableNamedOnnxValue> results = session.Run(inputs);
+        return results.ToDictionary(r => r.Name, r => r.Value is DenseTensor<long> labels
+            ? labels.ToArray().Select(l => (float)l).ToArray()
+            : r.AsEnumerable<float>().ToArray());
+    }
+
+    private static NamedOnnxValue Floats(string name, Matrix<float> values) =>
+        NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(values.Data, [values.Rows, values.Columns]));
+
+    private static NamedOnnxValue Strings(string name, string[] values) =>
+        NamedOnnxValue.CreateFromTensor(name, new DenseTensor<string>(values, [values.Length, 1]));
+
+    private static double[] Softmax(ReadOnlySpan<float> logits)
+    {
+        double max = logits.ToArray().Max();
+        double[] e = logits.ToArray().Select(v => Math.Exp(v - max)).ToArray();
+        double sum = e.Sum();
+        return e.Select(v => v / sum).ToArray();
+    }
+
+    private static double MaxAbsDifference(IEnumerable<double> expected, IEnumerable<float> actual) =>
+        expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+
+    [Fact]
+    public void Classifier_matches_Backprop_predictions_in_OnnxRuntime()
+    {
+        Dataset<float> iris = EmbeddedDatasets.Iris<float>();
+        StandardScaler<float> scaler = StandardScaler<float>.Fit(iris.Features);
+        Sequential<float> model = ModelFileTests.Mlp<float>(3, 4, 16, 3);
+        new Trainer<float>(model, new SoftmaxCrossEntropy<float>(), new Sgd<float>(0.01f), new TrainerOptions(Epochs: 20))
+            .Fit(iris.WithFeatures(scaler.Transform(iris.Features)), new Rng(1));
+        string[] labels = ["setosa", "versicolor", "virginica"];
+        var options = OnnxExportOptions.Numeric(iris.FeatureNames, scaler.Mean, scaler.Scale, labels);
+        byte[] onnx = OnnxExporter.ToBytes(model, options);
+
+        Dictionary<string, float[]> results = Run(onnx, Floats("features", iris.Features));
+
+        Matrix<float> logits = model.Predict(scaler.Transform(iris.Features));
+        double[] expected = Enumerable.Range(0, logits.Rows).SelectMany(r => Softmax(logits.Row(r))).ToArray();
+        double difference = MaxAbsDifference(expected, results["probabilities"]);
+        output.WriteLine($"classifier: {onnx.Length:N0} bytes, max |probability difference| {difference:E2}");
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+        Assert.Equal(Classification.ArgMax(logits).Select(l => (float)l), results["label"]);
+        Assert.True(Classification.Accuracy(iris.Targets.Data.Select(t => (int)t).ToArray(), results["label"].Select(l => (int)l).ToArray()) > 0.9);
+    }
+
+    [Fact]
+    public void Regressor_unscales_its_prediction_like_Backprop()
+    {
+        Matrix<float> raw = ModelFileTests.RandomInputs<float>(64, 3, 5);
+        for (int i = 0; i < raw.Length; i++) raw.Data[i] = raw.Data[i] * 10 + 100;
+        StandardScaler<float> scaler = StandardScaler<float>.Fit(raw);
+        Sequential<float> model = ModelFileTests.Mlp<float>(8, 3, 12, 1);
+        const double targetMean = 3.0, targetScale = 2.0;
+        var options = new OnnxExportOptions([new("a"), new("b"), new("c")], scaler.Mean, scaler.Scale,
+            TargetMean: [targetMean], TargetScale: [targetScale]);
+        byte[] onnx = OnnxExporter.ToBytes(model, options);
+
+        float[] predictions = Run(onnx, Floats("features", raw))["prediction"];
+
+        Matrix<float> scaled = model.Predict(scaler.Transform(raw));
+        double difference = MaxAbsDifference(scaled.Data.Select(v => v * targetScale + targetMean), predictions);
+        output.WriteLine($"regressor: {onnx.Length:N0} bytes, max |prediction difference| {difference:E2} (targets around {targetMean})");
+        // Targets of order 1: float32 resolves them to ~1e-7. (Around 250 its spacing alone is 1.5e-5.)
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+    }
+
+    [Fact]
+    public void Categorical_columns_are_one_hot_encoded_inside_the_graph()
+    {
+        // Raw columns: x (numeric), color (3 categories), y (numeric), size (2 categories) → 1 + 3 + 1 + 2 = 7 encoded values.
+        OnnxInputColumn[] columns = [new("x"), new("color", ["red", "green", "blue"]), new("y"), new("size", ["S", "L"])];
+        var rng = new Rng(17);
+        const int rows = 40;
+        var numeric = new Matrix<float>(rows, 2);
+        string[] colors = new string[rows], sizes = new string[rows];
+        var encoded = new Matrix<float>(rows, 7);
+        for (int r = 0; r < rows; r++)
+        {
+            numeric[r, 0] = (float)rng.NextNormal();
+            numeric[r, 1] = (float)rng.NextNormal() * 3;
+            int color = rng.NextInt(4), size = rng.NextInt(2);
+            colors[r] = color == 3 ? "purple" : columns[1].Categories![color]; // "purple" is unknown: all zeros
+            sizes[r] = columns[3].Categories![size];
+            encoded[r, 0] = numeric[r, 0];
+            if (color < 3) encoded[r, 1 + color] = 1;
+            encoded[r, 4] = numeric[r, 1];
+            encoded[r, 5 + size] = 1;
+        }
+        double[] mean = [0.1, 0, 0, 0, -0.5, 0, 0], scale = [1.5, 1, 1, 1, 3, 1, 1];
+        Sequential<float> model = ModelFileTests.Mlp<float>(4, 7, 6, 3);
+        var options = new OnnxExportOptions(columns, mean, scale, ["p", "q", "r"]);
+        byte[] onnx = OnnxExporter.ToBytes(model, options);
+
+        Dictionary<string, float[]> results = Run(onnx, Floats("features", numeric), Strings("color", colors), Strings("size", sizes));
+
+        var standardized = new StandardScaler<float>(mean, scale).Transform(encoded);
+        Matrix<float> logits = model.Predict(standardized);
+        double[] expected = Enumerable.Range(0, rows).SelectMany(r => Softmax(logits.Row(r))).ToArray();
+        double difference = MaxAbsDifference(expected, results["probabilities"]);
+        output.WriteLine($"categorical classifier: max |probability difference| {difference:E2}");
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+        Assert.Equal(Classification.ArgMax(logits).Select(l => (float)l), results["label"]);
+    }
+
+    [Fact]
+    public void Activations_without_a_Backprop_layer_yet_match_their_formulas()
+    {
+        // Tanh, Sigmoid, LeakyRelu and Gelu are exported from the architecture alone; the reference is computed here in double.
+        var architecture = new ModelArchitecture(3,
+        [
+            new LayerDescription("Dense", 3, 5), new LayerDescription("Tanh", 5, 5),
+            new LayerDescription("Dense", 5, 5), new LayerDescription("Sigmoid", 5, 5),
+            new LayerDescription("Dense", 5, 5), new LayerDescription("LeakyRelu", 5, 5, Options: new Dictionary<string, double> { ["negative_slope"] = 0.2 }),
+            new LayerDescription("Dense", 5, 4), new LayerDescription("Gelu", 4, 4),
+            new LayerDescription("Dense", 4, 2),
+        ]);
+        var rng = new Rng(8);
+        var tensors = new List<SafeTensor>();
+        var weights = new Dictionary<int, (double[] W, double[] B)>();
+        for (int k = 0; k < architecture.Layers.Count; k++)
+        {
+            LayerDescription layer = architecture.Layers[k];
+            if (layer.Type != "Dense") continue;
+            float[] w = Enumerable.Range(0, layer.OutputFeatures * layer.InputFeatures).Select(_ => (float)rng.NextNormal()).ToArray();
+            float[] b = Enumerable.Range(0, layer.OutputFeatures).Select(_ => (float)rng.NextNormal()).ToArray();
+            tensors.Add(SafeTensor.Create<float>($"layers.{k}.weight", w, layer.OutputFeatures, layer.InputFeatures));
+            tensors.Add(SafeTensor.Create<float>($"layers.{k}.bias", b, layer.OutputFeatures));
+            weights[k] = (w.Select(v => (double)v).ToArray(), b.Select(v => (double)v).ToArray());
+        }
+        Matrix<float> inputs = ModelFileTests.RandomInputs<float>(25, 3, 2);
+        byte[] onnx = OnnxExporter.ToBytes(architecture, tensors, new OnnxExportOptions([new("a"), new("b"), new("c")]));
+
+        float[] predictions = Run(onnx, Floats("features", inputs))["prediction"];
+
+        var expected = new List<double>();
+        for (int r = 0; r < inputs.Rows; r++)
+        {
+            double[] x = inputs.Row(r).ToArray().Select(v => (double)v).ToArray();
+            for (int k = 0; k < architecture.Layers.Count; k++)
+            {
+                LayerDescription layer = architecture.Layers[k];
+                x = layer.Type switch
+                {
+                    "Dense" => Enumerable.Range(0, layer.OutputFeatures)
+                        .Select(o => weights[k].B[o] + Enumerable.Range(0, layer.InputFeatures).Sum(i => weights[k].W[o * layer.InputFeatures + i] * x[i])).ToArray(),
+                    "Tanh" => x.Select(Math.Tanh).ToArray(),
+                    "Sigmoid" => x.Select(v => 1 / (1 + Math.Exp(-v))).ToArray(),
+                    "LeakyRelu" => x.Select(v => v > 0 ? v : 0.2 * v).ToArray(),
+                    "Gelu" => x.Select(v => 0.5 * v * (1 + Erf(v / Math.Sqrt(2)))).ToArray(),
+                    _ => throw new InvalidOperationException(layer.Type),
+                };
+            }
+            expected.AddRange(x);
+        }
+        double difference = MaxAbsDifference(expected, predictions);
+        output.WriteLine($"activations: max |difference| {difference:E2}");
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+    }
+
+    [Fact]
+    public void Float64_models_export_and_mismatches_are_refused()
+    {
+        Sequential<double> model = ModelFileTests.Mlp<double>(6, 2, 4, 2);
+        Matrix<double> inputs = ModelFileTests.RandomInputs<double>(10, 2, 3);
+        byte[] onnx = OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["u", "v"], classLabels: ["no", "yes"]));
+        float[] probabilities = Run(onnx, Floats("features", inputs.Convert<float>()))["probabilities"];
+        Matrix<double> logits = model.Predict(inputs);
+        double[] expected = Enumerable.Range(0, logits.Rows).SelectMany(r => Softmax(logits.Row(r).ToArray().Select(v => (float)v).ToArray())).ToArray();
+        Assert.True(MaxAbsDifference(expected, probabilities) <= Tolerance);
+
+        Assert.Contains("encode to 3 values; the model takes 2", Assert.Throws<BackpropException>(() =>
+            OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["u", "v", "w"]))).Message);
+        Assert.Contains("3 class labels for a model with 2 outputs", Assert.Throws<BackpropException>(() =>
+            OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["u", "v"], classLabels: ["a", "b", "c"]))).Message);
+    }
+
+    [Fact]
+    public void Metadata_props_carry_labels_and_feature_order()
+    {
+        Sequential<float> model = ModelFileTests.Mlp<float>(6, 2, 3);
+        byte[] onnx = OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["petal", "sepal"], classLabels: ["a", "b", "c"]));
+        using var session = new InferenceSession(onnx);
+        ModelMetadata metadata = session.ModelMetadata;
+        Assert.Equal("[\"a\",\"b\",\"c\"]", metadata.CustomMetadataMap["class_labels"]);
+        Assert.Equal("[\"petal\",\"sepal\"]", metadata.CustomMetadataMap["feature_names"]);
+        Assert.Equal("Backprop", metadata.ProducerName);
+        Assert.Contains("petal, sepal", metadata.GraphDescription);
+        Assert.Equal(["features"], session.InputMetadata.Keys);
+        Assert.Equal(["probabilities", "label"], session.OutputMetadata.Keys);
+    }
+
+    // erf to ~1e-12: Taylor series below 3 (largest term ~e⁹, so little cancellation), asymptotic erfc expansion above.
+    private static double Erf(double x)
+    {
+        double a = Math.Abs(x);
+        if (a >= 3)
+        {
+            double x2 = a * a;
+            double erfc = Math.Exp(-x2) / (a * Math.Sqrt(Math.PI)) * (1 - 1 / (2 * x2) + 3 / (4 * x2 * x2) - 15 / (8 * x2 * x2 * x2));
+            return Math.Sign(x) * (1 - erfc);
+        }
+        double sum = 0, term = x;
+        for (int n = 0; n < 100; n++)
+        {
+            sum += term / (2 * n + 1);
+            term *= -x * x / (n + 1);
+        }
+        return 2 / Math.Sqrt(Math.PI) * sum;
+    }
+}
