@@ -58,6 +58,7 @@ public static class Cli
             + "Exit codes: 0 success, 1 bad input or failure, 2 usage error, 130 interrupted.\n\n"
             + "Example:\n  backprop train                 # the classic Iris notebook: 4→16→3 MLP, per-sample SGD");
         root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
         return root;
     }
 }

@@ -52,6 +52,10 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
             return;
         }
         int nr = NR, k = problem.K;
+        // Locals, not fields of problem: stores through C could alias it, so the JIT would reload them in the loops.
+        T* c0 = problem.C, bias0 = problem.Bias;
+        nint ldc = problem.Ldc;
+        bool accumulate = problem.Accumulate, applyRelu = problem.Relu;
         T* packedA = scratch.PackedA((nint)MC * KC);
         T* packedB = scratch.PackedB((nint)KC * RoundUp(Math.Min(NC, n1 - n0), nr));
         for (int jc = n0; jc < n1; jc += NC)
@@ -62,18 +66,18 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
                 int kc = Math.Min(KC, k - pc);
                 PackB(packedB, problem, pc, jc, kc, nc);
                 // The first K block writes C (plus the bias), the later ones add to it; the ReLU waits for the last.
-                bool overwrite = pc == 0 && !problem.Accumulate, relu = problem.Relu && pc + kc == k;
+                bool overwrite = pc == 0 && !accumulate, relu = applyRelu && pc + kc == k;
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
                     PackA(packedA, problem, ic, pc, mc, kc);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
-                        T* bias = overwrite && problem.Bias != null ? problem.Bias + jc + jr : null;
+                        T* bias = overwrite && bias0 != null ? bias0 + jc + jr : null;
                         for (int ir = 0; ir < mc; ir += MR)
                         {
-                            T* c = problem.C + (ic + ir) * problem.Ldc + jc + jr;
-                            Kernel(kc, packedA + ir * kc, packedB + jr * kc, c, problem.Ldc,
+                            T* c = c0 + (ic + ir) * ldc + jc + jr;
+                            Kernel(kc, packedA + ir * kc, packedB + jr * kc, c, ldc,
                                 Math.Min(MR, mc - ir), Math.Min(nr, nc - jr), bias, overwrite, relu);
                         }
                     }
