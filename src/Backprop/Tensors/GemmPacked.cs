@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Tensors;
 
@@ -215,12 +216,25 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
             else if (rs == 1)
             {
                 // Bᵀ stored (N, K): column j of B is contiguous over p; read it straight, write it strided.
+                int p0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr)
+                {
+                    // 8 × 8 blocks through registers: the forward pass packs its weight this way every step.
+                    for (; p0 <= kc - 8; p0 += 8)
+                    {
+                        for (int half = 0; half < nr; half += 8)
+                        {
+                            Transpose8x8((float*)(src + half * cs + p0), cs, (float*)(panel + p0 * nr + half), nr);
+                        }
+                    }
+                    if (p0 == kc) continue;
+                }
                 for (int j = 0; j < nr; j++)
                 {
                     if (j < columns)
                     {
                         T* column = src + j * cs;
-                        for (int p = 0; p < kc; p++) panel[p * nr + j] = column[p];
+                        for (int p = p0; p < kc; p++) panel[p * nr + j] = column[p];
                     }
                     else
                     {
@@ -236,6 +250,28 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
                 }
             }
         }
+    }
+
+    // src: 8 rows of 8 floats, row stride srcStride -> dst: their transpose, row stride dstStride
+    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * srcStride), r5 = Avx.LoadVector256(src + 5 * srcStride);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * srcStride), r7 = Avx.LoadVector256(src + 7 * srcStride);
+        // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves: the textbook AVX 8 × 8 transpose.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE), s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
     }
 
     // A block (mc, kc) starting at A(ic, pc) -> dst: mc/MR panels, each (kc, MR) row-major, the last one padded with zeros
