@@ -59,6 +59,7 @@ public static class Cli
             + "Example:\n  backprop train                 # the classic Iris notebook: 4→16→3 MLP, per-sample SGD");
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(DatasetsCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
         return root;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Tensors;
 
 namespace Backprop.Layers;
@@ -83,16 +84,9 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
 
     // input (B, I), weight (O, I), bias (O) -> output (B, O)
     /// <inheritdoc/>
-    public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
-    {
-        int o = OutputFeatures, i = InputFeatures;
-        ReadOnlySpan<T> bias = Bias;
-        for (int b = 0; b < batch; b++)
-        {
-            bias.CopyTo(output.Slice(b * o, o));
-        }
-        Gemm.MultiplyTransposedB(output, input, Weight, batch, o, i, accumulate: true);
-    }
+    public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training) =>
+        // The bias is added as the product is stored (a fused epilogue), not in a second pass over the output.
+        Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures);
 
     // forward was: output = input · weightᵀ + bias, so
     // dinput = doutput · weight,  dweight += doutputᵀ · input,  dbias += Σ_b doutput
@@ -108,7 +102,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         Span<T> dbias = BiasGradient;
         for (int b = 0; b < batch; b++)
         {
-            System.Numerics.Tensors.TensorPrimitives.Add(dbias, doutput.Slice(b * o, o), dbias);
+            TensorPrimitives.Add(dbias, doutput.Slice(b * o, o), dbias);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using Backprop.Tensors;
 
 namespace Backprop.Layers;
@@ -48,9 +49,21 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
             return;
         }
         int n = batch * InputFeatures;
-        for (int k = 0; k < n; k++)
+        ReadOnlySpan<T> x = input[..n], dy = doutput[..n];
+        Span<T> dx = dinput[..n];
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            dinput[k] = input[k] > T.Zero ? doutput[k] : T.Zero;
+            // One compare and one blend per vector: dx = (x > 0) ? dy : 0.
+            for (; k <= n - Vector256<T>.Count; k += Vector256<T>.Count)
+            {
+                Vector256<T> positive = Vector256.GreaterThan(Vector256.Create(x.Slice(k, Vector256<T>.Count)), Vector256<T>.Zero);
+                (positive & Vector256.Create(dy.Slice(k, Vector256<T>.Count))).CopyTo(dx.Slice(k, Vector256<T>.Count));
+            }
+        }
+        for (; k < n; k++)
+        {
+            dx[k] = x[k] > T.Zero ? dy[k] : T.Zero;
         }
     }
 

@@ -1,35 +1,46 @@
 using System.Numerics;
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Tensors;
 
 /// <summary>General matrix multiply on row-major spans: <c>C (+)= op(A) · op(B)</c>.</summary>
 /// <remarks>
+/// <para>
 /// The three products of a dense layer are the three variants, so no transpose is ever materialized:
 /// forward <c>Y = X · Wᵀ</c> (<see cref="MultiplyTransposedB"/>), input gradient <c>dX = dY · W</c> (<see cref="Multiply"/>),
 /// weight gradient <c>dW += dYᵀ · X</c> (<see cref="MultiplyTransposedA"/>).
+/// </para>
+/// <para>
+/// Small products (fewer than <see cref="DirectThreshold"/> multiply-adds, or <c>M</c> or <c>N</c> ≤ 2, as in per-sample
+/// training) take a direct loop with no set-up. Larger ones go through a packed, cache-blocked kernel with a register-blocked
+/// SIMD micro-kernel (<c>GemmPacked</c>), split by output tiles over up to <see cref="Parallelism.MaxThreads"/> threads when
+/// they have at least <see cref="ParallelThreshold"/> multiply-adds. Which path runs depends only on the shape, and threads
+/// never split the sum over <c>K</c>, so results are bit-identical whatever the thread count. <see cref="GemmReference"/> is
+/// the scalar definition every path is tested against.
+/// </para>
 /// </remarks>
-public static class Gemm
+public static unsafe class Gemm
 {
+    /// <summary>Products with fewer multiply-adds (<c>M·N·K</c>) than this take the direct, unpacked path.</summary>
+    public const long DirectThreshold = 16 * 1024;
+
+    /// <summary>Products with fewer multiply-adds than this stay on the calling thread.</summary>
+    public const long ParallelThreshold = 1L << 20;
+
     // c (M, N) (+)= a (M, K) · b (K, N)
     /// <summary><c>C (M, N) = A (M, K) · B (K, N)</c>, or <c>+=</c> when <paramref name="accumulate"/>.</summary>
     public static void Multiply<T>(Span<T> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, int m, int n, int k, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(c.Length, a.Length, b.Length, m, n, k);
-        if (!accumulate)
+        fixed (T* pc = c, pa = a, pb = b)
         {
-            c[..(m * n)].Clear();
-        }
-        // Row i of C is a linear combination of the rows of B: streaming B row by row keeps every access contiguous.
-        for (int i = 0; i < m; i++)
-        {
-            Span<T> cRow = c.Slice(i * n, n);
-            ReadOnlySpan<T> aRow = a.Slice(i * k, k);
-            for (int p = 0; p < k; p++)
+            Run(new GemmProblem<T>
             {
-                TensorPrimitives.MultiplyAdd(b.Slice(p * n, n), aRow[p], cRow, cRow);
-            }
+                C = pc, Ldc = n, M = m, N = n, K = k, Accumulate = accumulate,
+                A = pa, ARowStride = k, AColumnStride = 1,
+                B = pb, BRowStride = n, BColumnStride = 1,
+            });
         }
     }
 
@@ -39,15 +50,30 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(c.Length, a.Length, b.Length, m, n, k);
-        for (int i = 0; i < m; i++)
+        fixed (T* pc = c, pa = a, pb = b)
         {
-            ReadOnlySpan<T> aRow = a.Slice(i * k, k);
-            Span<T> cRow = c.Slice(i * n, n);
-            for (int j = 0; j < n; j++)
-            {
-                T dot = TensorPrimitives.Dot(aRow, b.Slice(j * k, k));
-                cRow[j] = accumulate ? cRow[j] + dot : dot;
-            }
+            Run(TransposedB(pc, pa, pb, m, n, k, accumulate, null, relu: false));
+        }
+    }
+
+    // c (M, N) = a (M, K) · bᵀ + bias, b is (N, K), bias (N) added to every row; then max(c, 0) if relu
+    /// <summary>
+    /// <c>C (M, N) = A (M, K) · Bᵀ + bias</c> with <c>B</c> stored <c>(N, K)</c> and <paramref name="bias"/> <c>(N)</c> added to
+    /// every row, then <c>C = max(C, 0)</c> when <paramref name="relu"/>: a dense layer's forward pass with the bias (and
+    /// activation) applied as the kernel stores <c>C</c>, not in a second pass over it.
+    /// </summary>
+    public static void MultiplyTransposedBAddBias<T>(Span<T> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> bias,
+        int m, int n, int k, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckShapes(c.Length, a.Length, b.Length, m, n, k);
+        if (bias.Length < n)
+        {
+            throw new ArgumentException($"Expected a bias of {n} values. Received: {bias.Length}.", nameof(bias));
+        }
+        fixed (T* pc = c, pa = a, pb = b, pbias = bias)
+        {
+            Run(TransposedB(pc, pa, pb, m, n, k, accumulate: false, pbias, relu));
         }
     }
 
@@ -57,24 +83,22 @@ public static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(c.Length, a.Length, b.Length, m, n, k);
-        if (!accumulate)
+        fixed (T* pc = c, pa = a, pb = b)
         {
-            c[..(m * n)].Clear();
-        }
-        // A sum of K outer products: row p of A times row p of B.
-        for (int p = 0; p < k; p++)
-        {
-            ReadOnlySpan<T> aRow = a.Slice(p * m, m);
-            ReadOnlySpan<T> bRow = b.Slice(p * n, n);
-            for (int i = 0; i < m; i++)
+            Run(new GemmProblem<T>
             {
-                Span<T> cRow = c.Slice(i * n, n);
-                TensorPrimitives.MultiplyAdd(bRow, aRow[i], cRow, cRow);
-            }
+                C = pc, Ldc = n, M = m, N = n, K = k, Accumulate = accumulate,
+                A = pa, ARowStride = 1, AColumnStride = m,
+                B = pb, BRowStride = n, BColumnStride = 1,
+            });
         }
     }
 
-    private static void CheckShapes(int cLength, int aLength, int bLength, int m, int n, int k)
+    /// <summary>Whether a product of this shape takes the direct path (no packing, one thread).</summary>
+    internal static bool IsDirect(int m, int n, int k) =>
+        !Vector256.IsHardwareAccelerated || (long)m * n * k < DirectThreshold || m <= 2 || n <= 2;
+
+    internal static void CheckShapes(int cLength, int aLength, int bLength, int m, int n, int k)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -84,5 +108,40 @@ public static class Gemm
             throw new ArgumentException(
                 $"Expected C ≥ {m}×{n}, A ≥ {m}×{k}, B ≥ {k}×{n} elements. Received: C {cLength}, A {aLength}, B {bLength}.");
         }
+    }
+
+    private static GemmProblem<T> TransposedB<T>(T* c, T* a, T* b, int m, int n, int k, bool accumulate, T* bias, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T> => new()
+        {
+            C = c, Ldc = n, M = m, N = n, K = k, Accumulate = accumulate, Bias = bias, Relu = relu,
+            A = a, ARowStride = k, AColumnStride = 1,
+            B = b, BRowStride = 1, BColumnStride = k,
+        };
+
+    private static void Run<T>(in GemmProblem<T> problem) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int m = problem.M, n = problem.N, k = problem.K;
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        if (k == 0 || IsDirect(m, n, k))
+        {
+            GemmDirect<T>.Compute(problem);
+            return;
+        }
+        // Split whichever output dimension has more tiles; stay on this thread when the product is small.
+        int rowTiles = (m + GemmPacked<T>.MR - 1) / GemmPacked<T>.MR, columnTiles = (n + GemmPacked<T>.NR - 1) / GemmPacked<T>.NR;
+        bool splitColumns = columnTiles >= rowTiles;
+        int parts = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, splitColumns ? columnTiles : rowTiles);
+        if (parts <= 1)
+        {
+            GemmPacked<T>.Compute(problem, 0, m, 0, n, GemmScratch<T>.Current);
+            return;
+        }
+        GemmJob<T> job = GemmJob<T>.Current;
+        job.Problem = problem;
+        job.SplitColumns = splitColumns;
+        WorkerPool.Run(job, parts);
     }
 }

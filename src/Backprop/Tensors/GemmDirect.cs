@@ -1,0 +1,139 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Backprop.Tensors;
+
+/// <summary>The direct path of <see cref="Gemm"/> for small products: no packing, no threads, nothing to set up.</summary>
+/// <remarks>
+/// Used when packing would cost as much as the arithmetic: the notebook's per-sample steps (<c>1 × 4 × 16</c>, <c>1 × 16 × 3</c>),
+/// matrix–vector products (<c>M</c> = 1 or 2), and anything under a few thousand multiply-adds. Two loop shapes, chosen by
+/// layout so that the inner loop is always contiguous: rows of <c>B</c> scaled and added (when <c>B</c>'s rows are contiguous),
+/// or dot products (when <c>B</c> is stored transposed).
+/// </remarks>
+internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Computes all of <paramref name="problem"/> on the calling thread.</summary>
+    public static void Compute(in GemmProblem<T> problem)
+    {
+        if (problem.BColumnStride == 1)
+        {
+            RowCombinations(problem);
+        }
+        else
+        {
+            DotProducts(problem);
+        }
+    }
+
+    // c (i, :) (+)= Σ_p A(i, p) · B(p, :), B rows contiguous
+    private static void RowCombinations(in GemmProblem<T> q)
+    {
+        // Copied to locals: the stores through C could alias the problem struct, so the JIT would reload every field.
+        int m = q.M, n = q.N, k = q.K;
+        T* c = q.C, a = q.A, b = q.B, bias = q.Bias;
+        nint ldc = q.Ldc, aRowStride = q.ARowStride, aColumnStride = q.AColumnStride, bRowStride = q.BRowStride;
+        bool accumulate = q.Accumulate, relu = q.Relu;
+        for (int i = 0; i < m; i++)
+        {
+            T* cRow = c + i * ldc;
+            if (!accumulate)
+            {
+                if (bias != null) new ReadOnlySpan<T>(bias, n).CopyTo(new Span<T>(cRow, n));
+                else new Span<T>(cRow, n).Clear();
+            }
+            T* aRow = a + i * aRowStride;
+            for (int p = 0; p < k; p++)
+            {
+                AddScaled(cRow, b + p * bRowStride, aRow[p * aColumnStride], n);
+            }
+            if (relu) ClampNegativeToZero(cRow, n);
+        }
+    }
+
+    // c (i, j) (+)= dot(A(i, :), B(:, j)), both contiguous over p (A row-major, B stored transposed)
+    private static void DotProducts(in GemmProblem<T> q)
+    {
+        int m = q.M, n = q.N, k = q.K;
+        T* c = q.C, a = q.A, b = q.B, bias = q.Bias;
+        nint ldc = q.Ldc, aRowStride = q.ARowStride, bColumnStride = q.BColumnStride;
+        bool accumulate = q.Accumulate, relu = q.Relu;
+        for (int i = 0; i < m; i++)
+        {
+            T* cRow = c + i * ldc, aRow = a + i * aRowStride;
+            for (int j = 0; j < n; j++)
+            {
+                T dot = Dot(aRow, b + j * bColumnStride, k);
+                T value = accumulate ? cRow[j] + dot : bias != null ? bias[j] + dot : dot;
+                cRow[j] = relu && !(value > T.Zero) ? T.Zero : value;
+            }
+        }
+    }
+
+    // y (n) += alpha · x (n)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaled(T* y, T* x, T alpha, int n)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            Vector256<T> scale = Vector256.Create(alpha);
+            for (; j <= n - Vector256<T>.Count; j += Vector256<T>.Count)
+            {
+                (Vector256.Load(y + j) + scale * Vector256.Load(x + j)).Store(y + j);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated && n - j >= Vector128<T>.Count)
+        {
+            // The per-sample layers are narrow (4 inputs): one 128-bit step instead of a scalar loop.
+            (Vector128.Load(y + j) + Vector128.Create(alpha) * Vector128.Load(x + j)).Store(y + j);
+            j += Vector128<T>.Count;
+        }
+        for (; j < n; j++)
+        {
+            y[j] += alpha * x[j];
+        }
+    }
+
+    // x (n) · y (n)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Dot(T* x, T* y, int n)
+    {
+        int p = 0;
+        T sum = T.Zero;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            // Two accumulators hide the latency of the adds.
+            Vector256<T> s0 = Vector256<T>.Zero, s1 = Vector256<T>.Zero;
+            for (; p <= n - 2 * Vector256<T>.Count; p += 2 * Vector256<T>.Count)
+            {
+                s0 += Vector256.Load(x + p) * Vector256.Load(y + p);
+                s1 += Vector256.Load(x + p + Vector256<T>.Count) * Vector256.Load(y + p + Vector256<T>.Count);
+            }
+            for (; p <= n - Vector256<T>.Count; p += Vector256<T>.Count)
+            {
+                s0 += Vector256.Load(x + p) * Vector256.Load(y + p);
+            }
+            sum = Vector256.Sum(s0 + s1);
+        }
+        if (Vector128.IsHardwareAccelerated && n - p >= Vector128<T>.Count)
+        {
+            sum += Vector128.Sum(Vector128.Load(x + p) * Vector128.Load(y + p));
+            p += Vector128<T>.Count;
+        }
+        for (; p < n; p++)
+        {
+            sum += x[p] * y[p];
+        }
+        return sum;
+    }
+
+    // v (n) = max(v, 0)
+    private static void ClampNegativeToZero(T* v, int n)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            if (!(v[j] > T.Zero)) v[j] = T.Zero;
+        }
+    }
+}

@@ -1,0 +1,314 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Tensors;
+
+/// <summary>The packed, cache-blocked SIMD product behind <see cref="Gemm"/> (the Goto/BLIS scheme).</summary>
+/// <remarks>
+/// <para>Loops, outermost first, over a region <c>[m0, m1) × [n0, n1)</c> of <c>C</c>:</para>
+/// <code>
+/// jc: NC columns of C   ─ pack B (KC, NC) into NR-wide panels     (lives in L3 / L2)
+///  pc: KC of the K sum   ─ (K is blocked so panels fit in cache; the sum over blocks is done in C)
+///   ic: MC rows of C     ─ pack A (MC, KC) into MR-tall panels    (lives in L2)
+///    jr: NR columns      ─ one B panel (KC, NR)                   (lives in L1)
+///     ir: MR rows        ─ micro-kernel: C tile (MR, NR) += A panel · B panel, in registers
+/// </code>
+/// <para>
+/// The micro-kernel keeps an <c>MR × NR</c> tile of <c>C</c> in 12 vector registers (AVX2: 6 rows × 2 × 8 floats, or 6 × 2 × 4
+/// doubles) and does one broadcast of <c>A</c> and two fused multiply-adds per row for every <c>p</c>: 12 FMAs per 2 loads of
+/// <c>B</c> and 6 broadcasts, which keeps both FMA units busy. Packing makes every load of the kernel sequential and turns the
+/// three layouts (plain, <c>Aᵀ</c>, <c>Bᵀ</c>) into one kernel. Partial panels are padded with zeros, and partial tiles go
+/// through a small buffer, so the kernel never branches on the edge.
+/// </para>
+/// <para>
+/// Every element of <c>C</c> is the same chain of FMAs over <c>p</c> in ascending order, blocked by the fixed <see cref="KC"/>,
+/// whichever thread computes it and wherever its tile falls: splitting <c>[m0, m1) × [n0, n1)</c> between threads never
+/// changes a bit of the result.
+/// </para>
+/// </remarks>
+internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Rows of the register tile.</summary>
+    public const int MR = 6;
+
+    /// <summary>Depth of a K block: a B panel (KC, NR) is 16 KB in float, 32 KB in double, to stay in L1.</summary>
+    public const int KC = 256;
+
+    /// <summary>Rows of an A block: (MC, KC) is 144 KB in float, 288 KB in double, to stay in the 512 KB L2.</summary>
+    public const int MC = 144;
+
+    /// <summary>Columns of a B block (a multiple of every NR).</summary>
+    public const int NC = 3072;
+
+    /// <summary>Columns of the register tile: two vectors (16 floats or 8 doubles with AVX2).</summary>
+    public static int NR => 2 * Vector256<T>.Count;
+
+    /// <summary>Computes the rows <c>[m0, m1)</c> and columns <c>[n0, n1)</c> of <paramref name="problem"/>'s <c>C</c>.</summary>
+    public static void Compute(in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch<T> scratch)
+    {
+        if (m1 <= m0 || n1 <= n0)
+        {
+            return;
+        }
+        int nr = NR, k = problem.K;
+        // Locals, not fields of problem: stores through C could alias it, so the JIT would reload them in the loops.
+        T* c0 = problem.C, bias0 = problem.Bias;
+        nint ldc = problem.Ldc;
+        bool accumulate = problem.Accumulate, applyRelu = problem.Relu;
+        T* packedA = scratch.PackedA((nint)MC * KC);
+        T* packedB = scratch.PackedB((nint)KC * RoundUp(Math.Min(NC, n1 - n0), nr));
+        for (int jc = n0; jc < n1; jc += NC)
+        {
+            int nc = Math.Min(NC, n1 - jc);
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                PackB(packedB, problem, pc, jc, kc, nc);
+                // The first K block writes C (plus the bias), the later ones add to it; the ReLU waits for the last.
+                bool overwrite = pc == 0 && !accumulate, relu = applyRelu && pc + kc == k;
+                for (int ic = m0; ic < m1; ic += MC)
+                {
+                    int mc = Math.Min(MC, m1 - ic);
+                    PackA(packedA, problem, ic, pc, mc, kc);
+                    for (int jr = 0; jr < nc; jr += nr)
+                    {
+                        T* bias = overwrite && bias0 != null ? bias0 + jc + jr : null;
+                        for (int ir = 0; ir < mc; ir += MR)
+                        {
+                            T* c = c0 + (ic + ir) * ldc + jc + jr;
+                            Kernel(kc, packedA + ir * kc, packedB + jr * kc, c, ldc,
+                                Math.Min(MR, mc - ir), Math.Min(nr, nc - jr), bias, overwrite, relu);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    // a: packed panel (kc, MR), b: packed panel (kc, NR) -> tile (MR, NR) = Σ_p a[p, :]ᵀ b[p, :];
+    // then c (mr, nr) = tile (+ bias) when overwrite, else c += tile; then c = max(c, 0) when relu
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel(int kc, T* a, T* b, T* c, nint ldc, int mr, int nr, T* bias, bool overwrite, bool relu)
+    {
+        int w = Vector256<T>.Count;
+        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + w);
+            Vector256<T> ai = Vector256.Create(a[0]);
+            c00 = Fma(ai, b0, c00);
+            c01 = Fma(ai, b1, c01);
+            ai = Vector256.Create(a[1]);
+            c10 = Fma(ai, b0, c10);
+            c11 = Fma(ai, b1, c11);
+            ai = Vector256.Create(a[2]);
+            c20 = Fma(ai, b0, c20);
+            c21 = Fma(ai, b1, c21);
+            ai = Vector256.Create(a[3]);
+            c30 = Fma(ai, b0, c30);
+            c31 = Fma(ai, b1, c31);
+            ai = Vector256.Create(a[4]);
+            c40 = Fma(ai, b0, c40);
+            c41 = Fma(ai, b1, c41);
+            ai = Vector256.Create(a[5]);
+            c50 = Fma(ai, b0, c50);
+            c51 = Fma(ai, b1, c51);
+            a += MR;
+            b += 2 * w;
+        }
+        if (mr == MR && nr == 2 * w)
+        {
+            StoreRow(c, c00, c01, bias, overwrite, relu);
+            StoreRow(c + ldc, c10, c11, bias, overwrite, relu);
+            StoreRow(c + 2 * ldc, c20, c21, bias, overwrite, relu);
+            StoreRow(c + 3 * ldc, c30, c31, bias, overwrite, relu);
+            StoreRow(c + 4 * ldc, c40, c41, bias, overwrite, relu);
+            StoreRow(c + 5 * ldc, c50, c51, bias, overwrite, relu);
+            return;
+        }
+        // A partial tile: spill the registers and store only the (mr, nr) corner, element by element, with the same arithmetic.
+        T* tile = stackalloc T[MR * 2 * Vector256<T>.Count];
+        int ld = 2 * w;
+        c00.Store(tile); c01.Store(tile + w);
+        c10.Store(tile + ld); c11.Store(tile + ld + w);
+        c20.Store(tile + 2 * ld); c21.Store(tile + 2 * ld + w);
+        c30.Store(tile + 3 * ld); c31.Store(tile + 3 * ld + w);
+        c40.Store(tile + 4 * ld); c41.Store(tile + 4 * ld + w);
+        c50.Store(tile + 5 * ld); c51.Store(tile + 5 * ld + w);
+        for (int r = 0; r < mr; r++)
+        {
+            for (int j = 0; j < nr; j++)
+            {
+                T sum = tile[r * ld + j];
+                T value = overwrite ? (bias != null ? sum + bias[j] : sum) : c[r * ldc + j] + sum;
+                c[r * ldc + j] = relu && !(value > T.Zero) ? T.Zero : value;
+            }
+        }
+    }
+
+    // c (2w) = tile row (+ bias) or c + tile row; then max(·, 0) when relu
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(T* c, Vector256<T> sum0, Vector256<T> sum1, T* bias, bool overwrite, bool relu)
+    {
+        int w = Vector256<T>.Count;
+        if (overwrite)
+        {
+            if (bias != null)
+            {
+                sum0 += Vector256.Load(bias);
+                sum1 += Vector256.Load(bias + w);
+            }
+        }
+        else
+        {
+            sum0 = Vector256.Load(c) + sum0;
+            sum1 = Vector256.Load(c + w) + sum1;
+        }
+        if (relu)
+        {
+            sum0 = Vector256.ConditionalSelect(Vector256.GreaterThan(sum0, Vector256<T>.Zero), sum0, Vector256<T>.Zero);
+            sum1 = Vector256.ConditionalSelect(Vector256.GreaterThan(sum1, Vector256<T>.Zero), sum1, Vector256<T>.Zero);
+        }
+        sum0.Store(c);
+        sum1.Store(c + w);
+    }
+
+    // a · b + c, rounded once (one vfmadd231ps/pd with FMA3)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+        if (typeof(T) == typeof(double))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+        }
+        return a * b + c;
+    }
+
+    // B block (kc, nc) starting at B(pc, jc) -> dst: nc/NR panels, each (kc, NR) row-major, the last one padded with zeros
+    private static void PackB(T* dst, in GemmProblem<T> problem, int pc, int jc, int kc, int nc)
+    {
+        int nr = NR, w = Vector256<T>.Count;
+        nint rs = problem.BRowStride, cs = problem.BColumnStride;
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int columns = Math.Min(nr, nc - jr);
+            T* panel = dst + (nint)jr * kc;
+            T* src = problem.B + pc * rs + (jc + jr) * cs;
+            if (cs == 1 && columns == nr)
+            {
+                // B rows are contiguous: each p is two vector copies.
+                for (int p = 0; p < kc; p++)
+                {
+                    T* row = src + p * rs;
+                    Vector256.Load(row).Store(panel + p * nr);
+                    Vector256.Load(row + w).Store(panel + p * nr + w);
+                }
+            }
+            else if (rs == 1)
+            {
+                // Bᵀ stored (N, K): column j of B is contiguous over p; read it straight, write it strided.
+                int p0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && columns == nr)
+                {
+                    // 8 × 8 blocks through registers: the forward pass packs its weight this way every step.
+                    for (; p0 <= kc - 8; p0 += 8)
+                    {
+                        for (int half = 0; half < nr; half += 8)
+                        {
+                            Transpose8x8((float*)(src + half * cs + p0), cs, (float*)(panel + p0 * nr + half), nr);
+                        }
+                    }
+                    if (p0 == kc) continue;
+                }
+                for (int j = 0; j < nr; j++)
+                {
+                    if (j < columns)
+                    {
+                        T* column = src + j * cs;
+                        for (int p = p0; p < kc; p++) panel[p * nr + j] = column[p];
+                    }
+                    else
+                    {
+                        for (int p = 0; p < kc; p++) panel[p * nr + j] = T.Zero;
+                    }
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    for (int j = 0; j < nr; j++) panel[p * nr + j] = j < columns ? src[p * rs + j * cs] : T.Zero;
+                }
+            }
+        }
+    }
+
+    // src: 8 rows of 8 floats, row stride srcStride -> dst: their transpose, row stride dstStride
+    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride);
+        Vector256<float> r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride);
+        Vector256<float> r4 = Avx.LoadVector256(src + 4 * srcStride), r5 = Avx.LoadVector256(src + 5 * srcStride);
+        Vector256<float> r6 = Avx.LoadVector256(src + 6 * srcStride), r7 = Avx.LoadVector256(src + 7 * srcStride);
+        // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves: the textbook AVX 8 × 8 transpose.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> s0 = Avx.Shuffle(t0, t2, 0x44), s1 = Avx.Shuffle(t0, t2, 0xEE), s2 = Avx.Shuffle(t1, t3, 0x44), s3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> s4 = Avx.Shuffle(t4, t6, 0x44), s5 = Avx.Shuffle(t4, t6, 0xEE), s6 = Avx.Shuffle(t5, t7, 0x44), s7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(s0, s4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(s1, s5, 0x20));
+        Avx.Store(dst + 2 * dstStride, Avx.Permute2x128(s2, s6, 0x20));
+        Avx.Store(dst + 3 * dstStride, Avx.Permute2x128(s3, s7, 0x20));
+        Avx.Store(dst + 4 * dstStride, Avx.Permute2x128(s0, s4, 0x31));
+        Avx.Store(dst + 5 * dstStride, Avx.Permute2x128(s1, s5, 0x31));
+        Avx.Store(dst + 6 * dstStride, Avx.Permute2x128(s2, s6, 0x31));
+        Avx.Store(dst + 7 * dstStride, Avx.Permute2x128(s3, s7, 0x31));
+    }
+
+    // A block (mc, kc) starting at A(ic, pc) -> dst: mc/MR panels, each (kc, MR) row-major, the last one padded with zeros
+    private static void PackA(T* dst, in GemmProblem<T> problem, int ic, int pc, int mc, int kc)
+    {
+        nint rs = problem.ARowStride, cs = problem.AColumnStride;
+        for (int ir = 0; ir < mc; ir += MR)
+        {
+            int rows = Math.Min(MR, mc - ir);
+            T* panel = dst + (nint)ir * kc;
+            T* src = problem.A + (ic + ir) * rs + pc * cs;
+            if (cs == 1 && rows == MR)
+            {
+                // A rows are contiguous: read six rows side by side.
+                T* r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs;
+                for (int p = 0; p < kc; p++)
+                {
+                    T* q = panel + p * MR;
+                    q[0] = r0[p]; q[1] = r1[p]; q[2] = r2[p]; q[3] = r3[p]; q[4] = r4[p]; q[5] = r5[p];
+                }
+            }
+            else if (rs == 1 && rows == MR)
+            {
+                // Aᵀ stored (K, M): the MR values of one p are contiguous.
+                for (int p = 0; p < kc; p++)
+                {
+                    T* q = panel + p * MR, s = src + p * cs;
+                    q[0] = s[0]; q[1] = s[1]; q[2] = s[2]; q[3] = s[3]; q[4] = s[4]; q[5] = s[5];
+                }
+            }
+            else
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    for (int r = 0; r < MR; r++) panel[p * MR + r] = r < rows ? src[r * rs + p * cs] : T.Zero;
+                }
+            }
+        }
+    }
+}

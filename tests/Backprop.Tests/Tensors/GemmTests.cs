@@ -1,0 +1,184 @@
+using System.Numerics;
+using Backprop.Tensors;
+
+namespace Backprop.Tests.Tensors;
+
+/// <summary>Every path of <see cref="Gemm"/> (direct, packed, threaded, fused bias/ReLU) against <see cref="GemmReference"/>.</summary>
+public class GemmTests
+{
+    // Odd sizes hit every edge: empty, below one register tile (6 × 16 floats / 6 × 8 doubles), just over it, and over a
+    // 130-wide block; (M, N, K) triples over this set cover the direct path (small M·N·K) and the packed path (the rest).
+    private static readonly int[] s_sizes = [0, 1, 5, 7, 17, 33, 130];
+
+    public enum Variant { Plain, TransposedA, TransposedB }
+
+    public static TheoryData<Variant, bool> VariantsAndAccumulate()
+    {
+        var data = new TheoryData<Variant, bool>();
+        foreach (Variant variant in Enum.GetValues<Variant>())
+        {
+            data.Add(variant, false);
+            data.Add(variant, true);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(VariantsAndAccumulate))]
+    public void Float_matches_reference_over_odd_shapes(Variant variant, bool accumulate) =>
+        MatchesReferenceOverOddShapes<float>(variant, accumulate, 2e-6);
+
+    [Theory]
+    [MemberData(nameof(VariantsAndAccumulate))]
+    public void Double_matches_reference_over_odd_shapes(Variant variant, bool accumulate) =>
+        MatchesReferenceOverOddShapes<double>(variant, accumulate, 1e-14);
+
+    [Theory]
+    // K over one K block (256), M over one M block (144), N over a few column panels: the blocking loops and their edges.
+    [InlineData(Variant.Plain, 150, 70, 300)]
+    [InlineData(Variant.TransposedA, 150, 70, 300)]
+    [InlineData(Variant.TransposedB, 150, 70, 300)]
+    [InlineData(Variant.TransposedB, 128, 256, 784)]
+    [InlineData(Variant.TransposedA, 256, 129, 128)]
+    public void Large_shapes_match_reference_in_both_precisions(Variant variant, int m, int n, int k)
+    {
+        Compare<float>(variant, m, n, k, accumulate: true, seed: 3, 2e-6);
+        Compare<double>(variant, m, n, k, accumulate: false, seed: 4, 1e-14);
+    }
+
+    [Theory]
+    // The first splits columns, the second rows (many more row tiles than column tiles); both are over the parallel threshold.
+    [InlineData(Variant.Plain, 130, 200, 300)]
+    [InlineData(Variant.TransposedB, 200, 130, 300)]
+    [InlineData(Variant.TransposedA, 400, 20, 300)]
+    public void One_and_two_threads_give_bit_identical_results(Variant variant, int m, int n, int k)
+    {
+        Assert.True((long)m * n * k >= Gemm.ParallelThreshold);
+        var rng = new Rng(9);
+        float[] a = Random<float>(rng, m * k), b = Random<float>(rng, k * n), c0 = Random<float>(rng, m * n);
+        float[] one = (float[])c0.Clone(), two = (float[])c0.Clone();
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Parallelism.MaxThreads = 1;
+            Fast(variant, one, a, b, m, n, k, accumulate: true);
+            Parallelism.MaxThreads = 2;
+            Fast(variant, two, a, b, m, n, k, accumulate: true);
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+        Assert.Equal(one, two);
+    }
+
+    [Theory]
+    [InlineData(1, 16, 4, false)]
+    [InlineData(1, 3, 16, true)]
+    [InlineData(7, 33, 17, true)]
+    [InlineData(130, 70, 300, true)]
+    [InlineData(130, 70, 300, false)]
+    [InlineData(5, 17, 0, true)]
+    public void Fused_bias_and_relu_match_product_then_bias_then_relu(int m, int n, int k, bool relu)
+    {
+        var rng = new Rng(21);
+        double[] a = Random<double>(rng, m * k), b = Random<double>(rng, n * k), bias = Random<double>(rng, n);
+        double[] expected = new double[m * n], actual = Random<double>(rng, m * n);
+        GemmReference.MultiplyTransposedB<double>(expected, a, b, m, n, k, accumulate: false);
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double value = expected[i * n + j] + bias[j];
+                expected[i * n + j] = relu ? Math.Max(value, 0) : value;
+            }
+        }
+        Gemm.MultiplyTransposedBAddBias<double>(actual, a, b, bias, m, n, k, relu);
+        for (int e = 0; e < expected.Length; e++)
+        {
+            Assert.True(Math.Abs(expected[e] - actual[e]) <= 1e-12 * (1 + Math.Abs(expected[e])), $"element {e}: {expected[e]} vs {actual[e]}");
+        }
+    }
+
+    [Fact]
+    public void Hand_computed_product()
+    {
+        // A (2, 3) · B (3, 2)
+        float[] a = [1, 2, 3, 4, 5, 6], b = [7, 8, 9, 10, 11, 12], c = new float[4];
+        Gemm.Multiply<float>(c, a, b, 2, 2, 3, accumulate: false);
+        Assert.Equal([58f, 64f, 139f, 154f], c);
+    }
+
+    [Fact]
+    public void Too_short_operands_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply<float>(new float[4], new float[5], new float[6], 2, 2, 3, false));
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyTransposedBAddBias<float>(new float[4], new float[6], new float[6], new float[1], 2, 2, 3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MultiplyTransposedA<float>(new float[4], new float[6], new float[6], -1, 2, 3, false));
+    }
+
+    private static void MatchesReferenceOverOddShapes<T>(Variant variant, bool accumulate, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ulong seed = 1;
+        foreach (int m in s_sizes)
+        {
+            foreach (int n in s_sizes)
+            {
+                foreach (int k in s_sizes)
+                {
+                    Compare<T>(variant, m, n, k, accumulate, seed++, tolerance);
+                }
+            }
+        }
+    }
+
+    // Error bound: tolerance · (|C₀| + Σ_p |A(i,p)·B(p,j)|), the scale of rounding in any summation order.
+    private static void Compare<T>(Variant variant, int m, int n, int k, bool accumulate, ulong seed, double tolerance)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Rng(seed);
+        T[] a = Random<T>(rng, m * k), b = Random<T>(rng, k * n), c0 = Random<T>(rng, m * n);
+        T[] expected = (T[])c0.Clone(), actual = (T[])c0.Clone();
+        T[] absA = a.Select(T.Abs).ToArray(), absB = b.Select(T.Abs).ToArray(), scale = c0.Select(T.Abs).ToArray();
+        Reference(variant, expected, a, b, m, n, k, accumulate);
+        Reference(variant, scale, absA, absB, m, n, k, accumulate: true);
+        Fast(variant, actual, a, b, m, n, k, accumulate);
+        for (int e = 0; e < expected.Length; e++)
+        {
+            double difference = Math.Abs(double.CreateChecked(expected[e] - actual[e]));
+            double bound = tolerance * (1 + double.CreateChecked(scale[e]));
+            Assert.True(difference <= bound,
+                $"{variant} {typeof(T).Name} M={m} N={n} K={k} accumulate={accumulate}: element {e} is {actual[e]}, expected {expected[e]}");
+        }
+    }
+
+    private static void Reference<T>(Variant variant, T[] c, T[] a, T[] b, int m, int n, int k, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (variant)
+        {
+            case Variant.Plain: GemmReference.Multiply<T>(c, a, b, m, n, k, accumulate); break;
+            case Variant.TransposedA: GemmReference.MultiplyTransposedA<T>(c, a, b, m, n, k, accumulate); break;
+            default: GemmReference.MultiplyTransposedB<T>(c, a, b, m, n, k, accumulate); break;
+        }
+    }
+
+    private static void Fast<T>(Variant variant, T[] c, T[] a, T[] b, int m, int n, int k, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        switch (variant)
+        {
+            case Variant.Plain: Gemm.Multiply<T>(c, a, b, m, n, k, accumulate); break;
+            case Variant.TransposedA: Gemm.MultiplyTransposedA<T>(c, a, b, m, n, k, accumulate); break;
+            default: Gemm.MultiplyTransposedB<T>(c, a, b, m, n, k, accumulate); break;
+        }
+    }
+
+    private static T[] Random<T>(Rng rng, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var values = new T[count];
+        for (int i = 0; i < count; i++) values[i] = T.CreateChecked(rng.NextNormal());
+        return values;
+    }
+}
