@@ -19,7 +19,17 @@ internal static class GradientCheck
         Math.Abs(analytical - numerical) / Math.Max(Math.Abs(analytical) + Math.Abs(numerical), floor);
 
     /// <summary>Checks <c>dinput</c> and the parameter gradients of <paramref name="layer"/>; returns the largest relative error.</summary>
-    public static double Layer(ILayer<double> layer, int inputFeatures, int batch, ulong seed, Func<Rng, double>? inputDraw = null)
+    /// <param name="layer">The layer under test.</param>
+    /// <param name="inputFeatures">Its input width.</param>
+    /// <param name="batch">Rows.</param>
+    /// <param name="seed">Seed of the parameters, input and <c>R</c>.</param>
+    /// <param name="inputDraw">How to draw each input value (default standard normal).</param>
+    /// <param name="trainingSeed">
+    /// When given, every forward runs in training mode with a fresh generator of this seed, so random layers (dropout) draw the
+    /// same mask each time and the objective stays a fixed function of the input.
+    /// </param>
+    public static double Layer(ILayer<double> layer, int inputFeatures, int batch, ulong seed, Func<Rng, double>? inputDraw = null,
+        ulong? trainingSeed = null)
     {
         var rng = new Rng(seed);
         var model = new Sequential<double>(inputFeatures, layer);
@@ -33,14 +43,16 @@ internal static class GradientCheck
         double Objective()
         {
             var outputBuffer = new double[batch * outputs];
-            layer.Forward(outputBuffer, input, batch, null);
+            layer.Forward(outputBuffer, input, batch, Training());
             double sum = 0;
             for (int i = 0; i < outputBuffer.Length; i++) sum += outputBuffer[i] * r[i];
             return sum;
         }
 
+        Rng? Training() => trainingSeed is { } s ? new Rng(s) : null;
+
         var output = new double[batch * outputs];
-        layer.Forward(output, input, batch, null);
+        layer.Forward(output, input, batch, Training());
         var dinput = new double[input.Length];
         model.ZeroGradients();
         layer.Backward(dinput, r, input, output, batch);

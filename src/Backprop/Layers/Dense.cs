@@ -68,19 +68,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     }
 
     /// <inheritdoc/>
-    public void ResetParameters(Rng rng)
-    {
-        Span<T> weight = Weight, bias = Bias;
-        if (Initialization == Initialization.Normal)
-        {
-            for (int i = 0; i < weight.Length; i++) weight[i] = T.CreateChecked(rng.NextNormal());
-            for (int i = 0; i < bias.Length; i++) bias[i] = T.CreateChecked(rng.NextNormal());
-            return;
-        }
-        double bound = 1.0 / Math.Sqrt(InputFeatures);
-        for (int i = 0; i < weight.Length; i++) weight[i] = T.CreateChecked(rng.NextUniform(-bound, bound));
-        for (int i = 0; i < bias.Length; i++) bias[i] = T.CreateChecked(rng.NextUniform(-bound, bound));
-    }
+    public void ResetParameters(Rng rng) => Initializer.Fill(Initialization, Weight, Bias, InputFeatures, OutputFeatures, rng);
 
     // input (B, I), weight (O, I), bias (O) -> output (B, O)
     /// <inheritdoc/>

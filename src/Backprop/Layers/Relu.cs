@@ -67,6 +67,6 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
         }
     }
 
-    /// <summary><c>Relu()</c>.</summary>
-    public override string ToString() => "Relu()";
+    /// <summary><c>Relu()  // 0 parameters</c>.</summary>
+    public override string ToString() => "Relu()  // 0 parameters";
 }

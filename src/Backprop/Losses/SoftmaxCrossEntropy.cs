@@ -1,17 +1,56 @@
+using System.Globalization;
 using System.Numerics;
 
 namespace Backprop.Losses;
 
 /// <summary>Softmax followed by cross-entropy, fused: <c>loss = −log softmax(logits)[target] = logsumexp(logits) − logits[target]</c>.</summary>
 /// <remarks>
+/// <para>
 /// logits <c>(B, C)</c>, target <c>(B, 1)</c> holding class indices <c>0 .. C−1</c>.
 /// Numerically stable: the row maximum is subtracted before <c>exp</c>, and the loss is computed from log-sum-exp, so it never
 /// takes <c>log(0)</c> and never overflows, unlike the notebook's <c>log(softmax(x))</c>.
 /// The gradient needs no separate softmax backward: <c>dlogits = (softmax(logits) − onehot(target)) / B</c>.
-/// Equivalent to PyTorch's <c>nn.CrossEntropyLoss</c> with mean reduction.
+/// </para>
+/// <para>
+/// Equivalent to PyTorch's <c>nn.CrossEntropyLoss(weight=w, label_smoothing=ε)</c> with mean reduction. With class weights
+/// <c>w</c> and smoothing <c>ε</c>, sample <c>b</c> of label <c>y</c> costs
+/// <c>(1 − ε) · w_y · (−log p_y) + ε/C · Σ_c w_c · (−log p_c)</c>, and the batch loss divides the sum by <c>Σ_b w_{y_b}</c>
+/// (PyTorch's weighted mean). Per-sample weights <c>s_b</c> multiply both the sample's cost and its share of that divisor.
+/// </para>
 /// </remarks>
 public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly T[] _classWeights;
+    private readonly T _smoothing;
+
+    /// <summary>Plain softmax cross-entropy: no class weights, no label smoothing.</summary>
+    public SoftmaxCrossEntropy() : this(null) { }
+
+    /// <summary>Softmax cross-entropy with optional per-class weights and label smoothing.</summary>
+    /// <param name="classWeights">One weight ≥ 0 per class (for example from <see cref="Preprocessing.ClassWeights.Balanced"/>), or null for all 1.</param>
+    /// <param name="labelSmoothing">ε in <c>[0, 1]</c>: the target becomes <c>(1 − ε) · onehot + ε / C</c>. Default 0.</param>
+    public SoftmaxCrossEntropy(IReadOnlyList<double>? classWeights, double labelSmoothing = 0)
+    {
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(labelSmoothing), labelSmoothing, "Expected a label smoothing in [0, 1].");
+        }
+        if (classWeights is not null && classWeights.Any(w => !(w >= 0) || !double.IsFinite(w)))
+        {
+            throw new ArgumentException($"Expected finite class weights ≥ 0. Received: [{string.Join(", ", classWeights)}].", nameof(classWeights));
+        }
+        ClassWeights = classWeights?.ToArray();
+        LabelSmoothing = labelSmoothing;
+        _classWeights = classWeights?.Select(T.CreateChecked).ToArray() ?? [];
+        _smoothing = T.CreateChecked(labelSmoothing);
+    }
+
+    /// <summary>The weight of each class, or null when all classes weigh 1.</summary>
+    public IReadOnlyList<double>? ClassWeights { get; }
+
+    /// <summary>Label smoothing ε.</summary>
+    public double LabelSmoothing { get; }
+
     /// <inheritdoc/>
     public int TargetColumns(int outputs) => 1;
 
@@ -29,8 +68,9 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         return Compute(doutput, output, target, weight, batch);
     }
 
-    // logits (B, C), target (B) -> mean loss; dlogits (B, C) = (p - onehot) * w_b / Σw
-    private static T Compute(Span<T> dlogits, ReadOnlySpan<T> logits, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch)
+    // logits (B, C), target (B), sample weight s (B) or none -> Σ_b s_b ℓ_b / Σ_b s_b w_{y_b};
+    // dlogits (B, C) = s_b (A p − (1 − ε) w_y onehot − ε/C w) / Σ s w_y,  A = (1 − ε) w_y + ε/C Σ_c w_c
+    private T Compute(Span<T> dlogits, ReadOnlySpan<T> logits, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch)
     {
         if (batch == 0)
         {
@@ -42,21 +82,27 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             throw new ArgumentException(
                 $"Expected logits (B, C) with B = {batch}, target (B) and weight (B) or none. Received: {logits.Length} logits, {target.Length} targets, {weight.Length} weights.");
         }
+        bool weighted = _classWeights.Length > 0;
+        if (weighted && _classWeights.Length != classes)
+        {
+            throw new ArgumentException($"Expected {_classWeights.Length} classes (one per class weight). Received: logits with {classes} columns.");
+        }
+        T smoothShare = _smoothing / T.CreateChecked(classes), keep = T.One - _smoothing;
+        T weightSum = T.Zero;
+        for (int c = 0; c < classes; c++) weightSum += weighted ? _classWeights[c] : T.One;
+
         T totalWeight = T.Zero;
         for (int b = 0; b < batch; b++)
         {
-            totalWeight += weight.IsEmpty ? T.One : weight[b];
+            T classWeight = weighted ? _classWeights[Label(target, b, classes)] : T.One;
+            totalWeight += (weight.IsEmpty ? T.One : weight[b]) * classWeight;
         }
         T scale = totalWeight > T.Zero ? T.One / totalWeight : T.Zero;
         T loss = T.Zero;
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<T> row = logits.Slice(b * classes, classes);
-            int label = int.CreateSaturating(target[b]);
-            if ((uint)label >= (uint)classes)
-            {
-                throw new ArgumentOutOfRangeException(nameof(target), $"Expected class indices in [0, {classes}). Received: {target[b]} in row {b}.");
-            }
+            int label = Label(target, b, classes);
             T max = row[0];
             for (int c = 1; c < classes; c++)
             {
@@ -68,22 +114,53 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
                 sum += T.Exp(row[c] - max);
             }
             T logSumExp = max + T.Log(sum);
-            T w = weight.IsEmpty ? T.One : weight[b];
-            loss += w * (logSumExp - row[label]);
+            T labelWeight = weighted ? _classWeights[label] : T.One;
+            T sampleWeight = weight.IsEmpty ? T.One : weight[b];
+            // −log p_c = logSumExp − row[c]
+            T sampleLoss = keep * labelWeight * (logSumExp - row[label]);
+            if (_smoothing != T.Zero)
+            {
+                T smooth = T.Zero;
+                for (int c = 0; c < classes; c++)
+                {
+                    smooth += (weighted ? _classWeights[c] : T.One) * (logSumExp - row[c]);
+                }
+                sampleLoss += smoothShare * smooth;
+            }
+            loss += sampleWeight * sampleLoss;
             if (!dlogits.IsEmpty)
             {
                 Span<T> drow = dlogits.Slice(b * classes, classes);
-                T factor = w * scale;
+                T factor = sampleWeight * scale;
+                T a = keep * labelWeight + smoothShare * weightSum;
                 for (int c = 0; c < classes; c++)
                 {
                     T p = T.Exp(row[c] - logSumExp);
-                    drow[c] = (c == label ? p - T.One : p) * factor;
+                    T g = a * p - smoothShare * (weighted ? _classWeights[c] : T.One);
+                    if (c == label) g -= keep * labelWeight;
+                    drow[c] = g * factor;
                 }
             }
         }
         return loss * scale;
     }
 
-    /// <summary><c>SoftmaxCrossEntropy()</c>.</summary>
-    public override string ToString() => "SoftmaxCrossEntropy()";
+    private static int Label(ReadOnlySpan<T> target, int row, int classes)
+    {
+        int label = int.CreateSaturating(target[row]);
+        if ((uint)label >= (uint)classes)
+        {
+            throw new ArgumentOutOfRangeException(nameof(target), $"Expected class indices in [0, {classes}). Received: {target[row]} in row {row}.");
+        }
+        return label;
+    }
+
+    /// <summary>For example <c>SoftmaxCrossEntropy()</c> or <c>SoftmaxCrossEntropy(label smoothing: 0.1)</c>.</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>();
+        if (ClassWeights is not null) parts.Add($"class weights: [{string.Join(", ", ClassWeights.Select(w => w.ToString("G4", CultureInfo.InvariantCulture)))}]");
+        if (LabelSmoothing != 0) parts.Add($"label smoothing: {LabelSmoothing.ToString(CultureInfo.InvariantCulture)}");
+        return $"SoftmaxCrossEntropy({string.Join(", ", parts)})";
+    }
 }

@@ -9,6 +9,9 @@ public interface ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Before the first epoch.</summary>
     void OnTrainBegin(TrainingContext<T> context) { }
 
+    /// <summary>Before each epoch (learning-rate schedules set the epoch's rate here); <see cref="TrainingContext{T}.Epoch"/> is already set.</summary>
+    void OnEpochBegin(TrainingContext<T> context) { }
+
     /// <summary>After each optimizer step.</summary>
     /// <param name="context">The run.</param>
     /// <param name="batch">Index of the batch within the epoch.</param>

@@ -146,6 +146,37 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
         $"Sequential({InputFeatures} → {OutputFeatures})  // {ParameterCount:N0} parameters{Environment.NewLine}"
         + string.Join(Environment.NewLine, _layers.Select((layer, i) => $"  ({i}) {layer}"));
 
+    /// <summary>A table of the layers: name, output shape, parameter count, and the total.</summary>
+    /// <remarks>
+    /// For example:
+    /// <code>
+    /// Layer            Output shape  Parameters
+    /// Dense(4 → 16)    (B, 16)               80
+    /// Relu()           (B, 16)                0
+    /// Dense(16 → 3)    (B, 3)                51
+    /// Total parameters: 131
+    /// </code>
+    /// </remarks>
+    public string Summary()
+    {
+        var rows = new List<(string Layer, string Shape, string Parameters)> { ("Layer", "Output shape", "Parameters") };
+        foreach (ILayer<T> layer in _layers)
+        {
+            string name = layer.ToString() ?? layer.GetType().Name;
+            int comment = name.IndexOf("  //", StringComparison.Ordinal);
+            rows.Add((comment >= 0 ? name[..comment] : name, $"(B, {layer.OutputFeatures})",
+                layer.ParameterCount.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        int layerWidth = rows.Max(r => r.Layer.Length), shapeWidth = rows.Max(r => r.Shape.Length), countWidth = rows.Max(r => r.Parameters.Length);
+        var text = new System.Text.StringBuilder();
+        foreach (var (layer, shape, parameters) in rows)
+        {
+            text.Append(layer.PadRight(layerWidth + 2)).Append(shape.PadRight(shapeWidth + 2)).AppendLine(parameters.PadLeft(countWidth));
+        }
+        text.Append(System.Globalization.CultureInfo.InvariantCulture, $"Total parameters: {ParameterCount:N0}");
+        return text.ToString();
+    }
+
     private void CheckBatch(Workspace<T> workspace, int inputLength, int batch)
     {
         ArgumentNullException.ThrowIfNull(workspace);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Data;
 using Backprop.Losses;
 using Backprop.Optimizers;
@@ -10,7 +11,7 @@ namespace Backprop.Training;
 /// <summary>The training loop: epochs of shuffled mini-batches; forward, loss, backward, step.</summary>
 /// <remarks>
 /// Independent of where data comes from: it takes a <see cref="Dataset{T}"/>. Buffers (batch, activations) are allocated once
-/// per <see cref="Fit"/>, so the steps themselves allocate nothing.
+/// per <c>Fit</c>, so the steps themselves allocate nothing.
 /// </remarks>
 public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -36,59 +37,104 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Epochs, batch size, shuffling.</summary>
     public TrainerOptions Options { get; }
 
-    /// <summary>Called at the start, after every batch and epoch, and at the end, in order.</summary>
+    /// <summary>Called at the start, before and after every epoch, after every batch, and at the end, in order.</summary>
     public List<ITrainingCallback<T>> Callbacks { get; } = [];
+
+    /// <summary>The main metric recorded after each epoch on the training and validation sets (for example accuracy); null for none.</summary>
+    /// <remarks>On the training set it costs one extra forward pass over the data per epoch.</remarks>
+    public EpochMetric<T>? Metric { get; set; }
 
     /// <summary>Trains on <paramref name="data"/>, drawing shuffles from <paramref name="rng"/>.</summary>
     /// <returns>One record per completed epoch.</returns>
     /// <exception cref="ArgumentException">The data does not fit the model or the loss.</exception>
-    public IReadOnlyList<EpochRecord> Fit(Dataset<T> data, Rng rng, CancellationToken cancellationToken = default)
+    public IReadOnlyList<EpochRecord> Fit(Dataset<T> data, Rng rng, CancellationToken cancellationToken = default) =>
+        Fit(data, rng, validation: null, sampleWeights: null, cancellationToken);
+
+    /// <summary>
+    /// Trains on <paramref name="data"/>, weighting each sample's loss by <paramref name="sampleWeights"/>, and after every epoch
+    /// measures the loss (and <see cref="Metric"/>) on <paramref name="validation"/>.
+    /// </summary>
+    /// <param name="data">Training samples.</param>
+    /// <param name="rng">The run's generator (shuffles, dropout).</param>
+    /// <param name="validation">Held-out samples, evaluated in inference mode after every epoch; null for none.</param>
+    /// <param name="sampleWeights">One weight ≥ 0 per training sample (the loss's weighted mean); null for uniform weights.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <returns>One record per completed epoch.</returns>
+    /// <exception cref="ArgumentException">The data does not fit the model or the loss.</exception>
+    public IReadOnlyList<EpochRecord> Fit(Dataset<T> data, Rng rng, Dataset<T>? validation, T[]? sampleWeights = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(rng);
-        int features = Model.InputFeatures, targetColumns = Loss.TargetColumns(Model.OutputFeatures);
-        if (data.FeatureCount != features)
+        CheckShape(data, nameof(data));
+        if (validation is not null)
         {
-            throw new ArgumentException($"Expected {features} features per sample. Received: {data.FeatureCount}.", nameof(data));
+            CheckShape(validation, nameof(validation));
         }
-        if (data.Targets.Columns != targetColumns)
+        if (sampleWeights is not null && sampleWeights.Length != data.Count)
         {
-            throw new ArgumentException($"Expected {targetColumns} target columns for {Loss}. Received: {data.Targets.Columns}.", nameof(data));
+            throw new ArgumentException($"Expected one sample weight per sample ({data.Count}). Received: {sampleWeights.Length}.", nameof(sampleWeights));
         }
+        int features = Model.InputFeatures, targetColumns = data.Targets.Columns;
         int n = data.Count, batchSize = Math.Min(Options.BatchSize, Math.Max(n, 1));
         int batches = (n + batchSize - 1) / batchSize;
-        var context = new TrainingContext<T>(Model, Optimizer, Options, batches);
+        var context = new TrainingContext<T>(Model, Optimizer, Options, batches) { Validation = validation };
         Workspace<T> workspace = Model.CreateWorkspace(batchSize);
         var inputs = new T[batchSize * features];
         var targets = new T[batchSize * targetColumns];
+        var weights = sampleWeights is null ? [] : new T[batchSize];
         int[] order = Enumerable.Range(0, n).ToArray();
 
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
         for (int epoch = 0; epoch < Options.Epochs && !context.StopRequested; epoch++)
         {
             context.Epoch = epoch;
+            foreach (ITrainingCallback<T> callback in Callbacks) callback.OnEpochBegin(context);
             long start = Stopwatch.GetTimestamp();
+            double learningRate = double.CreateChecked(Optimizer.LearningRate);
             if (Options.Shuffle)
             {
                 rng.Shuffle<int>(order);
             }
-            double lossSum = 0;
+            double lossSum = 0, weightSum = 0;
             for (int batch = 0; batch < batches; batch++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 int first = batch * batchSize, rows = Math.Min(batchSize, n - first);
                 // Gather the batch's rows into contiguous buffers: the kernels read (B, F) row-major.
+                double batchWeight = rows;
                 for (int r = 0; r < rows; r++)
                 {
                     int sample = order[first + r];
                     data.Features.Row(sample).CopyTo(inputs.AsSpan(r * features, features));
                     data.Targets.Row(sample).CopyTo(targets.AsSpan(r * targetColumns, targetColumns));
                 }
-                double loss = Step(workspace, inputs, targets, rows, rng);
-                lossSum += loss * rows;
+                if (sampleWeights is not null)
+                {
+                    batchWeight = 0;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        weights[r] = sampleWeights[order[first + r]];
+                        batchWeight += double.CreateChecked(weights[r]);
+                    }
+                }
+                double loss = Step(workspace, inputs, targets, sampleWeights is null ? [] : weights.AsSpan(0, rows), rows, rng);
+                lossSum += loss * batchWeight;
+                weightSum += batchWeight;
                 foreach (ITrainingCallback<T> callback in Callbacks) callback.OnBatchEnd(context, batch, loss);
             }
-            var record = new EpochRecord(epoch, n > 0 ? lossSum / n : 0, Stopwatch.GetElapsedTime(start).TotalSeconds);
+            var record = new EpochRecord(epoch, weightSum > 0 ? lossSum / weightSum : 0, 0, LearningRate: learningRate);
+            if (Metric is not null)
+            {
+                record = record with { Metric = Metric.Compute(Model.Predict(data.Features), data.Targets) };
+            }
+            if (validation is not null)
+            {
+                Matrix<T> outputs = Model.Predict(validation.Features);
+                double validationLoss = double.CreateChecked(Loss.Forward(outputs.Data, validation.Targets.Data, [], validation.Count));
+                record = record with { ValidationLoss = validationLoss, ValidationMetric = Metric?.Compute(outputs, validation.Targets) };
+            }
+            record = record with { Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds };
             context.History.Add(record);
             foreach (ITrainingCallback<T> callback in Callbacks) callback.OnEpochEnd(context, record);
         }
@@ -96,14 +142,49 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return context.History;
     }
 
-    // One optimizer step on a batch: inputs (B, F), targets (B, K) -> mean loss
-    private double Step(Workspace<T> workspace, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, Rng rng)
+    private void CheckShape(Dataset<T> data, string name)
+    {
+        int features = Model.InputFeatures, targetColumns = Loss.TargetColumns(Model.OutputFeatures);
+        if (data.FeatureCount != features)
+        {
+            throw new ArgumentException($"Expected {features} features per sample. Received: {data.FeatureCount}.", name);
+        }
+        if (data.Targets.Columns != targetColumns)
+        {
+            throw new ArgumentException($"Expected {targetColumns} target columns for {Loss}. Received: {data.Targets.Columns}.", name);
+        }
+    }
+
+    // One optimizer step on a batch: inputs (B, F), targets (B, K), weights (B) or none -> mean loss
+    private double Step(Workspace<T> workspace, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, int rows, Rng rng)
     {
         Model.ZeroGradients();
         ReadOnlySpan<T> output = Model.Forward(workspace, inputs, rows, rng);
-        T loss = Loss.ForwardBackward(workspace.LossGradient(rows), output, targets, ReadOnlySpan<T>.Empty, rows);
+        T loss = Loss.ForwardBackward(workspace.LossGradient(rows), output, targets, weights, rows);
         Model.Backward(workspace, inputs, rows);
+        if (Options.ClipNorm is { } maxNorm)
+        {
+            ClipGradientNorm(Model.Gradients, maxNorm);
+        }
         Optimizer.Step(Model.Parameters, Model.Gradients);
         return double.CreateChecked(loss);
+    }
+
+    /// <summary>Rescales <paramref name="gradients"/> so that their joint L2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
+    /// <remarks>PyTorch's <c>clip_grad_norm_</c>: the factor is <c>max / (‖g‖ + 1e-6)</c>, applied only when below 1.</remarks>
+    public static double ClipGradientNorm(Span<T> gradients, double maxNorm)
+    {
+        double sum = 0;
+        foreach (T g in gradients)
+        {
+            double value = double.CreateChecked(g);
+            sum += value * value;
+        }
+        double norm = Math.Sqrt(sum), factor = maxNorm / (norm + 1e-6);
+        if (factor < 1)
+        {
+            TensorPrimitives.Multiply(gradients, T.CreateChecked(factor), gradients);
+        }
+        return norm;
     }
 }

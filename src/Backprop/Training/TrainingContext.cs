@@ -32,6 +32,9 @@ public sealed class TrainingContext<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Epochs completed so far.</summary>
     public List<EpochRecord> History { get; } = [];
 
+    /// <summary>The validation data of the run, or null when it has none.</summary>
+    public Data.Dataset<T>? Validation { get; internal set; }
+
     /// <summary>Set by a callback to end the run after the current epoch.</summary>
     public bool StopRequested { get; set; }
 }

@@ -1,0 +1,183 @@
+using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Optimizers;
+using Backprop.Preprocessing;
+using Backprop.Tensors;
+using Backprop.Training;
+
+namespace Backprop.Tests.Training;
+
+public class TrainerToolboxTests
+{
+    private static (Dataset<double> Train, Dataset<double> Validation) Iris(ulong seed)
+    {
+        Dataset<double> raw = EmbeddedDatasets.Iris<double>();
+        Dataset<double> data = raw.WithFeatures(StandardScaler<double>.Fit(raw.Features).Transform(raw.Features));
+        return DataSplit.Stratified(data, 0.3, new Rng(seed));
+    }
+
+    private static Sequential<double> Mlp(int seed)
+    {
+        var model = new Sequential<double>(4, new Dense<double>(4, 8), new Tanh<double>(), new Dense<double>(8, 3));
+        model.ResetParameters(new Rng((ulong)seed));
+        return model;
+    }
+
+    private static double LossOn(Sequential<double> model, ILoss<double> loss, Dataset<double> data) =>
+        loss.Forward(model.Predict(data.Features).Data, data.Targets.Data, [], data.Count);
+
+    /// <summary>From <paramref name="fromEpoch"/> on, sets a learning rate so large that the model gets worse.</summary>
+    private sealed class Sabotage(int fromEpoch) : ITrainingCallback<double>
+    {
+        public void OnEpochBegin(TrainingContext<double> context)
+        {
+            if (context.Epoch >= fromEpoch) context.Optimizer.LearningRate = 20;
+        }
+    }
+
+    [Fact]
+    public void Early_stopping_restores_the_best_weights_when_the_run_reaches_its_epoch_limit()
+    {
+        (Dataset<double> train, Dataset<double> validation) = Iris(1);
+        Sequential<double> model = Mlp(2);
+        var loss = new SoftmaxCrossEntropy<double>();
+        var trainer = new Trainer<double>(model, loss, new Sgd<double>(0.05), new TrainerOptions(Epochs: 12, BatchSize: 8));
+        var stopping = new EarlyStopping<double>(patience: 100);
+        trainer.Callbacks.Add(new Sabotage(fromEpoch: 8));
+        trainer.Callbacks.Add(stopping);
+        IReadOnlyList<EpochRecord> history = trainer.Fit(train, new Rng(3), validation);
+
+        Assert.Equal(12, history.Count); // ran to the limit: patience never ran out
+        Assert.Null(stopping.StoppedEpoch);
+        double best = history.Min(r => r.ValidationLoss!.Value);
+        Assert.True(history[^1].ValidationLoss > best + 0.1, $"the sabotaged last epoch should be worse: {history[^1].ValidationLoss} vs {best}");
+        Assert.Equal(history.Select(r => r.ValidationLoss!.Value).ToList().IndexOf(best), stopping.BestEpoch);
+        // The model now holds the best epoch's weights: its validation loss is the best one recorded.
+        Assert.Equal(best, LossOn(model, loss, validation), 12);
+    }
+
+    [Fact]
+    public void Early_stopping_stops_after_patience_epochs_without_improvement_and_restores()
+    {
+        (Dataset<double> train, Dataset<double> validation) = Iris(1);
+        Sequential<double> model = Mlp(2);
+        var loss = new SoftmaxCrossEntropy<double>();
+        var trainer = new Trainer<double>(model, loss, new Sgd<double>(0.05), new TrainerOptions(Epochs: 100, BatchSize: 8));
+        var stopping = new EarlyStopping<double>(patience: 3);
+        trainer.Callbacks.Add(new Sabotage(fromEpoch: 6));
+        trainer.Callbacks.Add(stopping);
+        IReadOnlyList<EpochRecord> history = trainer.Fit(train, new Rng(3), validation);
+
+        Assert.True(history.Count < 100);
+        Assert.Equal(history.Count - 1, stopping.StoppedEpoch);
+        Assert.Equal(stopping.BestEpoch + 3, stopping.StoppedEpoch);
+        Assert.Equal(stopping.BestLoss, LossOn(model, loss, validation), 12);
+    }
+
+    [Fact]
+    public void Validation_loss_and_metric_are_recorded_every_epoch()
+    {
+        (Dataset<double> train, Dataset<double> validation) = Iris(4);
+        Sequential<double> model = Mlp(5);
+        var loss = new SoftmaxCrossEntropy<double>();
+        var trainer = new Trainer<double>(model, loss, new Adam<double>(new AdamOptions(0.01)), new TrainerOptions(Epochs: 30, BatchSize: 16))
+        {
+            Metric = EpochMetric<double>.Accuracy(),
+        };
+        IReadOnlyList<EpochRecord> history = trainer.Fit(train, new Rng(6), validation);
+        Assert.All(history, r => Assert.NotNull(r.ValidationLoss));
+        Assert.All(history, r => Assert.InRange(r.ValidationMetric!.Value, 0, 1));
+        Assert.All(history, r => Assert.Equal(0.01, r.LearningRate!.Value, 12));
+        Assert.Equal(LossOn(model, loss, validation), history[^1].ValidationLoss!.Value, 12);
+        Assert.True(history[^1].ValidationMetric > 0.85, $"validation accuracy {history[^1].ValidationMetric}");
+        Assert.True(history[^1].Metric > 0.85, $"training accuracy {history[^1].Metric}");
+    }
+
+    [Fact]
+    public void Gradient_clipping_caps_the_global_norm()
+    {
+        double[] g = [3, 4, 0];
+        double before = Trainer<double>.ClipGradientNorm(g, 1.0);
+        Assert.Equal(5, before, 12);
+        Assert.Equal(5 / (5 + 1e-6), Math.Sqrt(g.Sum(x => x * x)), 12);
+        Assert.Equal(3 * (1 / (5 + 1e-6)), g[0], 12);
+        double[] small = [0.3, 0.4];
+        Trainer<double>.ClipGradientNorm(small, 1.0);
+        Assert.Equal([0.3, 0.4], small);
+    }
+
+    [Fact]
+    public void Clipping_in_the_trainer_bounds_each_step()
+    {
+        // With plain SGD at lr 1, a clipped step moves the parameters by at most the clip norm.
+        (Dataset<double> train, _) = Iris(1);
+        Sequential<double> model = Mlp(7);
+        double[] before = (double[])model.Parameters.Clone();
+        var trainer = new Trainer<double>(model, new SoftmaxCrossEntropy<double>(), new Sgd<double>(1.0),
+            new TrainerOptions(Epochs: 1, BatchSize: train.Count, ClipNorm: 0.01));
+        trainer.Fit(train, new Rng(1));
+        double moved = Math.Sqrt(before.Zip(model.Parameters, (a, b) => (a - b) * (a - b)).Sum());
+        Assert.InRange(moved, 0.0099, 0.0100001);
+    }
+
+    [Fact]
+    public void Sample_weights_act_like_repeated_samples()
+    {
+        // Full-batch training with weight 2 on a sample equals training on the data with that sample twice.
+        (Dataset<double> train, _) = Iris(1);
+        Dataset<double> small = train.Subset([0, 1, 2, 3, 4, 50, 51, 100]);
+        Dataset<double> repeated = train.Subset([0, 1, 2, 3, 4, 50, 51, 100, 0]);
+        double[] weights = [2, 1, 1, 1, 1, 1, 1, 1];
+        Sequential<double> a = Mlp(8), b = Mlp(8);
+        new Trainer<double>(a, new SoftmaxCrossEntropy<double>(), new Sgd<double>(0.1), new TrainerOptions(3, BatchSize: 9, Shuffle: false))
+            .Fit(small, new Rng(1), validation: null, weights);
+        new Trainer<double>(b, new SoftmaxCrossEntropy<double>(), new Sgd<double>(0.1), new TrainerOptions(3, BatchSize: 9, Shuffle: false))
+            .Fit(repeated, new Rng(1));
+        for (int i = 0; i < a.Parameters.Length; i++) Assert.Equal(b.Parameters[i], a.Parameters[i], 12);
+    }
+
+    [Fact]
+    public void Schedules_set_the_documented_rates()
+    {
+        Assert.Equal([1, 1, 1, 0.5, 0.5, 0.5, 0.25], Rates(new StepSchedule<double>(3, 0.5), 7));
+        Assert.Equal([1, 0.9, 0.81], Rates(new ExponentialSchedule<double>(0.9), 3), (x, y) => Math.Abs(x - y) < 1e-12);
+        // Warm-up 2 of 6 epochs: 1/3, 2/3, then cosine over 4 epochs from 1: 1, (1+cos(π/4))/2, 1/2, (1+cos(3π/4))/2.
+        double[] cosine = [1.0 / 3, 2.0 / 3, 1, (1 + Math.Cos(Math.PI / 4)) / 2, 0.5, (1 + Math.Cos(3 * Math.PI / 4)) / 2];
+        Assert.Equal(cosine, Rates(new CosineSchedule<double>(warmupEpochs: 2), 6), (x, y) => Math.Abs(x - y) < 1e-12);
+        Assert.Equal([1, 1, 1], Rates(new ConstantSchedule<double>(), 3));
+    }
+
+    private static double[] Rates(ITrainingCallback<double> schedule, int epochs)
+    {
+        (Dataset<double> train, _) = Iris(1);
+        var trainer = new Trainer<double>(Mlp(1), new SoftmaxCrossEntropy<double>(), new Sgd<double>(1.0), new TrainerOptions(epochs, BatchSize: 150));
+        trainer.Callbacks.Add(schedule);
+        return trainer.Fit(train, new Rng(1)).Select(r => r.LearningRate!.Value).ToArray();
+    }
+
+    /// <summary>Feeds a fixed sequence of losses to a callback as if they were validation losses.</summary>
+    private static double[] PlateauRates(ReduceOnPlateau<double> plateau, double[] losses)
+    {
+        var optimizer = new Sgd<double>(1.0);
+        Sequential<double> model = Mlp(1);
+        var trainer = new Trainer<double>(model, new SoftmaxCrossEntropy<double>(), optimizer, new TrainerOptions(0));
+        var context = new TrainingContext<double>(model, optimizer, trainer.Options, 1);
+        plateau.OnTrainBegin(context);
+        var rates = new List<double>();
+        for (int e = 0; e < losses.Length; e++)
+        {
+            plateau.OnEpochEnd(context, new EpochRecord(e, 0, 0, ValidationLoss: losses[e]));
+            rates.Add(optimizer.LearningRate);
+        }
+        return [.. rates];
+    }
+
+    [Fact]
+    public void Reduce_on_plateau_cuts_after_more_than_patience_bad_epochs()
+    {
+        // best 1.0 at epoch 0; epochs 1, 2 bad (patience 1: the 2nd bad epoch triggers); then 0.5 improves; cooldown 0.
+        double[] rates = PlateauRates(new ReduceOnPlateau<double>(factor: 0.5, patience: 1), [1.0, 1.0, 0.99995, 0.5, 0.6, 0.7]);
+        Assert.Equal([1, 1, 0.5, 0.5, 0.5, 0.25], rates);
+    }
+}
