@@ -90,7 +90,9 @@ public sealed class TableColumn
         }
         if (IsNumeric)
         {
-            if (cell.TryParse(out double value))
+            // Sep's parser falls back to .NET's with thousands separators allowed, which would read the decimal comma of
+            // "1,5" (a ';'-separated European file) as 15; a comma is never part of a number here.
+            if (!text.Contains(',') && cell.TryParse(out double value))
             {
                 if (!double.IsFinite(value))
                 {

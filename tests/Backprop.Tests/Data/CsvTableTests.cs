@@ -140,6 +140,32 @@ public sealed class CsvTableTests : IDisposable
         Assert.Equal([3, 5], Enumerable.Range(0, 2).Select(table.LineOf));
     }
 
+    [Theory]
+    [InlineData("+5", 5.0)]
+    [InlineData(".5", 0.5)]
+    [InlineData("1E+03", 1000.0)]
+    [InlineData("-0", -0.0)]
+    public void Invariant_numbers_are_numbers(string text, double expected)
+    {
+        TableColumn a = Read($"a;b\n{text};1\n").Find("a")!;
+        Assert.True(a.IsNumeric);
+        Assert.Equal(expected, a.GetNumber(0));
+    }
+
+    [Theory]
+    [InlineData("1,5")]    // a decimal comma, not 15
+    [InlineData("1 000")]
+    [InlineData("1_000")]
+    [InlineData("0x1A")]
+    [InlineData("12abc")]
+    [InlineData("1.5f")]
+    public void Other_spellings_are_text(string text)
+    {
+        TableColumn a = Read($"a;b\n{text};1\n").Find("a")!;
+        Assert.False(a.IsNumeric);
+        Assert.Equal(text, a.GetText(0));
+    }
+
     [Fact]
     public void Infinities_are_remembered_not_stored_as_numbers()
     {
