@@ -70,10 +70,13 @@ internal static class TrainCommand
             + "Examples:\n"
             + "  backprop train\n"
             + "  backprop train --hidden 64,32 --epochs 100 --batch-size 16 --lr 0.05\n"
-            + "  backprop train --dataset wine --precision f64 --seed 7 --init pytorch")
+            + "  backprop train --dataset wine --precision f64 --seed 7 --init pytorch\n"
+            + "  backprop train --data my.csv --target label --drop id")
         {
             dataset, epochs, learningRate, hidden, batchSize, seed, noShuffle, precision, init,
         };
+        var data = new DataOptions();
+        data.AddTo(command);
         command.SetAction(parse =>
         {
             var settings = new TrainSettings(
@@ -85,7 +88,8 @@ internal static class TrainCommand
                 Seed: parse.GetValue(seed),
                 Shuffle: !parse.GetValue(noShuffle),
                 Double: parse.GetValue(precision) == "f64",
-                Initialization: parse.GetValue(init) == "pytorch" ? Initialization.PyTorch : Initialization.Normal);
+                Initialization: parse.GetValue(init) == "pytorch" ? Initialization.PyTorch : Initialization.Normal,
+                Data: data.Read(parse));
             return settings.Double ? TrainRunner.Run<double>(settings, output) : TrainRunner.Run<float>(settings, output);
         });
         return command;

@@ -16,8 +16,7 @@ internal static class TrainRunner
 {
     public static int Run<T>(TrainSettings settings, TextWriter output) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Dataset<T> raw = EmbeddedDatasets.Load<T>(settings.Dataset);
-        Dataset<T> data = raw.WithFeatures(StandardScaler<T>.Fit(raw.Features).Transform(raw.Features));
+        Dataset<T> data = TrainData.Load<T>(settings);
         int classes = data.ClassNames!.Count;
 
         var rng = new Rng(settings.Seed);

@@ -12,7 +12,8 @@ internal sealed record TrainSettings(
     ulong Seed,
     bool Shuffle,
     bool Double,
-    Initialization Initialization)
+    Initialization Initialization,
+    DataSettings? Data = null)
 {
     /// <summary>The seed used when none is given.</summary>
     public const ulong DefaultSeed = 0;

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Numerics;
 using System.Reflection;
+using Backprop.Preprocessing;
 using Backprop.Tensors;
 
 namespace Backprop.Data;
@@ -17,39 +17,39 @@ public static class EmbeddedDatasets
     /// <summary>UCI Wine: 178 wines, 13 chemical measurements, 3 cultivars; classes sorted by name.</summary>
     public static Dataset<T> Wine<T>() where T : unmanaged, IFloatingPointIeee754<T> => Load<T>("wine");
 
-    /// <summary>The embedded data set called <paramref name="name"/> (see <see cref="Names"/>).</summary>
+    /// <summary>The embedded data set called <paramref name="name"/> (see <see cref="Names"/>), features not standardized.</summary>
     /// <exception cref="ArgumentException">No embedded data set has that name.</exception>
     public static Dataset<T> Load<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentNullException.ThrowIfNull(name);
         string resource = $"Backprop.Data.{name.ToLowerInvariant()}.csv";
-        using Stream stream = typeof(EmbeddedDatasets).Assembly.GetManifestResourceStream(resource)
-            ?? throw new ArgumentException($"Expected one of the embedded data sets ({string.Join(", ", Names)}). Received: '{name}'.", nameof(name));
-        using var reader = new StreamReader(stream);
-        return Parse<T>(reader);
+        Assembly assembly = typeof(EmbeddedDatasets).Assembly;
+        if (assembly.GetManifestResourceInfo(resource) is null)
+        {
+            throw new ArgumentException($"Expected one of the embedded data sets ({string.Join(", ", Names)}). Received: '{name}'.", nameof(name));
+        }
+        CsvTable table = CsvTable.Read(() => assembly.GetManifestResourceStream(resource)!, $"{name} (embedded)");
+        return FromTable<T>(table);
     }
 
-    // The embedded files are ours and known to be well formed (a header, then numeric features and a label in the last column),
-    // so a split on ',' is all they need; user CSV files go through the full loader.
-    private static Dataset<T> Parse<T>(TextReader reader) where T : unmanaged, IFloatingPointIeee754<T>
+    // The embedded files are plain CSV files read by the same loader as users' files, but they need no preprocessing
+    // beyond the label: numeric features, the class label in the last column, classes sorted by name.
+    private static Dataset<T> FromTable<T>(CsvTable table) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        string[] header = reader.ReadLine()!.Split(',');
-        var rows = new List<string[]>();
-        while (reader.ReadLine() is { Length: > 0 } line)
+        TableColumn label = table.Columns[^1];
+        TableColumn[] features = table.Columns.Take(table.Columns.Count - 1).ToArray();
+        var classes = LabelEncoder.Fit(label.Levels);
+        var featureMatrix = new Matrix<T>(table.RowCount, features.Length);
+        var targets = new Matrix<T>(table.RowCount, 1);
+        for (int r = 0; r < table.RowCount; r++)
         {
-            rows.Add(line.Split(','));
-        }
-        int featureCount = header.Length - 1;
-        string[] classNames = rows.Select(r => r[^1]).Distinct().Order(StringComparer.Ordinal).ToArray();
-        var features = new Matrix<T>(rows.Count, featureCount);
-        var targets = new Matrix<T>(rows.Count, 1);
-        for (int i = 0; i < rows.Count; i++)
-        {
-            for (int j = 0; j < featureCount; j++)
+            for (int c = 0; c < features.Length; c++)
             {
-                features[i, j] = T.Parse(rows[i][j], NumberStyles.Float, CultureInfo.InvariantCulture);
+                featureMatrix[r, c] = T.CreateChecked(features[c].GetNumber(r));
             }
-            targets[i, 0] = T.CreateChecked(Array.IndexOf(classNames, rows[i][^1]));
+            classes.TryEncode(label.GetText(r)!, out int index);
+            targets[r, 0] = T.CreateChecked(index);
         }
-        return new Dataset<T>(features, targets, header[..featureCount], classNames);
+        return new Dataset<T>(featureMatrix, targets, features.Select(f => f.Name).ToArray(), classes.Classes);
     }
 }

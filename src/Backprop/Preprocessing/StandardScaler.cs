@@ -61,6 +61,27 @@ public sealed class StandardScaler<T> where T : unmanaged, IFloatingPointIeee754
         return new StandardScaler<T>(mean, scale);
     }
 
+    /// <summary>The mean and divisor of one column of <paramref name="values"/>: what <see cref="Fit"/> computes per column.</summary>
+    /// <remarks>For callers whose columns are not a matrix (a table read from CSV); the divisor of a constant or empty column is 1.</remarks>
+    public static (double Mean, double Scale) FitColumn(ReadOnlySpan<double> values)
+    {
+        if (values.IsEmpty)
+        {
+            return (0, 1);
+        }
+        double mean = 0;
+        foreach (double value in values) mean += value;
+        mean /= values.Length;
+        double squares = 0;
+        foreach (double value in values)
+        {
+            double d = value - mean;
+            squares += d * d;
+        }
+        double std = Math.Sqrt(squares / values.Length);
+        return (mean, std > 0 ? std : 1);
+    }
+
     /// <summary>A standardized copy of <paramref name="features"/> <c>(N, F)</c>.</summary>
     public Matrix<T> Transform(Matrix<T> features)
     {

@@ -1,0 +1,45 @@
+#:project ../src/Backprop/Backprop.csproj
+#:property TreatWarningsAsErrors=false
+#:property PublishAot=false
+// Measures how long reading a large numeric CSV takes and how much memory it needs.
+// Usage: dotnet run -c Release bench/csv-load.cs [rows] [columns] [file]
+// Writes the file first if it does not exist (rows × columns random numbers, last column a class 0..2).
+using System.Diagnostics;
+using System.Globalization;
+using Backprop.Data;
+using Backprop.Preprocessing;
+
+int rows = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1_000_000;
+int columns = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
+string path = args.Length > 2 ? args[2] : Path.Combine(Path.GetTempPath(), $"backprop-bench-{rows}x{columns}.csv");
+if (!File.Exists(path))
+{
+    var random = new Random(1);
+    using var writer = new StreamWriter(path);
+    writer.WriteLine(string.Join(",", Enumerable.Range(0, columns - 1).Select(c => $"x{c}").Append("label")));
+    var line = new System.Text.StringBuilder();
+    for (int r = 0; r < rows; r++)
+    {
+        line.Clear();
+        for (int c = 0; c < columns - 1; c++) line.Append((random.NextDouble() * 100 - 50).ToString("F4", CultureInfo.InvariantCulture)).Append(',');
+        line.Append(random.Next(3));
+        writer.WriteLine(line);
+    }
+}
+Console.WriteLine($"file: {path} ({new FileInfo(path).Length / 1e6:F1} MB, {rows:N0} rows × {columns} columns)");
+GC.Collect();
+long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+var clock = Stopwatch.StartNew();
+CsvTable table = CsvTable.Read(path);
+double readSeconds = clock.Elapsed.TotalSeconds;
+long allocatedRead = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+long retainedRead = GC.GetTotalMemory(forceFullCollection: true);
+Console.WriteLine($"read:        {readSeconds:F2} s, allocated {allocatedRead / 1e6:F0} MB, retained {retainedRead / 1e6:F0} MB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+clock.Restart();
+var preprocessor = TabularPreprocessor.Fit(table, new TabularOptions());
+double fitSeconds = clock.Elapsed.TotalSeconds;
+var data = preprocessor.Transform<float>(table);
+double prepSeconds = clock.Elapsed.TotalSeconds;
+long allocatedAll = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+Console.WriteLine($"fit {fitSeconds:F2} s + transform to float32 {prepSeconds - fitSeconds:F2} s, allocated in all {allocatedAll / 1e6:F0} MB, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB");
+Console.WriteLine($"data's own size: {(long)rows * columns * 8 / 1e6:F0} MB as float64, {(long)rows * columns * 4 / 1e6:F0} MB as float32; dataset {data.Count:N0} × {data.FeatureCount}, classes {string.Join(",", data.ClassNames!)}");

@@ -1,0 +1,44 @@
+using System.Numerics;
+using Backprop.Data;
+using Backprop.Preprocessing;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>Where <c>train</c> gets its data: a CSV file (<c>--data</c>) through the preprocessor, or an embedded data set.</summary>
+internal static class TrainData
+{
+    /// <summary>The standardized training data set <paramref name="settings"/> asks for.</summary>
+    /// <exception cref="BackpropException">The CSV file is unreadable or unusable (the message says where and why).</exception>
+    public static Dataset<T> Load<T>(TrainSettings settings) where T : unmanaged, IFloatingPointIeee754<T> =>
+        settings.Data is null ? Embedded<T>(settings.Dataset) : Prepare<T>(settings.Data).Dataset;
+
+    /// <summary>An embedded data set, standardized: the notebook's data.</summary>
+    public static Dataset<T> Embedded<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Dataset<T> raw = EmbeddedDatasets.Load<T>(name);
+        return raw.WithFeatures(StandardScaler<T>.Fit(raw.Features).Transform(raw.Features));
+    }
+
+    /// <summary>
+    /// Reads the CSV file, fits the preprocessing on it and transforms it; notes (dropped and imputed columns) and warnings go
+    /// to <see cref="DataSettings.Notes"/> as lines starting with <c>note:</c> or <c>warning:</c>.
+    /// </summary>
+    /// <exception cref="BackpropException">The file is unreadable or unusable, or its target is not classes.</exception>
+    public static PreparedData<T> Prepare<T>(DataSettings data) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TabularOptions options = data.ToTabularOptions();
+        CsvTable table = CsvTable.Read(data.Path, options.ReadOptions(data.Delimiter));
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, options);
+        if (preprocessor.Task != TaskKind.Classification)
+        {
+            throw new BackpropException(
+                $"Expected a class target: strings, or integers with at most {options.MaxClassesForNumericTarget} distinct values. " +
+                $"Received: column '{preprocessor.State.Target.Name}' of {data.Path}, numbers with more distinct values (a regression target, not supported by train yet).");
+        }
+        var warnings = new List<string>();
+        Dataset<T> dataset = preprocessor.Transform<T>(table, warnings: warnings);
+        foreach (string note in preprocessor.Notes) data.Notes.WriteLine($"note: {note}");
+        foreach (string warning in warnings.Except(preprocessor.Notes)) data.Notes.WriteLine($"warning: {warning}");
+        return new PreparedData<T>(dataset, preprocessor);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text;
+
+namespace Backprop.Data;
+
+/// <summary>
+/// Decodes a stream as strict UTF-8 (or UTF-16/32 when it starts with that byte-order mark) for the CSV parser, and stops early
+/// on what is not a CSV file: a NUL character, bytes that are not UTF-8, or a row longer than the resource bound.
+/// </summary>
+/// <remarks>
+/// Why a wrapper rather than checks on parsed rows: the parser buffers a whole row before handing it over, so a file with no
+/// line break (or an unclosed quote) would be read into memory entire before any row-level check could run. Here every chunk is
+/// checked as it is decoded, with vectorized searches, so the cost is a small fraction of parsing.
+/// A row ends at a line break outside quotes; quotes are counted per line, which is exact for RFC 4180 files
+/// (an escaped quote is two quote characters, so the parity is unchanged).
+/// </remarks>
+internal sealed class CheckedTextReader : TextReader
+{
+    private readonly StreamReader _inner;
+    private readonly string _source;
+    private readonly int _maxRowLength;
+    private long _line = 1;
+    private long _rowStartLine = 1;
+    private long _rowLength;
+    private bool _insideQuotes;
+
+    public CheckedTextReader(Stream stream, string source, int maxRowLength)
+    {
+        // throwOnInvalidBytes: a decoder that silently substitutes U+FFFD would turn a binary file into plausible "text".
+        _inner = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        _source = source;
+        _maxRowLength = maxRowLength;
+    }
+
+    public override int Read(Span<char> buffer)
+    {
+        int count;
+        try
+        {
+            count = _inner.Read(buffer);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw DataErrors.NotTextEncoding(_source, _line);
+        }
+        Check(buffer[..count]);
+        return count;
+    }
+
+    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+    public override int Read()
+    {
+        Span<char> one = stackalloc char[1];
+        return Read(one) == 1 ? one[0] : -1;
+    }
+
+    public override int Peek() => throw new NotSupportedException("The CSV parser reads in blocks; Peek is not supported.");
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _inner.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private void Check(ReadOnlySpan<char> chunk)
+    {
+        int nul = chunk.IndexOf('\0');
+        if (nul >= 0)
+        {
+            throw DataErrors.NotTextNul(_source, _line + chunk[..nul].Count('\n'));
+        }
+        while (!chunk.IsEmpty)
+        {
+            int newline = chunk.IndexOf('\n');
+            ReadOnlySpan<char> segment = newline < 0 ? chunk : chunk[..newline];
+            _rowLength += segment.Length;
+            if ((segment.Count('"') & 1) == 1) _insideQuotes = !_insideQuotes;
+            if (_rowLength > _maxRowLength)
+            {
+                throw DataErrors.RowTooLong(_source, _rowStartLine, _maxRowLength);
+            }
+            if (newline < 0) break;
+            _line++;
+            if (!_insideQuotes)
+            {
+                _rowLength = 0;
+                _rowStartLine = _line;
+            }
+            chunk = chunk[(newline + 1)..];
+        }
+    }
+}

@@ -1,0 +1,69 @@
+namespace Backprop.Data;
+
+/// <summary>
+/// The one-line messages for bad data files, in one place so they read alike:
+/// what was expected, what was received, and where (file, line, column).
+/// </summary>
+internal static class DataErrors
+{
+    /// <summary>Longest cell text quoted in a message; longer ones are cut with an ellipsis.</summary>
+    private const int MaxQuoted = 40;
+
+    public static BackpropException FileNotFound(string path) => new(
+        $"Expected an existing CSV file. Received: '{path}', which does not exist (full path {Path.GetFullPath(path)}).");
+
+    public static BackpropException IsDirectory(string path) => new(
+        $"Expected a CSV file. Received: '{path}', which is a directory.");
+
+    public static BackpropException Empty(string source) => new(
+        $"Expected a header line and data rows. Received: an empty file ({source}).");
+
+    public static BackpropException HeaderOnly(string source, IReadOnlyList<string> columns) => new(
+        $"Expected data rows after the header. Received: only the header line ({source} line 1: {List(columns)}).");
+
+    public static BackpropException NoHeader(string source, IReadOnlyList<string> cells, int numbers) => new(
+        $"Expected a header line of column names on line 1 of {source}. Received: {List(cells)}, which looks like data " +
+        $"({numbers} of {cells.Count} cells are numbers); add a header line.");
+
+    public static BackpropException DuplicateColumn(string source, string name, int first, int second) => new(
+        $"Expected distinct column names in the header of {source}. Received: '{name}' as column {first + 1} and column {second + 1}.");
+
+    public static BackpropException TooManyColumns(string source, int count, int max) => new(
+        $"Expected at most {max:N0} columns. Received: {count:N0} in the header of {source}.");
+
+    public static BackpropException RowTooLong(string source, long line, int max) => new(
+        $"Expected rows of at most {max:N0} characters. Received: a longer row starting at {source} line {line} " +
+        "(an unclosed quote, or not a CSV file?).");
+
+    public static BackpropException Ragged(string source, int line, int expected, int received, bool spansLines) => new(
+        $"Expected {expected} fields on every row, as in the header. Received: {received} at {source} line {line}" +
+        (spansLines ? " (the row spans several lines: an unclosed quote?)." : "."));
+
+    public static BackpropException NotTextNul(string source, long line) => new(
+        $"Expected a UTF-8 text file. Received: a NUL byte at {source} line {line} (a binary file?).");
+
+    public static BackpropException NotTextEncoding(string source, long line) => new(
+        $"Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at or after {source} line {line} " +
+        "(a binary file, or another encoding: save it as UTF-8).");
+
+    public static BackpropException NotNumeric(string source, int line, string column, string value, string why) => new(
+        $"Expected a number in column '{column}' ({why}). Received: '{Quote(value)}' at {source} line {line}.");
+
+    public static BackpropException NotFinite(string source, int line, string column, string value) => new(
+        $"Expected finite numbers in column '{column}'. Received: '{Quote(value)}' at {source} line {line}.");
+
+    public static BackpropException Missing(string source, int line, string column, string value) => new(
+        $"Expected no missing values (missing = error). Received: '{Quote(value)}' in column '{column}' at {source} line {line}.");
+
+    public static BackpropException ColumnNotFound(string source, string what, IReadOnlyList<string> columns) => new(
+        $"Expected {what} among the columns of {source}. Received columns: {List(columns)}.");
+
+    public static string Quote(string value) => value.Length <= MaxQuoted ? value : string.Concat(value.AsSpan(0, MaxQuoted), "…");
+
+    public static string List(IReadOnlyList<string> names)
+    {
+        const int shown = 30;
+        string list = string.Join(", ", names.Take(shown).Select(Quote));
+        return names.Count > shown ? $"{list}, … ({names.Count} in all)" : list;
+    }
+}

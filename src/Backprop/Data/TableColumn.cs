@@ -1,0 +1,159 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+
+namespace Backprop.Data;
+
+/// <summary>One column of a <see cref="CsvTable"/>, stored as numbers or as dictionary-coded text.</summary>
+/// <remarks>
+/// A column is numeric while every non-missing cell parses as a number (invariant culture); otherwise it is text, each distinct
+/// value stored once (<see cref="Levels"/>) and each cell as an index into them, so a categorical column of a million rows costs
+/// four bytes a row. Missing cells (<see cref="MissingValues"/>) are <see cref="double.NaN"/> in a numeric column and code −1
+/// in a text column. The first offending cells are remembered (row and text) so that errors can name them later, when it is
+/// known how the column is used.
+/// </remarks>
+public sealed class TableColumn
+{
+    private readonly ChunkedList<double> _numbers = new();
+    private readonly ChunkedList<int> _codes = new();
+    private readonly List<string> _levels = [];
+    private readonly Dictionary<string, int> _levelIndex = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
+    private int _numericValues;
+
+    internal TableColumn(string name, int index, bool text)
+    {
+        Name = name;
+        Index = index;
+        IsNumeric = !text;
+        _levelLookup = _levelIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
+    /// <summary>The header name.</summary>
+    public string Name { get; }
+
+    /// <summary>Position in the file, from 0.</summary>
+    public int Index { get; }
+
+    /// <summary>Whether every non-missing cell is a number (and the column was not asked to be text).</summary>
+    public bool IsNumeric { get; private set; }
+
+    /// <summary>Number of rows.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Number of missing cells.</summary>
+    public int MissingCount { get; private set; }
+
+    /// <summary>Row of the first missing cell, or −1.</summary>
+    public int FirstMissingRow { get; private set; } = -1;
+
+    /// <summary>Text of the first missing cell (for example <c>NA</c>), or <see langword="null"/>.</summary>
+    public string? FirstMissingText { get; private set; }
+
+    /// <summary>Text column: row of the first non-missing cell that is not a number, or −1 when every cell is one.</summary>
+    public int FirstNonNumericRow { get; private set; } = -1;
+
+    /// <summary>Text of the cell at <see cref="FirstNonNumericRow"/>.</summary>
+    public string? FirstNonNumericText { get; private set; }
+
+    /// <summary>Numeric column: row of the first cell that parsed to an infinity (such as <c>inf</c> or <c>1e999</c>), or −1.</summary>
+    public int FirstNonFiniteRow { get; private set; } = -1;
+
+    /// <summary>Text of the cell at <see cref="FirstNonFiniteRow"/>.</summary>
+    public string? FirstNonFiniteText { get; private set; }
+
+    /// <summary>Text column: the distinct non-missing values, in order of first appearance.</summary>
+    public IReadOnlyList<string> Levels => _levels;
+
+    /// <summary>True when a numeric column met text after numbers: its earlier cells must be read again as text.</summary>
+    internal bool NeedsTextReread { get; private set; }
+
+    /// <summary>Whether the cell at <paramref name="row"/> is missing.</summary>
+    /// <remarks>In a numeric column an infinity is stored as <see cref="double.NaN"/> too; <see cref="FirstNonFiniteRow"/> tells them apart.</remarks>
+    public bool IsMissing(int row) => IsNumeric ? double.IsNaN(_numbers[row]) : _codes[row] < 0;
+
+    /// <summary>Numeric column: the value at <paramref name="row"/>; <see cref="double.NaN"/> when missing.</summary>
+    public double GetNumber(int row) => _numbers[row];
+
+    /// <summary>Text column: the index into <see cref="Levels"/> of the cell at <paramref name="row"/>; −1 when missing.</summary>
+    public int GetCode(int row) => _codes[row];
+
+    /// <summary>Text column: the cell at <paramref name="row"/>; <see langword="null"/> when missing.</summary>
+    public string? GetText(int row) => _codes[row] is int code and >= 0 ? _levels[code] : null;
+
+    internal void Append(SepReader.Col cell, int row)
+    {
+        ReadOnlySpan<char> text = cell.Span;
+        if (MissingValues.IsMissing(text))
+        {
+            AppendMissing(text, row);
+            return;
+        }
+        if (IsNumeric)
+        {
+            // Sep's parser falls back to .NET's with thousands separators allowed, which would read the decimal comma of
+            // "1,5" (a ';'-separated European file) as 15; a comma is never part of a number here.
+            if (!text.Contains(',') && cell.TryParse(out double value))
+            {
+                if (!double.IsFinite(value))
+                {
+                    if (FirstNonFiniteRow < 0)
+                    {
+                        FirstNonFiniteRow = row;
+                        FirstNonFiniteText = text.ToString();
+                    }
+                    value = double.NaN;
+                }
+                _numbers.Add(value);
+                _numericValues++;
+                Count++;
+                return;
+            }
+            SwitchToText();
+        }
+        AppendText(text, row);
+    }
+
+    private void AppendMissing(ReadOnlySpan<char> text, int row)
+    {
+        if (FirstMissingRow < 0)
+        {
+            FirstMissingRow = row;
+            FirstMissingText = text.ToString();
+        }
+        MissingCount++;
+        if (IsNumeric) _numbers.Add(double.NaN);
+        else _codes.Add(-1);
+        Count++;
+    }
+
+    private void AppendText(ReadOnlySpan<char> text, int row)
+    {
+        if (!_levelLookup.TryGetValue(text, out int code))
+        {
+            code = _levels.Count;
+            string value = text.ToString();
+            _levels.Add(value);
+            _levelIndex.Add(value, code);
+            // Checked once per distinct value: a value seen before was checked then.
+            if (FirstNonNumericRow < 0 && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                FirstNonNumericRow = row;
+                FirstNonNumericText = value;
+            }
+        }
+        _codes.Add(code);
+        Count++;
+    }
+
+    // The earlier cells were all numbers or missing. Only the missing ones can be coded now (−1); if there were numbers, their
+    // original text (say "1.50" rather than 1.5) is gone, so the reader reads the file again with this column as text.
+    private void SwitchToText()
+    {
+        IsNumeric = false;
+        NeedsTextReread = _numericValues > 0;
+        FirstNonFiniteRow = -1;
+        FirstNonFiniteText = null;
+        for (int i = 0; i < Count; i++) _codes.Add(-1);
+        _numbers.Clear();
+    }
+}

@@ -1,0 +1,36 @@
+using Backprop.Data;
+
+namespace Backprop.Preprocessing;
+
+/// <summary>Which columns of a table are the target and the features, and how to treat them; for <see cref="TabularPreprocessor.Fit"/>.</summary>
+/// <param name="Target">The target column's name; <see langword="null"/> (the default) means the last column.</param>
+/// <param name="Features">The feature columns; <see langword="null"/> (the default) means every column but the target.</param>
+/// <param name="Drop">Columns not to use as features (for example an identifier).</param>
+/// <param name="Categorical">
+/// Columns to one-hot encode even though they hold numbers (such as a numeric code); string columns are categorical anyway.
+/// The table must be read with them as text: use <see cref="ReadOptions"/>.
+/// </param>
+/// <param name="Missing">What to do with missing feature cells (default: mean, or most frequent for non-numeric columns).</param>
+/// <param name="Task">
+/// Classification or regression; <see langword="null"/> (the default) infers it: a string or boolean target is classes,
+/// a numeric target is classes when its values are integers with at most <see cref="MaxClassesForNumericTarget"/> distinct values.
+/// </param>
+/// <param name="MaxClassesForNumericTarget">See <see cref="Task"/> (default 20).</param>
+/// <param name="MinRowsForIdentifier">
+/// A string column whose values are all distinct is an identifier (a name, a key), useless as a feature, and is dropped with a
+/// note, once it has at least this many values (default 10; below that, distinct values prove little).
+/// Columns listed in <see cref="Features"/> or <see cref="Categorical"/> are never dropped.
+/// </param>
+public sealed record TabularOptions(
+    string? Target = null,
+    IReadOnlyList<string>? Features = null,
+    IReadOnlyList<string>? Drop = null,
+    IReadOnlyList<string>? Categorical = null,
+    MissingValueStrategy Missing = MissingValueStrategy.Mean,
+    TaskKind? Task = null,
+    int MaxClassesForNumericTarget = 20,
+    int MinRowsForIdentifier = 10)
+{
+    /// <summary>Options to read a training file with: the <see cref="Categorical"/> columns as text.</summary>
+    public CsvReadOptions ReadOptions(char? delimiter = null) => new(delimiter, Categorical);
+}

@@ -1,0 +1,432 @@
+using System.Globalization;
+using System.Numerics;
+using Backprop.Data;
+using Backprop.Tensors;
+
+namespace Backprop.Preprocessing;
+
+/// <summary>
+/// Turns a raw <see cref="CsvTable"/> into a <see cref="Dataset{T}"/>: numeric features imputed and standardized, boolean
+/// features as 0/1, categorical features one-hot encoded, the target as a class index (or its value, for regression).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Fitted on training rows only (<see cref="Fit"/>); everything it learned is <see cref="State"/>, plain data that is saved with
+/// the model, so that prediction applies exactly the same transform to new files.
+/// </para>
+/// <para>
+/// Column kinds are inferred: numbers are numeric; <c>true</c>/<c>false</c> are boolean; other strings (and numeric columns
+/// named in <see cref="TabularOptions.Categorical"/>) are categorical; a string column whose values are all distinct is an
+/// identifier and is dropped; a column with no value at all is dropped. Each drop, each imputation and each skipped row is
+/// reported in <see cref="Notes"/>.
+/// </para>
+/// </remarks>
+public sealed class TabularPreprocessor
+{
+    private readonly OneHotEncoder?[] _encoders;
+    private readonly LabelEncoder? _labels;
+
+    /// <summary>Recreates a fitted preprocessor from its <paramref name="state"/> (for example, loaded with a model).</summary>
+    /// <exception cref="BackpropException">The state is incomplete or inconsistent.</exception>
+    public TabularPreprocessor(TabularPreprocessorState state) : this(state, []) { }
+
+    private TabularPreprocessor(TabularPreprocessorState state, IReadOnlyList<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        state.Validate();
+        State = state;
+        Notes = notes;
+        _encoders = state.Features.Select(f => f.Kind == FeatureKind.Categorical ? new OneHotEncoder(f.Categories!) : null).ToArray();
+        _labels = state.Target.Task == TaskKind.Classification ? new LabelEncoder(state.Target.Classes!) : null;
+        FeatureNames = state.Features
+            .SelectMany(f => f.Kind == FeatureKind.Categorical ? f.Categories!.Select(c => $"{f.Name}={c}") : [f.Name])
+            .ToArray();
+    }
+
+    /// <summary>Everything fitted, as plain serializable data.</summary>
+    public TabularPreprocessorState State { get; }
+
+    /// <summary>What <see cref="Fit"/> decided that the user should know: dropped columns, imputed columns, skipped rows.</summary>
+    public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>One name per model input: the column name, or <c>column=category</c> for a one-hot input.</summary>
+    public IReadOnlyList<string> FeatureNames { get; }
+
+    /// <summary>Number of model inputs.</summary>
+    public int FeatureCount => FeatureNames.Count;
+
+    /// <summary>Classification or regression.</summary>
+    public TaskKind Task => State.Target.Task;
+
+    /// <summary>The class labels, index by index, for classification; <see langword="null"/> for regression.</summary>
+    public IReadOnlyList<string>? ClassNames => State.Target.Classes;
+
+    /// <summary>Options to read a file to transform: every column that was not numeric in training is read as text.</summary>
+    /// <remarks>
+    /// Needed because a new file may hold only number-like values in a categorical column (say zip codes), and
+    /// reading them as numbers would lose their spelling.
+    /// </remarks>
+    public CsvReadOptions ReadOptions(char? delimiter = null)
+    {
+        var text = State.Features.Where(f => f.Kind != FeatureKind.Numeric).Select(f => f.Name).ToList();
+        if (!State.Target.Numeric) text.Add(State.Target.Name);
+        return new CsvReadOptions(delimiter, text);
+    }
+
+    /// <summary>Fits the preprocessing to the training rows of <paramref name="table"/>.</summary>
+    /// <param name="table">The training data, read with <see cref="TabularOptions.ReadOptions"/>.</param>
+    /// <param name="options">Target, features, categorical columns, missing values; defaults when <see langword="null"/>.</param>
+    /// <param name="rows">The training rows (for example without a validation split); every row when <see langword="null"/>.</param>
+    /// <exception cref="BackpropException">A named column does not exist, the target has one class, a value is not finite, ….</exception>
+    public static TabularPreprocessor Fit(CsvTable table, TabularOptions? options = null, IReadOnlyList<int>? rows = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        options ??= new TabularOptions();
+        var notes = new List<string>();
+        string targetName = options.Target ?? table.ColumnNames[^1];
+        TableColumn target = table.Find(targetName) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{targetName}'", table.ColumnNames);
+        var categorical = new HashSet<string>(Resolve(table, options.Categorical, "a categorical column").Select(c => c.Name), StringComparer.Ordinal);
+        var drop = new HashSet<string>(Resolve(table, options.Drop, "a column to drop").Select(c => c.Name), StringComparer.Ordinal);
+        List<TableColumn> explicitFeatures = Resolve(table, options.Features, "a feature column");
+        if (explicitFeatures.Contains(target))
+        {
+            throw new BackpropException($"Expected feature columns other than the target '{target.Name}'. Received: '{target.Name}' among the features.");
+        }
+        List<TableColumn> candidates = (options.Features is null ? table.Columns.Where(c => c != target) : explicitFeatures)
+            .Where(c => !drop.Contains(c.Name))
+            .ToList();
+        if (options.Missing == MissingValueStrategy.Error)
+        {
+            ThrowOnFirstMissing(table, candidates.Append(target));
+        }
+
+        int[] training = SelectRows(table, rows).Where(r => !target.IsMissing(r)).ToArray();
+        int skipped = (rows?.Count ?? table.RowCount) - training.Length;
+        if (training.Length == 0)
+        {
+            throw new BackpropException($"Expected rows with a value in the target column '{target.Name}'. Received: every one missing ({table.Source}).");
+        }
+        if (skipped > 0)
+        {
+            notes.Add($"skipped {skipped} row(s) whose target '{target.Name}' is missing");
+        }
+        TargetColumnState targetState = FitTarget(table, target, training, options);
+
+        var features = new List<FeatureColumnState>();
+        // Two column-sized buffers shared by all numeric columns, rather than two per column.
+        var scratch = new double[2 * training.Length];
+        foreach (TableColumn column in candidates)
+        {
+            bool isExplicit = explicitFeatures.Contains(column) || categorical.Contains(column.Name);
+            FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
+                ? FitNumeric(table, column, training, options.Missing, scratch, notes)
+                : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), notes);
+            if (feature is not null) features.Add(feature);
+        }
+        if (features.Count == 0)
+        {
+            throw new BackpropException(
+                $"Expected at least one usable feature column besides the target '{target.Name}'. Received: none ({table.Source} columns: {DataErrors.List(table.ColumnNames)}).");
+        }
+        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState), notes);
+    }
+
+    /// <summary>The model inputs <c>(N, F)</c> of the <paramref name="rows"/> of <paramref name="table"/> (all rows by default); no target needed.</summary>
+    /// <param name="table">Data read with <see cref="ReadOptions"/>.</param>
+    /// <param name="rows">Rows to transform, in that order; every row when <see langword="null"/>.</param>
+    /// <param name="warnings">Receives one line per column with categories not seen in training (encoded as all zeros).</param>
+    /// <exception cref="BackpropException">A feature column is absent, or a cell does not fit its column (with line, column, value).</exception>
+    public Matrix<T> TransformFeatures<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return Features<T>(table, SelectRows(table, rows), warnings);
+    }
+
+    /// <summary>
+    /// The <paramref name="rows"/> of <paramref name="table"/> (all rows by default) as a data set: inputs and target.
+    /// Rows whose target is missing are skipped, with a warning.
+    /// </summary>
+    /// <inheritdoc cref="TransformFeatures" path="/param"/>
+    /// <exception cref="BackpropException">
+    /// The target or a feature column is absent, a cell does not fit its column, or a class was not seen in training.
+    /// </exception>
+    public Dataset<T> Transform<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        TargetColumnState targetState = State.Target;
+        TableColumn target = table.Find(targetState.Name)
+            ?? throw DataErrors.ColumnNotFound(table.Source, $"the target column '{targetState.Name}'", table.ColumnNames);
+        int[] all = SelectRows(table, rows);
+        int[] selected = all.Where(r => !target.IsMissing(r)).ToArray();
+        if (selected.Length < all.Length)
+        {
+            warnings?.Add($"skipped {all.Length - selected.Length} row(s) whose target '{target.Name}' is missing");
+        }
+        Matrix<T> features = Features<T>(table, selected, warnings);
+        var targets = new Matrix<T>(selected.Length, 1);
+        if (_labels is null)
+        {
+            var cells = new NumericCells(table, target, "the regression target");
+            for (int i = 0; i < selected.Length; i++) targets[i, 0] = T.CreateChecked(cells[selected[i]]);
+        }
+        else
+        {
+            int[] classOf = ClassIndices(table, target);
+            for (int i = 0; i < selected.Length; i++) targets[i, 0] = T.CreateChecked(classOf[selected[i]]);
+        }
+        return new Dataset<T>(features, targets, FeatureNames, ClassNames);
+    }
+
+    private Matrix<T> Features<T>(CsvTable table, int[] rows, ICollection<string>? warnings) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        FeatureColumnState[] features = State.Features;
+        TableColumn[] columns = features
+            .Select(f => table.Find(f.Name) ?? throw DataErrors.ColumnNotFound(table.Source, $"the column '{f.Name}' (a feature in training)", table.ColumnNames))
+            .ToArray();
+        int width = FeatureCount;
+        var result = new Matrix<T>(rows.Length, width);
+        T[] data = result.Data;
+        int offset = 0;
+        for (int f = 0; f < features.Length; f++)
+        {
+            FeatureColumnState feature = features[f];
+            TableColumn column = columns[f];
+            if (State.Missing == MissingValueStrategy.Error)
+            {
+                ThrowOnFirstMissing(table, [column]);
+            }
+            switch (feature.Kind)
+            {
+                case FeatureKind.Numeric:
+                {
+                    var cells = new NumericCells(table, column, "numeric in the training data");
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        double value = cells[rows[i]];
+                        if (double.IsNaN(value)) value = feature.Fill;
+                        data[i * width + offset] = T.CreateChecked((value - feature.Mean) / feature.Scale);
+                    }
+                    break;
+                }
+                case FeatureKind.Boolean:
+                {
+                    var cells = new TextCells(column);
+                    int[] truth = cells.MapLevels(level => ParseBoolean(level) is bool b ? (b ? 1 : 0) : -1);
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        int code = cells.Code(rows[i]);
+                        int value = code < 0 ? (int)feature.Fill : truth[code];
+                        if (value < 0)
+                        {
+                            throw new BackpropException(
+                                $"Expected true or false in column '{column.Name}' (boolean in the training data). Received: '{DataErrors.Quote(column.GetText(rows[i])!)}' at {table.Source} line {table.LineOf(rows[i])}.");
+                        }
+                        data[i * width + offset] = T.CreateChecked(value);
+                    }
+                    break;
+                }
+                default:
+                {
+                    OneHotEncoder encoder = _encoders[f]!;
+                    var cells = new TextCells(column);
+                    int[] category = cells.MapLevels(encoder.IndexOf);
+                    int fill = encoder.IndexOf(feature.FillCategory!), unknown = 0, example = -1;
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        int code = cells.Code(rows[i]);
+                        int index = code < 0 ? fill : category[code];
+                        if (index < 0 && unknown++ == 0) example = code;
+                        encoder.Encode(data.AsSpan(i * width + offset, encoder.Categories.Count), index);
+                    }
+                    if (unknown > 0)
+                    {
+                        warnings?.Add($"column '{column.Name}': {unknown} row(s) with a category not seen in training " +
+                            $"(such as '{DataErrors.Quote(column.Levels[example])}') encoded as all zeros");
+                    }
+                    break;
+                }
+            }
+            offset += feature.Width;
+        }
+        return result;
+    }
+
+    // Class index of every table row (−1 where the target is missing); a label not seen in training is an error.
+    private int[] ClassIndices(CsvTable table, TableColumn target)
+    {
+        var classOf = new int[table.RowCount];
+        if (State.Target.Numeric)
+        {
+            // Numeric labels are compared by value, so "2.0" in a new file is class "2".
+            var cells = new NumericCells(table, target, "numeric class labels in the training data");
+            for (int r = 0; r < classOf.Length; r++)
+            {
+                double value = cells[r];
+                if (double.IsNaN(value)) classOf[r] = -1;
+                else if (!_labels!.TryEncode(LabelEncoder.Name(value), out classOf[r])) throw UnknownClass(table, target, r, LabelEncoder.Name(value));
+            }
+            return classOf;
+        }
+        var text = new TextCells(target);
+        int[] byLevel = text.MapLevels(level => _labels!.TryEncode(level, out int index) ? index : -1);
+        for (int r = 0; r < classOf.Length; r++)
+        {
+            int code = text.Code(r);
+            classOf[r] = code < 0 ? -1 : byLevel[code];
+            if (code >= 0 && classOf[r] < 0) throw UnknownClass(table, target, r, target.Levels[code]);
+        }
+        return classOf;
+    }
+
+    private BackpropException UnknownClass(CsvTable table, TableColumn target, int row, string label) => new(
+        $"Expected a class seen in training ({DataErrors.List(ClassNames!)}). Received: '{DataErrors.Quote(label)}' in the target column '{target.Name}' at {table.Source} line {table.LineOf(row)}.");
+
+    private static TargetColumnState FitTarget(CsvTable table, TableColumn target, int[] training, TabularOptions options)
+    {
+        string[] classes;
+        bool numeric = target.IsNumeric;
+        if (numeric || options.Task == TaskKind.Regression)
+        {
+            var cells = new NumericCells(table, target, options.Task == TaskKind.Regression ? "a regression target" : "numeric");
+            var values = new double[training.Length];
+            for (int i = 0; i < training.Length; i++) values[i] = cells[training[i]];
+            int distinct = values.Distinct().Take(options.MaxClassesForNumericTarget + 1).Count();
+            bool integers = Array.TrueForAll(values, v => v == Math.Round(v));
+            TaskKind task = options.Task ?? (integers && distinct <= options.MaxClassesForNumericTarget ? TaskKind.Classification : TaskKind.Regression);
+            if (task == TaskKind.Regression)
+            {
+                return new TargetColumnState(target.Name, TaskKind.Regression, Numeric: true);
+            }
+            classes = [.. LabelEncoder.FitNumeric(values).Classes];
+            numeric = true;
+        }
+        else
+        {
+            var cells = new TextCells(target);
+            classes = [.. LabelEncoder.Fit(cells.LevelsIn(training)).Classes];
+        }
+        if (classes.Length < 2)
+        {
+            throw new BackpropException(
+                $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in all {training.Length} rows ({table.Source}).");
+        }
+        return new TargetColumnState(target.Name, TaskKind.Classification, numeric, classes);
+    }
+
+    private static FeatureColumnState? FitNumeric(CsvTable table, TableColumn column, int[] training, MissingValueStrategy missing,
+        double[] scratch, List<string> notes)
+    {
+        var cells = new NumericCells(table, column, "numeric");
+        int presentCount = 0;
+        foreach (int r in training)
+        {
+            if (!double.IsNaN(cells[r])) presentCount++;
+        }
+        if (presentCount == 0)
+        {
+            notes.Add($"dropped column '{column.Name}': every value is missing");
+            return null;
+        }
+        Span<double> present = scratch.AsSpan(0, presentCount);
+        Span<double> imputed = scratch.AsSpan(training.Length, training.Length);
+        int next = 0;
+        foreach (int r in training)
+        {
+            if (!double.IsNaN(cells[r])) present[next++] = cells[r];
+        }
+        double fill = Imputer.NumericFill(present, missing);
+        for (int i = 0; i < training.Length; i++)
+        {
+            double value = cells[training[i]];
+            imputed[i] = double.IsNaN(value) ? fill : value;
+        }
+        // Statistics of the imputed column, as the model will see it.
+        (double mean, double scale) = StandardScaler<double>.FitColumn(imputed);
+        int missingCount = training.Length - presentCount;
+        if (missingCount > 0)
+        {
+            string how = missing == MissingValueStrategy.Median ? "median" : "mean";
+            notes.Add($"imputed {missingCount} missing value(s) in column '{column.Name}' with the {how} {fill.ToString("G6", CultureInfo.InvariantCulture)}");
+        }
+        return new FeatureColumnState(column.Name, FeatureKind.Numeric, mean, scale, fill);
+    }
+
+    private static FeatureColumnState? FitText(CsvTable table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,
+        bool categorical, List<string> notes)
+    {
+        var cells = new TextCells(column);
+        int[] counts = cells.CountLevels(training, out int missingCount);
+        string[] present = column.IsNumeric ? [] : column.Levels.Where((_, code) => counts[code] > 0).ToArray();
+        if (present.Length == 0)
+        {
+            notes.Add($"dropped column '{column.Name}': every value is missing");
+            return null;
+        }
+        int presentCount = training.Length - missingCount;
+        string how = $"the most frequent value";
+        FeatureColumnState feature;
+        if (!categorical && Array.TrueForAll(present, level => ParseBoolean(level) is not null))
+        {
+            int trues = 0;
+            for (int code = 0; code < counts.Length; code++) if (ParseBoolean(column.Levels[code]) == true) trues += counts[code];
+            // Ties go to false, as the ordinal tie rule of categories would ("false" < "true").
+            int fill = trues * 2 > presentCount ? 1 : 0;
+            feature = new FeatureColumnState(column.Name, FeatureKind.Boolean, Fill: fill);
+            how += fill == 1 ? " true" : " false";
+        }
+        else if (!isExplicit && presentCount >= options.MinRowsForIdentifier && present.Length == presentCount)
+        {
+            notes.Add($"dropped column '{column.Name}': identifier-like (all {presentCount} values distinct)");
+            return null;
+        }
+        else
+        {
+            string[] categories = [.. OneHotEncoder.Fit(present).Categories];
+            string fill = column.Levels[Imputer.MostFrequent(counts, column.Levels)];
+            feature = new FeatureColumnState(column.Name, FeatureKind.Categorical, Categories: categories, FillCategory: fill);
+            how += $" '{DataErrors.Quote(fill)}'";
+        }
+        if (missingCount > 0)
+        {
+            notes.Add($"imputed {missingCount} missing value(s) in column '{column.Name}' with {how}");
+        }
+        return feature;
+    }
+
+    private static bool? ParseBoolean(string text) =>
+        text.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
+        : text.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
+        : null;
+
+    private static List<TableColumn> Resolve(CsvTable table, IReadOnlyList<string>? names, string role) =>
+        names is null ? [] : names.Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", table.ColumnNames)).ToList();
+
+    private static int[] SelectRows(CsvTable table, IReadOnlyList<int>? rows)
+    {
+        if (rows is null)
+        {
+            return Enumerable.Range(0, table.RowCount).ToArray();
+        }
+        int[] selected = [.. rows];
+        foreach (int r in selected)
+        {
+            if ((uint)r >= (uint)table.RowCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(rows), r, $"Expected rows in [0, {table.RowCount}).");
+            }
+        }
+        return selected;
+    }
+
+    // The missing cell that comes first in the file, among these columns.
+    private static void ThrowOnFirstMissing(CsvTable table, IEnumerable<TableColumn> columns)
+    {
+        TableColumn? first = columns.Where(c => c.MissingCount > 0).MinBy(c => (c.FirstMissingRow, c.Index));
+        if (first is not null)
+        {
+            throw DataErrors.Missing(table.Source, table.LineOf(first.FirstMissingRow), first.Name, first.FirstMissingText!);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+
+namespace Backprop.Preprocessing;
+
+/// <summary>Everything a fitted <see cref="TabularPreprocessor"/> knows, as plain data to save with a model.</summary>
+/// <param name="Version">Format version (<see cref="CurrentVersion"/> when written by this library).</param>
+/// <param name="Missing">What to do with missing feature cells.</param>
+/// <param name="Features">The feature columns, in input order.</param>
+/// <param name="Target">The target column.</param>
+public sealed record TabularPreprocessorState(
+    int Version,
+    MissingValueStrategy Missing,
+    FeatureColumnState[] Features,
+    TargetColumnState Target)
+{
+    /// <summary>The format version this library writes and the newest it reads.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>The state as one line of JSON (snake_case keys, enums as strings).</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, PreprocessingJsonContext.Default.TabularPreprocessorState);
+
+    /// <summary>Reads a state written by <see cref="ToJson"/>, and checks it.</summary>
+    /// <exception cref="BackpropException">The JSON is malformed, incomplete, inconsistent, or from a newer version.</exception>
+    public static TabularPreprocessorState FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        TabularPreprocessorState? state;
+        try
+        {
+            state = JsonSerializer.Deserialize(json, PreprocessingJsonContext.Default.TabularPreprocessorState);
+        }
+        catch (JsonException e)
+        {
+            throw new BackpropException($"Expected the preprocessing state as JSON. Received: malformed JSON ({e.Message}).", e);
+        }
+        if (state is null)
+        {
+            throw new BackpropException("Expected the preprocessing state as a JSON object. Received: null.");
+        }
+        state.Validate();
+        return state;
+    }
+
+    /// <summary>Checks that the state is complete and consistent (as one read from a file might not be).</summary>
+    /// <exception cref="BackpropException">It is not; the message names the first problem.</exception>
+    public void Validate()
+    {
+        if (Version < 1 || Version > CurrentVersion)
+        {
+            throw Invalid($"version between 1 and {CurrentVersion}", $"version {Version}" + (Version > CurrentVersion ? " (written by a newer Backprop)" : ""));
+        }
+        if (!Enum.IsDefined(Missing)) throw Invalid("a missing-value strategy", $"{(int)Missing}");
+        if (Features is null || Features.Length == 0) throw Invalid("at least one feature column", "none");
+        if (Target is null || string.IsNullOrEmpty(Target.Name)) throw Invalid("a target column name", "none");
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FeatureColumnState feature in Features)
+        {
+            if (feature is null || string.IsNullOrEmpty(feature.Name)) throw Invalid("a name for every feature column", "an empty one");
+            if (!names.Add(feature.Name)) throw Invalid("distinct feature names", $"'{feature.Name}' twice");
+            string where = $"feature '{feature.Name}'";
+            switch (feature.Kind)
+            {
+                case FeatureKind.Numeric:
+                    if (!double.IsFinite(feature.Mean) || !double.IsFinite(feature.Fill) || !(feature.Scale > 0) || !double.IsFinite(feature.Scale))
+                    {
+                        throw Invalid($"a finite mean and fill and a positive scale for {where}", $"mean {feature.Mean}, scale {feature.Scale}, fill {feature.Fill}");
+                    }
+                    break;
+                case FeatureKind.Boolean:
+                    if (feature.Fill is not (0 or 1)) throw Invalid($"a fill of 0 or 1 for {where}", $"{feature.Fill}");
+                    break;
+                case FeatureKind.Categorical:
+                    if (feature.Categories is null || feature.Categories.Length == 0) throw Invalid($"categories for {where}", "none");
+                    if (feature.Categories.Distinct(StringComparer.Ordinal).Count() != feature.Categories.Length) throw Invalid($"distinct categories for {where}", "a repeated one");
+                    if (feature.FillCategory is null || !feature.Categories.Contains(feature.FillCategory, StringComparer.Ordinal))
+                    {
+                        throw Invalid($"a fill category among the categories of {where}", $"'{feature.FillCategory}'");
+                    }
+                    break;
+                default:
+                    throw Invalid($"a feature kind for {where}", $"{(int)feature.Kind}");
+            }
+        }
+        if (Target.Task == TaskKind.Classification)
+        {
+            if (Target.Classes is null || Target.Classes.Length < 2 || Target.Classes.Distinct(StringComparer.Ordinal).Count() != Target.Classes.Length)
+            {
+                throw Invalid("at least 2 distinct classes for the target", Target.Classes is null ? "none" : string.Join(", ", Target.Classes));
+            }
+        }
+        else if (Target.Task != TaskKind.Regression)
+        {
+            throw Invalid("a task (classification or regression)", $"{(int)Target.Task}");
+        }
+    }
+
+    private static BackpropException Invalid(string expected, string received) =>
+        new($"Expected a valid preprocessing state: {expected}. Received: {received}.");
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary><c>backprop train --data FILE.csv</c> end to end, on CSV files written by the tests.</summary>
+public sealed partial class TrainDataTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private static (int Exit, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = Backprop.Cli.Cli.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [GeneratedRegex(@"^(Epoch \d+ Loss: \S+|Training Accuracy: \S+)$")]
+    private static partial Regex TrainLine();
+
+    // Pets: weight and color tell cat from dog; some cells missing, an id column, semicolons, CRLF.
+    private string Pets(char delimiter = ',', string newline = "\n")
+    {
+        var random = new Random(5);
+        var text = new StringBuilder();
+        string[] header = ["id", "weight", "color", "indoor", "kind"];
+        text.Append(string.Join(delimiter, header)).Append(newline);
+        for (int i = 0; i < 60; i++)
+        {
+            bool dog = i % 2 == 0;
+            string weight = i % 7 == 3 ? "NA" : (dog ? 20 + random.NextDouble() * 10 : 3 + random.NextDouble() * 3).ToString("F2", CultureInfo.InvariantCulture);
+            string color = i % 9 == 4 ? "" : dog ? (i % 3 == 0 ? "brown" : "black") : (i % 3 == 0 ? "grey" : "white");
+            string indoor = i % 11 == 5 ? "?" : dog ? "false" : "true";
+            text.Append(string.Join(delimiter, $"pet{i}", weight, color, indoor, dog ? "dog" : "cat")).Append(newline);
+        }
+        return _files.Write("pets.csv", text.ToString());
+    }
+
+    [Fact]
+    public void A_string_target_a_categorical_feature_and_missing_cells_train_without_any_flag()
+    {
+        var (exit, output, error) = Run("train", "--data", Pets(), "--epochs", "20");
+        Assert.Equal(0, exit);
+        string[] lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(21, lines.Length);
+        Assert.All(lines, line => Assert.Matches(TrainLine(), line));
+        Assert.StartsWith("Epoch 0 Loss: ", lines[0]);
+        Assert.StartsWith("Training Accuracy: ", lines[^1]);
+        double accuracy = double.Parse(lines[^1]["Training Accuracy: ".Length..], CultureInfo.InvariantCulture);
+        Assert.True(accuracy > 0.9, $"accuracy {accuracy}");
+        Assert.Contains("note: dropped column 'id': identifier-like (all 60 values distinct)", error);
+        Assert.Contains("note: imputed 9 missing value(s) in column 'weight' with the mean", error);
+        Assert.Contains("note: imputed 7 missing value(s) in column 'color' with the most frequent value", error);
+        Assert.Contains("note: imputed 5 missing value(s) in column 'indoor' with the most frequent value", error);
+    }
+
+    [Fact]
+    public void Semicolons_crlf_and_the_data_options()
+    {
+        string path = Pets(';', "\r\n");
+        var (exit, output, error) = Run("train", "--data", path, "--target", "kind", "--features", "weight,color", "--missing", "median",
+            "--delimiter", ";", "--epochs", "2", "--precision", "f64");
+        Assert.Equal(0, exit);
+        Assert.Equal(3, output.TrimEnd('\n').Split('\n').Length);
+        Assert.Contains("with the median", error);
+        Assert.DoesNotContain("'id'", error);  // not a feature, so not dropped either
+        Assert.DoesNotContain("indoor", error);
+    }
+
+    [Fact]
+    public void Missing_error_mode_fails_with_the_line_and_column()
+    {
+        string path = Pets();
+        var (exit, output, error) = Run("train", "--data", path, "--missing", "error", "--drop", "id");
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"error: Expected no missing values (missing = error). Received: 'NA' in column 'weight' at {path} line 5.\n", error);
+    }
+
+    [Fact]
+    public void A_numeric_column_can_be_categorical_and_a_numeric_target_is_classes()
+    {
+        string path = _files.Write("codes.csv", "code,x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 4},{i % 5},{i % 4 / 2 + 1}\n")));
+        var (exit, output, _) = Run("train", "--data", path, "--categorical", "code", "--epochs", "30", "--hidden", "8");
+        Assert.Equal(0, exit);
+        Assert.EndsWith("Training Accuracy: 1\n", output); // y is exactly code 0,1 → 1 and code 2,3 → 2
+    }
+
+    [Fact]
+    public void A_missing_file_is_one_error_line_and_exit_code_1()
+    {
+        var (exit, output, error) = Run("train", "--data", Path.Combine(_files.Directory, "absent.csv"));
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: Expected an existing CSV file. Received: '", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void A_regression_target_is_refused_for_now()
+    {
+        string path = _files.Write("reg.csv", "x,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i},{i * 0.37}\n")));
+        var (exit, _, error) = Run("train", "--data", path);
+        Assert.Equal(1, exit);
+        Assert.Contains("a regression target, not supported by train yet", error);
+    }
+
+    [Theory]
+    [InlineData("--target", "y")]
+    [InlineData("--missing", "median")]
+    public void Data_options_need_data(string option, string value)
+    {
+        var (exit, _, error) = Run("train", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains($"{option}: expected together with --data FILE.csv.", error);
+    }
+
+    [Theory]
+    [InlineData("--delimiter", "ab")]
+    [InlineData("--missing", "zero")]
+    public void Bad_data_option_values_are_usage_errors(string option, string value)
+    {
+        var (exit, _, _) = Run("train", "--data", "x.csv", option, value);
+        Assert.Equal(2, exit);
+    }
+
+    [Fact]
+    public void Without_data_train_is_still_the_notebook()
+    {
+        var (exit, output, error) = Run("train", "--epochs", "3");
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        string[] lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal(["Epoch 0 Loss: ", "Epoch 1 Loss: ", "Epoch 2 Loss: ", "Training Accuracy: "], lines.Select(l => l[..(l.IndexOf(':') + 2)]));
+    }
+}

@@ -1,0 +1,133 @@
+using Backprop.Data;
+
+namespace Backprop.Tests.Data;
+
+/// <summary>Every malformed input gives one clear line: what was expected, what was received, and where.</summary>
+public sealed class CsvErrorTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private string ReadError(string text, CsvReadOptions? options = null) => ReadFileError(_files.Write("bad.csv", text), options);
+
+    private static string ReadFileError(string path, CsvReadOptions? options = null)
+    {
+        var e = Assert.Throws<BackpropException>(() => CsvTable.Read(path, options));
+        Assert.DoesNotContain('\n', e.Message);
+        return e.Message;
+    }
+
+    [Fact]
+    public void File_not_found()
+    {
+        string path = Path.Combine(_files.Directory, "nope.csv");
+        string message = ReadFileError(path);
+        Assert.StartsWith("Expected an existing CSV file. Received: '", message);
+        Assert.Contains("nope.csv', which does not exist", message);
+    }
+
+    [Fact]
+    public void A_directory_is_not_a_file() =>
+        Assert.Contains("which is a directory", ReadFileError(_files.Directory));
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("\n\n\r\n")]
+    public void Empty_file(string text) =>
+        Assert.Equal("Expected a header line and data rows. Received: an empty file (" + Path.Combine(_files.Directory, "bad.csv") + ").", ReadError(text));
+
+    [Fact]
+    public void Header_only() =>
+        Assert.EndsWith("Received: only the header line (" + Path.Combine(_files.Directory, "bad.csv") + " line 1: a, b, c).", ReadError("a,b,c\n\n"));
+
+    [Theory]
+    [InlineData("1,2,3\n4,5,6\n", 3)]
+    [InlineData("5.1,3.5,1.4,0.2,setosa\n4.9,3.0,1.4,0.2,setosa\n", 4)] // Iris without its header: the label is text
+    public void A_header_of_numbers_is_data(string text, int numbers)
+    {
+        string message = ReadError(text);
+        Assert.StartsWith("Expected a header line of column names on line 1 of ", message);
+        Assert.Contains($"which looks like data ({numbers} of ", message);
+    }
+
+    [Fact]
+    public void Ragged_row_names_the_line_and_the_counts()
+    {
+        // The quoted line break on line 3 makes the short row line 6, not row 4.
+        string message = ReadError("a,b,c\n1,2,3\n\"x\ny\",2,3\n4,5,6\n7,8\n");
+        Assert.Equal($"Expected 3 fields on every row, as in the header. Received: 2 at {_files.Directory}/bad.csv line 6.", message);
+    }
+
+    [Fact]
+    public void A_long_row_is_ragged_too() =>
+        Assert.Contains("Received: 4 at", ReadError("a,b,c\n1,2,3\n1,2,3,4\n"));
+
+    [Fact]
+    public void An_unclosed_quote_is_pointed_out()
+    {
+        string message = ReadError("a,b\n1,2\n\"3,4\n5,6\n");
+        Assert.Contains("Received: 1 at", message);
+        Assert.Contains("line 3 (the row spans several lines: an unclosed quote?)", message);
+    }
+
+    [Fact]
+    public void Duplicate_column_names() =>
+        Assert.Contains("Received: 'a' as column 1 and column 3.", ReadError("a,b,a\n1,2,3\n"));
+
+    [Fact]
+    public void Nul_bytes_mean_a_binary_file()
+    {
+        string path = _files.WriteBytes("bin.csv", [.. "a,b\n1,2\n3,"u8.ToArray(), 0, 0, 1, 2, (byte)'\n']);
+        Assert.Equal($"Expected a UTF-8 text file. Received: a NUL byte at {path} line 3 (a binary file?).", ReadFileError(path));
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_not_text()
+    {
+        // 0xC3 must be followed by a continuation byte (0x80–0xBF); '(' is not one.
+        string path = _files.WriteBytes("latin.csv", [.. "name,n\n"u8.ToArray(), 0xC3, (byte)'(', .. ",1\n"u8.ToArray()]);
+        string message = ReadFileError(path);
+        Assert.StartsWith("Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at or after ", message);
+    }
+
+    [Fact]
+    public void A_binary_file_with_random_bytes_is_rejected()
+    {
+        var random = new Random(3);
+        var bytes = new byte[100_000];
+        random.NextBytes(bytes);
+        bytes[0] = (byte)'a'; // not a byte-order mark
+        string message = ReadFileError(_files.WriteBytes("random.bin", bytes));
+        Assert.StartsWith("Expected a UTF-8 text file.", message);
+    }
+
+    [Fact]
+    public void Too_many_columns()
+    {
+        string header = string.Join(",", Enumerable.Range(0, 11).Select(i => $"c{i}"));
+        Assert.Contains("Expected at most 10 columns. Received: 11 in the header of", ReadError(header + "\n" + new string(',', 10) + "\n", new CsvReadOptions(MaxColumns: 10)));
+    }
+
+    [Fact]
+    public void A_row_longer_than_the_bound_stops_reading()
+    {
+        string message = ReadError("a,b\n1,2\n" + new string('9', 500) + ",1\n", new CsvReadOptions(MaxRowLength: 100));
+        Assert.Contains("Expected rows of at most 100 characters. Received: a longer row starting at ", message);
+        Assert.Contains("line 3 ", message);
+    }
+
+    [Fact]
+    public void An_unclosed_quote_in_a_big_file_hits_the_row_bound()
+    {
+        // Without the bound, the parser would buffer the whole rest of the file as one row.
+        string rest = string.Concat(Enumerable.Repeat("1,2\n", 100));
+        string message = ReadError("a,b\n\"1,2\n" + rest, new CsvReadOptions(MaxRowLength: 50));
+        Assert.Contains("a longer row starting at ", message);
+        Assert.Contains("line 2 (an unclosed quote, or not a CSV file?)", message);
+    }
+
+    [Fact]
+    public void A_bad_explicit_delimiter_is_an_argument_error() =>
+        Assert.Throws<ArgumentException>(() => CsvTable.Read(_files.Write("ok.csv", "a,b\n1,2\n"), new CsvReadOptions(Delimiter: '"')));
+}

@@ -1,0 +1,226 @@
+using Backprop.Data;
+using Backprop.Preprocessing;
+
+namespace Backprop.Tests.Preprocessing;
+
+public sealed class TabularPreprocessorTests : IDisposable
+{
+    private const string People =
+        "id,age,color,member,score,label\n" +
+        "u1,30,red,true,1.0,yes\n" +
+        "u2,,blue,false,2.0,no\n" +
+        "u3,50,red,,3.0,yes\n" +
+        "u4,40,NA,true,4.0,no\n";
+
+    private static readonly TabularOptions PeopleOptions = new(MinRowsForIdentifier: 3);
+
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    private CsvTable Table(string text, CsvReadOptions? options = null, string name = "data.csv") =>
+        CsvTable.Read(_files.Write(name, text), options);
+
+    private string Path(string name) => System.IO.Path.Combine(_files.Directory, name);
+
+    [Fact]
+    public void Infers_kinds_imputes_standardizes_and_one_hot_encodes()
+    {
+        CsvTable table = Table(People);
+        var preprocessor = TabularPreprocessor.Fit(table, PeopleOptions);
+
+        Assert.Equal(["age", "color=blue", "color=red", "member", "score"], preprocessor.FeatureNames);
+        Assert.Equal([FeatureKind.Numeric, FeatureKind.Categorical, FeatureKind.Boolean, FeatureKind.Numeric], preprocessor.State.Features.Select(f => f.Kind));
+        Assert.Equal(TaskKind.Classification, preprocessor.Task);
+        Assert.Equal(["no", "yes"], preprocessor.ClassNames);
+        Assert.Equal(
+            [
+                "dropped column 'id': identifier-like (all 4 values distinct)",
+                "imputed 1 missing value(s) in column 'age' with the mean 40",
+                "imputed 1 missing value(s) in column 'color' with the most frequent value 'red'",
+                "imputed 1 missing value(s) in column 'member' with the most frequent value true",
+            ],
+            preprocessor.Notes);
+
+        var data = preprocessor.Transform<double>(table);
+        // age: present 30, 50, 40 → fill 40; imputed column 30, 40, 50, 40 → mean 40, population std √50.
+        // score: 1..4 → mean 2.5, std √1.25. color: [blue, red], missing → red. member: missing → true (2 of 3).
+        double a = 10 / Math.Sqrt(50), s = 1 / Math.Sqrt(1.25);
+        double[][] expected =
+        [
+            [-a, 0, 1, 1, -1.5 * s],
+            [0, 1, 0, 0, -0.5 * s],
+            [a, 0, 1, 1, 0.5 * s],
+            [0, 0, 1, 1, 1.5 * s],
+        ];
+        for (int r = 0; r < 4; r++)
+        {
+            for (int c = 0; c < 5; c++) Assert.Equal(expected[r][c], data.Features[r, c], 12);
+        }
+        Assert.Equal([1.0, 0, 1, 0], data.Targets.Data);
+        Assert.Equal(["no", "yes"], data.ClassNames);
+        Assert.Equal(preprocessor.FeatureNames, data.FeatureNames);
+    }
+
+    [Fact]
+    public void Median_imputation_uses_the_training_median()
+    {
+        CsvTable table = Table("v,y\n1,a\n2,b\nNA,a\n10,b\n");
+        var preprocessor = TabularPreprocessor.Fit(table, new TabularOptions(Missing: MissingValueStrategy.Median));
+        FeatureColumnState v = preprocessor.State.Features[0];
+        Assert.Equal(2, v.Fill);
+        Assert.Equal((1 + 2 + 2 + 10) / 4.0, v.Mean, 12);
+        Assert.Contains("imputed 1 missing value(s) in column 'v' with the median 2", preprocessor.Notes);
+    }
+
+    [Fact]
+    public void Missing_error_names_the_first_missing_cell_in_file_order()
+    {
+        CsvTable table = Table("a,b,y\n1,2,x\n3,?,y\n,4,x\n");
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table, new TabularOptions(Missing: MissingValueStrategy.Error)));
+        Assert.Equal($"Expected no missing values (missing = error). Received: '?' in column 'b' at {Path("data.csv")} line 3.", e.Message);
+    }
+
+    [Fact]
+    public void Missing_error_applies_at_transform_too()
+    {
+        var preprocessor = TabularPreprocessor.Fit(Table("a,y\n1,x\n3,y\n"), new TabularOptions(Missing: MissingValueStrategy.Error));
+        var e = Assert.Throws<BackpropException>(() => preprocessor.TransformFeatures<float>(Table("a\n1\nNA\n", name: "new.csv")));
+        Assert.Contains("'NA' in column 'a' at " + Path("new.csv") + " line 3.", e.Message);
+    }
+
+    [Fact]
+    public void Numeric_targets_with_few_integers_are_classes_sorted_by_value()
+    {
+        var preprocessor = TabularPreprocessor.Fit(Table("x,y\n1,10\n2,2\n3,2\n4,10\n5,3\n"));
+        Assert.Equal(["2", "3", "10"], preprocessor.ClassNames);
+        Assert.True(preprocessor.State.Target.Numeric);
+        var data = preprocessor.Transform<float>(Table("x,y\n1,10\n2,2.0\n5,3\n", name: "new.csv"));
+        Assert.Equal([2f, 0, 1], data.Targets.Data); // 2.0 is class "2": labels are compared by value
+    }
+
+    [Fact]
+    public void Numeric_targets_with_fractions_or_many_values_are_regression()
+    {
+        var fractions = TabularPreprocessor.Fit(Table("x,y\n1,0.5\n2,1.5\n3,2\n"));
+        Assert.Equal(TaskKind.Regression, fractions.Task);
+        Assert.Null(fractions.ClassNames);
+        Assert.Equal([0.5, 1.5, 2], fractions.Transform<double>(Table("x,y\n1,0.5\n2,1.5\n3,2\n")).Targets.Data);
+
+        string many = "x,y\n" + string.Concat(Enumerable.Range(0, 25).Select(i => $"{i},{i}\n"));
+        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(Table(many)).Task);
+        var forced = TabularPreprocessor.Fit(Table(many), new TabularOptions(Task: TaskKind.Classification));
+        Assert.Equal(25, forced.ClassNames!.Count);
+    }
+
+    [Fact]
+    public void Target_features_and_drop_choose_the_columns()
+    {
+        CsvTable table = Table("a,b,c,d\n1,2,x,4\n5,6,y,8\n");
+        var byTarget = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Drop: ["a"]));
+        Assert.Equal(["b", "d"], byTarget.FeatureNames);
+        Assert.Equal(["x", "y"], byTarget.ClassNames);
+        var byFeatures = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Features: ["d", "a"]));
+        Assert.Equal(["d", "a"], byFeatures.FeatureNames);
+    }
+
+    [Fact]
+    public void Categorical_numbers_are_one_hot_and_keep_their_spelling_at_prediction()
+    {
+        var options = new TabularOptions(Categorical: ["zip"]);
+        CsvTable table = Table("zip,n,y\n02134,1,a\n10001,2,b\n02134,3,a\n", options.ReadOptions());
+        var preprocessor = TabularPreprocessor.Fit(table, options);
+        Assert.Equal(["zip=02134", "zip=10001", "n"], preprocessor.FeatureNames);
+
+        // The new file holds only one zip; read as numbers it would be 2134 and match nothing.
+        string path = _files.Write("new.csv", "zip,n\n02134,2\n");
+        var warnings = new List<string>();
+        var features = preprocessor.TransformFeatures<float>(CsvTable.Read(path, preprocessor.ReadOptions()), warnings: warnings);
+        Assert.Equal([1f, 0, 0], features.Data);
+        Assert.Empty(warnings);
+        Assert.Throws<ArgumentException>(() => preprocessor.TransformFeatures<float>(CsvTable.Read(path)));
+    }
+
+    [Fact]
+    public void Unknown_categories_encode_as_zeros_with_a_warning()
+    {
+        var preprocessor = TabularPreprocessor.Fit(Table(People), PeopleOptions);
+        var warnings = new List<string>();
+        CsvTable fresh = Table("id,age,color,member,score\nz,40,green,true,2.5\nw,40,green,false,2.5\nv,40,blue,false,2.5\n", preprocessor.ReadOptions(), "new.csv");
+        var features = preprocessor.TransformFeatures<double>(fresh, warnings: warnings);
+        Assert.Equal([0.0, 0], new[] { features[0, 1], features[0, 2] });
+        Assert.Equal([1.0, 0], new[] { features[2, 1], features[2, 2] });
+        Assert.Equal(["column 'color': 2 row(s) with a category not seen in training (such as 'green') encoded as all zeros"], warnings);
+    }
+
+    [Fact]
+    public void Fit_uses_only_the_training_rows()
+    {
+        CsvTable table = Table("x,y\n1,a\n3,b\n100,a\n200,b\n");
+        var preprocessor = TabularPreprocessor.Fit(table, rows: [0, 1]);
+        Assert.Equal(2, preprocessor.State.Features[0].Mean);
+        Assert.Equal(1, preprocessor.State.Features[0].Scale);
+        var validation = preprocessor.Transform<double>(table, rows: [3, 2]);
+        Assert.Equal([198.0, 98], validation.Features.Data);
+        Assert.Equal([1.0, 0], validation.Targets.Data);
+    }
+
+    [Fact]
+    public void Rows_with_a_missing_target_are_skipped_with_a_note()
+    {
+        CsvTable table = Table("x,y\n1,a\n2,NA\n3,b\n");
+        var preprocessor = TabularPreprocessor.Fit(table);
+        Assert.Contains("skipped 1 row(s) whose target 'y' is missing", preprocessor.Notes);
+        var warnings = new List<string>();
+        var data = preprocessor.Transform<float>(table, warnings: warnings);
+        Assert.Equal(2, data.Count);
+        Assert.Equal(["skipped 1 row(s) whose target 'y' is missing"], warnings);
+        Assert.Equal(3, preprocessor.TransformFeatures<float>(table).Rows); // prediction keeps every row
+    }
+
+    [Fact]
+    public void Columns_with_no_value_are_dropped_and_short_unique_columns_kept()
+    {
+        var preprocessor = TabularPreprocessor.Fit(Table("empty,name,y\n,ann,a\nNA,bob,b\n"));
+        Assert.Equal(["name=ann", "name=bob"], preprocessor.FeatureNames); // 2 < 10 values: too few to call it an identifier
+        Assert.Contains("dropped column 'empty': every value is missing", preprocessor.Notes);
+    }
+
+    [Fact]
+    public void Json_round_trip_gives_the_same_transform()
+    {
+        CsvTable table = Table(People);
+        var preprocessor = TabularPreprocessor.Fit(table, PeopleOptions);
+        string json = preprocessor.State.ToJson();
+        Assert.Contains("\"features\":[{\"name\":\"age\",\"kind\":\"Numeric\",\"mean\":40,", json);
+        Assert.Contains("\"fill_category\":\"red\"", json);
+        Assert.Contains("\"target\":{\"name\":\"label\",\"task\":\"Classification\",\"numeric\":false,\"classes\":[\"no\",\"yes\"]}", json);
+
+        var restored = new TabularPreprocessor(TabularPreprocessorState.FromJson(json));
+        Assert.Equal(json, restored.State.ToJson());
+        Assert.Equal(preprocessor.FeatureNames, restored.FeatureNames);
+        CsvTable fresh = Table("label,score,member,color,age,extra\nno,9,false,blue,35,x\nyes,,TRUE,purple,NA,y\n", restored.ReadOptions(), "new.csv");
+        Assert.Equal(preprocessor.Transform<float>(fresh).Features.Data, restored.Transform<float>(fresh).Features.Data);
+        Assert.Equal(preprocessor.Transform<double>(fresh).Features.Data, restored.Transform<double>(fresh).Features.Data);
+        Assert.Equal(preprocessor.Transform<double>(fresh).Targets.Data, restored.Transform<double>(fresh).Targets.Data);
+    }
+
+    [Theory]
+    [InlineData("{", "Expected the preprocessing state as JSON. Received: malformed JSON")]
+    [InlineData("null", "Expected the preprocessing state as a JSON object. Received: null.")]
+    [InlineData("{\"version\":2,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "Received: version 2 (written by a newer Backprop).")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\",\"scale\":0}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "a positive scale for feature 'a'")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Categorical\",\"categories\":[\"p\"],\"fill_category\":\"q\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "a fill category among the categories of feature 'a'")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Classification\",\"numeric\":true,\"classes\":[\"1\"]}}",
+        "at least 2 distinct classes")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "at least one feature column")]
+    public void Malformed_state_json_is_a_clear_error(string json, string expected)
+    {
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessorState.FromJson(json));
+        Assert.Contains(expected, e.Message);
+    }
+}
