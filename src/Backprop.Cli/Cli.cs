@@ -23,7 +23,7 @@ public static class Cli
     /// <returns>The process exit code.</returns>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        RootCommand root = CreateRootCommand(output);
+        RootCommand root = CreateRootCommand(output, error);
         ParseResult parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
@@ -51,7 +51,7 @@ public static class Cli
         }
     }
 
-    private static RootCommand CreateRootCommand(TextWriter output)
+    private static RootCommand CreateRootCommand(TextWriter output, TextWriter error)
     {
         var root = new RootCommand(
             "Backprop: neural networks for tabular data, in pure C#.\n\n"
@@ -60,6 +60,10 @@ public static class Cli
         root.Subcommands.Add(TrainCommand.Create(output));
         root.Subcommands.Add(DatasetsCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
+        root.Subcommands.Add(EvaluateCommand.Create(output, error));
+        root.Subcommands.Add(PredictCommand.Create(output, error));
+        root.Subcommands.Add(InfoCommand.Create(output));
+        root.Subcommands.Add(ExportCommand.Create(output));
         return root;
     }
 }

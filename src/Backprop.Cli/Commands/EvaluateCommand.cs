@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Numerics;
+using Backprop.Cli.Rendering;
+using Backprop.Data;
+using Backprop.Models;
+using Backprop.Preprocessing;
+using Backprop.Serialization;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>backprop evaluate</c>: a saved model's metrics on labelled data.</summary>
+internal static class EvaluateCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var model = ModelOptions.Model();
+        var data = ModelOptions.Data("Labelled CSV file: the model's feature columns and its target column, by name (order and extra columns do not matter)");
+        var delimiter = ModelOptions.Delimiter();
+        var json = ModelOptions.Json("the metrics");
+        var plot = new Option<string>("--plot")
+        {
+            Description = "Also draw the confusion matrix (classification) or predicted vs. actual values (regression) to a .png or .svg file",
+            HelpName = "FILE.png",
+        };
+        var command = new Command("evaluate",
+            "Measure a saved model on labelled data. Classification: accuracy, balanced accuracy, macro/weighted F1, log loss, "
+            + "per-class precision/recall/F1 and the confusion matrix. Regression: R², MAE, RMSE.\n\n"
+            + "Examples:\n  backprop evaluate --model iris.safetensors --data test.csv\n  backprop evaluate --model house.safetensors --data test.csv --json --plot fit.png")
+        {
+            model, data, delimiter, json, plot,
+        };
+        command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
+            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(json), parse.GetValue(plot), output, error)));
+        return command;
+    }
+
+    private sealed class Handler(string dataPath, char? delimiter, bool json, string? plotPath, TextWriter output, TextWriter error) : IModelHandler
+    {
+        public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            CsvTable table = CsvTable.Read(dataPath, model.Preprocessor.ReadOptions(delimiter));
+            var warnings = new List<string>();
+            Dataset<T> dataset = model.Preprocessor.Transform<T>(table, warnings: warnings);
+            foreach (string warning in warnings) error.WriteLine($"warning: {warning}");
+            if (model.Task == TaskKind.Classification)
+            {
+                int[] actual = Enumerable.Range(0, dataset.Count).Select(dataset.Label).ToArray();
+                var report = ClassificationReport.Create(model.ClassLabels!, actual, model.PredictProbabilities(dataset.Features));
+                if (plotPath is not null) PlotFile.Save(ConfusionMatrixPlot.Create(report.ConfusionMatrix, report.Labels), plotPath);
+                if (json) Json.WriteObject(output, w => { w.WriteString("task", "classification"); report.WriteJson(w); });
+                else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
+            }
+            else
+            {
+                double[] actual = Enumerable.Range(0, dataset.Count).Select(r => double.CreateChecked(dataset.Targets[r, 0])).ToArray();
+                double[] predicted = model.PredictValues(dataset.Features);
+                var report = RegressionReport.Create(actual, predicted);
+                if (plotPath is not null) PlotFile.Save(PredictedVsActualPlot.Create(actual, predicted), plotPath);
+                if (json) Json.WriteObject(output, w => { w.WriteString("task", "regression"); report.WriteJson(w); });
+                else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
+            }
+            if (plotPath is not null && !json) output.WriteLine($"Plot written to {plotPath}");
+            return Cli.Success;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Backprop.Cli.Rendering;
+using Backprop.Layers;
+using Backprop.Models;
+using Backprop.Preprocessing;
+using Backprop.Serialization;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>backprop info</c>: what a model file holds.</summary>
+internal static class InfoCommand
+{
+    /// <summary>Metadata entries written by <c>train</c> that <c>info</c> shows as JSON objects.</summary>
+    public static IReadOnlyList<string> JsonEntries { get; } = ["training", "history", "metrics"];
+
+    public static Command Create(TextWriter output)
+    {
+        var model = ModelOptions.Model();
+        var json = ModelOptions.Json("the description");
+        var command = new Command("info",
+            "Describe a model file: architecture with parameter counts, inputs (feature names and kinds), outputs (class labels or "
+            + "target), training options and final metrics.\n\nExample:\n  backprop info --model iris.safetensors")
+        {
+            model, json,
+        };
+        command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!, new Handler(parse.GetValue(model)!, parse.GetValue(json), output)));
+        return command;
+    }
+
+    private sealed class Handler(string path, bool json, TextWriter output) : IModelHandler
+    {
+        public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            TabularPreprocessorState state = model.Preprocessor.State;
+            if (json)
+            {
+                Json.WriteObject(output, w => WriteJson(w, model, saved));
+                return Cli.Success;
+            }
+            output.WriteLine($"Model file   {path} ({new FileInfo(path).Length:N0} bytes, format {saved.FormatVersion}, Backprop {saved.LibraryVersion}, {saved.StoredDType})");
+            output.WriteLine($"Task         {(model.Task == TaskKind.Regression ? "regression" : "classification")} of '{state.Target.Name}'");
+            output.WriteLine();
+            output.WriteLine(model.Network.Summary());
+            output.WriteLine();
+            output.WriteLine($"Inputs ({state.Features.Length} columns → {model.Network.InputFeatures} model inputs)");
+            int width = state.Features.Max(f => f.Name.Length);
+            foreach (FeatureColumnState feature in state.Features)
+            {
+                output.WriteLine($"  {feature.Name.PadRight(width)}  {Describe(feature)}");
+            }
+            output.WriteLine();
+            output.WriteLine(model.Task == TaskKind.Regression
+                ? $"Output       {state.Target.Name} (standardized in training: mean {model.TargetScaling.Mean:G6}, scale {model.TargetScaling.Scale:G6})"
+                : $"Outputs      {string.Join(", ", model.ClassLabels!)}");
+            foreach (string key in JsonEntries)
+            {
+                if (model.Metadata.TryGetValue(key, out string? value)) output.WriteLine($"{char.ToUpperInvariant(key[0])}{key[1..],-11} {value}");
+            }
+            return Cli.Success;
+        }
+
+        private static string Describe(FeatureColumnState feature) => feature.Kind switch
+        {
+            FeatureKind.Numeric => string.Create(CultureInfo.InvariantCulture, $"numeric      mean {feature.Mean:G6}, std {feature.Scale:G6}, missing → {feature.Fill:G6}"),
+            FeatureKind.Boolean => string.Create(CultureInfo.InvariantCulture, $"boolean      missing → {feature.Fill:G6}"),
+            _ => $"categorical  {feature.Categories!.Length} categories ({string.Join(", ", feature.Categories.Take(6))}{(feature.Categories.Length > 6 ? ", …" : "")}), missing → {feature.FillCategory}",
+        };
+
+        private void WriteJson<T>(Utf8JsonWriter w, TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            TabularPreprocessorState state = model.Preprocessor.State;
+            w.WriteString("model", path);
+            w.WriteNumber("bytes", new FileInfo(path).Length);
+            w.WriteNumber("format_version", saved.FormatVersion);
+            w.WriteString("library_version", saved.LibraryVersion);
+            w.WriteString("precision", saved.StoredDType == TensorDType.F64 ? "f64" : "f32");
+            w.WriteString("task", model.Task == TaskKind.Regression ? "regression" : "classification");
+            w.WriteNumber("parameters", model.Network.ParameterCount);
+            w.WriteStartArray("layers");
+            foreach (var (layer, description) in model.Network.Layers.Zip(saved.Architecture.Layers))
+            {
+                w.WriteStartObject();
+                w.WriteString("type", description.Type);
+                w.WriteNumber("inputs", description.InputFeatures);
+                w.WriteNumber("outputs", description.OutputFeatures);
+                w.WriteNumber("parameters", layer.ParameterCount);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("inputs");
+            foreach (FeatureColumnState feature in state.Features)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", feature.Name);
+                w.WriteString("kind", feature.Kind.ToString().ToLowerInvariant());
+                if (feature.Categories is not null) w.WriteStrings("categories", feature.Categories);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteString("target", state.Target.Name);
+            if (model.ClassLabels is not null) w.WriteStrings("labels", model.ClassLabels);
+            foreach (string key in JsonEntries)
+            {
+                if (!model.Metadata.TryGetValue(key, out string? value)) continue;
+                w.WritePropertyName(key);
+                w.WriteRawValue(value);
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Numerics;
+using System.Text;
+using Backprop.Cli.Rendering;
+using Backprop.Data;
+using Backprop.Metrics;
+using Backprop.Models;
+using Backprop.Preprocessing;
+using Backprop.Serialization;
+using Backprop.Tensors;
+using nietras.SeparatedValues;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary><c>backprop predict</c>: a saved model's predictions for the rows of a CSV file, as CSV.</summary>
+internal static class PredictCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var model = ModelOptions.Model();
+        var data = ModelOptions.Data("CSV file with the model's feature columns, by name (the target column may be absent)");
+        var delimiter = ModelOptions.Delimiter();
+        var json = ModelOptions.Json("a summary (rows, output file, predicted class counts); requires --out");
+        var outPath = new Option<string>("--out")
+        {
+            Description = "Write the predictions to this CSV file (written whole or not at all) instead of stdout",
+            HelpName = "FILE.csv",
+        };
+        var proba = new Option<bool>("--proba") { Description = "Add one probability column per class, named after the class (classification)" };
+        var command = new Command("predict",
+            "Predict with a saved model. Output CSV: the row number (1 = first data row), the prediction (the original class label, "
+            + "or the value in the target's units) and, with --proba, one probability column per class.\n\n"
+            + "Examples:\n  backprop predict --model iris.safetensors --data new.csv\n  backprop predict --model iris.safetensors --data new.csv --proba --out predictions.csv")
+        {
+            model, data, delimiter, outPath, proba, json,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(json) && result.GetValue(outPath) is null) result.AddError("--json: expected together with --out FILE.csv (stdout holds only the JSON summary).");
+        });
+        command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
+            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(outPath), parse.GetValue(proba), parse.GetValue(json), output, error)));
+        return command;
+    }
+
+    private sealed class Handler(string dataPath, char? delimiter, string? outPath, bool proba, bool json, TextWriter output, TextWriter error) : IModelHandler
+    {
+        public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            CsvTable table = CsvTable.Read(dataPath, model.Preprocessor.ReadOptions(delimiter));
+            var warnings = new List<string>();
+            Matrix<T> features = model.Preprocessor.TransformFeatures<T>(table, warnings: warnings);
+            foreach (string warning in warnings) error.WriteLine($"warning: {warning}");
+
+            string targetName = model.Preprocessor.State.Target.Name;
+            bool classification = model.Task == TaskKind.Classification;
+            Matrix<T>? probabilities = classification ? model.PredictProbabilities(features) : null;
+            int[] classes = probabilities is null ? [] : Classification.ArgMax(probabilities);
+            double[] values = classification ? [] : model.PredictValues(features);
+
+            void WriteCsv(TextWriter target)
+            {
+                using SepWriter writer = Sep.New(',').Writer(o => o with { Escape = true, CultureInfo = CultureInfo.InvariantCulture }).To(target, leaveOpen: true);
+                for (int r = 0; r < features.Rows; r++)
+                {
+                    using var row = writer.NewRow();
+                    row["row"].Set((r + 1).ToString(CultureInfo.InvariantCulture));
+                    if (classification)
+                    {
+                        row[targetName].Set(model.ClassLabels![classes[r]]);
+                        if (proba)
+                        {
+                            for (int c = 0; c < model.ClassLabels.Count; c++)
+                            {
+                                row[model.ClassLabels[c]].Set(double.CreateChecked(probabilities![r, c]).ToString("R", CultureInfo.InvariantCulture));
+                            }
+                        }
+                    }
+                    else
+                    {
+                        row[targetName].Set(values[r].ToString("R", CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+
+            if (outPath is null)
+            {
+                WriteCsv(output);
+                return Cli.Success;
+            }
+            AtomicFile.Write(outPath, stream =>
+            {
+                using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
+                WriteCsv(writer);
+            });
+            if (json)
+            {
+                Json.WriteObject(output, w =>
+                {
+                    w.WriteString("task", classification ? "classification" : "regression");
+                    w.WriteNumber("rows", features.Rows);
+                    w.WriteString("out", outPath);
+                    if (classification)
+                    {
+                        w.WriteStartObject("predicted_counts");
+                        for (int c = 0; c < model.ClassLabels!.Count; c++) w.WriteNumber(model.ClassLabels[c], classes.Count(k => k == c));
+                        w.WriteEndObject();
+                    }
+                    else
+                    {
+                        w.WriteNumberOrNull("mean_prediction", values.DefaultIfEmpty(double.NaN).Average());
+                    }
+                    w.WriteNumber("unknown_category_warnings", warnings.Count);
+                });
+            }
+            else
+            {
+                output.WriteLine($"Wrote {features.Rows} predictions to {outPath}");
+            }
+            return Cli.Success;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Backprop.Metrics;
+using Backprop.Tensors;
+
+namespace Backprop.Cli.Rendering;
+
+/// <summary>The metrics of a classifier on one data set, for people (text tables) and scripts (JSON).</summary>
+internal sealed record ClassificationReport(
+    IReadOnlyList<string> Labels,
+    int Count,
+    double Accuracy,
+    double BalancedAccuracy,
+    double F1Macro,
+    double F1Weighted,
+    double LogLoss,
+    int[,] ConfusionMatrix,
+    ClassScores[] PerClass)
+{
+    /// <summary>Computes every metric from the true classes and the predicted probabilities <c>(N, C)</c>.</summary>
+    public static ClassificationReport Create<T>(IReadOnlyList<string> labels, int[] actual, Matrix<T> probabilities)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int classes = labels.Count;
+        int[] predicted = Classification.ArgMax(probabilities);
+        return new ClassificationReport(labels, actual.Length,
+            Classification.Accuracy(actual, predicted),
+            Classification.BalancedAccuracy(actual, predicted, classes),
+            Classification.MacroF1(actual, predicted, classes),
+            Classification.WeightedF1(actual, predicted, classes),
+            Classification.LogLoss(actual, probabilities),
+            Classification.ConfusionMatrix(actual, predicted, classes),
+            Classification.PerClass(actual, predicted, classes));
+    }
+
+    /// <summary>The summary metrics, the per-class scores and the confusion matrix, as aligned plain-text tables.</summary>
+    public void WriteText(TextWriter output, string title)
+    {
+        output.WriteLine($"{title} ({Count} samples)");
+        output.WriteLine($"  accuracy           {Format(Accuracy)}");
+        output.WriteLine($"  balanced accuracy  {Format(BalancedAccuracy)}");
+        output.WriteLine($"  macro F1           {Format(F1Macro)}");
+        output.WriteLine($"  weighted F1        {Format(F1Weighted)}");
+        output.WriteLine($"  log loss           {Format(LogLoss)}");
+        int width = Math.Max(9, Labels.Max(l => l.Length));
+        output.WriteLine();
+        output.WriteLine($"  {"class".PadRight(width)}  precision  recall     f1  support");
+        for (int c = 0; c < Labels.Count; c++)
+        {
+            ClassScores s = PerClass[c];
+            output.WriteLine($"  {Labels[c].PadRight(width)}  {Format(s.Precision),9}  {Format(s.Recall),6}  {Format(s.F1),5}  {s.Support,7}");
+        }
+        output.WriteLine();
+        output.WriteLine($"  confusion matrix (rows: actual, columns: predicted)");
+        int cell = Math.Max(6, Labels.Max(l => l.Length));
+        output.WriteLine($"  {"".PadRight(width)}  {string.Join("  ", Labels.Select(l => l.PadLeft(cell)))}");
+        for (int t = 0; t < Labels.Count; t++)
+        {
+            var row = Enumerable.Range(0, Labels.Count).Select(p => ConfusionMatrix[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(cell));
+            output.WriteLine($"  {Labels[t].PadRight(width)}  {string.Join("  ", row)}");
+        }
+    }
+
+    /// <summary>The metrics as JSON properties: accuracy, balanced_accuracy, f1_macro, f1_weighted, log_loss, labels, confusion_matrix, per_class.</summary>
+    public void WriteJson(Utf8JsonWriter writer)
+    {
+        writer.WriteNumber("samples", Count);
+        writer.WriteNumberOrNull("accuracy", Accuracy);
+        writer.WriteNumberOrNull("balanced_accuracy", BalancedAccuracy);
+        writer.WriteNumberOrNull("f1_macro", F1Macro);
+        writer.WriteNumberOrNull("f1_weighted", F1Weighted);
+        writer.WriteNumberOrNull("log_loss", LogLoss);
+        writer.WriteStrings("labels", Labels);
+        writer.WriteStartArray("confusion_matrix");
+        for (int t = 0; t < Labels.Count; t++)
+        {
+            writer.WriteStartArray();
+            for (int p = 0; p < Labels.Count; p++) writer.WriteNumberValue(ConfusionMatrix[t, p]);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartObject("per_class");
+        for (int c = 0; c < Labels.Count; c++)
+        {
+            writer.WriteStartObject(Labels[c]);
+            writer.WriteNumberOrNull("precision", PerClass[c].Precision);
+            writer.WriteNumberOrNull("recall", PerClass[c].Recall);
+            writer.WriteNumberOrNull("f1", PerClass[c].F1);
+            writer.WriteNumber("support", PerClass[c].Support);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    private static string Format(double value) => double.IsFinite(value) ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
+}

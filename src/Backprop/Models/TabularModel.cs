@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using Backprop.Data;
+using Backprop.Preprocessing;
+using Backprop.Serialization;
+using Backprop.Serialization.Onnx;
+using Backprop.Tensors;
+using Backprop.Training;
+
+namespace Backprop.Models;
+
+/// <summary>
+/// A trained model for tabular data, whole: the preprocessing fitted on the training data, the network, and how its outputs become
+/// predictions (class probabilities or un-scaled values). This is what <c>train --save</c> writes and <c>evaluate</c>, <c>predict</c>,
+/// <c>info</c> and <c>export</c> read.
+/// </summary>
+/// <remarks>
+/// Saved as one model file (<see cref="ModelFile"/>): the network's tensors, plus metadata entries <c>task</c>, <c>output</c>,
+/// <c>preprocessing</c> (the <see cref="TabularPreprocessorState"/> as JSON), <c>target_scaling</c> (regression) and any
+/// caller entries such as <c>training</c> and <c>history</c>. Prediction is thread-safe (see <see cref="Sequential{T}.Predict"/>).
+/// </remarks>
+public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Metadata key of the task (<c>classification</c> or <c>regression</c>).</summary>
+    public const string TaskKey = "task";
+
+    /// <summary>Metadata key of the output kind (<c>softmax</c>, <c>sigmoid</c> or <c>identity</c>).</summary>
+    public const string OutputKey = "output";
+
+    /// <summary>Metadata key of the preprocessing state (JSON).</summary>
+    public const string PreprocessingKey = "preprocessing";
+
+    /// <summary>Metadata key of the regression target scaling (JSON <c>{"mean":…,"scale":…}</c>).</summary>
+    public const string TargetScalingKey = "target_scaling";
+
+    /// <summary>Bundles a trained <paramref name="network"/> with its <paramref name="preprocessor"/>.</summary>
+    /// <exception cref="ArgumentException">The network's input or output size does not fit the preprocessing and output kind.</exception>
+    public TabularModel(Sequential<T> network, TabularPreprocessor preprocessor, OutputKind output, TargetScaling? targetScaling = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        Network = network ?? throw new ArgumentNullException(nameof(network));
+        Preprocessor = preprocessor ?? throw new ArgumentNullException(nameof(preprocessor));
+        Output = output;
+        TargetScaling = targetScaling ?? TargetScaling.None;
+        Metadata = metadata ?? new Dictionary<string, string>();
+        if (network.InputFeatures != preprocessor.FeatureCount)
+        {
+            throw new ArgumentException($"Expected a network with {preprocessor.FeatureCount} inputs (the encoded features). Received: {network.InputFeatures}.", nameof(network));
+        }
+        int expectedOutputs = output switch
+        {
+            OutputKind.Softmax => preprocessor.ClassNames?.Count ?? -1,
+            OutputKind.Sigmoid => 1,
+            _ => 1,
+        };
+        bool taskMatches = (output == OutputKind.Identity) == (preprocessor.Task == TaskKind.Regression)
+            && (output != OutputKind.Sigmoid || preprocessor.ClassNames?.Count == 2);
+        if (!taskMatches || network.OutputFeatures != expectedOutputs)
+        {
+            throw new ArgumentException(
+                $"Expected a network with {expectedOutputs} output(s) for {output} on a {preprocessor.Task} target. Received: {network.OutputFeatures} output(s).",
+                nameof(network));
+        }
+    }
+
+    /// <summary>The network, from encoded features to raw outputs.</summary>
+    public Sequential<T> Network { get; }
+
+    /// <summary>The preprocessing fitted on the training data.</summary>
+    public TabularPreprocessor Preprocessor { get; }
+
+    /// <summary>How raw outputs become predictions.</summary>
+    public OutputKind Output { get; }
+
+    /// <summary>Regression target standardization (<see cref="TargetScaling.None"/> for classification).</summary>
+    public TargetScaling TargetScaling { get; }
+
+    /// <summary>Classification or regression.</summary>
+    public TaskKind Task => Preprocessor.Task;
+
+    /// <summary>Class labels by index (classification), or <see langword="null"/>.</summary>
+    public IReadOnlyList<string>? ClassLabels => Preprocessor.ClassNames;
+
+    /// <summary>Other metadata saved with the model (for example <c>training</c> and <c>history</c> as JSON).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Class probabilities <c>(N, C)</c> for encoded features <c>(N, F)</c>.</summary>
+    /// <exception cref="InvalidOperationException">The model is a regressor.</exception>
+    public Matrix<T> PredictProbabilities(Matrix<T> features)
+    {
+        if (Output == OutputKind.Identity)
+        {
+            throw new InvalidOperationException("A regression model has no class probabilities.");
+        }
+        Matrix<T> outputs = Network.Predict(features);
+        return Output == OutputKind.Softmax ? Softmax(outputs) : SigmoidPair(outputs);
+    }
+
+    /// <summary>Class probabilities <c>(N, C)</c> for the rows of a raw table; unseen categories are counted in <paramref name="warnings"/>.</summary>
+    public Matrix<T> PredictProbabilities(CsvTable table, ICollection<string>? warnings = null) =>
+        PredictProbabilities(Preprocessor.TransformFeatures<T>(table, warnings: warnings));
+
+    /// <summary>Predicted values in the target's units, one per row of encoded features <c>(N, F)</c>.</summary>
+    /// <exception cref="InvalidOperationException">The model is a classifier.</exception>
+    public double[] PredictValues(Matrix<T> features)
+    {
+        if (Output != OutputKind.Identity)
+        {
+            throw new InvalidOperationException("A classification model predicts classes; use PredictProbabilities.");
+        }
+        Matrix<T> outputs = Network.Predict(features);
+        var values = new double[outputs.Rows];
+        for (int r = 0; r < values.Length; r++) values[r] = TargetScaling.Unscale(double.CreateChecked(outputs[r, 0]));
+        return values;
+    }
+
+    /// <summary>Predicted values in the target's units for the rows of a raw table.</summary>
+    public double[] PredictValues(CsvTable table, ICollection<string>? warnings = null) =>
+        PredictValues(Preprocessor.TransformFeatures<T>(table, warnings: warnings));
+
+    /// <summary>Saves the model, atomically, with <paramref name="extras"/> (for example the optimizer state for resuming).</summary>
+    /// <exception cref="BackpropException">The file could not be written; a previous file at <paramref name="path"/> is intact.</exception>
+    public void Save(string path, ModelFileExtras? extras = null) => ModelFile.Save(path, Network, Compose(extras));
+
+    /// <summary>The bytes <see cref="Save"/> would write.</summary>
+    public byte[] ToBytes(ModelFileExtras? extras = null) => ModelFile.ToBytes(Network, Compose(extras));
+
+    /// <summary>Loads a model saved by <see cref="Save"/>.</summary>
+    /// <exception cref="BackpropException">The file is missing, malformed, or not a tabular model; the message names the file.</exception>
+    public static TabularModel<T> Load(string path) => FromSaved(ModelFile.Load<T>(path), path).Model;
+
+    /// <summary>Rebuilds a model from a loaded model file, keeping the file for its other entries (resume state).</summary>
+    /// <exception cref="BackpropException">The file lacks the tabular entries or they are inconsistent.</exception>
+    public static (TabularModel<T> Model, SavedModel<T> Saved) FromSaved(SavedModel<T> saved, string source)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        string Entry(string key) => saved.Metadata.TryGetValue(key, out string? value)
+            ? value
+            : throw new BackpropException($"{source}: expected a Backprop tabular model with a '{key}' metadata entry. Received: a model file without it (saved by the library's ModelFile API?).");
+
+        TabularPreprocessorState state;
+        try
+        {
+            state = TabularPreprocessorState.FromJson(Entry(PreprocessingKey));
+        }
+        catch (BackpropException e)
+        {
+            throw new BackpropException($"{source}: the '{PreprocessingKey}' entry is invalid: {e.Message}", e);
+        }
+        OutputKind output = Entry(OutputKey) switch
+        {
+            "softmax" => OutputKind.Softmax,
+            "sigmoid" => OutputKind.Sigmoid,
+            "identity" => OutputKind.Identity,
+            string other => throw new BackpropException($"{source}: expected output 'softmax', 'sigmoid' or 'identity'. Received: '{other}'."),
+        };
+        TargetScaling scaling = TargetScaling.None;
+        if (saved.Metadata.TryGetValue(TargetScalingKey, out string? scalingJson))
+        {
+            scaling = ParseScaling(scalingJson, source);
+        }
+        var metadata = saved.Metadata.Where(kv => !ModelFile.ReservedKeys.Contains(kv.Key) && kv.Key is not (TaskKey or OutputKey or PreprocessingKey or TargetScalingKey))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        try
+        {
+            return (new TabularModel<T>(saved.Model, new TabularPreprocessor(state), output, scaling, metadata), saved);
+        }
+        catch (ArgumentException e)
+        {
+            throw new BackpropException($"{source}: the network does not fit its preprocessing: {e.Message}", e);
+        }
+    }
+
+    /// <summary>What an ONNX export needs beside the network: raw columns, their standardization, labels or target scaling.</summary>
+    public OnnxExportOptions OnnxOptions()
+    {
+        var columns = new List<OnnxInputColumn>();
+        var mean = new List<double>();
+        var scale = new List<double>();
+        foreach (FeatureColumnState feature in Preprocessor.State.Features)
+        {
+            if (feature.Kind == FeatureKind.Categorical)
+            {
+                columns.Add(new OnnxInputColumn(feature.Name, feature.Categories));
+                for (int c = 0; c < feature.Width; c++) { mean.Add(0); scale.Add(1); }
+            }
+            else
+            {
+                columns.Add(new OnnxInputColumn(feature.Name));
+                mean.Add(feature.Kind == FeatureKind.Numeric ? feature.Mean : 0);
+                scale.Add(feature.Kind == FeatureKind.Numeric ? feature.Scale : 1);
+            }
+        }
+        return Output == OutputKind.Identity
+            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale])
+            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels);
+    }
+
+    private ModelFileExtras Compose(ModelFileExtras? extras)
+    {
+        var composed = new ModelFileExtras();
+        foreach (var (key, value) in Metadata) composed.Metadata[key] = value;
+        if (extras is not null)
+        {
+            foreach (var (key, value) in extras.Metadata) composed.Metadata[key] = value;
+            composed.Tensors.AddRange(extras.Tensors);
+        }
+        composed.Metadata[TaskKey] = Task == TaskKind.Regression ? "regression" : "classification";
+        composed.Metadata[OutputKey] = Output switch { OutputKind.Softmax => "softmax", OutputKind.Sigmoid => "sigmoid", _ => "identity" };
+        composed.Metadata[PreprocessingKey] = Preprocessor.State.ToJson();
+        if (Output == OutputKind.Identity)
+        {
+            composed.Metadata[TargetScalingKey] = string.Create(CultureInfo.InvariantCulture,
+                $"{{\"mean\":{TargetScaling.Mean:R},\"scale\":{TargetScaling.Scale:R}}}");
+        }
+        return composed;
+    }
+
+    private static TargetScaling ParseScaling(string json, string source)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 4 });
+            double mean = document.RootElement.GetProperty("mean").GetDouble();
+            double scale = document.RootElement.GetProperty("scale").GetDouble();
+            if (!double.IsFinite(mean) || !(scale > 0) || !double.IsFinite(scale))
+            {
+                throw new BackpropException($"{source}: expected a finite target mean and a positive scale. Received: mean {mean}, scale {scale}.");
+            }
+            return new TargetScaling(mean, scale);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw new BackpropException($"{source}: expected '{TargetScalingKey}' as {{\"mean\":…,\"scale\":…}}. Received: '{json}'.", e);
+        }
+    }
+
+    // logits (N, C) -> probabilities (N, C), row by row, max subtracted so exp never overflows
+    private static Matrix<T> Softmax(Matrix<T> logits)
+    {
+        var probabilities = new Matrix<T>(logits.Rows, logits.Columns);
+        for (int r = 0; r < logits.Rows; r++)
+        {
+            Span<T> row = logits.Row(r), p = probabilities.Row(r);
+            T max = System.Numerics.Tensors.TensorPrimitives.Max<T>(row);
+            T sum = T.Zero;
+            for (int c = 0; c < row.Length; c++) sum += p[c] = T.Exp(row[c] - max);
+            for (int c = 0; c < row.Length; c++) p[c] /= sum;
+        }
+        return probabilities;
+    }
+
+    // logit of class 1 (N, 1) -> [1 − σ, σ] (N, 2)
+    private static Matrix<T> SigmoidPair(Matrix<T> logits)
+    {
+        var probabilities = new Matrix<T>(logits.Rows, 2);
+        for (int r = 0; r < logits.Rows; r++)
+        {
+            T z = logits[r, 0];
+            // σ(z) from exp(−|z|) so neither branch overflows.
+            T e = T.Exp(-T.Abs(z));
+            T p1 = z >= T.Zero ? T.One / (T.One + e) : e / (T.One + e);
+            probabilities[r, 0] = T.One - p1;
+            probabilities[r, 1] = p1;
+        }
+        return probabilities;
+    }
+}
