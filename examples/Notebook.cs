@@ -32,10 +32,9 @@ var sgd = new Sgd<double>(learningRate: 0.01);
 double[] a = new double[16], b = new double[16], c = new double[3];
 double[] da = new double[16], db = new double[16], dc = new double[3];
 
-int[] order = Enumerable.Range(0, iris.Count).ToArray();
 for (int epoch = 0; epoch < 50; epoch++)
 {
-    rng.Shuffle<int>(order);   // a fresh random order each epoch, like np.random.permutation(len(data))
+    int[] order = rng.Permutation(iris.Count);   // np.random.permutation(len(data))
     double lossSum = 0;
     foreach (int i in order)
     {

@@ -49,6 +49,14 @@ public static class Cli
             error.WriteLine("Interrupted.");
             return Interrupted;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not a user error: still one line, with the stack trace only when asked for.
+            error.WriteLine($"error: internal error ({e.GetType().Name}): {e.Message}");
+            if (Environment.GetEnvironmentVariable("BACKPROP_VERBOSE") is "1" or "true") error.WriteLine(e);
+            else error.WriteLine("Set BACKPROP_VERBOSE=1 for the stack trace, and please report it.");
+            return Failure;
+        }
     }
 
     private static RootCommand CreateRootCommand(TextWriter output, TextWriter error)

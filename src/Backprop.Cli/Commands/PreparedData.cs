@@ -4,5 +4,6 @@ using Backprop.Preprocessing;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary>A training data set and the preprocessing fitted to make it (to save with the model, for <c>predict</c>).</summary>
-internal sealed record PreparedData<T>(Dataset<T> Dataset, TabularPreprocessor Preprocessor) where T : unmanaged, IFloatingPointIeee754<T>;
+/// <summary>The data of a <c>train</c> run, encoded: the training part, the held-out part if any, and the preprocessing fitted on the training part.</summary>
+internal sealed record PreparedData<T>(Dataset<T> Train, Dataset<T>? Validation, TabularPreprocessor Preprocessor)
+    where T : unmanaged, IFloatingPointIeee754<T>;

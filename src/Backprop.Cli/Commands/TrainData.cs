@@ -1,44 +1,69 @@
 using System.Numerics;
 using Backprop.Data;
 using Backprop.Preprocessing;
+using Backprop.Tensors;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary>Where <c>train</c> gets its data: a CSV file (<c>--data</c>) through the preprocessor, or an embedded data set.</summary>
+/// <summary>
+/// Where <c>train</c> gets its data: a CSV file (<c>--data</c>) or an embedded data set, both through the same preprocessing,
+/// fitted on the training rows only, so that a saved model applies exactly the transform it was trained with.
+/// </summary>
 internal static class TrainData
 {
-    /// <summary>The standardized training data set <paramref name="settings"/> asks for.</summary>
-    /// <exception cref="BackpropException">The CSV file is unreadable or unusable (the message says where and why).</exception>
-    public static Dataset<T> Load<T>(TrainSettings settings) where T : unmanaged, IFloatingPointIeee754<T> =>
-        settings.Data is null ? Embedded<T>(settings.Dataset) : Prepare<T>(settings.Data).Dataset;
-
-    /// <summary>An embedded data set, standardized: the notebook's data.</summary>
-    public static Dataset<T> Embedded<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Reads, splits (<c>--validation</c>), fits the preprocessing on the training rows and encodes both parts.</summary>
+    /// <param name="settings">The run's options.</param>
+    /// <param name="rng">The run's generator: the split draws from it (only when a validation fraction is given).</param>
+    /// <param name="notes">Where notes (dropped, imputed columns) and warnings go, as lines starting with <c>note:</c> or <c>warning:</c>.</param>
+    /// <exception cref="BackpropException">The file is unreadable or unusable; the message says where and why.</exception>
+    public static PreparedData<T> Prepare<T>(TrainSettings settings, Rng rng, TextWriter notes) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Dataset<T> raw = EmbeddedDatasets.Load<T>(name);
-        return raw.WithFeatures(StandardScaler<T>.Fit(raw.Features).Transform(raw.Features));
-    }
-
-    /// <summary>
-    /// Reads the CSV file, fits the preprocessing on it and transforms it; notes (dropped and imputed columns) and warnings go
-    /// to <see cref="DataSettings.Notes"/> as lines starting with <c>note:</c> or <c>warning:</c>.
-    /// </summary>
-    /// <exception cref="BackpropException">The file is unreadable or unusable, or its target is not classes.</exception>
-    public static PreparedData<T> Prepare<T>(DataSettings data) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        TabularOptions options = data.ToTabularOptions();
-        CsvTable table = CsvTable.Read(data.Path, options.ReadOptions(data.Delimiter));
-        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, options);
-        if (preprocessor.Task != TaskKind.Classification)
+        DataSettings? data = settings.Data;
+        TabularOptions options = (data?.ToTabularOptions() ?? new TabularOptions()) with
         {
-            throw new BackpropException(
-                $"Expected a class target: strings, or integers with at most {options.MaxClassesForNumericTarget} distinct values. " +
-                $"Received: column '{preprocessor.State.Target.Name}' of {data.Path}, numbers with more distinct values (a regression target, not supported by train yet).");
+            Task = settings.Regression ? TaskKind.Regression : null,
+        };
+        CsvTable table = data is null
+            ? EmbeddedDatasets.ReadTable(settings.Dataset, options.ReadOptions())
+            : CsvTable.Read(data.Path, options.ReadOptions(data.Delimiter));
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, options);
+        int[]? trainRows = null, validationRows = null;
+        if (settings.Validation > 0)
+        {
+            (trainRows, validationRows) = Split(table, preprocessor, settings.Validation, rng);
+            // Refit on the training rows alone: held-out rows must not leak into the scaler or the imputation values.
+            preprocessor = TabularPreprocessor.Fit(table, options, trainRows);
         }
         var warnings = new List<string>();
-        Dataset<T> dataset = preprocessor.Transform<T>(table, warnings: warnings);
-        foreach (string note in preprocessor.Notes) data.Notes.WriteLine($"note: {note}");
-        foreach (string warning in warnings.Except(preprocessor.Notes)) data.Notes.WriteLine($"warning: {warning}");
-        return new PreparedData<T>(dataset, preprocessor);
+        Dataset<T> train = preprocessor.Transform<T>(table, trainRows, warnings);
+        Dataset<T>? validation = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
+        foreach (string note in preprocessor.Notes) notes.WriteLine($"note: {note}");
+        foreach (string warning in warnings.Except(preprocessor.Notes)) notes.WriteLine($"warning: {warning}");
+        return new PreparedData<T>(train, validation, preprocessor);
+    }
+
+    // Stratified by the raw target value for classification, random for regression; rows with a missing target take no part.
+    private static (int[] Train, int[] Validation) Split(CsvTable table, TabularPreprocessor preprocessor, double fraction, Rng rng)
+    {
+        TableColumn target = table.Find(preprocessor.State.Target.Name)!;
+        int[] rows = Enumerable.Range(0, table.RowCount).Where(r => !target.IsMissing(r)).ToArray();
+        (int[] train, int[] held) = preprocessor.Task == TaskKind.Regression
+            ? DataSplit.RandomIndices(rows.Length, fraction, rng)
+            : DataSplit.StratifiedIndices(ClassKeys(target, rows), fraction, rng);
+        return (train.Select(i => rows[i]).ToArray(), held.Select(i => rows[i]).ToArray());
+    }
+
+    // One integer per row naming its class, in the sorted order of the raw values (the label encoder's order).
+    private static int[] ClassKeys(TableColumn target, int[] rows)
+    {
+        if (target.IsNumeric)
+        {
+            double[] values = rows.Select(target.GetNumber).ToArray();
+            double[] distinct = values.Distinct().Order().ToArray();
+            return values.Select(v => Array.BinarySearch(distinct, v)).ToArray();
+        }
+        string[] texts = rows.Select(r => target.GetText(r)!).ToArray();
+        string[] sorted = texts.Distinct().Order(StringComparer.Ordinal).ToArray();
+        return texts.Select(t => Array.BinarySearch(sorted, t, StringComparer.Ordinal)).ToArray();
     }
 }

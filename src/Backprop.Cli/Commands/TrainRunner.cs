@@ -1,11 +1,15 @@
 using System.Globalization;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Data;
 using Backprop.Layers;
 using Backprop.Losses;
+using Backprop.Cli.Rendering;
 using Backprop.Metrics;
+using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Preprocessing;
+using Backprop.Serialization;
 using Backprop.Tensors;
 using Backprop.Training;
 
@@ -14,39 +18,167 @@ namespace Backprop.Cli.Commands;
 /// <summary>Runs <c>train</c> in precision <typeparamref name="T"/>: data, model, training loop, report.</summary>
 internal static class TrainRunner
 {
-    public static int Run<T>(TrainSettings settings, TextWriter output) where T : unmanaged, IFloatingPointIeee754<T>
+    public static int Run<T>(TrainSettings settings, TextWriter output, TextWriter notes) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Dataset<T> data = TrainData.Load<T>(settings);
-        int classes = data.ClassNames!.Count;
-
         var rng = new Rng(settings.Seed);
-        Sequential<T> model = BuildMlp<T>(data.FeatureCount, settings.Hidden, classes, settings.Initialization);
+        // The one place data is loaded: embedded or CSV, split, preprocessing fitted on the training rows only.
+        PreparedData<T> data = TrainData.Prepare<T>(settings, rng, notes);
+        bool regression = data.Preprocessor.Task == TaskKind.Regression;
+        Dataset<T> rawTrain = data.Train;
+        Dataset<T>? rawValidation = data.Validation;
+        // Regression targets are standardized too, and predictions un-scaled, so targets of any magnitude train alike.
+        StandardScaler<T>? targetScaler = regression ? StandardScaler<T>.Fit(rawTrain.Targets) : null;
+        ITask<T> task = regression ? new RegressionTask<T>(settings, targetScaler!) : new ClassificationTask<T>(settings, rawTrain.ClassNames!.Count);
+        Dataset<T> train = task.Prepare(rawTrain);
+        Dataset<T>? validation = rawValidation is null ? null : task.Prepare(rawValidation);
+
+        Sequential<T> model = BuildMlp<T>(train.FeatureCount, settings.Hidden, task.Outputs, settings.Initialization, settings.Activation, settings.Dropout);
         model.ResetParameters(rng);
-
-        var trainer = new Trainer<T>(model, new SoftmaxCrossEntropy<T>(), new Sgd<T>(T.CreateChecked(settings.LearningRate)),
-            new TrainerOptions(settings.Epochs, settings.BatchSize, settings.Shuffle));
+        Optimizer<T> optimizer = OptimizerFactory.Create<T>(settings.Optimizer, settings.LearningRate, settings.Momentum, settings.Nesterov, settings.WeightDecay);
+        var trainer = new Trainer<T>(model, task.CreateLoss(rawTrain), optimizer,
+            new TrainerOptions(settings.Epochs, settings.BatchSize, settings.Shuffle, settings.ClipNorm));
+        if (settings.Schedule.Create<T>() is { } schedule)
+        {
+            trainer.Callbacks.Add(schedule);
+        }
+        EarlyStopping<T>? stopping = settings.EarlyStopping is { } patience ? new EarlyStopping<T>(patience, settings.MinDelta) : null;
+        if (stopping is not null)
+        {
+            trainer.Callbacks.Add(stopping);
+        }
         trainer.Callbacks.Add(new EpochLinePrinter<T>(output));
-        trainer.Fit(data, rng);
+        IReadOnlyList<EpochRecord> history = trainer.Fit(train, rng, validation, task.SampleWeights(rawTrain));
 
-        int[] predicted = Classification.ArgMax(model.Predict(data.Features));
-        int[] actual = Enumerable.Range(0, data.Count).Select(data.Label).ToArray();
-        output.WriteLine($"Training Accuracy: {Classification.Accuracy(actual, predicted).ToString(CultureInfo.InvariantCulture)}");
+        if (stopping is not null && history.Count > 0)
+        {
+            string monitored = validation is null ? "training loss" : "validation loss";
+            string ended = stopping.StoppedEpoch is { } stopped ? $"stopped after epoch {stopped}" : "ran all epochs";
+            output.WriteLine($"Early stopping: {ended}; restored the weights of epoch {stopping.BestEpoch} ({monitored} {Format(stopping.BestLoss)}).");
+        }
+        var tabular = new TabularModel<T>(model, data.Preprocessor, task.Output,
+            targetScaler is null ? null : new TargetScaling(targetScaler.Mean[0], targetScaler.Scale[0]),
+            new Dictionary<string, string> { ["training"] = TrainingRecord.OptionsJson(settings), ["history"] = TrainingRecord.HistoryJson(history) });
+        task.Report(output, "Training", tabular, rawTrain, brief: true);
+        if (validation is not null)
+        {
+            task.Report(output, "Validation", tabular, rawValidation!, brief: false);
+        }
+        if (settings.Save is { } path)
+        {
+            var extras = new ModelFileExtras();
+            ResumeState.AddOptimizer(extras, optimizer);
+            ResumeState.AddRng(extras, rng);
+            tabular.Save(path, extras);
+            output.WriteLine($"Saved model to {path}");
+        }
         return Cli.Success;
     }
 
-    /// <summary><c>Dense(F → h₁) → ReLU → … → Dense(hₖ → C)</c>.</summary>
-    public static Sequential<T> BuildMlp<T>(int inputs, IReadOnlyList<int> hidden, int outputs, Initialization initialization)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><c>Dense(F → h₁) → activation [→ Dropout] → … → Dense(hₖ → C)</c>.</summary>
+    public static Sequential<T> BuildMlp<T>(int inputs, IReadOnlyList<int> hidden, int outputs, Initialization initialization,
+        Activation activation = Activation.Relu, double dropout = 0)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        Mlp.Create<T>(inputs, hidden, outputs, activation, initialization, dropout);
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>What differs between classification and regression: targets, loss, weights and the final report.</summary>
+    private interface ITask<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var layers = new List<ILayer<T>>();
-        int width = inputs;
-        foreach (int h in hidden)
+        int Outputs { get; }
+
+        OutputKind Output { get; }
+
+        Dataset<T> Prepare(Dataset<T> encoded);
+
+        ILoss<T> CreateLoss(Dataset<T> rawTrain);
+
+        T[]? SampleWeights(Dataset<T> rawTrain);
+
+        void Report(TextWriter output, string part, TabularModel<T> model, Dataset<T> raw, bool brief);
+    }
+
+    private sealed class ClassificationTask<T>(TrainSettings settings, int classes) : ITask<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private readonly bool _binaryLoss = settings.Loss is "bce";
+
+        // BCE: one logit for two classes, one per class (one-vs-rest) for more; cross-entropy: one logit per class.
+        public int Outputs => _binaryLoss && classes == 2 ? 1 : classes;
+
+        public Dataset<T> Prepare(Dataset<T> encoded)
         {
-            layers.Add(new Dense<T>(width, h, initialization));
-            layers.Add(new Relu<T>());
-            width = h;
+            if (!_binaryLoss || classes == 2)
+            {
+                return encoded;
+            }
+            var oneHot = new Matrix<T>(encoded.Count, classes);
+            for (int i = 0; i < encoded.Count; i++) oneHot[i, encoded.Label(i)] = T.One;
+            return new Dataset<T>(encoded.Features, oneHot, encoded.FeatureNames, encoded.ClassNames);
         }
-        layers.Add(new Dense<T>(width, outputs, initialization));
-        return new Sequential<T>(inputs, [.. layers]);
+
+        public ILoss<T> CreateLoss(Dataset<T> rawTrain) =>
+            _binaryLoss ? new BinaryCrossEntropyWithLogits<T>() : new SoftmaxCrossEntropy<T>(ClassWeights(rawTrain), settings.LabelSmoothing);
+
+        // Cross-entropy takes class weights itself (PyTorch's semantics); BCE gets them as per-sample weights.
+        public T[]? SampleWeights(Dataset<T> rawTrain)
+        {
+            if (!_binaryLoss || ClassWeights(rawTrain) is not { } weights)
+            {
+                return null;
+            }
+            return Enumerable.Range(0, rawTrain.Count).Select(i => T.CreateChecked(weights[rawTrain.Label(i)])).ToArray();
+        }
+
+        private double[]? ClassWeights(Dataset<T> rawTrain)
+        {
+            if (settings.ClassWeights is { } explicitWeights)
+            {
+                if (explicitWeights.Length != classes)
+                {
+                    throw new BackpropException($"--class-weight: expected {classes} weights, one per class ({string.Join(", ", rawTrain.ClassNames!)}). Received: {explicitWeights.Length}.");
+                }
+                return explicitWeights;
+            }
+            return settings.BalancedClassWeights ? Backprop.Preprocessing.ClassWeights.Balanced(Labels(rawTrain), classes) : null;
+        }
+
+        public OutputKind Output => _binaryLoss ? OutputKind.Sigmoid : OutputKind.Softmax;
+
+        public void Report(TextWriter output, string part, TabularModel<T> model, Dataset<T> raw, bool brief)
+        {
+            var report = ClassificationReport.Create(raw.ClassNames!, Labels(raw), model.PredictProbabilities(raw.Features));
+            // The notebook's closing line, kept exactly: "Training Accuracy: 0.98".
+            output.WriteLine($"{part} Accuracy: {Format(report.Accuracy)}");
+            if (!brief)
+            {
+                report.WriteText(output, part);
+            }
+        }
+
+        private static int[] Labels(Dataset<T> data) => Enumerable.Range(0, data.Count).Select(data.Label).ToArray();
+    }
+
+    private sealed class RegressionTask<T>(TrainSettings settings, StandardScaler<T> targetScaler) : ITask<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public int Outputs => targetScaler.Mean.Length;
+
+        public Dataset<T> Prepare(Dataset<T> encoded) => new(encoded.Features, targetScaler.Transform(encoded.Targets), encoded.FeatureNames);
+
+        public ILoss<T> CreateLoss(Dataset<T> rawTrain) => settings.Loss is "huber" ? new Huber<T>(settings.HuberDelta) : new MeanSquaredError<T>();
+
+        public T[]? SampleWeights(Dataset<T> rawTrain) => null;
+
+        public OutputKind Output => OutputKind.Identity;
+
+        public void Report(TextWriter output, string part, TabularModel<T> model, Dataset<T> raw, bool brief)
+        {
+            double[] actual = Enumerable.Range(0, raw.Count).Select(r => double.CreateChecked(raw.Targets[r, 0])).ToArray();
+            var report = RegressionReport.Create(actual, model.PredictValues(raw.Features));
+            output.WriteLine($"{part} R²: {Format(report.R2)}");
+            if (!brief)
+            {
+                report.WriteText(output, part);
+            }
+        }
     }
 }

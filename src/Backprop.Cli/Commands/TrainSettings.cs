@@ -1,8 +1,10 @@
 using Backprop.Layers;
+using Backprop.Optimizers;
 
 namespace Backprop.Cli.Commands;
 
 /// <summary>The options of one <c>backprop train</c> run, parsed and validated.</summary>
+/// <remarks>Everything after <see cref="Initialization"/> has a default equal to the notebook's behaviour (or to "off").</remarks>
 internal sealed record TrainSettings(
     string Dataset,
     int Epochs,
@@ -17,4 +19,58 @@ internal sealed record TrainSettings(
 {
     /// <summary>The seed used when none is given.</summary>
     public const ulong DefaultSeed = 0;
+
+    /// <summary>Activation after each hidden layer (<c>--activation</c>).</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+
+    /// <summary><c>--optimizer</c>.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>SGD momentum (<c>--momentum</c>).</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>SGD Nesterov momentum (<c>--nesterov</c>).</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary><c>--weight-decay</c>; null: the optimizer's default.</summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary><c>--clip-norm</c>; null: no clipping.</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>The learning-rate schedule (<c>--schedule</c>), already validated.</summary>
+    public ScheduleSpec Schedule { get; init; } = ScheduleSpec.Constant;
+
+    /// <summary><c>--loss</c>; null: cross-entropy for classification, MSE for regression.</summary>
+    public string? Loss { get; init; }
+
+    /// <summary>Huber's δ in standardized target units (<c>--huber-delta</c>).</summary>
+    public double HuberDelta { get; init; } = 1;
+
+    /// <summary><c>--label-smoothing</c>.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary><c>--dropout</c> probability after each hidden activation.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>Held-out fraction (<c>--validation</c>); 0: none.</summary>
+    public double Validation { get; init; }
+
+    /// <summary><c>--early-stopping</c> patience; null: off.</summary>
+    public int? EarlyStopping { get; init; }
+
+    /// <summary><c>--min-delta</c>.</summary>
+    public double MinDelta { get; init; }
+
+    /// <summary><c>--class-weight balanced</c>.</summary>
+    public bool BalancedClassWeights { get; init; }
+
+    /// <summary><c>--class-weight w0,w1,…</c>; null: none.</summary>
+    public double[]? ClassWeights { get; init; }
+
+    /// <summary><c>--task</c>.</summary>
+    public bool Regression { get; init; }
+
+    /// <summary>Where to save the trained model (<c>--save</c>), or <see langword="null"/>.</summary>
+    public string? Save { get; init; }
 }

@@ -19,7 +19,14 @@ public static class EmbeddedDatasets
 
     /// <summary>The embedded data set called <paramref name="name"/> (see <see cref="Names"/>), features not standardized.</summary>
     /// <exception cref="ArgumentException">No embedded data set has that name.</exception>
-    public static Dataset<T> Load<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Dataset<T> Load<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => FromTable<T>(ReadTable(name));
+
+    /// <summary>
+    /// The embedded data set called <paramref name="name"/> as a raw table, so that it can go through the same preprocessing as
+    /// any CSV file (as <c>backprop train</c> does).
+    /// </summary>
+    /// <exception cref="ArgumentException">No embedded data set has that name.</exception>
+    public static CsvTable ReadTable(string name, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         string resource = $"Backprop.Data.{name.ToLowerInvariant()}.csv";
@@ -28,8 +35,7 @@ public static class EmbeddedDatasets
         {
             throw new ArgumentException($"Expected one of the embedded data sets ({string.Join(", ", Names)}). Received: '{name}'.", nameof(name));
         }
-        CsvTable table = CsvTable.Read(() => assembly.GetManifestResourceStream(resource)!, $"{name} (embedded)");
-        return FromTable<T>(table);
+        return CsvTable.Read(() => assembly.GetManifestResourceStream(resource)!, $"{name} (embedded)", options);
     }
 
     // The embedded files are plain CSV files read by the same loader as users' files, but they need no preprocessing

@@ -48,14 +48,14 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             throw new ArgumentException($"Expected a network with {preprocessor.FeatureCount} inputs (the encoded features). Received: {network.InputFeatures}.", nameof(network));
         }
+        int classes = preprocessor.ClassNames?.Count ?? -1;
         int expectedOutputs = output switch
         {
-            OutputKind.Softmax => preprocessor.ClassNames?.Count ?? -1,
-            OutputKind.Sigmoid => 1,
+            OutputKind.Softmax => classes,
+            OutputKind.Sigmoid => classes == 2 ? 1 : classes,
             _ => 1,
         };
-        bool taskMatches = (output == OutputKind.Identity) == (preprocessor.Task == TaskKind.Regression)
-            && (output != OutputKind.Sigmoid || preprocessor.ClassNames?.Count == 2);
+        bool taskMatches = (output == OutputKind.Identity) == (preprocessor.Task == TaskKind.Regression);
         if (!taskMatches || network.OutputFeatures != expectedOutputs)
         {
             throw new ArgumentException(
@@ -94,7 +94,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             throw new InvalidOperationException("A regression model has no class probabilities.");
         }
         Matrix<T> outputs = Network.Predict(features);
-        return Output == OutputKind.Softmax ? Softmax(outputs) : SigmoidPair(outputs);
+        return Output == OutputKind.Softmax ? Softmax(outputs) : Sigmoids(outputs);
     }
 
     /// <summary>Class probabilities <c>(N, C)</c> for the rows of a raw table; unseen categories are counted in <paramref name="warnings"/>.</summary>
@@ -251,19 +251,31 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         return probabilities;
     }
 
-    // logit of class 1 (N, 1) -> [1 − σ, σ] (N, 2)
-    private static Matrix<T> SigmoidPair(Matrix<T> logits)
+    // One logit (two classes): (N, 1) -> [1 − σ, σ] (N, 2). One logit per class (one-vs-rest): (N, C) -> σ normalized to sum to 1.
+    private static Matrix<T> Sigmoids(Matrix<T> logits)
     {
-        var probabilities = new Matrix<T>(logits.Rows, 2);
+        int classes = logits.Columns == 1 ? 2 : logits.Columns;
+        var probabilities = new Matrix<T>(logits.Rows, classes);
         for (int r = 0; r < logits.Rows; r++)
         {
-            T z = logits[r, 0];
-            // σ(z) from exp(−|z|) so neither branch overflows.
-            T e = T.Exp(-T.Abs(z));
-            T p1 = z >= T.Zero ? T.One / (T.One + e) : e / (T.One + e);
-            probabilities[r, 0] = T.One - p1;
-            probabilities[r, 1] = p1;
+            Span<T> p = probabilities.Row(r);
+            if (logits.Columns == 1)
+            {
+                T p1 = Sigmoid(logits[r, 0]);
+                (p[0], p[1]) = (T.One - p1, p1);
+                continue;
+            }
+            T sum = T.Zero;
+            for (int c = 0; c < classes; c++) sum += p[c] = Sigmoid(logits[r, c]);
+            for (int c = 0; c < classes; c++) p[c] /= sum;
         }
         return probabilities;
+    }
+
+    // σ(z) from exp(−|z|), so neither sign overflows.
+    private static T Sigmoid(T z)
+    {
+        T e = T.Exp(-T.Abs(z));
+        return z >= T.Zero ? T.One / (T.One + e) : e / (T.One + e);
     }
 }

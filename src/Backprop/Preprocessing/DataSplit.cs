@@ -24,17 +24,9 @@ public static class DataSplit
         {
             throw new ArgumentException($"Expected one target column of class indices. Received: {data.Targets.Columns}.", nameof(data));
         }
-        var holdout = new bool[data.Count];
-        foreach (IGrouping<int, int> rows in Enumerable.Range(0, data.Count).GroupBy(data.Label).OrderBy(g => g.Key))
-        {
-            int[] members = rows.ToArray();
-            rng.Shuffle<int>(members);
-            int take = (int)Math.Round(fraction * members.Length, MidpointRounding.AwayFromZero);
-            if (members.Length >= 2) take = Math.Clamp(take, 1, members.Length - 1);
-            else take = 0;
-            for (int i = 0; i < take; i++) holdout[members[i]] = true;
-        }
-        return Partition(data, holdout);
+        int[] labels = Enumerable.Range(0, data.Count).Select(data.Label).ToArray();
+        var (train, holdout) = StratifiedIndices(labels, fraction, rng);
+        return (data.Subset(train), data.Subset(holdout));
     }
 
     /// <summary>A uniformly random split (for regression): <c>round(fraction · N)</c> samples, at least one, are held out.</summary>
@@ -46,31 +38,62 @@ public static class DataSplit
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check(data, fraction, rng);
-        int[] order = rng.Permutation(data.Count);
-        int take = Math.Clamp((int)Math.Round(fraction * data.Count, MidpointRounding.AwayFromZero), 1, data.Count - 1);
-        var holdout = new bool[data.Count];
-        for (int i = 0; i < take; i++) holdout[order[i]] = true;
-        return Partition(data, holdout);
+        var (train, holdout) = RandomIndices(data.Count, fraction, rng);
+        return (data.Subset(train), data.Subset(holdout));
     }
 
     private static void Check<T>(Dataset<T> data, double fraction, Rng rng) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(data);
+        Check(data.Count, fraction, rng);
+    }
+
+    private static void Check(int count, double fraction, Rng rng)
+    {
         ArgumentNullException.ThrowIfNull(rng);
         if (!(fraction > 0 && fraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "Expected a held-out fraction in (0, 1).");
         }
-        if (data.Count < 2)
+        if (count < 2)
         {
-            throw new BackpropException($"Expected at least 2 samples to hold some out. Received: {data.Count}.");
+            throw new BackpropException($"Expected at least 2 samples to hold some out. Received: {count}.");
         }
     }
 
-    private static (Dataset<T>, Dataset<T>) Partition<T>(Dataset<T> data, bool[] holdout) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// The stratified split of <see cref="Stratified{T}"/> on positions <c>0 .. labels.Count−1</c>: each label contributes
+    /// <c>round(fraction · count)</c> of its positions to the held-out part (at least one and at most all but one when it has two or
+    /// more), drawn from <paramref name="rng"/>, labels taken in ascending order. Both parts are returned in ascending order.
+    /// </summary>
+    public static (int[] Train, int[] Holdout) StratifiedIndices(IReadOnlyList<int> labels, double fraction, Rng rng)
     {
-        int[] train = Enumerable.Range(0, data.Count).Where(i => !holdout[i]).ToArray();
-        int[] held = Enumerable.Range(0, data.Count).Where(i => holdout[i]).ToArray();
-        return (data.Subset(train), data.Subset(held));
+        ArgumentNullException.ThrowIfNull(labels);
+        Check(labels.Count, fraction, rng);
+        var holdout = new bool[labels.Count];
+        foreach (IGrouping<int, int> rows in Enumerable.Range(0, labels.Count).GroupBy(i => labels[i]).OrderBy(g => g.Key))
+        {
+            int[] members = rows.ToArray();
+            rng.Shuffle<int>(members);
+            int take = (int)Math.Round(fraction * members.Length, MidpointRounding.AwayFromZero);
+            if (members.Length >= 2) take = Math.Clamp(take, 1, members.Length - 1);
+            else take = 0;
+            for (int i = 0; i < take; i++) holdout[members[i]] = true;
+        }
+        return Partition(holdout);
     }
+
+    /// <summary>The random split of <see cref="Random{T}"/> on positions <c>0 .. count−1</c>; both parts in ascending order.</summary>
+    public static (int[] Train, int[] Holdout) RandomIndices(int count, double fraction, Rng rng)
+    {
+        Check(count, fraction, rng);
+        int[] order = rng.Permutation(count);
+        int take = Math.Clamp((int)Math.Round(fraction * count, MidpointRounding.AwayFromZero), 1, count - 1);
+        var holdout = new bool[count];
+        for (int i = 0; i < take; i++) holdout[order[i]] = true;
+        return Partition(holdout);
+    }
+
+    private static (int[] Train, int[] Holdout) Partition(bool[] holdout) =>
+        (Enumerable.Range(0, holdout.Length).Where(i => !holdout[i]).ToArray(), Enumerable.Range(0, holdout.Length).Where(i => holdout[i]).ToArray());
 }

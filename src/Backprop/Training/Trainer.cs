@@ -94,6 +94,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             double learningRate = double.CreateChecked(Optimizer.LearningRate);
             if (Options.Shuffle)
             {
+                // A fresh permutation of 0..n−1 each epoch, as np.random.permutation: the order depends on the generator's
+                // state alone, so a run resumed from a saved state shuffles exactly as the uninterrupted run would have.
+                for (int i = 0; i < n; i++) order[i] = i;
                 rng.Shuffle<int>(order);
             }
             double lossSum = 0, weightSum = 0;
@@ -119,9 +122,17 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                     }
                 }
                 double loss = Step(workspace, inputs, targets, sampleWeights is null ? [] : weights.AsSpan(0, rows), rows, rng);
+                if (!double.IsFinite(loss))
+                {
+                    Diverged(context, epoch, batch, batches, $"the loss became {Describe(loss)}");
+                }
                 lossSum += loss * batchWeight;
                 weightSum += batchWeight;
                 foreach (ITrainingCallback<T> callback in Callbacks) callback.OnBatchEnd(context, batch, loss);
+            }
+            if (!AllFinite(Model.Parameters))
+            {
+                Diverged(context, epoch, batches - 1, batches, "a weight became NaN or infinite");
             }
             var record = new EpochRecord(epoch, weightSum > 0 ? lossSum / weightSum : 0, 0, LearningRate: learningRate);
             if (Metric is not null)
@@ -140,6 +151,27 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainEnd(context);
         return context.History;
+    }
+
+    // Ends the run: callbacks still see its end (early stopping restores the best weights seen), then the caller gets a clear error.
+    private void Diverged(TrainingContext<T> context, int epoch, int batch, int batches, string what)
+    {
+        context.StopRequested = true;
+        foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainEnd(context);
+        throw new TrainingDivergedException(epoch, batch,
+            $"Training diverged: {what} at epoch {epoch}, batch {batch + 1} of {batches}. " +
+            $"Try a lower learning rate (now {Optimizer.LearningRate}), gradient clipping, or a smaller initialization.");
+    }
+
+    private static string Describe(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "+∞" : "−∞";
+
+    private static bool AllFinite(ReadOnlySpan<T> values)
+    {
+        foreach (T value in values)
+        {
+            if (!T.IsFinite(value)) return false;
+        }
+        return true;
     }
 
     private void CheckShape(Dataset<T> data, string name)

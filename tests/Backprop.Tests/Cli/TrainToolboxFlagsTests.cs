@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Backprop.Tests.Cli;
+
+public class TrainToolboxFlagsTests
+{
+    private static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Backprop.Cli.Cli.Run(["train", .. args], output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    [Fact]
+    public void Default_run_is_still_the_notebook()
+    {
+        (int code, string output, _) = Run();
+        Assert.Equal(0, code);
+        string[] lines = Lines(output);
+        Assert.Equal(51, lines.Length);
+        for (int e = 0; e < 50; e++) Assert.Matches($@"^Epoch {e} Loss: [0-9.E-]+$", lines[e]);
+        Assert.Matches(@"^Training Accuracy: 0\.9[0-9]*$", lines[50]);
+    }
+
+    [Fact]
+    public void Validation_adds_the_validation_loss_and_held_out_metrics()
+    {
+        (int code, string output, _) = Run("--dataset", "wine", "--optimizer", "adam", "--lr", "0.01", "--batch-size", "16", "--epochs", "5",
+            "--validation", "0.2", "--init", "pytorch");
+        Assert.Equal(0, code);
+        string[] lines = Lines(output);
+        for (int e = 0; e < 5; e++) Assert.Matches($@"^Epoch {e} Loss: [0-9.E-]+ Validation Loss: [0-9.E-]+$", lines[e]);
+        Assert.Matches(@"^Training Accuracy: ", lines[5]);
+        Assert.Contains(lines, l => l.StartsWith("Validation Accuracy: ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("macro F1 ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("confusion matrix", StringComparison.Ordinal));
+        // Without class weights the validation log loss is the final validation loss (same outputs, same formula).
+        double lastValidation = double.Parse(Regex.Match(lines[4], "Validation Loss: (.*)$").Groups[1].Value, CultureInfo.InvariantCulture);
+        double logLoss = double.Parse(lines.Single(l => l.StartsWith("log loss", StringComparison.Ordinal))["log loss".Length..], CultureInfo.InvariantCulture);
+        Assert.Equal(lastValidation, logLoss, 4);
+    }
+
+    [Fact]
+    public void Early_stopping_reports_the_restored_epoch()
+    {
+        (int code, string output, _) = Run("--dataset", "wine", "--optimizer", "adam", "--lr", "0.05", "--batch-size", "8", "--epochs", "40",
+            "--validation", "0.2", "--early-stopping", "2", "--init", "pytorch");
+        Assert.Equal(0, code);
+        Assert.Matches(@"Early stopping: (stopped after epoch \d+|ran all epochs); restored the weights of epoch \d+ \(validation loss [0-9.E-]+\)\.", output);
+    }
+
+    [Theory]
+    [InlineData("--optimizer", "adamw")]
+    [InlineData("--activation", "tanh")]
+    [InlineData("--init", "he")]
+    [InlineData("--schedule", "step:2:0.5")]
+    [InlineData("--clip-norm", "0.5")]
+    [InlineData("--label-smoothing", "0.1")]
+    [InlineData("--dropout", "0.2")]
+    [InlineData("--class-weight", "balanced")]
+    [InlineData("--loss", "bce")]
+    public void Each_flag_changes_the_run(string flag, string value)
+    {
+        string[] common = ["--dataset", "wine", "--epochs", "4", "--batch-size", "8"]; // wine: unequal classes, so balanced weights differ from 1
+        (_, string baseline, _) = Run(common);
+        (int code, string changed, string error) = Run([.. common, flag, value]);
+        Assert.True(code == 0, error);
+        Assert.NotEqual(Lines(baseline)[3], Lines(changed)[3]);
+    }
+
+    [Fact]
+    public void Regression_task_reports_r2_mae_and_rmse()
+    {
+        // Alcohol content of the wines from their other measurements (and the cultivar, one-hot encoded).
+        string wine = Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "wine.csv");
+        (int code, string output, string error) = Run("--task", "regression", "--data", wine, "--target", "alcohol", "--optimizer", "adam", "--lr", "0.01",
+            "--batch-size", "16", "--epochs", "20", "--validation", "0.2", "--loss", "huber");
+        Assert.True(code == 0, error);
+        Assert.Matches(@"Training R²: 0\.[5-9]", output);
+        Assert.Matches(@"RMSE  0\.[0-9]+", output);
+    }
+
+    [Theory]
+    [InlineData("--task", "regression", "--loss", "bce")]
+    [InlineData("--loss", "mse")]
+    [InlineData("--nesterov")]
+    [InlineData("--schedule", "sideways")]
+    [InlineData("--validation", "1.5")]
+    [InlineData("--class-weight", "1,x")]
+    [InlineData("--early-stopping", "0")]
+    [InlineData("--init", "zeros")]
+    public void Contradictory_or_malformed_flags_are_usage_errors(params string[] args)
+    {
+        (int code, _, string error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", error);
+    }
+
+    [Fact]
+    public void Wrong_number_of_class_weights_is_a_clear_error()
+    {
+        (int code, _, string error) = Run("--class-weight", "1,2", "--epochs", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("expected 3 weights", error);
+    }
+}

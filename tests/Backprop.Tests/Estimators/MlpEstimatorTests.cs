@@ -1,0 +1,133 @@
+using Backprop.Data;
+using Backprop.Estimators;
+using Backprop.Metrics;
+using Backprop.Optimizers;
+using Backprop.Preprocessing;
+using Backprop.Tensors;
+using Xunit.Abstractions;
+
+namespace Backprop.Tests.Estimators;
+
+public class MlpEstimatorTests(ITestOutputHelper output)
+{
+    /// <summary>Held-out accuracy on wine: a stratified 30 % test split per seed, the classifier seeded alike.</summary>
+    private static double WineAccuracy(ulong seed, OptimizerKind optimizer)
+    {
+        Dataset<float> wine = EmbeddedDatasets.Wine<float>();
+        (Dataset<float> train, Dataset<float> test) = DataSplit.Stratified(wine, 0.3, new Rng(1000 + seed));
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { Seed = seed, Optimizer = optimizer });
+        classifier.Fit(train.Features, Labels(train));
+        return classifier.Score(test.Features, Labels(test));
+    }
+
+    private static int[] Labels<T>(Dataset<T> data) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Enumerable.Range(0, data.Count).Select(data.Label).ToArray();
+
+    [Fact]
+    public void Wine_with_defaults_reaches_95_percent_held_out_accuracy_over_five_seeds()
+    {
+        double[] accuracies = Enumerable.Range(0, 5).Select(s => WineAccuracy((ulong)s, OptimizerKind.Adam)).ToArray();
+        output.WriteLine($"wine held-out accuracy (Adam, defaults): {string.Join(", ", accuracies.Select(a => a.ToString("F4")))}; mean {accuracies.Average():F4}");
+        Assert.True(accuracies.Average() >= 0.95, $"mean accuracy {accuracies.Average()}");
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd)]
+    [InlineData(OptimizerKind.AdamW)]
+    public void Wine_trains_well_with_the_other_optimizers(OptimizerKind optimizer)
+    {
+        double[] accuracies = Enumerable.Range(0, 5).Select(s => WineAccuracy((ulong)s, optimizer)).ToArray();
+        output.WriteLine($"wine held-out accuracy ({optimizer}, defaults): {string.Join(", ", accuracies.Select(a => a.ToString("F4")))}; mean {accuracies.Average():F4}");
+        Assert.True(accuracies.Average() >= 0.9, $"mean accuracy {accuracies.Average()}");
+    }
+
+    /// <summary>y = 1000 · (sin(2x₁) + x₂² − x₃x₄ + exp(x₅/2)) + 2000 + noise (σ = 100), x ~ N(0, 1).</summary>
+    private static (Matrix<float> X, double[] Y) Synthetic(int n, Rng rng)
+    {
+        var x = new Matrix<float>(n, 5);
+        var y = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double[] v = Enumerable.Range(0, 5).Select(_ => rng.NextNormal()).ToArray();
+            for (int j = 0; j < 5; j++) x[i, j] = (float)v[j];
+            y[i] = 1000 * (Math.Sin(2 * v[0]) + v[1] * v[1] - v[2] * v[3] + Math.Exp(v[4] / 2)) + 2000 + 100 * rng.NextNormal();
+        }
+        return (x, y);
+    }
+
+    [Fact]
+    public void Regression_with_targets_of_order_1000_reaches_r2_of_0_9_with_defaults()
+    {
+        var rng = new Rng(42);
+        (Matrix<float> xTrain, double[] yTrain) = Synthetic(1500, rng);
+        (Matrix<float> xTest, double[] yTest) = Synthetic(500, rng);
+        var regressor = new MlpRegressor<float>().Fit(xTrain, yTrain);
+        double r2 = regressor.Score(xTest, yTest);
+        output.WriteLine($"synthetic regression held-out R²: {r2:F4} after {regressor.History.Count} epochs (best {regressor.BestEpoch}); " +
+            $"RMSE {Regression.RootMeanSquaredError(yTest, regressor.Predict(xTest)):F1}, target std {Math.Sqrt(yTest.Select(v => (v - yTest.Average()) * (v - yTest.Average())).Average()):F1}");
+        Assert.True(r2 >= 0.9, $"R² {r2}");
+        Assert.InRange(regressor.TargetMean, 3800, 4500); // E[y] = 1000 · (1 + e^{1/8}) + 2000 ≈ 4133: the target really is of order 1000
+    }
+
+    /// <summary>Two overlapping 1-D Gaussians, 95 % of class 0 at −1 and 5 % of class 1 at +1 (plus a noise feature).</summary>
+    private static (Matrix<double> X, int[] Y) Imbalanced(int n, Rng rng)
+    {
+        var x = new Matrix<double>(n, 2);
+        var y = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            y[i] = rng.NextDouble() < 0.05 ? 1 : 0;
+            x[i, 0] = (y[i] == 1 ? 1 : -1) + 1.0 * rng.NextNormal();
+            x[i, 1] = rng.NextNormal();
+        }
+        return (x, y);
+    }
+
+    [Fact]
+    public void Balanced_class_weights_change_the_decision_on_imbalanced_data()
+    {
+        var rng = new Rng(7);
+        (Matrix<double> x, int[] y) = Imbalanced(2000, rng);
+        (Matrix<double> xTest, int[] yTest) = Imbalanced(2000, rng);
+        var options = new MlpClassifierOptions { HiddenLayers = [16], Epochs = 30, EarlyStopping = null, ValidationFraction = 0, Seed = 1 };
+        var plain = new MlpClassifier<double>(options).Fit(x, y);
+        var weighted = new MlpClassifier<double>(options with { BalancedClassWeights = true }).Fit(x, y);
+        int[] plainPredictions = plain.Predict(xTest), weightedPredictions = weighted.Predict(xTest);
+        double plainRecall = Classification.PerClass(yTest, plainPredictions, 2)[1].Recall;
+        double weightedRecall = Classification.PerClass(yTest, weightedPredictions, 2)[1].Recall;
+        output.WriteLine($"minority recall: plain {plainRecall:F3}, balanced {weightedRecall:F3}; balanced accuracy " +
+            $"{Classification.BalancedAccuracy(yTest, plainPredictions, 2):F3} → {Classification.BalancedAccuracy(yTest, weightedPredictions, 2):F3}");
+        // Unweighted, the rare class is almost never predicted; balanced, most of it is found.
+        Assert.True(plainRecall < 0.3, $"plain recall {plainRecall}");
+        Assert.True(weightedRecall > 0.6, $"weighted recall {weightedRecall}");
+        // At x = 0.5 (right of the midpoint, still where class 0 dominates by count) the decisions differ.
+        var probe = new Matrix<double>([0.5, 0], 1, 2);
+        Assert.Equal(0, plain.Predict(probe)[0]);
+        Assert.Equal(1, weighted.Predict(probe)[0]);
+    }
+
+    [Fact]
+    public void Probabilities_sum_to_one_and_labels_map_back()
+    {
+        Dataset<double> iris = EmbeddedDatasets.Iris<double>();
+        int[] labels = Labels(iris).Select(l => 10 * l + 5).ToArray(); // arbitrary label values 5, 15, 25
+        var classifier = new MlpClassifier<double>(new MlpClassifierOptions { Epochs = 20 }).Fit(iris.Features, labels);
+        Assert.Equal([5, 15, 25], classifier.Classes);
+        Matrix<double> p = classifier.PredictProba(iris.Features);
+        for (int r = 0; r < p.Rows; r++) Assert.Equal(1, p.Row(r).ToArray().Sum(), 12);
+        Assert.All(classifier.Predict(iris.Features), l => Assert.Contains(l, new[] { 5, 15, 25 }));
+        Assert.NotEmpty(classifier.History);
+        Assert.All(classifier.History, r => Assert.NotNull(r.ValidationLoss));
+    }
+
+    [Fact]
+    public void Bad_input_is_reported()
+    {
+        var x = new Matrix<double>(3, 2);
+        Assert.Throws<BackpropException>(() => new MlpClassifier<double>().Fit(x, [0, 0, 0]));
+        Assert.Throws<BackpropException>(() => new MlpClassifier<double>().Fit(x, [0, 1]));
+        Assert.Throws<BackpropException>(() => new MlpRegressor<double>().Fit(x, [0, double.NaN, 1]));
+        Assert.Throws<InvalidOperationException>(() => new MlpRegressor<double>().Predict(x));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MlpClassifier<double>(new MlpClassifierOptions { ValidationFraction = 1 }));
+    }
+}
