@@ -25,7 +25,7 @@ public sealed class NumpyReaderTests : IDisposable
         File.WriteAllLines(inputsPath, Enumerable.Range(0, inputs.Rows).Select(r =>
             string.Join(",", inputs.Row(r).ToArray().Select(v => double.CreateChecked(v).ToString("R", CultureInfo.InvariantCulture)))));
 
-        string[] lines = NumpyFactAttribute.RunScript(modelPath, inputsPath);
+        string[] lines = NumpyFactAttribute.RunReadModel(modelPath, inputsPath);
 
         string dtype = typeof(T) == typeof(float) ? "F32" : "F64";
         Assert.Equal(
@@ -47,13 +47,31 @@ public sealed class NumpyReaderTests : IDisposable
 
     [NumpyFact]
     public void Numpy_reads_a_float64_model() => Numpy_reads_the_tensors_and_reproduces_the_predictions<double>(1e-12);
+
+    [TorchFact]
+    public void PyTorch_loads_the_weights_into_nn_Sequential_strictly_and_agrees()
+    {
+        Sequential<double> model = ModelFileTests.Mlp<double>(30, 4, 9, 9, 2);
+        string modelPath = Path.Combine(_folder, "torch.safetensors"), inputsPath = Path.Combine(_folder, "torch.csv");
+        ModelFile.Save(modelPath, model);
+        Matrix<double> inputs = ModelFileTests.RandomInputs<double>(6, 4, 12);
+        File.WriteAllLines(inputsPath, Enumerable.Range(0, inputs.Rows).Select(r =>
+            string.Join(",", inputs.Row(r).ToArray().Select(v => v.ToString("R", CultureInfo.InvariantCulture)))));
+
+        string[] lines = NumpyFactAttribute.RunScript("load_into_torch.py", modelPath, inputsPath);
+
+        double[] torch = lines.SelectMany(l => l["output ".Length..].Split(',')).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        double[] ours = model.Predict(inputs).Data;
+        Assert.Equal(ours.Length, torch.Length);
+        Assert.True(ours.Zip(torch, (a, b) => Math.Abs(a - b)).Max() <= 1e-12);
+    }
 }
 
 /// <summary>A fact that runs only where /usr/bin/python3 can import numpy; skipped with the reason otherwise.</summary>
 public sealed class NumpyFactAttribute : FactAttribute
 {
     private const string Python = "/usr/bin/python3";
-    private static readonly Lazy<bool> Available = new(() => File.Exists(Python) && Run(Python, "-c", "import numpy").ExitCode == 0);
+    private static readonly Lazy<bool> Available = new(() => Imports("numpy"));
 
     /// <summary>Sets <see cref="FactAttribute.Skip"/> when numpy is not available.</summary>
     public NumpyFactAttribute()
@@ -65,13 +83,18 @@ public sealed class NumpyFactAttribute : FactAttribute
     }
 
     /// <summary>Runs tests/python/read_model.py with <paramref name="arguments"/> and returns its output lines; fails on a non-zero exit.</summary>
-    public static string[] RunScript(params string[] arguments)
+    public static string[] RunReadModel(params string[] arguments) => RunScript("read_model.py", arguments);
+
+    /// <summary>Runs tests/python/<paramref name="scriptName"/> with <paramref name="arguments"/> and returns its output lines.</summary>
+    public static string[] RunScript(string scriptName, params string[] arguments)
     {
-        string script = Path.Combine(RepositoryRoot(), "tests", "python", "read_model.py");
+        string script = Path.Combine(RepositoryRoot(), "tests", "python", scriptName);
         (int exitCode, string output, string error) = Run(Python, [script, .. arguments]);
-        Assert.True(exitCode == 0, $"read_model.py exited with {exitCode}: {error}");
+        Assert.True(exitCode == 0, $"{scriptName} exited with {exitCode}: {error}");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
+
+    internal static bool Imports(string module) => File.Exists(Python) && Run(Python, "-c", $"import {module}").ExitCode == 0;
 
     private static (int ExitCode, string Output, string Error) Run(string program, params string[] arguments)
     {
@@ -95,5 +118,20 @@ public sealed class NumpyFactAttribute : FactAttribute
             if (File.Exists(Path.Combine(folder.FullName, "Backprop.slnx"))) return folder.FullName;
         }
         throw new InvalidOperationException("Cannot find the repository root (Backprop.slnx) above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A fact that runs only where /usr/bin/python3 can import numpy and torch; skipped with the reason otherwise.</summary>
+public sealed class TorchFactAttribute : FactAttribute
+{
+    private static readonly Lazy<bool> Available = new(() => NumpyFactAttribute.Imports("numpy, torch"));
+
+    /// <summary>Sets <see cref="FactAttribute.Skip"/> when PyTorch is not available.</summary>
+    public TorchFactAttribute()
+    {
+        if (!Available.Value)
+        {
+            Skip = "/usr/bin/python3 with numpy and torch is not available.";
+        }
     }
 }
