@@ -52,7 +52,7 @@ public sealed class ModelArchitecture
     public string ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteNumber("input_features", InputFeatures);

@@ -361,7 +361,7 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
         {
             json.WriteStartObject();
             if (metadata is { Count: > 0 })

@@ -262,7 +262,7 @@ public static class OnnxExporter
         yield return ("feature_names", JsonArray(options.Columns.Select(c => c.Name)));
         yield return ("numeric_features", JsonArray(options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name)));
         var categorical = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(categorical))
+        using (var json = new Utf8JsonWriter(categorical, JsonText.WriterOptions))
         {
             json.WriteStartObject();
             foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
@@ -282,7 +282,7 @@ public static class OnnxExporter
     private static string JsonArray(IEnumerable<string> values)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
         {
             json.WriteStartArray();
             foreach (string value in values) json.WriteStringValue(value);
