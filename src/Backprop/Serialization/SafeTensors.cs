@@ -173,38 +173,36 @@ public static class SafeTensors
 
     private static (List<TensorEntry>, Dictionary<string, string>) ParseRoot(JsonElement root, string source, SafeTensorsLimits limits)
     {
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(source, "the header is not a JSON object");
-            }
-            var entries = new List<TensorEntry>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in root.EnumerateObject())
-            {
-                string name = property.Name;
-                if (!names.Add(name))
-                {
-                    throw Invalid(source, $"the header names '{Shorten(name)}' twice");
-                }
-                if (name == MetadataKey)
-                {
-                    ParseMetadata(property.Value, metadata, source, limits);
-                    continue;
-                }
-                if (entries.Count >= limits.MaxTensors)
-                {
-                    throw Invalid(source, $"it has more than {limits.MaxTensors:N0} tensors");
-                }
-                if (name.Length == 0)
-                {
-                    throw Invalid(source, "a tensor has an empty name");
-                }
-                entries.Add(ParseTensor(name, property.Value, source, limits));
-            }
-            return (entries, metadata);
+            throw Invalid(source, "the header is not a JSON object");
         }
+        var entries = new List<TensorEntry>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            string name = property.Name;
+            if (!names.Add(name))
+            {
+                throw Invalid(source, $"the header names '{Shorten(name)}' twice");
+            }
+            if (name == MetadataKey)
+            {
+                ParseMetadata(property.Value, metadata, source, limits);
+                continue;
+            }
+            if (entries.Count >= limits.MaxTensors)
+            {
+                throw Invalid(source, $"it has more than {limits.MaxTensors:N0} tensors");
+            }
+            if (name.Length == 0)
+            {
+                throw Invalid(source, "a tensor has an empty name");
+            }
+            entries.Add(ParseTensor(name, property.Value, source, limits));
+        }
+        return (entries, metadata);
     }
 
     private static void ParseMetadata(JsonElement value, Dictionary<string, string> metadata, string source, SafeTensorsLimits limits)

@@ -89,8 +89,10 @@ public class OnnxExporterTests(ITestOutputHelper output)
         Assert.True(difference <= Tolerance, $"max difference {difference}");
     }
 
-    [Fact]
-    public void Categorical_columns_are_one_hot_encoded_inside_the_graph()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Categorical_columns_are_one_hot_encoded_inside_the_graph(bool classifier)
     {
         // Raw columns: x (numeric), color (3 categories), y (numeric), size (2 categories) → 1 + 3 + 1 + 2 = 7 encoded values.
         OnnxInputColumn[] columns = [new("x"), new("color", ["red", "green", "blue"]), new("y"), new("size", ["S", "L"])];
@@ -112,19 +114,26 @@ public class OnnxExporterTests(ITestOutputHelper output)
             encoded[r, 5 + size] = 1;
         }
         double[] mean = [0.1, 0, 0, 0, -0.5, 0, 0], scale = [1.5, 1, 1, 1, 3, 1, 1];
-        Sequential<float> model = ModelFileTests.Mlp<float>(4, 7, 6, 3);
-        var options = new OnnxExportOptions(columns, mean, scale, ["p", "q", "r"]);
+        Sequential<float> model = ModelFileTests.Mlp<float>(4, 7, 6, classifier ? 3 : 1);
+        var options = classifier
+            ? new OnnxExportOptions(columns, mean, scale, ["p", "q", "r"])
+            : new OnnxExportOptions(columns, mean, scale, TargetMean: [-1.5], TargetScale: [0.5]);
         byte[] onnx = OnnxExporter.ToBytes(model, options);
 
         Dictionary<string, float[]> results = Run(onnx, Floats("features", numeric), Strings("color", colors), Strings("size", sizes));
 
         var standardized = new StandardScaler<float>(mean, scale).Transform(encoded);
-        Matrix<float> logits = model.Predict(standardized);
-        double[] expected = Enumerable.Range(0, rows).SelectMany(r => Softmax(logits.Row(r))).ToArray();
-        double difference = MaxAbsDifference(expected, results["probabilities"]);
-        output.WriteLine($"categorical classifier: max |probability difference| {difference:E2}");
+        Matrix<float> outputs = model.Predict(standardized);
+        double[] expected = classifier
+            ? Enumerable.Range(0, rows).SelectMany(r => Softmax(outputs.Row(r))).ToArray()
+            : outputs.Data.Select(v => v * 0.5 - 1.5).ToArray();
+        double difference = MaxAbsDifference(expected, results[classifier ? "probabilities" : "prediction"]);
+        output.WriteLine($"categorical {(classifier ? "classifier" : "regressor")}: max |difference| {difference:E2}");
         Assert.True(difference <= Tolerance, $"max difference {difference}");
-        Assert.Equal(Classification.ArgMax(logits).Select(l => (float)l), results["label"]);
+        if (classifier)
+        {
+            Assert.Equal(Classification.ArgMax(outputs).Select(l => (float)l), results["label"]);
+        }
     }
 
     [Fact]
