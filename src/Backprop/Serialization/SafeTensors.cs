@@ -82,6 +82,10 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(source);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("Expected a seekable stream: its length bounds every check.", nameof(stream));
+        }
         limits ??= SafeTensorsLimits.Default;
         try
         {

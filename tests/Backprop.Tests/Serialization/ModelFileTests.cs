@@ -97,6 +97,10 @@ public sealed class ModelFileTests : IDisposable
         Assert.Equal([40L, 0L, 27L], architecture.Layers.Select(LayerCatalog.ParameterCount));
         Assert.Equal(model.ParameterCount, architecture.Layers.Sum(LayerCatalog.ParameterCount));
         Assert.Equal(100_000L * 100_000 + 100_000, LayerCatalog.ParameterCount(new LayerDescription("Dense", 100_000, 100_000)));
+        Assert.Equal(
+            string.Join(Environment.NewLine, "Sequential(4 → 3)  // 67 parameters", "  (0) Dense(4 → 8)  // 40 parameters", "  (1) Relu(8)",
+                "  (2) Dense(8 → 3)  // 27 parameters"),
+            architecture.ToString());
     }
 
     [Fact]

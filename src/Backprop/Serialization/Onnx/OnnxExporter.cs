@@ -122,8 +122,9 @@ public static class OnnxExporter
         int outputs = architecture.OutputFeatures;
         if (options.ClassLabels is not null)
         {
-            string probabilities = graph.Node("Softmax", [x], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
-            graph.Node("ArgMax", [probabilities], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            graph.Node("Softmax", [x], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
+            // ArgMax of the logits, as Backprop's Classification.ArgMax: two logits that differ can round to equal probabilities.
+            graph.Node("ArgMax", [x], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
             graph.Output("probabilities", OnnxGraphBuilder.Float, null, outputs);
             graph.Output("label", OnnxGraphBuilder.Int64, [null]);
         }
@@ -212,9 +213,9 @@ public static class OnnxExporter
             {
                 throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' would clash with another graph input or output name.");
             }
-            if (column.Categories!.Count == 0)
+            if (column.Categories!.Count == 0 || column.Categories.Distinct(StringComparer.Ordinal).Count() != column.Categories.Count)
             {
-                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has no categories.");
+                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' needs at least one category and no duplicates.");
             }
         }
         CheckLength(options.Mean, architecture.InputFeatures, "means");
@@ -240,7 +241,7 @@ public static class OnnxExporter
     private static string DocString(ModelArchitecture architecture, OnnxExportOptions options)
     {
         var doc = new StringBuilder();
-        doc.Append(CultureInfo.InvariantCulture, $"Backprop {ModelFile.LibraryVersion} model: {architecture.ToString().ReplaceLineEndings(" ")}.");
+        doc.Append(CultureInfo.InvariantCulture, $"Backprop {ModelFile.LibraryVersion} model: {architecture.InputFeatures} inputs → {string.Join(" → ", architecture.Layers)}, {architecture.ParameterCount:N0} parameters.");
         string[] numeric = options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name).ToArray();
         if (numeric.Length > 0)
         {
