@@ -113,7 +113,7 @@ public static class SafeTensors
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > (ulong)limits.MaxHeaderBytes)
         {
-            throw Invalid(source, $"the header length {headerLength:N0} exceeds the limit of {limits.MaxHeaderBytes:N0} bytes");
+            throw Invalid(source, $"the header length {headerLength:N0} exceeds the limit of {limits.MaxHeaderBytes:N0} bytes (not a safetensors model file, or a damaged one)");
         }
         if (headerLength > (ulong)(fileLength - 8))
         {
