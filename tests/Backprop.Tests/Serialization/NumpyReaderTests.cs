@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using Backprop.Serialization;
@@ -89,27 +88,12 @@ public sealed class NumpyFactAttribute : FactAttribute
     public static string[] RunScript(string scriptName, params string[] arguments)
     {
         string script = Path.Combine(RepositoryRoot(), "tests", "python", scriptName);
-        (int exitCode, string output, string error) = Run(Python, [script, .. arguments]);
+        (int exitCode, string output, string error) = ExternalProcess.Run(Python, [script, .. arguments]);
         Assert.True(exitCode == 0, $"{scriptName} exited with {exitCode}: {error}");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    internal static bool Imports(string module) => File.Exists(Python) && Run(Python, "-c", $"import {module}").ExitCode == 0;
-
-    private static (int ExitCode, string Output, string Error) Run(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments) start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(60_000))
-        {
-            process.Kill();
-            return (-1, output, "timed out");
-        }
-        return (process.ExitCode, output, error.Result);
-    }
+    internal static bool Imports(string module) => File.Exists(Python) && ExternalProcess.Run(Python, "-c", $"import {module}").ExitCode == 0;
 
     private static string RepositoryRoot()
     {

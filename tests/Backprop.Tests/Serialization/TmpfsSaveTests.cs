@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Backprop.Serialization;
 using Backprop.Training;
 
@@ -77,23 +76,7 @@ public sealed class TmpfsFactAttribute : FactAttribute
         OperatingSystem.IsLinux() && Environment.UserName == "root" && Run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mountPoint) == 0;
 
     /// <summary>Runs a system command quietly; its exit code, or -1 if it could not start.</summary>
-    public static int Run(string program, params string[] arguments)
-    {
-        try
-        {
-            var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string argument in arguments) start.ArgumentList.Add(argument);
-            using Process process = Process.Start(start)!;
-            process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return -1;
-        }
-    }
+    public static int Run(string program, params string[] arguments) => ExternalProcess.Run(program, arguments).ExitCode;
 
     private static bool Probe()
     {

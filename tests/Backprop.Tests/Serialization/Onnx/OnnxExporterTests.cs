@@ -212,8 +212,13 @@ public class OnnxExporterTests(ITestOutputHelper output)
     public void Metadata_props_carry_labels_and_feature_order()
     {
         Sequential<float> model = ModelFileTests.Mlp<float>(6, 2, 3);
-        byte[] onnx = OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["petal", "sepal"], classLabels: ["a", "b", "c"]));
-        using var session = new InferenceSession(onnx);
+        OnnxExportOptions options = OnnxExportOptions.Numeric(["petal", "sepal"], classLabels: ["a", "b", "c"]);
+        string path = Path.Combine(Path.GetTempPath(), $"backprop-{Guid.NewGuid():N}.onnx");
+        OnnxExporter.Save(path, model, options);
+        byte[] saved = File.ReadAllBytes(path);
+        File.Delete(path);
+        Assert.Equal(OnnxExporter.ToBytes(model, options), saved);
+        using var session = new InferenceSession(saved);
         ModelMetadata metadata = session.ModelMetadata;
         Assert.Equal("[\"a\",\"b\",\"c\"]", metadata.CustomMetadataMap["class_labels"]);
         Assert.Equal("[\"petal\",\"sepal\"]", metadata.CustomMetadataMap["feature_names"]);
