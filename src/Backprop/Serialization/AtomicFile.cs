@@ -39,7 +39,9 @@ public static class AtomicFile
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new BackpropException($"Cannot save '{path}': {OneLine(ex.Message)} The previous file, if any, is unchanged.", ex);
+            // .NET appends " : 'path'" of the temporary file to some messages; the user knows only the target.
+            string reason = OneLine(ex.Message).Replace($" : '{temporary}'", "", StringComparison.Ordinal).TrimEnd('.');
+            throw new BackpropException($"Cannot save '{path}': {reason}. The previous file, if any, is unchanged.", ex);
         }
         finally
         {

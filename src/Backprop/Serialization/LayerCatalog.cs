@@ -54,4 +54,8 @@ public static class LayerCatalog
             ? [("weight", [description.OutputFeatures, description.InputFeatures]), ("bias", [description.OutputFeatures])]
             : [];
     }
+
+    /// <summary>Number of trainable parameters of a layer: the sum of its <see cref="ParameterTensors"/> sizes (as <see cref="long"/>, never overflowing).</summary>
+    public static long ParameterCount(LayerDescription description) =>
+        ParameterTensors(description).Sum(tensor => tensor.Shape.Aggregate(1L, (product, dimension) => product * dimension));
 }

@@ -52,7 +52,7 @@ public sealed class ModelArchitecture
     public string ToJson()
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
         {
             json.WriteStartObject();
             json.WriteNumber("input_features", InputFeatures);
@@ -130,9 +130,14 @@ public sealed class ModelArchitecture
         }
     }
 
-    /// <summary>One line per layer, for example <c>(0) Dense(4 → 16)</c>.</summary>
+    /// <summary>Total trainable parameters (as <see cref="long"/>: an architecture read from a file may claim more than fit in memory).</summary>
+    public long ParameterCount => Layers.Sum(LayerCatalog.ParameterCount);
+
+    /// <summary>A header line and one line per layer, for example <c>(0) Dense(4 → 16)  // 80 parameters</c>.</summary>
     public override string ToString() =>
-        $"Sequential({InputFeatures} → {OutputFeatures})" + string.Concat(Layers.Select((layer, i) => $"{Environment.NewLine}  ({i}) {layer}"));
+        $"Sequential({InputFeatures} → {OutputFeatures})  // {ParameterCount:N0} parameters"
+        + string.Concat(Layers.Select((layer, i) =>
+            $"{Environment.NewLine}  ({i}) {layer}" + (LayerCatalog.ParameterCount(layer) is > 0 and long count ? $"  // {count:N0} parameters" : "")));
 
     private static JsonElement Require(JsonElement parent, string name, JsonValueKind kind, string where)
     {

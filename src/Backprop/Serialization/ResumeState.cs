@@ -8,7 +8,7 @@ namespace Backprop.Serialization;
 /// <summary>Stores and restores what exact resumption needs beside the weights: the optimizer's state and step count, and the generator state.</summary>
 /// <remarks>
 /// Entries: tensor <c>optimizer.state</c> of shape <c>(slots, N)</c> (absent before the first step or for a stateless optimizer),
-/// metadata <c>optimizer.type</c>, <c>optimizer.step_count</c>, <c>optimizer.learning_rate</c> (round-trip text) and
+/// metadata <c>optimizer.type</c>, <c>optimizer.step_count</c>, <c>optimizer.learning_rate</c> (shortest round-trip text) and
 /// <c>rng.state</c> (four 64-bit words in hexadecimal). With all of them restored, training continues exactly as if uninterrupted.
 /// </remarks>
 public static class ResumeState
@@ -23,7 +23,7 @@ public static class ResumeState
         ArgumentNullException.ThrowIfNull(optimizer);
         extras.Metadata["optimizer.type"] = TypeName(optimizer);
         extras.Metadata["optimizer.step_count"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
-        extras.Metadata["optimizer.learning_rate"] = double.CreateChecked(optimizer.LearningRate).ToString("R", CultureInfo.InvariantCulture);
+        extras.Metadata["optimizer.learning_rate"] = optimizer.LearningRate.ToString(null, CultureInfo.InvariantCulture);
         if (optimizer.State.Length > 0)
         {
             int slots = optimizer.StateSlots;
@@ -56,8 +56,8 @@ public static class ResumeState
             throw new BackpropException($"Cannot resume from '{source}': it holds {type} state; this run uses {TypeName(optimizer)}.");
         }
         if (!long.TryParse(metadata.GetValueOrDefault("optimizer.step_count"), NumberStyles.None, CultureInfo.InvariantCulture, out long steps)
-            || !double.TryParse(metadata.GetValueOrDefault("optimizer.learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out double learningRate)
-            || !double.IsFinite(learningRate) || learningRate < 0)
+            || !T.TryParse(metadata.GetValueOrDefault("optimizer.learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out T learningRate)
+            || !T.IsFinite(learningRate) || learningRate < T.Zero)
         {
             throw new BackpropException($"Invalid model file '{source}': metadata optimizer.step_count or optimizer.learning_rate is malformed.");
         }
@@ -74,7 +74,7 @@ public static class ResumeState
         }
         optimizer.State = values;
         optimizer.StepCount = steps;
-        optimizer.LearningRate = T.CreateChecked(learningRate);
+        optimizer.LearningRate = learningRate;
     }
 
     /// <summary>Restores into <paramref name="rng"/> the state saved by <see cref="AddRng"/>.</summary>

@@ -82,6 +82,10 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(source);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("Expected a seekable stream: its length bounds every check.", nameof(stream));
+        }
         limits ??= SafeTensorsLimits.Default;
         try
         {
@@ -109,7 +113,7 @@ public static class SafeTensors
         ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(prefix);
         if (headerLength > (ulong)limits.MaxHeaderBytes)
         {
-            throw Invalid(source, $"the header length {headerLength:N0} exceeds the limit of {limits.MaxHeaderBytes:N0} bytes");
+            throw Invalid(source, $"the header length {headerLength:N0} exceeds the limit of {limits.MaxHeaderBytes:N0} bytes (not a safetensors model file, or a damaged one)");
         }
         if (headerLength > (ulong)(fileLength - 8))
         {
@@ -173,38 +177,36 @@ public static class SafeTensors
 
     private static (List<TensorEntry>, Dictionary<string, string>) ParseRoot(JsonElement root, string source, SafeTensorsLimits limits)
     {
+        if (root.ValueKind != JsonValueKind.Object)
         {
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(source, "the header is not a JSON object");
-            }
-            var entries = new List<TensorEntry>();
-            var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (JsonProperty property in root.EnumerateObject())
-            {
-                string name = property.Name;
-                if (!names.Add(name))
-                {
-                    throw Invalid(source, $"the header names '{Shorten(name)}' twice");
-                }
-                if (name == MetadataKey)
-                {
-                    ParseMetadata(property.Value, metadata, source, limits);
-                    continue;
-                }
-                if (entries.Count >= limits.MaxTensors)
-                {
-                    throw Invalid(source, $"it has more than {limits.MaxTensors:N0} tensors");
-                }
-                if (name.Length == 0)
-                {
-                    throw Invalid(source, "a tensor has an empty name");
-                }
-                entries.Add(ParseTensor(name, property.Value, source, limits));
-            }
-            return (entries, metadata);
+            throw Invalid(source, "the header is not a JSON object");
         }
+        var entries = new List<TensorEntry>();
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonProperty property in root.EnumerateObject())
+        {
+            string name = property.Name;
+            if (!names.Add(name))
+            {
+                throw Invalid(source, $"the header names '{Shorten(name)}' twice");
+            }
+            if (name == MetadataKey)
+            {
+                ParseMetadata(property.Value, metadata, source, limits);
+                continue;
+            }
+            if (entries.Count >= limits.MaxTensors)
+            {
+                throw Invalid(source, $"it has more than {limits.MaxTensors:N0} tensors");
+            }
+            if (name.Length == 0)
+            {
+                throw Invalid(source, "a tensor has an empty name");
+            }
+            entries.Add(ParseTensor(name, property.Value, source, limits));
+        }
+        return (entries, metadata);
     }
 
     private static void ParseMetadata(JsonElement value, Dictionary<string, string> metadata, string source, SafeTensorsLimits limits)
@@ -361,7 +363,7 @@ public static class SafeTensors
         ArgumentNullException.ThrowIfNull(tensors);
         var names = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
         {
             json.WriteStartObject();
             if (metadata is { Count: > 0 })

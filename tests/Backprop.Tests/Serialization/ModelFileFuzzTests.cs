@@ -17,6 +17,9 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     private const long AllocationBase = 256 * 1024;
     private const long AllocationPerByte = 64;
 
+    // BACKPROP_FUZZ_SCALE=100 multiplies the random mutations for a longer run (docs/model-format.md); 1 in dotnet test.
+    private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_SCALE"), out int scale) && scale > 0 ? scale : 1;
+
     private static byte[] ValidFile()
     {
         var extras = new ModelFileExtras();
@@ -76,7 +79,10 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         byte[] valid = ValidFile();
         (string header, byte[] data) = Split(valid);
         var outcomes = new Outcomes();
-        var rng = new Rng(2024);
+        // Fixed seed in dotnet test; a longer run draws a fresh one (printed, and the failing mutation is named, to reproduce).
+        ulong seed = Scale == 1 ? 2024UL : (ulong)DateTime.UtcNow.Ticks;
+        var rng = new Rng(seed);
+        output.WriteLine($"seed {seed}, scale {Scale}");
         Check(valid, "original", outcomes);
         Assert.Equal(1, outcomes.Loaded);
 
@@ -86,7 +92,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             Check(valid[..length], $"truncated to {length}", outcomes);
         }
         // Random bit flips (1 to 4 bits) anywhere.
-        for (int i = 0; i < 6000; i++)
+        for (int i = 0; i < 6000 * Scale; i++)
         {
             byte[] file = (byte[])valid.Clone();
             int flips = 1 + rng.NextInt(4);
@@ -106,7 +112,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             "\"F64\"", "\"I64\"", "\"F16\"", "\"f32\"", "\"BF16\"", "null", "-1", "1e308", "99999999999999999999", "2147483648", "4294967296",
             "[]", "[0]", "{}", "\"\"", "\"layers.0.weight\"", "\"layers.0.bias\"", "\"__metadata__\"", "0", "1", "9223372036854775807",
         ];
-        for (int i = 0; i < 6000; i++)
+        for (int i = 0; i < 6000 * Scale; i++)
         {
             string mutated = MutateHeader(header, rng, replacements);
             Check(SafeTensorsTests.Assemble(mutated, data), $"header edit #{i}: {mutated}", outcomes);
@@ -118,7 +124,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         Check(SafeTensorsTests.Assemble(header.Insert(end, "," + entry), data), "duplicate tensor", outcomes);
         Check(SafeTensorsTests.Assemble(header.Remove(firstTensor, end - firstTensor + 1), data), "missing tensor", outcomes);
         // Non-UTF-8 bytes in the header.
-        for (int i = 0; i < 200; i++)
+        for (int i = 0; i < 200 * Scale; i++)
         {
             byte[] headerBytes = Encoding.UTF8.GetBytes(header);
             headerBytes[rng.NextInt(headerBytes.Length)] = (byte)(0x80 + rng.NextInt(128));

@@ -76,6 +76,34 @@ public sealed class ModelFileTests : IDisposable
     }
 
     [Fact]
+    public void A_truncated_file_on_disk_is_refused_and_its_name_given()
+    {
+        string path = Path.Combine(_folder, "truncated.safetensors");
+        ModelFile.Save(path, Mlp<float>(2, 4, 8, 3));
+        using (var stream = new FileStream(path, FileMode.Open))
+        {
+            stream.SetLength(stream.Length - 5);
+        }
+        string message = Assert.Throws<BackpropException>(() => ModelFile.Load<float>(path)).Message;
+        Assert.Contains(path, message);
+        Assert.Contains("truncated", message);
+    }
+
+    [Fact]
+    public void Layer_parameter_counts_come_from_the_description()
+    {
+        Sequential<float> model = Mlp<float>(2, 4, 8, 3);
+        ModelArchitecture architecture = ModelFile.Describe(model);
+        Assert.Equal([40L, 0L, 27L], architecture.Layers.Select(LayerCatalog.ParameterCount));
+        Assert.Equal(model.ParameterCount, architecture.Layers.Sum(LayerCatalog.ParameterCount));
+        Assert.Equal(100_000L * 100_000 + 100_000, LayerCatalog.ParameterCount(new LayerDescription("Dense", 100_000, 100_000)));
+        Assert.Equal(
+            string.Join(Environment.NewLine, "Sequential(4 → 3)  // 67 parameters", "  (0) Dense(4 → 8)  // 40 parameters", "  (1) Relu(8)",
+                "  (2) Dense(8 → 3)  // 27 parameters"),
+            architecture.ToString());
+    }
+
+    [Fact]
     public void Extras_round_trip_and_reserved_names_are_refused()
     {
         Sequential<float> model = Mlp<float>(2, 3, 2);

@@ -11,7 +11,7 @@ namespace Backprop.Serialization.Onnx;
 /// <remarks>
 /// <para>
 /// Graph: input <c>features</c> <c>float[N, F]</c> (the numeric raw columns, in order) and one <c>string[N, 1]</c> input per categorical
-/// column (named after it) → one-hot encoding (<c>ai.onnx.ml.OneHotEncoder</c>, unknown categories become all zeros) and
+/// column (named after it) → NaN replaced by each numeric column's <see cref="OnnxInputColumn.MissingValue"/> (<c>IsNaN</c>, <c>Where</c>) → one-hot encoding (<c>ai.onnx.ml.OneHotEncoder</c>, unknown categories become all zeros) and
 /// reassembly in column order → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>)
 /// and the activations (<c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>, <c>Gelu</c> as <c>0.5·x·(1 + erf(x/√2))</c>) →
 /// a classifier's <c>probabilities</c> <c>float[N, C]</c> (<c>Softmax</c>) and <c>label</c> <c>int64[N]</c> (<c>ArgMax</c>, first maximum),
@@ -63,10 +63,18 @@ public static class OnnxExporter
         {
             graph.Input("features", OnnxGraphBuilder.Float, null, numeric.Length);
         }
+        string features = "features";
+        if (numeric.Any(c => c.MissingValue is not null))
+        {
+            // Imputation: features = IsNaN(features) ? fill : features, column by column (fill NaN where none was given).
+            float[] fill = numeric.Select(c => (float)(c.MissingValue ?? double.NaN)).ToArray();
+            string missing = graph.Node("IsNaN", [features]);
+            features = graph.Node("Where", [missing, graph.FloatConstant("missing_values", fill, fill.Length), features]);
+        }
         string x;
         if (numeric.Length == options.Columns.Count)
         {
-            x = "features";
+            x = features;
         }
         else
         {
@@ -96,7 +104,7 @@ public static class OnnxExporter
                 c--;
                 long[] indices = Enumerable.Range(runStart, numericIndex - runStart).Select(i => (long)i).ToArray();
                 string indicesName = graph.Int64Constant("columns", indices, indices.Length);
-                pieces.Add(graph.Node("Gather", ["features", indicesName], attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]));
+                pieces.Add(graph.Node("Gather", [features, indicesName], attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]));
             }
             x = pieces.Count == 1 ? pieces[0] : graph.Node("Concat", [.. pieces], attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]);
         }
@@ -122,8 +130,9 @@ public static class OnnxExporter
         int outputs = architecture.OutputFeatures;
         if (options.ClassLabels is not null)
         {
-            string probabilities = graph.Node("Softmax", [x], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
-            graph.Node("ArgMax", [probabilities], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            graph.Node("Softmax", [x], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
+            // ArgMax of the logits, as Backprop's Classification.ArgMax: two logits that differ can round to equal probabilities.
+            graph.Node("ArgMax", [x], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
             graph.Output("probabilities", OnnxGraphBuilder.Float, null, outputs);
             graph.Output("label", OnnxGraphBuilder.Int64, [null]);
         }
@@ -208,13 +217,17 @@ public static class OnnxExporter
         var names = new HashSet<string>(StringComparer.Ordinal) { "features" };
         foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
         {
+            if (column.MissingValue is not null)
+            {
+                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has a missing value; only numeric columns are imputed in the graph (an unknown category encodes as all zeros).");
+            }
             if (!names.Add(column.Name) || column.Name.StartsWith("bp_", StringComparison.Ordinal) || column.Name is "probabilities" or "label" or "prediction")
             {
                 throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' would clash with another graph input or output name.");
             }
-            if (column.Categories!.Count == 0)
+            if (column.Categories!.Count == 0 || column.Categories.Distinct(StringComparer.Ordinal).Count() != column.Categories.Count)
             {
-                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has no categories.");
+                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' needs at least one category and no duplicates.");
             }
         }
         CheckLength(options.Mean, architecture.InputFeatures, "means");
@@ -240,11 +253,11 @@ public static class OnnxExporter
     private static string DocString(ModelArchitecture architecture, OnnxExportOptions options)
     {
         var doc = new StringBuilder();
-        doc.Append(CultureInfo.InvariantCulture, $"Backprop {ModelFile.LibraryVersion} model: {architecture.ToString().ReplaceLineEndings(" ")}.");
+        doc.Append(CultureInfo.InvariantCulture, $"Backprop {ModelFile.LibraryVersion} model: {architecture.InputFeatures} inputs → {string.Join(" → ", architecture.Layers)}, {architecture.ParameterCount:N0} parameters.");
         string[] numeric = options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name).ToArray();
         if (numeric.Length > 0)
         {
-            doc.Append(CultureInfo.InvariantCulture, $" Input 'features' float[N, {numeric.Length}], raw (unscaled) columns in this order: {string.Join(", ", numeric)}.");
+            doc.Append(CultureInfo.InvariantCulture, $" Input 'features' float[N, {numeric.Length}], raw (unscaled) columns in this order: {string.Join(", ", numeric)}; NaN marks a missing value.");
         }
         foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
         {
@@ -262,7 +275,7 @@ public static class OnnxExporter
         yield return ("feature_names", JsonArray(options.Columns.Select(c => c.Name)));
         yield return ("numeric_features", JsonArray(options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name)));
         var categorical = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(categorical))
+        using (var json = new Utf8JsonWriter(categorical, JsonText.WriterOptions))
         {
             json.WriteStartObject();
             foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
@@ -282,7 +295,7 @@ public static class OnnxExporter
     private static string JsonArray(IEnumerable<string> values)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
         {
             json.WriteStartArray();
             foreach (string value in values) json.WriteStringValue(value);

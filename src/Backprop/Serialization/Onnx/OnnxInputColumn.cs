@@ -5,7 +5,11 @@ namespace Backprop.Serialization.Onnx;
 /// <param name="Categories">
 /// <see langword="null"/> for a numeric column; for a categorical one, the categories whose one-hot columns the model sees, in order.
 /// </param>
-public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null)
+/// <param name="MissingValue">
+/// Numeric columns: the value a missing input (NaN) is replaced with before standardization, as the training preprocessing
+/// imputed it; <see langword="null"/> leaves NaN in place (and in the outputs).
+/// </param>
+public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null, double? MissingValue = null)
 {
     /// <summary>Whether the column is categorical.</summary>
     public bool IsCategorical => Categories is not null;

@@ -90,10 +90,41 @@ public class OnnxExporterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Categorical_columns_are_one_hot_encoded_inside_the_graph()
+    public void Missing_numeric_values_are_imputed_inside_the_graph()
+    {
+        OnnxInputColumn[] columns = [new("a", MissingValue: 1.25), new("b"), new("c", MissingValue: -3)];
+        Matrix<float> raw = ModelFileTests.RandomInputs<float>(30, 3, 6);
+        Matrix<float> imputed = raw.Clone();
+        for (int r = 0; r < raw.Rows; r += 3)
+        {
+            raw[r, 0] = float.NaN;
+            imputed[r, 0] = 1.25f;
+        }
+        for (int r = 1; r < raw.Rows; r += 4)
+        {
+            raw[r, 2] = float.NaN;
+            imputed[r, 2] = -3f;
+        }
+        Sequential<float> model = ModelFileTests.Mlp<float>(12, 3, 5, 1);
+        double[] mean = [0.5, -0.5, 1], scale = [2, 1, 0.5];
+        byte[] onnx = OnnxExporter.ToBytes(model, new OnnxExportOptions(columns, mean, scale));
+
+        float[] predictions = Run(onnx, Floats("features", raw))["prediction"];
+
+        Matrix<float> expected = model.Predict(new StandardScaler<float>(mean, scale).Transform(imputed));
+        double difference = MaxAbsDifference(expected.Data.Select(v => (double)v), predictions);
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+        Assert.Contains("only numeric columns are imputed", Assert.Throws<BackpropException>(() => OnnxExporter.ToBytes(
+            ModelFileTests.Mlp<float>(1, 2, 2), new OnnxExportOptions([new("k", ["u", "v"], MissingValue: 0)]))).Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Categorical_columns_are_one_hot_encoded_inside_the_graph(bool classifier)
     {
         // Raw columns: x (numeric), color (3 categories), y (numeric), size (2 categories) → 1 + 3 + 1 + 2 = 7 encoded values.
-        OnnxInputColumn[] columns = [new("x"), new("color", ["red", "green", "blue"]), new("y"), new("size", ["S", "L"])];
+        OnnxInputColumn[] columns = [new("x"), new("color", ["red", "green", "blue"]), new("y", MissingValue: 0.75), new("size", ["S", "L"])];
         var rng = new Rng(17);
         const int rows = 40;
         var numeric = new Matrix<float>(rows, 2);
@@ -109,22 +140,34 @@ public class OnnxExporterTests(ITestOutputHelper output)
             encoded[r, 0] = numeric[r, 0];
             if (color < 3) encoded[r, 1 + color] = 1;
             encoded[r, 4] = numeric[r, 1];
+            if (r % 5 == 2)
+            {
+                numeric[r, 1] = float.NaN; // missing "y": imputed with 0.75 in the graph
+                encoded[r, 4] = 0.75f;
+            }
             encoded[r, 5 + size] = 1;
         }
         double[] mean = [0.1, 0, 0, 0, -0.5, 0, 0], scale = [1.5, 1, 1, 1, 3, 1, 1];
-        Sequential<float> model = ModelFileTests.Mlp<float>(4, 7, 6, 3);
-        var options = new OnnxExportOptions(columns, mean, scale, ["p", "q", "r"]);
+        Sequential<float> model = ModelFileTests.Mlp<float>(4, 7, 6, classifier ? 3 : 1);
+        var options = classifier
+            ? new OnnxExportOptions(columns, mean, scale, ["p", "q", "r"])
+            : new OnnxExportOptions(columns, mean, scale, TargetMean: [-1.5], TargetScale: [0.5]);
         byte[] onnx = OnnxExporter.ToBytes(model, options);
 
         Dictionary<string, float[]> results = Run(onnx, Floats("features", numeric), Strings("color", colors), Strings("size", sizes));
 
         var standardized = new StandardScaler<float>(mean, scale).Transform(encoded);
-        Matrix<float> logits = model.Predict(standardized);
-        double[] expected = Enumerable.Range(0, rows).SelectMany(r => Softmax(logits.Row(r))).ToArray();
-        double difference = MaxAbsDifference(expected, results["probabilities"]);
-        output.WriteLine($"categorical classifier: max |probability difference| {difference:E2}");
+        Matrix<float> outputs = model.Predict(standardized);
+        double[] expected = classifier
+            ? Enumerable.Range(0, rows).SelectMany(r => Softmax(outputs.Row(r))).ToArray()
+            : outputs.Data.Select(v => v * 0.5 - 1.5).ToArray();
+        double difference = MaxAbsDifference(expected, results[classifier ? "probabilities" : "prediction"]);
+        output.WriteLine($"categorical {(classifier ? "classifier" : "regressor")}: max |difference| {difference:E2}");
         Assert.True(difference <= Tolerance, $"max difference {difference}");
-        Assert.Equal(Classification.ArgMax(logits).Select(l => (float)l), results["label"]);
+        if (classifier)
+        {
+            Assert.Equal(Classification.ArgMax(outputs).Select(l => (float)l), results["label"]);
+        }
     }
 
     [Fact]
@@ -203,8 +246,13 @@ public class OnnxExporterTests(ITestOutputHelper output)
     public void Metadata_props_carry_labels_and_feature_order()
     {
         Sequential<float> model = ModelFileTests.Mlp<float>(6, 2, 3);
-        byte[] onnx = OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["petal", "sepal"], classLabels: ["a", "b", "c"]));
-        using var session = new InferenceSession(onnx);
+        OnnxExportOptions options = OnnxExportOptions.Numeric(["petal", "sepal"], classLabels: ["a", "b", "c"]);
+        string path = Path.Combine(Path.GetTempPath(), $"backprop-{Guid.NewGuid():N}.onnx");
+        OnnxExporter.Save(path, model, options);
+        byte[] saved = File.ReadAllBytes(path);
+        File.Delete(path);
+        Assert.Equal(OnnxExporter.ToBytes(model, options), saved);
+        using var session = new InferenceSession(saved);
         ModelMetadata metadata = session.ModelMetadata;
         Assert.Equal("[\"a\",\"b\",\"c\"]", metadata.CustomMetadataMap["class_labels"]);
         Assert.Equal("[\"petal\",\"sepal\"]", metadata.CustomMetadataMap["feature_names"]);
