@@ -187,7 +187,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             }
             else
             {
-                columns.Add(new OnnxInputColumn(feature.Name));
+                columns.Add(new OnnxInputColumn(feature.Name, MissingValue: feature.Fill));
                 mean.Add(feature.Kind == FeatureKind.Numeric ? feature.Mean : 0);
                 scale.Add(feature.Kind == FeatureKind.Numeric ? feature.Scale : 1);
             }

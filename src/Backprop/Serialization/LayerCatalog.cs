@@ -20,6 +20,13 @@ public static class LayerCatalog
         {
             Dense<T> dense => new LayerDescription("Dense", dense.InputFeatures, dense.OutputFeatures, dense.Initialization.ToString()),
             Relu<T> relu => new LayerDescription("Relu", relu.InputFeatures, relu.OutputFeatures),
+            LeakyRelu<T> leaky => new LayerDescription("LeakyRelu", leaky.InputFeatures, leaky.OutputFeatures,
+                Options: new Dictionary<string, double> { ["negative_slope"] = leaky.NegativeSlope }),
+            Tanh<T> tanh => new LayerDescription("Tanh", tanh.InputFeatures, tanh.OutputFeatures),
+            Sigmoid<T> sigmoid => new LayerDescription("Sigmoid", sigmoid.InputFeatures, sigmoid.OutputFeatures),
+            Gelu<T> gelu => new LayerDescription("Gelu", gelu.InputFeatures, gelu.OutputFeatures),
+            Dropout<T> dropout => new LayerDescription("Dropout", dropout.InputFeatures, dropout.OutputFeatures,
+                Options: new Dictionary<string, double> { ["p"] = dropout.Probability }),
             _ => throw new NotSupportedException($"Cannot describe layer {layer} ({layer.GetType().Name}) for a model file: add it to {nameof(LayerCatalog)}."),
         };
     }
@@ -40,9 +47,27 @@ public static class LayerCatalog
                 return new Dense<T>(description.InputFeatures, description.OutputFeatures, initialization);
             case "Relu":
                 return new Relu<T>();
+            case "LeakyRelu":
+                return new LeakyRelu<T>(Finite(description, "negative_slope", 0.01));
+            case "Tanh":
+                return new Tanh<T>();
+            case "Sigmoid":
+                return new Sigmoid<T>();
+            case "Gelu":
+                return new Gelu<T>();
+            case "Dropout":
+                double p = Finite(description, "p", 0.5);
+                if (!(p >= 0 && p < 1)) throw new BackpropException($"Expected a dropout probability in [0, 1) for {description}. Received: {p}.");
+                return new Dropout<T>(p);
             default:
-                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense and Relu.");
+                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense, Relu, LeakyRelu, Tanh, Sigmoid, Gelu and Dropout.");
         }
+    }
+
+    private static double Finite(LayerDescription description, string option, double fallback)
+    {
+        double value = description.Option(option, fallback);
+        return double.IsFinite(value) ? value : throw new BackpropException($"Expected a finite '{option}' for {description}. Received: {value}.");
     }
 
     /// <summary>The parameter tensors of a layer: name suffix (<c>weight</c>, <c>bias</c>) and shape, in parameter-block order.</summary>

@@ -191,6 +191,9 @@ public static class OnnxExporter
                 string onePlus = graph.Node("Add", [erf, graph.FloatConstant("one", [1f], 1)]);
                 string times = graph.Node("Mul", [x, onePlus]);
                 return graph.Node("Mul", [times, graph.FloatConstant("half", [0.5f], 1)]);
+            case "Dropout":
+                // Inference graph: dropout is the identity.
+                return x;
             default:
                 throw new BackpropException($"Cannot export layer {k} ({layer}) to ONNX: no ONNX form is known for '{layer.Type}'.");
         }

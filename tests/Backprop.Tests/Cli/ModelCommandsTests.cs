@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Backprop.Data;
+using Backprop.Models;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary>train --save, then info, evaluate, predict and export on the saved file, end to end.</summary>
+public sealed class ModelCommandsTests : IDisposable
+{
+    private readonly TempFiles _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    // Weight and colour tell cats from dogs; a categorical column, missing cells and an id column to drop.
+    private string Pets(int rows, int seed, bool withTarget = true)
+    {
+        var random = new Random(seed);
+        var text = new StringBuilder(withTarget ? "id,weight,color,age,kind\n" : "id,weight,color,age\n");
+        for (int i = 0; i < rows; i++)
+        {
+            bool dog = random.Next(2) == 0;
+            string weight = i % 13 == 7 ? "" : (dog ? 18 + random.NextDouble() * 12 : 3 + random.NextDouble() * 4).ToString("F2", CultureInfo.InvariantCulture);
+            string color = dog ? (random.Next(2) == 0 ? "brown" : "black") : (random.Next(2) == 0 ? "grey" : "white");
+            string age = (1 + random.NextDouble() * 12).ToString("F1", CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"pet{seed}_{i},{weight},{color},{age}");
+            text.Append(withTarget ? (dog ? ",dog\n" : ",cat\n") : "\n");
+        }
+        return _files.Write($"pets{seed}{(withTarget ? "" : "-unlabelled")}.csv", text.ToString());
+    }
+
+    private string Train(params string[] extra)
+    {
+        string model = Path.Combine(_files.Directory, "pets.safetensors");
+        var (code, output, error) = CliRunner.Run(["train", "--data", Pets(120, 1), "--epochs", "30", "--save", model, .. extra]);
+        Assert.True(code == 0, error);
+        Assert.Contains($"Saved model to {model}", output);
+        return model;
+    }
+
+    [Fact]
+    public void Evaluate_reports_every_metric_as_json()
+    {
+        string model = Train();
+        var (code, output, error) = CliRunner.Run("evaluate", "--model", model, "--data", Pets(80, 2), "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Assert.Equal("classification", root.GetProperty("task").GetString());
+        Assert.Equal(["cat", "dog"], root.GetProperty("labels").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(root.GetProperty("accuracy").GetDouble() > 0.9);
+        foreach (string key in new[] { "balanced_accuracy", "f1_macro", "log_loss" }) Assert.Equal(JsonValueKind.Number, root.GetProperty(key).ValueKind);
+        int total = root.GetProperty("confusion_matrix").EnumerateArray().SelectMany(r => r.EnumerateArray()).Sum(c => c.GetInt32());
+        Assert.Equal(80, total);
+    }
+
+    [Fact]
+    public void Predict_gives_exactly_the_in_process_probabilities()
+    {
+        string model = Train();
+        string unlabelled = Pets(40, 3, withTarget: false);
+        string outPath = Path.Combine(_files.Directory, "predictions.csv");
+        var (code, _, error) = CliRunner.Run("predict", "--model", model, "--data", unlabelled, "--proba", "--out", outPath);
+        Assert.True(code == 0, error);
+        string[] lines = File.ReadAllLines(outPath);
+        Assert.Equal("row,kind,cat,dog", lines[0]);
+        Assert.Equal(41, lines.Length);
+
+        TabularModel<float> loaded = TabularModel<float>.Load(model);
+        var expected = loaded.PredictProbabilities(CsvTable.Read(unlabelled, loaded.Preprocessor.ReadOptions()));
+        for (int r = 0; r < 40; r++)
+        {
+            string[] cells = lines[r + 1].Split(',');
+            Assert.Equal((r + 1).ToString(CultureInfo.InvariantCulture), cells[0]);
+            double cat = double.Parse(cells[2], CultureInfo.InvariantCulture), dog = double.Parse(cells[3], CultureInfo.InvariantCulture);
+            Assert.Equal((double)expected[r, 0], cat);
+            Assert.Equal((double)expected[r, 1], dog);
+            Assert.Equal(cat > dog ? "cat" : "dog", cells[1]);
+        }
+    }
+
+    [Fact]
+    public void Predict_without_out_writes_csv_to_stdout()
+    {
+        string model = Train();
+        var (code, output, _) = CliRunner.Run("predict", "--model", model, "--data", Pets(5, 4, withTarget: false));
+        Assert.Equal(0, code);
+        Assert.StartsWith("row,kind\n", output);
+        Assert.Equal(["row", "1", "2", "3", "4", "5"], output.TrimEnd('\n').Split('\n').Select(l => l.Split(',')[0]));
+    }
+
+    [Fact]
+    public void Info_describes_architecture_inputs_outputs_and_training()
+    {
+        string model = Train("--hidden", "8,4");
+        var (code, output, _) = CliRunner.Run("info", "--model", model, "--json");
+        Assert.Equal(0, code);
+        using JsonDocument json = JsonDocument.Parse(output);
+        JsonElement root = json.RootElement;
+        Assert.Equal(["Dense", "Relu", "Dense", "Relu", "Dense"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("type").GetString()));
+        // inputs: weight, color (4 categories), age; the id column is dropped as an identifier.
+        Assert.Equal(["weight", "color", "age"], root.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+        Assert.Equal(6 * 8 + 8 + 8 * 4 + 4 + 4 * 2 + 2, root.GetProperty("parameters").GetInt32());
+        Assert.Equal(30, root.GetProperty("history").GetProperty("epochs").GetInt32());
+        Assert.Equal(30, root.GetProperty("training").GetProperty("epochs").GetInt32());
+        var (textCode, text, _) = CliRunner.Run("info", "--model", model);
+        Assert.Equal(0, textCode);
+        Assert.Contains("categorical  4 categories (black, brown, grey, white)", text);
+        Assert.Contains("Outputs      cat, dog", text);
+    }
+
+    [Fact]
+    public void Exported_onnx_agrees_with_backprop_in_onnx_runtime()
+    {
+        string model = Train();
+        string onnxPath = Path.Combine(_files.Directory, "pets.onnx");
+        var (code, output, error) = CliRunner.Run("export", "--model", model, "--onnx", onnxPath);
+        Assert.True(code == 0, error);
+        Assert.Contains("Wrote", output);
+
+        string labelled = Pets(30, 5);
+        TabularModel<float> loaded = TabularModel<float>.Load(model);
+        CsvTable table = CsvTable.Read(labelled, loaded.Preprocessor.ReadOptions());
+        var expected = loaded.PredictProbabilities(table);
+
+        // Raw inputs: numeric columns in 'features' (NaN where missing), the categorical column as strings.
+        var numeric = new DenseTensor<float>([30, 2]);
+        var colors = new DenseTensor<string>([30, 1]);
+        TableColumn weight = table.Find("weight")!, age = table.Find("age")!, color = table.Find("color")!;
+        for (int r = 0; r < 30; r++)
+        {
+            numeric[r, 0] = weight.IsMissing(r) ? float.NaN : (float)weight.GetNumber(r);
+            numeric[r, 1] = (float)age.GetNumber(r);
+            colors[r, 0] = color.GetText(r)!;
+        }
+        using var session = new InferenceSession(onnxPath);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("features", numeric), NamedOnnxValue.CreateFromTensor("color", colors)]);
+        float[] probabilities = results.Single(r => r.Name == "probabilities").AsEnumerable<float>().ToArray();
+        double worst = 0;
+        for (int i = 0; i < probabilities.Length; i++) worst = Math.Max(worst, Math.Abs(probabilities[i] - expected.Data[i]));
+        Assert.True(worst <= 1e-5, $"max |ONNX − Backprop| = {worst}");
+    }
+
+    [Fact]
+    public void Regression_round_trip_unscales_predictions()
+    {
+        var text = new StringBuilder("a,b,price\n");
+        var random = new Random(9);
+        for (int i = 0; i < 200; i++)
+        {
+            double a = random.NextDouble() * 4, b = random.NextDouble() * 4;
+            text.Append(CultureInfo.InvariantCulture, $"{a:F3},{b:F3},{1000 + 300 * a - 200 * b * b:F1}\n");
+        }
+        string data = _files.Write("prices.csv", text.ToString());
+        string model = Path.Combine(_files.Directory, "prices.safetensors");
+        var (code, output, error) = CliRunner.Run("train", "--data", data, "--epochs", "60", "--batch-size", "8", "--optimizer", "adam", "--lr", "0.01",
+            "--hidden", "32", "--save", model);
+        Assert.True(code == 0, error);
+        var (evalCode, json, _) = CliRunner.Run("evaluate", "--model", model, "--data", data, "--json");
+        Assert.Equal(0, evalCode);
+        using JsonDocument document = JsonDocument.Parse(json);
+        Assert.Equal("regression", document.RootElement.GetProperty("task").GetString());
+        Assert.True(document.RootElement.GetProperty("r2").GetDouble() > 0.95, json);
+        // MAE in the target's units (prices around 1000), not in standardized units.
+        Assert.InRange(document.RootElement.GetProperty("mae").GetDouble(), 1, 200);
+    }
+
+    [Theory]
+    [InlineData("evaluate")]
+    [InlineData("predict")]
+    [InlineData("info")]
+    public void A_missing_or_corrupt_model_file_is_a_one_line_error(string command)
+    {
+        string corrupt = _files.Write("corrupt.safetensors", "this is not a model");
+        string data = Pets(5, 6);
+        foreach (string path in new[] { Path.Combine(_files.Directory, "absent.safetensors"), corrupt })
+        {
+            string[] args = command == "info" ? [command, "--model", path] : [command, "--model", path, "--data", data];
+            var (code, output, error) = CliRunner.Run(args);
+            Assert.Equal(1, code);
+            Assert.Equal("", output);
+            Assert.StartsWith("error: ", error);
+            Assert.Single(error.TrimEnd('\n').Split('\n'));
+        }
+    }
+
+    [Fact]
+    public void Evaluate_names_a_missing_feature_column()
+    {
+        string model = Train();
+        string data = _files.Write("nocolor.csv", "id,weight,age,kind\np1,20,3,dog\np2,4,5,cat\n");
+        var (code, _, error) = CliRunner.Run("evaluate", "--model", model, "--data", data);
+        Assert.Equal(1, code);
+        Assert.Contains("color", error);
+    }
+}
