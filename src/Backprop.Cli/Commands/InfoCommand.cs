@@ -55,11 +55,31 @@ internal static class InfoCommand
             output.WriteLine(model.Task == TaskKind.Regression
                 ? $"Output       {state.Target.Name} (standardized in training: mean {model.TargetScaling.Mean:G6}, scale {model.TargetScaling.Scale:G6})"
                 : $"Outputs      {string.Join(", ", model.ClassLabels!)}");
-            foreach (string key in JsonEntries)
+            if (model.Metadata.TryGetValue("training", out string? training))
             {
-                if (model.Metadata.TryGetValue(key, out string? value)) output.WriteLine($"{char.ToUpperInvariant(key[0])}{key[1..],-11} {value}");
+                output.WriteLine($"Training     {Flatten(training)}");
+            }
+            if (model.Metadata.TryGetValue("history", out string? history))
+            {
+                output.WriteLine($"History      {Flatten(history)}");
             }
             return Cli.Success;
+        }
+
+        // {"epochs":30,"loss":[…],"final_loss":0.04} -> "epochs 30, final_loss 0.04": scalars only, for a person.
+        private static string Flatten(string json)
+        {
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(json);
+                return string.Join(", ", document.RootElement.EnumerateObject()
+                    .Where(p => p.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object) || p.Name == "hidden")
+                    .Select(p => $"{p.Name} {p.Value.GetRawText().Trim('"')}"));
+            }
+            catch (JsonException)
+            {
+                return json;
+            }
         }
 
         private static string Describe(FeatureColumnState feature) => feature.Kind switch

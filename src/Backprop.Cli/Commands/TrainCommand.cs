@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -158,6 +159,23 @@ internal static class TrainCommand
             HelpName = "MODEL",
         };
         command.Options.Add(save);
+        var resume = new Option<string>("--resume")
+        {
+            Description = "Continue training a model saved by --save: its weights, preprocessing, optimizer and generator state; --epochs more epochs, numbered on",
+            HelpName = "MODEL",
+        };
+        command.Options.Add(resume);
+        var checkpointEvery = new Option<int?>("--checkpoint-every")
+        {
+            Description = "Every N epochs, write the current model to the --save file and the best one so far beside it (MODEL.best.safetensors)",
+            HelpName = "N",
+        };
+        command.Options.Add(checkpointEvery);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(checkpointEvery) is { } every && every <= 0) r.AddError($"--checkpoint-every: expected an integer ≥ 1. Received: {every}.");
+            if (r.GetResult(checkpointEvery) is not null && r.GetValue(save) is null) r.AddError("--checkpoint-every: expected together with --save MODEL.");
+        });
         var data = new DataOptions();
         data.AddTo(command);
         command.Validators.Add(r =>
@@ -218,10 +236,23 @@ internal static class TrainCommand
                 ClassWeights = parse.GetResult(classWeight) is not null && parse.GetValue(classWeight) is { Length: > 0 } weights ? weights : null,
                 Regression = parse.GetValue(task) == "regression",
                 Save = parse.GetValue(save),
+                Resume = parse.GetValue(resume),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
             };
 
             TextWriter notes = parse.InvocationConfiguration.Error;
-            return settings.Double ? TrainRunner.Run<double>(settings, output, notes) : TrainRunner.Run<float>(settings, output, notes);
+            // First Ctrl+C: finish the current batch, save the best model so far (with --save), exit 130. Second: quit at once.
+            using var interrupt = new CancellationTokenSource();
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+            {
+                if (interrupt.IsCancellationRequested) return;
+                signal.Cancel = true;
+                notes.WriteLine("Stopping after the current batch (Ctrl+C again to quit at once)…");
+                interrupt.Cancel();
+            });
+            return settings.Double
+                ? TrainRunner.Run<double>(settings, output, notes, interrupt.Token)
+                : TrainRunner.Run<float>(settings, output, notes, interrupt.Token);
         });
         return command;
     }

@@ -13,10 +13,11 @@ internal static class TrainData
 {
     /// <summary>Reads, splits (<c>--validation</c>), fits the preprocessing on the training rows and encodes both parts.</summary>
     /// <param name="settings">The run's options.</param>
-    /// <param name="rng">The run's generator: the split draws from it (only when a validation fraction is given).</param>
     /// <param name="notes">Where notes (dropped, imputed columns) and warnings go, as lines starting with <c>note:</c> or <c>warning:</c>.</param>
+    /// <param name="fitted">The preprocessing of a resumed model, applied as it is; <see langword="null"/> to fit one.</param>
     /// <exception cref="BackpropException">The file is unreadable or unusable; the message says where and why.</exception>
-    public static PreparedData<T> Prepare<T>(TrainSettings settings, Rng rng, TextWriter notes) where T : unmanaged, IFloatingPointIeee754<T>
+    public static PreparedData<T> Prepare<T>(TrainSettings settings, TextWriter notes, TabularPreprocessor? fitted = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         DataSettings? data = settings.Data;
         TabularOptions options = (data?.ToTabularOptions() ?? new TabularOptions()) with
@@ -26,13 +27,15 @@ internal static class TrainData
         CsvTable table = data is null
             ? EmbeddedDatasets.ReadTable(settings.Dataset, options.ReadOptions())
             : CsvTable.Read(data.Path, options.ReadOptions(data.Delimiter));
-        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, options);
+        TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, options);
         int[]? trainRows = null, validationRows = null;
         if (settings.Validation > 0)
         {
-            (trainRows, validationRows) = Split(table, preprocessor, settings.Validation, rng);
+            // The split has a generator of its own, derived from the seed, so that a resumed run (whose training generator
+            // continues from the saved state) holds out exactly the same rows as the run it continues.
+            (trainRows, validationRows) = Split(table, preprocessor, settings.Validation, new Rng(settings.Seed ^ SplitSeedSalt));
             // Refit on the training rows alone: held-out rows must not leak into the scaler or the imputation values.
-            preprocessor = TabularPreprocessor.Fit(table, options, trainRows);
+            preprocessor = fitted ?? TabularPreprocessor.Fit(table, options, trainRows);
         }
         var warnings = new List<string>();
         Dataset<T> train = preprocessor.Transform<T>(table, trainRows, warnings);
@@ -41,6 +44,8 @@ internal static class TrainData
         foreach (string warning in warnings.Except(preprocessor.Notes)) notes.WriteLine($"warning: {warning}");
         return new PreparedData<T>(train, validation, preprocessor);
     }
+
+    private const ulong SplitSeedSalt = 0x5EED_5B11_7000_0001;
 
     // Stratified by the raw target value for classification, random for regression; rows with a missing target take no part.
     private static (int[] Train, int[] Validation) Split(CsvTable table, TabularPreprocessor preprocessor, double fraction, Rng rng)

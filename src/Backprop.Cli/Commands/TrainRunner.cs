@@ -18,25 +18,51 @@ namespace Backprop.Cli.Commands;
 /// <summary>Runs <c>train</c> in precision <typeparamref name="T"/>: data, model, training loop, report.</summary>
 internal static class TrainRunner
 {
-    public static int Run<T>(TrainSettings settings, TextWriter output, TextWriter notes) where T : unmanaged, IFloatingPointIeee754<T>
+    public static int Run<T>(TrainSettings settings, TextWriter output, TextWriter notes, CancellationToken cancellation = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Rng(settings.Seed);
-        // The one place data is loaded: embedded or CSV, split, preprocessing fitted on the training rows only.
-        PreparedData<T> data = TrainData.Prepare<T>(settings, rng, notes);
+        // --resume: the saved network, preprocessing, target scaling, optimizer state and generator state carry on.
+        (TabularModel<T> Model, SavedModel<T> Saved)? resumed = settings.Resume is { } resumePath
+            ? TabularModel<T>.FromSaved(ModelFile.Load<T>(resumePath), resumePath)
+            : null;
+        // The one place data is loaded: embedded or CSV, split, preprocessing fitted on the training rows only (or the resumed one).
+        PreparedData<T> data = TrainData.Prepare<T>(settings, notes, resumed?.Model.Preprocessor);
         bool regression = data.Preprocessor.Task == TaskKind.Regression;
         Dataset<T> rawTrain = data.Train;
         Dataset<T>? rawValidation = data.Validation;
         // Regression targets are standardized too, and predictions un-scaled, so targets of any magnitude train alike.
-        StandardScaler<T>? targetScaler = regression ? StandardScaler<T>.Fit(rawTrain.Targets) : null;
+        StandardScaler<T>? targetScaler = !regression ? null
+            : resumed is { } r ? new StandardScaler<T>([r.Model.TargetScaling.Mean], [r.Model.TargetScaling.Scale])
+            : StandardScaler<T>.Fit(rawTrain.Targets);
         ITask<T> task = regression ? new RegressionTask<T>(settings, targetScaler!) : new ClassificationTask<T>(settings, rawTrain.ClassNames!.Count);
         Dataset<T> train = task.Prepare(rawTrain);
         Dataset<T>? validation = rawValidation is null ? null : task.Prepare(rawValidation);
 
-        Sequential<T> model = BuildMlp<T>(train.FeatureCount, settings.Hidden, task.Outputs, settings.Initialization, settings.Activation, settings.Dropout);
-        model.ResetParameters(rng);
+        Sequential<T> model;
+        if (resumed is { } from)
+        {
+            if (from.Model.Output != task.Output || from.Model.Network.OutputFeatures != task.Outputs)
+            {
+                throw new BackpropException($"{settings.Resume}: expected a model with {task.Outputs} {task.Output} output(s) for these options. Received: {from.Model.Network.OutputFeatures} {from.Model.Output} output(s); resume with the loss it was trained with.");
+            }
+            model = from.Model.Network;
+        }
+        else
+        {
+            model = BuildMlp<T>(train.FeatureCount, settings.Hidden, task.Outputs, settings.Initialization, settings.Activation, settings.Dropout);
+            model.ResetParameters(rng);
+        }
         Optimizer<T> optimizer = OptimizerFactory.Create<T>(settings.Optimizer, settings.LearningRate, settings.Momentum, settings.Nesterov, settings.WeightDecay);
+        int initialEpoch = 0;
+        if (resumed is { } state)
+        {
+            ResumeState.RestoreOptimizer(state.Saved, optimizer, settings.Resume!);
+            ResumeState.RestoreRng(state.Saved, rng, settings.Resume!);
+            initialEpoch = EpochsCompleted(state.Saved);
+        }
         var trainer = new Trainer<T>(model, task.CreateLoss(rawTrain), optimizer,
-            new TrainerOptions(settings.Epochs, settings.BatchSize, settings.Shuffle, settings.ClipNorm));
+            new TrainerOptions(settings.Epochs, settings.BatchSize, settings.Shuffle, settings.ClipNorm) { InitialEpoch = initialEpoch });
         if (settings.Schedule.Create<T>() is { } schedule)
         {
             trainer.Callbacks.Add(schedule);
@@ -46,8 +72,49 @@ internal static class TrainRunner
         {
             trainer.Callbacks.Add(stopping);
         }
+        var tabular = new TabularModel<T>(model, data.Preprocessor, task.Output,
+            targetScaler is null ? null : new TargetScaling(targetScaler.Mean[0], targetScaler.Scale[0]),
+            new Dictionary<string, string> { ["training"] = TrainingRecord.OptionsJson(settings) });
+        // Checkpoints are complete tabular models with the resume state: any of them can be evaluated or resumed.
+        ModelFileExtras Extras(IReadOnlyList<EpochRecord> history, int? epochsCompleted = null)
+        {
+            var extras = new ModelFileExtras();
+            if (epochsCompleted is { } completed)
+            {
+                extras.Metadata[ModelCheckpoint<T>.EpochsCompletedKey] = completed.ToString(CultureInfo.InvariantCulture);
+            }
+            extras.Metadata["history"] = TrainingRecord.HistoryJson(history);
+            ResumeState.AddOptimizer(extras, optimizer);
+            ResumeState.AddRng(extras, rng);
+            return tabular.FileExtras(extras);
+        }
+        // Tracks the best weights (for Ctrl+C) and, with --checkpoint-every, writes the current and the best model.
+        var checkpoint = new ModelCheckpoint<T>(
+            settings.CheckpointEvery is null ? null : settings.Save,
+            settings.CheckpointEvery is null || settings.Save is null ? null : BestPath(settings.Save),
+            settings.CheckpointEvery ?? 1,
+            context => Extras(context.History),
+            record => record.ValidationLoss ?? record.Loss);
+        trainer.Callbacks.Add(checkpoint);
+        var recorder = new HistoryRecorder<T>();
+        trainer.Callbacks.Add(recorder);
         trainer.Callbacks.Add(new EpochLinePrinter<T>(output));
-        IReadOnlyList<EpochRecord> history = trainer.Fit(train, rng, validation, task.SampleWeights(rawTrain));
+        List<EpochRecord> history = recorder.Records;
+
+        try
+        {
+            trainer.Fit(train, rng, validation, task.SampleWeights(rawTrain), cancellation);
+        }
+        catch (OperationCanceledException) when (settings.Save is { } interruptedPath)
+        {
+            // Ctrl+C: the current batch finished; keep the best model seen (the current one if no epoch completed).
+            if (!checkpoint.SaveBest(interruptedPath, model, Extras(history)))
+            {
+                tabular.Save(interruptedPath, Extras(history, initialEpoch + history.Count));
+            }
+            notes.WriteLine($"Interrupted: saved the best model so far (epoch {Math.Max(checkpoint.BestEpoch, initialEpoch)}) to {interruptedPath}");
+            throw;
+        }
 
         if (stopping is not null && history.Count > 0)
         {
@@ -55,9 +122,6 @@ internal static class TrainRunner
             string ended = stopping.StoppedEpoch is { } stopped ? $"stopped after epoch {stopped}" : "ran all epochs";
             output.WriteLine($"Early stopping: {ended}; restored the weights of epoch {stopping.BestEpoch} ({monitored} {Format(stopping.BestLoss)}).");
         }
-        var tabular = new TabularModel<T>(model, data.Preprocessor, task.Output,
-            targetScaler is null ? null : new TargetScaling(targetScaler.Mean[0], targetScaler.Scale[0]),
-            new Dictionary<string, string> { ["training"] = TrainingRecord.OptionsJson(settings), ["history"] = TrainingRecord.HistoryJson(history) });
         task.Report(output, "Training", tabular, rawTrain, brief: true);
         if (validation is not null)
         {
@@ -65,14 +129,27 @@ internal static class TrainRunner
         }
         if (settings.Save is { } path)
         {
-            var extras = new ModelFileExtras();
-            ResumeState.AddOptimizer(extras, optimizer);
-            ResumeState.AddRng(extras, rng);
-            tabular.Save(path, extras);
+            tabular.Save(path, Extras(history, initialEpoch + history.Count));
             output.WriteLine($"Saved model to {path}");
         }
         return Cli.Success;
     }
+
+    // The epochs completed so far, also when Fit ends by an exception (Ctrl+C, divergence).
+    private sealed class HistoryRecorder<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public List<EpochRecord> Records { get; } = [];
+
+        public void OnEpochEnd(TrainingContext<T> context, EpochRecord record) => Records.Add(record);
+    }
+
+    /// <summary>Where <c>--checkpoint-every</c> keeps the best model: <c>model.safetensors</c> → <c>model.best.safetensors</c>.</summary>
+    public static string BestPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}.best{Path.GetExtension(path)}");
+
+    private static int EpochsCompleted<T>(SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T> =>
+        saved.Metadata.TryGetValue(ModelCheckpoint<T>.EpochsCompletedKey, out string? text)
+        && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int epochs) ? epochs : 0;
 
     /// <summary><c>Dense(F → h₁) → activation [→ Dropout] → … → Dense(hₖ → C)</c>.</summary>
     public static Sequential<T> BuildMlp<T>(int inputs, IReadOnlyList<int> hidden, int outputs, Initialization initialization,

@@ -73,4 +73,10 @@ internal sealed record TrainSettings(
 
     /// <summary>Where to save the trained model (<c>--save</c>), or <see langword="null"/>.</summary>
     public string? Save { get; init; }
+
+    /// <summary>A model file to continue training from (<c>--resume</c>), or <see langword="null"/>.</summary>
+    public string? Resume { get; init; }
+
+    /// <summary>Write the current and the best model every this many epochs (<c>--checkpoint-every</c>), or <see langword="null"/>.</summary>
+    public int? CheckpointEvery { get; init; }
 }

@@ -34,12 +34,21 @@ internal static class TrainingRecord
         if (s.Dropout != 0) w.WriteNumber("dropout", s.Dropout);
     });
 
-    /// <summary>Per-epoch training and validation loss, and the final epoch's figures.</summary>
+    /// <summary>At most this many epochs are stored per curve: a long run keeps its model file small.</summary>
+    public const int MaxStoredEpochs = 2_000;
+
+    /// <summary>Per-epoch training and validation loss (every k-th epoch past <see cref="MaxStoredEpochs"/>), and the final figures.</summary>
     public static string HistoryJson(IReadOnlyList<EpochRecord> history) => Write(w =>
     {
+        int stride = (history.Count + MaxStoredEpochs - 1) / MaxStoredEpochs;
+        EpochRecord[] kept = history.Where((_, i) => stride <= 1 || i % stride == 0 || i == history.Count - 1).ToArray();
         w.WriteNumber("epochs", history.Count);
-        w.WriteNumbers("loss", history.Select(e => e.Loss));
-        if (history.Any(e => e.ValidationLoss is not null)) w.WriteNumbers("val_loss", history.Select(e => e.ValidationLoss ?? double.NaN));
+        if (stride > 1)
+        {
+            w.WriteNumbers("epoch", kept.Select(e => (double)e.Epoch));
+        }
+        w.WriteNumbers("loss", kept.Select(e => e.Loss));
+        if (history.Any(e => e.ValidationLoss is not null)) w.WriteNumbers("val_loss", kept.Select(e => e.ValidationLoss ?? double.NaN));
         if (history.Count > 0)
         {
             w.WriteNumberOrNull("final_loss", history[^1].Loss);

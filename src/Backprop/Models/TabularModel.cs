@@ -197,6 +197,12 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels);
     }
 
+    /// <summary>
+    /// Everything <see cref="Save"/> writes beside the network's tensors: this model's entries merged with <paramref name="extras"/>
+    /// (for a <see cref="ModelCheckpoint{T}"/>, so that checkpoints are complete tabular models).
+    /// </summary>
+    public ModelFileExtras FileExtras(ModelFileExtras? extras = null) => Compose(extras);
+
     private ModelFileExtras Compose(ModelFileExtras? extras)
     {
         var composed = new ModelFileExtras();

@@ -86,7 +86,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int[] order = Enumerable.Range(0, n).ToArray();
 
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
-        for (int epoch = 0; epoch < Options.Epochs && !context.StopRequested; epoch++)
+        for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
         {
             context.Epoch = epoch;
             foreach (ITrainingCallback<T> callback in Callbacks) callback.OnEpochBegin(context);

@@ -10,10 +10,14 @@ namespace Backprop.Training;
 /// </param>
 public sealed record TrainerOptions(int Epochs = 50, int BatchSize = 1, bool Shuffle = true, double? ClipNorm = null)
 {
+    /// <summary>Number of the first epoch, 0 by default; a resumed run continues the count. The run trains <see cref="Epochs"/> epochs from there.</summary>
+    public int InitialEpoch { get; init; }
+
     /// <summary>Throws when a value is out of range, naming it.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(Epochs);
+        ArgumentOutOfRangeException.ThrowIfNegative(InitialEpoch);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
         if (ClipNorm is { } clip && (!(clip > 0) || !double.IsFinite(clip)))
         {
