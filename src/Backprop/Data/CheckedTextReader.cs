@@ -70,6 +70,25 @@ internal sealed class CheckedTextReader : TextReader
         {
             throw DataErrors.NotTextNul(_source, _line + chunk[..nul].Count('\n'));
         }
+        // Fast path, nearly every chunk: no quote, so rows are lines, and the lines wholly inside a chunk shorter than the
+        // bound are shorter than the bound; only the line carried over from the previous chunk needs its length checked.
+        if (!_insideQuotes && chunk.Length <= _maxRowLength && !chunk.Contains('"'))
+        {
+            int first = chunk.IndexOf('\n');
+            if (_rowLength + (first < 0 ? chunk.Length : first) > _maxRowLength)
+            {
+                throw DataErrors.RowTooLong(_source, _rowStartLine, _maxRowLength);
+            }
+            if (first < 0)
+            {
+                _rowLength += chunk.Length;
+                return;
+            }
+            _line += chunk.Count('\n');
+            _rowStartLine = _line;
+            _rowLength = chunk.Length - 1 - chunk.LastIndexOf('\n');
+            return;
+        }
         while (!chunk.IsEmpty)
         {
             int newline = chunk.IndexOf('\n');

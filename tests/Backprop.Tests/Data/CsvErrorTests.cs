@@ -118,6 +118,19 @@ public sealed class CsvErrorTests : IDisposable
     }
 
     [Fact]
+    public void Long_rows_across_read_blocks_are_measured_whole()
+    {
+        // Rows longer than the reader's blocks but shorter than the bound are fine; one row over it is not.
+        string row = new string('7', 15_000) + ",1\n";
+        string ok = "a,b\n" + row + row + row;
+        var options = new CsvReadOptions(MaxRowLength: 20_000);
+        Assert.Equal(3, CsvTable.Read(_files.Write("ok.csv", ok), options).RowCount);
+        string message = ReadError(ok + new string('8', 30_000) + ",1\n" + row, options);
+        Assert.Contains("a longer row starting at ", message);
+        Assert.Contains("line 5 (", message);
+    }
+
+    [Fact]
     public void An_unclosed_quote_in_a_big_file_hits_the_row_bound()
     {
         // Without the bound, the parser would buffer the whole rest of the file as one row.
