@@ -381,6 +381,16 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column '{column.Name}': identifier-like (all {presentCount} values distinct)");
             return null;
         }
+        else if (present.Length > options.MaxCategories)
+        {
+            string received = $"{present.Length:N0} distinct values in column '{column.Name}'";
+            if (isExplicit)
+            {
+                throw new BackpropException($"Expected at most {options.MaxCategories:N0} categories to one-hot encode. Received: {received} ({table.Source}).");
+            }
+            notes.Add($"dropped column '{column.Name}': too many categories to one-hot encode ({received[..received.IndexOf(' ')]} > {options.MaxCategories:N0})");
+            return null;
+        }
         else
         {
             string[] categories = [.. OneHotEncoder.Fit(present).Categories];

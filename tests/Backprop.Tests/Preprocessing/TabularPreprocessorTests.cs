@@ -187,6 +187,19 @@ public sealed class TabularPreprocessorTests : IDisposable
     }
 
     [Fact]
+    public void Too_many_categories_drop_the_column_or_fail_when_asked_for()
+    {
+        // 12 rows, 6 distinct values: not an identifier, but over a bound of 5.
+        CsvTable table = Table("town,x,y\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"t{i % 6},{i},{i % 2}\n")));
+        var preprocessor = TabularPreprocessor.Fit(table, new TabularOptions(MaxCategories: 5));
+        Assert.Equal(["x"], preprocessor.FeatureNames);
+        Assert.Contains("dropped column 'town': too many categories to one-hot encode (6 > 5)", preprocessor.Notes);
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table, new TabularOptions(Features: ["town"], MaxCategories: 5)));
+        Assert.StartsWith("Expected at most 5 categories to one-hot encode. Received: 6 distinct values in column 'town' (", e.Message);
+        Assert.Equal(6, TabularPreprocessor.Fit(table, new TabularOptions(MaxCategories: 6)).FeatureNames.Count(n => n.StartsWith("town=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Json_round_trip_gives_the_same_transform()
     {
         CsvTable table = Table(People);
