@@ -4,5 +4,6 @@ using Backprop.Preprocessing;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary>A training data set and the preprocessing fitted to make it (to save with the model, for <c>predict</c>).</summary>
-internal sealed record PreparedData<T>(Dataset<T> Dataset, TabularPreprocessor Preprocessor) where T : unmanaged, IFloatingPointIeee754<T>;
+/// <summary>Training (and validation) data sets and the preprocessing fitted on the training rows (to save with the model).</summary>
+internal sealed record PreparedData<T>(Dataset<T> Training, Dataset<T>? Validation, TabularPreprocessor Preprocessor)
+    where T : unmanaged, IFloatingPointIeee754<T>;

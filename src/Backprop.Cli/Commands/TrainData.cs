@@ -1,6 +1,7 @@
 using System.Numerics;
 using Backprop.Data;
 using Backprop.Preprocessing;
+using Backprop.Tensors;
 
 namespace Backprop.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal static class TrainData
     /// <summary>The standardized training data set <paramref name="settings"/> asks for.</summary>
     /// <exception cref="BackpropException">The CSV file is unreadable or unusable (the message says where and why).</exception>
     public static Dataset<T> Load<T>(TrainSettings settings) where T : unmanaged, IFloatingPointIeee754<T> =>
-        settings.Data is null ? Embedded<T>(settings.Dataset) : Prepare<T>(settings.Data).Dataset;
+        settings.Data is null ? Embedded<T>(settings.Dataset) : Prepare<T>(settings.Data).Training;
 
     /// <summary>An embedded data set, standardized: the notebook's data.</summary>
     public static Dataset<T> Embedded<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
@@ -20,15 +21,26 @@ internal static class TrainData
     }
 
     /// <summary>
-    /// Reads the CSV file, fits the preprocessing on it and transforms it; notes (dropped and imputed columns) and warnings go
-    /// to <see cref="DataSettings.Notes"/> as lines starting with <c>note:</c> or <c>warning:</c>.
+    /// Reads the CSV file, optionally splits off validation rows, fits the preprocessing on the training rows only and
+    /// transforms both; notes (dropped and imputed columns) and warnings go to <see cref="DataSettings.Notes"/> as lines
+    /// starting with <c>note:</c> or <c>warning:</c>.
     /// </summary>
+    /// <param name="data">The file and how to read it.</param>
+    /// <param name="validationFraction">Fraction of rows held out (stratified by class), in [0, 1); 0 for none.</param>
+    /// <param name="splitRng">Draws the split; required when <paramref name="validationFraction"/> is above 0.</param>
     /// <exception cref="BackpropException">The file is unreadable or unusable, or its target is not classes.</exception>
-    public static PreparedData<T> Prepare<T>(DataSettings data) where T : unmanaged, IFloatingPointIeee754<T>
+    public static PreparedData<T> Prepare<T>(DataSettings data, double validationFraction = 0, Rng? splitRng = null)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         TabularOptions options = data.ToTabularOptions();
         CsvTable table = CsvTable.Read(data.Path, options.ReadOptions(data.Delimiter));
-        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, options);
+        int[]? trainingRows = null, validationRows = null;
+        if (validationFraction > 0)
+        {
+            ArgumentNullException.ThrowIfNull(splitRng);
+            (trainingRows, validationRows) = RowSplit.TrainValidation(table, options, validationFraction, splitRng);
+        }
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, options, trainingRows);
         if (preprocessor.Task != TaskKind.Classification)
         {
             throw new BackpropException(
@@ -36,9 +48,10 @@ internal static class TrainData
                 $"Received: column '{preprocessor.State.Target.Name}' of {data.Path}, numbers with more distinct values (a regression target, not supported by train yet).");
         }
         var warnings = new List<string>();
-        Dataset<T> dataset = preprocessor.Transform<T>(table, warnings: warnings);
+        Dataset<T> training = preprocessor.Transform<T>(table, trainingRows, warnings);
+        Dataset<T>? validation = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
         foreach (string note in preprocessor.Notes) data.Notes.WriteLine($"note: {note}");
         foreach (string warning in warnings.Except(preprocessor.Notes)) data.Notes.WriteLine($"warning: {warning}");
-        return new PreparedData<T>(dataset, preprocessor);
+        return new PreparedData<T>(training, validation, preprocessor);
     }
 }

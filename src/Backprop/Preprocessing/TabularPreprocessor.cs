@@ -292,9 +292,7 @@ public sealed class TabularPreprocessor
             var cells = new NumericCells(table, target, options.Task == TaskKind.Regression ? "a regression target" : "numeric");
             var values = new double[training.Length];
             for (int i = 0; i < training.Length; i++) values[i] = cells[training[i]];
-            int distinct = values.Distinct().Take(options.MaxClassesForNumericTarget + 1).Count();
-            bool integers = Array.TrueForAll(values, v => v == Math.Round(v));
-            TaskKind task = options.Task ?? (integers && distinct <= options.MaxClassesForNumericTarget ? TaskKind.Classification : TaskKind.Regression);
+            TaskKind task = options.Task ?? InferNumericTask(values, options);
             if (task == TaskKind.Regression)
             {
                 return new TargetColumnState(target.Name, TaskKind.Regression, Numeric: true);
@@ -313,6 +311,14 @@ public sealed class TabularPreprocessor
                 $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in all {training.Length} rows ({table.Source}).");
         }
         return new TargetColumnState(target.Name, TaskKind.Classification, numeric, classes);
+    }
+
+    /// <summary>Classification when the numeric target <paramref name="values"/> are integers with few distinct values.</summary>
+    internal static TaskKind InferNumericTask(double[] values, TabularOptions options)
+    {
+        int distinct = values.Distinct().Take(options.MaxClassesForNumericTarget + 1).Count();
+        bool integers = Array.TrueForAll(values, v => v == Math.Round(v));
+        return integers && distinct <= options.MaxClassesForNumericTarget ? TaskKind.Classification : TaskKind.Regression;
     }
 
     private static FeatureColumnState? FitNumeric(CsvTable table, TableColumn column, int[] training, MissingValueStrategy missing,

@@ -59,6 +59,21 @@ public sealed partial class TrainDataTests : IDisposable
     }
 
     [Fact]
+    public void Prepare_holds_out_validation_rows_and_fits_on_the_rest()
+    {
+        var notes = new StringWriter();
+        var settings = new Backprop.Cli.Commands.DataSettings(Pets(), null, [], [], [], Backprop.Preprocessing.MissingValueStrategy.Mean, null, notes);
+        var prepared = Backprop.Cli.Commands.TrainData.Prepare<float>(settings, 0.25, new Backprop.Tensors.Rng(2));
+        Assert.Equal(44, prepared.Training.Count);   // 30 cats and 30 dogs: a quarter of each, 7.5, rounds to 8 held out
+        Assert.Equal(16, prepared.Validation!.Count);
+        Assert.Equal(prepared.Training.FeatureNames, prepared.Validation.FeatureNames);
+        Assert.Equal(["cat", "dog"], prepared.Preprocessor.ClassNames);
+        // Standardized with the training rows' statistics: their weight column has mean 0.
+        Assert.Equal(0, Enumerable.Range(0, 44).Average(r => prepared.Training.Features[r, 0]), 5);
+        Assert.StartsWith("note: dropped column 'id'", notes.ToString());
+    }
+
+    [Fact]
     public void Semicolons_crlf_and_the_data_options()
     {
         string path = Pets(';', "\r\n");
