@@ -115,9 +115,10 @@ public sealed class TabularPreprocessor
         var features = new List<FeatureColumnState>();
         // Two column-sized buffers shared by all numeric columns, rather than two per column.
         var scratch = new double[2 * training.Length];
+        var named = new HashSet<string>(explicitFeatures.Select(c => c.Name).Concat(categorical), StringComparer.Ordinal);
         foreach (TableColumn column in candidates)
         {
-            bool isExplicit = explicitFeatures.Contains(column) || categorical.Contains(column.Name);
+            bool isExplicit = named.Contains(column.Name);
             FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
                 ? FitNumeric(table, column, training, options.Missing, scratch, notes)
                 : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), notes);
@@ -173,8 +174,8 @@ public sealed class TabularPreprocessor
         }
         else
         {
-            int[] classOf = ClassIndices(table, target);
-            for (int i = 0; i < selected.Length; i++) targets[i, 0] = T.CreateChecked(classOf[selected[i]]);
+            int[] classOf = ClassIndices(table, target, selected);
+            for (int i = 0; i < selected.Length; i++) targets[i, 0] = T.CreateChecked(classOf[i]);
         }
         return new Dataset<T>(features, targets, FeatureNames, ClassNames);
     }
@@ -253,29 +254,28 @@ public sealed class TabularPreprocessor
         return result;
     }
 
-    // Class index of every table row (−1 where the target is missing); a label not seen in training is an error.
-    private int[] ClassIndices(CsvTable table, TableColumn target)
+    // Class index of each of the rows (whose target is present); a label not seen in training is an error.
+    private int[] ClassIndices(CsvTable table, TableColumn target, int[] rows)
     {
-        var classOf = new int[table.RowCount];
+        var classOf = new int[rows.Length];
         if (State.Target.Numeric)
         {
             // Numeric labels are compared by value, so "2.0" in a new file is class "2".
             var cells = new NumericCells(table, target, "numeric class labels in the training data");
-            for (int r = 0; r < classOf.Length; r++)
+            for (int i = 0; i < rows.Length; i++)
             {
-                double value = cells[r];
-                if (double.IsNaN(value)) classOf[r] = -1;
-                else if (!_labels!.TryEncode(LabelEncoder.Name(value), out classOf[r])) throw UnknownClass(table, target, r, LabelEncoder.Name(value));
+                string label = LabelEncoder.Name(cells[rows[i]]);
+                if (!_labels!.TryEncode(label, out classOf[i])) throw UnknownClass(table, target, rows[i], label);
             }
             return classOf;
         }
         var text = new TextCells(target);
         int[] byLevel = text.MapLevels(level => _labels!.TryEncode(level, out int index) ? index : -1);
-        for (int r = 0; r < classOf.Length; r++)
+        for (int i = 0; i < rows.Length; i++)
         {
-            int code = text.Code(r);
-            classOf[r] = code < 0 ? -1 : byLevel[code];
-            if (code >= 0 && classOf[r] < 0) throw UnknownClass(table, target, r, target.Levels[code]);
+            int code = text.Code(rows[i]);
+            classOf[i] = byLevel[code];
+            if (classOf[i] < 0) throw UnknownClass(table, target, rows[i], target.Levels[code]);
         }
         return classOf;
     }

@@ -166,6 +166,16 @@ public sealed class TabularPreprocessorTests : IDisposable
     }
 
     [Fact]
+    public void Rows_not_transformed_are_not_checked()
+    {
+        // Row 2 holds a class unseen in the training rows; transforming the other rows must not trip on it.
+        CsvTable table = Table("x,y\n1,a\n3,b\n5,c\n");
+        var preprocessor = TabularPreprocessor.Fit(table, rows: [0, 1]);
+        Assert.Equal([0.0, 1], preprocessor.Transform<double>(table, rows: [0, 1]).Targets.Data);
+        Assert.Throws<BackpropException>(() => preprocessor.Transform<double>(table));
+    }
+
+    [Fact]
     public void Rows_with_a_missing_target_are_skipped_with_a_note()
     {
         CsvTable table = Table("x,y\n1,a\n2,NA\n3,b\n");
