@@ -61,8 +61,15 @@ public sealed class CsvTable
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw DataErrors.IsDirectory(path);
         if (!File.Exists(path)) throw DataErrors.FileNotFound(path);
-        return Read(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan),
-            path, options);
+        try
+        {
+            return Read(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan),
+                path, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DataErrors.Unreadable(path, e);
+        }
     }
 
     /// <summary>Reads CSV data from the streams <paramref name="open"/> returns (called once, or twice when a column must be re-read).</summary>

@@ -15,6 +15,9 @@ internal static class DataErrors
     public static BackpropException IsDirectory(string path) => new(
         $"Expected a CSV file. Received: '{path}', which is a directory.");
 
+    public static BackpropException Unreadable(string path, Exception e) => new(
+        $"Expected a readable CSV file. Received: '{path}', which could not be read ({e.Message}).", e);
+
     public static BackpropException Empty(string source) => new(
         $"Expected a header line and data rows. Received: an empty file ({source}).");
 

@@ -28,6 +28,15 @@ public sealed class CsvErrorTests : IDisposable
     }
 
     [Fact]
+    public void An_unreadable_file()
+    {
+        string path = _files.Write("locked.csv", "a,b\n1,2\n");
+        // Held without sharing (on Unix .NET enforces this with an advisory lock that its own opens respect).
+        using var holder = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        Assert.StartsWith($"Expected a readable CSV file. Received: '{path}', which could not be read (", ReadFileError(path));
+    }
+
+    [Fact]
     public void A_directory_is_not_a_file() =>
         Assert.Contains("which is a directory", ReadFileError(_files.Directory));
 
