@@ -96,7 +96,7 @@ public sealed class CsvTable
 
     private static CsvTable ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
-        using var text = new CheckedTextReader(open(), source, options.MaxRowLength);
+        using var text = new CheckedTextReader(open(), source, options.MaxRowLength, open);
         var sepOptions = new SepReaderOptions(options.Delimiter is char d ? new Sep(d) : null)
         {
             HasHeader = false,            // the header is read as row 0, so that its checks and messages are ours

@@ -45,8 +45,8 @@ internal static class DataErrors
     public static BackpropException NotTextNul(string source, long line) => new(
         $"Expected a UTF-8 text file. Received: a NUL byte at {source} line {line} (a binary file?).");
 
-    public static BackpropException NotTextEncoding(string source, long line) => new(
-        $"Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at or after {source} line {line} " +
+    public static BackpropException NotTextEncoding(string source, long line, bool exact) => new(
+        $"Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at {(exact ? "" : "or after ")}{source} line {line} " +
         "(a binary file, or another encoding: save it as UTF-8).");
 
     public static BackpropException NotNumeric(string source, int line, string column, string value, string why) => new(

@@ -41,6 +41,16 @@ public class CheckedTextReaderTests
         Assert.Contains("starting at t.csv line 2 ", e.Message);
     }
 
+    [Fact]
+    public void An_invalid_byte_far_into_the_file_is_found_on_its_line()
+    {
+        // Past the first 64 KiB block, with a multi-byte character (é) straddling blocks on the way.
+        byte[] bytes = [.. Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("é,2\n", 30_000))), 0xFF, (byte)'\n'];
+        using var reader = new CheckedTextReader(new MemoryStream(bytes), "t.csv", 1_000, () => new MemoryStream(bytes));
+        var e = Assert.Throws<BackpropException>(() => reader.ReadToEnd());
+        Assert.Contains("not valid UTF-8 at t.csv line 30001 ", e.Message);
+    }
+
     [Theory]
     [InlineData(7)]
     [InlineData(5000)]
