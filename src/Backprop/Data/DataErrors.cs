@@ -58,8 +58,12 @@ internal static class DataErrors
     public static BackpropException Missing(string source, int line, string column, string value) => new(
         $"Expected no missing values (missing = error). Received: '{Quote(value)}' in column '{column}' at {source} line {line}.");
 
-    public static BackpropException ColumnNotFound(string source, string what, IReadOnlyList<string> columns) => new(
-        $"Expected {what} among the columns of {source}. Received columns: {List(columns)}.");
+    public static BackpropException ColumnNotFound(string source, string what, string name, IReadOnlyList<string> columns)
+    {
+        string? other = columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
+        string hint = other is null ? "" : $" (names are case-sensitive: '{other}'?)";
+        return new BackpropException($"Expected {what} among the columns of {source}. Received columns: {List(columns)}{hint}.");
+    }
 
     public static string Quote(string value) => value.Length <= MaxQuoted ? value : string.Concat(value.AsSpan(0, MaxQuoted), "…");
 

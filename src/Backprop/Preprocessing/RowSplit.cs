@@ -30,7 +30,7 @@ public static class RowSplit
             throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "Expected a fraction in [0, 1).");
         }
         string name = options.Target ?? table.ColumnNames[^1];
-        TableColumn target = table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{name}'", table.ColumnNames);
+        TableColumn target = table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{name}'", name, table.ColumnNames);
         int[] present = Enumerable.Range(0, table.RowCount).Where(r => !target.IsMissing(r)).ToArray();
         var training = new List<int>(present.Length);
         var validation = new List<int>();

@@ -84,7 +84,7 @@ public sealed class TabularPreprocessor
         options ??= new TabularOptions();
         var notes = new List<string>();
         string targetName = options.Target ?? table.ColumnNames[^1];
-        TableColumn target = table.Find(targetName) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{targetName}'", table.ColumnNames);
+        TableColumn target = table.Find(targetName) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{targetName}'", targetName, table.ColumnNames);
         var categorical = new HashSet<string>(Resolve(table, options.Categorical, "a categorical column").Select(c => c.Name), StringComparer.Ordinal);
         var drop = new HashSet<string>(Resolve(table, options.Drop, "a column to drop").Select(c => c.Name), StringComparer.Ordinal);
         List<TableColumn> explicitFeatures = Resolve(table, options.Features, "a feature column");
@@ -158,7 +158,7 @@ public sealed class TabularPreprocessor
         ArgumentNullException.ThrowIfNull(table);
         TargetColumnState targetState = State.Target;
         TableColumn target = table.Find(targetState.Name)
-            ?? throw DataErrors.ColumnNotFound(table.Source, $"the target column '{targetState.Name}'", table.ColumnNames);
+            ?? throw DataErrors.ColumnNotFound(table.Source, $"the target column '{targetState.Name}'", targetState.Name, table.ColumnNames);
         int[] all = SelectRows(table, rows);
         int[] selected = all.Where(r => !target.IsMissing(r)).ToArray();
         if (selected.Length < all.Length)
@@ -184,7 +184,7 @@ public sealed class TabularPreprocessor
     {
         FeatureColumnState[] features = State.Features;
         TableColumn[] columns = features
-            .Select(f => table.Find(f.Name) ?? throw DataErrors.ColumnNotFound(table.Source, $"the column '{f.Name}' (a feature in training)", table.ColumnNames))
+            .Select(f => table.Find(f.Name) ?? throw DataErrors.ColumnNotFound(table.Source, $"the column '{f.Name}' (a feature in training)", f.Name, table.ColumnNames))
             .ToArray();
         int width = FeatureCount;
         var result = new Matrix<T>(rows.Length, width);
@@ -417,7 +417,7 @@ public sealed class TabularPreprocessor
         : null;
 
     private static List<TableColumn> Resolve(CsvTable table, IReadOnlyList<string>? names, string role) =>
-        names is null ? [] : names.Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", table.ColumnNames)).ToList();
+        names is null ? [] : names.Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", name, table.ColumnNames)).ToList();
 
     private static int[] SelectRows(CsvTable table, IReadOnlyList<int>? rows)
     {

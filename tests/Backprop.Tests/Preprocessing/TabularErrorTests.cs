@@ -29,6 +29,11 @@ public sealed class TabularErrorTests : IDisposable
             Error(() => TabularPreprocessor.Fit(Table("a,b,c\n1,2,3\n"), new TabularOptions(Target: "species"))));
 
     [Fact]
+    public void A_name_in_another_case_is_suggested() =>
+        Assert.EndsWith("Received columns: x, Species (names are case-sensitive: 'Species'?).",
+            Error(() => TabularPreprocessor.Fit(Table("x,Species\n1,a\n2,b\n"), new TabularOptions(Target: "species"))));
+
+    [Fact]
     public void Unknown_feature_and_drop_names_are_errors()
     {
         CsvTable table = Table("a,b,c\n1,2,x\n3,4,y\n");
