@@ -133,6 +133,7 @@ public sealed class CsvTable
         {
             throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
         }
+        CheckHeaderIsNotData(source, columns);
         return new CsvTable(source, delimiter, columns, lines);
     }
 
@@ -146,6 +147,18 @@ public sealed class CsvTable
         return false;
     }
 
+    // A file without a header whose last column is a class label (Iris as often shipped) has a "header" of numbers and one
+    // label, the same label found again in that column. Numeric names alone are not enough: "country,1990,1991" is a header.
+    private static void CheckHeaderIsNotData(string source, TableColumn[] columns)
+    {
+        int numbers = columns.Count(c => double.TryParse(c.Name, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        TableColumn last = columns[^1];
+        if (columns.Length >= 2 && numbers == columns.Length - 1 && !last.IsNumeric && last.Levels.Contains(last.Name))
+        {
+            throw DataErrors.NoHeader(source, columns.Select(c => c.Name).ToArray(), numbers);
+        }
+    }
+
     private static TableColumn[] ReadHeader(SepReader.Row header, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
         if (header.ColCount > options.MaxColumns)
@@ -153,24 +166,25 @@ public sealed class CsvTable
             throw DataErrors.TooManyColumns(source, header.ColCount, options.MaxColumns);
         }
         var names = new string[header.ColCount];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int numbers = 0;
         for (int c = 0; c < names.Length; c++)
         {
             ReadOnlySpan<char> cell = header[c].Span;
             if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) numbers++;
             // An unnamed column (pandas writes its index that way) gets a name that says where it is.
-            string name = cell.IsEmpty ? $"column{c + 1}" : cell.ToString();
-            if (!seen.TryAdd(name, c))
-            {
-                throw DataErrors.DuplicateColumn(source, name, seen[name], c);
-            }
-            names[c] = name;
+            names[c] = cell.IsEmpty ? $"column{c + 1}" : cell.ToString();
         }
-        // All numbers, or all but one (a file without a header whose last column is the class label): that is data.
-        if (numbers > 0 && numbers >= names.Length - 1)
+        if (numbers == names.Length)
         {
             throw DataErrors.NoHeader(source, names, numbers);
+        }
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < names.Length; c++)
+        {
+            if (!seen.TryAdd(names[c], c))
+            {
+                throw DataErrors.DuplicateColumn(source, names[c], seen[names[c]], c);
+            }
         }
         return names.Select((name, c) => new TableColumn(name, c, textColumns.Contains(name))).ToArray();
     }

@@ -52,12 +52,20 @@ public sealed class CsvErrorTests : IDisposable
 
     [Theory]
     [InlineData("1,2,3\n4,5,6\n", 3)]
+    [InlineData("1,1,3\n4,5,6\n", 3)] // repeated numbers: data, not duplicate names
     [InlineData("5.1,3.5,1.4,0.2,setosa\n4.9,3.0,1.4,0.2,setosa\n", 4)] // Iris without its header: the label is text
     public void A_header_of_numbers_is_data(string text, int numbers)
     {
         string message = ReadError(text);
         Assert.StartsWith("Expected a header line of column names on line 1 of ", message);
         Assert.Contains($"which looks like data ({numbers} of ", message);
+    }
+
+    [Fact]
+    public void Numeric_names_with_a_text_first_column_are_a_header()
+    {
+        CsvTable table = CsvTable.Read(_files.Write("years.csv", "country,1990,1991\nFrance,1.5,2.5\nChad,0.5,0.7\n"));
+        Assert.Equal(["country", "1990", "1991"], table.ColumnNames);
     }
 
     [Fact]
