@@ -370,6 +370,11 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column '{column.Name}': every value is missing");
             return null;
         }
+        if (!categorical && present.Any(level => level.Contains(',')) && Array.TrueForAll(present, LooksLikeDecimalComma))
+        {
+            notes.Add($"column '{column.Name}' holds numbers written with decimal commas (such as '{DataErrors.Quote(present.First(l => l.Contains(',')))}'), " +
+                "so it is not numeric; write them with '.' to use them as numbers");
+        }
         int presentCount = training.Length - missingCount;
         string how = $"the most frequent value";
         FeatureColumnState feature;
@@ -410,6 +415,10 @@ public sealed class TabularPreprocessor
         }
         return feature;
     }
+
+    private static bool LooksLikeDecimalComma(string text) =>
+        text.Count(c => c == ',') <= 1 && !text.Contains('.') &&
+        double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     private static bool? ParseBoolean(string text) =>
         text.Equals("true", StringComparison.OrdinalIgnoreCase) ? true

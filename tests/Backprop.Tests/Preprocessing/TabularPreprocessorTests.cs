@@ -210,6 +210,16 @@ public sealed class TabularPreprocessorTests : IDisposable
     }
 
     [Fact]
+    public void Decimal_commas_are_pointed_out()
+    {
+        var preprocessor = TabularPreprocessor.Fit(Table("x;y\n1,5;a\n2;b\n0,25;a\n"));
+        Assert.Equal(["x=0,25", "x=1,5", "x=2"], preprocessor.FeatureNames);
+        Assert.Contains("column 'x' holds numbers written with decimal commas (such as '1,5'), so it is not numeric; write them with '.' to use them as numbers",
+            preprocessor.Notes);
+        Assert.Empty(TabularPreprocessor.Fit(Table("x;y\nred, dark;a\n2;b\n")).Notes);
+    }
+
+    [Fact]
     public void Json_round_trip_gives_the_same_transform()
     {
         CsvTable table = Table(People);
