@@ -249,6 +249,13 @@ public sealed class TabularPreprocessorTests : IDisposable
         "a fill category among the categories of feature 'a'")]
     [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Classification\",\"numeric\":true,\"classes\":[\"1\"]}}",
         "at least 2 distinct classes")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Categorical\",\"categories\":[null],\"fill_category\":\"q\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "no null category for feature 'a'")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Classification\",\"numeric\":false,\"classes\":[\"p\",null]}}",
+        "at least 2 distinct classes")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}]}", "a target column name")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Sparse\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "malformed JSON")]
     [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
         "at least one feature column")]
     public void Malformed_state_json_is_a_clear_error(string json, string expected)
