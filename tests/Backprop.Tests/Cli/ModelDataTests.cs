@@ -4,17 +4,13 @@ using Backprop.Preprocessing;
 
 namespace Backprop.Tests.Cli;
 
-public sealed class ModelDataTests : IDisposable
+public sealed class ModelDataTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     // Fitted, saved and loaded, as evaluate and predict will get it from a model file.
     private TabularPreprocessor Trained()
     {
         var options = new TabularOptions(Categorical: ["zip"]);
-        CsvTable table = CsvTable.Read(_files.Write("train.csv", "size,zip,kind\n1,02134,a\n2,10001,b\n3,02134,a\n"), options.ReadOptions());
+        CsvTable table = CsvTable.Read(Files.Write("train.csv", "size,zip,kind\n1,02134,a\n2,10001,b\n3,02134,a\n"), options.ReadOptions());
         return new(TabularPreprocessorState.FromJson(TabularPreprocessor.Fit(table, options).State.ToJson()));
     }
 
@@ -22,7 +18,7 @@ public sealed class ModelDataTests : IDisposable
     public void Prediction_input_may_lack_the_target_and_warns_about_unseen_categories()
     {
         var notes = new StringWriter();
-        var features = ModelData.Unlabelled<float>(Trained(), _files.Write("new.csv", "zip;size\n02134;2\n99999;2\n"), null, notes);
+        var features = ModelData.Unlabelled<float>(Trained(), Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n"), null, notes);
         Assert.Equal(2, features.Rows);
         Assert.Equal([0f, 1, 0, 0, 0, 0], features.Data); // size is standardized to 0 (the mean); 99999 is no zip seen
         Assert.Equal("warning: column 'zip': 1 row(s) with a category not seen in training (such as '99999') encoded as all zeros\n", notes.ToString());
@@ -32,7 +28,7 @@ public sealed class ModelDataTests : IDisposable
     public void Evaluation_input_keeps_the_training_classes()
     {
         var notes = new StringWriter();
-        var data = ModelData.Labelled<double>(Trained(), _files.Write("test.csv", "kind,size,zip\nb,1,10001\n,2,02134\na,3,02134\n"), ',', notes);
+        var data = ModelData.Labelled<double>(Trained(), Files.Write("test.csv", "kind,size,zip\nb,1,10001\n,2,02134\na,3,02134\n"), ',', notes);
         Assert.Equal([1.0, 0], data.Targets.Data);
         Assert.Equal(["a", "b"], data.ClassNames);
         Assert.Equal("warning: skipped 1 row(s) whose target 'kind' is missing\n", notes.ToString());
@@ -41,5 +37,5 @@ public sealed class ModelDataTests : IDisposable
     [Fact]
     public void A_missing_training_column_is_an_error() =>
         Assert.Contains("Expected the column 'zip' (a feature in training)",
-            Assert.Throws<BackpropException>(() => ModelData.Unlabelled<float>(Trained(), _files.Write("bad.csv", "size\n1\n"), null, TextWriter.Null)).Message);
+            Assert.Throws<BackpropException>(() => ModelData.Unlabelled<float>(Trained(), Files.Write("bad.csv", "size\n1\n"), null, TextWriter.Null)).Message);
 }

@@ -5,12 +5,8 @@ using System.Text.RegularExpressions;
 namespace Backprop.Tests.Cli;
 
 /// <summary><c>backprop train --data FILE.csv</c> end to end, on CSV files written by the tests.</summary>
-public sealed partial class TrainDataTests : IDisposable
+public sealed partial class TrainDataTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     private static (int Exit, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
@@ -37,7 +33,7 @@ public sealed partial class TrainDataTests : IDisposable
             string indoor = i % 11 == 5 ? "?" : dog ? "false" : "true";
             text.Append(string.Join(delimiter, $"pet{i}", weight, color, indoor, dog ? "dog" : "cat")).Append(newline);
         }
-        return _files.Write("pets.csv", text.ToString());
+        return Files.Write("pets.csv", text.ToString());
     }
 
     [Fact]
@@ -99,7 +95,7 @@ public sealed partial class TrainDataTests : IDisposable
     [Fact]
     public void A_numeric_column_can_be_categorical_and_a_numeric_target_is_classes()
     {
-        string path = _files.Write("codes.csv", "code,x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 4},{i % 5},{i % 4 / 2 + 1}\n")));
+        string path = Files.Write("codes.csv", "code,x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 4},{i % 5},{i % 4 / 2 + 1}\n")));
         var (exit, output, _) = Run("train", "--data", path, "--categorical", "code", "--epochs", "30", "--hidden", "8");
         Assert.Equal(0, exit);
         Assert.EndsWith("Training Accuracy: 1\n", output); // y is exactly code 0,1 → 1 and code 2,3 → 2
@@ -108,7 +104,7 @@ public sealed partial class TrainDataTests : IDisposable
     [Fact]
     public void A_missing_file_is_one_error_line_and_exit_code_1()
     {
-        var (exit, output, error) = Run("train", "--data", Path.Combine(_files.Directory, "absent.csv"));
+        var (exit, output, error) = Run("train", "--data", Path.Combine(Files.Directory, "absent.csv"));
         Assert.Equal(1, exit);
         Assert.Equal("", output);
         Assert.StartsWith("error: Expected an existing CSV file. Received: '", error);
@@ -118,7 +114,7 @@ public sealed partial class TrainDataTests : IDisposable
     [Fact]
     public void A_regression_target_is_refused_for_now()
     {
-        string path = _files.Write("reg.csv", "x,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i},{i * 0.37}\n")));
+        string path = Files.Write("reg.csv", "x,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i},{i * 0.37}\n")));
         var (exit, _, error) = Run("train", "--data", path);
         Assert.Equal(1, exit);
         Assert.Contains("a regression target, not supported by train yet", error);

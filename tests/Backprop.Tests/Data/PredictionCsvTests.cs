@@ -3,18 +3,14 @@ using Backprop.Tensors;
 
 namespace Backprop.Tests.Data;
 
-public sealed class PredictionCsvTests : IDisposable
+public sealed class PredictionCsvTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     [Fact]
     public void Labels_and_probabilities_read_back_as_written()
     {
         string[] classes = ["cat, big", "say \"dog\"", "row"];
         var probabilities = new Matrix<float>([0.1f, 0.7f, 0.2f, 0.3333333f, 0.3333333f, 0.3333334f], 2, 3);
-        string path = Path.Combine(_files.Directory, "preds.csv");
+        string path = Path.Combine(Files.Directory, "preds.csv");
         PredictionCsv.WriteFileAtomically(path, w => PredictionCsv.WriteClasses(w, classes, [1, 2], probabilities));
 
         CsvTable table = CsvTable.Read(path);
@@ -23,7 +19,7 @@ public sealed class PredictionCsvTests : IDisposable
         Assert.Equal(["say \"dog\"", "row"], Enumerable.Range(0, 2).Select(table.Find("label")!.GetText));
         Assert.Equal(0.7f, (float)table.Find("say \"dog\"")!.GetNumber(0));
         Assert.Equal(0.3333334f, (float)table.Find("proba_row")!.GetNumber(1)); // round-trip digits
-        Assert.Equal([path], Directory.GetFiles(_files.Directory)); // no temporary file left
+        Assert.Equal([path], Directory.GetFiles(Files.Directory)); // no temporary file left
     }
 
     [Fact]
@@ -45,17 +41,17 @@ public sealed class PredictionCsvTests : IDisposable
     [Fact]
     public void A_failed_write_leaves_the_old_file_and_no_temporary()
     {
-        string path = _files.Write("preds.csv", "old");
+        string path = Files.Write("preds.csv", "old");
         Assert.Throws<ArgumentOutOfRangeException>(() =>
             PredictionCsv.WriteFileAtomically(path, w => PredictionCsv.WriteClasses<float>(w, ["a"], [0, 3])));
         Assert.Equal("old", File.ReadAllText(path));
-        Assert.Equal([path], Directory.GetFiles(_files.Directory));
+        Assert.Equal([path], Directory.GetFiles(Files.Directory));
     }
 
     [Fact]
     public void An_unwritable_path_is_a_clear_error()
     {
-        string path = Path.Combine(_files.Directory, "no-such-dir", "preds.csv");
+        string path = Path.Combine(Files.Directory, "no-such-dir", "preds.csv");
         var e = Assert.Throws<BackpropException>(() => PredictionCsv.WriteFileAtomically(path, w => w.Write("x")));
         Assert.StartsWith($"Expected a writable output file. Received: '{path}' (", e.Message);
     }

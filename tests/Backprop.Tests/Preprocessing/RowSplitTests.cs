@@ -4,13 +4,9 @@ using Backprop.Tensors;
 
 namespace Backprop.Tests.Preprocessing;
 
-public sealed class RowSplitTests : IDisposable
+public sealed class RowSplitTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
-    private CsvTable Table(string text) => CsvTable.Read(_files.Write("data.csv", text));
+    private CsvTable Table(string text) => CsvTable.Read(Files.Write("data.csv", text));
 
     // 30 rows of class a, 10 of b, 1 of c, and 2 rows with no target.
     private CsvTable Classes() => Table("x,y\n" +

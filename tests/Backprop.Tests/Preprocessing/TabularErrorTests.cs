@@ -4,15 +4,11 @@ using Backprop.Preprocessing;
 namespace Backprop.Tests.Preprocessing;
 
 /// <summary>Data that reads fine but cannot be used as asked: one clear line with the file, line and column.</summary>
-public sealed class TabularErrorTests : IDisposable
+public sealed class TabularErrorTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
+    private CsvTable Table(string text, string name = "data.csv", CsvReadOptions? options = null) => CsvTable.Read(Files.Write(name, text), options);
 
-    public void Dispose() => _files.Dispose();
-
-    private CsvTable Table(string text, string name = "data.csv", CsvReadOptions? options = null) => CsvTable.Read(_files.Write(name, text), options);
-
-    private string Path(string name) => System.IO.Path.Combine(_files.Directory, name);
+    private string Path(string name) => System.IO.Path.Combine(Files.Directory, name);
 
     private static string Error(Action action)
     {

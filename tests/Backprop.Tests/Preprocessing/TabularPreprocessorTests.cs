@@ -3,7 +3,7 @@ using Backprop.Preprocessing;
 
 namespace Backprop.Tests.Preprocessing;
 
-public sealed class TabularPreprocessorTests : IDisposable
+public sealed class TabularPreprocessorTests : TempFileTest
 {
     private const string People =
         "id,age,color,member,score,label\n" +
@@ -14,14 +14,10 @@ public sealed class TabularPreprocessorTests : IDisposable
 
     private static readonly TabularOptions PeopleOptions = new(MinRowsForIdentifier: 3);
 
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     private CsvTable Table(string text, CsvReadOptions? options = null, string name = "data.csv") =>
-        CsvTable.Read(_files.Write(name, text), options);
+        CsvTable.Read(Files.Write(name, text), options);
 
-    private string Path(string name) => System.IO.Path.Combine(_files.Directory, name);
+    private string Path(string name) => System.IO.Path.Combine(Files.Directory, name);
 
     [Fact]
     public void Infers_kinds_imputes_standardizes_and_one_hot_encodes()
@@ -133,7 +129,7 @@ public sealed class TabularPreprocessorTests : IDisposable
         Assert.Equal(["zip=02134", "zip=10001", "n"], preprocessor.FeatureNames);
 
         // The new file holds only one zip; read as numbers it would be 2134 and match nothing.
-        string path = _files.Write("new.csv", "zip,n\n02134,2\n");
+        string path = Files.Write("new.csv", "zip,n\n02134,2\n");
         var warnings = new List<string>();
         var features = preprocessor.TransformFeatures<float>(CsvTable.Read(path, preprocessor.ReadOptions()), warnings: warnings);
         Assert.Equal([1f, 0, 0], features.Data);
