@@ -50,8 +50,19 @@ internal static class TrainData
         var warnings = new List<string>();
         Dataset<T> training = preprocessor.Transform<T>(table, trainingRows, warnings);
         Dataset<T>? validation = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
+        data.Notes.WriteLine($"note: {Summary(table, preprocessor)}");
         foreach (string note in preprocessor.Notes) data.Notes.WriteLine($"note: {note}");
         foreach (string warning in warnings.Except(preprocessor.Notes)) data.Notes.WriteLine($"warning: {warning}");
         return new PreparedData<T>(training, validation, preprocessor);
+    }
+
+    // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric columns; target 'cultivar', 3 classes"
+    private static string Summary(CsvTable table, TabularPreprocessor preprocessor)
+    {
+        string delimiter = table.Delimiter == '\t' ? "tab" : $"'{table.Delimiter}'";
+        string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
+            .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+        return $"read {table.RowCount:N0} rows × {table.Columns.Count} columns of {table.Source} (delimiter {delimiter}): " +
+            $"{preprocessor.FeatureCount} inputs from {kinds} column(s); target '{preprocessor.State.Target.Name}', {preprocessor.ClassNames?.Count ?? 0} classes";
     }
 }

@@ -66,7 +66,8 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Equal(["cat", "dog"], prepared.Preprocessor.ClassNames);
         // Standardized with the training rows' statistics: their weight column has mean 0.
         Assert.Equal(0, Enumerable.Range(0, 44).Average(r => prepared.Training.Features[r, 0]), 5);
-        Assert.StartsWith("note: dropped column 'id'", notes.ToString());
+        Assert.StartsWith("note: read 60 rows × 5 columns of ", notes.ToString());
+        Assert.Contains("(delimiter ','): 6 inputs from 1 numeric, 1 boolean, 1 categorical column(s); target 'kind', 2 classes\nnote: dropped column 'id'", notes.ToString());
     }
 
     [Fact]
