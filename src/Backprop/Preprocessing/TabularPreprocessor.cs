@@ -426,7 +426,8 @@ public sealed class TabularPreprocessor
         : null;
 
     private static List<TableColumn> Resolve(CsvTable table, IReadOnlyList<string>? names, string role) =>
-        names is null ? [] : names.Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", name, table.ColumnNames)).ToList();
+        names is null ? [] : names.Distinct(StringComparer.Ordinal)
+            .Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", name, table.ColumnNames)).ToList();
 
     private static int[] SelectRows(CsvTable table, IReadOnlyList<int>? rows)
     {

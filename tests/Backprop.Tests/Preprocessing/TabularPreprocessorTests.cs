@@ -116,7 +116,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
         var byTarget = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Drop: ["a"]));
         Assert.Equal(["b", "d"], byTarget.FeatureNames);
         Assert.Equal(["x", "y"], byTarget.ClassNames);
-        var byFeatures = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Features: ["d", "a"]));
+        var byFeatures = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Features: ["d", "a", "d"]));
         Assert.Equal(["d", "a"], byFeatures.FeatureNames);
     }
 
