@@ -11,13 +11,23 @@ internal static class TrainData
     /// <summary>The standardized training data set <paramref name="settings"/> asks for.</summary>
     /// <exception cref="BackpropException">The CSV file is unreadable or unusable (the message says where and why).</exception>
     public static Dataset<T> Load<T>(TrainSettings settings) where T : unmanaged, IFloatingPointIeee754<T> =>
-        settings.Data is null ? Embedded<T>(settings.Dataset) : Prepare<T>(settings.Data).Training;
+        (settings.Data is null ? PrepareEmbedded<T>(settings.Dataset) : Prepare<T>(settings.Data)).Training;
 
-    /// <summary>An embedded data set, standardized: the notebook's data.</summary>
-    public static Dataset<T> Embedded<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// An embedded data set standardized as the notebook does (<see cref="StandardScaler{T}"/> on the parsed features), with a
+    /// preprocessor holding the same statistics, so that a model trained on it can be saved and used on CSV files like any other.
+    /// </summary>
+    public static PreparedData<T> PrepareEmbedded<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
     {
         Dataset<T> raw = EmbeddedDatasets.Load<T>(name);
-        return raw.WithFeatures(StandardScaler<T>.Fit(raw.Features).Transform(raw.Features));
+        var scaler = StandardScaler<T>.Fit(raw.Features);
+        FeatureColumnState[] features = raw.FeatureNames
+            .Select((feature, c) => new FeatureColumnState(feature, FeatureKind.Numeric, scaler.Mean[c], scaler.Scale[c], Fill: scaler.Mean[c]))
+            .ToArray();
+        var target = new TargetColumnState(EmbeddedDatasets.ReadTable(name).ColumnNames[^1], TaskKind.Classification, Numeric: false, [.. raw.ClassNames!]);
+        var preprocessor = new TabularPreprocessor(
+            new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, MissingValueStrategy.Mean, features, target));
+        return new PreparedData<T>(raw.WithFeatures(scaler.Transform(raw.Features)), null, preprocessor);
     }
 
     /// <summary>

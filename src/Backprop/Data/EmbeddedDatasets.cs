@@ -19,7 +19,11 @@ public static class EmbeddedDatasets
 
     /// <summary>The embedded data set called <paramref name="name"/> (see <see cref="Names"/>), features not standardized.</summary>
     /// <exception cref="ArgumentException">No embedded data set has that name.</exception>
-    public static Dataset<T> Load<T>(string name) where T : unmanaged, IFloatingPointIeee754<T>
+    public static Dataset<T> Load<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => FromTable<T>(ReadTable(name));
+
+    /// <summary>The embedded CSV file called <paramref name="name"/> as a table (for example to fit a <see cref="TabularPreprocessor"/>).</summary>
+    /// <exception cref="ArgumentException">No embedded data set has that name.</exception>
+    public static CsvTable ReadTable(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         string resource = $"Backprop.Data.{name.ToLowerInvariant()}.csv";
@@ -28,8 +32,7 @@ public static class EmbeddedDatasets
         {
             throw new ArgumentException($"Expected one of the embedded data sets ({string.Join(", ", Names)}). Received: '{name}'.", nameof(name));
         }
-        CsvTable table = CsvTable.Read(() => assembly.GetManifestResourceStream(resource)!, $"{name} (embedded)");
-        return FromTable<T>(table);
+        return CsvTable.Read(() => assembly.GetManifestResourceStream(resource)!, $"{name} (embedded)");
     }
 
     // The embedded files are plain CSV files read by the same loader as users' files, but they need no preprocessing

@@ -1,6 +1,7 @@
 using Backprop.Cli.Commands;
 using Backprop.Data;
 using Backprop.Preprocessing;
+using Backprop.Tensors;
 
 namespace Backprop.Tests.Cli;
 
@@ -38,4 +39,21 @@ public sealed class ModelDataTests : TempFileTest
     public void A_missing_training_column_is_an_error() =>
         Assert.Contains("Expected the column 'zip' (a feature in training)",
             Assert.Throws<BackpropException>(() => ModelData.Unlabelled<float>(Trained(), Files.Write("bad.csv", "size\n1\n"), null, TextWriter.Null)).Message);
+
+    [Theory]
+    [InlineData("iris")]
+    [InlineData("wine")]
+    public void An_embedded_data_set_comes_with_a_preprocessor_that_reproduces_its_inputs(string name)
+    {
+        var prepared = TrainData.PrepareEmbedded<double>(name);
+        TabularPreprocessor restored = new(TabularPreprocessorState.FromJson(prepared.Preprocessor.State.ToJson()));
+        Dataset<double> again = restored.Transform<double>(EmbeddedDatasets.ReadTable(name));
+        Assert.Equal(prepared.Training.Features.Data, again.Features.Data); // float64: the same bits
+        Assert.Equal(prepared.Training.Targets.Data, again.Targets.Data);
+        Assert.Equal(prepared.Training.FeatureNames, restored.FeatureNames);
+
+        var single = TrainData.PrepareEmbedded<float>(name);
+        Matrix<float> fromCsv = single.Preprocessor.TransformFeatures<float>(EmbeddedDatasets.ReadTable(name));
+        for (int i = 0; i < fromCsv.Length; i++) Assert.Equal(single.Training.Features.Data[i], fromCsv.Data[i], 5e-6f);
+    }
 }
