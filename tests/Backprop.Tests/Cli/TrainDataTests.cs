@@ -131,6 +131,14 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Contains($"{option}: expected together with --data FILE.csv.", error);
     }
 
+    [Fact]
+    public void Data_and_dataset_together_are_a_usage_error()
+    {
+        var (exit, _, error) = Run("train", "--data", "x.csv", "--dataset", "wine");
+        Assert.Equal(2, exit);
+        Assert.Contains("--data: expected either --data FILE.csv or --dataset NAME. Received: both.", error);
+    }
+
     [Theory]
     [InlineData("--delimiter", "ab")]
     [InlineData("--missing", "zero")]
