@@ -51,6 +51,10 @@ public sealed class CsvTable
     /// <summary>The line of the file on which data row <paramref name="row"/> starts (the header is line 1).</summary>
     public int LineOf(int row) => _lines[row];
 
+    /// <summary>One line: <c>CsvTable(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
+    public override string ToString() =>
+        $"CsvTable({Source}: {RowCount:N0} rows × {Columns.Count} columns, delimiter '{(Delimiter == '\t' ? "\\t" : Delimiter)}')";
+
     /// <summary>The column named <paramref name="name"/> (exact, case-sensitive), or <see langword="null"/>.</summary>
     public TableColumn? Find(string name) => _columnIndex.TryGetValue(name, out int index) ? Columns[index] : null;
 

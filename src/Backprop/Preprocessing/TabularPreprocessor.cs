@@ -61,6 +61,11 @@ public sealed class TabularPreprocessor
     /// <summary>The class labels, index by index, for classification; <see langword="null"/> for regression.</summary>
     public IReadOnlyList<string>? ClassNames => State.Target.Classes;
 
+    /// <summary>One line: <c>TabularPreprocessor(4 columns → 6 inputs; target 'kind': 2 classes)</c>.</summary>
+    public override string ToString() =>
+        $"TabularPreprocessor({State.Features.Length} columns → {FeatureCount} inputs; target '{State.Target.Name}': " +
+        (ClassNames is null ? "regression)" : $"{ClassNames.Count} classes)");
+
     /// <summary>Options to read a file to transform: every column that was not numeric in training is read as text.</summary>
     /// <remarks>
     /// Needed because a new file may hold only number-like values in a categorical column (say zip codes), and

@@ -56,6 +56,8 @@ public sealed class TabularPreprocessorTests : TempFileTest
         Assert.Equal([1.0, 0, 1, 0], data.Targets.Data);
         Assert.Equal(["no", "yes"], data.ClassNames);
         Assert.Equal(preprocessor.FeatureNames, data.FeatureNames);
+        Assert.Equal("TabularPreprocessor(4 columns → 5 inputs; target 'label': 2 classes)", preprocessor.ToString());
+        Assert.Equal($"CsvTable({table.Source}: 4 rows × 6 columns, delimiter ',')", table.ToString());
     }
 
     [Fact]
