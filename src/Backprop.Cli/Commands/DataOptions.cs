@@ -48,7 +48,16 @@ internal sealed class DataOptions
         }
         command.Validators.Add(result =>
         {
-            if (result.GetResult(_data) is not null) return;
+            if (result.GetResult(_data) is not null)
+            {
+                // --data replaces the embedded data set, so naming both is a contradiction.
+                Option? dataset = command.Options.FirstOrDefault(o => o.Name == "--dataset");
+                if (dataset is not null && result.GetResult(dataset) is { Implicit: false })
+                {
+                    result.AddError("--data: expected either --data FILE.csv or --dataset NAME. Received: both.");
+                }
+                return;
+            }
             foreach (Option option in (Option[])[_target, _features, _drop, _categorical, _missing, _delimiter])
             {
                 if (result.GetResult(option) is { Implicit: false }) result.AddError($"{option.Name}: expected together with --data FILE.csv.");

@@ -38,10 +38,7 @@ internal static class EvaluateCommand
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            CsvTable table = CsvTable.Read(dataPath, model.Preprocessor.ReadOptions(delimiter));
-            var warnings = new List<string>();
-            Dataset<T> dataset = model.Preprocessor.Transform<T>(table, warnings: warnings);
-            foreach (string warning in warnings) error.WriteLine($"warning: {warning}");
+            Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, error);
             if (model.Task == TaskKind.Classification)
             {
                 int[] actual = Enumerable.Range(0, dataset.Count).Select(dataset.Label).ToArray();

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Numerics;
-using System.Text;
 using Backprop.Cli.Rendering;
 using Backprop.Data;
 using Backprop.Metrics;
@@ -9,7 +7,6 @@ using Backprop.Models;
 using Backprop.Preprocessing;
 using Backprop.Serialization;
 using Backprop.Tensors;
-using nietras.SeparatedValues;
 
 namespace Backprop.Cli.Commands;
 
@@ -48,12 +45,7 @@ internal static class PredictCommand
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            CsvTable table = CsvTable.Read(dataPath, model.Preprocessor.ReadOptions(delimiter));
-            var warnings = new List<string>();
-            Matrix<T> features = model.Preprocessor.TransformFeatures<T>(table, warnings: warnings);
-            foreach (string warning in warnings) error.WriteLine($"warning: {warning}");
-
-            string targetName = model.Preprocessor.State.Target.Name;
+            Matrix<T> features = ModelData.Unlabelled<T>(model.Preprocessor, dataPath, delimiter, error);
             bool classification = model.Task == TaskKind.Classification;
             Matrix<T>? probabilities = classification ? model.PredictProbabilities(features) : null;
             int[] classes = probabilities is null ? [] : Classification.ArgMax(probabilities);
@@ -61,27 +53,8 @@ internal static class PredictCommand
 
             void WriteCsv(TextWriter target)
             {
-                using SepWriter writer = Sep.New(',').Writer(o => o with { Escape = true, CultureInfo = CultureInfo.InvariantCulture }).To(target, leaveOpen: true);
-                for (int r = 0; r < features.Rows; r++)
-                {
-                    using var row = writer.NewRow();
-                    row["row"].Set((r + 1).ToString(CultureInfo.InvariantCulture));
-                    if (classification)
-                    {
-                        row[targetName].Set(model.ClassLabels![classes[r]]);
-                        if (proba)
-                        {
-                            for (int c = 0; c < model.ClassLabels.Count; c++)
-                            {
-                                row[model.ClassLabels[c]].Set(double.CreateChecked(probabilities![r, c]).ToString("R", CultureInfo.InvariantCulture));
-                            }
-                        }
-                    }
-                    else
-                    {
-                        row[targetName].Set(values[r].ToString("R", CultureInfo.InvariantCulture));
-                    }
-                }
+                if (classification) PredictionCsv.WriteClasses(target, model.ClassLabels!, classes, proba ? probabilities : null);
+                else PredictionCsv.WriteValues(target, values);
             }
 
             if (outPath is null)
@@ -89,35 +62,28 @@ internal static class PredictCommand
                 WriteCsv(output);
                 return Cli.Success;
             }
-            AtomicFile.Write(outPath, stream =>
-            {
-                using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n" };
-                WriteCsv(writer);
-            });
-            if (json)
-            {
-                Json.WriteObject(output, w =>
-                {
-                    w.WriteString("task", classification ? "classification" : "regression");
-                    w.WriteNumber("rows", features.Rows);
-                    w.WriteString("out", outPath);
-                    if (classification)
-                    {
-                        w.WriteStartObject("predicted_counts");
-                        for (int c = 0; c < model.ClassLabels!.Count; c++) w.WriteNumber(model.ClassLabels[c], classes.Count(k => k == c));
-                        w.WriteEndObject();
-                    }
-                    else
-                    {
-                        w.WriteNumberOrNull("mean_prediction", values.DefaultIfEmpty(double.NaN).Average());
-                    }
-                    w.WriteNumber("unknown_category_warnings", warnings.Count);
-                });
-            }
-            else
+            PredictionCsv.WriteFileAtomically(outPath, WriteCsv);
+            if (!json)
             {
                 output.WriteLine($"Wrote {features.Rows} predictions to {outPath}");
+                return Cli.Success;
             }
+            Json.WriteObject(output, w =>
+            {
+                w.WriteString("task", classification ? "classification" : "regression");
+                w.WriteNumber("rows", features.Rows);
+                w.WriteString("out", outPath);
+                if (classification)
+                {
+                    w.WriteStartObject("predicted_counts");
+                    for (int c = 0; c < model.ClassLabels!.Count; c++) w.WriteNumber(model.ClassLabels[c], classes.Count(k => k == c));
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNumberOrNull("mean_prediction", values.DefaultIfEmpty(double.NaN).Average());
+                }
+            });
             return Cli.Success;
         }
     }

@@ -27,19 +27,19 @@ internal static class TrainData
         CsvTable table = data is null
             ? EmbeddedDatasets.ReadTable(settings.Dataset, options.ReadOptions())
             : CsvTable.Read(data.Path, options.ReadOptions(data.Delimiter));
-        TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, options);
         int[]? trainRows = null, validationRows = null;
         if (settings.Validation > 0)
         {
             // The split has a generator of its own, derived from the seed, so that a resumed run (whose training generator
             // continues from the saved state) holds out exactly the same rows as the run it continues.
-            (trainRows, validationRows) = Split(table, preprocessor, settings.Validation, new Rng(settings.Seed ^ SplitSeedSalt));
-            // Refit on the training rows alone: held-out rows must not leak into the scaler or the imputation values.
-            preprocessor = fitted ?? TabularPreprocessor.Fit(table, options, trainRows);
+            (trainRows, validationRows) = RowSplit.TrainValidation(table, options, settings.Validation, new Rng(settings.Seed ^ SplitSeedSalt));
         }
+        // Fitted on the training rows alone: held-out rows must not leak into the scaler or the imputation values.
+        TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, options, trainRows);
         var warnings = new List<string>();
         Dataset<T> train = preprocessor.Transform<T>(table, trainRows, warnings);
         Dataset<T>? validation = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
+        if (data is not null) notes.WriteLine($"note: {Summary(table, preprocessor)}");
         foreach (string note in preprocessor.Notes) notes.WriteLine($"note: {note}");
         foreach (string warning in warnings.Except(preprocessor.Notes)) notes.WriteLine($"warning: {warning}");
         return new PreparedData<T>(train, validation, preprocessor);
@@ -47,28 +47,14 @@ internal static class TrainData
 
     private const ulong SplitSeedSalt = 0x5EED_5B11_7000_0001;
 
-    // Stratified by the raw target value for classification, random for regression; rows with a missing target take no part.
-    private static (int[] Train, int[] Validation) Split(CsvTable table, TabularPreprocessor preprocessor, double fraction, Rng rng)
+    // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric columns; target 'cultivar', 3 classes"
+    private static string Summary(CsvTable table, TabularPreprocessor preprocessor)
     {
-        TableColumn target = table.Find(preprocessor.State.Target.Name)!;
-        int[] rows = Enumerable.Range(0, table.RowCount).Where(r => !target.IsMissing(r)).ToArray();
-        (int[] train, int[] held) = preprocessor.Task == TaskKind.Regression
-            ? DataSplit.RandomIndices(rows.Length, fraction, rng)
-            : DataSplit.StratifiedIndices(ClassKeys(target, rows), fraction, rng);
-        return (train.Select(i => rows[i]).ToArray(), held.Select(i => rows[i]).ToArray());
-    }
-
-    // One integer per row naming its class, in the sorted order of the raw values (the label encoder's order).
-    private static int[] ClassKeys(TableColumn target, int[] rows)
-    {
-        if (target.IsNumeric)
-        {
-            double[] values = rows.Select(target.GetNumber).ToArray();
-            double[] distinct = values.Distinct().Order().ToArray();
-            return values.Select(v => Array.BinarySearch(distinct, v)).ToArray();
-        }
-        string[] texts = rows.Select(r => target.GetText(r)!).ToArray();
-        string[] sorted = texts.Distinct().Order(StringComparer.Ordinal).ToArray();
-        return texts.Select(t => Array.BinarySearch(sorted, t, StringComparer.Ordinal)).ToArray();
+        string delimiter = table.Delimiter == '\t' ? "tab" : $"'{table.Delimiter}'";
+        string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
+            .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+        string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
+        return $"read {table.RowCount:N0} rows × {table.Columns.Count} columns of {table.Source} (delimiter {delimiter}): " +
+            $"{preprocessor.FeatureCount} inputs from {kinds} column(s); target '{preprocessor.State.Target.Name}', {target}";
     }
 }

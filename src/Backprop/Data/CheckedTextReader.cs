@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 
 namespace Backprop.Data;
 
@@ -16,6 +18,7 @@ namespace Backprop.Data;
 internal sealed class CheckedTextReader : TextReader
 {
     private readonly StreamReader _inner;
+    private readonly Func<Stream>? _reopen;
     private readonly string _source;
     private readonly int _maxRowLength;
     private long _line = 1;
@@ -23,8 +26,13 @@ internal sealed class CheckedTextReader : TextReader
     private long _rowLength;
     private bool _insideQuotes;
 
-    public CheckedTextReader(Stream stream, string source, int maxRowLength)
+    /// <param name="stream">The bytes to decode.</param>
+    /// <param name="source">The name of the data in error messages.</param>
+    /// <param name="maxRowLength">The resource bound on a row, in characters.</param>
+    /// <param name="reopen">Opens the same bytes again, to find the line of an invalid byte (only then); optional.</param>
+    public CheckedTextReader(Stream stream, string source, int maxRowLength, Func<Stream>? reopen = null)
     {
+        _reopen = reopen;
         // throwOnInvalidBytes: a decoder that silently substitutes U+FFFD would turn a binary file into plausible "text".
         _inner = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
             detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
@@ -41,7 +49,10 @@ internal sealed class CheckedTextReader : TextReader
         }
         catch (DecoderFallbackException)
         {
-            throw DataErrors.NotTextEncoding(_source, _line);
+            // The decoder fails on a whole block, so where the bad byte is must be found again.
+            if (_reopen is null) throw DataErrors.NotTextEncoding(_source, _line, exact: false);
+            using Stream again = _reopen();
+            throw DataErrors.NotTextEncoding(_source, LineOfFirstInvalidByte(again), exact: true);
         }
         Check(buffer[..count]);
         return count;
@@ -63,12 +74,51 @@ internal sealed class CheckedTextReader : TextReader
         base.Dispose(disposing);
     }
 
+    // Line breaks are counted on the bytes: in UTF-8 the byte '\n' never occurs inside a multi-byte character.
+    private static long LineOfFirstInvalidByte(Stream stream)
+    {
+        var bytes = new byte[1 << 16];
+        var chars = new char[bytes.Length];
+        long line = 1;
+        int carried = 0;
+        while (true)
+        {
+            int count = stream.ReadAtLeast(bytes.AsSpan(carried), bytes.Length - carried, throwOnEndOfStream: false);
+            int total = carried + count;
+            bool final = total < bytes.Length;
+            OperationStatus status = Utf8.ToUtf16(bytes.AsSpan(0, total), chars, out int read, out _, replaceInvalidSequences: false, isFinalBlock: final);
+            line += bytes.AsSpan(0, read).Count((byte)'\n');
+            if (status == OperationStatus.InvalidData || final) return line;
+            carried = total - read;
+            bytes.AsSpan(read, carried).CopyTo(bytes);
+        }
+    }
+
     private void Check(ReadOnlySpan<char> chunk)
     {
         int nul = chunk.IndexOf('\0');
         if (nul >= 0)
         {
             throw DataErrors.NotTextNul(_source, _line + chunk[..nul].Count('\n'));
+        }
+        // Fast path, nearly every chunk: no quote, so rows are lines, and the lines wholly inside a chunk shorter than the
+        // bound are shorter than the bound; only the line carried over from the previous chunk needs its length checked.
+        if (!_insideQuotes && chunk.Length <= _maxRowLength && !chunk.Contains('"'))
+        {
+            int first = chunk.IndexOf('\n');
+            if (_rowLength + (first < 0 ? chunk.Length : first) > _maxRowLength)
+            {
+                throw DataErrors.RowTooLong(_source, _rowStartLine, _maxRowLength);
+            }
+            if (first < 0)
+            {
+                _rowLength += chunk.Length;
+                return;
+            }
+            _line += chunk.Count('\n');
+            _rowStartLine = _line;
+            _rowLength = chunk.Length - 1 - chunk.LastIndexOf('\n');
+            return;
         }
         while (!chunk.IsEmpty)
         {

@@ -12,6 +12,7 @@ internal sealed class ChunkedList<T> where T : unmanaged
     private const int ChunkMask = ChunkSize - 1;
 
     private readonly List<T[]> _chunks = [];
+    private T[] _current = [];
 
     /// <summary>Number of values appended.</summary>
     public int Count { get; private set; }
@@ -25,9 +26,10 @@ internal sealed class ChunkedList<T> where T : unmanaged
         int offset = Count & ChunkMask;
         if (offset == 0)
         {
-            _chunks.Add(new T[ChunkSize]);
+            _current = new T[ChunkSize];
+            _chunks.Add(_current);
         }
-        _chunks[^1][offset] = value;
+        _current[offset] = value;
         Count++;
     }
 
@@ -35,6 +37,7 @@ internal sealed class ChunkedList<T> where T : unmanaged
     public void Clear()
     {
         _chunks.Clear();
+        _current = [];
         Count = 0;
     }
 }

@@ -51,6 +51,10 @@ public sealed class CsvTable
     /// <summary>The line of the file on which data row <paramref name="row"/> starts (the header is line 1).</summary>
     public int LineOf(int row) => _lines[row];
 
+    /// <summary>One line: <c>CsvTable(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
+    public override string ToString() =>
+        $"CsvTable({Source}: {RowCount:N0} rows × {Columns.Count} columns, delimiter '{(Delimiter == '\t' ? "\\t" : Delimiter)}')";
+
     /// <summary>The column named <paramref name="name"/> (exact, case-sensitive), or <see langword="null"/>.</summary>
     public TableColumn? Find(string name) => _columnIndex.TryGetValue(name, out int index) ? Columns[index] : null;
 
@@ -61,8 +65,15 @@ public sealed class CsvTable
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw DataErrors.IsDirectory(path);
         if (!File.Exists(path)) throw DataErrors.FileNotFound(path);
-        return Read(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan),
-            path, options);
+        try
+        {
+            return Read(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan),
+                path, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DataErrors.Unreadable(path, e);
+        }
     }
 
     /// <summary>Reads CSV data from the streams <paramref name="open"/> returns (called once, or twice when a column must be re-read).</summary>
@@ -89,7 +100,7 @@ public sealed class CsvTable
 
     private static CsvTable ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
-        using var text = new CheckedTextReader(open(), source, options.MaxRowLength);
+        using var text = new CheckedTextReader(open(), source, options.MaxRowLength, open);
         var sepOptions = new SepReaderOptions(options.Delimiter is char d ? new Sep(d) : null)
         {
             HasHeader = false,            // the header is read as row 0, so that its checks and messages are ours
@@ -126,6 +137,7 @@ public sealed class CsvTable
         {
             throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
         }
+        CheckHeaderIsNotData(source, columns);
         return new CsvTable(source, delimiter, columns, lines);
     }
 
@@ -139,6 +151,18 @@ public sealed class CsvTable
         return false;
     }
 
+    // A file without a header whose last column is a class label (Iris as often shipped) has a "header" of numbers and one
+    // label, the same label found again in that column. Numeric names alone are not enough: "country,1990,1991" is a header.
+    private static void CheckHeaderIsNotData(string source, TableColumn[] columns)
+    {
+        int numbers = columns.Count(c => double.TryParse(c.Name, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        TableColumn last = columns[^1];
+        if (columns.Length >= 2 && numbers == columns.Length - 1 && !last.IsNumeric && last.Levels.Contains(last.Name))
+        {
+            throw DataErrors.NoHeader(source, columns.Select(c => c.Name).ToArray(), numbers);
+        }
+    }
+
     private static TableColumn[] ReadHeader(SepReader.Row header, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
         if (header.ColCount > options.MaxColumns)
@@ -146,24 +170,25 @@ public sealed class CsvTable
             throw DataErrors.TooManyColumns(source, header.ColCount, options.MaxColumns);
         }
         var names = new string[header.ColCount];
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int numbers = 0;
         for (int c = 0; c < names.Length; c++)
         {
             ReadOnlySpan<char> cell = header[c].Span;
             if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) numbers++;
             // An unnamed column (pandas writes its index that way) gets a name that says where it is.
-            string name = cell.IsEmpty ? $"column{c + 1}" : cell.ToString();
-            if (!seen.TryAdd(name, c))
-            {
-                throw DataErrors.DuplicateColumn(source, name, seen[name], c);
-            }
-            names[c] = name;
+            names[c] = cell.IsEmpty ? $"column{c + 1}" : cell.ToString();
         }
-        // All numbers, or all but one (a file without a header whose last column is the class label): that is data.
-        if (numbers > 0 && numbers >= names.Length - 1)
+        if (numbers == names.Length)
         {
             throw DataErrors.NoHeader(source, names, numbers);
+        }
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int c = 0; c < names.Length; c++)
+        {
+            if (!seen.TryAdd(names[c], c))
+            {
+                throw DataErrors.DuplicateColumn(source, names[c], seen[names[c]], c);
+            }
         }
         return names.Select((name, c) => new TableColumn(name, c, textColumns.Contains(name))).ToArray();
     }

@@ -15,6 +15,9 @@ internal static class DataErrors
     public static BackpropException IsDirectory(string path) => new(
         $"Expected a CSV file. Received: '{path}', which is a directory.");
 
+    public static BackpropException Unreadable(string path, Exception e) => new(
+        $"Expected a readable CSV file. Received: '{path}', which could not be read ({e.Message}).", e);
+
     public static BackpropException Empty(string source) => new(
         $"Expected a header line and data rows. Received: an empty file ({source}).");
 
@@ -42,8 +45,8 @@ internal static class DataErrors
     public static BackpropException NotTextNul(string source, long line) => new(
         $"Expected a UTF-8 text file. Received: a NUL byte at {source} line {line} (a binary file?).");
 
-    public static BackpropException NotTextEncoding(string source, long line) => new(
-        $"Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at or after {source} line {line} " +
+    public static BackpropException NotTextEncoding(string source, long line, bool exact) => new(
+        $"Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at {(exact ? "" : "or after ")}{source} line {line} " +
         "(a binary file, or another encoding: save it as UTF-8).");
 
     public static BackpropException NotNumeric(string source, int line, string column, string value, string why) => new(
@@ -55,8 +58,12 @@ internal static class DataErrors
     public static BackpropException Missing(string source, int line, string column, string value) => new(
         $"Expected no missing values (missing = error). Received: '{Quote(value)}' in column '{column}' at {source} line {line}.");
 
-    public static BackpropException ColumnNotFound(string source, string what, IReadOnlyList<string> columns) => new(
-        $"Expected {what} among the columns of {source}. Received columns: {List(columns)}.");
+    public static BackpropException ColumnNotFound(string source, string what, string name, IReadOnlyList<string> columns)
+    {
+        string? other = columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
+        string hint = other is null ? "" : $" (names are case-sensitive: '{other}'?)";
+        return new BackpropException($"Expected {what} among the columns of {source}. Received columns: {List(columns)}{hint}.");
+    }
 
     public static string Quote(string value) => value.Length <= MaxQuoted ? value : string.Concat(value.AsSpan(0, MaxQuoted), "…");
 

@@ -9,30 +9,19 @@ namespace Backprop.Preprocessing;
 /// </remarks>
 public sealed class LabelEncoder
 {
-    private readonly Dictionary<string, int> _index;
+    private readonly DistinctStrings _values;
 
     /// <summary>Creates an encoder for <paramref name="classes"/>, in that order (for example, loaded with a model).</summary>
     /// <exception cref="ArgumentException">A class is repeated.</exception>
     public LabelEncoder(IReadOnlyList<string> classes)
-    {
-        ArgumentNullException.ThrowIfNull(classes);
-        _index = new Dictionary<string, int>(classes.Count, StringComparer.Ordinal);
-        for (int i = 0; i < classes.Count; i++)
-        {
-            if (!_index.TryAdd(classes[i], i))
-            {
-                throw new ArgumentException($"Expected distinct classes. Received: '{classes[i]}' twice.", nameof(classes));
-            }
-        }
-        Classes = classes;
-    }
+        => _values = new DistinctStrings(classes, "classes", nameof(classes));
 
     /// <summary>The class labels; label <c>i</c> is class index <c>i</c>.</summary>
-    public IReadOnlyList<string> Classes { get; }
+    public IReadOnlyList<string> Classes => _values.Values;
 
     /// <summary>An encoder for the distinct string <paramref name="labels"/>, sorted ordinally.</summary>
     public static LabelEncoder Fit(IEnumerable<string> labels) =>
-        new(labels.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+        new(DistinctStrings.SortedDistinct(labels));
 
     /// <summary>An encoder for the distinct numeric <paramref name="labels"/>, sorted by value.</summary>
     public static LabelEncoder FitNumeric(IEnumerable<double> labels) =>
@@ -42,7 +31,7 @@ public sealed class LabelEncoder
     public static string Name(double label) => label.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>The index of <paramref name="label"/>, if it is one of <see cref="Classes"/>.</summary>
-    public bool TryEncode(string label, out int index) => _index.TryGetValue(label, out index);
+    public bool TryEncode(string label, out int index) => _values.TryGetIndex(label, out index);
 
     /// <summary>The label of class <paramref name="index"/>.</summary>
     public string Decode(int index) => Classes[index];

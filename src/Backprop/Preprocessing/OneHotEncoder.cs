@@ -9,33 +9,22 @@ namespace Backprop.Preprocessing;
 /// </remarks>
 public sealed class OneHotEncoder
 {
-    private readonly Dictionary<string, int> _index;
+    private readonly DistinctStrings _values;
 
     /// <summary>Creates an encoder for <paramref name="categories"/>, in that order (for example, loaded with a model).</summary>
     /// <exception cref="ArgumentException">A category is repeated.</exception>
     public OneHotEncoder(IReadOnlyList<string> categories)
-    {
-        ArgumentNullException.ThrowIfNull(categories);
-        _index = new Dictionary<string, int>(categories.Count, StringComparer.Ordinal);
-        for (int i = 0; i < categories.Count; i++)
-        {
-            if (!_index.TryAdd(categories[i], i))
-            {
-                throw new ArgumentException($"Expected distinct categories. Received: '{categories[i]}' twice.", nameof(categories));
-            }
-        }
-        Categories = categories;
-    }
+        => _values = new DistinctStrings(categories, "categories", nameof(categories));
 
     /// <summary>The categories; category <c>i</c> sets input <c>i</c>.</summary>
-    public IReadOnlyList<string> Categories { get; }
+    public IReadOnlyList<string> Categories => _values.Values;
 
     /// <summary>An encoder for the distinct <paramref name="values"/>, sorted ordinally.</summary>
     public static OneHotEncoder Fit(IEnumerable<string> values) =>
-        new(values.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
+        new(DistinctStrings.SortedDistinct(values));
 
     /// <summary>The index of <paramref name="category"/>, or −1 when it was not seen in training.</summary>
-    public int IndexOf(string category) => _index.TryGetValue(category, out int index) ? index : -1;
+    public int IndexOf(string category) => _values.TryGetIndex(category, out int index) ? index : -1;
 
     /// <summary>Writes the one-hot encoding of category <paramref name="index"/> (−1: unknown, all zeros) to <paramref name="destination"/>.</summary>
     /// <remarks>destination (Categories.Count)</remarks>

@@ -61,6 +61,11 @@ public sealed class TabularPreprocessor
     /// <summary>The class labels, index by index, for classification; <see langword="null"/> for regression.</summary>
     public IReadOnlyList<string>? ClassNames => State.Target.Classes;
 
+    /// <summary>One line: <c>TabularPreprocessor(4 columns → 6 inputs; target 'kind': 2 classes)</c>.</summary>
+    public override string ToString() =>
+        $"TabularPreprocessor({State.Features.Length} columns → {FeatureCount} inputs; target '{State.Target.Name}': " +
+        (ClassNames is null ? "regression)" : $"{ClassNames.Count} classes)");
+
     /// <summary>Options to read a file to transform: every column that was not numeric in training is read as text.</summary>
     /// <remarks>
     /// Needed because a new file may hold only number-like values in a categorical column (say zip codes), and
@@ -84,7 +89,7 @@ public sealed class TabularPreprocessor
         options ??= new TabularOptions();
         var notes = new List<string>();
         string targetName = options.Target ?? table.ColumnNames[^1];
-        TableColumn target = table.Find(targetName) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{targetName}'", table.ColumnNames);
+        TableColumn target = table.Find(targetName) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{targetName}'", targetName, table.ColumnNames);
         var categorical = new HashSet<string>(Resolve(table, options.Categorical, "a categorical column").Select(c => c.Name), StringComparer.Ordinal);
         var drop = new HashSet<string>(Resolve(table, options.Drop, "a column to drop").Select(c => c.Name), StringComparer.Ordinal);
         List<TableColumn> explicitFeatures = Resolve(table, options.Features, "a feature column");
@@ -115,9 +120,10 @@ public sealed class TabularPreprocessor
         var features = new List<FeatureColumnState>();
         // Two column-sized buffers shared by all numeric columns, rather than two per column.
         var scratch = new double[2 * training.Length];
+        var named = new HashSet<string>(explicitFeatures.Select(c => c.Name).Concat(categorical), StringComparer.Ordinal);
         foreach (TableColumn column in candidates)
         {
-            bool isExplicit = explicitFeatures.Contains(column) || categorical.Contains(column.Name);
+            bool isExplicit = named.Contains(column.Name);
             FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
                 ? FitNumeric(table, column, training, options.Missing, scratch, notes)
                 : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), notes);
@@ -157,7 +163,7 @@ public sealed class TabularPreprocessor
         ArgumentNullException.ThrowIfNull(table);
         TargetColumnState targetState = State.Target;
         TableColumn target = table.Find(targetState.Name)
-            ?? throw DataErrors.ColumnNotFound(table.Source, $"the target column '{targetState.Name}'", table.ColumnNames);
+            ?? throw DataErrors.ColumnNotFound(table.Source, $"the target column '{targetState.Name}'", targetState.Name, table.ColumnNames);
         int[] all = SelectRows(table, rows);
         int[] selected = all.Where(r => !target.IsMissing(r)).ToArray();
         if (selected.Length < all.Length)
@@ -173,8 +179,8 @@ public sealed class TabularPreprocessor
         }
         else
         {
-            int[] classOf = ClassIndices(table, target);
-            for (int i = 0; i < selected.Length; i++) targets[i, 0] = T.CreateChecked(classOf[selected[i]]);
+            int[] classOf = ClassIndices(table, target, selected);
+            for (int i = 0; i < selected.Length; i++) targets[i, 0] = T.CreateChecked(classOf[i]);
         }
         return new Dataset<T>(features, targets, FeatureNames, ClassNames);
     }
@@ -183,7 +189,7 @@ public sealed class TabularPreprocessor
     {
         FeatureColumnState[] features = State.Features;
         TableColumn[] columns = features
-            .Select(f => table.Find(f.Name) ?? throw DataErrors.ColumnNotFound(table.Source, $"the column '{f.Name}' (a feature in training)", table.ColumnNames))
+            .Select(f => table.Find(f.Name) ?? throw DataErrors.ColumnNotFound(table.Source, $"the column '{f.Name}' (a feature in training)", f.Name, table.ColumnNames))
             .ToArray();
         int width = FeatureCount;
         var result = new Matrix<T>(rows.Length, width);
@@ -253,29 +259,28 @@ public sealed class TabularPreprocessor
         return result;
     }
 
-    // Class index of every table row (−1 where the target is missing); a label not seen in training is an error.
-    private int[] ClassIndices(CsvTable table, TableColumn target)
+    // Class index of each of the rows (whose target is present); a label not seen in training is an error.
+    private int[] ClassIndices(CsvTable table, TableColumn target, int[] rows)
     {
-        var classOf = new int[table.RowCount];
+        var classOf = new int[rows.Length];
         if (State.Target.Numeric)
         {
             // Numeric labels are compared by value, so "2.0" in a new file is class "2".
             var cells = new NumericCells(table, target, "numeric class labels in the training data");
-            for (int r = 0; r < classOf.Length; r++)
+            for (int i = 0; i < rows.Length; i++)
             {
-                double value = cells[r];
-                if (double.IsNaN(value)) classOf[r] = -1;
-                else if (!_labels!.TryEncode(LabelEncoder.Name(value), out classOf[r])) throw UnknownClass(table, target, r, LabelEncoder.Name(value));
+                string label = LabelEncoder.Name(cells[rows[i]]);
+                if (!_labels!.TryEncode(label, out classOf[i])) throw UnknownClass(table, target, rows[i], label);
             }
             return classOf;
         }
         var text = new TextCells(target);
         int[] byLevel = text.MapLevels(level => _labels!.TryEncode(level, out int index) ? index : -1);
-        for (int r = 0; r < classOf.Length; r++)
+        for (int i = 0; i < rows.Length; i++)
         {
-            int code = text.Code(r);
-            classOf[r] = code < 0 ? -1 : byLevel[code];
-            if (code >= 0 && classOf[r] < 0) throw UnknownClass(table, target, r, target.Levels[code]);
+            int code = text.Code(rows[i]);
+            classOf[i] = byLevel[code];
+            if (classOf[i] < 0) throw UnknownClass(table, target, rows[i], target.Levels[code]);
         }
         return classOf;
     }
@@ -292,9 +297,7 @@ public sealed class TabularPreprocessor
             var cells = new NumericCells(table, target, options.Task == TaskKind.Regression ? "a regression target" : "numeric");
             var values = new double[training.Length];
             for (int i = 0; i < training.Length; i++) values[i] = cells[training[i]];
-            int distinct = values.Distinct().Take(options.MaxClassesForNumericTarget + 1).Count();
-            bool integers = Array.TrueForAll(values, v => v == Math.Round(v));
-            TaskKind task = options.Task ?? (integers && distinct <= options.MaxClassesForNumericTarget ? TaskKind.Classification : TaskKind.Regression);
+            TaskKind task = options.Task ?? InferNumericTask(values, options);
             if (task == TaskKind.Regression)
             {
                 return new TargetColumnState(target.Name, TaskKind.Regression, Numeric: true);
@@ -313,6 +316,14 @@ public sealed class TabularPreprocessor
                 $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in all {training.Length} rows ({table.Source}).");
         }
         return new TargetColumnState(target.Name, TaskKind.Classification, numeric, classes);
+    }
+
+    /// <summary>Classification when the numeric target <paramref name="values"/> are integers with few distinct values.</summary>
+    internal static TaskKind InferNumericTask(double[] values, TabularOptions options)
+    {
+        int distinct = values.Distinct().Take(options.MaxClassesForNumericTarget + 1).Count();
+        bool integers = Array.TrueForAll(values, v => v == Math.Round(v));
+        return integers && distinct <= options.MaxClassesForNumericTarget ? TaskKind.Classification : TaskKind.Regression;
     }
 
     private static FeatureColumnState? FitNumeric(CsvTable table, TableColumn column, int[] training, MissingValueStrategy missing,
@@ -364,6 +375,11 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column '{column.Name}': every value is missing");
             return null;
         }
+        if (!categorical && present.Any(level => level.Contains(',')) && Array.TrueForAll(present, LooksLikeDecimalComma))
+        {
+            notes.Add($"column '{column.Name}' holds numbers written with decimal commas (such as '{DataErrors.Quote(present.First(l => l.Contains(',')))}'), " +
+                "so it is not numeric; write them with '.' to use them as numbers");
+        }
         int presentCount = training.Length - missingCount;
         string how = $"the most frequent value";
         FeatureColumnState feature;
@@ -381,6 +397,16 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column '{column.Name}': identifier-like (all {presentCount} values distinct)");
             return null;
         }
+        else if (present.Length > options.MaxCategories)
+        {
+            string received = $"{present.Length:N0} distinct values in column '{column.Name}'";
+            if (isExplicit)
+            {
+                throw new BackpropException($"Expected at most {options.MaxCategories:N0} categories to one-hot encode. Received: {received} ({table.Source}).");
+            }
+            notes.Add($"dropped column '{column.Name}': too many categories to one-hot encode ({received[..received.IndexOf(' ')]} > {options.MaxCategories:N0})");
+            return null;
+        }
         else
         {
             string[] categories = [.. OneHotEncoder.Fit(present).Categories];
@@ -395,13 +421,18 @@ public sealed class TabularPreprocessor
         return feature;
     }
 
+    private static bool LooksLikeDecimalComma(string text) =>
+        text.Count(c => c == ',') <= 1 && !text.Contains('.') &&
+        double.TryParse(text.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+
     private static bool? ParseBoolean(string text) =>
         text.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
         : text.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
         : null;
 
     private static List<TableColumn> Resolve(CsvTable table, IReadOnlyList<string>? names, string role) =>
-        names is null ? [] : names.Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", table.ColumnNames)).ToList();
+        names is null ? [] : names.Distinct(StringComparer.Ordinal)
+            .Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", name, table.ColumnNames)).ToList();
 
     private static int[] SelectRows(CsvTable table, IReadOnlyList<int>? rows)
     {

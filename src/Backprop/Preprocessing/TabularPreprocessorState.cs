@@ -71,6 +71,7 @@ public sealed record TabularPreprocessorState(
                     break;
                 case FeatureKind.Categorical:
                     if (feature.Categories is null || feature.Categories.Length == 0) throw Invalid($"categories for {where}", "none");
+                    if (Array.Exists(feature.Categories, c => c is null)) throw Invalid($"no null category for {where}", "null");
                     if (feature.Categories.Distinct(StringComparer.Ordinal).Count() != feature.Categories.Length) throw Invalid($"distinct categories for {where}", "a repeated one");
                     if (feature.FillCategory is null || !feature.Categories.Contains(feature.FillCategory, StringComparer.Ordinal))
                     {
@@ -83,7 +84,8 @@ public sealed record TabularPreprocessorState(
         }
         if (Target.Task == TaskKind.Classification)
         {
-            if (Target.Classes is null || Target.Classes.Length < 2 || Target.Classes.Distinct(StringComparer.Ordinal).Count() != Target.Classes.Length)
+            if (Target.Classes is null || Target.Classes.Length < 2 || Array.Exists(Target.Classes, c => c is null)
+                || Target.Classes.Distinct(StringComparer.Ordinal).Count() != Target.Classes.Length)
             {
                 throw Invalid("at least 2 distinct classes for the target", Target.Classes is null ? "none" : string.Join(", ", Target.Classes));
             }

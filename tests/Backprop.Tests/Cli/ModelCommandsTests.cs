@@ -66,7 +66,7 @@ public sealed class ModelCommandsTests : IDisposable
         var (code, _, error) = CliRunner.Run("predict", "--model", model, "--data", unlabelled, "--proba", "--out", outPath);
         Assert.True(code == 0, error);
         string[] lines = File.ReadAllLines(outPath);
-        Assert.Equal("row,kind,cat,dog", lines[0]);
+        Assert.Equal("row,label,cat,dog", lines[0]);
         Assert.Equal(41, lines.Length);
 
         TabularModel<float> loaded = TabularModel<float>.Load(model);
@@ -75,9 +75,10 @@ public sealed class ModelCommandsTests : IDisposable
         {
             string[] cells = lines[r + 1].Split(',');
             Assert.Equal((r + 1).ToString(CultureInfo.InvariantCulture), cells[0]);
-            double cat = double.Parse(cells[2], CultureInfo.InvariantCulture), dog = double.Parse(cells[3], CultureInfo.InvariantCulture);
-            Assert.Equal((double)expected[r, 0], cat);
-            Assert.Equal((double)expected[r, 1], dog);
+            // Shortest round-trip text: parsing gives back the very same float.
+            float cat = float.Parse(cells[2], CultureInfo.InvariantCulture), dog = float.Parse(cells[3], CultureInfo.InvariantCulture);
+            Assert.Equal(expected[r, 0], cat);
+            Assert.Equal(expected[r, 1], dog);
             Assert.Equal(cat > dog ? "cat" : "dog", cells[1]);
         }
     }
@@ -88,7 +89,7 @@ public sealed class ModelCommandsTests : IDisposable
         string model = Train();
         var (code, output, _) = CliRunner.Run("predict", "--model", model, "--data", Pets(5, 4, withTarget: false));
         Assert.Equal(0, code);
-        Assert.StartsWith("row,kind\n", output);
+        Assert.StartsWith("row,label\n", output);
         Assert.Equal(["row", "1", "2", "3", "4", "5"], output.TrimEnd('\n').Split('\n').Select(l => l.Split(',')[0]));
     }
 

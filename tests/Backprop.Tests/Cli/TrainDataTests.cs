@@ -5,12 +5,8 @@ using System.Text.RegularExpressions;
 namespace Backprop.Tests.Cli;
 
 /// <summary><c>backprop train --data FILE.csv</c> end to end, on CSV files written by the tests.</summary>
-public sealed partial class TrainDataTests : IDisposable
+public sealed partial class TrainDataTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     private static (int Exit, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
@@ -37,7 +33,7 @@ public sealed partial class TrainDataTests : IDisposable
             string indoor = i % 11 == 5 ? "?" : dog ? "false" : "true";
             text.Append(string.Join(delimiter, $"pet{i}", weight, color, indoor, dog ? "dog" : "cat")).Append(newline);
         }
-        return _files.Write("pets.csv", text.ToString());
+        return Files.Write("pets.csv", text.ToString());
     }
 
     [Fact]
@@ -56,6 +52,26 @@ public sealed partial class TrainDataTests : IDisposable
         Assert.Contains("note: imputed 9 missing value(s) in column 'weight' with the mean", error);
         Assert.Contains("note: imputed 7 missing value(s) in column 'color' with the most frequent value", error);
         Assert.Contains("note: imputed 5 missing value(s) in column 'indoor' with the most frequent value", error);
+    }
+
+    [Fact]
+    public void Prepare_holds_out_validation_rows_and_fits_on_the_rest()
+    {
+        var notes = new StringWriter();
+        var settings = new Backprop.Cli.Commands.DataSettings(Pets(), null, [], [], [], Backprop.Preprocessing.MissingValueStrategy.Mean, null, notes);
+        var train = new Backprop.Cli.Commands.TrainSettings("iris", 1, 0.01, [4], 1, 2, true, false, Backprop.Layers.Initialization.PyTorch, settings)
+        {
+            Validation = 0.25,
+        };
+        var prepared = Backprop.Cli.Commands.TrainData.Prepare<float>(train, notes);
+        Assert.Equal(44, prepared.Train.Count);   // 30 cats and 30 dogs: a quarter of each, 7.5, rounds to 8 held out
+        Assert.Equal(16, prepared.Validation!.Count);
+        Assert.Equal(prepared.Train.FeatureNames, prepared.Validation.FeatureNames);
+        Assert.Equal(["cat", "dog"], prepared.Preprocessor.ClassNames);
+        // Standardized with the training rows' statistics: their weight column has mean 0.
+        Assert.Equal(0, Enumerable.Range(0, 44).Average(r => prepared.Train.Features[r, 0]), 5);
+        Assert.StartsWith("note: read 60 rows × 5 columns of ", notes.ToString());
+        Assert.Contains("(delimiter ','): 6 inputs from 1 numeric, 1 boolean, 1 categorical column(s); target 'kind', 2 classes\nnote: dropped column 'id'", notes.ToString());
     }
 
     [Fact]
@@ -84,7 +100,7 @@ public sealed partial class TrainDataTests : IDisposable
     [Fact]
     public void A_numeric_column_can_be_categorical_and_a_numeric_target_is_classes()
     {
-        string path = _files.Write("codes.csv", "code,x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 4},{i % 5},{i % 4 / 2 + 1}\n")));
+        string path = Files.Write("codes.csv", "code,x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 4},{i % 5},{i % 4 / 2 + 1}\n")));
         var (exit, output, _) = Run("train", "--data", path, "--categorical", "code", "--epochs", "30", "--hidden", "8");
         Assert.Equal(0, exit);
         Assert.EndsWith("Training Accuracy: 1\n", output); // y is exactly code 0,1 → 1 and code 2,3 → 2
@@ -93,7 +109,7 @@ public sealed partial class TrainDataTests : IDisposable
     [Fact]
     public void A_missing_file_is_one_error_line_and_exit_code_1()
     {
-        var (exit, output, error) = Run("train", "--data", Path.Combine(_files.Directory, "absent.csv"));
+        var (exit, output, error) = Run("train", "--data", Path.Combine(Files.Directory, "absent.csv"));
         Assert.Equal(1, exit);
         Assert.Equal("", output);
         Assert.StartsWith("error: Expected an existing CSV file. Received: '", error);
@@ -103,7 +119,7 @@ public sealed partial class TrainDataTests : IDisposable
     [Fact]
     public void A_numeric_target_with_many_values_is_a_regression()
     {
-        string path = _files.Write("reg.csv", "x,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i},{i * 0.37}\n")));
+        string path = Files.Write("reg.csv", "x,y\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i},{i * 0.37}\n")));
         var (exit, output, error) = Run("train", "--data", path, "--epochs", "100");
         Assert.True(exit == 0, error);
         Assert.Matches(@"Training R²: 0\.9[0-9]*", output);
@@ -117,6 +133,14 @@ public sealed partial class TrainDataTests : IDisposable
         var (exit, _, error) = Run("train", option, value);
         Assert.Equal(2, exit);
         Assert.Contains($"{option}: expected together with --data FILE.csv.", error);
+    }
+
+    [Fact]
+    public void Data_and_dataset_together_are_a_usage_error()
+    {
+        var (exit, _, error) = Run("train", "--data", "x.csv", "--dataset", "wine");
+        Assert.Equal(2, exit);
+        Assert.Contains("--data: expected either --data FILE.csv or --dataset NAME. Received: both.", error);
     }
 
     [Theory]

@@ -3,13 +3,9 @@ using Backprop.Data;
 namespace Backprop.Tests.Data;
 
 /// <summary>Every malformed input gives one clear line: what was expected, what was received, and where.</summary>
-public sealed class CsvErrorTests : IDisposable
+public sealed class CsvErrorTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
-    private string ReadError(string text, CsvReadOptions? options = null) => ReadFileError(_files.Write("bad.csv", text), options);
+    private string ReadError(string text, CsvReadOptions? options = null) => ReadFileError(Files.Write("bad.csv", text), options);
 
     private static string ReadFileError(string path, CsvReadOptions? options = null)
     {
@@ -21,28 +17,38 @@ public sealed class CsvErrorTests : IDisposable
     [Fact]
     public void File_not_found()
     {
-        string path = Path.Combine(_files.Directory, "nope.csv");
+        string path = Path.Combine(Files.Directory, "nope.csv");
         string message = ReadFileError(path);
         Assert.StartsWith("Expected an existing CSV file. Received: '", message);
         Assert.Contains("nope.csv', which does not exist", message);
     }
 
     [Fact]
+    public void An_unreadable_file()
+    {
+        string path = Files.Write("locked.csv", "a,b\n1,2\n");
+        // Held without sharing (on Unix .NET enforces this with an advisory lock that its own opens respect).
+        using var holder = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
+        Assert.StartsWith($"Expected a readable CSV file. Received: '{path}', which could not be read (", ReadFileError(path));
+    }
+
+    [Fact]
     public void A_directory_is_not_a_file() =>
-        Assert.Contains("which is a directory", ReadFileError(_files.Directory));
+        Assert.Contains("which is a directory", ReadFileError(Files.Directory));
 
     [Theory]
     [InlineData("")]
     [InlineData("\n\n\r\n")]
     public void Empty_file(string text) =>
-        Assert.Equal("Expected a header line and data rows. Received: an empty file (" + Path.Combine(_files.Directory, "bad.csv") + ").", ReadError(text));
+        Assert.Equal("Expected a header line and data rows. Received: an empty file (" + Path.Combine(Files.Directory, "bad.csv") + ").", ReadError(text));
 
     [Fact]
     public void Header_only() =>
-        Assert.EndsWith("Received: only the header line (" + Path.Combine(_files.Directory, "bad.csv") + " line 1: a, b, c).", ReadError("a,b,c\n\n"));
+        Assert.EndsWith("Received: only the header line (" + Path.Combine(Files.Directory, "bad.csv") + " line 1: a, b, c).", ReadError("a,b,c\n\n"));
 
     [Theory]
     [InlineData("1,2,3\n4,5,6\n", 3)]
+    [InlineData("1,1,3\n4,5,6\n", 3)] // repeated numbers: data, not duplicate names
     [InlineData("5.1,3.5,1.4,0.2,setosa\n4.9,3.0,1.4,0.2,setosa\n", 4)] // Iris without its header: the label is text
     public void A_header_of_numbers_is_data(string text, int numbers)
     {
@@ -52,11 +58,18 @@ public sealed class CsvErrorTests : IDisposable
     }
 
     [Fact]
+    public void Numeric_names_with_a_text_first_column_are_a_header()
+    {
+        CsvTable table = CsvTable.Read(Files.Write("years.csv", "country,1990,1991\nFrance,1.5,2.5\nChad,0.5,0.7\n"));
+        Assert.Equal(["country", "1990", "1991"], table.ColumnNames);
+    }
+
+    [Fact]
     public void Ragged_row_names_the_line_and_the_counts()
     {
         // The quoted line break on line 3 makes the short row line 6, not row 4.
         string message = ReadError("a,b,c\n1,2,3\n\"x\ny\",2,3\n4,5,6\n7,8\n");
-        Assert.Equal($"Expected 3 fields on every row, as in the header. Received: 2 at {_files.Directory}/bad.csv line 6.", message);
+        Assert.Equal($"Expected 3 fields on every row, as in the header. Received: 2 at {Files.Directory}/bad.csv line 6.", message);
     }
 
     [Fact]
@@ -78,7 +91,7 @@ public sealed class CsvErrorTests : IDisposable
     [Fact]
     public void Nul_bytes_mean_a_binary_file()
     {
-        string path = _files.WriteBytes("bin.csv", [.. "a,b\n1,2\n3,"u8.ToArray(), 0, 0, 1, 2, (byte)'\n']);
+        string path = Files.WriteBytes("bin.csv", [.. "a,b\n1,2\n3,"u8.ToArray(), 0, 0, 1, 2, (byte)'\n']);
         Assert.Equal($"Expected a UTF-8 text file. Received: a NUL byte at {path} line 3 (a binary file?).", ReadFileError(path));
     }
 
@@ -86,9 +99,9 @@ public sealed class CsvErrorTests : IDisposable
     public void Invalid_utf8_is_not_text()
     {
         // 0xC3 must be followed by a continuation byte (0x80–0xBF); '(' is not one.
-        string path = _files.WriteBytes("latin.csv", [.. "name,n\n"u8.ToArray(), 0xC3, (byte)'(', .. ",1\n"u8.ToArray()]);
-        string message = ReadFileError(path);
-        Assert.StartsWith("Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at or after ", message);
+        string path = Files.WriteBytes("latin.csv", [.. "name,n\nok,1\n"u8.ToArray(), 0xC3, (byte)'(', .. ",1\n"u8.ToArray()]);
+        Assert.Equal($"Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at {path} line 3 (a binary file, or another encoding: save it as UTF-8).",
+            ReadFileError(path));
     }
 
     [Fact]
@@ -98,7 +111,7 @@ public sealed class CsvErrorTests : IDisposable
         var bytes = new byte[100_000];
         random.NextBytes(bytes);
         bytes[0] = (byte)'a'; // not a byte-order mark
-        string message = ReadFileError(_files.WriteBytes("random.bin", bytes));
+        string message = ReadFileError(Files.WriteBytes("random.bin", bytes));
         Assert.StartsWith("Expected a UTF-8 text file.", message);
     }
 
@@ -118,6 +131,19 @@ public sealed class CsvErrorTests : IDisposable
     }
 
     [Fact]
+    public void Long_rows_across_read_blocks_are_measured_whole()
+    {
+        // Rows longer than the reader's blocks but shorter than the bound are fine; one row over it is not.
+        string row = new string('7', 15_000) + ",1\n";
+        string ok = "a,b\n" + row + row + row;
+        var options = new CsvReadOptions(MaxRowLength: 20_000);
+        Assert.Equal(3, CsvTable.Read(Files.Write("ok.csv", ok), options).RowCount);
+        string message = ReadError(ok + new string('8', 30_000) + ",1\n" + row, options);
+        Assert.Contains("a longer row starting at ", message);
+        Assert.Contains("line 5 (", message);
+    }
+
+    [Fact]
     public void An_unclosed_quote_in_a_big_file_hits_the_row_bound()
     {
         // Without the bound, the parser would buffer the whole rest of the file as one row.
@@ -129,5 +155,5 @@ public sealed class CsvErrorTests : IDisposable
 
     [Fact]
     public void A_bad_explicit_delimiter_is_an_argument_error() =>
-        Assert.Throws<ArgumentException>(() => CsvTable.Read(_files.Write("ok.csv", "a,b\n1,2\n"), new CsvReadOptions(Delimiter: '"')));
+        Assert.Throws<ArgumentException>(() => CsvTable.Read(Files.Write("ok.csv", "a,b\n1,2\n"), new CsvReadOptions(Delimiter: '"')));
 }

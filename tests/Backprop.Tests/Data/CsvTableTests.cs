@@ -2,14 +2,10 @@ using Backprop.Data;
 
 namespace Backprop.Tests.Data;
 
-public sealed class CsvTableTests : IDisposable
+public sealed class CsvTableTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     private CsvTable Read(string text, CsvReadOptions? options = null, bool bom = false) =>
-        CsvTable.Read(_files.Write("data.csv", text, bom), options);
+        CsvTable.Read(Files.Write("data.csv", text, bom), options);
 
     [Fact]
     public void Reads_numeric_and_text_columns_with_their_line_numbers()

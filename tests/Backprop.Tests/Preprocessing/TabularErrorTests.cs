@@ -4,15 +4,11 @@ using Backprop.Preprocessing;
 namespace Backprop.Tests.Preprocessing;
 
 /// <summary>Data that reads fine but cannot be used as asked: one clear line with the file, line and column.</summary>
-public sealed class TabularErrorTests : IDisposable
+public sealed class TabularErrorTests : TempFileTest
 {
-    private readonly TempFiles _files = new();
+    private CsvTable Table(string text, string name = "data.csv", CsvReadOptions? options = null) => CsvTable.Read(Files.Write(name, text), options);
 
-    public void Dispose() => _files.Dispose();
-
-    private CsvTable Table(string text, string name = "data.csv", CsvReadOptions? options = null) => CsvTable.Read(_files.Write(name, text), options);
-
-    private string Path(string name) => System.IO.Path.Combine(_files.Directory, name);
+    private string Path(string name) => System.IO.Path.Combine(Files.Directory, name);
 
     private static string Error(Action action)
     {
@@ -27,6 +23,11 @@ public sealed class TabularErrorTests : IDisposable
     public void Target_column_not_found_lists_the_columns() =>
         Assert.Equal($"Expected a target column 'species' among the columns of {Path("data.csv")}. Received columns: a, b, c.",
             Error(() => TabularPreprocessor.Fit(Table("a,b,c\n1,2,3\n"), new TabularOptions(Target: "species"))));
+
+    [Fact]
+    public void A_name_in_another_case_is_suggested() =>
+        Assert.EndsWith("Received columns: x, Species (names are case-sensitive: 'Species'?).",
+            Error(() => TabularPreprocessor.Fit(Table("x,Species\n1,a\n2,b\n"), new TabularOptions(Target: "species"))));
 
     [Fact]
     public void Unknown_feature_and_drop_names_are_errors()

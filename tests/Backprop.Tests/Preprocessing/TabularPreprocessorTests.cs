@@ -3,7 +3,7 @@ using Backprop.Preprocessing;
 
 namespace Backprop.Tests.Preprocessing;
 
-public sealed class TabularPreprocessorTests : IDisposable
+public sealed class TabularPreprocessorTests : TempFileTest
 {
     private const string People =
         "id,age,color,member,score,label\n" +
@@ -14,14 +14,10 @@ public sealed class TabularPreprocessorTests : IDisposable
 
     private static readonly TabularOptions PeopleOptions = new(MinRowsForIdentifier: 3);
 
-    private readonly TempFiles _files = new();
-
-    public void Dispose() => _files.Dispose();
-
     private CsvTable Table(string text, CsvReadOptions? options = null, string name = "data.csv") =>
-        CsvTable.Read(_files.Write(name, text), options);
+        CsvTable.Read(Files.Write(name, text), options);
 
-    private string Path(string name) => System.IO.Path.Combine(_files.Directory, name);
+    private string Path(string name) => System.IO.Path.Combine(Files.Directory, name);
 
     [Fact]
     public void Infers_kinds_imputes_standardizes_and_one_hot_encodes()
@@ -60,6 +56,8 @@ public sealed class TabularPreprocessorTests : IDisposable
         Assert.Equal([1.0, 0, 1, 0], data.Targets.Data);
         Assert.Equal(["no", "yes"], data.ClassNames);
         Assert.Equal(preprocessor.FeatureNames, data.FeatureNames);
+        Assert.Equal("TabularPreprocessor(4 columns → 5 inputs; target 'label': 2 classes)", preprocessor.ToString());
+        Assert.Equal($"CsvTable({table.Source}: 4 rows × 6 columns, delimiter ',')", table.ToString());
     }
 
     [Fact]
@@ -120,7 +118,7 @@ public sealed class TabularPreprocessorTests : IDisposable
         var byTarget = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Drop: ["a"]));
         Assert.Equal(["b", "d"], byTarget.FeatureNames);
         Assert.Equal(["x", "y"], byTarget.ClassNames);
-        var byFeatures = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Features: ["d", "a"]));
+        var byFeatures = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Features: ["d", "a", "d"]));
         Assert.Equal(["d", "a"], byFeatures.FeatureNames);
     }
 
@@ -133,7 +131,7 @@ public sealed class TabularPreprocessorTests : IDisposable
         Assert.Equal(["zip=02134", "zip=10001", "n"], preprocessor.FeatureNames);
 
         // The new file holds only one zip; read as numbers it would be 2134 and match nothing.
-        string path = _files.Write("new.csv", "zip,n\n02134,2\n");
+        string path = Files.Write("new.csv", "zip,n\n02134,2\n");
         var warnings = new List<string>();
         var features = preprocessor.TransformFeatures<float>(CsvTable.Read(path, preprocessor.ReadOptions()), warnings: warnings);
         Assert.Equal([1f, 0, 0], features.Data);
@@ -166,6 +164,16 @@ public sealed class TabularPreprocessorTests : IDisposable
     }
 
     [Fact]
+    public void Rows_not_transformed_are_not_checked()
+    {
+        // Row 2 holds a class unseen in the training rows; transforming the other rows must not trip on it.
+        CsvTable table = Table("x,y\n1,a\n3,b\n5,c\n");
+        var preprocessor = TabularPreprocessor.Fit(table, rows: [0, 1]);
+        Assert.Equal([0.0, 1], preprocessor.Transform<double>(table, rows: [0, 1]).Targets.Data);
+        Assert.Throws<BackpropException>(() => preprocessor.Transform<double>(table));
+    }
+
+    [Fact]
     public void Rows_with_a_missing_target_are_skipped_with_a_note()
     {
         CsvTable table = Table("x,y\n1,a\n2,NA\n3,b\n");
@@ -184,6 +192,29 @@ public sealed class TabularPreprocessorTests : IDisposable
         var preprocessor = TabularPreprocessor.Fit(Table("empty,name,y\n,ann,a\nNA,bob,b\n"));
         Assert.Equal(["name=ann", "name=bob"], preprocessor.FeatureNames); // 2 < 10 values: too few to call it an identifier
         Assert.Contains("dropped column 'empty': every value is missing", preprocessor.Notes);
+    }
+
+    [Fact]
+    public void Too_many_categories_drop_the_column_or_fail_when_asked_for()
+    {
+        // 12 rows, 6 distinct values: not an identifier, but over a bound of 5.
+        CsvTable table = Table("town,x,y\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"t{i % 6},{i},{i % 2}\n")));
+        var preprocessor = TabularPreprocessor.Fit(table, new TabularOptions(MaxCategories: 5));
+        Assert.Equal(["x"], preprocessor.FeatureNames);
+        Assert.Contains("dropped column 'town': too many categories to one-hot encode (6 > 5)", preprocessor.Notes);
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table, new TabularOptions(Features: ["town"], MaxCategories: 5)));
+        Assert.StartsWith("Expected at most 5 categories to one-hot encode. Received: 6 distinct values in column 'town' (", e.Message);
+        Assert.Equal(6, TabularPreprocessor.Fit(table, new TabularOptions(MaxCategories: 6)).FeatureNames.Count(n => n.StartsWith("town=", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Decimal_commas_are_pointed_out()
+    {
+        var preprocessor = TabularPreprocessor.Fit(Table("x;y\n1,5;a\n2;b\n0,25;a\n"));
+        Assert.Equal(["x=0,25", "x=1,5", "x=2"], preprocessor.FeatureNames);
+        Assert.Contains("column 'x' holds numbers written with decimal commas (such as '1,5'), so it is not numeric; write them with '.' to use them as numbers",
+            preprocessor.Notes);
+        Assert.Empty(TabularPreprocessor.Fit(Table("x;y\nred, dark;a\n2;b\n")).Notes);
     }
 
     [Fact]
@@ -216,6 +247,13 @@ public sealed class TabularPreprocessorTests : IDisposable
         "a fill category among the categories of feature 'a'")]
     [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Classification\",\"numeric\":true,\"classes\":[\"1\"]}}",
         "at least 2 distinct classes")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Categorical\",\"categories\":[null],\"fill_category\":\"q\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "no null category for feature 'a'")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Classification\",\"numeric\":false,\"classes\":[\"p\",null]}}",
+        "at least 2 distinct classes")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}]}", "a target column name")]
+    [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Sparse\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "malformed JSON")]
     [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
         "at least one feature column")]
     public void Malformed_state_json_is_a_clear_error(string json, string expected)

@@ -1,0 +1,63 @@
+using Backprop.Data;
+using Backprop.Tensors;
+
+namespace Backprop.Preprocessing;
+
+/// <summary>Splits a table's rows into training and validation rows before anything is fitted.</summary>
+/// <remarks>
+/// Splitting rows of the raw table (rather than a preprocessed data set) is what lets <see cref="TabularPreprocessor.Fit"/>
+/// see the training rows only: no validation statistic leaks into the means, scales, categories or imputed values.
+/// </remarks>
+public static class RowSplit
+{
+    /// <summary>
+    /// Training and validation rows (each in file order) among the rows whose target is present. For a class target the split
+    /// is stratified: each class gives the same fraction of its rows to validation (rounded), and always keeps one for training,
+    /// so that no class is seen in validation only.
+    /// </summary>
+    /// <param name="table">The data.</param>
+    /// <param name="options">The target column and how its kind is inferred, as for <see cref="TabularPreprocessor.Fit"/>.</param>
+    /// <param name="validationFraction">Fraction of rows for validation, in [0, 1).</param>
+    /// <param name="rng">Draws the shuffles.</param>
+    /// <exception cref="BackpropException">The target column does not exist.</exception>
+    public static (int[] Training, int[] Validation) TrainValidation(CsvTable table, TabularOptions options, double validationFraction, Rng rng)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (!(validationFraction >= 0 && validationFraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(validationFraction), validationFraction, "Expected a fraction in [0, 1).");
+        }
+        string name = options.Target ?? table.ColumnNames[^1];
+        TableColumn target = table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{name}'", name, table.ColumnNames);
+        int[] present = Enumerable.Range(0, table.RowCount).Where(r => !target.IsMissing(r)).ToArray();
+        if (validationFraction == 0)
+        {
+            return (present, []);
+        }
+        (int[] training, int[] validation) = ClassKeys(target, present, options) is { } labels
+            ? DataSplit.StratifiedIndices(labels, validationFraction, rng)
+            : DataSplit.RandomIndices(present.Length, validationFraction, rng);
+        return (training.Select(i => present[i]).ToArray(), validation.Select(i => present[i]).ToArray());
+    }
+
+    // One key per row naming its class (ordered as the raw values sort), or null for a regression target.
+    private static int[]? ClassKeys(TableColumn target, int[] rows, TabularOptions options)
+    {
+        Func<int, double> key = target.IsNumeric ? target.GetNumber : r => target.GetCode(r);
+        bool classes = options.Task switch
+        {
+            TaskKind.Classification => true,
+            TaskKind.Regression => false,
+            _ => !target.IsNumeric || TabularPreprocessor.InferNumericTask(rows.Select(key).ToArray(), options) == TaskKind.Classification,
+        };
+        if (!classes)
+        {
+            return null;
+        }
+        double[] values = rows.Select(key).ToArray();
+        double[] distinct = values.Distinct().Order().ToArray();
+        return values.Select(v => Array.BinarySearch(distinct, v)).ToArray();
+    }
+}

@@ -1,0 +1,61 @@
+using Backprop.Cli.Commands;
+using Backprop.Data;
+using Backprop.Preprocessing;
+using Backprop.Tensors;
+
+namespace Backprop.Tests.Cli;
+
+public sealed class ModelDataTests : TempFileTest
+{
+    // Fitted, saved and loaded, as evaluate and predict will get it from a model file.
+    private TabularPreprocessor Trained()
+    {
+        var options = new TabularOptions(Categorical: ["zip"]);
+        CsvTable table = CsvTable.Read(Files.Write("train.csv", "size,zip,kind\n1,02134,a\n2,10001,b\n3,02134,a\n"), options.ReadOptions());
+        return new(TabularPreprocessorState.FromJson(TabularPreprocessor.Fit(table, options).State.ToJson()));
+    }
+
+    [Fact]
+    public void Prediction_input_may_lack_the_target_and_warns_about_unseen_categories()
+    {
+        var notes = new StringWriter();
+        var features = ModelData.Unlabelled<float>(Trained(), Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n"), null, notes);
+        Assert.Equal(2, features.Rows);
+        Assert.Equal([0f, 1, 0, 0, 0, 0], features.Data); // size is standardized to 0 (the mean); 99999 is no zip seen
+        Assert.Equal("warning: column 'zip': 1 row(s) with a category not seen in training (such as '99999') encoded as all zeros\n", notes.ToString());
+    }
+
+    [Fact]
+    public void Evaluation_input_keeps_the_training_classes()
+    {
+        var notes = new StringWriter();
+        var data = ModelData.Labelled<double>(Trained(), Files.Write("test.csv", "kind,size,zip\nb,1,10001\n,2,02134\na,3,02134\n"), ',', notes);
+        Assert.Equal([1.0, 0], data.Targets.Data);
+        Assert.Equal(["a", "b"], data.ClassNames);
+        Assert.Equal("warning: skipped 1 row(s) whose target 'kind' is missing\n", notes.ToString());
+    }
+
+    [Fact]
+    public void A_missing_training_column_is_an_error() =>
+        Assert.Contains("Expected the column 'zip' (a feature in training)",
+            Assert.Throws<BackpropException>(() => ModelData.Unlabelled<float>(Trained(), Files.Write("bad.csv", "size\n1\n"), null, TextWriter.Null)).Message);
+
+    [Theory]
+    [InlineData("iris")]
+    [InlineData("wine")]
+    public void An_embedded_data_set_goes_through_a_preprocessor_that_reproduces_its_inputs(string name)
+    {
+        var settings = new TrainSettings(name, 1, 0.01, [4], 1, 0, true, true, Backprop.Layers.Initialization.Normal);
+        var prepared = TrainData.Prepare<double>(settings, TextWriter.Null);
+        TabularPreprocessor restored = new(TabularPreprocessorState.FromJson(prepared.Preprocessor.State.ToJson()));
+        Dataset<double> again = restored.Transform<double>(EmbeddedDatasets.ReadTable(name));
+        Assert.Equal(prepared.Train.Features.Data, again.Features.Data); // float64: the same bits
+        Assert.Equal(prepared.Train.Targets.Data, again.Targets.Data);
+        Assert.Equal(prepared.Train.FeatureNames, restored.FeatureNames);
+
+        // And it is the notebook's standardization: the scaler of the raw features, to rounding.
+        Dataset<double> raw = EmbeddedDatasets.Load<double>(name);
+        Matrix<double> scaled = StandardScaler<double>.Fit(raw.Features).Transform(raw.Features);
+        for (int i = 0; i < scaled.Length; i++) Assert.Equal(scaled.Data[i], prepared.Train.Features.Data[i], 1e-12);
+    }
+}

@@ -1,0 +1,62 @@
+using Backprop.Data;
+using Backprop.Preprocessing;
+using Backprop.Tensors;
+
+namespace Backprop.Tests.Preprocessing;
+
+public sealed class RowSplitTests : TempFileTest
+{
+    private CsvTable Table(string text) => CsvTable.Read(Files.Write("data.csv", text));
+
+    // 30 rows of class a, 10 of b, 1 of c, and 2 rows with no target.
+    private CsvTable Classes() => Table("x,y\n" +
+        string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i % 4 == 3 ? "b" : "a")}\n")) + "40,c\n41,NA\n42,\n");
+
+    [Fact]
+    public void Class_targets_are_split_per_class()
+    {
+        CsvTable table = Classes();
+        var (training, validation) = RowSplit.TrainValidation(table, new TabularOptions(), 0.2, new Rng(1));
+        TableColumn y = table.Find("y")!;
+        Assert.Equal(6, validation.Count(r => y.GetText(r) == "a"));
+        Assert.Equal(2, validation.Count(r => y.GetText(r) == "b"));
+        Assert.DoesNotContain(validation, r => y.GetText(r) == "c"); // a lone class stays in training
+        Assert.Equal(41, training.Length + validation.Length);
+        Assert.Empty(training.Intersect(validation));
+        Assert.DoesNotContain(41, training.Concat(validation));
+        Assert.Equal(training.Order(), training);
+        Assert.Equal(validation.Order(), validation);
+    }
+
+    [Fact]
+    public void The_same_seed_gives_the_same_split()
+    {
+        CsvTable table = Classes();
+        var first = RowSplit.TrainValidation(table, new TabularOptions(), 0.25, new Rng(7));
+        var again = RowSplit.TrainValidation(table, new TabularOptions(), 0.25, new Rng(7));
+        var other = RowSplit.TrainValidation(table, new TabularOptions(), 0.25, new Rng(8));
+        Assert.Equal(first.Validation, again.Validation);
+        Assert.NotEqual(first.Validation, other.Validation);
+    }
+
+    [Fact]
+    public void Regression_targets_are_split_as_one_group()
+    {
+        CsvTable table = Table("x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},{i * 0.5}\n")));
+        var (training, validation) = RowSplit.TrainValidation(table, new TabularOptions(), 0.2, new Rng(1));
+        Assert.Equal(10, validation.Length);
+        Assert.Equal(40, training.Length);
+        Assert.Empty(RowSplit.TrainValidation(table, new TabularOptions(), 0, new Rng(1)).Validation);
+        Assert.Throws<ArgumentOutOfRangeException>(() => RowSplit.TrainValidation(table, new TabularOptions(), 1, new Rng(1)));
+    }
+
+    [Fact]
+    public void Preprocessing_fitted_on_the_training_rows_sees_no_validation_value()
+    {
+        CsvTable table = Table("x,y\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"{i * i},{i % 2}\n")));
+        var (training, validation) = RowSplit.TrainValidation(table, new TabularOptions(), 0.3, new Rng(3));
+        var preprocessor = TabularPreprocessor.Fit(table, rows: training);
+        Assert.Equal(training.Average(r => (double)r * r), preprocessor.State.Features[0].Mean, 9);
+        Assert.Equal(validation.Length, preprocessor.Transform<float>(table, validation).Count);
+    }
+}
