@@ -21,9 +21,13 @@ public static class Cli
 
     /// <summary>Parses <paramref name="args"/> and runs the command, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
     /// <returns>The process exit code.</returns>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <param name="args">The command line.</param>
+    /// <param name="output">Stdout.</param>
+    /// <param name="error">Stderr.</param>
+    /// <param name="interactive">Stdout is a terminal (live progress bars); false for redirected output and in tests.</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
     {
-        RootCommand root = CreateRootCommand(output, error);
+        RootCommand root = CreateRootCommand(output, error, interactive);
         ParseResult parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
@@ -59,13 +63,13 @@ public static class Cli
         }
     }
 
-    private static RootCommand CreateRootCommand(TextWriter output, TextWriter error)
+    private static RootCommand CreateRootCommand(TextWriter output, TextWriter error, bool interactive)
     {
         var root = new RootCommand(
             "Backprop: neural networks for tabular data, in pure C#.\n\n"
             + "Exit codes: 0 success, 1 bad input or failure, 2 usage error, 130 interrupted.\n\n"
             + "Example:\n  backprop train                 # the classic Iris notebook: 4→16→3 MLP, per-sample SGD");
-        root.Subcommands.Add(TrainCommand.Create(output));
+        root.Subcommands.Add(TrainCommand.Create(output, interactive));
         root.Subcommands.Add(DatasetsCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output, error));

@@ -10,7 +10,7 @@ namespace Backprop.Cli.Commands;
 /// <summary><c>backprop train</c>: builds an MLP and trains it; with no options, the Iris notebook.</summary>
 internal static class TrainCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, bool interactive = false)
     {
         var dataset = new Option<string>("--dataset")
         {
@@ -171,6 +171,16 @@ internal static class TrainCommand
             HelpName = "N",
         };
         command.Options.Add(checkpointEvery);
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result (no epoch lines, no progress bar)" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, model, seconds), nothing else" };
+        var plot = new Option<string>("--plot")
+        {
+            Description = "Draw the loss per epoch (and the validation loss and metric) to a .png or .svg file",
+            HelpName = "FILE.png",
+        };
+        command.Options.Add(quiet);
+        command.Options.Add(json);
+        command.Options.Add(plot);
         command.Validators.Add(r =>
         {
             if (r.GetValue(checkpointEvery) is { } every && every <= 0) r.AddError($"--checkpoint-every: expected an integer ≥ 1. Received: {every}.");
@@ -238,6 +248,10 @@ internal static class TrainCommand
                 Save = parse.GetValue(save),
                 Resume = parse.GetValue(resume),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
+                Quiet = parse.GetValue(quiet),
+                Json = parse.GetValue(json),
+                Plot = parse.GetValue(plot),
+                Interactive = interactive,
             };
 
             TextWriter notes = parse.InvocationConfiguration.Error;

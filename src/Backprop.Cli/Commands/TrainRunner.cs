@@ -12,6 +12,7 @@ using Backprop.Preprocessing;
 using Backprop.Serialization;
 using Backprop.Tensors;
 using Backprop.Training;
+using Spectre.Console;
 
 namespace Backprop.Cli.Commands;
 
@@ -98,12 +99,24 @@ internal static class TrainRunner
         trainer.Callbacks.Add(checkpoint);
         var recorder = new HistoryRecorder<T>();
         trainer.Callbacks.Add(recorder);
-        trainer.Callbacks.Add(new EpochLinePrinter<T>(output));
         List<EpochRecord> history = recorder.Records;
+        if (validation is not null)
+        {
+            // The main metric per epoch, for the progress display, the plot and the JSON history.
+            trainer.Metric = task.Metric;
+        }
+        bool epochLines = !settings.Quiet && !settings.Json;
+        TerminalTrainingDisplay<T>? display = settings.Interactive && !settings.Json && !settings.Quiet
+            ? new TerminalTrainingDisplay<T>(AnsiConsole.Console, epochLines, regression ? "R²" : "accuracy") : null;
+        if (display is not null) trainer.Callbacks.Add(display);
+        else if (epochLines) trainer.Callbacks.Add(new EpochLinePrinter<T>(output));
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         try
         {
-            trainer.Fit(train, rng, validation, task.SampleWeights(rawTrain), cancellation);
+            void Fit() => trainer.Fit(train, rng, validation, task.SampleWeights(rawTrain), cancellation);
+            if (display is not null) display.Run(Fit);
+            else Fit();
         }
         catch (OperationCanceledException) when (settings.Save is { } interruptedPath)
         {
@@ -116,21 +129,72 @@ internal static class TrainRunner
             throw;
         }
 
+        double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+        string? stoppingNote = null;
         if (stopping is not null && history.Count > 0)
         {
             string monitored = validation is null ? "training loss" : "validation loss";
             string ended = stopping.StoppedEpoch is { } stopped ? $"stopped after epoch {stopped}" : "ran all epochs";
-            output.WriteLine($"Early stopping: {ended}; restored the weights of epoch {stopping.BestEpoch} ({monitored} {Format(stopping.BestLoss)}).");
+            stoppingNote = $"Early stopping: {ended}; restored the weights of epoch {stopping.BestEpoch} ({monitored} {Format(stopping.BestLoss)}).";
         }
-        task.Report(output, "Training", tabular, rawTrain, brief: true);
-        if (validation is not null)
-        {
-            task.Report(output, "Validation", tabular, rawValidation!, brief: false);
-        }
+        IMetricsReport trainReport = task.Evaluate(tabular, rawTrain);
+        IMetricsReport? validationReport = validation is null ? null : task.Evaluate(tabular, rawValidation!);
         if (settings.Save is { } path)
         {
             tabular.Save(path, Extras(history, initialEpoch + history.Count));
-            output.WriteLine($"Saved model to {path}");
+        }
+        if (settings.Plot is { } plotPath)
+        {
+            PlotFile.Save(TrainingPlot.Create(history.Select(e => e.Loss).ToArray(),
+                validation is null ? null : history.Select(e => e.ValidationLoss ?? double.NaN).ToArray(),
+                validation is null ? null : history.Select(e => e.ValidationMetric ?? double.NaN).ToArray(),
+                regression ? "validation R²" : "validation accuracy"), plotPath);
+        }
+
+        if (settings.Json)
+        {
+            Json.WriteObject(output, w =>
+            {
+                w.WriteString("task", regression ? "regression" : "classification");
+                w.WriteNumber("epochs", history.Count);
+                w.WriteStartObject("history");
+                w.WriteNumbers("loss", history.Select(e => e.Loss));
+                w.WriteNumbers("val_loss", history.Where(e => e.ValidationLoss is not null).Select(e => e.ValidationLoss!.Value));
+                w.WriteNumbers(regression ? "val_r2" : "val_accuracy", history.Where(e => e.ValidationMetric is not null).Select(e => e.ValidationMetric!.Value));
+                w.WriteEndObject();
+                w.WriteStartObject("train");
+                trainReport.WriteJson(w);
+                w.WriteEndObject();
+                if (validationReport is null)
+                {
+                    w.WriteNull("validation");
+                }
+                else
+                {
+                    w.WriteStartObject("validation");
+                    validationReport.WriteJson(w);
+                    w.WriteEndObject();
+                }
+                if (stopping is not null) w.WriteNumber("best_epoch", stopping.BestEpoch);
+                if (settings.Save is null) w.WriteNull("model");
+                else w.WriteString("model", settings.Save);
+                if (settings.Plot is not null) w.WriteString("plot", settings.Plot);
+                w.WriteNumber("seconds", seconds);
+            });
+            return Cli.Success;
+        }
+        if (stoppingNote is not null && !settings.Quiet) output.WriteLine(stoppingNote);
+        // The notebook's closing line, exactly: "Training Accuracy: 0.98".
+        output.WriteLine(trainReport.Headline("Training"));
+        if (validationReport is not null)
+        {
+            output.WriteLine(validationReport.Headline("Validation"));
+            if (!settings.Quiet) validationReport.WriteText(output, "Validation");
+        }
+        if (!settings.Quiet)
+        {
+            if (settings.Save is not null) output.WriteLine($"Saved model to {settings.Save}");
+            if (settings.Plot is not null) output.WriteLine($"Plot written to {settings.Plot}");
         }
         return Cli.Success;
     }
@@ -172,7 +236,9 @@ internal static class TrainRunner
 
         T[]? SampleWeights(Dataset<T> rawTrain);
 
-        void Report(TextWriter output, string part, TabularModel<T> model, Dataset<T> raw, bool brief);
+        IMetricsReport Evaluate(TabularModel<T> model, Dataset<T> raw);
+
+        EpochMetric<T>? Metric { get; }
     }
 
     private sealed class ClassificationTask<T>(TrainSettings settings, int classes) : ITask<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -221,16 +287,11 @@ internal static class TrainRunner
 
         public OutputKind Output => _binaryLoss ? OutputKind.Sigmoid : OutputKind.Softmax;
 
-        public void Report(TextWriter output, string part, TabularModel<T> model, Dataset<T> raw, bool brief)
-        {
-            var report = ClassificationReport.Create(raw.ClassNames!, Labels(raw), model.PredictProbabilities(raw.Features));
-            // The notebook's closing line, kept exactly: "Training Accuracy: 0.98".
-            output.WriteLine($"{part} Accuracy: {Format(report.Accuracy)}");
-            if (!brief)
-            {
-                report.WriteText(output, part);
-            }
-        }
+        public IMetricsReport Evaluate(TabularModel<T> model, Dataset<T> raw) =>
+            ClassificationReport.Create(raw.ClassNames!, Labels(raw), model.PredictProbabilities(raw.Features));
+
+        // Accuracy per epoch reads class indices from the targets: not for one-vs-rest targets (one column per class).
+        public EpochMetric<T>? Metric => _binaryLoss && classes > 2 ? null : EpochMetric<T>.Accuracy();
 
         private static int[] Labels(Dataset<T> data) => Enumerable.Range(0, data.Count).Select(data.Label).ToArray();
     }
@@ -247,15 +308,11 @@ internal static class TrainRunner
 
         public OutputKind Output => OutputKind.Identity;
 
-        public void Report(TextWriter output, string part, TabularModel<T> model, Dataset<T> raw, bool brief)
+        public IMetricsReport Evaluate(TabularModel<T> model, Dataset<T> raw)
         {
             double[] actual = Enumerable.Range(0, raw.Count).Select(r => double.CreateChecked(raw.Targets[r, 0])).ToArray();
-            var report = RegressionReport.Create(actual, model.PredictValues(raw.Features));
-            output.WriteLine($"{part} R²: {Format(report.R2)}");
-            if (!brief)
-            {
-                report.WriteText(output, part);
-            }
+            return RegressionReport.Create(actual, model.PredictValues(raw.Features));
         }
-    }
+
+        public EpochMetric<T>? Metric => EpochMetric<T>.RSquared();    }
 }

@@ -79,4 +79,16 @@ internal sealed record TrainSettings(
 
     /// <summary>Write the current and the best model every this many epochs (<c>--checkpoint-every</c>), or <see langword="null"/>.</summary>
     public int? CheckpointEvery { get; init; }
+
+    /// <summary>Print only the final result (<c>--quiet</c>).</summary>
+    public bool Quiet { get; init; }
+
+    /// <summary>Print one JSON object on stdout and nothing else (<c>--json</c>).</summary>
+    public bool Json { get; init; }
+
+    /// <summary>Draw the training curves to this .png or .svg file (<c>--plot</c>), or <see langword="null"/>.</summary>
+    public string? Plot { get; init; }
+
+    /// <summary>Stdout is a terminal: draw a live progress bar for long runs.</summary>
+    public bool Interactive { get; init; }
 }

@@ -16,8 +16,11 @@ internal sealed record ClassificationReport(
     double F1Weighted,
     double LogLoss,
     int[,] ConfusionMatrix,
-    ClassScores[] PerClass)
+    ClassScores[] PerClass) : IMetricsReport
 {
+    /// <inheritdoc/>
+    public string Headline(string part) => $"{part} Accuracy: {Accuracy.ToString(CultureInfo.InvariantCulture)}";
+
     /// <summary>Computes every metric from the true classes and the predicted probabilities <c>(N, C)</c>.</summary>
     public static ClassificationReport Create<T>(IReadOnlyList<string> labels, int[] actual, Matrix<T> probabilities)
         where T : unmanaged, IFloatingPointIeee754<T>

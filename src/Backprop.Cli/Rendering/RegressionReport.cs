@@ -5,8 +5,11 @@ using Backprop.Metrics;
 namespace Backprop.Cli.Rendering;
 
 /// <summary>The metrics of a regressor on one data set: R², MAE, RMSE.</summary>
-internal sealed record RegressionReport(int Count, double R2, double Mae, double Rmse)
+internal sealed record RegressionReport(int Count, double R2, double Mae, double Rmse) : IMetricsReport
 {
+    /// <inheritdoc/>
+    public string Headline(string part) => $"{part} R²: {R2.ToString(CultureInfo.InvariantCulture)}";
+
     /// <summary>Computes the metrics from the true and predicted values (in the target's units).</summary>
     public static RegressionReport Create(double[] actual, double[] predicted) =>
         new(actual.Length, Regression.RSquared(actual, predicted), Regression.MeanAbsoluteError(actual, predicted),

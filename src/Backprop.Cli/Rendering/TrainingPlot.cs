@@ -38,7 +38,10 @@ internal static class TrainingPlot
         plot.Title("Training");
         plot.XLabel("epoch");
         plot.YLabel("loss");
-        plot.Axes.Left.Min = 0;
+        // Losses are ≥ 0: start the axis at 0 so the curves read as a fall toward zero; epochs are whole numbers.
+        double top = loss.Concat(validationLoss ?? []).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        plot.Axes.SetLimitsY(0, top * 1.05, plot.Axes.Left);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         // Middle right: losses have fallen low and the metric risen high by then, so the legend covers neither.
         plot.ShowLegend(Alignment.MiddleRight);
         return plot;

@@ -58,6 +58,18 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_prints_tables_and_draws_the_confusion_matrix()
+    {
+        string model = Train();
+        string plot = Path.Combine(_files.Directory, "confusion.png");
+        var (code, output, error) = CliRunner.Run("evaluate", "--model", model, "--data", Pets(50, 7), "--plot", plot);
+        Assert.True(code == 0, error);
+        Assert.Contains("confusion matrix (rows: actual, columns: predicted)", output);
+        Assert.Matches(@"  cat\s+0\.\d{4}\s+0\.\d{4}\s+0\.\d{4}\s+\d+", output);
+        Assert.True(new FileInfo(plot).Length > 10_000);
+    }
+
+    [Fact]
     public void Predict_gives_exactly_the_in_process_probabilities()
     {
         string model = Train();
