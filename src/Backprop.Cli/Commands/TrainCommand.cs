@@ -63,6 +63,12 @@ internal static class TrainCommand
             DefaultValueFactory = _ => "normal",
         };
         init.AcceptOnlyFromAmong("normal", "pytorch");
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Threads for the matrix kernels (results are identical for any count)",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        threads.Validators.Add(r => Positive(r, "--threads"));
 
         var command = new Command("train",
             "Train a multilayer perceptron (Dense → ReLU → … → Dense, softmax cross-entropy, SGD) and print the loss of every epoch.\n"
@@ -72,10 +78,11 @@ internal static class TrainCommand
             + "  backprop train --hidden 64,32 --epochs 100 --batch-size 16 --lr 0.05\n"
             + "  backprop train --dataset wine --precision f64 --seed 7 --init pytorch")
         {
-            dataset, epochs, learningRate, hidden, batchSize, seed, noShuffle, precision, init,
+            dataset, epochs, learningRate, hidden, batchSize, seed, noShuffle, precision, init, threads,
         };
         command.SetAction(parse =>
         {
+            Tensors.Parallelism.MaxThreads = parse.GetValue(threads);
             var settings = new TrainSettings(
                 Dataset: parse.GetValue(dataset)!,
                 Epochs: parse.GetValue(epochs),
