@@ -130,10 +130,12 @@ public static unsafe class Gemm
             GemmDirect<T>.Compute(problem);
             return;
         }
-        // Split whichever output dimension has more tiles; stay on this thread when the product is small.
+        // Each thread packs all of the operand along the dimension it does not split: splitting columns repeats the packing
+        // of A (M·K values), splitting rows that of B (K·N), so split columns when M ≤ N (and there are tiles enough).
         int rowTiles = (m + GemmPacked<T>.MR - 1) / GemmPacked<T>.MR, columnTiles = (n + GemmPacked<T>.NR - 1) / GemmPacked<T>.NR;
-        bool splitColumns = columnTiles >= rowTiles;
-        int parts = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, splitColumns ? columnTiles : rowTiles);
+        int threads = Parallelism.MaxThreads;
+        bool splitColumns = m <= n ? columnTiles >= Math.Min(threads, rowTiles) : rowTiles < Math.Min(threads, columnTiles);
+        int parts = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, splitColumns ? columnTiles : rowTiles);
         if (parts <= 1)
         {
             GemmPacked<T>.Compute(problem, 0, m, 0, n, GemmScratch<T>.Current);

@@ -72,7 +72,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
 
     // y (n) += alpha · x (n)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaled(T* y, T* x, T alpha, int n)
+    internal static void AddScaled(T* y, T* x, T alpha, int n)
     {
         int j = 0;
         if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
@@ -97,7 +97,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
 
     // x (n) · y (n)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Dot(T* x, T* y, int n)
+    internal static T Dot(T* x, T* y, int n)
     {
         int p = 0;
         T sum = T.Zero;
