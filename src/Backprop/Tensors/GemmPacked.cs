@@ -57,7 +57,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
         T* c0 = problem.C, bias0 = problem.Bias;
         nint ldc = problem.Ldc;
         bool accumulate = problem.Accumulate, applyRelu = problem.Relu;
-        T* packedA = scratch.PackedA((nint)MC * KC);
+        T* packedA = scratch.PackedA((nint)MC * KC + 8); // + 8: slack for PackA's overlapping 8-wide stores
         T* packedB = scratch.PackedB((nint)KC * RoundUp(Math.Min(NC, n1 - n0), nr));
         for (int jc = n0; jc < n1; jc += NC)
         {
@@ -253,12 +253,18 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     }
 
     // src: 8 rows of 8 floats, row stride srcStride -> dst: their transpose, row stride dstStride
-    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
+    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride) =>
+        Transpose8x8(
+            Avx.LoadVector256(src), Avx.LoadVector256(src + srcStride),
+            Avx.LoadVector256(src + 2 * srcStride), Avx.LoadVector256(src + 3 * srcStride),
+            Avx.LoadVector256(src + 4 * srcStride), Avx.LoadVector256(src + 5 * srcStride),
+            Avx.LoadVector256(src + 6 * srcStride), Avx.LoadVector256(src + 7 * srcStride), dst, dstStride);
+
+    // rows r0..r7 (8 floats each) -> dst row q = (r0[q], …, r7[q]), row stride dstStride, written in order q = 0..7
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, nint dstStride)
     {
-        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride);
-        Vector256<float> r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride);
-        Vector256<float> r4 = Avx.LoadVector256(src + 4 * srcStride), r5 = Avx.LoadVector256(src + 5 * srcStride);
-        Vector256<float> r6 = Avx.LoadVector256(src + 6 * srcStride), r7 = Avx.LoadVector256(src + 7 * srcStride);
         // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves: the textbook AVX 8 × 8 transpose.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
@@ -287,7 +293,20 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
             {
                 // A rows are contiguous: read six rows side by side.
                 T* r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs;
-                for (int p = 0; p < kc; p++)
+                int p0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported)
+                {
+                    // 6 rows × 8 p through an 8 × 8 transpose (rows 6 and 7 repeat row 5): each 8-wide output row lands at
+                    // panel + p·6, and its 2 surplus values are overwritten by the next row (the buffer has slack for the last).
+                    for (; p0 <= kc - 8; p0 += 8)
+                    {
+                        Vector256<float> last = Avx.LoadVector256((float*)(r5 + p0));
+                        Transpose8x8(Avx.LoadVector256((float*)(r0 + p0)), Avx.LoadVector256((float*)(r1 + p0)),
+                            Avx.LoadVector256((float*)(r2 + p0)), Avx.LoadVector256((float*)(r3 + p0)),
+                            Avx.LoadVector256((float*)(r4 + p0)), last, last, last, (float*)(panel + p0 * MR), MR);
+                    }
+                }
+                for (int p = p0; p < kc; p++)
                 {
                     T* q = panel + p * MR;
                     q[0] = r0[p]; q[1] = r1[p]; q[2] = r2[p]; q[3] = r3[p]; q[4] = r4[p]; q[5] = r5[p];
