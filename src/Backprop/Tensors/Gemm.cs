@@ -135,15 +135,17 @@ public static unsafe class Gemm
         int rowTiles = (m + GemmPacked<T>.MR - 1) / GemmPacked<T>.MR, columnTiles = (n + GemmPacked<T>.NR - 1) / GemmPacked<T>.NR;
         int threads = Parallelism.MaxThreads;
         bool splitColumns = m <= n ? columnTiles >= Math.Min(threads, rowTiles) : rowTiles < Math.Min(threads, columnTiles);
-        int parts = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, splitColumns ? columnTiles : rowTiles);
-        if (parts <= 1)
+        int tiles = splitColumns ? columnTiles : rowTiles;
+        threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, tiles);
+        if (threads <= 1)
         {
             GemmPacked<T>.Compute(problem, 0, m, 0, n, GemmScratch<T>.Current);
             return;
         }
+        // Two chunks per thread: if one thread is descheduled, the others take its second chunk. More would repeat packing.
         GemmJob<T> job = GemmJob<T>.Current;
         job.Problem = problem;
         job.SplitColumns = splitColumns;
-        WorkerPool.Run(job, parts);
+        WorkerPool.Run(job, Math.Min(tiles, 2 * threads), threads);
     }
 }
