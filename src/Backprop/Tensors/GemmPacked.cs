@@ -95,6 +95,16 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     private static void Kernel(int kc, T* a, T* b, T* c, nint ldc, int mr, int nr, T* bias, bool overwrite, bool relu)
     {
         int w = Vector256<T>.Count;
+        if (Sse.IsSupported)
+        {
+            // Ask for the C tile now: its rows are far apart (a weight gradient's C is larger than L2), and the loads at the
+            // end would otherwise stall on them. The 2w values of a row span at most two cache lines.
+            for (int r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * ldc);
+                Sse.Prefetch0(c + r * ldc + 2 * w - 1);
+            }
+        }
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -194,6 +204,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     }
 
     // B block (kc, nc) starting at B(pc, jc) -> dst: nc/NR panels, each (kc, NR) row-major, the last one padded with zeros
+    [MethodImpl(MethodImplOptions.NoInlining)] // kept out of line: packing shows separately in profiles
     private static void PackB(T* dst, in GemmProblem<T> problem, int pc, int jc, int kc, int nc)
     {
         int nr = NR, w = Vector256<T>.Count;
@@ -281,6 +292,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     }
 
     // A block (mc, kc) starting at A(ic, pc) -> dst: mc/MR panels, each (kc, MR) row-major, the last one padded with zeros
+    [MethodImpl(MethodImplOptions.NoInlining)] // kept out of line: packing shows separately in profiles
     private static void PackA(T* dst, in GemmProblem<T> problem, int ic, int pc, int mc, int kc)
     {
         nint rs = problem.ARowStride, cs = problem.AColumnStride;
