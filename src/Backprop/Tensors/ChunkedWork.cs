@@ -12,6 +12,7 @@ internal abstract class ChunkedWork
     private long _state; // chunks << 32 | next chunk to claim
     private int _done;
     private Exception? _failure;
+    private readonly ManualResetEventSlim _completed = new(initialState: false, spinCount: 50);
 
     /// <summary>Runs chunk <paramref name="chunk"/> of <paramref name="chunks"/>; chunks must not write the same memory.</summary>
     protected abstract void ExecuteChunk(int chunk, int chunks);
@@ -22,6 +23,7 @@ internal abstract class ChunkedWork
     {
         _done = 0;
         _failure = null;
+        _completed.Reset();
         Interlocked.Exchange(ref _state, (long)chunks << 32);
     }
 
@@ -50,19 +52,22 @@ internal abstract class ChunkedWork
             }
             finally
             {
-                Interlocked.Increment(ref _done);
+                if (Interlocked.Increment(ref _done) == chunks)
+                {
+                    _completed.Set();
+                }
             }
         }
     }
 
-    /// <summary>Waits (spinning, then yielding) until every chunk has run; rethrows the first failure of any chunk.</summary>
+    /// <summary>Waits until every chunk has run; rethrows the first failure of any chunk.</summary>
+    /// <remarks>
+    /// Spins briefly, then blocks: on a busy machine the thread still running a chunk may need this core, and a spinning
+    /// waiter would hold it.
+    /// </remarks>
     public void WaitForCompletion()
     {
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref _done) != (int)(Volatile.Read(ref _state) >> 32))
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
+        _completed.Wait();
         if (_failure is Exception failure)
         {
             throw new AggregateException(failure);

@@ -142,10 +142,12 @@ public static unsafe class Gemm
             GemmPacked<T>.Compute(problem, 0, m, 0, n, GemmScratch<T>.Current);
             return;
         }
-        // Two chunks per thread: if one thread is descheduled, the others take its second chunk. More would repeat packing.
+        // Up to four chunks per thread, so that a descheduled thread leaves its later chunks to the others, but at least four
+        // tiles per chunk, because every chunk repeats the packing of the operand it does not split.
+        int chunks = Math.Min(tiles, Math.Clamp(tiles / 4, threads, 4 * threads));
         GemmJob<T> job = GemmJob<T>.Current;
         job.Problem = problem;
         job.SplitColumns = splitColumns;
-        WorkerPool.Run(job, Math.Min(tiles, 2 * threads), threads);
+        WorkerPool.Run(job, chunks, threads);
     }
 }
