@@ -4,6 +4,7 @@ using Backprop.Tensors;
 namespace Backprop.Tests.Tensors;
 
 /// <summary>Every path of <see cref="Gemm"/> (direct, packed, threaded, fused bias/ReLU) against <see cref="GemmReference"/>.</summary>
+[Collection(nameof(Parallelism))]
 public class GemmTests
 {
     // Odd sizes hit every edge: empty, below one register tile (6 × 16 floats / 6 × 8 doubles), just over it, and over a

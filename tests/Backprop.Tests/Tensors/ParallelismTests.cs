@@ -7,6 +7,7 @@ using Backprop.Training;
 
 namespace Backprop.Tests.Tensors;
 
+[Collection(nameof(Parallelism))]
 public class ParallelismTests
 {
     [Fact]
