@@ -83,11 +83,13 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
                 (Vector256.Load(y + j) + scale * Vector256.Load(x + j)).Store(y + j);
             }
         }
-        if (Vector128.IsHardwareAccelerated && n - j >= Vector128<T>.Count)
+        if (Vector128.IsHardwareAccelerated)
         {
-            // The per-sample layers are narrow (4 inputs): one 128-bit step instead of a scalar loop.
-            (Vector128.Load(y + j) + Vector128.Create(alpha) * Vector128.Load(x + j)).Store(y + j);
-            j += Vector128<T>.Count;
+            // After the 256-bit loop at most one step (the per-sample layers are 4 wide); the whole row without AVX (NEON).
+            for (; j <= n - Vector128<T>.Count; j += Vector128<T>.Count)
+            {
+                (Vector128.Load(y + j) + Vector128.Create(alpha) * Vector128.Load(x + j)).Store(y + j);
+            }
         }
         for (; j < n; j++)
         {
@@ -118,8 +120,12 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
         }
         if (Vector128.IsHardwareAccelerated && n - p >= Vector128<T>.Count)
         {
-            sum += Vector128.Sum(Vector128.Load(x + p) * Vector128.Load(y + p));
-            p += Vector128<T>.Count;
+            Vector128<T> s0 = Vector128<T>.Zero;
+            for (; p <= n - Vector128<T>.Count; p += Vector128<T>.Count)
+            {
+                s0 += Vector128.Load(x + p) * Vector128.Load(y + p);
+            }
+            sum += Vector128.Sum(s0);
         }
         for (; p < n; p++)
         {
