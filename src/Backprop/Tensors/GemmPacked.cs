@@ -20,7 +20,7 @@ namespace Backprop.Tensors;
 /// doubles) and does one broadcast of <c>A</c> and two fused multiply-adds per row for every <c>p</c>: 12 FMAs per 2 loads of
 /// <c>B</c> and 6 broadcasts, which keeps both FMA units busy. Packing makes every load of the kernel sequential and turns the
 /// three layouts (plain, <c>Aᵀ</c>, <c>Bᵀ</c>) into one kernel. Partial panels are padded with zeros, and partial tiles go
-/// through a small buffer, so the kernel never branches on the edge.
+/// through a small buffer, so the inner loop never branches on the edge.
 /// </para>
 /// <para>
 /// Every element of <c>C</c> is the same chain of FMAs over <c>p</c> in ascending order, blocked by the fixed <see cref="KC"/>,
@@ -33,10 +33,10 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Rows of the register tile.</summary>
     public const int MR = 6;
 
-    /// <summary>Depth of a K block: a B panel (KC, NR) is 16 KB in float, 32 KB in double, to stay in L1.</summary>
+    /// <summary>Depth of a K block: a B panel (KC, NR) is 16 KB in float and in double, half of L1.</summary>
     public const int KC = 256;
 
-    /// <summary>Rows of an A block: (MC, KC) is 144 KB in float, 288 KB in double, to stay in the 512 KB L2.</summary>
+    /// <summary>Rows of an A block: (MC, KC) is 144 KB in float, 288 KB in double, to stay in L2 (512 KB or more per core).</summary>
     public const int MC = 144;
 
     /// <summary>Columns of a B block (a multiple of every NR).</summary>
