@@ -63,8 +63,8 @@ internal static class BenchWorkloads
         var data = new Dataset<float>(x, y);
         Sequential<float> model = TrainRunner.BuildMlp<float>(features, [256, 128], classes, Initialization.PyTorch);
         model.ResetParameters(rng);
-        // Adam (lr 1e-3) is the workload's optimizer once Backprop has one; until then SGD, which costs less per step.
-        Optimizer<float> optimizer = new Sgd<float>(0.01f);
+        // The workload's optimizer, as torch_mlp.py's: Adam at lr 1e-3.
+        Optimizer<float> optimizer = new Adam<float>(new AdamOptions(LearningRate: 1e-3));
         var trainer = new Trainer<float>(model, new SoftmaxCrossEntropy<float>(), optimizer, new TrainerOptions(1, 128, true));
         trainer.Fit(data, rng);
         long start = Stopwatch.GetTimestamp();

@@ -137,6 +137,12 @@ internal static class TrainCommand
         };
         var task = new Option<string>("--task") { Description = "classification or regression (standardized targets, MSE)", DefaultValueFactory = _ => "classification" };
         task.AcceptOnlyFromAmong("classification", "regression");
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Threads for the matrix kernels (results are identical for any count)",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        threads.Validators.Add(r => Positive(r, "--threads"));
 
         var command = new Command("train",
             "Train a multilayer perceptron (Dense → ReLU → … → Dense, softmax cross-entropy, SGD) and print the loss of every epoch.\n"
@@ -149,7 +155,7 @@ internal static class TrainCommand
             + "  backprop train --dataset wine --optimizer adam --lr 0.001 --batch-size 32 --epochs 200 --validation 0.2 --early-stopping 10\n"
             + "  backprop train --optimizer sgd --momentum 0.9 --nesterov --schedule cosine:5 --dropout 0.1 --activation gelu --init he")
         {
-            dataset, epochs, learningRate, hidden, batchSize, seed, noShuffle, precision, init,
+            dataset, epochs, learningRate, hidden, batchSize, seed, noShuffle, precision, init, threads,
             activation, optimizer, momentum, nesterov, weightDecay, clipNorm, schedule, loss, huberDelta, labelSmoothing, dropout,
             validation, earlyStopping, minDelta, classWeight, task,
         };
@@ -196,6 +202,7 @@ internal static class TrainCommand
         });
         command.SetAction(parse =>
         {
+            Tensors.Parallelism.MaxThreads = parse.GetValue(threads);
             var settings = new TrainSettings(
                 Dataset: parse.GetValue(dataset)!,
                 Epochs: parse.GetValue(epochs),

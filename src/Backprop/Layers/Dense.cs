@@ -72,9 +72,16 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
 
     // input (B, I), weight (O, I), bias (O) -> output (B, O)
     /// <inheritdoc/>
-    public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training) =>
+    public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
+    {
+        if (batch == 1)
+        {
+            ForwardOneSample(output, input);
+            return;
+        }
         // The bias is added as the product is stored (a fused epilogue), not in a second pass over the output.
         Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures);
+    }
 
     // forward was: output = input · weightᵀ + bias, so
     // dinput = doutput · weight,  dweight += doutputᵀ · input,  dbias += Σ_b doutput
@@ -82,6 +89,11 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     public void Backward(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input, ReadOnlySpan<T> output, int batch)
     {
         int o = OutputFeatures, i = InputFeatures;
+        if (batch == 1)
+        {
+            BackwardOneSample(dinput, doutput, input);
+            return;
+        }
         if (!dinput.IsEmpty)
         {
             Gemm.Multiply(dinput, doutput, Weight, batch, i, o, accumulate: false);
@@ -91,6 +103,46 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         for (int b = 0; b < batch; b++)
         {
             TensorPrimitives.Add(dbias, doutput.Slice(b * o, o), dbias);
+        }
+    }
+
+    // The per-sample path (B = 1, the notebook's): the same arithmetic as Gemm's direct path, without setting up a product.
+    // input (I), weight (O, I), bias (O) -> output (O): output[o] = bias[o] + weight[o, :] · input
+    private unsafe void ForwardOneSample(Span<T> output, ReadOnlySpan<T> input)
+    {
+        int o = OutputFeatures, i = InputFeatures;
+        Gemm.CheckShapes(output.Length, input.Length, o * i, 1, o, i);
+        fixed (T* y = output, x = input, w = Weight, b = Bias)
+        {
+            for (int r = 0; r < o; r++)
+            {
+                y[r] = b[r] + GemmDirect<T>.Dot(w + r * i, x, i);
+            }
+        }
+    }
+
+    // forward was: output[o] = bias[o] + weight[o, :] · input, so
+    // dinput = Σ_o doutput[o] · weight[o, :],  dweight[o, :] += doutput[o] · input,  dbias += doutput
+    private unsafe void BackwardOneSample(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input)
+    {
+        int o = OutputFeatures, i = InputFeatures;
+        Gemm.CheckShapes(input.Length, doutput.Length, o * i, 1, i, o);
+        if (!dinput.IsEmpty && dinput.Length < i)
+        {
+            throw new ArgumentException($"Expected dinput of at least {i} values. Received: {dinput.Length}.", nameof(dinput));
+        }
+        fixed (T* dx = dinput, dy = doutput, x = input, w = Weight, dw = WeightGradient, db = BiasGradient)
+        {
+            if (dx != null)
+            {
+                new Span<T>(dx, i).Clear();
+                for (int r = 0; r < o; r++) GemmDirect<T>.AddScaled(dx, w + r * i, dy[r], i);
+            }
+            for (int r = 0; r < o; r++)
+            {
+                GemmDirect<T>.AddScaled(dw + r * i, x, dy[r], i);
+                db[r] += dy[r];
+            }
         }
     }
 

@@ -130,18 +130,24 @@ public static unsafe class Gemm
             GemmDirect<T>.Compute(problem);
             return;
         }
-        // Split whichever output dimension has more tiles; stay on this thread when the product is small.
+        // Each thread packs all of the operand along the dimension it does not split: splitting columns repeats the packing
+        // of A (M·K values), splitting rows that of B (K·N), so split columns when M ≤ N (and there are tiles enough).
         int rowTiles = (m + GemmPacked<T>.MR - 1) / GemmPacked<T>.MR, columnTiles = (n + GemmPacked<T>.NR - 1) / GemmPacked<T>.NR;
-        bool splitColumns = columnTiles >= rowTiles;
-        int parts = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(Parallelism.MaxThreads, splitColumns ? columnTiles : rowTiles);
-        if (parts <= 1)
+        int threads = Parallelism.MaxThreads;
+        bool splitColumns = m <= n ? columnTiles >= Math.Min(threads, rowTiles) : rowTiles < Math.Min(threads, columnTiles);
+        int tiles = splitColumns ? columnTiles : rowTiles;
+        threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, tiles);
+        if (threads <= 1)
         {
             GemmPacked<T>.Compute(problem, 0, m, 0, n, GemmScratch<T>.Current);
             return;
         }
+        // Up to four chunks per thread, so that a descheduled thread leaves its later chunks to the others, but at least four
+        // tiles per chunk, because every chunk repeats the packing of the operand it does not split.
+        int chunks = Math.Min(tiles, Math.Clamp(tiles / 4, threads, 4 * threads));
         GemmJob<T> job = GemmJob<T>.Current;
         job.Problem = problem;
         job.SplitColumns = splitColumns;
-        WorkerPool.Run(job, parts);
+        WorkerPool.Run(job, chunks, threads);
     }
 }

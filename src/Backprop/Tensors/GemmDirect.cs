@@ -72,7 +72,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
 
     // y (n) += alpha · x (n)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddScaled(T* y, T* x, T alpha, int n)
+    internal static void AddScaled(T* y, T* x, T alpha, int n)
     {
         int j = 0;
         if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
@@ -83,11 +83,13 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
                 (Vector256.Load(y + j) + scale * Vector256.Load(x + j)).Store(y + j);
             }
         }
-        if (Vector128.IsHardwareAccelerated && n - j >= Vector128<T>.Count)
+        if (Vector128.IsHardwareAccelerated)
         {
-            // The per-sample layers are narrow (4 inputs): one 128-bit step instead of a scalar loop.
-            (Vector128.Load(y + j) + Vector128.Create(alpha) * Vector128.Load(x + j)).Store(y + j);
-            j += Vector128<T>.Count;
+            // After the 256-bit loop at most one step (the per-sample layers are 4 wide); the whole row without AVX (NEON).
+            for (; j <= n - Vector128<T>.Count; j += Vector128<T>.Count)
+            {
+                (Vector128.Load(y + j) + Vector128.Create(alpha) * Vector128.Load(x + j)).Store(y + j);
+            }
         }
         for (; j < n; j++)
         {
@@ -97,7 +99,7 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
 
     // x (n) · y (n)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Dot(T* x, T* y, int n)
+    internal static T Dot(T* x, T* y, int n)
     {
         int p = 0;
         T sum = T.Zero;
@@ -118,8 +120,12 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
         }
         if (Vector128.IsHardwareAccelerated && n - p >= Vector128<T>.Count)
         {
-            sum += Vector128.Sum(Vector128.Load(x + p) * Vector128.Load(y + p));
-            p += Vector128<T>.Count;
+            Vector128<T> s0 = Vector128<T>.Zero;
+            for (; p <= n - Vector128<T>.Count; p += Vector128<T>.Count)
+            {
+                s0 += Vector128.Load(x + p) * Vector128.Load(y + p);
+            }
+            sum += Vector128.Sum(s0);
         }
         for (; p < n; p++)
         {

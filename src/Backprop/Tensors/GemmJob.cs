@@ -2,13 +2,13 @@ using System.Numerics;
 
 namespace Backprop.Tensors;
 
-/// <summary>A packed product split into parts by output tiles, for the <see cref="WorkerPool"/>.</summary>
+/// <summary>A packed product cut into chunks of output tiles, for the <see cref="WorkerPool"/>.</summary>
 /// <remarks>
-/// Part <c>t</c> of <c>T</c> gets a contiguous run of whole tiles along one output dimension (columns by default, rows when
-/// there are more row tiles), and computes it fully, packing its own panels. The reduction over <c>K</c> is never split, so the
-/// result does not depend on the number of parts. One reusable instance per calling thread, so a call allocates nothing.
+/// Chunk <c>t</c> of <c>T</c> is a contiguous run of whole tiles along one output dimension (columns or rows), computed fully
+/// by whichever thread claims it, packing its own panels. The reduction over <c>K</c> is never split, so the result does not
+/// depend on the number of chunks or threads. One reusable instance per calling thread, so a call allocates nothing.
 /// </remarks>
-internal sealed class GemmJob<T> : IParallelWork where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class GemmJob<T> : ChunkedWork where T : unmanaged, IFloatingPointIeee754<T>
 {
     [ThreadStatic]
     private static GemmJob<T>? t_current;
@@ -23,22 +23,22 @@ internal sealed class GemmJob<T> : IParallelWork where T : unmanaged, IFloatingP
     public static GemmJob<T> Current => t_current ??= new GemmJob<T>();
 
     /// <inheritdoc/>
-    public void Execute(int part, int parts)
+    protected override void ExecuteChunk(int chunk, int chunks)
     {
         int m = Problem.M, n = Problem.N;
         if (SplitColumns)
         {
-            (int first, int last) = Range(n, GemmPacked<T>.NR, part, parts);
+            (int first, int last) = Range(n, GemmPacked<T>.NR, chunk, chunks);
             GemmPacked<T>.Compute(Problem, 0, m, first, last, GemmScratch<T>.Current);
         }
         else
         {
-            (int first, int last) = Range(m, GemmPacked<T>.MR, part, parts);
+            (int first, int last) = Range(m, GemmPacked<T>.MR, chunk, chunks);
             GemmPacked<T>.Compute(Problem, first, last, 0, n, GemmScratch<T>.Current);
         }
     }
 
-    // [first, last) of length: part of parts, in whole tiles of tile elements, as even as whole tiles allow
+    // [first, last) of length: chunk part of parts, in whole tiles of tile elements, as even as whole tiles allow
     private static (int First, int Last) Range(int length, int tile, int part, int parts)
     {
         int tiles = (length + tile - 1) / tile;

@@ -20,7 +20,7 @@ namespace Backprop.Tensors;
 /// doubles) and does one broadcast of <c>A</c> and two fused multiply-adds per row for every <c>p</c>: 12 FMAs per 2 loads of
 /// <c>B</c> and 6 broadcasts, which keeps both FMA units busy. Packing makes every load of the kernel sequential and turns the
 /// three layouts (plain, <c>Aᵀ</c>, <c>Bᵀ</c>) into one kernel. Partial panels are padded with zeros, and partial tiles go
-/// through a small buffer, so the kernel never branches on the edge.
+/// through a small buffer, so the inner loop never branches on the edge.
 /// </para>
 /// <para>
 /// Every element of <c>C</c> is the same chain of FMAs over <c>p</c> in ascending order, blocked by the fixed <see cref="KC"/>,
@@ -33,10 +33,10 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Rows of the register tile.</summary>
     public const int MR = 6;
 
-    /// <summary>Depth of a K block: a B panel (KC, NR) is 16 KB in float, 32 KB in double, to stay in L1.</summary>
+    /// <summary>Depth of a K block: a B panel (KC, NR) is 16 KB in float and in double, half of L1.</summary>
     public const int KC = 256;
 
-    /// <summary>Rows of an A block: (MC, KC) is 144 KB in float, 288 KB in double, to stay in the 512 KB L2.</summary>
+    /// <summary>Rows of an A block: (MC, KC) is 144 KB in float, 288 KB in double, to stay in L2 (512 KB or more per core).</summary>
     public const int MC = 144;
 
     /// <summary>Columns of a B block (a multiple of every NR).</summary>
@@ -57,7 +57,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
         T* c0 = problem.C, bias0 = problem.Bias;
         nint ldc = problem.Ldc;
         bool accumulate = problem.Accumulate, applyRelu = problem.Relu;
-        T* packedA = scratch.PackedA((nint)MC * KC);
+        T* packedA = scratch.PackedA((nint)MC * KC + 8); // + 8: slack for PackA's overlapping 8-wide stores
         T* packedB = scratch.PackedB((nint)KC * RoundUp(Math.Min(NC, n1 - n0), nr));
         for (int jc = n0; jc < n1; jc += NC)
         {
@@ -95,6 +95,16 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     private static void Kernel(int kc, T* a, T* b, T* c, nint ldc, int mr, int nr, T* bias, bool overwrite, bool relu)
     {
         int w = Vector256<T>.Count;
+        if (Sse.IsSupported)
+        {
+            // Ask for the C tile now: its rows are far apart (a weight gradient's C is larger than L2), and the loads at the
+            // end would otherwise stall on them. The 2w values of a row span at most two cache lines.
+            for (int r = 0; r < MR; r++)
+            {
+                Sse.Prefetch0(c + r * ldc);
+                Sse.Prefetch0(c + r * ldc + 2 * w - 1);
+            }
+        }
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
@@ -194,6 +204,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     }
 
     // B block (kc, nc) starting at B(pc, jc) -> dst: nc/NR panels, each (kc, NR) row-major, the last one padded with zeros
+    [MethodImpl(MethodImplOptions.NoInlining)] // kept out of line: packing shows separately in profiles
     private static void PackB(T* dst, in GemmProblem<T> problem, int pc, int jc, int kc, int nc)
     {
         int nr = NR, w = Vector256<T>.Count;
@@ -253,12 +264,18 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     }
 
     // src: 8 rows of 8 floats, row stride srcStride -> dst: their transpose, row stride dstStride
-    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride)
+    private static void Transpose8x8(float* src, nint srcStride, float* dst, nint dstStride) =>
+        Transpose8x8(
+            Avx.LoadVector256(src), Avx.LoadVector256(src + srcStride),
+            Avx.LoadVector256(src + 2 * srcStride), Avx.LoadVector256(src + 3 * srcStride),
+            Avx.LoadVector256(src + 4 * srcStride), Avx.LoadVector256(src + 5 * srcStride),
+            Avx.LoadVector256(src + 6 * srcStride), Avx.LoadVector256(src + 7 * srcStride), dst, dstStride);
+
+    // rows r0..r7 (8 floats each) -> dst row q = (r0[q], …, r7[q]), row stride dstStride, written in order q = 0..7
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, nint dstStride)
     {
-        Vector256<float> r0 = Avx.LoadVector256(src), r1 = Avx.LoadVector256(src + srcStride);
-        Vector256<float> r2 = Avx.LoadVector256(src + 2 * srcStride), r3 = Avx.LoadVector256(src + 3 * srcStride);
-        Vector256<float> r4 = Avx.LoadVector256(src + 4 * srcStride), r5 = Avx.LoadVector256(src + 5 * srcStride);
-        Vector256<float> r6 = Avx.LoadVector256(src + 6 * srcStride), r7 = Avx.LoadVector256(src + 7 * srcStride);
         // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves: the textbook AVX 8 × 8 transpose.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
         Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
@@ -275,6 +292,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     }
 
     // A block (mc, kc) starting at A(ic, pc) -> dst: mc/MR panels, each (kc, MR) row-major, the last one padded with zeros
+    [MethodImpl(MethodImplOptions.NoInlining)] // kept out of line: packing shows separately in profiles
     private static void PackA(T* dst, in GemmProblem<T> problem, int ic, int pc, int mc, int kc)
     {
         nint rs = problem.ARowStride, cs = problem.AColumnStride;
@@ -287,7 +305,20 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
             {
                 // A rows are contiguous: read six rows side by side.
                 T* r0 = src, r1 = src + rs, r2 = src + 2 * rs, r3 = src + 3 * rs, r4 = src + 4 * rs, r5 = src + 5 * rs;
-                for (int p = 0; p < kc; p++)
+                int p0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported)
+                {
+                    // 6 rows × 8 p through an 8 × 8 transpose (rows 6 and 7 repeat row 5): each 8-wide output row lands at
+                    // panel + p·6, and its 2 surplus values are overwritten by the next row (the buffer has slack for the last).
+                    for (; p0 <= kc - 8; p0 += 8)
+                    {
+                        Vector256<float> last = Avx.LoadVector256((float*)(r5 + p0));
+                        Transpose8x8(Avx.LoadVector256((float*)(r0 + p0)), Avx.LoadVector256((float*)(r1 + p0)),
+                            Avx.LoadVector256((float*)(r2 + p0)), Avx.LoadVector256((float*)(r3 + p0)),
+                            Avx.LoadVector256((float*)(r4 + p0)), last, last, last, (float*)(panel + p0 * MR), MR);
+                    }
+                }
+                for (int p = p0; p < kc; p++)
                 {
                     T* q = panel + p * MR;
                     q[0] = r0[p]; q[1] = r1[p]; q[2] = r2[p]; q[3] = r3[p]; q[4] = r4[p]; q[5] = r5[p];

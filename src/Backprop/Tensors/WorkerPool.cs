@@ -2,20 +2,13 @@ using System.Diagnostics;
 
 namespace Backprop.Tensors;
 
-/// <summary>A piece of work split into parts that may run on different threads at once.</summary>
-internal interface IParallelWork
-{
-    /// <summary>Runs part <paramref name="part"/> of <paramref name="parts"/>; parts must not write the same memory.</summary>
-    void Execute(int part, int parts);
-}
-
-/// <summary>Persistent worker threads that run the parts of one <see cref="IParallelWork"/> at a time.</summary>
+/// <summary>Persistent worker threads that help the calling thread through the chunks of one <see cref="ChunkedWork"/> at a time.</summary>
 /// <remarks>
 /// Workers are started once and live for the process (background threads), so a parallel call costs a wake-up, not a thread
 /// start or a <c>Parallel.For</c> with its allocations. After a job a worker spins for a short while before it blocks, because
-/// training issues products back to back and a blocked worker takes tens of microseconds to wake. Part 0 always runs on the
-/// calling thread. If a second caller arrives while the pool is busy (two threads predicting at once), it runs its parts
-/// itself rather than waiting: the results are the same either way.
+/// training issues products back to back and a blocked worker takes tens of microseconds to wake. The calling thread always
+/// works too. If a second caller arrives while the pool is busy (two threads predicting at once), it runs its chunks alone
+/// rather than waiting: the results are the same either way.
 /// </remarks>
 internal sealed class WorkerPool
 {
@@ -26,47 +19,47 @@ internal sealed class WorkerPool
     private readonly object _signal = new();
     private int _busy;
     private int _generation;
-    private IParallelWork? _work;
-    private int _parts;
-    private int _remaining;
-    private Exception? _failure;
+    private ChunkedWork? _work;
+    private int _helpers;
 
     private WorkerPool(int workers)
     {
         Workers = workers;
         for (int w = 0; w < workers; w++)
         {
-            int part = w + 1;
-            var thread = new Thread(() => WorkerLoop(part)) { IsBackground = true, Name = $"Backprop worker {part}" };
+            int index = w;
+            var thread = new Thread(() => WorkerLoop(index)) { IsBackground = true, Name = $"Backprop worker {w + 1}" };
             thread.Start();
         }
     }
 
-    /// <summary>Number of worker threads (parts beyond part 0 that can run concurrently).</summary>
+    /// <summary>Number of worker threads.</summary>
     public int Workers { get; }
 
-    /// <summary>Runs <paramref name="parts"/> parts of <paramref name="work"/> at once (part 0 on this thread) and returns when all are done.</summary>
-    public static void Run(IParallelWork work, int parts)
+    /// <summary>
+    /// Runs all <paramref name="chunks"/> chunks of <paramref name="work"/> on this thread and up to
+    /// <paramref name="threads"/> − 1 workers, and returns when every chunk is done.
+    /// </summary>
+    public static void Run(ChunkedWork work, int chunks, int threads)
     {
-        if (parts <= 1)
-        {
-            work.Execute(0, 1);
-            return;
-        }
-        WorkerPool pool = Shared(parts - 1);
-        if (Interlocked.CompareExchange(ref pool._busy, 1, 0) != 0)
-        {
-            // Someone else is using the workers: do every part here, in order.
-            for (int part = 0; part < parts; part++) work.Execute(part, parts);
-            return;
-        }
+        work.Reset(chunks);
+        WorkerPool? pool = threads > 1 ? Shared(threads - 1) : null;
+        bool acquired = pool is not null && Interlocked.CompareExchange(ref pool._busy, 1, 0) == 0;
         try
         {
-            pool.RunExclusive(work, parts);
+            if (acquired)
+            {
+                pool!.Wake(work, threads - 1);
+            }
+            work.RunChunks();
+            work.WaitForCompletion();
         }
         finally
         {
-            Volatile.Write(ref pool._busy, 0);
+            if (acquired)
+            {
+                Volatile.Write(ref pool!._busy, 0);
+            }
         }
     }
 
@@ -88,31 +81,18 @@ internal sealed class WorkerPool
         }
     }
 
-    private void RunExclusive(IParallelWork work, int parts)
+    private void Wake(ChunkedWork work, int helpers)
     {
         lock (_signal)
         {
             _work = work;
-            _parts = parts;
-            _remaining = parts - 1;
-            _failure = null;
+            _helpers = helpers;
             _generation++;
             Monitor.PulseAll(_signal);
         }
-        // The caller runs part 0 while the workers run theirs.
-        work.Execute(0, parts);
-        var spinner = new SpinWait();
-        while (Volatile.Read(ref _remaining) != 0)
-        {
-            spinner.SpinOnce(sleep1Threshold: -1);
-        }
-        if (_failure is not null)
-        {
-            throw new AggregateException(_failure);
-        }
     }
 
-    private void WorkerLoop(int part)
+    private void WorkerLoop(int index)
     {
         int seen = 0;
         while (true)
@@ -122,8 +102,8 @@ internal sealed class WorkerPool
             {
                 Thread.SpinWait(30);
             }
-            IParallelWork? work;
-            int parts;
+            ChunkedWork? work;
+            bool helps;
             lock (_signal)
             {
                 while (_generation == seen)
@@ -132,22 +112,11 @@ internal sealed class WorkerPool
                 }
                 seen = _generation;
                 work = _work;
-                parts = _parts;
+                helps = index < _helpers;
             }
-            if (part < parts)
+            if (helps)
             {
-                try
-                {
-                    work!.Execute(part, parts);
-                }
-                catch (Exception e)
-                {
-                    _failure = e;
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _remaining);
-                }
+                work!.RunChunks();
             }
         }
     }

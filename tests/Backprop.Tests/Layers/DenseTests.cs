@@ -73,6 +73,39 @@ public class DenseTests
         Assert.InRange(variance, 0.95, 1.05);
     }
 
+    [Theory]
+    [InlineData(5, 7)]
+    [InlineData(4, 16)]
+    [InlineData(33, 3)]
+    public void Per_sample_path_gives_the_batched_results_bit_for_bit(int inputs, int outputs)
+    {
+        // Batch 1 skips Gemm for a dedicated path; it must agree exactly with the same rows run as one batch.
+        const int batch = 3;
+        var rng = new Rng(8);
+        var batched = new Dense<float>(inputs, outputs);
+        var single = new Dense<float>(inputs, outputs);
+        var batchedModel = new Sequential<float>(inputs, batched);
+        var singleModel = new Sequential<float>(inputs, single);
+        batchedModel.ResetParameters(rng);
+        batchedModel.Parameters.CopyTo(singleModel.Parameters, 0);
+        float[] x = Enumerable.Range(0, batch * inputs).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] dy = Enumerable.Range(0, batch * outputs).Select(_ => (float)rng.NextNormal()).ToArray();
+
+        float[] y = new float[batch * outputs], dx = new float[batch * inputs];
+        batched.Forward(y, x, batch, null);
+        batched.Backward(dx, dy, x, y, batch);
+        float[] y1 = new float[batch * outputs], dx1 = new float[batch * inputs];
+        for (int b = 0; b < batch; b++)
+        {
+            single.Forward(y1.AsSpan(b * outputs, outputs), x.AsSpan(b * inputs, inputs), 1, null);
+            single.Backward(dx1.AsSpan(b * inputs, inputs), dy.AsSpan(b * outputs, outputs), x.AsSpan(b * inputs, inputs),
+                y1.AsSpan(b * outputs, outputs), 1);
+        }
+        Assert.Equal(y, y1);
+        Assert.Equal(dx, dx1);
+        Assert.Equal(batchedModel.Gradients, singleModel.Gradients);
+    }
+
     [Fact]
     public void Prints_itself_with_its_parameter_count() =>
         Assert.Equal("Dense(4 → 16)  // 80 parameters", new Dense<float>(4, 16).ToString());

@@ -4,6 +4,7 @@ using Backprop.Tensors;
 namespace Backprop.Tests.Tensors;
 
 /// <summary>Every path of <see cref="Gemm"/> (direct, packed, threaded, fused bias/ReLU) against <see cref="GemmReference"/>.</summary>
+[Collection(nameof(Parallelism))]
 public class GemmTests
 {
     // Odd sizes hit every edge: empty, below one register tile (6 × 16 floats / 6 × 8 doubles), just over it, and over a
@@ -154,26 +155,23 @@ public class GemmTests
     }
 
     private static void Reference<T>(Variant variant, T[] c, T[] a, T[] b, int m, int n, int k, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (variant)
-        {
-            case Variant.Plain: GemmReference.Multiply<T>(c, a, b, m, n, k, accumulate); break;
-            case Variant.TransposedA: GemmReference.MultiplyTransposedA<T>(c, a, b, m, n, k, accumulate); break;
-            default: GemmReference.MultiplyTransposedB<T>(c, a, b, m, n, k, accumulate); break;
-        }
-    }
+        where T : unmanaged, IFloatingPointIeee754<T> => Product<T>(variant, fast: false)(c, a, b, m, n, k, accumulate);
 
     private static void Fast<T>(Variant variant, T[] c, T[] a, T[] b, int m, int n, int k, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        switch (variant)
+        where T : unmanaged, IFloatingPointIeee754<T> => Product<T>(variant, fast: true)(c, a, b, m, n, k, accumulate);
+
+    private delegate void MatrixProduct<T>(Span<T> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, int m, int n, int k, bool accumulate);
+
+    private static MatrixProduct<T> Product<T>(Variant variant, bool fast) where T : unmanaged, IFloatingPointIeee754<T> =>
+        (variant, fast) switch
         {
-            case Variant.Plain: Gemm.Multiply<T>(c, a, b, m, n, k, accumulate); break;
-            case Variant.TransposedA: Gemm.MultiplyTransposedA<T>(c, a, b, m, n, k, accumulate); break;
-            default: Gemm.MultiplyTransposedB<T>(c, a, b, m, n, k, accumulate); break;
-        }
-    }
+            (Variant.Plain, true) => Gemm.Multiply,
+            (Variant.TransposedA, true) => Gemm.MultiplyTransposedA,
+            (Variant.TransposedB, true) => Gemm.MultiplyTransposedB,
+            (Variant.Plain, false) => GemmReference.Multiply,
+            (Variant.TransposedA, false) => GemmReference.MultiplyTransposedA,
+            _ => GemmReference.MultiplyTransposedB,
+        };
 
     private static T[] Random<T>(Rng rng, int count) where T : unmanaged, IFloatingPointIeee754<T>
     {
