@@ -120,6 +120,11 @@ internal static class TrainCommand
             HelpName = "FRACTION",
         };
         validation.Validators.Add(r => Range(r, "--validation", 0, 1, inclusiveHigh: false));
+        var validationData = new Option<string>("--validation-data")
+        {
+            Description = "A separate labelled CSV file to validate on (same columns as --data), instead of holding out a fraction",
+            HelpName = "FILE.csv",
+        };
         var earlyStopping = new Option<int?>("--early-stopping")
         {
             Description = "Stop after this many epochs without improvement of the validation loss (training loss without --validation); "
@@ -177,6 +182,13 @@ internal static class TrainCommand
             HelpName = "N",
         };
         command.Options.Add(checkpointEvery);
+        command.Options.Add(validationData);
+        command.Validators.Add(r =>
+        {
+            if (r.GetResult(validationData) is null) return;
+            if (r.GetValue(validation) > 0) r.AddError("--validation-data: expected instead of --validation, not with it.");
+            if (r.GetResult(r.Command.Options.First(o => o.Name == "--data")) is null) r.AddError("--validation-data: expected together with --data FILE.csv.");
+        });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result (no epoch lines, no progress bar)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, model, seconds), nothing else" };
         var plot = new Option<string>("--plot")
@@ -246,6 +258,7 @@ internal static class TrainCommand
                 LabelSmoothing = parse.GetValue(labelSmoothing),
                 Dropout = parse.GetValue(dropout),
                 Validation = parse.GetValue(validation),
+                ValidationData = parse.GetValue(validationData),
                 EarlyStopping = parse.GetValue(earlyStopping),
                 MinDelta = parse.GetValue(minDelta),
                 // Absent, a collection option still yields an empty array: ask whether it was given at all.

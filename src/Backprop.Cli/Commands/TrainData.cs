@@ -39,6 +39,12 @@ internal static class TrainData
         var warnings = new List<string>();
         Dataset<T> train = preprocessor.Transform<T>(table, trainRows, warnings);
         Dataset<T>? validation = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
+        if (settings.ValidationData is { } validationPath)
+        {
+            // Encoded with the preprocessing fitted on the training file, as predictions on new data will be.
+            CsvTable validationTable = CsvTable.Read(validationPath, preprocessor.ReadOptions(data?.Delimiter));
+            validation = preprocessor.Transform<T>(validationTable, warnings: warnings);
+        }
         if (data is not null) notes.WriteLine($"note: {Summary(table, preprocessor)}");
         foreach (string note in preprocessor.Notes) notes.WriteLine($"note: {note}");
         foreach (string warning in warnings.Except(preprocessor.Notes)) notes.WriteLine($"warning: {warning}");

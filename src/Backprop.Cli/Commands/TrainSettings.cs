@@ -80,6 +80,9 @@ internal sealed record TrainSettings(
     /// <summary>Write the current and the best model every this many epochs (<c>--checkpoint-every</c>), or <see langword="null"/>.</summary>
     public int? CheckpointEvery { get; init; }
 
+    /// <summary>A separate labelled CSV file to validate on (<c>--validation-data</c>), or <see langword="null"/>.</summary>
+    public string? ValidationData { get; init; }
+
     /// <summary>Print only the final result (<c>--quiet</c>).</summary>
     public bool Quiet { get; init; }
 
