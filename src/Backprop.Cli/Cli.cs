@@ -25,15 +25,24 @@ public static class Cli
     /// <param name="output">Stdout.</param>
     /// <param name="error">Stderr.</param>
     /// <param name="interactive">Stdout is a terminal (live progress bars); false for redirected output and in tests.</param>
-    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    /// <param name="colorErrors">Stderr is a terminal: error lines in red (unless NO_COLOR is set).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false, bool colorErrors = false)
     {
+        var verbose = new Option<bool>("--verbose")
+        {
+            Description = "On an error, also print its causes (and for an internal error the stack trace)",
+            Recursive = true,
+        };
         RootCommand root = CreateRootCommand(output, error, interactive);
+        root.Options.Add(verbose);
         ParseResult parse = root.Parse(args);
+        bool red = colorErrors && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        void Error(string line) => error.WriteLine(red ? $"\u001b[31m{line}\u001b[0m" : line);
         if (parse.Action is ParseErrorAction)
         {
             foreach (var parseError in parse.Errors)
             {
-                error.WriteLine($"error: {parseError.Message}");
+                Error($"error: {parseError.Message}");
             }
             string command = parse.CommandResult.Command == root ? "backprop" : $"backprop {parse.CommandResult.Command.Name}";
             error.WriteLine($"Run '{command} --help' for usage.");
@@ -45,7 +54,14 @@ public static class Cli
         }
         catch (BackpropException e)
         {
-            error.WriteLine($"error: {e.Message}");
+            Error($"error: {e.Message}");
+            if (parse.GetValue(verbose))
+            {
+                for (Exception? cause = e.InnerException; cause is not null; cause = cause.InnerException)
+                {
+                    error.WriteLine($"  caused by {cause.GetType().Name}: {cause.Message}");
+                }
+            }
             return Failure;
         }
         catch (OperationCanceledException)
@@ -56,9 +72,9 @@ public static class Cli
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug, not a user error: still one line, with the stack trace only when asked for.
-            error.WriteLine($"error: internal error ({e.GetType().Name}): {e.Message}");
-            if (Environment.GetEnvironmentVariable("BACKPROP_VERBOSE") is "1" or "true") error.WriteLine(e);
-            else error.WriteLine("Set BACKPROP_VERBOSE=1 for the stack trace, and please report it.");
+            Error($"error: internal error ({e.GetType().Name}): {e.Message}");
+            if (parse.GetValue(verbose) || Environment.GetEnvironmentVariable("BACKPROP_VERBOSE") is "1" or "true") error.WriteLine(e);
+            else error.WriteLine("Run with --verbose for the stack trace, and please report it.");
             return Failure;
         }
     }

@@ -52,6 +52,14 @@ public static class SafeTensors
     public static SafeTensorsDocument Load(string path, SafeTensorsLimits? limits = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path))
+        {
+            throw new BackpropException($"Expected a model file. Received: '{path}', which is a directory.");
+        }
+        if (!File.Exists(path))
+        {
+            throw new BackpropException($"Expected an existing model file. Received: '{path}', which does not exist (full path {Path.GetFullPath(path)}).");
+        }
         FileStream stream;
         try
         {

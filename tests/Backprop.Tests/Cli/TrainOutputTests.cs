@@ -69,4 +69,22 @@ public sealed class TrainOutputTests : IDisposable
         Assert.Equal("", output);
         Assert.StartsWith("error: Training diverged", error);
     }
+
+    [Fact]
+    public void Errors_are_red_only_for_a_terminal_and_verbose_adds_the_causes()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Backprop.Cli.Cli.Run(["info", "--model", "absent.safetensors"], output, error, colorErrors: true);
+        Assert.Equal(1, code);
+        Assert.StartsWith("\u001b[31merror: Expected an existing model file.", error.ToString());
+        Assert.DoesNotContain('\u001b', CliRunner.Run("info", "--model", "absent.safetensors").Error);
+
+        string notUtf8 = Path.Combine(_files.Directory, "latin1.csv");
+        File.WriteAllBytes(notUtf8, [.. "a,b\n"u8, 0xE9, (byte)',', (byte)'1', (byte)'\n']);
+        var (verboseCode, _, verbose) = CliRunner.Run("train", "--data", notUtf8, "--verbose");
+        Assert.Equal(1, verboseCode);
+        Assert.StartsWith("error: Expected a UTF-8 text file.", verbose);
+        Assert.DoesNotContain("   at ", verbose);
+    }
 }
