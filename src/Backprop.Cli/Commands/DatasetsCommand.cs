@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using Backprop.Cli.Rendering;
 using Backprop.Data;
 
 namespace Backprop.Cli.Commands;
@@ -37,12 +37,9 @@ internal static class DatasetsCommand
         return command;
     }
 
-    private static void WriteJson(TextWriter output, IEnumerable<(string Name, int Rows, int Features, int Classes)> rows)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+    private static void WriteJson(TextWriter output, IEnumerable<(string Name, int Rows, int Features, int Classes)> rows) =>
+        Json.WriteObject(output, writer =>
         {
-            writer.WriteStartObject();
             writer.WriteStartArray("datasets");
             foreach (var row in rows)
             {
@@ -54,8 +51,5 @@ internal static class DatasetsCommand
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
+        });
 }

@@ -7,33 +7,11 @@ namespace Backprop.Layers;
 
 /// <summary>Rectified linear unit: <c>output = max(input, 0)</c>, elementwise.</summary>
 /// <remarks>input <c>(B, F)</c> → output <c>(B, F)</c>; no parameters. The derivative at exactly 0 is taken as 0, as in PyTorch.</remarks>
-public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+public sealed class Relu<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <inheritdoc/>
-    public int InputFeatures { get; private set; }
-
-    /// <inheritdoc/>
-    public int OutputFeatures => InputFeatures;
-
-    /// <inheritdoc/>
-    public int ParameterCount => 0;
-
-    /// <inheritdoc/>
-    public void Build(int inputFeatures)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputFeatures);
-        InputFeatures = inputFeatures;
-    }
-
-    /// <inheritdoc/>
-    public void Bind(T[] parameters, T[] gradients, int offset) { }
-
-    /// <inheritdoc/>
-    public void ResetParameters(Rng rng) { }
-
     // input (B, F) -> output (B, F)
     /// <inheritdoc/>
-    public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
+    public override void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
     {
         int n = batch * InputFeatures;
         TensorPrimitives.Max(input[..n], T.Zero, output[..n]);
@@ -42,7 +20,7 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
     // forward was: output = max(input, 0), so
     // dinput = doutput ⊙ (input > 0)
     /// <inheritdoc/>
-    public void Backward(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input, ReadOnlySpan<T> output, int batch)
+    public override void Backward(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input, ReadOnlySpan<T> output, int batch)
     {
         if (dinput.IsEmpty)
         {
@@ -66,7 +44,4 @@ public sealed class Relu<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee7
             dx[k] = x[k] > T.Zero ? dy[k] : T.Zero;
         }
     }
-
-    /// <summary><c>Relu()  // 0 parameters</c>.</summary>
-    public override string ToString() => "Relu()  // 0 parameters";
 }
