@@ -17,15 +17,14 @@ public class CsvFuzzTests(ITestOutputHelper output)
     // Fixed cost (the reader's 64 KiB byte and char buffers, Sep's buffers, the preprocessing's small arrays) plus a multiple of
     // the input. The multiple is set by the worst shape, many short columns: each costs about a kilobyte (its object, lists and
     // dictionary, its state in the preprocessor, twice since the file is read twice) for a few bytes of header and cells.
-    // Before ChunkedList started small, a one-row file cost half a megabyte per column: 3 GB for the 19 KB "2,000 columns" input.
+    // Before ChunkedList started small, a one-row file cost half a megabyte per column: 1 GB a read for the 19 KB "2,000 columns" input.
     private const long AllocationBase = 1 << 20;
     private const long AllocationPerByte = 512;
 
     // Generous: an input takes well under a millisecond; this only catches a loop that never ends, on a shared, busy machine.
     private static readonly TimeSpan HangBound = TimeSpan.FromSeconds(20);
 
-    // BACKPROP_FUZZ_SCALE=100 multiplies the random mutations for a longer run (docs/reliability.md); 1 in dotnet test.
-    private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_SCALE"), out int scale) && scale > 0 ? scale : 1;
+    private static int Scale => Fuzzing.Scale;
 
     /// <summary>Valid files covering what the loader accepts: quotes, line breaks in quotes, BOM, CRLF, categories, missing cells.</summary>
     internal static readonly byte[][] Seeds =
@@ -104,7 +103,7 @@ public class CsvFuzzTests(ITestOutputHelper output)
     public void Every_mutation_is_read_or_fails_with_a_BackpropException()
     {
         // Fixed seed in dotnet test; a longer run draws a fresh one (printed, and the failing mutation is named, to reproduce).
-        ulong seed = Scale == 1 ? 2026UL : (ulong)DateTime.UtcNow.Ticks;
+        ulong seed = Fuzzing.Seed(2026UL);
         output.WriteLine($"seed {seed}, scale {Scale}");
         var outcomes = new Outcomes();
         var stopwatch = Stopwatch.StartNew();
@@ -155,9 +154,7 @@ public class CsvFuzzTests(ITestOutputHelper output)
             // Random bit flips (1 to 4 bits) anywhere.
             for (int i = 0; i < 1000 * Scale; i++)
             {
-                byte[] file = (byte[])valid.Clone();
-                int flips = 1 + rng.NextInt(4);
-                for (int f = 0; f < flips; f++) file[rng.NextInt(file.Length)] ^= (byte)(1 << rng.NextInt(8));
+                byte[] file = Fuzzing.FlipBits(valid, rng, 4);
                 Check(file, $"seed {s} bit flip #{i}", outcomes);
             }
             // Inserted structure, NULs, invalid UTF-8 and non-finite values (1 to 3 insertions).

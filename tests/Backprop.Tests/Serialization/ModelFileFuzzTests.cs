@@ -21,8 +21,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     private const long AllocationBase = 256 * 1024;
     private const long AllocationPerByte = 64;
 
-    // BACKPROP_FUZZ_SCALE=100 multiplies the random mutations for a longer run (docs/model-format.md); 1 in dotnet test.
-    private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_SCALE"), out int scale) && scale > 0 ? scale : 1;
+    private static int Scale => Fuzzing.Scale;
 
     private static byte[] ValidFile()
     {
@@ -94,7 +93,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         (string header, byte[] data) = Split(valid);
         var outcomes = new Outcomes();
         // Fixed seed in dotnet test; a longer run draws a fresh one (printed, and the failing mutation is named, to reproduce).
-        ulong seed = Scale == 1 ? 2024UL : (ulong)DateTime.UtcNow.Ticks;
+        ulong seed = Fuzzing.Seed(2024UL);
         var rng = new Rng(seed);
         output.WriteLine($"seed {seed}, scale {Scale}");
         Check(valid, "original", outcomes);
@@ -188,7 +187,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     public void Every_mutation_of_a_tabular_model_loads_or_fails_with_a_BackpropException()
     {
         var stopwatch = Stopwatch.StartNew();
-        ulong seed = Scale == 1 ? 2025UL : (ulong)DateTime.UtcNow.Ticks;
+        ulong seed = Fuzzing.Seed(2025UL);
         var rng = new Rng(seed);
         output.WriteLine($"seed {seed}, scale {Scale}");
         var outcomes = new Outcomes();
@@ -238,8 +237,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             // Bit flips of the whole file.
             for (int i = 0; i < 1000 * Scale; i++)
             {
-                byte[] file = (byte[])valid.Clone();
-                file[rng.NextInt(file.Length)] ^= (byte)(1 << rng.NextInt(8));
+                byte[] file = Fuzzing.FlipBits(valid, rng, 1);
                 Check(file, $"bit flip #{i} (regression {regression})", outcomes, tabular: true);
             }
         }
