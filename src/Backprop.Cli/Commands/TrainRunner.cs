@@ -22,6 +22,8 @@ internal static class TrainRunner
     public static int Run<T>(TrainSettings settings, TextWriter output, TextWriter notes, CancellationToken cancellation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        // A --save path that cannot be written fails now, not after the whole run.
+        if (settings.Save is { } savePath) AtomicFile.CheckTarget(savePath);
         var rng = new Rng(settings.Seed);
         // --resume: the saved network, preprocessing, target scaling, optimizer state and generator state carry on.
         (TabularModel<T> Model, SavedModel<T> Saved)? resumed = settings.Resume is { } resumePath

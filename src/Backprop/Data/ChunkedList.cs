@@ -10,6 +10,7 @@ internal sealed class ChunkedList<T> where T : unmanaged
     private const int ChunkBits = 16;
     private const int ChunkSize = 1 << ChunkBits;
     private const int ChunkMask = ChunkSize - 1;
+    private const int FirstChunkSize = 16;
 
     private readonly List<T[]> _chunks = [];
     private T[] _current = [];
@@ -26,8 +27,14 @@ internal sealed class ChunkedList<T> where T : unmanaged
         int offset = Count & ChunkMask;
         if (offset == 0)
         {
-            _current = new T[ChunkSize];
+            _current = new T[_chunks.Count == 0 ? FirstChunkSize : ChunkSize];
             _chunks.Add(_current);
+        }
+        else if (offset == _current.Length)
+        {
+            // Only the first chunk grows (the later ones start full-size): indices stay index >> ChunkBits, index & ChunkMask.
+            Array.Resize(ref _current, Math.Min(2 * _current.Length, ChunkSize));
+            _chunks[^1] = _current;
         }
         _current[offset] = value;
         Count++;

@@ -174,6 +174,11 @@ public sealed class CsvTable
         for (int c = 0; c < names.Length; c++)
         {
             ReadOnlySpan<char> cell = header[c].Span;
+            if (cell.ContainsAnyInRange('\0', '\x1F'))
+            {
+                // A line break inside a quoted name is valid CSV, but the name would break every message that quotes it.
+                throw DataErrors.ControlCharacterInName(source, c, cell.ToString());
+            }
             if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) numbers++;
             // An unnamed column (pandas writes its index that way) gets a name that says where it is.
             names[c] = cell.IsEmpty ? $"column{c + 1}" : cell.ToString();

@@ -31,6 +31,10 @@ internal static class DataErrors
     public static BackpropException DuplicateColumn(string source, string name, int first, int second) => new(
         $"Expected distinct column names in the header of {source}. Received: '{name}' as column {first + 1} and column {second + 1}.");
 
+    public static BackpropException ControlCharacterInName(string source, int column, string name) => new(
+        $"Expected column names without line breaks or other control characters in the header of {source}. " +
+        $"Received: '{Quote(name)}' as column {column + 1}.");
+
     public static BackpropException TooManyColumns(string source, int count, int max) => new(
         $"Expected at most {max:N0} columns. Received: {count:N0} in the header of {source}.");
 
@@ -65,7 +69,32 @@ internal static class DataErrors
         return new BackpropException($"Expected {what} among the columns of {source}. Received columns: {List(columns)}{hint}.");
     }
 
-    public static string Quote(string value) => value.Length <= MaxQuoted ? value : string.Concat(value.AsSpan(0, MaxQuoted), "…");
+    /// <summary>
+    /// A cell as quoted in a message: cut to <see cref="MaxQuoted"/> characters, with control characters (a line break inside a
+    /// quoted field, a tab) written as escapes, so that the message stays one line.
+    /// </summary>
+    public static string Quote(string value)
+    {
+        string cut = value.Length <= MaxQuoted ? value : string.Concat(value.AsSpan(0, MaxQuoted), "…");
+        return cut.AsSpan().ContainsAnyInRange('\0', '\x1F') ? EscapeControls(cut) : cut;
+    }
+
+    private static string EscapeControls(string text)
+    {
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (char c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                < ' ' => $"\\u{(int)c:X4}",
+                _ => c.ToString(),
+            });
+        }
+        return escaped.ToString();
+    }
 
     public static string List(IReadOnlyList<string> names)
     {

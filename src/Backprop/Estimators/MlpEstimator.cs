@@ -10,6 +10,11 @@ using Backprop.Training;
 namespace Backprop.Estimators;
 
 /// <summary>What <see cref="MlpClassifier{T}"/> and <see cref="MlpRegressor{T}"/> share: feature scaling, the network, the training run.</summary>
+/// <remarks>
+/// Once fitted, the prediction methods (<c>Predict</c>, <c>PredictProba</c>, <c>Score</c>) may be called from many threads at once,
+/// as <see cref="Sequential{T}.Predict"/> may; <c>Fit</c> must not run at the same time on the same estimator. Different estimators
+/// share no training state and may be fitted concurrently.
+/// </remarks>
 public abstract class MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private Sequential<T>? _model;

@@ -12,18 +12,9 @@ public static class AtomicFile
     /// <exception cref="BackpropException">The folder is missing or not writable, or an I/O error happened; the previous file is intact.</exception>
     public static void Write(string path, Action<Stream> write)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        string fullPath = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(fullPath) ?? throw new BackpropException($"Cannot save '{path}': it names no file.");
-        if (!Directory.Exists(folder))
-        {
-            throw new BackpropException($"Cannot save '{path}': the folder '{folder}' does not exist.");
-        }
-        if (Directory.Exists(fullPath))
-        {
-            throw new BackpropException($"Cannot save '{path}': it is a folder.");
-        }
+        string fullPath = CheckTarget(path);
+        string folder = Path.GetDirectoryName(fullPath)!;
         string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         bool renamed = false;
         try
@@ -50,6 +41,28 @@ public static class AtomicFile
                 TryDelete(temporary);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="path"/> could be written: its folder exists and it is not itself a folder. Called by
+    /// <see cref="Write"/>, and by callers that do long work before writing (training), so that a mistyped path fails first.
+    /// </summary>
+    /// <returns>The full path.</returns>
+    /// <exception cref="BackpropException">The folder is missing, or the path is a folder or names no file.</exception>
+    public static string CheckTarget(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string fullPath = Path.GetFullPath(path);
+        string folder = Path.GetDirectoryName(fullPath) ?? throw new BackpropException($"Cannot save '{path}': it names no file.");
+        if (!Directory.Exists(folder))
+        {
+            throw new BackpropException($"Cannot save '{path}': the folder '{folder}' does not exist.");
+        }
+        if (Directory.Exists(fullPath))
+        {
+            throw new BackpropException($"Cannot save '{path}': it is a folder.");
+        }
+        return fullPath;
     }
 
     private static void TryDelete(string file)

@@ -156,4 +156,36 @@ public sealed class CsvErrorTests : TempFileTest
     [Fact]
     public void A_bad_explicit_delimiter_is_an_argument_error() =>
         Assert.Throws<ArgumentException>(() => CsvTable.Read(Files.Write("ok.csv", "a,b\n1,2\n"), new CsvReadOptions(Delimiter: '"')));
+
+    // Found by CsvFuzzTests: a quoted header name may hold a line break, which every message quoting the name would carry.
+    [Fact]
+    public void A_line_break_in_a_column_name_is_refused() =>
+        Assert.Equal("Expected column names without line breaks or other control characters in the header of " + Path.Combine(Files.Directory, "bad.csv")
+            + ". Received: 'b\\nc' as column 2.", ReadError("a,\"b\nc\",d\n1,2,3\n"));
+
+    // Found by CsvFuzzTests: a cell with a line break (valid inside quotes) made a two-line message.
+    [Fact]
+    public void A_quoted_cell_with_a_line_break_is_escaped_in_messages()
+    {
+        CsvTable table = CsvTable.Read(Files.Write("one-class.csv", "x,y\n1,\"a\nb\"\n2,\"a\nb\"\n"));
+        var e = Assert.Throws<BackpropException>(() => Backprop.Preprocessing.TabularPreprocessor.Fit(table));
+        Assert.Contains("only 'a\\nb'", e.Message);
+    }
+
+    // Found by CsvFuzzTests: every column took a full chunk (64 Ki values) for its first value, so a one-row file of 2,000
+    // columns allocated about 1 GB, and one of 65,536 columns (the bound) would have needed 32 GB.
+    [Fact]
+    public void A_short_file_with_many_columns_costs_little_memory()
+    {
+        const int columns = 2_000;
+        string path = Files.Write("wide.csv", string.Join(",", Enumerable.Range(0, columns).Select(c => $"c{c}")) + "\n"
+            + string.Join(",", Enumerable.Range(0, columns)) + "\n");
+        CsvTable.Read(path); // warm-up
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        CsvTable table = CsvTable.Read(path);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(columns, table.Columns.Count);
+        Assert.Equal(1_999.0, table.Columns[^1].GetNumber(0));
+        Assert.True(allocated < 4 << 20, $"allocated {allocated:N0} bytes for {columns} columns of one row");
+    }
 }

@@ -1,8 +1,12 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Text;
+using Backprop.Data;
+using Backprop.Models;
+using Backprop.Preprocessing;
 using Backprop.Serialization;
 using Backprop.Tensors;
+using Backprop.Training;
 using Xunit.Abstractions;
 
 namespace Backprop.Tests.Serialization;
@@ -17,8 +21,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     private const long AllocationBase = 256 * 1024;
     private const long AllocationPerByte = 64;
 
-    // BACKPROP_FUZZ_SCALE=100 multiplies the random mutations for a longer run (docs/model-format.md); 1 in dotnet test.
-    private static int Scale => int.TryParse(Environment.GetEnvironmentVariable("BACKPROP_FUZZ_SCALE"), out int scale) && scale > 0 ? scale : 1;
+    private static int Scale => Fuzzing.Scale;
 
     private static byte[] ValidFile()
     {
@@ -35,8 +38,11 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         public readonly HashSet<string> Messages = [];
     }
 
-    /// <summary>Loads <paramref name="file"/>; fails the test on anything but success or a one-line <see cref="BackpropException"/>.</summary>
-    private static void Check(byte[] file, string mutation, Outcomes outcomes)
+    /// <summary>
+    /// Loads <paramref name="file"/> (as a tabular model that predicts on <see cref="TabularCsv"/> when <paramref name="tabular"/>);
+    /// fails the test on anything but success or a one-line <see cref="BackpropException"/>.
+    /// </summary>
+    private static void Check(byte[] file, string mutation, Outcomes outcomes, bool tabular = false)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
         try
@@ -44,6 +50,13 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             SafeTensorsDocument document = SafeTensors.Parse(file, "fuzz.safetensors");
             SavedModel<float> saved = ModelFile.FromDocument<float>(document, "fuzz.safetensors");
             saved.Model.Predict(new Matrix<float>(1, saved.Model.InputFeatures));
+            if (tabular)
+            {
+                TabularModel<float> model = TabularModel<float>.FromSaved(saved, "fuzz.safetensors").Model;
+                CsvTable table = CsvTable.Read(() => new MemoryStream(TabularCsv), "fuzz.safetensors (data)", model.Preprocessor.ReadOptions());
+                if (model.Output == OutputKind.Identity) model.PredictValues(table, new List<string>());
+                else model.PredictProbabilities(table, new List<string>());
+            }
             outcomes.Loaded++;
         }
         catch (BackpropException ex)
@@ -80,7 +93,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         (string header, byte[] data) = Split(valid);
         var outcomes = new Outcomes();
         // Fixed seed in dotnet test; a longer run draws a fresh one (printed, and the failing mutation is named, to reproduce).
-        ulong seed = Scale == 1 ? 2024UL : (ulong)DateTime.UtcNow.Ticks;
+        ulong seed = Fuzzing.Seed(2024UL);
         var rng = new Rng(seed);
         output.WriteLine($"seed {seed}, scale {Scale}");
         Check(valid, "original", outcomes);
@@ -142,6 +155,97 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         output.WriteLine($"{total:N0} inputs in {stopwatch.Elapsed.TotalSeconds:F2} s: {outcomes.Loaded:N0} loaded, {outcomes.Refused:N0} refused, "
             + $"{outcomes.Messages.Count} distinct messages; largest allocation {outcomes.MaxAllocated:N0} bytes for a {outcomes.MaxAllocatedInputLength:N0}-byte input");
         Assert.True(outcomes.Refused > 5000, $"only {outcomes.Refused} inputs were refused: the mutations are not reaching the checks");
+    }
+
+    /// <summary>Training data for the tabular models: numeric, categorical and boolean features, a class and a numeric target.</summary>
+    private static readonly byte[] TabularCsv = Encoding.UTF8.GetBytes(
+        "size,color,fresh,kind,price\n1.5,red,true,a,10\n2.5,blue,false,b,12.5\n,red,true,a,9\n3.0,green,,b,14\n2.0,blue,true,a,11.25\n");
+
+    /// <summary>A saved tabular model (classifier or regressor) and its metadata entries, to mutate.</summary>
+    private static (Sequential<float> Network, Dictionary<string, string> Metadata) ValidTabularModel(bool regression)
+    {
+        CsvTable table = CsvTable.Read(() => new MemoryStream(TabularCsv), "train.csv", new CsvReadOptions());
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, regression
+            ? new TabularOptions(Target: "price", Drop: ["kind"])
+            : new TabularOptions(Target: "kind", Drop: ["price"]));
+        int outputs = regression ? 1 : preprocessor.ClassNames!.Count;
+        Sequential<float> network = ModelFileTests.Mlp<float>(5, preprocessor.FeatureCount, 4, outputs);
+        var model = new TabularModel<float>(network, preprocessor, regression ? OutputKind.Identity : OutputKind.Softmax,
+            regression ? new TargetScaling(11.3, 1.9) : null);
+        SavedModel<float> saved = ModelFile.FromDocument<float>(SafeTensors.Parse(model.ToBytes(), "valid"), "valid");
+        return (network, saved.Metadata.Where(kv => !ModelFile.ReservedKeys.Contains(kv.Key)).ToDictionary());
+    }
+
+    private static byte[] TabularFile(Sequential<float> network, Dictionary<string, string> metadata)
+    {
+        var extras = new ModelFileExtras();
+        foreach (var (key, value) in metadata) extras.Metadata[key] = value;
+        return ModelFile.ToBytes(network, extras);
+    }
+
+    [Fact]
+    public void Every_mutation_of_a_tabular_model_loads_or_fails_with_a_BackpropException()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        ulong seed = Fuzzing.Seed(2025UL);
+        var rng = new Rng(seed);
+        output.WriteLine($"seed {seed}, scale {Scale}");
+        var outcomes = new Outcomes();
+        string[] replacements =
+        [
+            "\"Numeric\"", "\"Categorical\"", "\"Boolean\"", "\"Classification\"", "\"Regression\"", "\"Error\"", "\"Mean\"", "\"a\"", "\"\"",
+            "\"size\"", "\"color\"", "\"kind\"", "\"price\"", "null", "true", "[]", "[null]", "[\"x\",\"x\"]", "{}", "0", "-1", "2", "7", "1e308",
+            "-1e308", "\"NaN\"", "2147483648", "99999999999999999999", "0.5",
+        ];
+        foreach (bool regression in new[] { false, true })
+        {
+            (Sequential<float> network, Dictionary<string, string> metadata) = ValidTabularModel(regression);
+            byte[] valid = TabularFile(network, metadata);
+            int loadedBefore = outcomes.Loaded;
+            Check(valid, $"original (regression {regression})", outcomes, tabular: true);
+            Assert.Equal(loadedBefore + 1, outcomes.Loaded);
+            // Every metadata entry edited (the preprocessing JSON most), or removed.
+            string[] keys = [.. metadata.Keys];
+            for (int i = 0; i < 3000 * Scale; i++)
+            {
+                string key = i % 3 == 0 ? keys[rng.NextInt(keys.Length)] : TabularModel<float>.PreprocessingKey;
+                var mutated = new Dictionary<string, string>(metadata);
+                string edited = rng.NextInt(20) == 0 ? replacements[rng.NextInt(replacements.Length)] : MutateHeader(metadata[key], rng, replacements);
+                mutated[key] = edited;
+                Check(TabularFile(network, mutated), $"{key} edit #{i} (regression {regression}): {edited}", outcomes, tabular: true);
+            }
+            foreach (string key in keys)
+            {
+                var without = new Dictionary<string, string>(metadata);
+                without.Remove(key);
+                Check(TabularFile(network, without), $"without {key}", outcomes, tabular: true);
+            }
+            // Deep nesting and huge arrays inside the preprocessing JSON.
+            foreach (int depth in new[] { 63, 64, 65, 1000, 100_000 })
+            {
+                var nested = new Dictionary<string, string>(metadata)
+                {
+                    [TabularModel<float>.PreprocessingKey] = metadata[TabularModel<float>.PreprocessingKey].Replace("\"features\":", "\"extra\":" + new string('[', depth) + new string(']', depth) + ",\"features\":"),
+                };
+                Check(TabularFile(network, nested), $"nested {depth}", outcomes, tabular: true);
+            }
+            var manyCategories = new Dictionary<string, string>(metadata)
+            {
+                [TabularModel<float>.PreprocessingKey] = metadata[TabularModel<float>.PreprocessingKey].Replace("\"red\"", string.Join(",", Enumerable.Range(0, 100_000).Select(c => $"\"c{c}\"")) + ",\"red\""),
+            };
+            Check(TabularFile(network, manyCategories), "100,000 categories", outcomes, tabular: true);
+            // Bit flips of the whole file.
+            for (int i = 0; i < 1000 * Scale; i++)
+            {
+                byte[] file = Fuzzing.FlipBits(valid, rng, 1);
+                Check(file, $"bit flip #{i} (regression {regression})", outcomes, tabular: true);
+            }
+        }
+        output.WriteLine($"{outcomes.Loaded + outcomes.Refused:N0} inputs in {stopwatch.Elapsed.TotalSeconds:F2} s: {outcomes.Loaded:N0} loaded, {outcomes.Refused:N0} refused, "
+            + $"{outcomes.Messages.Count} distinct messages; largest allocation {outcomes.MaxAllocated:N0} bytes for a {outcomes.MaxAllocatedInputLength:N0}-byte input");
+        foreach (string message in outcomes.Messages.Order().Take(60)) output.WriteLine("  " + message);
+        Assert.True(outcomes.Loaded > 300, $"only {outcomes.Loaded} inputs loaded: the mutations destroy every file");
+        Assert.True(outcomes.Refused > 3000, $"only {outcomes.Refused} inputs were refused: the mutations are not reaching the checks");
     }
 
     private static string MutateHeader(string header, Rng rng, string[] replacements)
