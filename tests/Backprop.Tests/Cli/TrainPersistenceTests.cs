@@ -84,4 +84,16 @@ public sealed class TrainPersistenceTests : IDisposable
         Assert.Equal(json.RootElement.GetProperty("train").GetProperty("accuracy").GetDouble(),
             json.RootElement.GetProperty("validation").GetProperty("accuracy").GetDouble());
     }
+
+    [Fact]
+    public void One_and_two_kernel_threads_write_byte_identical_model_files()
+    {
+        // Products of 64 × 256 × 256 multiply-adds and more: large enough to be split across threads.
+        string[] common = ["--dataset", "wine", "--hidden", "256,256", "--batch-size", "64", "--epochs", "3", "--optimizer", "adam",
+            "--lr", "0.001", "--init", "pytorch"];
+        var (c1, _, e1) = CliRunner.Run(["train", "--threads", "1", "--save", PathOf("one.safetensors"), .. common]);
+        var (c2, _, e2) = CliRunner.Run(["train", "--threads", "2", "--save", PathOf("two.safetensors"), .. common]);
+        Assert.True(c1 == 0 && c2 == 0, e1 + e2);
+        Assert.Equal(File.ReadAllBytes(PathOf("one.safetensors")), File.ReadAllBytes(PathOf("two.safetensors")));
+    }
 }
