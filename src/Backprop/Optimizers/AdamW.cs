@@ -25,10 +25,7 @@ public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
     protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, long step)
     {
         T decay = T.One - LearningRate * T.CreateChecked(Options.WeightDecay);
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            parameters[i] *= decay;
-        }
+        System.Numerics.Tensors.TensorPrimitives.Multiply(parameters, decay, parameters);
         AdamStep.Apply(parameters, gradients, state, step, LearningRate, Options, T.Zero);
     }
 
