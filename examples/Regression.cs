@@ -8,7 +8,7 @@ using Backprop.Metrics;
 using Backprop.Tensors;
 
 // 1. Synthetic data: 5 inputs uniform in [−2, 2], a nonlinear target around 1,000 with noise of standard deviation 20.
-const int Rows = 3000, Inputs = 5;
+const int Rows = 2000, Inputs = 5;
 var rng = new Rng(seed: 7);
 var features = new Matrix<float>(Rows, Inputs);
 var targets = new double[Rows];
