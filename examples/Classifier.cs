@@ -3,13 +3,23 @@
 // Run it with:  dotnet run examples/Classifier.cs               (the embedded UCI Wine data)
 //          or:  dotnet run examples/Classifier.cs -- data.csv   (any CSV file with a header; the last column is the class)
 using System.Globalization;
+using Backprop;
 using Backprop.Data;
 using Backprop.Estimators;
 using Backprop.Preprocessing;
 using Backprop.Tensors;
 
 // 1. Read the table: types, delimiter and missing values are worked out by the loader, as `backprop train` does.
-CsvTable table = args.Length > 0 ? CsvTable.Read(args[0]) : EmbeddedDatasets.ReadTable("wine");
+CsvTable table;
+try
+{
+    table = args.Length > 0 ? CsvTable.Read(args[0]) : EmbeddedDatasets.ReadTable("wine");
+}
+catch (BackpropException e)   // a missing file, a malformed CSV: the message says what and where
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}
 Console.WriteLine(table);
 
 // 2. Hold out a test part (stratified: every class keeps its share) before anything is fitted on the data.

@@ -86,6 +86,17 @@ public class ExamplesTests
     }
 
     [Fact]
+    public void Classifier_reports_a_missing_file_in_one_line()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"absent-{Guid.NewGuid():N}.csv");
+        var (code, output, error) = DotnetRun("Classifier.cs", path);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.StartsWith("error: Expected an existing CSV file.", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void Regression_fits_targets_in_the_thousands_without_manual_scaling()
     {
         var (code, output, error) = DotnetRun("Regression.cs");
