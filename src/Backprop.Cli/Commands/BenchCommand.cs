@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Backprop.Cli.Rendering;
 using Backprop.Tensors;
 
 namespace Backprop.Cli.Commands;
@@ -25,7 +26,7 @@ internal static class BenchCommand
             int? value = r.GetValueOrDefault<int?>();
             if (value is < 1) r.AddError($"--threads: expected an integer ≥ 1. Received: {value}.");
         });
-        var json = new Option<bool>("--json") { Description = "Print one JSON array instead of text" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout, {\"results\": [...]} with one entry per measurement, nothing else" };
 
         var command = new Command("bench",
             "Measure training and kernel speed on the standard workloads (see docs/performance.md).\n\n"
@@ -84,12 +85,11 @@ internal static class BenchCommand
         output.WriteLine(string.Create(inv, $"{result.Workload,-5} {result.Shape,-28} threads {result.Threads}  {rate}  ({result.Seconds:G4} s)"));
     }
 
-    private static void WriteJson(List<BenchResult> results, TextWriter output)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+    // One object (what every --json of the CLI prints): {"results": [{workload, shape, threads, steps_per_second, …}, …]}.
+    private static void WriteJson(List<BenchResult> results, TextWriter output) =>
+        Json.WriteObject(output, writer =>
         {
-            writer.WriteStartArray();
+            writer.WriteStartArray("results");
             foreach (BenchResult r in results)
             {
                 writer.WriteStartObject();
@@ -103,9 +103,7 @@ internal static class BenchCommand
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
+        });
 
     private static void WriteNullable(Utf8JsonWriter writer, string name, double? value)
     {

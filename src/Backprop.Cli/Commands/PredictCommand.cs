@@ -18,7 +18,7 @@ internal static class PredictCommand
         var model = ModelOptions.Model();
         var data = ModelOptions.Data("CSV file with the model's feature columns, by name (the target column may be absent)");
         var delimiter = ModelOptions.Delimiter();
-        var json = ModelOptions.Json("a summary (rows, output file, predicted class counts); requires --out");
+        var json = ModelOptions.Json("a summary (rows, output file, predicted class counts; requires --out)");
         var outPath = new Option<string>("--out")
         {
             Description = "Write the predictions to this CSV file (written whole or not at all) instead of stdout",

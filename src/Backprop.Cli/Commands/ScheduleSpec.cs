@@ -75,4 +75,8 @@ internal sealed record ScheduleSpec(string Kind, double[] Arguments)
         }
         return (int)value;
     }
+
+    /// <summary>The schedule as written on the command line, e.g. <c>constant</c> or <c>cosine:5</c>.</summary>
+    public override string ToString() =>
+        string.Join(':', new[] { Kind }.Concat(Arguments.Select(a => a.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 }

@@ -140,7 +140,10 @@ internal static class TrainCommand
             CustomParser = ParseClassWeights,
             HelpName = "balanced|W1,W2,…",
         };
-        var task = new Option<string>("--task") { Description = "classification or regression (standardized targets, MSE)", DefaultValueFactory = _ => "classification" };
+        var task = new Option<string>("--task")
+        {
+            Description = "classification or regression (standardized targets, MSE); default: inferred from the target (strings and few distinct integers are classes)",
+        };
         task.AcceptOnlyFromAmong("classification", "regression");
         var threads = new Option<int>("--threads")
         {
@@ -150,7 +153,7 @@ internal static class TrainCommand
         threads.Validators.Add(r => Positive(r, "--threads"));
 
         var command = new Command("train",
-            "Train a multilayer perceptron (Dense → ReLU → … → Dense, softmax cross-entropy, SGD) and print the loss of every epoch.\n"
+            "Train a multilayer perceptron (classification or regression) on an embedded data set or a CSV file, and print the loss of every epoch.\n"
             + "With no options it reproduces the classic notebook: standardized Iris, 4→16→3, lr 0.01, batch size 1, 50 epochs.\n\n"
             + "Examples:\n"
             + "  backprop train\n"
@@ -265,6 +268,7 @@ internal static class TrainCommand
                 BalancedClassWeights = parse.GetResult(classWeight) is not null && parse.GetValue(classWeight) is { Length: 0 },
                 ClassWeights = parse.GetResult(classWeight) is not null && parse.GetValue(classWeight) is { Length: > 0 } weights ? weights : null,
                 Regression = parse.GetValue(task) == "regression",
+                Classification = parse.GetValue(task) == "classification",
                 Save = parse.GetValue(save),
                 Resume = parse.GetValue(resume),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
@@ -274,16 +278,22 @@ internal static class TrainCommand
                 Interactive = interactive,
             };
 
+            // --resume: what the command line does not say, the file's training options do.
+            var given = parse.CommandResult.Children.OfType<OptionResult>().Where(r => !r.Implicit).Select(r => r.Option.Name).ToHashSet(StringComparer.Ordinal);
             TextWriter notes = parse.InvocationConfiguration.Error;
+            settings = ResumeDefaults.Apply(settings, given, notes);
             // First Ctrl+C: finish the current batch, save the best model so far (with --save), exit 130. Second: quit at once.
             using var interrupt = new CancellationTokenSource();
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, signal =>
+            void Interrupt(PosixSignalContext signal)
             {
                 if (interrupt.IsCancellationRequested) return;
                 signal.Cancel = true;
                 notes.WriteLine("Stopping after the current batch (Ctrl+C again to quit at once)…");
                 interrupt.Cancel();
-            });
+            }
+            // SIGTERM (kill, a scheduler's stop) is handled like Ctrl+C: the best model so far is not lost.
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
             return settings.Double
                 ? TrainRunner.Run<double>(settings, output, notes, interrupt.Token)
                 : TrainRunner.Run<float>(settings, output, notes, interrupt.Token);

@@ -22,8 +22,13 @@ internal static class TrainData
         DataSettings? data = settings.Data;
         TabularOptions options = (data?.ToTabularOptions() ?? new TabularOptions()) with
         {
-            Task = settings.Regression ? TaskKind.Regression : null,
+            Task = settings.Regression ? TaskKind.Regression : settings.Classification ? TaskKind.Classification : null,
         };
+        if (fitted is not null)
+        {
+            // A resumed model's own target and task, whatever the options say: they decide the split.
+            options = options with { Target = fitted.State.Target.Name, Task = fitted.Task };
+        }
         CsvTable table = data is null
             ? EmbeddedDatasets.ReadTable(settings.Dataset, options.ReadOptions())
             : CsvTable.Read(data.Path, options.ReadOptions(data.Delimiter));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Backprop.Data;
 using Backprop.Layers;
@@ -76,8 +77,7 @@ internal static class TrainRunner
             trainer.Callbacks.Add(stopping);
         }
         var tabular = new TabularModel<T>(model, data.Preprocessor, task.Output,
-            targetScaler is null ? null : new TargetScaling(targetScaler.Mean[0], targetScaler.Scale[0]),
-            new Dictionary<string, string> { ["training"] = TrainingRecord.OptionsJson(settings) });
+            targetScaler is null ? null : new TargetScaling(targetScaler.Mean[0], targetScaler.Scale[0]));
         // Checkpoints are complete tabular models with the resume state: any of them can be evaluated or resumed.
         ModelFileExtras Extras(IReadOnlyList<EpochRecord> history, int? epochsCompleted = null)
         {
@@ -86,6 +86,7 @@ internal static class TrainRunner
             {
                 extras.Metadata[ModelCheckpoint<T>.EpochsCompletedKey] = completed.ToString(CultureInfo.InvariantCulture);
             }
+            extras.Metadata["training"] = TrainingRecord.OptionsJson(settings, regression);
             extras.Metadata["history"] = TrainingRecord.HistoryJson(history);
             ResumeState.AddOptimizer(extras, optimizer);
             ResumeState.AddRng(extras, rng);
@@ -109,7 +110,7 @@ internal static class TrainRunner
         }
         bool epochLines = !settings.Quiet && !settings.Json;
         TerminalTrainingDisplay<T>? display = settings.Interactive && !settings.Json && !settings.Quiet
-            ? new TerminalTrainingDisplay<T>(AnsiConsole.Console, epochLines, regression ? "R²" : "accuracy") : null;
+            ? TerminalDisplay<T>(epochLines, regression ? "R²" : "accuracy") : null;
         if (display is not null) trainer.Callbacks.Add(display);
         else if (epochLines) trainer.Callbacks.Add(new EpochLinePrinter<T>(output));
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -127,7 +128,7 @@ internal static class TrainRunner
             {
                 tabular.Save(interruptedPath, Extras(history, initialEpoch + history.Count));
             }
-            notes.WriteLine($"Interrupted: saved the best model so far (epoch {Math.Max(checkpoint.BestEpoch, initialEpoch)}) to {interruptedPath}");
+            notes.WriteLine($"Saved the best model so far (epoch {Math.Max(checkpoint.BestEpoch, initialEpoch)}) to {interruptedPath}");
             throw;
         }
 
@@ -147,10 +148,7 @@ internal static class TrainRunner
         }
         if (settings.Plot is { } plotPath)
         {
-            PlotFile.Save(TrainingPlot.Create(history.Select(e => e.Loss).ToArray(),
-                validation is null ? null : history.Select(e => e.ValidationLoss ?? double.NaN).ToArray(),
-                validation is null ? null : history.Select(e => e.ValidationMetric ?? double.NaN).ToArray(),
-                regression ? "validation R²" : "validation accuracy"), plotPath);
+            SavePlot(plotPath, history, validation is not null, regression ? "validation R²" : "validation accuracy");
         }
 
         if (settings.Json)
@@ -200,6 +198,18 @@ internal static class TrainRunner
         }
         return Cli.Success;
     }
+
+    // Kept out of Run so that a plain run never loads Spectre.Console or ScottPlot: the JIT loads every assembly a method names.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TerminalTrainingDisplay<T> TerminalDisplay<T>(bool epochLines, string metricName) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(AnsiConsole.Console, epochLines, metricName);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void SavePlot(string path, IReadOnlyList<EpochRecord> history, bool validation, string metricName) =>
+        PlotFile.Save(TrainingPlot.Create(history.Select(e => e.Loss).ToArray(),
+            validation ? history.Select(e => e.ValidationLoss ?? double.NaN).ToArray() : null,
+            validation ? history.Select(e => e.ValidationMetric ?? double.NaN).ToArray() : null,
+            metricName), path);
 
     // The epochs completed so far, also when Fit ends by an exception (Ctrl+C, divergence).
     private sealed class HistoryRecorder<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>

@@ -74,6 +74,9 @@ internal sealed record TrainSettings(
     /// <summary>Where to save the trained model (<c>--save</c>), or <see langword="null"/>.</summary>
     public string? Save { get; init; }
 
+    /// <summary><c>--task classification</c>: classes even for a numeric target with many values.</summary>
+    public bool Classification { get; init; }
+
     /// <summary>A model file to continue training from (<c>--resume</c>), or <see langword="null"/>.</summary>
     public string? Resume { get; init; }
 

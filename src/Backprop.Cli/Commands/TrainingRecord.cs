@@ -10,7 +10,7 @@ namespace Backprop.Cli.Commands;
 internal static class TrainingRecord
 {
     /// <summary>The options of the run, snake_case keys.</summary>
-    public static string OptionsJson(TrainSettings s) => Write(w =>
+    public static string OptionsJson(TrainSettings s, bool regression) => Write(w =>
     {
         w.WriteString("data", s.Data?.Path ?? $"embedded:{s.Dataset}");
         w.WriteNumber("epochs", s.Epochs);
@@ -22,14 +22,16 @@ internal static class TrainingRecord
         w.WriteString("activation", s.Activation.ToString().ToLowerInvariant());
         w.WriteString("optimizer", s.Optimizer.ToString().ToLowerInvariant());
         w.WriteString("init", s.Initialization.ToString().ToLowerInvariant());
-        w.WriteString("loss", s.Loss ?? "default");
-        w.WriteString("schedule", string.Join(':', new[] { s.Schedule.Kind }.Concat(s.Schedule.Arguments.Select(a => a.ToString(CultureInfo.InvariantCulture)))));
+        w.WriteString("task", regression ? "regression" : "classification");
+        w.WriteString("loss", s.Loss ?? (regression ? "mse" : "cross-entropy"));
+        w.WriteString("schedule", s.Schedule.ToString());
         w.WriteNumber("seed", s.Seed);
         w.WriteBoolean("shuffle", s.Shuffle);
         w.WriteString("precision", s.Double ? "f64" : "f32");
         w.WriteNumber("validation", s.Validation);
         if (s.EarlyStopping is { } patience) w.WriteNumber("early_stopping", patience);
         if (s.Momentum != 0) w.WriteNumber("momentum", s.Momentum);
+        if (s.Nesterov) w.WriteBoolean("nesterov", true);
         if (s.WeightDecay is { } decay) w.WriteNumber("weight_decay", decay);
         if (s.Dropout != 0) w.WriteNumber("dropout", s.Dropout);
     });

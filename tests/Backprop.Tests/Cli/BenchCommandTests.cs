@@ -15,7 +15,7 @@ public class BenchCommandTests
         Assert.Equal(0, exit);
         Assert.Equal("", error.ToString());
         using JsonDocument json = JsonDocument.Parse(output.ToString());
-        JsonElement result = Assert.Single(json.RootElement.EnumerateArray());
+        JsonElement result = Assert.Single(json.RootElement.GetProperty("results").EnumerateArray());
         Assert.Equal("seed", result.GetProperty("workload").GetString());
         Assert.Equal(1, result.GetProperty("threads").GetInt32());
         Assert.True(result.GetProperty("steps_per_second").GetDouble() > 0);

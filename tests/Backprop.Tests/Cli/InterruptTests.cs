@@ -45,7 +45,8 @@ public sealed class InterruptTests : IDisposable
         string errors = await error;
 
         Assert.Equal(130, process.ExitCode);
-        Assert.Contains("Interrupted: saved the best model so far", errors);
+        Assert.Contains("Saved the best model so far", errors);
+        Assert.EndsWith("Interrupted.\n", errors);
         Assert.DoesNotContain("   at ", errors);
         TabularModel<float> loaded = TabularModel<float>.Load(model);
         Assert.Equal(["class_0", "class_1", "class_2"], loaded.ClassLabels);
