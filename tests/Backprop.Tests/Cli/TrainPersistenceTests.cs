@@ -36,6 +36,19 @@ public sealed class TrainPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void Resuming_needs_only_the_file_and_the_epochs()
+    {
+        string[] options = ["--dataset", "wine", "--optimizer", "adam", "--lr", "0.002", "--batch-size", "16", "--validation", "0.25", "--seed", "4"];
+        var (code, whole, error) = CliRunner.Run(["train", "--epochs", "12", .. options]);
+        Assert.True(code == 0, error);
+        Assert.Equal(0, CliRunner.Run(["train", "--epochs", "5", "--save", PathOf("short.safetensors"), .. options]).ExitCode);
+        // Data set, optimizer, learning rate, batch size, validation and seed all come from the file.
+        var (resumedCode, resumed, resumedError) = CliRunner.Run("train", "--resume", PathOf("short.safetensors"), "--epochs", "7");
+        Assert.True(resumedCode == 0, resumedError);
+        Assert.Equal(EpochLines(whole)[5..], EpochLines(resumed));
+    }
+
+    [Fact]
     public void Checkpoints_write_the_current_and_the_best_model()
     {
         string model = PathOf("ck.safetensors");
