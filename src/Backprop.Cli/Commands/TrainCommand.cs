@@ -25,7 +25,7 @@ internal static class TrainCommand
         epochs.Validators.Add(r => NonNegative(r, "--epochs"));
         var learningRate = new Option<double>("--lr", "--learning-rate")
         {
-            Description = "SGD learning rate",
+            Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001)",
             DefaultValueFactory = _ => 0.01,
         };
         learningRate.Validators.Add(r =>
@@ -137,7 +137,7 @@ internal static class TrainCommand
         task.AcceptOnlyFromAmong("classification", "regression");
 
         var command = new Command("train",
-            "Train a multilayer perceptron (Dense → ReLU → … → Dense, softmax cross-entropy, SGD) and print the loss of every epoch.\n"
+            "Train a multilayer perceptron (Dense → activation → … → Dense; by default ReLU, softmax cross-entropy, SGD) and print the loss of every epoch.\n"
             + "With no options it reproduces the classic notebook: standardized Iris, 4→16→3, lr 0.01, batch size 1, 50 epochs.\n\n"
             + "Examples:\n"
             + "  backprop train\n"
