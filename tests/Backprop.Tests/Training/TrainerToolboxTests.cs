@@ -192,6 +192,27 @@ public class TrainerToolboxTests
     }
 
     [Fact]
+    public void Early_stopping_counts_min_delta_and_never_keeps_a_nan_epoch()
+    {
+        Sequential<double> model = Mlp(1);
+        var optimizer = new Sgd<double>(1.0);
+        var context = new TrainingContext<double>(model, optimizer, new TrainerOptions(), 1);
+        var stopping = new EarlyStopping<double>(patience: 2, minDelta: 0.1);
+        stopping.OnTrainBegin(context);
+        double[] losses = [double.NaN, 1.0, 0.95, 0.85, 0.8, 0.79];
+        for (int e = 0; e < losses.Length && !context.StopRequested; e++)
+        {
+            model.Parameters[0] = e; // mark the weights with the epoch
+            stopping.OnEpochEnd(context, new EpochRecord(e, 0, 0, ValidationLoss: losses[e]));
+        }
+        // 1.0 (epoch 1) is the first real best; 0.95 is within min_delta; 0.85 improves by 0.15; 0.8 and 0.79 do not: stop at 5.
+        Assert.Equal(3, stopping.BestEpoch);
+        Assert.Equal(5, stopping.StoppedEpoch);
+        stopping.OnTrainEnd(context);
+        Assert.Equal(3, model.Parameters[0]);
+    }
+
+    [Fact]
     public void Reduce_on_plateau_cuts_after_more_than_patience_bad_epochs()
     {
         // best 1.0 at epoch 0; epochs 1, 2 bad (patience 1: the 2nd bad epoch triggers); then 0.5 improves; cooldown 0.
