@@ -66,6 +66,10 @@ internal sealed record ScheduleSpec(string Kind, double[] Arguments)
         _ => null,
     };
 
+    /// <summary>As written on the command line, for example <c>step:10:0.5</c>.</summary>
+    public override string ToString() =>
+        string.Join(":", Arguments.Select(a => a.ToString(CultureInfo.InvariantCulture)).Prepend(Kind));
+
     private int Integer(int index)
     {
         double value = Arguments[index];
@@ -75,8 +79,4 @@ internal sealed record ScheduleSpec(string Kind, double[] Arguments)
         }
         return (int)value;
     }
-
-    /// <summary>The schedule as written on the command line, e.g. <c>constant</c> or <c>cosine:5</c>.</summary>
-    public override string ToString() =>
-        string.Join(':', new[] { Kind }.Concat(Arguments.Select(a => a.ToString(System.Globalization.CultureInfo.InvariantCulture))));
 }

@@ -26,7 +26,7 @@ internal static class TrainCommand
         epochs.Validators.Add(r => NonNegative(r, "--epochs"));
         var learningRate = new Option<double>("--lr", "--learning-rate")
         {
-            Description = "SGD learning rate",
+            Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001)",
             DefaultValueFactory = _ => 0.01,
         };
         learningRate.Validators.Add(r =>

@@ -20,10 +20,7 @@ public abstract class ElementwiseLoss<T> : ILoss<T> where T : unmanaged, IFloati
     /// <inheritdoc/>
     public T ForwardBackward(Span<T> doutput, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch)
     {
-        if (doutput.Length < output.Length)
-        {
-            throw new ArgumentException($"Expected doutput of at least {output.Length} values. Received: {doutput.Length}.", nameof(doutput));
-        }
+        LossChecks.GradientBuffer(doutput.Length, output.Length);
         return Compute(doutput, output, target, weight, batch);
     }
 

@@ -66,9 +66,10 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged,
     public void OnEpochEnd(TrainingContext<T> context, EpochRecord record)
     {
         double loss = record.ValidationLoss ?? record.Loss;
-        if (loss < BestLoss - MinDelta || BestEpoch < 0)
+        // A NaN loss (a diverged run) never counts as an improvement, not even as the first epoch.
+        if (loss < BestLoss - MinDelta || (BestEpoch < 0 && !double.IsNaN(loss)))
         {
-            BestLoss = Math.Min(loss, BestLoss);
+            BestLoss = loss;
             BestEpoch = record.Epoch;
             _epochsWithoutImprovement = 0;
             context.Model.Parameters.CopyTo(_bestParameters, 0);

@@ -2,7 +2,10 @@ namespace Backprop.Training;
 
 /// <summary>What one epoch produced.</summary>
 /// <param name="Epoch">Epoch number, from 0 (the notebook's numbering).</param>
-/// <param name="Loss">Mean training loss over the epoch's samples, as measured during the epoch (before each step).</param>
+/// <param name="Loss">
+/// Mean training loss over the epoch's samples, as measured during the epoch (before each step, in training mode, so with
+/// dropout active); weighted by the sample weights when the run has them.
+/// </param>
 /// <param name="Seconds">Wall time of the epoch (including the validation pass, if any).</param>
 /// <param name="ValidationLoss">Loss on the validation set after the epoch, in inference mode; null without validation data.</param>
 /// <param name="Metric">The trainer's main metric (<see cref="Trainer{T}.Metric"/>) on the training set after the epoch; null when no metric is set.</param>

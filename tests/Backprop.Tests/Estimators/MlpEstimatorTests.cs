@@ -121,6 +121,18 @@ public class MlpEstimatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Estimator_keeps_the_best_validation_epoch()
+    {
+        Dataset<float> wine = EmbeddedDatasets.Wine<float>();
+        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { LearningRate = 0.02, EarlyStopping = 5, Seed = 3 })
+            .Fit(wine.Features, Labels(wine));
+        double[] validation = classifier.History.Select(r => r.ValidationLoss!.Value).ToArray();
+        Assert.Equal(Array.IndexOf(validation, validation.Min()), classifier.BestEpoch);
+        Assert.True(classifier.History.Count < 200, "a large learning rate should trigger early stopping");
+        Assert.Equal(classifier.BestEpoch + 5, classifier.History.Count - 1);
+    }
+
+    [Fact]
     public void Bad_input_is_reported()
     {
         var x = new Matrix<double>(3, 2);

@@ -138,6 +138,24 @@ public class TrainerToolboxTests
     }
 
     [Fact]
+    public void Dropout_trains_reproducibly_and_predicts_deterministically()
+    {
+        (Dataset<double> train, Dataset<double> validation) = Iris(2);
+        double[] Train()
+        {
+            var model = new Sequential<double>(4, new Dense<double>(4, 32), new Relu<double>(), new Dropout<double>(0.5), new Dense<double>(32, 3));
+            model.ResetParameters(new Rng(1));
+            new Trainer<double>(model, new SoftmaxCrossEntropy<double>(), new Adam<double>(new AdamOptions(0.01)), new TrainerOptions(20, BatchSize: 16))
+                .Fit(train, new Rng(2));
+            double[] first = model.Predict(validation.Features).Data;
+            Assert.Equal(first, model.Predict(validation.Features).Data); // inference: dropout is the identity
+            return first;
+        }
+        double[] a = Train(), b = Train();
+        Assert.Equal(a, b); // the masks come from the run's generator: same seed, same model
+    }
+
+    [Fact]
     public void Schedules_set_the_documented_rates()
     {
         Assert.Equal([1, 1, 1, 0.5, 0.5, 0.5, 0.25], Rates(new StepSchedule<double>(3, 0.5), 7));
@@ -171,6 +189,27 @@ public class TrainerToolboxTests
             rates.Add(optimizer.LearningRate);
         }
         return [.. rates];
+    }
+
+    [Fact]
+    public void Early_stopping_counts_min_delta_and_never_keeps_a_nan_epoch()
+    {
+        Sequential<double> model = Mlp(1);
+        var optimizer = new Sgd<double>(1.0);
+        var context = new TrainingContext<double>(model, optimizer, new TrainerOptions(), 1);
+        var stopping = new EarlyStopping<double>(patience: 2, minDelta: 0.1);
+        stopping.OnTrainBegin(context);
+        double[] losses = [double.NaN, 1.0, 0.95, 0.85, 0.8, 0.79];
+        for (int e = 0; e < losses.Length && !context.StopRequested; e++)
+        {
+            model.Parameters[0] = e; // mark the weights with the epoch
+            stopping.OnEpochEnd(context, new EpochRecord(e, 0, 0, ValidationLoss: losses[e]));
+        }
+        // 1.0 (epoch 1) is the first real best; 0.95 is within min_delta; 0.85 improves by 0.15; 0.8 and 0.79 do not: stop at 5.
+        Assert.Equal(3, stopping.BestEpoch);
+        Assert.Equal(5, stopping.StoppedEpoch);
+        stopping.OnTrainEnd(context);
+        Assert.Equal(3, model.Parameters[0]);
     }
 
     [Fact]
