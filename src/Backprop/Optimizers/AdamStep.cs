@@ -14,24 +14,73 @@ internal static class AdamStep
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
-        Span<T> m = state[..n], v = state.Slice(n, n);
-        T beta1 = T.CreateChecked(options.Beta1), beta2 = T.CreateChecked(options.Beta2), epsilon = T.CreateChecked(options.Epsilon);
-        T oneMinusBeta1 = T.One - beta1, oneMinusBeta2 = T.One - beta2;
-        T stepSize = learningRate / T.CreateChecked(1 - Math.Pow(options.Beta1, step));
-        T correction2Sqrt = T.CreateChecked(Math.Sqrt(1 - Math.Pow(options.Beta2, step)));
+        var constants = new Constants<T>(options, step, learningRate, l2);
+        int threads = Math.Min(Tensors.Parallelism.MaxThreads, n / ElementsPerThread);
+        if (threads <= 1)
+        {
+            Update(parameters, gradients, state[..n], state.Slice(n, n), constants);
+            return;
+        }
+        // Every element is updated on its own, so splitting the pass across threads changes no bit of the result.
+        unsafe
+        {
+            fixed (T* p = parameters)
+            fixed (T* g = gradients)
+            fixed (T* s = state)
+            {
+                AdamJob<T> job = AdamJob<T>.Current;
+                job.Set(p, g, s, n, constants);
+                Tensors.WorkerPool.Run(job, threads, threads);
+            }
+        }
+    }
+
+    /// <summary>Below this many parameters per thread the pass stays on the calling thread: waking a worker would cost more.</summary>
+    private const int ElementsPerThread = 32_768;
+
+    /// <summary>The per-step scalars of the update.</summary>
+    internal readonly struct Constants<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public Constants(AdamOptions options, long step, T learningRate, T l2)
+        {
+            Beta1 = T.CreateChecked(options.Beta1);
+            Beta2 = T.CreateChecked(options.Beta2);
+            Epsilon = T.CreateChecked(options.Epsilon);
+            OneMinusBeta1 = T.One - Beta1;
+            OneMinusBeta2 = T.One - Beta2;
+            StepSize = learningRate / T.CreateChecked(1 - Math.Pow(options.Beta1, step));
+            Correction2Sqrt = T.CreateChecked(Math.Sqrt(1 - Math.Pow(options.Beta2, step)));
+            L2 = l2;
+        }
+
+        public T Beta1 { get; }
+        public T Beta2 { get; }
+        public T Epsilon { get; }
+        public T OneMinusBeta1 { get; }
+        public T OneMinusBeta2 { get; }
+        public T StepSize { get; }
+        public T Correction2Sqrt { get; }
+        public T L2 { get; }
+    }
+
+    // θ, g, m, v: one contiguous range of the parameters and their moments
+    internal static void Update<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, in Constants<T> c)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = parameters.Length;
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             // The same operations in the same order as the scalar loop below, a vector at a time: results are bit-identical
             // (no fused multiply-add), and this pass over every parameter stops being a large part of a step.
-            var vBeta1 = Vector256.Create(beta1);
-            var vBeta2 = Vector256.Create(beta2);
-            var vOneMinusBeta1 = Vector256.Create(oneMinusBeta1);
-            var vOneMinusBeta2 = Vector256.Create(oneMinusBeta2);
-            var vStepSize = Vector256.Create(stepSize);
-            var vCorrection2Sqrt = Vector256.Create(correction2Sqrt);
-            var vEpsilon = Vector256.Create(epsilon);
-            var vL2 = Vector256.Create(l2);
+            var vBeta1 = Vector256.Create(c.Beta1);
+            var vBeta2 = Vector256.Create(c.Beta2);
+            var vOneMinusBeta1 = Vector256.Create(c.OneMinusBeta1);
+            var vOneMinusBeta2 = Vector256.Create(c.OneMinusBeta2);
+            var vStepSize = Vector256.Create(c.StepSize);
+            var vCorrection2Sqrt = Vector256.Create(c.Correction2Sqrt);
+            var vEpsilon = Vector256.Create(c.Epsilon);
+            var vL2 = Vector256.Create(c.L2);
             ref T p0 = ref MemoryMarshal.GetReference(parameters);
             ref T g0 = ref MemoryMarshal.GetReference(gradients);
             ref T m0 = ref MemoryMarshal.GetReference(m);
@@ -50,10 +99,10 @@ internal static class AdamStep
         }
         for (; i < n; i++)
         {
-            T g = gradients[i] + l2 * parameters[i];
-            m[i] = beta1 * m[i] + oneMinusBeta1 * g;
-            v[i] = beta2 * v[i] + oneMinusBeta2 * g * g;
-            parameters[i] -= stepSize * m[i] / (T.Sqrt(v[i]) / correction2Sqrt + epsilon);
+            T g = gradients[i] + c.L2 * parameters[i];
+            m[i] = c.Beta1 * m[i] + c.OneMinusBeta1 * g;
+            v[i] = c.Beta2 * v[i] + c.OneMinusBeta2 * g * g;
+            parameters[i] -= c.StepSize * m[i] / (T.Sqrt(v[i]) / c.Correction2Sqrt + c.Epsilon);
         }
     }
 }

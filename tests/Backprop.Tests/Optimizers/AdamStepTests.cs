@@ -36,4 +36,34 @@ public class AdamStepTests
             Assert.Equal(expected, parameters);
         }
     }
+
+    [Fact]
+    public void A_pass_split_across_threads_changes_no_bit()
+    {
+        // Large enough (over 32 k parameters per thread) for the update to be split across the worker pool.
+        const int n = 100_003;
+        float[] Run(int threads)
+        {
+            int saved = Parallelism.MaxThreads;
+            Parallelism.MaxThreads = threads;
+            try
+            {
+                var rng = new Rng(9);
+                float[] parameters = Enumerable.Range(0, n).Select(_ => (float)rng.NextNormal()).ToArray();
+                var adamW = new AdamW<float>(new AdamOptions(LearningRate: 0.003, WeightDecay: 0.01));
+                for (int step = 0; step < 3; step++)
+                {
+                    float[] gradients = Enumerable.Range(0, n).Select(_ => (float)rng.NextNormal()).ToArray();
+                    adamW.Step(parameters, gradients);
+                }
+                return parameters;
+            }
+            finally
+            {
+                Parallelism.MaxThreads = saved;
+            }
+        }
+        Assert.Equal(Run(1), Run(2));
+        Assert.Equal(Run(1), Run(3));
+    }
 }
