@@ -39,23 +39,15 @@ internal static class EvaluateCommand
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
             Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, error);
-            if (model.Task == TaskKind.Classification)
+            IMetricsReport report = MetricsReport.Evaluate(model, dataset);
+            if (plotPath is not null)
             {
-                int[] actual = Enumerable.Range(0, dataset.Count).Select(dataset.Label).ToArray();
-                var report = ClassificationReport.Create(model.ClassLabels!, actual, model.PredictProbabilities(dataset.Features));
-                if (plotPath is not null) PlotFile.Save(ConfusionMatrixPlot.Create(report.ConfusionMatrix, report.Labels), plotPath);
-                if (json) Json.WriteObject(output, w => { w.WriteString("task", "classification"); report.WriteJson(w); });
-                else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
+                PlotFile.Save(report is ClassificationReport classes
+                    ? ConfusionMatrixPlot.Create(classes.ConfusionMatrix, classes.Labels)
+                    : PredictedVsActualPlot.Create(((RegressionReport)report).Actual, ((RegressionReport)report).Predicted), plotPath);
             }
-            else
-            {
-                double[] actual = Enumerable.Range(0, dataset.Count).Select(r => double.CreateChecked(dataset.Targets[r, 0])).ToArray();
-                double[] predicted = model.PredictValues(dataset.Features);
-                var report = RegressionReport.Create(actual, predicted);
-                if (plotPath is not null) PlotFile.Save(PredictedVsActualPlot.Create(actual, predicted), plotPath);
-                if (json) Json.WriteObject(output, w => { w.WriteString("task", "regression"); report.WriteJson(w); });
-                else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
-            }
+            if (json) Json.WriteObject(output, w => { w.WriteString("task", model.Task == TaskKind.Regression ? "regression" : "classification"); report.WriteJson(w); });
+            else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
             if (plotPath is not null && !json) output.WriteLine($"Plot written to {plotPath}");
             return Cli.Success;
         }

@@ -140,8 +140,8 @@ internal static class TrainRunner
             string ended = stopping.StoppedEpoch is { } stopped ? $"stopped after epoch {stopped}" : "ran all epochs";
             stoppingNote = $"Early stopping: {ended}; restored the weights of epoch {stopping.BestEpoch} ({monitored} {Format(stopping.BestLoss)}).";
         }
-        IMetricsReport trainReport = task.Evaluate(tabular, rawTrain);
-        IMetricsReport? validationReport = validation is null ? null : task.Evaluate(tabular, rawValidation!);
+        IMetricsReport trainReport = MetricsReport.Evaluate(tabular, rawTrain);
+        IMetricsReport? validationReport = validation is null ? null : MetricsReport.Evaluate(tabular, rawValidation!);
         if (settings.Save is { } path)
         {
             tabular.Save(path, Extras(history, initialEpoch + history.Count));
@@ -248,8 +248,6 @@ internal static class TrainRunner
 
         T[]? SampleWeights(Dataset<T> rawTrain);
 
-        IMetricsReport Evaluate(TabularModel<T> model, Dataset<T> raw);
-
         EpochMetric<T>? Metric { get; }
     }
 
@@ -294,18 +292,13 @@ internal static class TrainRunner
                 }
                 return explicitWeights;
             }
-            return settings.BalancedClassWeights ? Backprop.Preprocessing.ClassWeights.Balanced(Labels(rawTrain), classes) : null;
+            return settings.BalancedClassWeights ? Backprop.Preprocessing.ClassWeights.Balanced(rawTrain.Labels(), classes) : null;
         }
 
         public OutputKind Output => _binaryLoss ? OutputKind.Sigmoid : OutputKind.Softmax;
 
-        public IMetricsReport Evaluate(TabularModel<T> model, Dataset<T> raw) =>
-            ClassificationReport.Create(raw.ClassNames!, Labels(raw), model.PredictProbabilities(raw.Features));
-
         // Accuracy per epoch reads class indices from the targets: not for one-vs-rest targets (one column per class).
         public EpochMetric<T>? Metric => _binaryLoss && classes > 2 ? null : EpochMetric<T>.Accuracy();
-
-        private static int[] Labels(Dataset<T> data) => Enumerable.Range(0, data.Count).Select(data.Label).ToArray();
     }
 
     private sealed class RegressionTask<T>(TrainSettings settings, StandardScaler<T> targetScaler) : ITask<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -320,11 +313,6 @@ internal static class TrainRunner
 
         public OutputKind Output => OutputKind.Identity;
 
-        public IMetricsReport Evaluate(TabularModel<T> model, Dataset<T> raw)
-        {
-            double[] actual = Enumerable.Range(0, raw.Count).Select(r => double.CreateChecked(raw.Targets[r, 0])).ToArray();
-            return RegressionReport.Create(actual, model.PredictValues(raw.Features));
-        }
-
-        public EpochMetric<T>? Metric => EpochMetric<T>.RSquared();    }
+        public EpochMetric<T>? Metric => EpochMetric<T>.RSquared();
+    }
 }

@@ -5,7 +5,7 @@ using Backprop.Metrics;
 namespace Backprop.Cli.Rendering;
 
 /// <summary>The metrics of a regressor on one data set: R², MAE, RMSE.</summary>
-internal sealed record RegressionReport(int Count, double R2, double Mae, double Rmse) : IMetricsReport
+internal sealed record RegressionReport(int Count, double R2, double Mae, double Rmse, double[] Actual, double[] Predicted) : IMetricsReport
 {
     /// <inheritdoc/>
     public string Headline(string part) => $"{part} R²: {R2.ToString(CultureInfo.InvariantCulture)}";
@@ -13,7 +13,7 @@ internal sealed record RegressionReport(int Count, double R2, double Mae, double
     /// <summary>Computes the metrics from the true and predicted values (in the target's units).</summary>
     public static RegressionReport Create(double[] actual, double[] predicted) =>
         new(actual.Length, Regression.RSquared(actual, predicted), Regression.MeanAbsoluteError(actual, predicted),
-            Regression.RootMeanSquaredError(actual, predicted));
+            Regression.RootMeanSquaredError(actual, predicted), actual, predicted);
 
     /// <summary>One line per metric.</summary>
     public void WriteText(TextWriter output, string title)

@@ -51,6 +51,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The class index of sample <paramref name="row"/> (classification).</summary>
     public int Label(int row) => int.CreateTruncating(Targets[row, 0]);
 
+    /// <summary>The class index of every sample (classification), in order.</summary>
+    public int[] Labels() => Enumerable.Range(0, Count).Select(Label).ToArray();
+
+    /// <summary>The first target column as double-precision values (regression), in order.</summary>
+    public double[] TargetValues() => Enumerable.Range(0, Count).Select(r => double.CreateChecked(Targets[r, 0])).ToArray();
+
     /// <summary>The same data set with <paramref name="features"/> in place of its features (for example after scaling).</summary>
     public Dataset<T> WithFeatures(Matrix<T> features) => new(features, Targets, FeatureNames, ClassNames);
 

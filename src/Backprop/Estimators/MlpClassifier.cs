@@ -84,7 +84,7 @@ public sealed class MlpClassifier<T> : MlpEstimator<T> where T : unmanaged, IFlo
         IReadOnlyList<double>? weights = Options.ClassWeights;
         if (weights is null && Options.BalancedClassWeights)
         {
-            weights = ClassWeights.Balanced(Enumerable.Range(0, train.Count).Select(train.Label).ToArray(), Classes.Length);
+            weights = ClassWeights.Balanced(train.Labels(), Classes.Length);
         }
         return new SoftmaxCrossEntropy<T>(weights, Options.LabelSmoothing);
     }

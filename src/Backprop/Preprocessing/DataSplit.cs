@@ -24,8 +24,7 @@ public static class DataSplit
         {
             throw new ArgumentException($"Expected one target column of class indices. Received: {data.Targets.Columns}.", nameof(data));
         }
-        int[] labels = Enumerable.Range(0, data.Count).Select(data.Label).ToArray();
-        var (train, holdout) = StratifiedIndices(labels, fraction, rng);
+        var (train, holdout) = StratifiedIndices(data.Labels(), fraction, rng);
         return (data.Subset(train), data.Subset(holdout));
     }
 
