@@ -107,44 +107,52 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     }
 
     // The per-sample path (B = 1, the notebook's): the same arithmetic as Gemm's direct path, without setting up a product.
+    // It runs millions of times a second, so it reads the parameter block directly instead of through the span properties.
     // input (I), weight (O, I), bias (O) -> output (O): output[o] = bias[o] + weight[o, :] · input
     private unsafe void ForwardOneSample(Span<T> output, ReadOnlySpan<T> input)
     {
         int o = OutputFeatures, i = InputFeatures;
-        Gemm.CheckShapes(output.Length, input.Length, o * i, 1, o, i);
-        fixed (T* y = output, x = input, w = Weight, b = Bias)
+        if (output.Length < o || input.Length < i || _parameters.Length - _offset < ParameterCount)
         {
-            for (int r = 0; r < o; r++)
-            {
-                y[r] = b[r] + GemmDirect<T>.Dot(w + r * i, x, i);
-            }
+            Gemm.CheckShapes(output.Length, input.Length, o * i, 1, o, i);
+            throw NotBound();
+        }
+        fixed (T* y = output, x = input, parameters = _parameters)
+        {
+            T* w = parameters + _offset;
+            GemmDirect<T>.MultiplyVectorAddBias(y, w, x, w + o * i, o, i);
         }
     }
 
     // forward was: output[o] = bias[o] + weight[o, :] · input, so
-    // dinput = Σ_o doutput[o] · weight[o, :],  dweight[o, :] += doutput[o] · input,  dbias += doutput
+    // dinput = Σ_o doutput[o] · weight[o, :],  dweight += doutput ⊗ input,  dbias += doutput
     private unsafe void BackwardOneSample(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input)
     {
         int o = OutputFeatures, i = InputFeatures;
-        Gemm.CheckShapes(input.Length, doutput.Length, o * i, 1, i, o);
+        if (input.Length < i || doutput.Length < o || _parameters.Length - _offset < ParameterCount)
+        {
+            Gemm.CheckShapes(input.Length, doutput.Length, o * i, 1, i, o);
+            throw NotBound();
+        }
         if (!dinput.IsEmpty && dinput.Length < i)
         {
             throw new ArgumentException($"Expected dinput of at least {i} values. Received: {dinput.Length}.", nameof(dinput));
         }
-        fixed (T* dx = dinput, dy = doutput, x = input, w = Weight, dw = WeightGradient, db = BiasGradient)
+        fixed (T* dx = dinput, dy = doutput, x = input, parameters = _parameters, gradients = _gradients)
         {
+            T* w = parameters + _offset, dw = gradients + _offset, db = dw + o * i;
             if (dx != null)
             {
                 new Span<T>(dx, i).Clear();
                 for (int r = 0; r < o; r++) GemmDirect<T>.AddScaled(dx, w + r * i, dy[r], i);
             }
-            for (int r = 0; r < o; r++)
-            {
-                GemmDirect<T>.AddScaled(dw + r * i, x, dy[r], i);
-                db[r] += dy[r];
-            }
+            GemmDirect<T>.AddOuterProduct(dw, dy, x, o, i);
+            for (int r = 0; r < o; r++) db[r] += dy[r];
         }
     }
+
+    private InvalidOperationException NotBound() =>
+        new($"{this} has no parameters: build it into a Sequential model before running it.");
 
     /// <summary>For example <c>Dense(4 → 16)  // 80 parameters</c>.</summary>
     public override string ToString() => $"Dense({InputFeatures} → {OutputFeatures})  // {ParameterCount:N0} parameters";

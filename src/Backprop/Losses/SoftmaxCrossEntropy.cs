@@ -80,6 +80,10 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
                 $"Expected logits (B, C) with B = {batch}, target (B) and weight (B) or none. Received: {logits.Length} logits, {target.Length} targets, {weight.Length} weights.");
         }
         bool weighted = _classWeights.Length > 0;
+        if (!weighted && _smoothing == T.Zero && weight.IsEmpty)
+        {
+            return Unweighted(dlogits, logits, target, batch, classes);
+        }
         if (weighted && _classWeights.Length != classes)
         {
             throw new ArgumentException($"Expected {_classWeights.Length} classes (one per class weight). Received: logits with {classes} columns.");
@@ -138,6 +142,52 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
                     drow[c] = g * factor;
                 }
             }
+        }
+        return loss * scale;
+    }
+
+    // The common case (no class weights, smoothing or sample weights), one exp per logit:
+    // logits z (B, C), target y (B) -> (1/B) Σ_b ℓ_b,  ℓ_b = max_b + log Σ_c exp(z_bc − max_b) − z_by
+    // dlogits (B, C) = (p − onehot(y)) / B,  p_bc = exp(z_bc − max_b) / Σ_c exp(z_bc − max_b)
+    private static T Unweighted(Span<T> dlogits, ReadOnlySpan<T> logits, ReadOnlySpan<T> target, int batch, int classes)
+    {
+        T scale = T.One / T.CreateTruncating(batch), loss = T.Zero;
+        bool backward = !dlogits.IsEmpty;
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<T> row = logits.Slice(b * classes, classes);
+            int label = Label(target, b, classes);
+            T max = row[0];
+            for (int c = 1; c < classes; c++)
+            {
+                max = T.Max(max, row[c]);
+            }
+            T sum = T.Zero;
+            if (backward)
+            {
+                // The exponentials are kept in dlogits and scaled into probabilities below.
+                Span<T> drow = dlogits.Slice(b * classes, classes);
+                for (int c = 0; c < classes; c++)
+                {
+                    T e = T.Exp(row[c] - max);
+                    drow[c] = e;
+                    sum += e;
+                }
+                T factor = scale / sum;
+                for (int c = 0; c < classes; c++)
+                {
+                    drow[c] *= factor;
+                }
+                drow[label] -= scale;
+            }
+            else
+            {
+                for (int c = 0; c < classes; c++)
+                {
+                    sum += T.Exp(row[c] - max);
+                }
+            }
+            loss += max + T.Log(sum) - row[label];
         }
         return loss * scale;
     }

@@ -134,6 +134,102 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
         return sum;
     }
 
+    // y (o) = W (o, i) · x (i) + bias (o): a dense layer's forward pass for one sample
+    internal static void MultiplyVectorAddBias(T* y, T* w, T* x, T* bias, int o, int i)
+    {
+        int r = 0;
+        // Four rows at a time: each load of x serves four rows, and the four sums reduce side by side.
+        for (; r <= o - 4; r += 4)
+        {
+            FourDotsAddBias(w + (nint)r * i, i, x, i, bias + r, y + r);
+        }
+        for (; r < o; r++)
+        {
+            y[r] = bias[r] + Dot(w + (nint)r * i, x, i);
+        }
+    }
+
+    // y (4) = bias (4) + W (4 rows, stride ldw) · x (n), each row summed in exactly Dot's order (so bit-identical to it)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FourDotsAddBias(T* w, nint ldw, T* x, int n, T* bias, T* y)
+    {
+        T* w1 = w + ldw, w2 = w1 + ldw, w3 = w2 + ldw;
+        T d0 = T.Zero, d1 = T.Zero, d2 = T.Zero, d3 = T.Zero;
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            Vector256<T> a0 = Vector256<T>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (; p <= n - 2 * Vector256<T>.Count; p += 2 * Vector256<T>.Count)
+            {
+                Vector256<T> xp = Vector256.Load(x + p), xq = Vector256.Load(x + p + Vector256<T>.Count);
+                a0 += Vector256.Load(w + p) * xp;
+                b0 += Vector256.Load(w + p + Vector256<T>.Count) * xq;
+                a1 += Vector256.Load(w1 + p) * xp;
+                b1 += Vector256.Load(w1 + p + Vector256<T>.Count) * xq;
+                a2 += Vector256.Load(w2 + p) * xp;
+                b2 += Vector256.Load(w2 + p + Vector256<T>.Count) * xq;
+                a3 += Vector256.Load(w3 + p) * xp;
+                b3 += Vector256.Load(w3 + p + Vector256<T>.Count) * xq;
+            }
+            for (; p <= n - Vector256<T>.Count; p += Vector256<T>.Count)
+            {
+                Vector256<T> xp = Vector256.Load(x + p);
+                a0 += Vector256.Load(w + p) * xp;
+                a1 += Vector256.Load(w1 + p) * xp;
+                a2 += Vector256.Load(w2 + p) * xp;
+                a3 += Vector256.Load(w3 + p) * xp;
+            }
+            d0 = Vector256.Sum(a0 + b0); d1 = Vector256.Sum(a1 + b1); d2 = Vector256.Sum(a2 + b2); d3 = Vector256.Sum(a3 + b3);
+        }
+        if (Vector128.IsHardwareAccelerated && n - p >= Vector128<T>.Count)
+        {
+            Vector128<T> a0 = Vector128<T>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; p <= n - Vector128<T>.Count; p += Vector128<T>.Count)
+            {
+                Vector128<T> xp = Vector128.Load(x + p);
+                a0 += Vector128.Load(w + p) * xp;
+                a1 += Vector128.Load(w1 + p) * xp;
+                a2 += Vector128.Load(w2 + p) * xp;
+                a3 += Vector128.Load(w3 + p) * xp;
+            }
+            d0 += Vector128.Sum(a0); d1 += Vector128.Sum(a1); d2 += Vector128.Sum(a2); d3 += Vector128.Sum(a3);
+        }
+        for (; p < n; p++)
+        {
+            T xp = x[p];
+            d0 += w[p] * xp; d1 += w1[p] * xp; d2 += w2[p] * xp; d3 += w3[p] * xp;
+        }
+        y[0] = bias[0] + d0; y[1] = bias[1] + d1; y[2] = bias[2] + d2; y[3] = bias[3] + d3;
+    }
+
+    // dW (o, i) += dy (o) ⊗ x (i): a dense layer's weight gradient for one sample
+    internal static void AddOuterProduct(T* dw, T* dy, T* x, int o, int i)
+    {
+        // Rows of exactly one vector (the notebook's first layer: 4 inputs) load x once and skip AddScaled's loop tests.
+        if (Vector128.IsHardwareAccelerated && i == Vector128<T>.Count)
+        {
+            Vector128<T> xv = Vector128.Load(x);
+            for (int r = 0; r < o; r++, dw += i)
+            {
+                (Vector128.Load(dw) + Vector128.Create(dy[r]) * xv).Store(dw);
+            }
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated && i == Vector256<T>.Count)
+        {
+            Vector256<T> xv = Vector256.Load(x);
+            for (int r = 0; r < o; r++, dw += i)
+            {
+                (Vector256.Load(dw) + Vector256.Create(dy[r]) * xv).Store(dw);
+            }
+            return;
+        }
+        for (int r = 0; r < o; r++)
+        {
+            AddScaled(dw + (nint)r * i, x, dy[r], i);
+        }
+    }
+
     // v (n) = max(v, 0)
     private static void ClampNegativeToZero(T* v, int n)
     {

@@ -77,6 +77,9 @@ public class DenseTests
     [InlineData(5, 7)]
     [InlineData(4, 16)]
     [InlineData(33, 3)]
+    [InlineData(8, 5)]
+    [InlineData(21, 6)]
+    [InlineData(40, 9)]
     public void Per_sample_path_gives_the_batched_results_bit_for_bit(int inputs, int outputs)
     {
         // Batch 1 skips Gemm for a dedicated path; it must agree exactly with the same rows run as one batch.
