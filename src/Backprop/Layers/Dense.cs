@@ -14,6 +14,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     private T[] _parameters = [];
     private T[] _gradients = [];
     private int _offset;
+    private readonly int _parameterCount;
 
     /// <summary>Creates a dense layer from <paramref name="inputFeatures"/> to <paramref name="outputFeatures"/>.</summary>
     public Dense(int inputFeatures, int outputFeatures, Initialization initialization = Initialization.PyTorch)
@@ -23,6 +24,12 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         InputFeatures = inputFeatures;
         OutputFeatures = outputFeatures;
         Initialization = initialization;
+        long parameters = (long)outputFeatures * inputFeatures + outputFeatures;
+        if (parameters > Array.MaxLength)
+        {
+            throw new ArgumentException($"Expected at most {Array.MaxLength:N0} parameters in one layer. Received: {inputFeatures:N0} × {outputFeatures:N0} weights and biases.");
+        }
+        _parameterCount = (int)parameters;
     }
 
     /// <inheritdoc/>
@@ -35,7 +42,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     public Initialization Initialization { get; }
 
     /// <inheritdoc/>
-    public int ParameterCount => OutputFeatures * InputFeatures + OutputFeatures;
+    public int ParameterCount => _parameterCount;
 
     /// <summary>The weight <c>(O, I)</c>, row-major.</summary>
     public Span<T> Weight => _parameters.AsSpan(_offset, OutputFeatures * InputFeatures);
@@ -112,7 +119,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     private unsafe void ForwardOneSample(Span<T> output, ReadOnlySpan<T> input)
     {
         int o = OutputFeatures, i = InputFeatures;
-        if (output.Length < o || input.Length < i || _parameters.Length - _offset < ParameterCount)
+        if (output.Length < o || input.Length < i || _parameters.Length - _offset < _parameterCount)
         {
             Gemm.CheckShapes(output.Length, input.Length, o * i, 1, o, i);
             throw NotBound();
@@ -129,7 +136,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     private unsafe void BackwardOneSample(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input)
     {
         int o = OutputFeatures, i = InputFeatures;
-        if (input.Length < i || doutput.Length < o || _parameters.Length - _offset < ParameterCount)
+        if (input.Length < i || doutput.Length < o || _parameters.Length - _offset < _parameterCount)
         {
             Gemm.CheckShapes(input.Length, doutput.Length, o * i, 1, i, o);
             throw NotBound();
@@ -143,8 +150,8 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
             T* w = parameters + _offset, dw = gradients + _offset, db = dw + o * i;
             if (dx != null)
             {
-                new Span<T>(dx, i).Clear();
-                for (int r = 0; r < o; r++) GemmDirect<T>.AddScaled(dx, w + r * i, dy[r], i);
+                GemmDirect<T>.Scale(dx, w, dy[0], i);
+                for (int r = 1; r < o; r++) GemmDirect<T>.AddScaled(dx, w + r * i, dy[r], i);
             }
             GemmDirect<T>.AddOuterProduct(dw, dy, x, o, i);
             for (int r = 0; r < o; r++) db[r] += dy[r];

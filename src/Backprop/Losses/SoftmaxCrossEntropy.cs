@@ -73,7 +73,8 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         {
             return T.Zero;
         }
-        int classes = logits.Length / batch;
+        // One row is the per-sample step's case: no division on its path.
+        int classes = batch == 1 ? logits.Length : logits.Length / batch;
         if (classes * batch != logits.Length || target.Length < batch || (!weight.IsEmpty && weight.Length < batch))
         {
             throw new ArgumentException(
@@ -104,11 +105,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         {
             ReadOnlySpan<T> row = logits.Slice(b * classes, classes);
             int label = Label(target, b, classes);
-            T max = row[0];
-            for (int c = 1; c < classes; c++)
-            {
-                max = T.Max(max, row[c]);
-            }
+            T max = Max(row);
             T sum = T.Zero;
             for (int c = 0; c < classes; c++)
             {
@@ -151,17 +148,13 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
     // dlogits (B, C) = (p − onehot(y)) / B,  p_bc = exp(z_bc − max_b) / Σ_c exp(z_bc − max_b)
     private static T Unweighted(Span<T> dlogits, ReadOnlySpan<T> logits, ReadOnlySpan<T> target, int batch, int classes)
     {
-        T scale = T.One / T.CreateTruncating(batch), loss = T.Zero;
+        T scale = batch == 1 ? T.One : T.One / T.CreateTruncating(batch), loss = T.Zero;
         bool backward = !dlogits.IsEmpty;
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<T> row = logits.Slice(b * classes, classes);
             int label = Label(target, b, classes);
-            T max = row[0];
-            for (int c = 1; c < classes; c++)
-            {
-                max = T.Max(max, row[c]);
-            }
+            T max = Max(row);
             T sum = T.Zero;
             if (backward)
             {
@@ -190,6 +183,16 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             loss += max + T.Log(sum) - row[label];
         }
         return loss * scale;
+    }
+
+    private static T Max(ReadOnlySpan<T> row)
+    {
+        T max = row[0];
+        for (int c = 1; c < row.Length; c++)
+        {
+            max = T.Max(max, row[c]);
+        }
+        return max;
     }
 
     private static int Label(ReadOnlySpan<T> target, int row, int classes)

@@ -97,6 +97,25 @@ internal static unsafe class GemmDirect<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
+    // y (n) = alpha · x (n): the first term of a sum of scaled rows, written instead of clearing y and adding
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Scale(T* y, T* x, T alpha, int n)
+    {
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
+        {
+            Vector256<T> scale = Vector256.Create(alpha);
+            for (; j <= n - Vector256<T>.Count; j += Vector256<T>.Count)
+            {
+                (scale * Vector256.Load(x + j)).Store(y + j);
+            }
+        }
+        for (; j < n; j++)
+        {
+            y[j] = alpha * x[j];
+        }
+    }
+
     // x (n) · y (n)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static T Dot(T* x, T* y, int n)

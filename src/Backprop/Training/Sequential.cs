@@ -78,7 +78,7 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>Sets every gradient to zero (one clear of the gradient block).</summary>
-    public void ZeroGradients() => Array.Clear(Gradients);
+    public void ZeroGradients() => Gradients.AsSpan().Clear();
 
     /// <summary>Allocates activation buffers for batches of up to <paramref name="maxBatch"/> rows.</summary>
     public Workspace<T> CreateWorkspace(int maxBatch) => new(this, maxBatch);

@@ -106,11 +106,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 int first = batch * batchSize, rows = Math.Min(batchSize, n - first);
                 // Gather the batch's rows into contiguous buffers: the kernels read (B, F) row-major.
                 double batchWeight = rows;
-                for (int r = 0; r < rows; r++)
+                ReadOnlySpan<T> batchInputs = inputs, batchTargets = targets;
+                if (rows == 1)
                 {
-                    int sample = order[first + r];
-                    data.Features.Row(sample).CopyTo(inputs.AsSpan(r * features, features));
-                    data.Targets.Row(sample).CopyTo(targets.AsSpan(r * targetColumns, targetColumns));
+                    // One sample is already contiguous in the data: nothing to gather (the notebook's per-sample steps).
+                    batchInputs = data.Features.Row(order[first]);
+                    batchTargets = data.Targets.Row(order[first]);
+                }
+                else
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        int sample = order[first + r];
+                        data.Features.Row(sample).CopyTo(inputs.AsSpan(r * features, features));
+                        data.Targets.Row(sample).CopyTo(targets.AsSpan(r * targetColumns, targetColumns));
+                    }
                 }
                 if (sampleWeights is not null)
                 {
@@ -121,7 +131,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                         batchWeight += double.CreateChecked(weights[r]);
                     }
                 }
-                double loss = Step(workspace, inputs, targets, sampleWeights is null ? [] : weights.AsSpan(0, rows), rows, rng);
+                double loss = Step(workspace, batchInputs, batchTargets, sampleWeights is null ? [] : weights.AsSpan(0, rows), rows, rng);
                 if (!double.IsFinite(loss))
                 {
                     Diverged(context, epoch, batch, batches, $"the loss became {Describe(loss)}");
