@@ -30,7 +30,8 @@ internal static class AdamStep
             {
                 AdamJob<T> job = AdamJob<T>.Current;
                 job.Set(p, g, s, n, constants);
-                Tensors.WorkerPool.Run(job, threads, threads);
+                // Four chunks per thread: on a shared machine a worker that is descheduled holds up one small chunk, not half.
+                Tensors.WorkerPool.Run(job, 4 * threads, threads);
             }
         }
     }
