@@ -15,9 +15,13 @@ internal static class ResumeDefaults
     /// <param name="given">Names of the options written on the command line (for example <c>--lr</c>).</param>
     /// <exception cref="BackpropException">The file cannot be read (the message says why).</exception>
     /// <param name="notes">Where the data's notes go, should the data come from the file.</param>
-    public static TrainSettings Apply(TrainSettings settings, IReadOnlySet<string> given, TextWriter notes)
+    public static TrainSettings Apply(TrainSettings settings, IReadOnlySet<string> given, TextWriter notes) =>
+        settings.Resume is { } path ? ApplySaved(settings, path, given, notes) : settings;
+
+    // Apart from Apply so that a run without --resume does not load System.Text.Json: a method's code, precompiled or not,
+    // loads the assemblies of the types it uses the first time it runs.
+    private static TrainSettings ApplySaved(TrainSettings settings, string path, IReadOnlySet<string> given, TextWriter notes)
     {
-        if (settings.Resume is not { } path) return settings;
         SafeTensorsDocument document = SafeTensors.Load(path);
         if (!document.Metadata.TryGetValue("training", out string? json)) return settings;
         JsonElement training;

@@ -153,34 +153,7 @@ internal static class TrainRunner
 
         if (settings.Json)
         {
-            Json.WriteObject(output, w =>
-            {
-                w.WriteString("task", regression ? "regression" : "classification");
-                w.WriteNumber("epochs", history.Count);
-                w.WriteStartObject("history");
-                w.WriteNumbers("loss", history.Select(e => e.Loss));
-                w.WriteNumbers("val_loss", history.Where(e => e.ValidationLoss is not null).Select(e => e.ValidationLoss!.Value));
-                w.WriteNumbers(regression ? "val_r2" : "val_accuracy", history.Where(e => e.ValidationMetric is not null).Select(e => e.ValidationMetric!.Value));
-                w.WriteEndObject();
-                w.WriteStartObject("train");
-                trainReport.WriteJson(w);
-                w.WriteEndObject();
-                if (validationReport is null)
-                {
-                    w.WriteNull("validation");
-                }
-                else
-                {
-                    w.WriteStartObject("validation");
-                    validationReport.WriteJson(w);
-                    w.WriteEndObject();
-                }
-                if (stopping is not null) w.WriteNumber("best_epoch", stopping.BestEpoch);
-                if (settings.Save is null) w.WriteNull("model");
-                else w.WriteString("model", settings.Save);
-                if (settings.Plot is not null) w.WriteString("plot", settings.Plot);
-                w.WriteNumber("seconds", seconds);
-            });
+            WriteJson(output, settings, regression, history, trainReport, validationReport, stopping?.BestEpoch, seconds);
             return Cli.Success;
         }
         if (stoppingNote is not null && !settings.Quiet) output.WriteLine(stoppingNote);
@@ -198,6 +171,39 @@ internal static class TrainRunner
         }
         return Cli.Success;
     }
+
+    // The --json object. A method of its own, like the two below, so that a plain run never loads System.Text.Json.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteJson(TextWriter output, TrainSettings settings, bool regression, IReadOnlyList<EpochRecord> history,
+        IMetricsReport trainReport, IMetricsReport? validationReport, int? bestEpoch, double seconds) =>
+        Json.WriteObject(output, w =>
+        {
+            w.WriteString("task", regression ? "regression" : "classification");
+            w.WriteNumber("epochs", history.Count);
+            w.WriteStartObject("history");
+            w.WriteNumbers("loss", history.Select(e => e.Loss));
+            w.WriteNumbers("val_loss", history.Where(e => e.ValidationLoss is not null).Select(e => e.ValidationLoss!.Value));
+            w.WriteNumbers(regression ? "val_r2" : "val_accuracy", history.Where(e => e.ValidationMetric is not null).Select(e => e.ValidationMetric!.Value));
+            w.WriteEndObject();
+            w.WriteStartObject("train");
+            trainReport.WriteJson(w);
+            w.WriteEndObject();
+            if (validationReport is null)
+            {
+                w.WriteNull("validation");
+            }
+            else
+            {
+                w.WriteStartObject("validation");
+                validationReport.WriteJson(w);
+                w.WriteEndObject();
+            }
+            if (bestEpoch is { } best) w.WriteNumber("best_epoch", best);
+            if (settings.Save is null) w.WriteNull("model");
+            else w.WriteString("model", settings.Save);
+            if (settings.Plot is not null) w.WriteString("plot", settings.Plot);
+            w.WriteNumber("seconds", seconds);
+        });
 
     // Kept out of Run so that a plain run never loads Spectre.Console or ScottPlot: the JIT loads every assembly a method names.
     [MethodImpl(MethodImplOptions.NoInlining)]

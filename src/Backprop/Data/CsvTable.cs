@@ -98,6 +98,73 @@ public sealed class CsvTable
         return ReadOnce(open, source, options, textColumns);
     }
 
+    /// <summary>
+    /// Reads CSV text that needs nothing but splitting, as the embedded data sets are: lines of comma-separated cells made of ASCII
+    /// letters, digits and <c>. _ + - /</c> only, so no quoting, trimming or other delimiter can be involved. The table is the
+    /// one <see cref="Read(Func{Stream}, string, CsvReadOptions?)"/> reads from the same text (a test checks it on every embedded
+    /// file); it is read without Sep, whose set-up (parser choice, buffers, vectorized code compiled at first use) costs a short
+    /// run such as the notebook's more than the file takes to read.
+    /// </summary>
+    /// <returns>The table; <see langword="null"/> when the text is not that plain, or the options ask for another delimiter
+    /// (read it with <see cref="Read(Func{Stream}, string, CsvReadOptions?)"/>).</returns>
+    internal static CsvTable? TryReadPlain(string text, string source, CsvReadOptions options)
+    {
+        options.Validate();
+        if (options.Delimiter is not (null or ',') || !IsPlain(text))
+        {
+            return null;
+        }
+        string[] lines = text.Split('\n');
+        if (!lines[0].Contains(',') || lines.Any(line => line.Length > options.MaxRowLength))
+        {
+            // Left to Sep's reader: an empty file or leading blank lines (its delimiter detection reads the first line),
+            // a single column, a row over the limit.
+            return null;
+        }
+        string[] header = lines[0].Split(',');
+        if (header.Length > options.MaxColumns)
+        {
+            throw DataErrors.TooManyColumns(source, header.Length, options.MaxColumns);
+        }
+        TableColumn[] columns = CreateColumns(header, source, new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal));
+        var lineNumbers = new ChunkedList<int>();
+        int row = 0;
+        for (int i = 1; i < lines.Length; i++)
+        {
+            if (lines[i].Length == 0) continue; // a blank line is not a row
+            string[] cells = lines[i].Split(',');
+            if (cells.Length != columns.Length)
+            {
+                throw DataErrors.Ragged(source, i + 1, columns.Length, cells.Length, false);
+            }
+            for (int c = 0; c < columns.Length; c++)
+            {
+                columns[c].Append(cells[c], row);
+            }
+            lineNumbers.Add(i + 1);
+            row++;
+        }
+        if (row == 0)
+        {
+            throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
+        }
+        if (columns.Any(c => c.NeedsTextReread))
+        {
+            return null; // a column of numbers, then text: Sep's reader reads the file again with it as text
+        }
+        CheckHeaderIsNotData(source, columns);
+        return new CsvTable(source, ',', columns, lineNumbers);
+    }
+
+    private static bool IsPlain(string text)
+    {
+        foreach (char ch in text)
+        {
+            if (!(char.IsAsciiLetterOrDigit(ch) || ch is ',' or '\n' or '.' or '_' or '+' or '-' or '/')) return false;
+        }
+        return true;
+    }
+
     private static CsvTable ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
         using var text = new CheckedTextReader(open(), source, options.MaxRowLength, open);
@@ -169,19 +236,27 @@ public sealed class CsvTable
         {
             throw DataErrors.TooManyColumns(source, header.ColCount, options.MaxColumns);
         }
-        var names = new string[header.ColCount];
+        var cells = new string[header.ColCount];
+        for (int c = 0; c < cells.Length; c++) cells[c] = header[c].ToString();
+        return CreateColumns(cells, source, textColumns);
+    }
+
+    // The columns named by the header's cells, checked: printable names, not all numbers, no duplicates.
+    private static TableColumn[] CreateColumns(string[] cells, string source, HashSet<string> textColumns)
+    {
+        var names = new string[cells.Length];
         int numbers = 0;
         for (int c = 0; c < names.Length; c++)
         {
-            ReadOnlySpan<char> cell = header[c].Span;
-            if (cell.ContainsAnyInRange('\0', '\x1F'))
+            string cell = cells[c];
+            if (cell.AsSpan().ContainsAnyInRange('\0', '\x1F'))
             {
                 // A line break inside a quoted name is valid CSV, but the name would break every message that quotes it.
-                throw DataErrors.ControlCharacterInName(source, c, cell.ToString());
+                throw DataErrors.ControlCharacterInName(source, c, cell);
             }
             if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) numbers++;
             // An unnamed column (pandas writes its index that way) gets a name that says where it is.
-            names[c] = cell.IsEmpty ? $"column{c + 1}" : cell.ToString();
+            names[c] = cell.Length == 0 ? $"column{c + 1}" : cell;
         }
         if (numbers == names.Length)
         {

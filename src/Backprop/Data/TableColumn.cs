@@ -83,6 +83,19 @@ public sealed class TableColumn
     internal void Append(SepReader.Col cell, int row)
     {
         ReadOnlySpan<char> text = cell.Span;
+        // Sep's parser falls back to .NET's with thousands separators allowed, which would read the decimal comma of
+        // "1,5" (a ';'-separated European file) as 15; a comma is never part of a number here.
+        Append(text, row, IsNumeric && !MissingValues.IsMissing(text) && !text.Contains(',') && cell.TryParse(out double value) ? value : null);
+    }
+
+    /// <summary>A cell of <see cref="CsvTable.TryReadPlain"/>, parsed by .NET's parser (the same numbers as Sep's for that text).</summary>
+    internal void Append(ReadOnlySpan<char> text, int row) =>
+        Append(text, row, IsNumeric && !MissingValues.IsMissing(text) && !text.Contains(',')
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null);
+
+    // number: the cell parsed as a number, when the column is numeric and the cell is one.
+    private void Append(ReadOnlySpan<char> text, int row, double? number)
+    {
         if (MissingValues.IsMissing(text))
         {
             AppendMissing(text, row);
@@ -90,9 +103,7 @@ public sealed class TableColumn
         }
         if (IsNumeric)
         {
-            // Sep's parser falls back to .NET's with thousands separators allowed, which would read the decimal comma of
-            // "1,5" (a ';'-separated European file) as 15; a comma is never part of a number here.
-            if (!text.Contains(',') && cell.TryParse(out double value))
+            if (number is double value)
             {
                 if (!double.IsFinite(value))
                 {
