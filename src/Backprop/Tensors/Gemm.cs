@@ -141,8 +141,8 @@ public static unsafe class Gemm
             GemmDirect<T>.Compute(problem);
             return;
         }
-        // The operand along the dimension not split is packed once and shared, and each chunk packs its part of the other:
-        // split columns when M ≤ N (and there are tiles enough), so that the serial packing is of the smaller operand.
+        // Each thread packs all of the operand along the dimension it does not split: splitting columns repeats the packing
+        // of A (M·K values), splitting rows that of B (K·N), so split columns when M ≤ N (and there are tiles enough).
         int rowTiles = (m + GemmPacked<T>.MR - 1) / GemmPacked<T>.MR, columnTiles = (n + GemmPacked<T>.NR - 1) / GemmPacked<T>.NR;
         int threads = Parallelism.MaxThreads;
         bool splitColumns = m <= n ? columnTiles >= Math.Min(threads, rowTiles) : rowTiles < Math.Min(threads, columnTiles);
@@ -153,27 +153,12 @@ public static unsafe class Gemm
             GemmPacked<T>.Compute(problem, 0, m, 0, n, GemmScratch<T>.Current);
             return;
         }
-        // Up to four chunks per thread, so that a descheduled thread leaves its later chunks to the others, but at least two
-        // tiles per chunk, to keep the kernel's loops long.
-        int chunks = Math.Min(tiles, Math.Clamp(tiles / 2, threads, 4 * threads));
-        T* shared = GemmScratch<T>.Current.Shared(GemmPacked<T>.SharedLength(problem, packA: splitColumns));
-        int kBlocks = (k + GemmPacked<T>.KC - 1) / GemmPacked<T>.KC;
-        if (kBlocks == 1)
-        {
-            GemmPacked<T>.PackShared(shared, problem, splitColumns, block: 0);
-        }
-        else
-        {
-            GemmPackJob<T> packing = GemmPackJob<T>.Current;
-            packing.Problem = problem;
-            packing.PackA = splitColumns;
-            packing.Destination = shared;
-            WorkerPool.Run(packing, kBlocks, Math.Min(threads, kBlocks));
-        }
+        // Up to four chunks per thread, so that a descheduled thread leaves its later chunks to the others, but at least four
+        // tiles per chunk, because every chunk repeats the packing of the operand it does not split.
+        int chunks = Math.Min(tiles, Math.Clamp(tiles / 4, threads, 4 * threads));
         GemmJob<T> job = GemmJob<T>.Current;
         job.Problem = problem;
         job.SplitColumns = splitColumns;
-        job.SharedPanels = shared;
         WorkerPool.Run(job, chunks, threads);
     }
 }

@@ -5,11 +5,10 @@ namespace Backprop.Tensors;
 /// <summary>A packed product cut into chunks of output tiles, for the <see cref="WorkerPool"/>.</summary>
 /// <remarks>
 /// Chunk <c>t</c> of <c>T</c> is a contiguous run of whole tiles along one output dimension (columns or rows), computed fully
-/// by whichever thread claims it, packing its own panels of the operand it splits; the other operand is packed once, whole,
-/// before the chunks run (<see cref="SharedPanels"/>), because every chunk reads all of it. The reduction over <c>K</c> is never split, so the result does not
+/// by whichever thread claims it, packing its own panels. The reduction over <c>K</c> is never split, so the result does not
 /// depend on the number of chunks or threads. One reusable instance per calling thread, so a call allocates nothing.
 /// </remarks>
-internal sealed unsafe class GemmJob<T> : ChunkedWork where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class GemmJob<T> : ChunkedWork where T : unmanaged, IFloatingPointIeee754<T>
 {
     [ThreadStatic]
     private static GemmJob<T>? t_current;
@@ -19,9 +18,6 @@ internal sealed unsafe class GemmJob<T> : ChunkedWork where T : unmanaged, IFloa
 
     /// <summary>Split the columns of <c>C</c> (NR-wide tiles) rather than its rows (MR-tall tiles).</summary>
     public bool SplitColumns;
-
-    /// <summary>All of A (when splitting columns) or of B (when splitting rows), packed by <see cref="GemmPacked{T}.PackShared"/>.</summary>
-    public T* SharedPanels;
 
     /// <summary>This thread's reusable job.</summary>
     public static GemmJob<T> Current => t_current ??= new GemmJob<T>();
@@ -33,12 +29,12 @@ internal sealed unsafe class GemmJob<T> : ChunkedWork where T : unmanaged, IFloa
         if (SplitColumns)
         {
             (int first, int last) = Range(n, GemmPacked<T>.NR, chunk, chunks);
-            GemmPacked<T>.Compute(Problem, 0, m, first, last, GemmScratch<T>.Current, sharedA: SharedPanels);
+            GemmPacked<T>.Compute(Problem, 0, m, first, last, GemmScratch<T>.Current);
         }
         else
         {
             (int first, int last) = Range(m, GemmPacked<T>.MR, chunk, chunks);
-            GemmPacked<T>.Compute(Problem, first, last, 0, n, GemmScratch<T>.Current, sharedB: SharedPanels);
+            GemmPacked<T>.Compute(Problem, first, last, 0, n, GemmScratch<T>.Current);
         }
     }
 

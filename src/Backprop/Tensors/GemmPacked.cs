@@ -46,16 +46,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     public static int NR => 2 * Vector256<T>.Count;
 
     /// <summary>Computes the rows <c>[m0, m1)</c> and columns <c>[n0, n1)</c> of <paramref name="problem"/>'s <c>C</c>.</summary>
-    /// <param name="problem">The product.</param>
-    /// <param name="m0">First row of C.</param>
-    /// <param name="m1">End of the rows of C.</param>
-    /// <param name="n0">First column of C.</param>
-    /// <param name="n1">End of the columns of C.</param>
-    /// <param name="scratch">The calling thread's packing buffers.</param>
-    /// <param name="sharedA">All of A packed by <see cref="PackShared"/> (then it is not packed here), or null.</param>
-    /// <param name="sharedB">All of B packed by <see cref="PackShared"/>, or null.</param>
-    public static void Compute(in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch<T> scratch,
-        T* sharedA = null, T* sharedB = null)
+    public static void Compute(in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch<T> scratch)
     {
         if (m1 <= m0 || n1 <= n0)
         {
@@ -66,66 +57,33 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
         T* c0 = problem.C, bias0 = problem.Bias;
         nint ldc = problem.Ldc;
         bool accumulate = problem.Accumulate, applyRelu = problem.Relu;
-        T* packedA = sharedA != null ? null : scratch.PackedA((nint)MC * KC + 8); // + 8: slack for PackA's overlapping 8-wide stores
-        T* packedB = sharedB != null ? null : scratch.PackedB((nint)KC * RoundUp(Math.Min(NC, n1 - n0), nr));
-        nint sharedAStride = SharedBlockStride(problem.M, MR), sharedBStride = SharedBlockStride(problem.N, nr);
+        T* packedA = scratch.PackedA((nint)MC * KC + 8); // + 8: slack for PackA's overlapping 8-wide stores
+        T* packedB = scratch.PackedB((nint)KC * RoundUp(Math.Min(NC, n1 - n0), nr));
         for (int jc = n0; jc < n1; jc += NC)
         {
             int nc = Math.Min(NC, n1 - jc);
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                T* blockB = packedB;
-                if (sharedB != null) blockB = sharedB + pc / KC * sharedBStride + (nint)jc * kc;
-                else PackB(packedB, problem, pc, jc, kc, nc);
+                PackB(packedB, problem, pc, jc, kc, nc);
                 // The first K block writes C (plus the bias), the later ones add to it; the ReLU waits for the last.
                 bool overwrite = pc == 0 && !accumulate, relu = applyRelu && pc + kc == k;
                 for (int ic = m0; ic < m1; ic += MC)
                 {
                     int mc = Math.Min(MC, m1 - ic);
-                    T* blockA = packedA;
-                    if (sharedA != null) blockA = sharedA + pc / KC * sharedAStride + (nint)ic * kc;
-                    else PackA(packedA, problem, ic, pc, mc, kc);
+                    PackA(packedA, problem, ic, pc, mc, kc);
                     for (int jr = 0; jr < nc; jr += nr)
                     {
                         T* bias = overwrite && bias0 != null ? bias0 + jc + jr : null;
                         for (int ir = 0; ir < mc; ir += MR)
                         {
                             T* c = c0 + (ic + ir) * ldc + jc + jr;
-                            Kernel(kc, blockA + ir * kc, blockB + jr * kc, c, ldc,
+                            Kernel(kc, packedA + ir * kc, packedB + jr * kc, c, ldc,
                                 Math.Min(MR, mc - ir), Math.Min(nr, nc - jr), bias, overwrite, relu);
                         }
                     }
                 }
             }
-        }
-    }
-
-    /// <summary>Values in the buffer <see cref="PackShared"/> fills: every K block of A (or B), one after the other.</summary>
-    public static nint SharedLength(in GemmProblem<T> problem, bool packA) =>
-        (problem.K + KC - 1) / KC * SharedBlockStride(packA ? problem.M : problem.N, packA ? MR : NR);
-
-    // A K block of a shared operand: all its rows (or columns), rounded up to whole panels, then PackA's 8 values of slack,
-    // so that the blocks can be packed by different threads at once.
-    private static nint SharedBlockStride(int length, int tile) => (nint)RoundUp(length, tile) * KC + 8;
-
-    /// <summary>
-    /// Packs K block <paramref name="block"/> (of <c>KC</c>) of all of A (or B), for the threads of a product split along the
-    /// other operand. Block (pc, ic) of A lands at <c>(pc / KC) · stride + ic · kc</c>, in the layout <see cref="Compute"/>
-    /// would have packed it (likewise for B with <c>jc</c>). Different blocks may be packed at the same time.
-    /// </summary>
-    public static void PackShared(T* dst, in GemmProblem<T> problem, bool packA, int block)
-    {
-        int m = problem.M, n = problem.N, pc = block * KC, kc = Math.Min(KC, problem.K - pc);
-        if (packA)
-        {
-            dst += block * SharedBlockStride(m, MR);
-            for (int ic = 0; ic < m; ic += MC) PackA(dst + (nint)ic * kc, problem, ic, pc, Math.Min(MC, m - ic), kc);
-        }
-        else
-        {
-            dst += block * SharedBlockStride(n, NR);
-            for (int jc = 0; jc < n; jc += NC) PackB(dst + (nint)jc * kc, problem, pc, jc, kc, Math.Min(NC, n - jc));
         }
     }
 

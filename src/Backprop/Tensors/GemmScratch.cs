@@ -17,8 +17,6 @@ internal sealed unsafe class GemmScratch<T> where T : unmanaged, IFloatingPointI
     private nint _packedALength;
     private T* _packedB;
     private nint _packedBLength;
-    private T* _shared;
-    private nint _sharedLength;
 
     /// <summary>This thread's buffers.</summary>
     public static GemmScratch<T> Current => t_current ??= new GemmScratch<T>();
@@ -28,9 +26,6 @@ internal sealed unsafe class GemmScratch<T> where T : unmanaged, IFloatingPointI
 
     /// <summary>A buffer of at least <paramref name="length"/> elements for packed panels of <c>B</c>.</summary>
     public T* PackedB(nint length) => Ensure(ref _packedB, ref _packedBLength, length);
-
-    /// <summary>A buffer of at least <paramref name="length"/> elements for an operand packed whole and shared by the threads of a product.</summary>
-    public T* Shared(nint length) => Ensure(ref _shared, ref _sharedLength, length);
 
     private static T* Ensure(ref T* buffer, ref nint capacity, nint length)
     {
@@ -48,6 +43,5 @@ internal sealed unsafe class GemmScratch<T> where T : unmanaged, IFloatingPointI
     {
         NativeMemory.AlignedFree(_packedA);
         NativeMemory.AlignedFree(_packedB);
-        NativeMemory.AlignedFree(_shared);
     }
 }

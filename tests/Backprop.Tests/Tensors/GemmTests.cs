@@ -41,7 +41,7 @@ public class GemmTests
     [InlineData(Variant.TransposedB, 150, 70, 300)]
     [InlineData(Variant.TransposedB, 128, 256, 784)]
     [InlineData(Variant.TransposedA, 256, 129, 128)]
-    // Split by columns with A shared: two M blocks and three K blocks of it, packed on two threads at once.
+    // Split by columns: two M blocks and three K blocks of A in every chunk.
     [InlineData(Variant.Plain, 150, 160, 520)]
     public void Large_shapes_match_reference_in_both_precisions(Variant variant, int m, int n, int k)
     {
