@@ -1,5 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Backprop.Losses;
 
@@ -65,8 +67,6 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         return Compute(doutput, output, target, weight, batch);
     }
 
-    // logits (B, C), target (B), sample weight s (B) or none -> Σ_b s_b ℓ_b / Σ_b s_b w_{y_b};
-    // dlogits (B, C) = s_b (A p − (1 − ε) w_y onehot − ε/C w) / Σ s w_y,  A = (1 − ε) w_y + ε/C Σ_c w_c
     private T Compute(Span<T> dlogits, ReadOnlySpan<T> logits, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch)
     {
         if (batch == 0)
@@ -80,11 +80,18 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             throw new ArgumentException(
                 $"Expected logits (B, C) with B = {batch}, target (B) and weight (B) or none. Received: {logits.Length} logits, {target.Length} targets, {weight.Length} weights.");
         }
+        // The general case is kept out of line: its frame is large, and the per-sample steps take the plain case millions of times a second.
+        return _classWeights.Length == 0 && _smoothing == T.Zero && weight.IsEmpty
+            ? Unweighted(dlogits, logits, target, batch, classes)
+            : Weighted(dlogits, logits, target, weight, batch, classes);
+    }
+
+    // logits (B, C), target (B), sample weight s (B) or none -> Σ_b s_b ℓ_b / Σ_b s_b w_{y_b};
+    // dlogits (B, C) = s_b (A p − (1 − ε) w_y onehot − ε/C w) / Σ s w_y,  A = (1 − ε) w_y + ε/C Σ_c w_c
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private T Weighted(Span<T> dlogits, ReadOnlySpan<T> logits, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch, int classes)
+    {
         bool weighted = _classWeights.Length > 0;
-        if (!weighted && _smoothing == T.Zero && weight.IsEmpty)
-        {
-            return Unweighted(dlogits, logits, target, batch, classes);
-        }
         if (weighted && _classWeights.Length != classes)
         {
             throw new ArgumentException($"Expected {_classWeights.Length} classes (one per class weight). Received: logits with {classes} columns.");
@@ -185,6 +192,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         return loss * scale;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Max(ReadOnlySpan<T> row)
     {
         T max = row[0];
@@ -195,15 +203,21 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         return max;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Label(ReadOnlySpan<T> target, int row, int classes)
     {
         int label = int.CreateSaturating(target[row]);
         if ((uint)label >= (uint)classes)
         {
-            throw new ArgumentOutOfRangeException(nameof(target), $"Expected class indices in [0, {classes}). Received: {target[row]} in row {row}.");
+            ThrowBadLabel(target[row], row, classes);
         }
         return label;
     }
+
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBadLabel(T value, int row, int classes) =>
+        throw new ArgumentOutOfRangeException("target", $"Expected class indices in [0, {classes}). Received: {value} in row {row}.");
 
     /// <summary>For example <c>SoftmaxCrossEntropy()</c> or <c>SoftmaxCrossEntropy(label smoothing: 0.1)</c>.</summary>
     public override string ToString()
