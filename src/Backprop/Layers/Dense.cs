@@ -69,6 +69,14 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     /// <inheritdoc/>
     public void Bind(T[] parameters, T[] gradients, int offset)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(gradients);
+        // The per-sample path reads and writes these blocks through pointers: their lengths are checked once, here.
+        if (offset < 0 || parameters.Length - offset < _parameterCount || gradients.Length - offset < _parameterCount)
+        {
+            throw new ArgumentException(
+                $"Expected parameter and gradient blocks of at least {offset} + {_parameterCount} values. Received: {parameters.Length} and {gradients.Length}.");
+        }
         _parameters = parameters;
         _gradients = gradients;
         _offset = offset;

@@ -110,6 +110,25 @@ public class DenseTests
     }
 
     [Fact]
+    public void Per_sample_path_refuses_a_layer_without_parameters_or_short_buffers()
+    {
+        // The per-sample path reads the blocks through pointers, so a layer that was never bound, or bound to blocks too
+        // short for it, must be refused before any access.
+        var unbound = new Dense<float>(4, 3);
+        var output = new float[3];
+        Assert.Throws<InvalidOperationException>(() => unbound.Forward(output, new float[4], 1, null));
+        Assert.Throws<InvalidOperationException>(() => unbound.Backward([], new float[3], new float[4], output, 1));
+
+        var dense = new Dense<float>(4, 3); // 15 parameters
+        Assert.Throws<ArgumentException>(() => dense.Bind(new float[15], new float[14], 0));
+        Assert.Throws<ArgumentException>(() => dense.Bind(new float[20], new float[20], 6));
+        Assert.Throws<ArgumentException>(() => dense.Bind(new float[20], new float[20], -1));
+        dense.Bind(new float[20], new float[20], 5);
+        Assert.Throws<ArgumentException>(() => dense.Forward(output, new float[3], 1, null));
+        Assert.Throws<ArgumentException>(() => dense.Backward(new float[3], new float[3], new float[4], output, 1));
+    }
+
+    [Fact]
     public void Prints_itself_with_its_parameter_count() =>
         Assert.Equal("Dense(4 → 16)  // 80 parameters", new Dense<float>(4, 16).ToString());
 }
