@@ -55,6 +55,24 @@ public class SoftmaxCrossEntropyTests
     }
 
     [Fact]
+    public void Plain_path_agrees_with_the_general_path_under_unit_weights()
+    {
+        // No weights take the one-exp-per-logit path; unit class weights and unit sample weights take the general one.
+        var rng = new Rng(11);
+        const int batch = 7, classes = 4;
+        double[] logits = Enumerable.Range(0, batch * classes).Select(_ => 4 * rng.NextNormal()).ToArray();
+        double[] target = Enumerable.Range(0, batch).Select(_ => (double)rng.NextInt(classes)).ToArray();
+        double[] ones = Enumerable.Repeat(1.0, batch).ToArray();
+        var plain = new double[batch * classes];
+        var general = new double[batch * classes];
+        double plainLoss = new SoftmaxCrossEntropy<double>().ForwardBackward(plain, logits, target, [], batch);
+        double generalLoss = new SoftmaxCrossEntropy<double>([1, 1, 1, 1]).ForwardBackward(general, logits, target, ones, batch);
+        Assert.Equal(generalLoss, plainLoss, 1e-12);
+        for (int i = 0; i < plain.Length; i++) Assert.Equal(general[i], plain[i], 1e-12);
+        Assert.Equal(plainLoss, new SoftmaxCrossEntropy<double>().Forward(logits, target, [], batch), 1e-15);
+    }
+
+    [Fact]
     public void Rejects_a_class_index_out_of_range()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxCrossEntropy<double>().Forward([0, 0], [2], [], 1));
