@@ -96,9 +96,43 @@ public static unsafe class Gemm
         }
     }
 
+    // c (M, N) (+)= op(a) · op(b) (+ bias, then max(·, 0) if relu), packed, with TKernel, on the calling thread
+    /// <summary>
+    /// The packed path with the micro-kernel <typeparamref name="TKernel"/>, on the calling thread, whatever the product's size
+    /// and this machine's vectors: the tests check every micro-kernel through it, including those the machine would not pick.
+    /// </summary>
+    internal static void MultiplyPacked<T, TKernel>(Span<T> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, int m, int n, int k,
+        bool transposeA, bool transposeB, bool accumulate, ReadOnlySpan<T> bias = default, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IMicroKernel<T>
+    {
+        CheckShapes(c.Length, a.Length, b.Length, m, n, k);
+        if (!bias.IsEmpty && bias.Length < n)
+        {
+            throw new ArgumentException($"Expected a bias of {n} values. Received: {bias.Length}.", nameof(bias));
+        }
+        fixed (T* pc = c, pa = a, pb = b, pbias = bias)
+        {
+            var problem = new GemmProblem<T>
+            {
+                C = pc, Ldc = n, M = m, N = n, K = k, Accumulate = accumulate, Bias = pbias, Relu = relu,
+                A = pa, ARowStride = transposeA ? 1 : k, AColumnStride = transposeA ? m : 1,
+                B = pb, BRowStride = transposeB ? 1 : n, BColumnStride = transposeB ? k : 1,
+            };
+            if (k == 0)
+            {
+                GemmDirect<T>.Compute(problem); // nothing to multiply: only the store of C
+            }
+            else
+            {
+                GemmPacked<T>.Compute<TKernel>(problem, 0, m, 0, n, GemmScratch<T>.Current);
+            }
+        }
+    }
+
     /// <summary>Whether a product of this shape takes the direct path (no packing, one thread).</summary>
     internal static bool IsDirect(int m, int n, int k) =>
-        !Vector256.IsHardwareAccelerated || (long)m * n * k < DirectThreshold || m <= 2 || n <= 2;
+        !Vector128.IsHardwareAccelerated || (long)m * n * k < DirectThreshold || m <= 2 || n <= 2;
 
     // Inlined into every product (the per-sample steps call it at 5 M steps/s); the message is built only on failure.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -141,22 +175,38 @@ public static unsafe class Gemm
             GemmDirect<T>.Compute(problem);
             return;
         }
+        // The widest accelerated vectors: AVX2 on x64, NEON (128 bits) on ARM64. 512-bit ones were no faster (docs/performance.md).
+        if (Vector256.IsHardwareAccelerated)
+        {
+            RunPacked<T, MicroKernel<T, Vector256<T>, Vector256Ops<T>>>(problem);
+        }
+        else
+        {
+            RunPacked<T, MicroKernel<T, Vector128<T>, Vector128Ops<T>>>(problem);
+        }
+    }
+
+    private static void RunPacked<T, TKernel>(in GemmProblem<T> problem)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TKernel : struct, IMicroKernel<T>
+    {
+        int m = problem.M, n = problem.N, k = problem.K;
         // Each thread packs all of the operand along the dimension it does not split: splitting columns repeats the packing
         // of A (M·K values), splitting rows that of B (K·N), so split columns when M ≤ N (and there are tiles enough).
-        int rowTiles = (m + GemmPacked<T>.MR - 1) / GemmPacked<T>.MR, columnTiles = (n + GemmPacked<T>.NR - 1) / GemmPacked<T>.NR;
+        int rowTiles = (m + GemmPacked<T>.MR - 1) / GemmPacked<T>.MR, columnTiles = (n + TKernel.NR - 1) / TKernel.NR;
         int threads = Parallelism.MaxThreads;
         bool splitColumns = m <= n ? columnTiles >= Math.Min(threads, rowTiles) : rowTiles < Math.Min(threads, columnTiles);
         int tiles = splitColumns ? columnTiles : rowTiles;
         threads = (long)m * n * k < ParallelThreshold ? 1 : Math.Min(threads, tiles);
         if (threads <= 1)
         {
-            GemmPacked<T>.Compute(problem, 0, m, 0, n, GemmScratch<T>.Current);
+            GemmPacked<T>.Compute<TKernel>(problem, 0, m, 0, n, GemmScratch<T>.Current);
             return;
         }
         // Up to four chunks per thread, so that a descheduled thread leaves its later chunks to the others, but at least four
         // tiles per chunk, because every chunk repeats the packing of the operand it does not split.
         int chunks = Math.Min(tiles, Math.Clamp(tiles / 4, threads, 4 * threads));
-        GemmJob<T> job = GemmJob<T>.Current;
+        GemmJob<T, TKernel> job = GemmJob<T, TKernel>.Current;
         job.Problem = problem;
         job.SplitColumns = splitColumns;
         WorkerPool.Run(job, chunks, threads);

@@ -8,10 +8,12 @@ namespace Backprop.Tensors;
 /// by whichever thread claims it, packing its own panels. The reduction over <c>K</c> is never split, so the result does not
 /// depend on the number of chunks or threads. One reusable instance per calling thread, so a call allocates nothing.
 /// </remarks>
-internal sealed class GemmJob<T> : ChunkedWork where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class GemmJob<T, TKernel> : ChunkedWork
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TKernel : struct, IMicroKernel<T>
 {
     [ThreadStatic]
-    private static GemmJob<T>? t_current;
+    private static GemmJob<T, TKernel>? t_current;
 
     /// <summary>The product to compute.</summary>
     public GemmProblem<T> Problem;
@@ -20,7 +22,7 @@ internal sealed class GemmJob<T> : ChunkedWork where T : unmanaged, IFloatingPoi
     public bool SplitColumns;
 
     /// <summary>This thread's reusable job.</summary>
-    public static GemmJob<T> Current => t_current ??= new GemmJob<T>();
+    public static GemmJob<T, TKernel> Current => t_current ??= new GemmJob<T, TKernel>();
 
     /// <inheritdoc/>
     protected override void ExecuteChunk(int chunk, int chunks)
@@ -28,13 +30,13 @@ internal sealed class GemmJob<T> : ChunkedWork where T : unmanaged, IFloatingPoi
         int m = Problem.M, n = Problem.N;
         if (SplitColumns)
         {
-            (int first, int last) = Range(n, GemmPacked<T>.NR, chunk, chunks);
-            GemmPacked<T>.Compute(Problem, 0, m, first, last, GemmScratch<T>.Current);
+            (int first, int last) = Range(n, TKernel.NR, chunk, chunks);
+            GemmPacked<T>.Compute<TKernel>(Problem, 0, m, first, last, GemmScratch<T>.Current);
         }
         else
         {
             (int first, int last) = Range(m, GemmPacked<T>.MR, chunk, chunks);
-            GemmPacked<T>.Compute(Problem, first, last, 0, n, GemmScratch<T>.Current);
+            GemmPacked<T>.Compute<TKernel>(Problem, first, last, 0, n, GemmScratch<T>.Current);
         }
     }
 

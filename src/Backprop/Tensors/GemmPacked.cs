@@ -16,8 +16,8 @@ namespace Backprop.Tensors;
 ///     ir: MR rows        ─ micro-kernel: C tile (MR, NR) += A panel · B panel, in registers
 /// </code>
 /// <para>
-/// The micro-kernel keeps an <c>MR × NR</c> tile of <c>C</c> in 12 vector registers (AVX2: 6 rows × 2 × 8 floats, or 6 × 2 × 4
-/// doubles) and does one broadcast of <c>A</c> and two fused multiply-adds per row for every <c>p</c>: 12 FMAs per 2 loads of
+/// The micro-kernel (<see cref="MicroKernel{T, TVector, TOps}"/>, a type argument) keeps an <c>MR × NR</c> tile of <c>C</c>
+/// in 12 vector registers (AVX2: 6 rows × 2 × 8 floats, or 6 × 2 × 4 doubles; half as wide with 128-bit vectors) and does one broadcast of <c>A</c> and two fused multiply-adds per row for every <c>p</c>: 12 FMAs per 2 loads of
 /// <c>B</c> and 6 broadcasts, which keeps both FMA units busy. Packing makes every load of the kernel sequential and turns the
 /// three layouts (plain, <c>Aᵀ</c>, <c>Bᵀ</c>) into one kernel. Partial panels are padded with zeros, and partial tiles go
 /// through a small buffer, so the inner loop never branches on the edge.
@@ -42,17 +42,16 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Columns of a B block (a multiple of every NR).</summary>
     public const int NC = 3072;
 
-    /// <summary>Columns of the register tile: two vectors (16 floats or 8 doubles with AVX2).</summary>
-    public static int NR => 2 * Vector256<T>.Count;
-
     /// <summary>Computes the rows <c>[m0, m1)</c> and columns <c>[n0, n1)</c> of <paramref name="problem"/>'s <c>C</c>.</summary>
-    public static void Compute(in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch<T> scratch)
+    /// <typeparam name="TKernel">The micro-kernel, which sets the tile width <c>NR</c> of the B panels.</typeparam>
+    public static void Compute<TKernel>(in GemmProblem<T> problem, int m0, int m1, int n0, int n1, GemmScratch<T> scratch)
+        where TKernel : struct, IMicroKernel<T>
     {
         if (m1 <= m0 || n1 <= n0)
         {
             return;
         }
-        int nr = NR, k = problem.K;
+        int nr = TKernel.NR, k = problem.K;
         // Locals, not fields of problem: stores through C could alias it, so the JIT would reload them in the loops.
         T* c0 = problem.C, bias0 = problem.Bias;
         nint ldc = problem.Ldc;
@@ -65,7 +64,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
             for (int pc = 0; pc < k; pc += KC)
             {
                 int kc = Math.Min(KC, k - pc);
-                PackB(packedB, problem, pc, jc, kc, nc);
+                PackB<TKernel>(packedB, problem, pc, jc, kc, nc);
                 // The first K block writes C (plus the bias), the later ones add to it; the ReLU waits for the last.
                 bool overwrite = pc == 0 && !accumulate, relu = applyRelu && pc + kc == k;
                 for (int ic = m0; ic < m1; ic += MC)
@@ -78,7 +77,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
                         for (int ir = 0; ir < mc; ir += MR)
                         {
                             T* c = c0 + (ic + ir) * ldc + jc + jr;
-                            Kernel(kc, packedA + ir * kc, packedB + jr * kc, c, ldc,
+                            TKernel.Tile(kc, packedA + ir * kc, packedB + jr * kc, c, ldc,
                                 Math.Min(MR, mc - ir), Math.Min(nr, nc - jr), bias, overwrite, relu);
                         }
                     }
@@ -89,125 +88,12 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
 
     private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
 
-    // a: packed panel (kc, MR), b: packed panel (kc, NR) -> tile (MR, NR) = Σ_p a[p, :]ᵀ b[p, :];
-    // then c (mr, nr) = tile (+ bias) when overwrite, else c += tile; then c = max(c, 0) when relu
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel(int kc, T* a, T* b, T* c, nint ldc, int mr, int nr, T* bias, bool overwrite, bool relu)
-    {
-        int w = Vector256<T>.Count;
-        if (Sse.IsSupported)
-        {
-            // Ask for the C tile now: its rows are far apart (a weight gradient's C is larger than L2), and the loads at the
-            // end would otherwise stall on them. The 2w values of a row span at most two cache lines.
-            for (int r = 0; r < MR; r++)
-            {
-                Sse.Prefetch0(c + r * ldc);
-                Sse.Prefetch0(c + r * ldc + 2 * w - 1);
-            }
-        }
-        Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            Vector256<T> b0 = Vector256.Load(b), b1 = Vector256.Load(b + w);
-            Vector256<T> ai = Vector256.Create(a[0]);
-            c00 = Fma(ai, b0, c00);
-            c01 = Fma(ai, b1, c01);
-            ai = Vector256.Create(a[1]);
-            c10 = Fma(ai, b0, c10);
-            c11 = Fma(ai, b1, c11);
-            ai = Vector256.Create(a[2]);
-            c20 = Fma(ai, b0, c20);
-            c21 = Fma(ai, b1, c21);
-            ai = Vector256.Create(a[3]);
-            c30 = Fma(ai, b0, c30);
-            c31 = Fma(ai, b1, c31);
-            ai = Vector256.Create(a[4]);
-            c40 = Fma(ai, b0, c40);
-            c41 = Fma(ai, b1, c41);
-            ai = Vector256.Create(a[5]);
-            c50 = Fma(ai, b0, c50);
-            c51 = Fma(ai, b1, c51);
-            a += MR;
-            b += 2 * w;
-        }
-        if (mr == MR && nr == 2 * w)
-        {
-            StoreRow(c, c00, c01, bias, overwrite, relu);
-            StoreRow(c + ldc, c10, c11, bias, overwrite, relu);
-            StoreRow(c + 2 * ldc, c20, c21, bias, overwrite, relu);
-            StoreRow(c + 3 * ldc, c30, c31, bias, overwrite, relu);
-            StoreRow(c + 4 * ldc, c40, c41, bias, overwrite, relu);
-            StoreRow(c + 5 * ldc, c50, c51, bias, overwrite, relu);
-            return;
-        }
-        // A partial tile: spill the registers and store only the (mr, nr) corner, element by element, with the same arithmetic.
-        T* tile = stackalloc T[MR * 2 * Vector256<T>.Count];
-        int ld = 2 * w;
-        c00.Store(tile); c01.Store(tile + w);
-        c10.Store(tile + ld); c11.Store(tile + ld + w);
-        c20.Store(tile + 2 * ld); c21.Store(tile + 2 * ld + w);
-        c30.Store(tile + 3 * ld); c31.Store(tile + 3 * ld + w);
-        c40.Store(tile + 4 * ld); c41.Store(tile + 4 * ld + w);
-        c50.Store(tile + 5 * ld); c51.Store(tile + 5 * ld + w);
-        for (int r = 0; r < mr; r++)
-        {
-            for (int j = 0; j < nr; j++)
-            {
-                T sum = tile[r * ld + j];
-                T value = overwrite ? (bias != null ? sum + bias[j] : sum) : c[r * ldc + j] + sum;
-                c[r * ldc + j] = relu && !(value > T.Zero) ? T.Zero : value;
-            }
-        }
-    }
-
-    // c (2w) = tile row (+ bias) or c + tile row; then max(·, 0) when relu
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow(T* c, Vector256<T> sum0, Vector256<T> sum1, T* bias, bool overwrite, bool relu)
-    {
-        int w = Vector256<T>.Count;
-        if (overwrite)
-        {
-            if (bias != null)
-            {
-                sum0 += Vector256.Load(bias);
-                sum1 += Vector256.Load(bias + w);
-            }
-        }
-        else
-        {
-            sum0 = Vector256.Load(c) + sum0;
-            sum1 = Vector256.Load(c + w) + sum1;
-        }
-        if (relu)
-        {
-            sum0 = Vector256.ConditionalSelect(Vector256.GreaterThan(sum0, Vector256<T>.Zero), sum0, Vector256<T>.Zero);
-            sum1 = Vector256.ConditionalSelect(Vector256.GreaterThan(sum1, Vector256<T>.Zero), sum1, Vector256<T>.Zero);
-        }
-        sum0.Store(c);
-        sum1.Store(c + w);
-    }
-
-    // a · b + c, rounded once (one vfmadd231ps/pd with FMA3)
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
-    {
-        if (typeof(T) == typeof(float))
-        {
-            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
-        }
-        if (typeof(T) == typeof(double))
-        {
-            return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
-        }
-        return a * b + c;
-    }
-
     // B block (kc, nc) starting at B(pc, jc) -> dst: nc/NR panels, each (kc, NR) row-major, the last one padded with zeros
     [MethodImpl(MethodImplOptions.NoInlining)] // kept out of line: packing shows separately in profiles
-    private static void PackB(T* dst, in GemmProblem<T> problem, int pc, int jc, int kc, int nc)
+    private static void PackB<TKernel>(T* dst, in GemmProblem<T> problem, int pc, int jc, int kc, int nc)
+        where TKernel : struct, IMicroKernel<T>
     {
-        int nr = NR, w = Vector256<T>.Count;
+        int nr = TKernel.NR;
         nint rs = problem.BRowStride, cs = problem.BColumnStride;
         for (int jr = 0; jr < nc; jr += nr)
         {
@@ -219,9 +105,7 @@ internal static unsafe class GemmPacked<T> where T : unmanaged, IFloatingPointIe
                 // B rows are contiguous: each p is two vector copies.
                 for (int p = 0; p < kc; p++)
                 {
-                    T* row = src + p * rs;
-                    Vector256.Load(row).Store(panel + p * nr);
-                    Vector256.Load(row + w).Store(panel + p * nr + w);
+                    TKernel.CopyRow(src + p * rs, panel + p * nr);
                 }
             }
             else if (rs == 1)
