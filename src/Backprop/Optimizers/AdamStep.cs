@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Backprop.Optimizers;
 
@@ -70,32 +69,33 @@ internal static class AdamStep
     {
         int n = parameters.Length;
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
             // The same operations in the same order as the scalar loop below, a vector at a time: results are bit-identical
-            // (no fused multiply-add), and this pass over every parameter stops being a large part of a step.
-            var vBeta1 = Vector256.Create(c.Beta1);
-            var vBeta2 = Vector256.Create(c.Beta2);
-            var vOneMinusBeta1 = Vector256.Create(c.OneMinusBeta1);
-            var vOneMinusBeta2 = Vector256.Create(c.OneMinusBeta2);
-            var vStepSize = Vector256.Create(c.StepSize);
-            var vCorrection2Sqrt = Vector256.Create(c.Correction2Sqrt);
-            var vEpsilon = Vector256.Create(c.Epsilon);
-            var vL2 = Vector256.Create(c.L2);
+            // (no fused multiply-add), and this pass over every parameter stops being a large part of a step. Vector<T> is the
+            // machine's natural width: 256 bits with AVX2, 128 with NEON.
+            var vBeta1 = new Vector<T>(c.Beta1);
+            var vBeta2 = new Vector<T>(c.Beta2);
+            var vOneMinusBeta1 = new Vector<T>(c.OneMinusBeta1);
+            var vOneMinusBeta2 = new Vector<T>(c.OneMinusBeta2);
+            var vStepSize = new Vector<T>(c.StepSize);
+            var vCorrection2Sqrt = new Vector<T>(c.Correction2Sqrt);
+            var vEpsilon = new Vector<T>(c.Epsilon);
+            var vL2 = new Vector<T>(c.L2);
             ref T p0 = ref MemoryMarshal.GetReference(parameters);
             ref T g0 = ref MemoryMarshal.GetReference(gradients);
             ref T m0 = ref MemoryMarshal.GetReference(m);
             ref T v0 = ref MemoryMarshal.GetReference(v);
-            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+            for (; i <= n - Vector<T>.Count; i += Vector<T>.Count)
             {
                 nuint k = (nuint)i;
-                Vector256<T> theta = Vector256.LoadUnsafe(ref p0, k);
-                Vector256<T> g = Vector256.LoadUnsafe(ref g0, k) + vL2 * theta;
-                Vector256<T> mk = vBeta1 * Vector256.LoadUnsafe(ref m0, k) + vOneMinusBeta1 * g;
-                Vector256<T> vk = vBeta2 * Vector256.LoadUnsafe(ref v0, k) + vOneMinusBeta2 * g * g;
+                Vector<T> theta = Vector.LoadUnsafe(ref p0, k);
+                Vector<T> g = Vector.LoadUnsafe(ref g0, k) + vL2 * theta;
+                Vector<T> mk = vBeta1 * Vector.LoadUnsafe(ref m0, k) + vOneMinusBeta1 * g;
+                Vector<T> vk = vBeta2 * Vector.LoadUnsafe(ref v0, k) + vOneMinusBeta2 * g * g;
                 mk.StoreUnsafe(ref m0, k);
                 vk.StoreUnsafe(ref v0, k);
-                (theta - vStepSize * mk / (Vector256.Sqrt(vk) / vCorrection2Sqrt + vEpsilon)).StoreUnsafe(ref p0, k);
+                (theta - vStepSize * mk / (Vector.SquareRoot(vk) / vCorrection2Sqrt + vEpsilon)).StoreUnsafe(ref p0, k);
             }
         }
         for (; i < n; i++)
