@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 using Backprop.Tensors;
 
 namespace Backprop.Layers;
@@ -30,13 +29,13 @@ public sealed class Relu<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
         ReadOnlySpan<T> x = input[..n], dy = doutput[..n];
         Span<T> dx = dinput[..n];
         int k = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector.IsHardwareAccelerated)
         {
-            // One compare and one blend per vector: dx = (x > 0) ? dy : 0.
-            for (; k <= n - Vector256<T>.Count; k += Vector256<T>.Count)
+            // One compare and one blend per vector: dx = (x > 0) ? dy : 0 (Vector<T>: 256 bits with AVX2, 128 with NEON).
+            for (; k <= n - Vector<T>.Count; k += Vector<T>.Count)
             {
-                Vector256<T> positive = Vector256.GreaterThan(Vector256.Create(x.Slice(k, Vector256<T>.Count)), Vector256<T>.Zero);
-                (positive & Vector256.Create(dy.Slice(k, Vector256<T>.Count))).CopyTo(dx.Slice(k, Vector256<T>.Count));
+                Vector<T> positive = Vector.GreaterThan(new Vector<T>(x.Slice(k, Vector<T>.Count)), Vector<T>.Zero);
+                (positive & new Vector<T>(dy.Slice(k, Vector<T>.Count))).CopyTo(dx.Slice(k, Vector<T>.Count));
             }
         }
         for (; k < n; k++)
