@@ -98,6 +98,26 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
         Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures);
     }
 
+    // input (B, I), weight (O, I), bias (O) -> output (B, O) = max(input · weightᵀ + bias, 0)
+    /// <summary>
+    /// This layer followed by a ReLU in one pass: <c>max(input · weightᵀ + bias, 0)</c>, the clamp applied as the product is
+    /// stored. The same values, bit for bit, as <see cref="Forward"/> then <see cref="Relu{T}.Forward"/>; <see cref="Training.Sequential{T}"/>
+    /// calls it for every dense layer followed by a ReLU, and the pre-activation is then not stored.
+    /// </summary>
+    public void ForwardWithRelu(Span<T> output, ReadOnlySpan<T> input, int batch)
+    {
+        if (batch == 1)
+        {
+            ForwardOneSample(output, input);
+            unsafe
+            {
+                fixed (T* y = output) GemmDirect<T>.ClampNegativeToZero(y, OutputFeatures);
+            }
+            return;
+        }
+        Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures, relu: true);
+    }
+
     // forward was: output = input · weightᵀ + bias, so
     // dinput = doutput · weight,  dweight += doutputᵀ · input,  dbias += Σ_b doutput
     /// <inheritdoc/>

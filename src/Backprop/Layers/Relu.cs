@@ -17,7 +17,9 @@ public sealed class Relu<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
     }
 
     // forward was: output = max(input, 0), so
-    // dinput = doutput ⊙ (input > 0)
+    // dinput = doutput ⊙ (input > 0) = doutput ⊙ (output > 0)
+    // The mask is read from the output: when Sequential fuses this layer into the dense layer before it, the input (the
+    // pre-activation) is never stored.
     /// <inheritdoc/>
     public override void Backward(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input, ReadOnlySpan<T> output, int batch)
     {
@@ -26,21 +28,21 @@ public sealed class Relu<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
             return;
         }
         int n = batch * InputFeatures;
-        ReadOnlySpan<T> x = input[..n], dy = doutput[..n];
+        ReadOnlySpan<T> y = output[..n], dy = doutput[..n];
         Span<T> dx = dinput[..n];
         int k = 0;
         if (Vector.IsHardwareAccelerated)
         {
-            // One compare and one blend per vector: dx = (x > 0) ? dy : 0 (Vector<T>: 256 bits with AVX2, 128 with NEON).
+            // One compare and one blend per vector: dx = (y > 0) ? dy : 0 (Vector<T>: 256 bits with AVX2, 128 with NEON).
             for (; k <= n - Vector<T>.Count; k += Vector<T>.Count)
             {
-                Vector<T> positive = Vector.GreaterThan(new Vector<T>(x.Slice(k, Vector<T>.Count)), Vector<T>.Zero);
+                Vector<T> positive = Vector.GreaterThan(new Vector<T>(y.Slice(k, Vector<T>.Count)), Vector<T>.Zero);
                 (positive & new Vector<T>(dy.Slice(k, Vector<T>.Count))).CopyTo(dx.Slice(k, Vector<T>.Count));
             }
         }
         for (; k < n; k++)
         {
-            dx[k] = x[k] > T.Zero ? dy[k] : T.Zero;
+            dx[k] = y[k] > T.Zero ? dy[k] : T.Zero;
         }
     }
 }

@@ -29,6 +29,6 @@ internal unsafe interface IVectorOps<TVector, T>
     /// <summary><c>a · b + c</c>, rounded once where the hardware has a fused multiply-add (FMA3, NEON), else a multiply and an add.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
-    /// <summary><c>max(value, 0)</c> element by element (a NaN becomes 0, as in the scalar epilogue).</summary>
+    /// <summary><c>max(value, 0)</c> element by element, as <c>TensorPrimitives.Max</c>: a NaN stays NaN, −0 becomes +0.</summary>
     static abstract TVector ClampNegativeToZero(TVector value);
 }

@@ -101,7 +101,7 @@ internal readonly unsafe struct MicroKernel<T, TVector, TOps> : IMicroKernel<T>
             {
                 T sum = tile[r * ld + j];
                 T value = overwrite ? (bias != null ? sum + bias[j] : sum) : c[r * ldc + j] + sum;
-                c[r * ldc + j] = relu && !(value > T.Zero) ? T.Zero : value;
+                c[r * ldc + j] = relu && value <= T.Zero ? T.Zero : value;
             }
         }
     }

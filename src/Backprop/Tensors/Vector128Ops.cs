@@ -42,5 +42,5 @@ internal readonly unsafe struct Vector128Ops<T> : IVectorOps<Vector128<T>, T> wh
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> ClampNegativeToZero(Vector128<T> value) =>
-        Vector128.ConditionalSelect(Vector128.GreaterThan(value, Vector128<T>.Zero), value, Vector128<T>.Zero);
+        Vector128.ConditionalSelect(Vector128.LessThanOrEqual(value, Vector128<T>.Zero), Vector128<T>.Zero, value);
 }

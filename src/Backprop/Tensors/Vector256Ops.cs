@@ -42,5 +42,5 @@ internal readonly unsafe struct Vector256Ops<T> : IVectorOps<Vector256<T>, T> wh
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> ClampNegativeToZero(Vector256<T> value) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(value, Vector256<T>.Zero), value, Vector256<T>.Zero);
+        Vector256.ConditionalSelect(Vector256.LessThanOrEqual(value, Vector256<T>.Zero), Vector256<T>.Zero, value);
 }

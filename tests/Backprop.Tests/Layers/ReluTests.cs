@@ -24,7 +24,9 @@ public class ReluTests
         float[] input = Enumerable.Range(0, n).Select(i => (i % 3 - 1) * (1 + i * 0.5f)).ToArray();
         float[] doutput = Enumerable.Range(0, n).Select(i => 10f + i).ToArray();
         var dinput = new float[n];
-        relu.Backward(dinput, doutput, input, new float[n], batch);
+        var output = new float[n];
+        relu.Forward(output, input, batch, null);
+        relu.Backward(dinput, doutput, input, output, batch);
         for (int i = 0; i < n; i++)
         {
             Assert.Equal(input[i] > 0 ? doutput[i] : 0f, dinput[i]);

@@ -20,6 +20,55 @@ public class SequentialTests
         Assert.True(error < 1e-6, $"relative error {error}");
     }
 
+    [Theory]
+    [InlineData(1)]   // the per-sample path
+    [InlineData(5)]   // the direct product
+    [InlineData(64)]  // the packed product, with its fused clamp
+    public void Fused_dense_relu_gives_the_layer_by_layer_results_bit_for_bit(int batch)
+    {
+        // Sequential runs Dense then Relu as one pass; the same layers called one at a time must give the same bits.
+        var rng = new Rng(21);
+        var model = new Sequential<float>(40, new Dense<float>(40, 48), new Relu<float>(), new Dense<float>(48, 6));
+        model.ResetParameters(rng);
+        float[] x = Enumerable.Range(0, batch * 40).Select(_ => (float)rng.NextNormal()).ToArray();
+        float[] dy = Enumerable.Range(0, batch * 6).Select(_ => (float)rng.NextNormal()).ToArray();
+        Workspace<float> workspace = model.CreateWorkspace(batch);
+        float[] fused = model.Forward(workspace, x, batch).ToArray();
+        dy.CopyTo(workspace.LossGradient(batch));
+        model.ZeroGradients();
+        model.Backward(workspace, x, batch);
+        float[] fusedGradients = (float[])model.Gradients.Clone();
+
+        IReadOnlyList<ILayer<float>> layers = model.Layers;
+        float[] a = new float[batch * 48], h = new float[batch * 48], y = new float[batch * 6];
+        float[] dh = new float[batch * 48], da = new float[batch * 48];
+        layers[0].Forward(a, x, batch, null);
+        layers[1].Forward(h, a, batch, null);
+        layers[2].Forward(y, h, batch, null);
+        model.ZeroGradients();
+        layers[2].Backward(dh, dy, h, y, batch);
+        layers[1].Backward(da, dh, a, h, batch);
+        layers[0].Backward([], da, x, a, batch);
+        Assert.Equal(y, fused);
+        Assert.Equal(model.Gradients, fusedGradients);
+        Assert.Contains(h, value => value == 0); // the clamp was exercised
+    }
+
+    [Fact]
+    public void Fused_dense_relu_lets_a_nan_through_as_relu_does()
+    {
+        // Divergence is caught by the loss becoming NaN: the fused clamp must not turn a NaN pre-activation into 0.
+        // Batch 1: the per-sample path; 5: the direct product; 64: the packed product's vector clamp.
+        var model = new Sequential<float>(40, new Dense<float>(40, 48), new Relu<float>());
+        model.ResetParameters(new Rng(1));
+        foreach (int batch in new[] { 1, 5, 64 })
+        {
+            float[] x = Enumerable.Repeat(float.NaN, 40 * batch).ToArray();
+            float[] output = model.Forward(model.CreateWorkspace(batch), x, batch).ToArray();
+            Assert.All(output, value => Assert.True(float.IsNaN(value)));
+        }
+    }
+
     [Fact]
     public void Parameters_are_one_block_that_the_layers_slice_in_order()
     {
