@@ -85,6 +85,10 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
     public Workspace<T> CreateWorkspace(int maxBatch) => new(this, maxBatch);
 
     /// <summary>Runs every layer forward: <c>input (B, I)</c> → output <c>(B, O)</c>, kept in <paramref name="workspace"/>.</summary>
+    /// <remarks>
+    /// For more than one row, a <see cref="Dense{T}"/> followed by a <see cref="Relu{T}"/> runs as one product that clamps as it
+    /// stores (the same bits as the two layers one by one); the dense layer's own output, the pre-activation, is then not kept.
+    /// </remarks>
     /// <param name="workspace">Activation buffers from <see cref="CreateWorkspace"/>.</param>
     /// <param name="input">Row-major input, <c>B · I</c> values.</param>
     /// <param name="batch">Rows <c>B</c>, at most the workspace's batch size.</param>

@@ -38,6 +38,10 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int MaxBatch { get; }
 
     /// <summary>Output of layer <paramref name="layer"/>, <c>(B, O_l)</c>.</summary>
+    /// <remarks>
+    /// After a forward pass of more than one row, a <see cref="Layers.Dense{T}"/> layer followed by a <see cref="Layers.Relu{T}"/>
+    /// leaves its own output unwritten: the two run as one product, and only the ReLU's output is stored.
+    /// </remarks>
     public Span<T> Output(int layer, int batch) => _outputs[layer].AsSpan(0, batch * _features[layer]);
 
     /// <summary>Gradient of the loss with respect to the output of layer <paramref name="layer"/>, <c>(B, O_l)</c>.</summary>
