@@ -86,8 +86,18 @@ internal readonly unsafe struct MicroKernel<T, TVector, TOps> : IMicroKernel<T>
             StoreRow(c + 5 * ldc, c50, c51, bias, overwrite, relu);
             return;
         }
-        // A partial tile: spill the registers and store only the (mr, nr) corner, element by element, with the same arithmetic.
-        int ld = 2 * w;
+        StorePartialTile(c, ldc, mr, nr, bias, overwrite, relu, c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51);
+    }
+
+    // A partial tile at the right or bottom edge: spill the registers and store only the (mr, nr) corner, element by element,
+    // with the same arithmetic. Out of line, so that the kernel itself has no stack buffer: the native AOT compiler then kept
+    // its 12 accumulators on the stack through the whole loop.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StorePartialTile(T* c, nint ldc, int mr, int nr, T* bias, bool overwrite, bool relu,
+        TVector c00, TVector c01, TVector c10, TVector c11, TVector c20, TVector c21,
+        TVector c30, TVector c31, TVector c40, TVector c41, TVector c50, TVector c51)
+    {
+        int w = TOps.Count, ld = 2 * w;
         T* tile = stackalloc T[MR * ld];
         TOps.Store(c00, tile); TOps.Store(c01, tile + w);
         TOps.Store(c10, tile + ld); TOps.Store(c11, tile + ld + w);
