@@ -28,7 +28,7 @@ var testFeatures = new Matrix<float>(features.RowRange(trainCount, testCount).To
 double[] trainTargets = targets[..trainCount], testTargets = targets[trainCount..];
 
 // 3. Fit on the raw targets: two hidden layers, Adam at a higher learning rate than the default; early stopping is on.
-var regressor = new MlpRegressor<float>(new MlpRegressorOptions { HiddenLayers = [64, 64], LearningRate = 3e-3, Seed = 1 });
+var regressor = new MlpRegressor<float>(new TabularTrainingOptions { HiddenLayers = [64, 64], LearningRate = 3e-3, Seed = 1 });
 regressor.Fit(trainFeatures, trainTargets);
 Console.WriteLine($"Trained {regressor.History.Count} epochs (best: {regressor.BestEpoch}); " +
     $"the network learned (y − {Format(regressor.TargetMean)}) / {Format(regressor.TargetScale)}.");

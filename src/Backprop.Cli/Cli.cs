@@ -26,14 +26,16 @@ public static class Cli
     /// <param name="error">Stderr.</param>
     /// <param name="interactive">Stdout is a terminal (live progress bars); false for redirected output and in tests.</param>
     /// <param name="colorErrors">Stderr is a terminal: error lines in red (unless NO_COLOR is set).</param>
-    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false, bool colorErrors = false)
+    /// <param name="interrupt">Acts as Ctrl+C does (for a host running the command in its own process, and for tests).</param>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive = false, bool colorErrors = false,
+        CancellationToken interrupt = default)
     {
         var verbose = new Option<bool>("--verbose")
         {
             Description = "On an error, also print its causes (and for an internal error the stack trace)",
             Recursive = true,
         };
-        RootCommand root = CreateRootCommand(output, error, interactive);
+        RootCommand root = CreateRootCommand(output, error, interactive, interrupt);
         root.Options.Add(verbose);
         ParseResult parse = root.Parse(args);
         bool red = colorErrors && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
@@ -64,6 +66,11 @@ public static class Cli
             }
             return Failure;
         }
+        catch (UsageException e)
+        {
+            Error($"error: {e.Message}");
+            return UsageError;
+        }
         catch (OperationCanceledException)
         {
             error.WriteLine("Interrupted.");
@@ -79,13 +86,13 @@ public static class Cli
         }
     }
 
-    private static RootCommand CreateRootCommand(TextWriter output, TextWriter error, bool interactive)
+    private static RootCommand CreateRootCommand(TextWriter output, TextWriter error, bool interactive, CancellationToken interrupt)
     {
         var root = new RootCommand(
             "Backprop: neural networks for tabular data, in pure C#.\n\n"
             + "Exit codes: 0 success, 1 bad input or failure, 2 usage error, 130 interrupted.\n\n"
             + "Example:\n  backprop train                 # the classic Iris notebook: 4→16→3 MLP, per-sample SGD");
-        root.Subcommands.Add(TrainCommand.Create(output, interactive));
+        root.Subcommands.Add(TrainCommand.Create(output, interactive, interrupt));
         root.Subcommands.Add(DatasetsCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output, error));

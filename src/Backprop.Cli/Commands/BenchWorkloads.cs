@@ -34,7 +34,7 @@ internal static class BenchWorkloads
         for (int measured = 0; measured < SeedRounds;)
         {
             var rng = new Rng(0);
-            Sequential<float> model = TrainRunner.BuildMlp<float>(data.FeatureCount, [16], 3, Initialization.Normal);
+            Sequential<float> model = Layers.Mlp.Create<float>(data.FeatureCount, [16], 3, Activation.Relu, Initialization.Normal);
             model.ResetParameters(rng);
             var trainer = new Trainer<float>(model, new SoftmaxCrossEntropy<float>(), new Sgd<float>(0.01f), new TrainerOptions(50, 1, true));
             long start = Stopwatch.GetTimestamp();
@@ -61,7 +61,7 @@ internal static class BenchWorkloads
         for (int i = 0; i < x.Length; i++) x.Data[i] = (float)rng.NextNormal();
         for (int i = 0; i < rows; i++) y.Data[i] = rng.NextInt(classes);
         var data = new Dataset<float>(x, y);
-        Sequential<float> model = TrainRunner.BuildMlp<float>(features, [256, 128], classes, Initialization.PyTorch);
+        Sequential<float> model = Layers.Mlp.Create<float>(features, [256, 128], classes, Activation.Relu, Initialization.PyTorch);
         model.ResetParameters(rng);
         // The workload's optimizer, as torch_mlp.py's: Adam at lr 1e-3.
         Optimizer<float> optimizer = new Adam<float>(new AdamOptions(LearningRate: 1e-3));

@@ -1,157 +1,27 @@
-using System.Runtime.InteropServices;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Backprop.Data;
+using Backprop.Estimators;
 using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Optimizers;
+using Backprop.Preprocessing;
+using O = Backprop.Estimators.TabularTrainingOptions;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary><c>backprop train</c>: builds an MLP and trains it; with no options, the Iris notebook.</summary>
+/// <summary><c>backprop train</c>: maps its flags onto the library's <see cref="TabularTrainingOptions"/> and hands the run to <see cref="TrainRunner"/>.</summary>
+/// <remarks>
+/// Every training decision is the library's (<see cref="TabularTrainer{T}"/>): this class only parses. The defaults shown by
+/// <c>--help</c> are read from <see cref="TabularTrainingOptions.Notebook"/>, what a run without flags trains with; the ranges are
+/// checked by the options record, whose messages name the flags.
+/// </remarks>
 internal static class TrainCommand
 {
-    public static Command Create(TextWriter output, bool interactive = false)
+    public static Command Create(TextWriter output, bool interactive = false, CancellationToken interrupt = default)
     {
-        var dataset = new Option<string>("--dataset")
-        {
-            Description = "Embedded data set to train on (iris, wine)",
-            DefaultValueFactory = _ => "iris",
-        };
-        dataset.AcceptOnlyFromAmong([.. Data.EmbeddedDatasets.Names]);
-        var epochs = new Option<int>("--epochs")
-        {
-            Description = "Passes over the training data",
-            DefaultValueFactory = _ => 50,
-        };
-        epochs.Validators.Add(r => NonNegative(r, "--epochs"));
-        var learningRate = new Option<double>("--lr", "--learning-rate")
-        {
-            Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001)",
-            DefaultValueFactory = _ => 0.01,
-        };
-        learningRate.Validators.Add(r =>
-        {
-            double value = r.GetValueOrDefault<double>();
-            if (!(value > 0) || !double.IsFinite(value)) r.AddError($"--lr: expected a positive number. Received: {value.ToString(CultureInfo.InvariantCulture)}.");
-        });
-        var hidden = new Option<int[]>("--hidden")
-        {
-            Description = "Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer",
-            DefaultValueFactory = _ => [16],
-            CustomParser = ParseHidden,
-            HelpName = "widths",
-        };
-        var batchSize = new Option<int>("--batch-size")
-        {
-            Description = "Samples per optimizer step (1 = per-sample SGD, the notebook's)",
-            DefaultValueFactory = _ => 1,
-        };
-        batchSize.Validators.Add(r => Positive(r, "--batch-size"));
-        var seed = new Option<ulong>("--seed")
-        {
-            Description = "Seed of the one random generator (initialization and shuffling): same seed, same numbers",
-            DefaultValueFactory = _ => TrainSettings.DefaultSeed,
-        };
-        var noShuffle = new Option<bool>("--no-shuffle") { Description = "Visit the samples in file order every epoch" };
-        var precision = new Option<string>("--precision")
-        {
-            Description = "Floating-point precision: f32 or f64",
-            DefaultValueFactory = _ => "f32",
-        };
-        precision.AcceptOnlyFromAmong("f32", "f64");
-        var init = new Option<string>("--init")
-        {
-            Description = "Weight initialization: normal (standard normal, the notebook's), pytorch (nn.Linear's uniform ±1/√fan_in), "
-                + "xavier (Glorot uniform, zero bias), he (Kaiming normal √(2/fan_in), zero bias); "
-                + "auto = normal for the embedded data sets (the notebook), pytorch for --data files (standard-normal weights diverge on wide or regression nets)",
-            DefaultValueFactory = _ => "auto",
-        };
-        init.AcceptOnlyFromAmong("auto", "normal", "pytorch", "xavier", "he");
-        var activation = new Option<string>("--activation")
-        {
-            Description = "Activation after every hidden layer: relu, leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form)",
-            DefaultValueFactory = _ => "relu",
-        };
-        activation.AcceptOnlyFromAmong("relu", "leaky-relu", "tanh", "sigmoid", "gelu");
-        var optimizer = new Option<string>("--optimizer")
-        {
-            Description = "Optimizer: sgd (the notebook's), adam, adamw (decoupled weight decay, default 0.01); PyTorch semantics",
-            DefaultValueFactory = _ => "sgd",
-        };
-        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum in [0, 1)", DefaultValueFactory = _ => 0 };
-        momentum.Validators.Add(r => Range(r, "--momentum", 0, 1, inclusiveHigh: false));
-        var nesterov = new Option<bool>("--nesterov") { Description = "SGD Nesterov momentum (needs --momentum > 0)" };
-        var weightDecay = new Option<double?>("--weight-decay")
-        {
-            Description = "Weight decay: L2 added to the gradient for sgd and adam, decoupled for adamw (default 0; adamw 0.01)",
-        };
-        weightDecay.Validators.Add(r => Range(r, "--weight-decay", 0, double.MaxValue, inclusiveHigh: true));
-        var clipNorm = new Option<double?>("--clip-norm") { Description = "Clip the gradient's global L2 norm to this value before each step" };
-        clipNorm.Validators.Add(r => PositiveNumber(r, "--clip-norm"));
-        var schedule = new Option<ScheduleSpec>("--schedule")
-        {
-            Description = $"Learning-rate schedule, per epoch: {ScheduleSpec.Forms}",
-            DefaultValueFactory = _ => ScheduleSpec.Constant,
-            CustomParser = r =>
-            {
-                ScheduleSpec? spec = ScheduleSpec.Parse(string.Join(",", r.Tokens.Select(t => t.Value)), out string? error);
-                if (error is not null) r.AddError(error);
-                return spec ?? ScheduleSpec.Constant;
-            },
-            HelpName = "constant",
-        };
-        var loss = new Option<string?>("--loss")
-        {
-            Description = "Loss: cross-entropy (classification default), bce (sigmoid binary cross-entropy: one logit for 2 classes, "
-                + "one-vs-rest otherwise), mse (regression default), huber",
-        };
-        loss.AcceptOnlyFromAmong("cross-entropy", "bce", "mse", "huber");
-        var huberDelta = new Option<double>("--huber-delta") { Description = "Huber's delta, in standardized target units", DefaultValueFactory = _ => 1 };
-        huberDelta.Validators.Add(r => PositiveNumber(r, "--huber-delta"));
-        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing of the cross-entropy, in [0, 1]", DefaultValueFactory = _ => 0 };
-        labelSmoothing.Validators.Add(r => Range(r, "--label-smoothing", 0, 1, inclusiveHigh: true));
-        var dropout = new Option<double>("--dropout") { Description = "Dropout probability after every hidden activation, in [0, 1)", DefaultValueFactory = _ => 0 };
-        dropout.Validators.Add(r => Range(r, "--dropout", 0, 1, inclusiveHigh: false));
-        var validation = new Option<double>("--validation")
-        {
-            Description = "Hold out this fraction of the data (stratified for classification) to report validation loss and metrics",
-            DefaultValueFactory = _ => 0,
-            HelpName = "FRACTION",
-        };
-        validation.Validators.Add(r => Range(r, "--validation", 0, 1, inclusiveHigh: false));
-        var validationData = new Option<string>("--validation-data")
-        {
-            Description = "A separate labelled CSV file to validate on (same columns as --data), instead of holding out a fraction",
-            HelpName = "FILE.csv",
-        };
-        var earlyStopping = new Option<int?>("--early-stopping")
-        {
-            Description = "Stop after this many epochs without improvement of the validation loss (training loss without --validation); "
-                + "the best epoch's weights are always restored",
-            HelpName = "PATIENCE",
-        };
-        earlyStopping.Validators.Add(r => Positive(r, "--early-stopping"));
-        var minDelta = new Option<double>("--min-delta") { Description = "Smallest loss decrease that counts as an improvement", DefaultValueFactory = _ => 0 };
-        minDelta.Validators.Add(r => Range(r, "--min-delta", 0, double.MaxValue, inclusiveHigh: true));
-        var classWeight = new Option<double[]?>("--class-weight")
-        {
-            Description = "Class weights: 'balanced' (n_samples / (n_classes · count)) or one weight per class, comma-separated",
-            CustomParser = ParseClassWeights,
-            HelpName = "balanced|W1,W2,…",
-        };
-        var task = new Option<string>("--task")
-        {
-            Description = "classification or regression (standardized targets, MSE); default: inferred from the target (strings and few distinct integers are classes)",
-        };
-        task.AcceptOnlyFromAmong("classification", "regression");
-        var threads = new Option<int>("--threads")
-        {
-            Description = "Threads for the matrix kernels (results are identical for any count)",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
-        };
-        threads.Validators.Add(r => Positive(r, "--threads"));
-
+        O notebook = O.Notebook;
         var command = new Command("train",
             "Train a multilayer perceptron (classification or regression) on an embedded data set or a CSV file, and print the loss of every epoch.\n"
             + "With no options it reproduces the classic notebook: standardized Iris, 4→16→3, lr 0.01, batch size 1, 50 epochs.\n\n"
@@ -161,37 +31,159 @@ internal static class TrainCommand
             + "  backprop train --dataset wine --precision f64 --seed 7 --init pytorch\n"
             + "  backprop train --data my.csv --target label --drop id\n"
             + "  backprop train --dataset wine --optimizer adam --lr 0.001 --batch-size 32 --epochs 200 --validation 0.2 --early-stopping 10\n"
-            + "  backprop train --optimizer sgd --momentum 0.9 --nesterov --schedule cosine:5 --dropout 0.1 --activation gelu --init he")
+            + "  backprop train --optimizer sgd --momentum 0.9 --nesterov --schedule cosine:5 --dropout 0.1 --activation gelu --init he\n"
+            + "  backprop train --resume model.safetensors --epochs 80 --save model.safetensors");
+        var flags = new TrainFlags(command);
+        Option<string> dataset = flags.Add(new Option<string>("--dataset")
         {
-            dataset, epochs, learningRate, hidden, batchSize, seed, noShuffle, precision, init, threads,
-            activation, optimizer, momentum, nesterov, weightDecay, clipNorm, schedule, loss, huberDelta, labelSmoothing, dropout,
-            validation, earlyStopping, minDelta, classWeight, task,
+            Description = $"Embedded data set to train on ({string.Join(", ", EmbeddedDatasets.Names)})",
+            DefaultValueFactory = _ => notebook.Dataset!,
+        }, nameof(O.Dataset), (o, v) => o with { Dataset = v, Data = null });
+        dataset.AcceptOnlyFromAmong([.. EmbeddedDatasets.Names]);
+        flags.Add(new Option<int>("--epochs")
+        {
+            Description = "The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch",
+            DefaultValueFactory = _ => notebook.Epochs,
+        }, nameof(O.Epochs), (o, v) => o with { Epochs = v });
+        flags.Add(new Option<double>("--lr", "--learning-rate")
+        {
+            Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001); with --resume, the schedule's new base rate",
+            DefaultValueFactory = _ => notebook.LearningRate,
+        }, nameof(O.LearningRate), (o, v) => o with { LearningRate = v });
+        flags.Add(new Option<int[]>("--hidden")
+        {
+            Description = "Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer",
+            DefaultValueFactory = _ => [.. notebook.HiddenLayers],
+            CustomParser = ParseHidden,
+            HelpName = "widths",
+        }, nameof(O.HiddenLayers), (o, v) => o with { HiddenLayers = v });
+        flags.Add(new Option<int>("--batch-size")
+        {
+            Description = "Samples per optimizer step (1 = per-sample SGD, the notebook's)",
+            DefaultValueFactory = _ => notebook.BatchSize,
+        }, nameof(O.BatchSize), (o, v) => o with { BatchSize = v });
+        flags.Add(new Option<ulong>("--seed")
+        {
+            Description = "Seed of the random generators (split, initialization, shuffling, dropout): same seed, same numbers",
+            DefaultValueFactory = _ => notebook.Seed,
+        }, nameof(O.Seed), (o, v) => o with { Seed = v });
+        flags.Add(new Option<bool>("--no-shuffle") { Description = "Visit the samples in file order every epoch" },
+            nameof(O.Shuffle), (o, v) => o with { Shuffle = !v });
+        var precision = new Option<string>("--precision")
+        {
+            Description = "Floating-point precision: f32 or f64 (with --resume, the file's unless given)",
+            DefaultValueFactory = _ => "f32",
         };
-        var save = new Option<string>("--save")
+        precision.AcceptOnlyFromAmong("f32", "f64");
+        command.Options.Add(precision);
+        Option<string> init = flags.Add(new Option<string>("--init")
+        {
+            Description = "Weight initialization: normal (standard normal, the notebook's), pytorch (nn.Linear's uniform ±1/√fan_in), "
+                + "xavier (Glorot uniform, zero bias), he (Kaiming normal √(2/fan_in), zero bias); "
+                + "auto = normal for the embedded data sets (the notebook), pytorch for --data files (standard-normal weights diverge on wide or regression nets)",
+            DefaultValueFactory = _ => notebook.Initialization is { } i ? OptionNames.Name(i) : "auto",
+        }, nameof(O.Initialization), (o, v) => o with { Initialization = v == "auto" ? null : Parse<Initialization>(v) });
+        init.AcceptOnlyFromAmong(["auto", .. OptionNames.All<Initialization>()]);
+        var threads = new Option<int>("--threads")
+        {
+            Description = "Threads for the matrix kernels (results are identical for any count)",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() is < 1 and var value) r.AddError($"--threads: expected an integer ≥ 1. Received: {value}.");
+        });
+        command.Options.Add(threads);
+        Choice<Activation>(flags, "--activation", "Activation after every hidden layer: relu, leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form)",
+            notebook.Activation, nameof(O.Activation), (o, v) => o with { Activation = v });
+        Choice<OptimizerKind>(flags, "--optimizer", "Optimizer: sgd (the notebook's), adam, adamw (decoupled weight decay, default 0.01); PyTorch semantics",
+            notebook.Optimizer, nameof(O.Optimizer), (o, v) => o with { Optimizer = v });
+        flags.Add(new Option<double>("--momentum") { Description = "SGD momentum in [0, 1)", DefaultValueFactory = _ => notebook.Momentum },
+            nameof(O.Momentum), (o, v) => o with { Momentum = v });
+        flags.Add(new Option<bool>("--nesterov") { Description = "SGD Nesterov momentum (needs --momentum > 0)" },
+            nameof(O.Nesterov), (o, v) => o with { Nesterov = v });
+        flags.Add(new Option<double?>("--weight-decay")
+        {
+            Description = "Weight decay: L2 added to the gradient for sgd and adam, decoupled for adamw (default 0; adamw 0.01)",
+        }, nameof(O.WeightDecay), (o, v) => o with { WeightDecay = v });
+        flags.Add(new Option<double?>("--clip-norm") { Description = "Clip the gradient's global L2 norm to this value before each step" },
+            nameof(O.ClipNorm), (o, v) => o with { ClipNorm = v });
+        flags.Add(new Option<LearningRateSchedule>("--schedule")
+        {
+            Description = $"Learning-rate schedule over the run's epochs: {LearningRateSchedule.Forms}",
+            DefaultValueFactory = _ => notebook.Schedule,
+            CustomParser = r =>
+            {
+                string text = string.Join(",", r.Tokens.Select(t => t.Value));
+                if (LearningRateSchedule.TryParse(text, out LearningRateSchedule? schedule, out string? error)) return schedule;
+                r.AddError($"--schedule: {error}.");
+                return LearningRateSchedule.Constant;
+            },
+            HelpName = "SCHEDULE",
+        }, nameof(O.Schedule), (o, v) => o with { Schedule = v });
+        Option<string?> loss = flags.Add(new Option<string?>("--loss")
+        {
+            Description = "Loss: cross-entropy (classification default), bce (sigmoid binary cross-entropy: one logit for 2 classes, "
+                + "one-vs-rest otherwise), mse (regression default), huber",
+        }, nameof(O.Loss), (o, v) => o with { Loss = Parse<LossKind>(v!) });
+        loss.AcceptOnlyFromAmong([.. OptionNames.All<LossKind>()]);
+        flags.Add(new Option<double>("--huber-delta") { Description = "Huber's delta, in standardized target units", DefaultValueFactory = _ => notebook.HuberDelta },
+            nameof(O.HuberDelta), (o, v) => o with { HuberDelta = v });
+        flags.Add(new Option<double>("--label-smoothing") { Description = "Label smoothing of the cross-entropy, in [0, 1]", DefaultValueFactory = _ => notebook.LabelSmoothing },
+            nameof(O.LabelSmoothing), (o, v) => o with { LabelSmoothing = v });
+        flags.Add(new Option<double>("--dropout") { Description = "Dropout probability after every hidden activation, in [0, 1)", DefaultValueFactory = _ => notebook.Dropout },
+            nameof(O.Dropout), (o, v) => o with { Dropout = v });
+        Option<double> validation = flags.Add(new Option<double>("--validation")
+        {
+            Description = "Hold out this fraction of the data (stratified for classification) to report validation loss and metrics",
+            DefaultValueFactory = _ => notebook.ValidationFraction,
+            HelpName = "FRACTION",
+        }, nameof(O.ValidationFraction), (o, v) => o with { ValidationFraction = v, ValidationData = null });
+        flags.Add(new Option<int?>("--early-stopping")
+        {
+            Description = "Stop after this many epochs without improvement of the validation loss (training loss without --validation); "
+                + "the best epoch's weights are always restored",
+            HelpName = "PATIENCE",
+        }, nameof(O.EarlyStopping), (o, v) => o with { EarlyStopping = v });
+        flags.Add(new Option<double>("--min-delta") { Description = "Smallest loss decrease that counts as an improvement", DefaultValueFactory = _ => notebook.MinDelta },
+            nameof(O.MinDelta), (o, v) => o with { MinDelta = v });
+        flags.Add(new Option<double[]?>("--class-weight")
+        {
+            Description = "Class weights: 'balanced' (n_samples / (n_classes · count)) or one weight per class, comma-separated",
+            CustomParser = ParseClassWeights,
+            HelpName = "balanced|W1,W2,…",
+        }, nameof(O.ClassWeights), (o, v) => v is { Length: 0 }
+            ? o with { BalancedClassWeights = true, ClassWeights = null }
+            : o with { BalancedClassWeights = false, ClassWeights = v });
+        flags.Alias(nameof(O.BalancedClassWeights), "--class-weight");
+        Option<string> task = flags.Add(new Option<string>("--task")
+        {
+            Description = "classification or regression (standardized targets, MSE); default: inferred from the target (strings and few distinct integers are classes)",
+        }, nameof(O.Task), (o, v) => o with { Task = Parse<TaskKind>(v) });
+        task.AcceptOnlyFromAmong([.. OptionNames.All<TaskKind>()]);
+
+        flags.Add(new Option<string>("--save")
         {
             Description = "Save the trained model (weights, preprocessing, options, history, optimizer state) to this file, atomically",
             HelpName = "MODEL",
-        };
-        command.Options.Add(save);
+        }, nameof(O.SavePath), (o, v) => o with { SavePath = v });
         var resume = new Option<string>("--resume")
         {
-            Description = "Continue training a model saved by --save: its weights, preprocessing, optimizer and generator state; --epochs more epochs, numbered on",
+            Description = "Continue training a model saved by --save: its options, weights, preprocessing, optimizer, generator and schedule state; "
+                + "the flags given change the run from the resumed epoch on, until --epochs have completed",
             HelpName = "MODEL",
         };
         command.Options.Add(resume);
-        var checkpointEvery = new Option<int?>("--checkpoint-every")
+        flags.Add(new Option<int?>("--checkpoint-every")
         {
             Description = "Every N epochs, write the current model to the --save file and the best one so far beside it (MODEL.best.safetensors)",
             HelpName = "N",
-        };
-        command.Options.Add(checkpointEvery);
-        command.Options.Add(validationData);
-        command.Validators.Add(r =>
+        }, nameof(O.CheckpointEvery), (o, v) => o with { CheckpointEvery = v });
+        Option<string> validationData = flags.Add(new Option<string>("--validation-data")
         {
-            if (r.GetResult(validationData) is null) return;
-            if (r.GetValue(validation) > 0) r.AddError("--validation-data: expected instead of --validation, not with it.");
-            if (r.GetResult(r.Command.Options.First(o => o.Name == "--data")) is null) r.AddError("--validation-data: expected together with --data FILE.csv.");
-        });
+            Description = "A separate labelled CSV file to validate on (same columns as --data), instead of holding out a fraction",
+            HelpName = "FILE.csv",
+        }, nameof(O.ValidationData), (o, v) => o with { ValidationData = v, ValidationFraction = 0 });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result (no epoch lines, no progress bar)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, model, seconds), nothing else" };
         var plot = new Option<string>("--plot")
@@ -202,104 +194,99 @@ internal static class TrainCommand
         command.Options.Add(quiet);
         command.Options.Add(json);
         command.Options.Add(plot);
+        Option<string> data = AddDataFlags(command, flags, dataset);
+
         command.Validators.Add(r =>
         {
-            if (r.GetValue(checkpointEvery) is { } every && every <= 0) r.AddError($"--checkpoint-every: expected an integer ≥ 1. Received: {every}.");
-            if (r.GetResult(checkpointEvery) is not null && r.GetValue(save) is null) r.AddError("--checkpoint-every: expected together with --save MODEL.");
-        });
-        var data = new DataOptions();
-        data.AddTo(command);
-        command.Validators.Add(r =>
-        {
-            string? problem = CombinationProblem(r.GetValue(task) == "regression", r.GetValue(loss), r.GetValue(labelSmoothing),
-                r.GetResult(classWeight) is not null, r.GetValue(nesterov), r.GetValue(optimizer)!, r.GetValue(momentum));
-            if (problem is not null) r.AddError(problem);
+            // Flags that replace each other: given together, one would silently win.
+            if (r.GetResult(validationData) is not null && r.GetResult(validation) is { Implicit: false })
+            {
+                r.AddError("--validation-data: expected instead of --validation, not with it.");
+            }
+            if (r.GetResult(validationData) is not null && r.GetResult(data) is null && r.GetResult(resume) is null)
+            {
+                r.AddError("--validation-data: expected together with --data FILE.csv.");
+            }
         });
         command.SetAction(parse =>
         {
             Tensors.Parallelism.MaxThreads = parse.GetValue(threads);
-            var settings = new TrainSettings(
-                Dataset: parse.GetValue(dataset)!,
-                Epochs: parse.GetValue(epochs),
-                LearningRate: parse.GetValue(learningRate),
-                Hidden: parse.GetValue(hidden)!,
-                BatchSize: parse.GetValue(batchSize),
-                Seed: parse.GetValue(seed),
-                Shuffle: !parse.GetValue(noShuffle),
-                Double: parse.GetValue(precision) == "f64",
-                Initialization: parse.GetValue(init) switch
-                {
-                    "pytorch" => Initialization.PyTorch,
-                    "xavier" => Initialization.XavierUniform,
-                    "he" => Initialization.HeNormal,
-                    "normal" => Initialization.Normal,
-                    _ => data.Read(parse) is null ? Initialization.Normal : Initialization.PyTorch,
-                },
-                Data: data.Read(parse))
-            {
-                Activation = parse.GetValue(activation) switch
-                {
-                    "leaky-relu" => Activation.LeakyRelu,
-                    "tanh" => Activation.Tanh,
-                    "sigmoid" => Activation.Sigmoid,
-                    "gelu" => Activation.Gelu,
-                    _ => Activation.Relu,
-                },
-                Optimizer = parse.GetValue(optimizer) switch
-                {
-                    "adam" => OptimizerKind.Adam,
-                    "adamw" => OptimizerKind.AdamW,
-                    _ => OptimizerKind.Sgd,
-                },
-                Momentum = parse.GetValue(momentum),
-                Nesterov = parse.GetValue(nesterov),
-                WeightDecay = parse.GetValue(weightDecay),
-                ClipNorm = parse.GetValue(clipNorm),
-                Schedule = parse.GetValue(schedule)!,
-                Loss = parse.GetValue(loss),
-                HuberDelta = parse.GetValue(huberDelta),
-                LabelSmoothing = parse.GetValue(labelSmoothing),
-                Dropout = parse.GetValue(dropout),
-                Validation = parse.GetValue(validation),
-                ValidationData = parse.GetValue(validationData),
-                EarlyStopping = parse.GetValue(earlyStopping),
-                MinDelta = parse.GetValue(minDelta),
-                // Absent, a collection option still yields an empty array: ask whether it was given at all.
-                BalancedClassWeights = parse.GetResult(classWeight) is not null && parse.GetValue(classWeight) is { Length: 0 },
-                ClassWeights = parse.GetResult(classWeight) is not null && parse.GetValue(classWeight) is { Length: > 0 } weights ? weights : null,
-                Regression = parse.GetValue(task) == "regression",
-                Classification = parse.GetValue(task) == "classification",
-                Save = parse.GetValue(save),
-                Resume = parse.GetValue(resume),
-                CheckpointEvery = parse.GetValue(checkpointEvery),
-                Quiet = parse.GetValue(quiet),
-                Json = parse.GetValue(json),
-                Plot = parse.GetValue(plot),
-                Interactive = interactive,
-            };
-
-            // --resume: what the command line does not say, the file's training options do.
-            var given = parse.CommandResult.Children.OfType<OptionResult>().Where(r => !r.Implicit).Select(r => r.Option.Name).ToHashSet(StringComparer.Ordinal);
-            TextWriter notes = parse.InvocationConfiguration.Error;
-            settings = ResumeDefaults.Apply(settings, given, notes);
-            // First Ctrl+C: finish the current batch, save the best model so far (with --save), exit 130. Second: quit at once.
-            using var interrupt = new CancellationTokenSource();
-            void Interrupt(PosixSignalContext signal)
-            {
-                if (interrupt.IsCancellationRequested) return;
-                signal.Cancel = true;
-                notes.WriteLine("Stopping after the current batch (Ctrl+C again to quit at once)…");
-                interrupt.Cancel();
-            }
-            // SIGTERM (kill, a scheduler's stop) is handled like Ctrl+C: the best model so far is not lost.
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
-            return settings.Double
-                ? TrainRunner.Run<double>(settings, output, notes, interrupt.Token)
-                : TrainRunner.Run<float>(settings, output, notes, interrupt.Token);
+            var request = new TrainRequest(
+                Apply: start => flags.ApplyTo(start, parse),
+                FlagOf: flags.FlagOf,
+                Resume: parse.GetValue(resume),
+                Precision: parse.GetResult(precision) is { Implicit: false } ? parse.GetValue(precision) : null,
+                Quiet: parse.GetValue(quiet),
+                Json: parse.GetValue(json),
+                Plot: parse.GetValue(plot),
+                Interactive: interactive,
+                Interrupt: interrupt);
+            return TrainRunner.Run(request, output, parse.InvocationConfiguration.Error);
         });
         return command;
     }
+
+    // The options that choose and shape a CSV file: --data, --target, --features, --drop, --categorical, --missing, --delimiter.
+    private static Option<string> AddDataFlags(Command command, TrainFlags flags, Option<string> dataset)
+    {
+        Option<string> data = flags.Add(new Option<string>("--data")
+        {
+            Description = "CSV file to train on: a header line, then rows; delimiter , ; tab or | detected; the target is the last column unless --target",
+            HelpName = "FILE.csv",
+        }, nameof(O.Data), (o, v) => o with { Data = v, Dataset = null });
+        Option<string> target = flags.Add(new Option<string>("--target")
+        {
+            Description = "Target column (default: the last column); strings are classes, and so are integers with at most 20 distinct values",
+            HelpName = "COLUMN",
+        }, nameof(O.Target), (o, v) => o with { Target = v });
+        Option<string[]> features = flags.Add(List("--features", "Feature columns, comma-separated (default: every column but the target)"),
+            nameof(O.Features), (o, v) => o with { Features = v.Length > 0 ? v : null });
+        Option<string[]> drop = flags.Add(List("--drop", "Columns not to use, comma-separated (e.g. an id)"), nameof(O.Drop), (o, v) => o with { Drop = v });
+        Option<string[]> categorical = flags.Add(List("--categorical", "Numeric columns to one-hot encode as categories, comma-separated"),
+            nameof(O.Categorical), (o, v) => o with { Categorical = v });
+        Option<string> missing = flags.Add(new Option<string>("--missing")
+        {
+            Description = "Missing cells (empty, NA, N/A, NaN, null, ?): mean or median of the column (most frequent value for strings), or error",
+            DefaultValueFactory = _ => OptionNames.Name(O.Notebook.Missing),
+        }, nameof(O.Missing), (o, v) => o with { Missing = Parse<MissingValueStrategy>(v) });
+        missing.AcceptOnlyFromAmong([.. OptionNames.All<MissingValueStrategy>()]);
+        Option<char?> delimiter = flags.Add(new Option<char?>("--delimiter")
+        {
+            Description = "Field delimiter: , ; tab | or another single character (default: detected from the header)",
+            HelpName = "CHAR",
+            CustomParser = ParseDelimiter,
+        }, nameof(O.Delimiter), (o, v) => o with { Delimiter = v });
+        Option[] companions = [target, features, drop, categorical, missing, delimiter];
+        command.Validators.Add(result =>
+        {
+            if (result.GetResult(data) is not null)
+            {
+                // --data replaces the embedded data set, so naming both is a contradiction.
+                if (result.GetResult(dataset) is { Implicit: false })
+                {
+                    result.AddError("--data: expected either --data FILE.csv or --dataset NAME. Received: both.");
+                }
+                return;
+            }
+            foreach (Option option in companions)
+            {
+                if (result.GetResult(option) is { Implicit: false }) result.AddError($"{option.Name}: expected together with --data FILE.csv.");
+            }
+        });
+        return data;
+    }
+
+    private static void Choice<TEnum>(TrainFlags flags, string name, string description, TEnum fallback, string property, Func<O, TEnum, O> apply)
+        where TEnum : struct, Enum
+    {
+        Option<string> option = flags.Add(new Option<string>(name) { Description = description, DefaultValueFactory = _ => OptionNames.Name(fallback) },
+            property, (o, v) => apply(o, Parse<TEnum>(v)));
+        option.AcceptOnlyFromAmong([.. OptionNames.All<TEnum>()]);
+    }
+
+    // The values were checked against OptionNames.All by the parser.
+    private static TEnum Parse<TEnum>(string text) where TEnum : struct, Enum =>
+        OptionNames.TryParse(text, out TEnum value) ? value : throw new ArgumentOutOfRangeException(nameof(text), text, null);
 
     private static int[] ParseHidden(ArgumentResult result)
     {
@@ -311,7 +298,7 @@ internal static class TrainCommand
         var widths = new List<int>();
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out int width) || width <= 0)
+            if (!int.TryParse(part, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int width))
             {
                 result.AddError($"--hidden: expected positive integers separated by commas (e.g. 64,32). Received: '{text}'.");
                 return [];
@@ -321,33 +308,7 @@ internal static class TrainCommand
         return [.. widths];
     }
 
-    // Options that parse on their own but contradict each other: usage errors, reported like the others (exit code 2).
-    private static string? CombinationProblem(bool regression, string? loss, double labelSmoothing, bool classWeights, bool nesterov, string optimizer, double momentum)
-    {
-        if (regression && loss is "cross-entropy" or "bce")
-        {
-            return $"--loss {loss} is for classification; --task regression uses mse or huber.";
-        }
-        if (!regression && loss is "mse" or "huber")
-        {
-            return $"--loss {loss} is for regression (--task regression); classification uses cross-entropy or bce.";
-        }
-        if (regression && (labelSmoothing > 0 || classWeights))
-        {
-            return "--label-smoothing and --class-weight apply to classification only.";
-        }
-        if (labelSmoothing > 0 && loss == "bce")
-        {
-            return "--label-smoothing applies to the cross-entropy loss, not bce.";
-        }
-        if (nesterov && (optimizer != "sgd" || momentum <= 0))
-        {
-            return "--nesterov needs --optimizer sgd and --momentum > 0.";
-        }
-        return null;
-    }
-
-    // "balanced" -> empty array; "1,2.5,1" -> the weights.
+    // "balanced" -> empty array; "1,2.5,1" -> the weights (their range is the options record's to check).
     private static double[]? ParseClassWeights(ArgumentResult result)
     {
         string text = string.Join(",", result.Tokens.Select(t => t.Value)).Trim();
@@ -358,7 +319,7 @@ internal static class TrainCommand
         var weights = new List<double>();
         foreach (string part in text.Split(',', StringSplitOptions.TrimEntries))
         {
-            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double weight) || !(weight >= 0) || !double.IsFinite(weight))
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double weight))
             {
                 result.AddError($"--class-weight: expected 'balanced' or weights ≥ 0 separated by commas (e.g. 1,5). Received: '{text}'.");
                 return null;
@@ -368,32 +329,31 @@ internal static class TrainCommand
         return [.. weights];
     }
 
-    private static void Range(OptionResult result, string name, double low, double high, bool inclusiveHigh)
+    private static Option<string[]> List(string name, string description) => new(name)
     {
-        double? value = result.GetValueOrDefault<double?>();
-        if (value is not { } v) return;
-        bool ok = v >= low && (inclusiveHigh ? v <= high : v < high) && double.IsFinite(v);
-        string upper = high == double.MaxValue ? "" : inclusiveHigh ? $" and ≤ {Text(high)}" : $" and < {Text(high)}";
-        if (!ok) result.AddError($"{name}: expected a number ≥ {Text(low)}{upper}. Received: {Text(v)}.");
-    }
+        Description = description,
+        HelpName = "a,b",
+        // "a,b" or "a" "b" or repeated: one list of names, blanks removed.
+        CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray(),
+    };
 
-    private static void PositiveNumber(OptionResult result, string name)
+    private static char? ParseDelimiter(ArgumentResult result)
     {
-        double? value = result.GetValueOrDefault<double?>();
-        if (value is { } v && (!(v > 0) || !double.IsFinite(v))) result.AddError($"{name}: expected a positive number. Received: {Text(v)}.");
-    }
-
-    private static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static void NonNegative(OptionResult result, string name)
-    {
-        int value = result.GetValueOrDefault<int>();
-        if (value < 0) result.AddError($"{name}: expected an integer ≥ 0. Received: {value}.");
-    }
-
-    private static void Positive(OptionResult result, string name)
-    {
-        int? value = result.GetValueOrDefault<int?>();
-        if (value <= 0) result.AddError($"{name}: expected an integer ≥ 1. Received: {value}.");
+        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        char? delimiter = text switch
+        {
+            "tab" or "\\t" or "\t" => '\t',
+            "comma" => ',',
+            "semicolon" => ';',
+            "pipe" => '|',
+            { Length: 1 } => text[0],
+            _ => null,
+        };
+        if (delimiter is not char d || d is '"' or ' ' || char.IsLetterOrDigit(d))
+        {
+            result.AddError($"--delimiter: expected one character such as , ; | or the word tab. Received: '{text}'.");
+            return null;
+        }
+        return delimiter;
     }
 }

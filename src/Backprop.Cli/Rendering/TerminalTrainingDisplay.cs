@@ -16,7 +16,7 @@ namespace Backprop.Cli.Rendering;
 /// Training runs on a worker thread and only records what happened (this callback); the calling thread does every write to the
 /// console, so lines and the live bar never interleave. When output is redirected this class is not used: plain lines only.
 /// </remarks>
-internal sealed class TerminalTrainingDisplay<T>(IAnsiConsole console, bool epochLines, string metricName) : ITrainingCallback<T>
+internal sealed class TerminalTrainingDisplay<T>(IAnsiConsole console, bool epochLines) : ITrainingCallback<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Runs under this long draw no bar.</summary>
@@ -78,7 +78,7 @@ internal sealed class TerminalTrainingDisplay<T>(IAnsiConsole console, bool epoc
             _lines.Enqueue(EpochLine.Format(record));
         }
         string? validation = record.ValidationLoss is { } v
-            ? $"val loss {v:F4}" + (record.ValidationMetric is { } m ? $", val {metricName} {m:F4}" : "")
+            ? $"val loss {v:F4}" + (record.ValidationMetric is { } m ? $", val {(context.Metric?.Name == "r2" ? "R²" : context.Metric?.Name)} {m:F4}" : "")
             : null;
         _now = _now with { Loss = record.Loss, Validation = validation };
     }

@@ -156,6 +156,35 @@ public sealed class CsvTable
         return new CsvTable(source, ',', columns, lineNumbers);
     }
 
+    /// <summary>
+    /// A table built in memory, so that arrays go through the same preprocessing as files (the estimators' matrices): a
+    /// numeric column takes its cells from <paramref name="number"/> (NaN for a missing value), a text column from
+    /// <paramref name="text"/> (<see langword="null"/> for a missing value). The "line" of row <c>r</c> is <c>r + 1</c>.
+    /// </summary>
+    internal static CsvTable FromColumns(string source, IReadOnlyList<(string Name, bool Text)> header, int rows,
+        Func<int, int, double> number, Func<int, int, string?> text)
+    {
+        TableColumn[] columns = CreateColumns(header.Select(h => h.Name).ToArray(), source,
+            header.Where(h => h.Text).Select(h => h.Name).ToHashSet(StringComparer.Ordinal));
+        var lines = new ChunkedList<int>();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns.Length; c++)
+            {
+                if (header[c].Text)
+                {
+                    columns[c].Append(text(r, c) is string cell ? cell : "", r);
+                }
+                else
+                {
+                    columns[c].Append(number(r, c), r);
+                }
+            }
+            lines.Add(r + 1);
+        }
+        return new CsvTable(source, ',', columns, lines);
+    }
+
     private static bool IsPlain(string text)
     {
         foreach (char ch in text)

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Reflection;
-using Backprop.Preprocessing;
 using Backprop.Tensors;
 
 namespace Backprop.Data;
@@ -53,7 +52,9 @@ public static class EmbeddedDatasets
     {
         TableColumn label = table.Columns[^1];
         TableColumn[] features = table.Columns.Take(table.Columns.Count - 1).ToArray();
-        var classes = LabelEncoder.Fit(label.Levels);
+        // Classes sorted ordinally, as the preprocessing's label encoder sorts text labels.
+        string[] classes = label.Levels.Order(StringComparer.Ordinal).ToArray();
+        var classIndex = classes.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
         var featureMatrix = new Matrix<T>(table.RowCount, features.Length);
         var targets = new Matrix<T>(table.RowCount, 1);
         for (int r = 0; r < table.RowCount; r++)
@@ -62,9 +63,8 @@ public static class EmbeddedDatasets
             {
                 featureMatrix[r, c] = T.CreateChecked(features[c].GetNumber(r));
             }
-            classes.TryEncode(label.GetText(r)!, out int index);
-            targets[r, 0] = T.CreateChecked(index);
+            targets[r, 0] = T.CreateChecked(classIndex[label.GetText(r)!]);
         }
-        return new Dataset<T>(featureMatrix, targets, features.Select(f => f.Name).ToArray(), classes.Classes);
+        return new Dataset<T>(featureMatrix, targets, features.Select(f => f.Name).ToArray(), classes);
     }
 }

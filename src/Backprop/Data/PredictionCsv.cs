@@ -73,7 +73,7 @@ public static class PredictionCsv
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
-        Serialization.AtomicFile.Write(path, stream =>
+        IO.AtomicFile.Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
             write(writer);

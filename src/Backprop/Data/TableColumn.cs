@@ -93,6 +93,24 @@ public sealed class TableColumn
         Append(text, row, IsNumeric && !MissingValues.IsMissing(text) && !text.Contains(',')
             && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null);
 
+    /// <summary>A number given in memory: NaN is a missing value, an infinity is remembered as <see cref="FirstNonFiniteRow"/>.</summary>
+    internal void Append(double value, int row)
+    {
+        if (double.IsNaN(value))
+        {
+            AppendMissing("NaN", row);
+            return;
+        }
+        if (IsNumeric && double.IsFinite(value))
+        {
+            _numbers.Add(value);
+            _numericValues++;
+            Count++;
+            return;
+        }
+        Append(value.ToString("R", CultureInfo.InvariantCulture), row, value);
+    }
+
     // number: the cell parsed as a number, when the column is numeric and the cell is one.
     private void Append(ReadOnlySpan<char> text, int row, double? number)
     {

@@ -1,93 +1,140 @@
+using System.Globalization;
 using System.Numerics;
 using Backprop.Data;
-using Backprop.Layers;
-using Backprop.Losses;
-using Backprop.Optimizers;
+using Backprop.Models;
 using Backprop.Preprocessing;
 using Backprop.Tensors;
 using Backprop.Training;
 
 namespace Backprop.Estimators;
 
-/// <summary>What <see cref="MlpClassifier{T}"/> and <see cref="MlpRegressor{T}"/> share: feature scaling, the network, the training run.</summary>
+/// <summary>What <see cref="MlpClassifier{T}"/> and <see cref="MlpRegressor{T}"/> share: the options, the trained model, saving and loading.</summary>
 /// <remarks>
-/// Once fitted, the prediction methods (<c>Predict</c>, <c>PredictProba</c>, <c>Score</c>) may be called from many threads at once,
-/// as <see cref="Sequential{T}.Predict"/> may; <c>Fit</c> must not run at the same time on the same estimator. Different estimators
-/// share no training state and may be fitted concurrently.
+/// <para>
+/// An estimator is a thin layer over <see cref="TabularTrainer{T}"/>: a matrix becomes a table of numeric columns <c>x0 … x{F−1}</c>
+/// and a target column, which goes through the same preprocessing and training as a CSV file given to <c>backprop train</c>
+/// with the same options; so a model fitted here opens in <c>backprop info</c>, <c>predict</c> and <c>export</c>, and a model
+/// trained by the command line loads into an estimator (<c>Load</c>). Missing values (NaN) in the features are imputed.
+/// </para>
+/// <para>
+/// Once fitted, the prediction methods may be called from many threads at once; <c>Fit</c> must not run at the same time on
+/// the same estimator. Different estimators share no training state and may be fitted concurrently.
+/// </para>
 /// </remarks>
 public abstract class MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private Sequential<T>? _model;
-    private StandardScaler<T>? _scaler;
+    /// <summary>The name of the target column of a table built from a matrix.</summary>
+    private protected const string TargetColumn = "y";
 
-    /// <summary>The trained network (outputs: logits or standardized targets).</summary>
-    /// <exception cref="InvalidOperationException">Before <c>Fit</c>.</exception>
-    public Sequential<T> Model => _model ?? throw NotFitted();
+    private TabularModel<T>? _model;
+    private TabularTrainingResult<T>? _result;
 
-    /// <summary>The feature scaler fitted on the training data.</summary>
-    /// <exception cref="InvalidOperationException">Before <c>Fit</c>.</exception>
-    public StandardScaler<T> Scaler => _scaler ?? throw NotFitted();
+    /// <summary>Takes <paramref name="options"/> (the defaults when <see langword="null"/>) for the task <paramref name="task"/>.</summary>
+    /// <exception cref="OptionException">An option is out of range, contradicts another, or does not fit the task.</exception>
+    private protected MlpEstimator(TabularTrainingOptions? options, TaskKind task)
+    {
+        options ??= new TabularTrainingOptions();
+        if (options.Task is { } given && given != task)
+        {
+            throw new OptionException(nameof(options.Task), $"{OptionNames.Name(task)} (or none) for this estimator", OptionNames.Name(given));
+        }
+        Options = (options with { Task = task }).Validate();
+    }
+
+    /// <summary>The options every <c>Fit</c> trains with (its task set to the estimator's).</summary>
+    public TabularTrainingOptions Options { get; }
+
+    /// <summary>The trained model: preprocessing, network, output; what <see cref="Save"/> writes.</summary>
+    /// <exception cref="InvalidOperationException">Before <c>Fit</c> or <c>Load</c>.</exception>
+    public TabularModel<T> Model => _model ?? throw NotFitted();
+
+    /// <summary>The options the model was trained with, every automatic choice made (those of the file, for a loaded model).</summary>
+    public TabularTrainingOptions? TrainedOptions { get; private set; }
 
     /// <summary>One record per epoch of the last <c>Fit</c>: training loss, validation loss and the main metric.</summary>
-    public IReadOnlyList<EpochRecord> History { get; private set; } = [];
+    public IReadOnlyList<EpochRecord> History => _result?.History ?? [];
 
-    /// <summary>The epoch whose weights the model holds (the best validation epoch when early stopping is on), or null before <c>Fit</c>.</summary>
-    public int? BestEpoch { get; private set; }
+    /// <summary>The epoch whose weights the model holds (the best validation epoch with early stopping, else the last), or null before <c>Fit</c>.</summary>
+    public int? BestEpoch => _result is null ? null : _result.BestEpoch ?? _result.EpochsCompleted - 1;
 
-    /// <summary>The model's raw outputs <c>(N, O)</c> for <paramref name="features"/> <c>(N, F)</c>, after scaling them.</summary>
-    protected Matrix<T> Outputs(Matrix<T> features)
+    /// <summary>Fits to a CSV file with the estimator's options; <see cref="TabularTrainingOptions.Target"/> names the target column (default: the last).</summary>
+    private protected void FitFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Keep(new TabularTrainer<T>(Options with { Data = path, Dataset = null }).Fit());
+    }
+
+    /// <summary>Fits to a table (read from a file or built in memory).</summary>
+    private protected void FitTable(CsvTable table, CsvTable? validation = null) => Keep(new TabularTrainer<T>(Options).Fit(table, validation));
+
+    /// <summary>A table of numeric columns <c>x0 … x{F−1}</c> from <paramref name="features"/>, and <paramref name="target"/> as column <see cref="TargetColumn"/>.</summary>
+    private protected static CsvTable Table(Matrix<T> features, Func<int, double> target)
     {
         ArgumentNullException.ThrowIfNull(features);
-        if (features.Columns != Scaler.Mean.Length)
-        {
-            throw new ArgumentException($"Expected {Scaler.Mean.Length} feature columns, as in training. Received: {features.Columns}.", nameof(features));
-        }
-        return Model.Predict(Scaler.Transform(features));
+        (string, bool)[] header = [.. Enumerable.Range(0, features.Columns).Select(c => (Name(c), false)), (TargetColumn, false)];
+        return CsvTable.FromColumns("the feature matrix", header, features.Rows,
+            (r, c) => c < features.Columns ? double.CreateChecked(features[r, c]) : target(r), (_, _) => null);
     }
 
-    /// <summary>Scales the features, holds out validation data, builds and trains the network.</summary>
-    /// <param name="options">The run's settings.</param>
-    /// <param name="data">Unscaled features with ready targets.</param>
-    /// <param name="outputs">Network outputs.</param>
-    /// <param name="loss">Builds the loss from the training part (class weights are computed on it).</param>
-    /// <param name="metric">The main metric recorded in <see cref="History"/>.</param>
-    /// <param name="split">How to hold out validation data (stratified or random).</param>
-    protected void Train(MlpOptions options, Dataset<T> data, int outputs, Func<Dataset<T>, ILoss<T>> loss, EpochMetric<T> metric,
-        Func<Dataset<T>, double, Rng, (Dataset<T>, Dataset<T>)> split)
+    /// <summary>The rows of <paramref name="features"/> as the model's input table: column <c>k</c> of the matrix is the model's feature column <c>k</c>.</summary>
+    /// <exception cref="ArgumentException">The matrix has another number of columns, or the model has a categorical input (give a table instead).</exception>
+    private protected CsvTable Inputs(Matrix<T> features)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        if (data.Count == 0)
+        ArgumentNullException.ThrowIfNull(features);
+        FeatureColumnState[] columns = Model.Preprocessor.State.Features;
+        if (features.Columns != columns.Length)
         {
-            throw new BackpropException("Expected at least one training sample. Received: none.");
+            throw new ArgumentException($"Expected {columns.Length} feature columns, as in training ({string.Join(", ", columns.Select(c => c.Name))}). Received: {features.Columns}.", nameof(features));
         }
-        var rng = new Rng(options.Seed);
-        StandardScaler<T> scaler = StandardScaler<T>.Fit(data.Features);
-        Dataset<T> scaled = data.WithFeatures(scaler.Transform(data.Features));
-        Dataset<T> train = scaled;
-        Dataset<T>? validation = null;
-        if (options.ValidationFraction > 0 && data.Count >= 2)
+        if (columns.FirstOrDefault(c => c.Kind == FeatureKind.Categorical) is { } categorical)
         {
-            (train, validation) = split(scaled, options.ValidationFraction, rng);
+            throw new ArgumentException($"Expected numeric inputs. Received: a model whose column '{categorical.Name}' is categorical; predict from a CsvTable.", nameof(features));
         }
-
-        Sequential<T> model = Mlp.Create<T>(data.FeatureCount, options.HiddenLayers, outputs, options.Activation, options.Initialization, options.Dropout);
-        model.ResetParameters(rng);
-        Optimizer<T> optimizer = OptimizerFactory.Create<T>(options.Optimizer, options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay);
-        var trainer = new Trainer<T>(model, loss(train), optimizer, new TrainerOptions(options.Epochs, options.BatchSize, Shuffle: true, options.ClipNorm))
-        {
-            Metric = metric,
-        };
-        EarlyStopping<T>? stopping = options.EarlyStopping is { } patience ? new EarlyStopping<T>(patience, options.MinDelta) : null;
-        if (stopping is not null)
-        {
-            trainer.Callbacks.Add(stopping);
-        }
-        History = trainer.Fit(train, rng, validation);
-        BestEpoch = stopping?.BestEpoch ?? History.Count - 1;
-        _model = model;
-        _scaler = scaler;
+        (string, bool)[] header = columns.Select(c => (c.Name, c.Kind == FeatureKind.Boolean)).ToArray();
+        return CsvTable.FromColumns("the feature matrix", header, features.Rows,
+            (r, c) => double.CreateChecked(features[r, c]),
+            (r, c) => T.IsNaN(features[r, c]) ? null : features[r, c] != T.Zero ? "true" : "false");
     }
 
-    private static InvalidOperationException NotFitted() => new("The estimator is not fitted yet: call Fit first.");
+    /// <summary>
+    /// Saves the model with everything a resumed run needs (options, history, optimizer and generator state), atomically:
+    /// the file <c>backprop train --save</c> writes.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Before <c>Fit</c> or <c>Load</c>.</exception>
+    /// <exception cref="BackpropException">The file could not be written; a previous file at <paramref name="path"/> is intact.</exception>
+    public void Save(string path)
+    {
+        if (_result is not null) _result.Save(path);
+        else Model.Save(path);
+    }
+
+    /// <summary>Loads a model file (from <see cref="Save"/>, <c>backprop train --save</c> or a checkpoint) into this estimator.</summary>
+    /// <exception cref="BackpropException">The file is missing, malformed, or holds a model of another task.</exception>
+    private protected void LoadFile(string path, TaskKind task)
+    {
+        TabularModel<T> model = TabularModel<T>.Load(path);
+        if (model.Task != task)
+        {
+            throw new BackpropException($"Expected a {OptionNames.Name(task)} model in '{path}'. Received: a {OptionNames.Name(model.Task)} model.");
+        }
+        _model = model;
+        _result = null;
+        TrainedOptions = model.Metadata.TryGetValue(TrainingEntries.OptionsKey, out string? json) ? TrainingEntries.ParseOptions(json, path).Options : null;
+        Loaded();
+    }
+
+    /// <summary>Called when a model is fitted or loaded, for the subclass to read what it needs from <see cref="Model"/>.</summary>
+    private protected abstract void Loaded();
+
+    private void Keep(TabularTrainingResult<T> result)
+    {
+        _result = result;
+        _model = result.Model;
+        TrainedOptions = result.Options;
+        Loaded();
+    }
+
+    private static string Name(int column) => string.Create(CultureInfo.InvariantCulture, $"x{column}");
+
+    private static InvalidOperationException NotFitted() => new("The estimator is not fitted yet: call Fit or Load first.");
 }

@@ -1,41 +1,33 @@
 using System.Numerics;
 using Backprop.Data;
-using Backprop.Losses;
 using Backprop.Metrics;
 using Backprop.Preprocessing;
 using Backprop.Tensors;
-using Backprop.Training;
 
 namespace Backprop.Estimators;
 
-/// <summary>A multilayer-perceptron regressor with the scikit-learn shape: <see cref="Fit"/>, <see cref="Predict"/>, <see cref="Score"/>.</summary>
+/// <summary>A multilayer-perceptron regressor with the scikit-learn shape: <see cref="Fit(Matrix{T}, double[])"/>, <see cref="Predict(Matrix{T})"/>, <see cref="Score"/>, <see cref="MlpEstimator{T}.Save"/>, <see cref="Load"/>.</summary>
 /// <remarks>
-/// One linear output trained with mean squared error (or Huber). Features and the target are standardized inside: the network
-/// learns <c>(y − mean) / std</c> and <see cref="Predict"/> un-scales, so targets of any magnitude (prices, counts in the
-/// thousands) train as well as targets of order 1 — scikit-learn's MLPRegressor, which trains on raw targets, can end with a
-/// negative R² on those. See <see cref="MlpOptions"/> for the defaults.
+/// One linear output trained with mean squared error (or Huber). Features and the target are standardized inside, with the
+/// training rows' statistics: the network learns <c>(y − mean) / std</c> and <see cref="Predict(Matrix{T})"/> un-scales, so targets of
+/// any magnitude (prices, counts in the thousands) train as well as targets of order 1 — scikit-learn's MLPRegressor, which
+/// trains on raw targets, can end with a negative R² on those. See <see cref="TabularTrainingOptions"/> for the defaults.
 /// </remarks>
 public sealed class MlpRegressor<T> : MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Creates the regressor with <paramref name="options"/>, or the defaults.</summary>
-    public MlpRegressor(MlpRegressorOptions? options = null)
-    {
-        Options = options ?? new MlpRegressorOptions();
-        Options.Validate();
-    }
-
-    /// <summary>The settings.</summary>
-    public MlpRegressorOptions Options { get; }
+    /// <exception cref="OptionException">An option is out of range, contradicts another, or is for a classification.</exception>
+    public MlpRegressor(TabularTrainingOptions? options = null) : base(options, TaskKind.Regression) { }
 
     /// <summary>Mean of the training target (added back at prediction).</summary>
-    public double TargetMean { get; private set; }
+    public double TargetMean => Model.TargetScaling.Mean;
 
     /// <summary>Standard deviation of the training target (population; 1 for a constant target).</summary>
-    public double TargetScale { get; private set; } = 1;
+    public double TargetScale => Model.TargetScaling.Scale;
 
     /// <summary>Trains on <paramref name="features"/> <c>(N, F)</c> with one target per row.</summary>
     /// <returns>This regressor.</returns>
-    /// <exception cref="BackpropException">Lengths that do not match, or a target that is not finite.</exception>
+    /// <exception cref="BackpropException">Lengths that do not match, a value that is not finite, or divergence.</exception>
     public MlpRegressor<T> Fit(Matrix<T> features, double[] targets)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -47,34 +39,50 @@ public sealed class MlpRegressor<T> : MlpEstimator<T> where T : unmanaged, IFloa
         int bad = Array.FindIndex(targets, y => !double.IsFinite(y));
         if (bad >= 0)
         {
+            // In a table a missing target skips its row; in an array it is more likely a mistake.
             throw new BackpropException($"Expected finite targets. Received: {targets[bad]} in row {bad}.");
         }
-        double mean = targets.Length > 0 ? targets.Average() : 0;
-        double std = targets.Length > 0 ? Math.Sqrt(targets.Select(y => (y - mean) * (y - mean)).Average()) : 0;
-        TargetMean = mean;
-        TargetScale = std > 0 ? std : 1;
-        var scaled = new Matrix<T>(targets.Length, 1);
-        for (int i = 0; i < targets.Length; i++)
-        {
-            scaled[i, 0] = T.CreateChecked((targets[i] - TargetMean) / TargetScale);
-        }
-        ILoss<T> loss = Options.HuberDelta is { } delta ? new Huber<T>(delta) : new MeanSquaredError<T>();
-        Train(Options, new Dataset<T>(features, scaled), 1, _ => loss, EpochMetric<T>.RSquared(), DataSplit.Random);
+        FitTable(Table(features, r => targets[r]));
         return this;
     }
 
-    /// <summary>The predicted target of each row of <paramref name="features"/>, in the units of the training target.</summary>
-    public double[] Predict(Matrix<T> features)
+    /// <summary>Trains on a CSV file: the target is <see cref="TabularTrainingOptions.Target"/> (default the last column).</summary>
+    /// <returns>This regressor.</returns>
+    /// <exception cref="BackpropException">The file is unreadable or unusable, or training diverged.</exception>
+    /// <exception cref="OptionException">An option does not fit the data.</exception>
+    public MlpRegressor<T> Fit(string csvPath)
     {
-        Matrix<T> outputs = Outputs(features);
-        var result = new double[outputs.Rows];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = double.CreateChecked(outputs[i, 0]) * TargetScale + TargetMean;
-        }
-        return result;
+        FitFile(csvPath);
+        return this;
     }
 
-    /// <summary>R² of <see cref="Predict"/> against <paramref name="targets"/>.</summary>
+    /// <summary>Trains on a table, validating on <paramref name="validation"/> when given.</summary>
+    /// <returns>This regressor.</returns>
+    /// <exception cref="BackpropException">The table is unusable, or training diverged.</exception>
+    public MlpRegressor<T> Fit(CsvTable table, CsvTable? validation = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        FitTable(table, validation);
+        return this;
+    }
+
+    /// <summary>Loads a regressor saved by <see cref="MlpEstimator{T}.Save"/> or trained by <c>backprop train --save</c>.</summary>
+    /// <exception cref="BackpropException">The file is missing, malformed, or holds a classification model.</exception>
+    public static MlpRegressor<T> Load(string path)
+    {
+        var regressor = new MlpRegressor<T>();
+        regressor.LoadFile(path, TaskKind.Regression);
+        return regressor;
+    }
+
+    /// <summary>The predicted target of each row of <paramref name="features"/>, in the units of the training target.</summary>
+    public double[] Predict(Matrix<T> features) => Model.PredictValues(Inputs(features));
+
+    /// <summary>The predicted target of each row of a table with the training columns (by name).</summary>
+    public double[] Predict(CsvTable table) => Model.PredictValues(table);
+
+    /// <summary>R² of <see cref="Predict(Matrix{T})"/> against <paramref name="targets"/>.</summary>
     public double Score(Matrix<T> features, double[] targets) => Regression.RSquared(targets, Predict(features));
+
+    private protected override void Loaded() { }
 }

@@ -101,7 +101,7 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     // input (B, I), weight (O, I), bias (O) -> output (B, O) = max(input · weightᵀ + bias, 0)
     /// <summary>
     /// This layer followed by a ReLU in one pass: <c>max(input · weightᵀ + bias, 0)</c>, the clamp applied as the product is
-    /// stored. The same values, bit for bit, as <see cref="Forward"/> then <see cref="Relu{T}.Forward"/>; <see cref="Training.Sequential{T}"/>
+    /// stored. The same values, bit for bit, as <see cref="Forward"/> then <see cref="Relu{T}.Forward"/>; <see cref="Sequential{T}"/>
     /// calls it for every dense layer followed by a ReLU when a batch has more than one row, and the pre-activation is then not stored.
     /// </summary>
     public void ForwardWithRelu(Span<T> output, ReadOnlySpan<T> input, int batch)

@@ -6,7 +6,7 @@ namespace Backprop.Layers;
 /// <summary>A layer: an explicit forward pass and the backward pass that differentiates it.</summary>
 /// <remarks>
 /// Activations are row-major <c>(B, features)</c>. A layer keeps no per-batch state of its own: the caller owns the activation
-/// buffers (a <see cref="Training.Workspace{T}"/>), so one trained model can serve predictions from many threads at once.
+/// buffers (a <see cref="Workspace{T}"/>), so one trained model can serve predictions from many threads at once.
 /// Parameters and their gradients live in the model's two contiguous blocks; a layer only holds its offset into them.
 /// </remarks>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>

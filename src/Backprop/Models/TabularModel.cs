@@ -6,7 +6,7 @@ using Backprop.Preprocessing;
 using Backprop.Serialization;
 using Backprop.Serialization.Onnx;
 using Backprop.Tensors;
-using Backprop.Training;
+using Backprop.Layers;
 
 namespace Backprop.Models;
 
@@ -37,13 +37,14 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Bundles a trained <paramref name="network"/> with its <paramref name="preprocessor"/>.</summary>
     /// <exception cref="ArgumentException">The network's input or output size does not fit the preprocessing and output kind.</exception>
     public TabularModel(Sequential<T> network, TabularPreprocessor preprocessor, OutputKind output, TargetScaling? targetScaling = null,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<SafeTensor>? extraTensors = null)
     {
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Preprocessor = preprocessor ?? throw new ArgumentNullException(nameof(preprocessor));
         Output = output;
         TargetScaling = targetScaling ?? TargetScaling.None;
         Metadata = metadata ?? new Dictionary<string, string>();
+        ExtraTensors = extraTensors ?? [];
         if (network.InputFeatures != preprocessor.FeatureCount)
         {
             throw new ArgumentException($"Expected a network with {preprocessor.FeatureCount} inputs (the encoded features). Received: {network.InputFeatures}.", nameof(network));
@@ -84,6 +85,13 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>Other metadata saved with the model (for example <c>training</c> and <c>history</c> as JSON).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>Tensors saved with the model beside the network's (for example <c>optimizer.state</c>), written back by <see cref="Save"/>.</summary>
+    /// <remarks>With <see cref="Metadata"/>, what makes a model loaded and saved again the same file.</remarks>
+    public IReadOnlyList<SafeTensor> ExtraTensors { get; }
+
+    /// <summary>The preprocessing, then the network, one layer per line.</summary>
+    public override string ToString() => $"{Preprocessor}{Environment.NewLine}{Network}";
 
     /// <summary>Class probabilities <c>(N, C)</c> for encoded features <c>(N, F)</c>.</summary>
     /// <exception cref="InvalidOperationException">The model is a regressor.</exception>
@@ -164,7 +172,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         try
         {
-            return (new TabularModel<T>(saved.Model, new TabularPreprocessor(state), output, scaling, metadata), saved);
+            return (new TabularModel<T>(saved.Model, new TabularPreprocessor(state), output, scaling, metadata, saved.ExtraTensors), saved);
         }
         catch (ArgumentException e)
         {
@@ -199,7 +207,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>
     /// Everything <see cref="Save"/> writes beside the network's tensors: this model's entries merged with <paramref name="extras"/>
-    /// (for a <see cref="ModelCheckpoint{T}"/>, so that checkpoints are complete tabular models).
+    /// (for checkpoints, so that they are complete tabular models).
     /// </summary>
     public ModelFileExtras FileExtras(ModelFileExtras? extras = null) => Compose(extras);
 
@@ -207,6 +215,8 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     {
         var composed = new ModelFileExtras();
         foreach (var (key, value) in Metadata) composed.Metadata[key] = value;
+        // The caller's tensors replace the model's of the same name (a checkpoint's newer optimizer state).
+        composed.Tensors.AddRange(ExtraTensors.Where(t => extras is null || !extras.Tensors.Exists(e => e.Name == t.Name)));
         if (extras is not null)
         {
             foreach (var (key, value) in extras.Metadata) composed.Metadata[key] = value;

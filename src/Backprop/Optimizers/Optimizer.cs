@@ -46,15 +46,28 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             throw new ArgumentException($"Expected {parameters.Length} gradients. Received: {gradients.Length}.", nameof(gradients));
         }
-        long stateLength = (long)StateSlots * parameters.Length;
+        Prepare(parameters.Length);
+        StepChecked(parameters, gradients);
+    }
+
+    /// <summary>Allocates the state block for <paramref name="parameterCount"/> parameters, unless it is there already.</summary>
+    /// <exception cref="InvalidOperationException">The optimizer holds state for another number of parameters.</exception>
+    internal void Prepare(int parameterCount)
+    {
+        long stateLength = (long)StateSlots * parameterCount;
         if (_state.Length != stateLength)
         {
             if (_state.Length != 0)
             {
-                throw new InvalidOperationException($"This optimizer holds state for {_state.Length / Math.Max(1, StateSlots)} parameters. Received: {parameters.Length}.");
+                throw new InvalidOperationException($"This optimizer holds state for {_state.Length / Math.Max(1, StateSlots)} parameters. Received: {parameterCount}.");
             }
             _state = new T[stateLength];
         }
+    }
+
+    /// <summary><see cref="Step"/> for a caller that has checked the lengths and called <see cref="Prepare"/> once (the trainer, per run).</summary>
+    internal void StepChecked(Span<T> parameters, ReadOnlySpan<T> gradients)
+    {
         StepCount++;
         Update(parameters, gradients, _state, StepCount);
     }

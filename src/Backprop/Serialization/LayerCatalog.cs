@@ -7,7 +7,7 @@ namespace Backprop.Serialization;
 /// <remarks>
 /// A new layer kind becomes saveable by adding a case to <see cref="Describe{T}"/>, <see cref="Create{T}"/> and, if it has
 /// parameters, <see cref="ParameterTensors"/>. Parameter tensors are listed in the order they lie in the layer's slice of
-/// <see cref="Training.Sequential{T}.Parameters"/>, which is how the model file reads and writes them.
+/// <see cref="Layers.Sequential{T}.Parameters"/>, which is how the model file reads and writes them.
 /// </remarks>
 public static class LayerCatalog
 {

@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Backprop.Serialization;
 
-/// <summary>A <see cref="Training.Sequential{T}"/>'s shape as plain data: its input width and its layers in order.</summary>
+/// <summary>A <see cref="Layers.Sequential{T}"/>'s shape as plain data: its input width and its layers in order.</summary>
 /// <remarks>
 /// Stored as JSON in the model file's <c>architecture</c> metadata entry, for example
 /// <c>{"input_features":4,"layers":[{"type":"Dense","in_features":4,"out_features":16,"init":"PyTorch"},{"type":"Relu","in_features":16,"out_features":16},…]}</c>.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Reflection;
 using Backprop.Training;
+using Backprop.Layers;
 
 namespace Backprop.Serialization;
 
@@ -14,7 +15,7 @@ namespace Backprop.Serialization;
 /// <para>
 /// Metadata: <c>format</c> = <c>backprop</c>, <c>format_version</c>, <c>architecture</c> (JSON, see <see cref="ModelArchitecture"/>),
 /// <c>library_version</c>, plus the caller's entries (<see cref="ModelFileExtras"/>). Keys are written sorted, so the same model
-/// gives the same bytes. Saving is atomic (<see cref="AtomicFile"/>); loading validates the file (<see cref="SafeTensors"/>), then
+/// gives the same bytes. Saving is atomic (<see cref="IO.AtomicFile"/>); loading validates the file (<see cref="SafeTensors"/>), then
 /// every layer tensor's presence, shape and finiteness against the architecture.
 /// </para>
 /// </remarks>
@@ -38,7 +39,10 @@ public static class ModelFile
         ?? typeof(ModelFile).Assembly.GetName().Version?.ToString() ?? "unknown";
 
     /// <summary>Saves <paramref name="model"/> and <paramref name="extras"/> to <paramref name="path"/>, atomically.</summary>
-    /// <exception cref="BackpropException">The file could not be written; a previous file at <paramref name="path"/> is intact.</exception>
+    /// <exception cref="BackpropException">
+    /// A parameter is NaN or infinite (such a model is never written), or the file could not be written; a previous file at
+    /// <paramref name="path"/> is intact either way.
+    /// </exception>
     /// <exception cref="ArgumentException"><paramref name="extras"/> uses a reserved key or a <c>layers.</c> tensor name.</exception>
     public static void Save<T>(string path, Sequential<T> model, ModelFileExtras? extras = null) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -183,6 +187,12 @@ public static class ModelFile
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(model);
+        int bad = FirstNonFinite<T>(model.Parameters);
+        if (bad >= 0)
+        {
+            // The reader refuses such a file, so writing one would only replace a good model with a useless one.
+            throw new BackpropException($"Expected finite parameters to save. Received: {model.Parameters[bad]} at index {bad} of {model.ParameterCount}; the model was not written.");
+        }
         ModelArchitecture architecture = Describe(model);
         List<SafeTensor> tensors = LayerTensors(model, architecture);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)

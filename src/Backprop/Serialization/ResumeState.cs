@@ -8,8 +8,10 @@ namespace Backprop.Serialization;
 /// <summary>Stores and restores what exact resumption needs beside the weights: the optimizer's state and step count, and the generator state.</summary>
 /// <remarks>
 /// Entries: tensor <c>optimizer.state</c> of shape <c>(slots, N)</c> (absent before the first step or for a stateless optimizer),
-/// metadata <c>optimizer.type</c>, <c>optimizer.step_count</c>, <c>optimizer.learning_rate</c> (shortest round-trip text) and
-/// <c>rng.state</c> (four 64-bit words in hexadecimal). With all of them restored, training continues exactly as if uninterrupted.
+/// metadata <c>optimizer.type</c>, <c>optimizer.step_count</c> and <c>rng.state</c> (four 64-bit words in hexadecimal). With all of
+/// them restored, and the learning rate set as the run's options and schedule say, training continues exactly as if uninterrupted.
+/// The learning rate is not part of this state: it is an option of the run (its base rate and schedule), stored once, so that a
+/// resumed run given another rate trains with it.
 /// </remarks>
 public static class ResumeState
 {
@@ -23,7 +25,6 @@ public static class ResumeState
         ArgumentNullException.ThrowIfNull(optimizer);
         extras.Metadata["optimizer.type"] = TypeName(optimizer);
         extras.Metadata["optimizer.step_count"] = optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
-        extras.Metadata["optimizer.learning_rate"] = optimizer.LearningRate.ToString(null, CultureInfo.InvariantCulture);
         if (optimizer.State.Length > 0)
         {
             int slots = optimizer.StateSlots;
@@ -40,7 +41,7 @@ public static class ResumeState
     }
 
     /// <summary>Restores into <paramref name="optimizer"/> (of the same kind, for the same model) the state saved by <see cref="AddOptimizer{T}"/>.</summary>
-    /// <remarks>The learning rate is restored too, so a schedule continues where it was.</remarks>
+    /// <remarks>The learning rate is left as it is: set it (or let a <see cref="Training.LearningRateScheduler{T}"/> set it) from the run's options.</remarks>
     /// <exception cref="BackpropException">The file has no optimizer state, another optimizer's, or one that does not fit the model.</exception>
     public static void RestoreOptimizer<T>(SavedModel<T> saved, Optimizer<T> optimizer, string source) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -55,11 +56,9 @@ public static class ResumeState
         {
             throw new BackpropException($"Cannot resume from '{source}': it holds {type} state; this run uses {TypeName(optimizer)}.");
         }
-        if (!long.TryParse(metadata.GetValueOrDefault("optimizer.step_count"), NumberStyles.None, CultureInfo.InvariantCulture, out long steps)
-            || !T.TryParse(metadata.GetValueOrDefault("optimizer.learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out T learningRate)
-            || !T.IsFinite(learningRate) || learningRate < T.Zero)
+        if (!long.TryParse(metadata.GetValueOrDefault("optimizer.step_count"), NumberStyles.None, CultureInfo.InvariantCulture, out long steps))
         {
-            throw new BackpropException($"Invalid model file '{source}': metadata optimizer.step_count or optimizer.learning_rate is malformed.");
+            throw new BackpropException($"Invalid model file '{source}': metadata optimizer.step_count is '{metadata.GetValueOrDefault("optimizer.step_count")}'; expected a whole number ≥ 0.");
         }
         SafeTensor? state = saved.FindTensor(OptimizerStateTensor);
         T[] values = [];
@@ -74,7 +73,6 @@ public static class ResumeState
         }
         optimizer.State = values;
         optimizer.StepCount = steps;
-        optimizer.LearningRate = learningRate;
     }
 
     /// <summary>Restores into <paramref name="rng"/> the state saved by <see cref="AddRng"/>.</summary>

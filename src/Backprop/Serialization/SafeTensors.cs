@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Backprop.IO;
 
 namespace Backprop.Serialization;
 

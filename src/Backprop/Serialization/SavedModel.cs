@@ -1,5 +1,6 @@
 using System.Numerics;
 using Backprop.Training;
+using Backprop.Layers;
 
 namespace Backprop.Serialization;
 

@@ -5,6 +5,7 @@ using Backprop.Data;
 using Backprop.Losses;
 using Backprop.Optimizers;
 using Backprop.Tensors;
+using Backprop.Layers;
 
 namespace Backprop.Training;
 
@@ -78,8 +79,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int features = Model.InputFeatures, targetColumns = data.Targets.Columns;
         int n = data.Count, batchSize = Math.Min(Options.BatchSize, Math.Max(n, 1));
         int batches = (n + batchSize - 1) / batchSize;
-        var context = new TrainingContext<T>(Model, Optimizer, Options, batches) { Validation = validation };
+        var context = new TrainingContext<T>(Model, Optimizer, Options, batches) { Validation = validation, Metric = Metric };
+        // Every shape is checked here, once per run: the steps below call the layers and the optimizer without checks.
         Workspace<T> workspace = Model.CreateWorkspace(batchSize);
+        Optimizer.Prepare(Model.ParameterCount);
         var inputs = new T[batchSize * features];
         var targets = new T[batchSize * targetColumns];
         var weights = sampleWeights is null ? [] : new T[batchSize];
@@ -194,6 +197,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private void Diverged(TrainingContext<T> context, int epoch, int batch, int batches, string what)
     {
         context.StopRequested = true;
+        context.Diverged = true;
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainEnd(context);
         throw new TrainingDivergedException(epoch, batch,
             $"Training diverged: {what} at epoch {epoch}, batch {batch + 1} of {batches}. " +
@@ -228,14 +232,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private double Step(Workspace<T> workspace, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, int rows, Rng rng)
     {
         Model.ZeroGradients();
-        ReadOnlySpan<T> output = Model.Forward(workspace, inputs, rows, rng);
+        ReadOnlySpan<T> output = Model.ForwardChecked(workspace, inputs, rows, rng);
         T loss = Loss.ForwardBackward(workspace.LossGradient(rows), output, targets, weights, rows);
-        Model.Backward(workspace, inputs, rows);
+        Model.BackwardChecked(workspace, inputs, rows);
         if (Options.ClipNorm is { } maxNorm)
         {
             ClipGradientNorm(Model.Gradients, maxNorm);
         }
-        Optimizer.Step(Model.Parameters, Model.Gradients);
+        Optimizer.StepChecked(Model.Parameters, Model.Gradients);
         return double.CreateChecked(loss);
     }
 

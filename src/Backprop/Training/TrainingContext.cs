@@ -1,5 +1,6 @@
 using System.Numerics;
 using Backprop.Optimizers;
+using Backprop.Layers;
 
 namespace Backprop.Training;
 
@@ -32,9 +33,18 @@ public sealed class TrainingContext<T> where T : unmanaged, IFloatingPointIeee75
     /// <summary>Epochs completed so far.</summary>
     public List<EpochRecord> History { get; } = [];
 
+    /// <summary>The main metric recorded after every epoch (<see cref="Trainer{T}.Metric"/>), or null.</summary>
+    public EpochMetric<T>? Metric { get; internal set; }
+
     /// <summary>The validation data of the run, or null when it has none.</summary>
     public Data.Dataset<T>? Validation { get; internal set; }
 
     /// <summary>Set by a callback to end the run after the current epoch.</summary>
     public bool StopRequested { get; set; }
+
+    /// <summary>
+    /// Set when the run ends because the loss or a weight became NaN or infinite, before <see cref="ITrainingCallback{T}.OnTrainEnd"/>:
+    /// the model's current weights are then not worth keeping.
+    /// </summary>
+    public bool Diverged { get; internal set; }
 }

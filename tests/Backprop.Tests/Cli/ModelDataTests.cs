@@ -1,3 +1,4 @@
+using Backprop.Estimators;
 using Backprop.Cli.Commands;
 using Backprop.Data;
 using Backprop.Preprocessing;
@@ -45,17 +46,16 @@ public sealed class ModelDataTests : TempFileTest
     [InlineData("wine")]
     public void An_embedded_data_set_goes_through_a_preprocessor_that_reproduces_its_inputs(string name)
     {
-        var settings = new TrainSettings(name, 1, 0.01, [4], 1, 0, true, true, Backprop.Layers.Initialization.Normal);
-        var prepared = TrainData.Prepare<double>(settings, TextWriter.Null);
-        TabularPreprocessor restored = new(TabularPreprocessorState.FromJson(prepared.Preprocessor.State.ToJson()));
+        var run = new TabularTrainer<double>(TabularTrainingOptions.Notebook with { Dataset = name, Epochs = 0 }).Fit();
+        TabularPreprocessor restored = new(TabularPreprocessorState.FromJson(run.Model.Preprocessor.State.ToJson()));
         Dataset<double> again = restored.Transform<double>(EmbeddedDatasets.ReadTable(name));
-        Assert.Equal(prepared.Train.Features.Data, again.Features.Data); // float64: the same bits
-        Assert.Equal(prepared.Train.Targets.Data, again.Targets.Data);
-        Assert.Equal(prepared.Train.FeatureNames, restored.FeatureNames);
+        Assert.Equal(run.TrainingData.Features.Data, again.Features.Data); // float64: the same bits
+        Assert.Equal(run.TrainingData.Targets.Data, again.Targets.Data);
+        Assert.Equal(run.TrainingData.FeatureNames, restored.FeatureNames);
 
         // And it is the notebook's standardization: the scaler of the raw features, to rounding.
         Dataset<double> raw = EmbeddedDatasets.Load<double>(name);
         Matrix<double> scaled = StandardScaler<double>.Fit(raw.Features).Transform(raw.Features);
-        for (int i = 0; i < scaled.Length; i++) Assert.Equal(scaled.Data[i], prepared.Train.Features.Data[i], 1e-12);
+        for (int i = 0; i < scaled.Length; i++) Assert.Equal(scaled.Data[i], run.TrainingData.Features.Data[i], 1e-12);
     }
 }

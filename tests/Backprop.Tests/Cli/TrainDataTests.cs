@@ -55,23 +55,26 @@ public sealed partial class TrainDataTests : TempFileTest
     }
 
     [Fact]
-    public void Prepare_holds_out_validation_rows_and_fits_on_the_rest()
+    public void The_split_holds_out_validation_rows_and_the_preprocessing_is_fitted_on_the_rest()
     {
-        var notes = new StringWriter();
-        var settings = new Backprop.Cli.Commands.DataSettings(Pets(), null, [], [], [], Backprop.Preprocessing.MissingValueStrategy.Mean, null, notes);
-        var train = new Backprop.Cli.Commands.TrainSettings("iris", 1, 0.01, [4], 1, 2, true, false, Backprop.Layers.Initialization.PyTorch, settings)
+        var notes = new List<string>();
+        var trainer = new Backprop.Estimators.TabularTrainer<float>(Backprop.Estimators.TabularTrainingOptions.Notebook with
         {
-            Validation = 0.25,
+            Data = Pets(), Dataset = null, HiddenLayers = [4], Epochs = 1, Seed = 2, ValidationFraction = 0.25,
+        })
+        {
+            Notes = note => notes.Add($"{(note.IsWarning ? "warning" : "note")}: {note.Text}"),
         };
-        var prepared = Backprop.Cli.Commands.TrainData.Prepare<float>(train, notes);
-        Assert.Equal(44, prepared.Train.Count);   // 30 cats and 30 dogs: a quarter of each, 7.5, rounds to 8 held out
-        Assert.Equal(16, prepared.Validation!.Count);
-        Assert.Equal(prepared.Train.FeatureNames, prepared.Validation.FeatureNames);
-        Assert.Equal(["cat", "dog"], prepared.Preprocessor.ClassNames);
+        var run = trainer.Fit();
+        Assert.Equal(44, run.TrainingData.Count);   // 30 cats and 30 dogs: a quarter of each, 7.5, rounds to 8 held out
+        Assert.Equal(16, run.ValidationData!.Count);
+        Assert.Equal(run.TrainingData.FeatureNames, run.ValidationData.FeatureNames);
+        Assert.Equal(["cat", "dog"], run.Model.Preprocessor.ClassNames);
         // Standardized with the training rows' statistics: their weight column has mean 0.
-        Assert.Equal(0, Enumerable.Range(0, 44).Average(r => prepared.Train.Features[r, 0]), 5);
-        Assert.StartsWith("note: read 60 rows × 5 columns of ", notes.ToString());
-        Assert.Contains("(delimiter ','): 6 inputs from 1 numeric, 1 boolean, 1 categorical column(s); target 'kind', 2 classes\nnote: dropped column 'id'", notes.ToString());
+        Assert.Equal(0, Enumerable.Range(0, 44).Average(r => run.TrainingData.Features[r, 0]), 5);
+        Assert.StartsWith("note: read 60 rows × 5 columns of ", notes[0]);
+        Assert.EndsWith("(delimiter ','): 6 inputs from 1 numeric, 1 boolean, 1 categorical column(s); target 'kind', 2 classes", notes[0]);
+        Assert.StartsWith("note: dropped column 'id'", notes[1]);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class MlpEstimatorTests(ITestOutputHelper output)
     {
         Dataset<float> wine = EmbeddedDatasets.Wine<float>();
         (Dataset<float> train, Dataset<float> test) = DataSplit.Stratified(wine, 0.3, new Rng(1000 + seed));
-        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { Seed = seed, Optimizer = optimizer });
+        var classifier = new MlpClassifier<float>(new TabularTrainingOptions { Seed = seed, Optimizer = optimizer });
         classifier.Fit(train.Features, Labels(train));
         return classifier.Score(test.Features, Labels(test));
     }
@@ -89,7 +89,7 @@ public class MlpEstimatorTests(ITestOutputHelper output)
         var rng = new Rng(7);
         (Matrix<double> x, int[] y) = Imbalanced(2000, rng);
         (Matrix<double> xTest, int[] yTest) = Imbalanced(2000, rng);
-        var options = new MlpClassifierOptions { HiddenLayers = [16], Epochs = 30, EarlyStopping = null, ValidationFraction = 0, Seed = 1 };
+        var options = new TabularTrainingOptions { HiddenLayers = [16], Epochs = 30, EarlyStopping = null, ValidationFraction = 0, Seed = 1 };
         var plain = new MlpClassifier<double>(options).Fit(x, y);
         var weighted = new MlpClassifier<double>(options with { BalancedClassWeights = true }).Fit(x, y);
         int[] plainPredictions = plain.Predict(xTest), weightedPredictions = weighted.Predict(xTest);
@@ -111,7 +111,7 @@ public class MlpEstimatorTests(ITestOutputHelper output)
     {
         Dataset<double> iris = EmbeddedDatasets.Iris<double>();
         int[] labels = Labels(iris).Select(l => 10 * l + 5).ToArray(); // arbitrary label values 5, 15, 25
-        var classifier = new MlpClassifier<double>(new MlpClassifierOptions { Epochs = 20 }).Fit(iris.Features, labels);
+        var classifier = new MlpClassifier<double>(new TabularTrainingOptions { Epochs = 20 }).Fit(iris.Features, labels);
         Assert.Equal([5, 15, 25], classifier.Classes);
         Matrix<double> p = classifier.PredictProba(iris.Features);
         for (int r = 0; r < p.Rows; r++) Assert.Equal(1, p.Row(r).ToArray().Sum(), 12);
@@ -124,7 +124,7 @@ public class MlpEstimatorTests(ITestOutputHelper output)
     public void Estimator_keeps_the_best_validation_epoch()
     {
         Dataset<float> wine = EmbeddedDatasets.Wine<float>();
-        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { LearningRate = 0.02, EarlyStopping = 5, Seed = 3 })
+        var classifier = new MlpClassifier<float>(new TabularTrainingOptions { LearningRate = 0.02, EarlyStopping = 5, Seed = 3 })
             .Fit(wine.Features, Labels(wine));
         double[] validation = classifier.History.Select(r => r.ValidationLoss!.Value).ToArray();
         Assert.Equal(Array.IndexOf(validation, validation.Min()), classifier.BestEpoch);
@@ -140,6 +140,9 @@ public class MlpEstimatorTests(ITestOutputHelper output)
         Assert.Throws<BackpropException>(() => new MlpClassifier<double>().Fit(x, [0, 1]));
         Assert.Throws<BackpropException>(() => new MlpRegressor<double>().Fit(x, [0, double.NaN, 1]));
         Assert.Throws<InvalidOperationException>(() => new MlpRegressor<double>().Predict(x));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new MlpClassifier<double>(new MlpClassifierOptions { ValidationFraction = 1 }));
+        OptionException range = Assert.Throws<OptionException>(() => new MlpClassifier<double>(new TabularTrainingOptions { ValidationFraction = 1 }));
+        Assert.Equal("ValidationFraction: expected a number ≥ 0 and < 1. Received: 1.", range.Message);
+        OptionException task = Assert.Throws<OptionException>(() => new MlpRegressor<double>(new TabularTrainingOptions { Task = TaskKind.Classification }));
+        Assert.Equal("Task", task.Option);
     }
 }

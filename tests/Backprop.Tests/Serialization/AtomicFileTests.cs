@@ -1,4 +1,5 @@
 using Backprop.Serialization;
+using Backprop.IO;
 
 namespace Backprop.Tests.Serialization;
 

@@ -4,6 +4,7 @@ using Backprop.Optimizers;
 using Backprop.Serialization;
 using Backprop.Tensors;
 using Backprop.Training;
+using Backprop.Layers;
 
 namespace Backprop.Tests.Serialization;
 

@@ -8,6 +8,7 @@ using Backprop.Serialization;
 using Backprop.Tensors;
 using Backprop.Training;
 using Xunit.Abstractions;
+using Backprop.Layers;
 
 namespace Backprop.Tests.Serialization;
 

@@ -222,10 +222,13 @@ public sealed class ModelFileTests : IDisposable
         ModelFile.Save(path, first, extras);
 
         SavedModel<float> saved = ModelFile.Load<float>(path);
-        var resumedOptimizer = new Momentum<float>(0.5f);
+        // The learning rate is the run's option, not optimizer state: the file does not hold it, the restore leaves it alone.
+        Assert.False(saved.Metadata.ContainsKey("optimizer.learning_rate"));
+        var resumedOptimizer = new Momentum<float>(0.01f);
         var resumedRng = new Rng(0);
         ResumeState.RestoreOptimizer(saved, resumedOptimizer, path);
         ResumeState.RestoreRng(saved, resumedRng, path);
+        Assert.Equal(0.01f, resumedOptimizer.LearningRate);
         Assert.Equal(firstOptimizer.StepCount, resumedOptimizer.StepCount);
         new Trainer<float>(saved.Model, new SoftmaxCrossEntropy<float>(), resumedOptimizer, new TrainerOptions(Epochs: 3, BatchSize: 8, Shuffle: false))
             .Fit(iris, resumedRng);

@@ -3,6 +3,7 @@ using System.Numerics;
 using Backprop.Serialization;
 using Backprop.Tensors;
 using Backprop.Training;
+using Backprop.Layers;
 
 namespace Backprop.Tests.Serialization;
 

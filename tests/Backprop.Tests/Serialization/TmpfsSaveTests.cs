@@ -1,5 +1,6 @@
 using Backprop.Serialization;
 using Backprop.Training;
+using Backprop.Layers;
 
 namespace Backprop.Tests.Serialization;
 

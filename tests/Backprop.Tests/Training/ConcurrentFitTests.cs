@@ -72,9 +72,9 @@ public class ConcurrentFitTests
     {
         Dataset<float> data = Synthetic<float>(300, 10, 3, seed: 8);
         int[] labels = Enumerable.Range(0, data.Count).Select(r => (int)data.Targets[r, 0]).ToArray();
-        var classifier = new MlpClassifier<float>(new MlpClassifierOptions { HiddenLayers = [32], Epochs = 15, Seed = 9, Dropout = 0.1 });
+        var classifier = new MlpClassifier<float>(new TabularTrainingOptions { HiddenLayers = [32], Epochs = 15, Seed = 9, Dropout = 0.1 });
         classifier.Fit(data.Features, labels);
-        return ModelFile.ToBytes(classifier.Model);
+        return classifier.Model.ToBytes();
     }
 
     private static readonly Func<byte[]>[] Runs = [WideClassifier, SmallRegressor, Estimator];

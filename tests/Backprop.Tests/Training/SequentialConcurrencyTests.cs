@@ -67,7 +67,7 @@ public class SequentialConcurrencyTests
         var features = new Matrix<double>(200, 6);
         for (int i = 0; i < features.Length; i++) features.Data[i] = rng.NextNormal();
         int[] labels = Enumerable.Range(0, 200).Select(r => features[r, 0] + features[r, 1] > 0 ? 1 : features[r, 2] > 0.5 ? 2 : 0).ToArray();
-        var classifier = new MlpClassifier<double>(new MlpClassifierOptions { HiddenLayers = [16], Epochs = 10, Seed = 1 }).Fit(features, labels);
+        var classifier = new MlpClassifier<double>(new TabularTrainingOptions { HiddenLayers = [16], Epochs = 10, Seed = 1 }).Fit(features, labels);
         Matrix<double>[] inputs = Enumerable.Range(0, 4).Select(k => new Matrix<double>(features.RowRange(k * 50, 50).ToArray(), 50, 6)).ToArray();
         Hammer(k => classifier.PredictProba(inputs[k]).Data, (a, b) => a.AsSpan().SequenceEqual(b), inputs.Length);
         Hammer(k => classifier.Predict(inputs[k]), (a, b) => a.AsSpan().SequenceEqual(b), inputs.Length);

@@ -158,35 +158,49 @@ public class TrainerToolboxTests
     [Fact]
     public void Schedules_set_the_documented_rates()
     {
-        Assert.Equal([1, 1, 1, 0.5, 0.5, 0.5, 0.25], Rates(new StepSchedule<double>(3, 0.5), 7));
-        Assert.Equal([1, 0.9, 0.81], Rates(new ExponentialSchedule<double>(0.9), 3), (x, y) => Math.Abs(x - y) < 1e-12);
+        Assert.Equal([1, 1, 1, 0.5, 0.5, 0.5, 0.25], Rates(new StepSchedule(3, 0.5), 7));
+        Assert.Equal([1, 0.9, 0.81], Rates(new ExponentialSchedule(0.9), 3), (x, y) => Math.Abs(x - y) < 1e-12);
         // Warm-up 2 of 6 epochs: 1/3, 2/3, then cosine over 4 epochs from 1: 1, (1+cos(π/4))/2, 1/2, (1+cos(3π/4))/2.
         double[] cosine = [1.0 / 3, 2.0 / 3, 1, (1 + Math.Cos(Math.PI / 4)) / 2, 0.5, (1 + Math.Cos(3 * Math.PI / 4)) / 2];
-        Assert.Equal(cosine, Rates(new CosineSchedule<double>(warmupEpochs: 2), 6), (x, y) => Math.Abs(x - y) < 1e-12);
-        Assert.Equal([1, 1, 1], Rates(new ConstantSchedule<double>(), 3));
+        Assert.Equal(cosine, Rates(new CosineSchedule(WarmupEpochs: 2), 6), (x, y) => Math.Abs(x - y) < 1e-12);
+        Assert.Equal([1, 1, 1], Rates(LearningRateSchedule.Constant, 3));
     }
 
-    private static double[] Rates(ITrainingCallback<double> schedule, int epochs)
+    [Fact]
+    public void A_schedule_is_a_function_of_the_epoch_the_horizon_and_the_base_rate_alone()
+    {
+        // Epochs 3 to 5 of a 6-epoch cosine run, trained as a run of their own from epoch 3: the same rates, whatever the
+        // optimizer's rate was before (the first bug of a resumed cosine schedule took that rate as its base).
+        var schedule = new CosineSchedule(WarmupEpochs: 2);
+        double[] whole = Rates(schedule, 6);
+        (Dataset<double> train, _) = Iris(1);
+        var optimizer = new Sgd<double>(1e-9);
+        var trainer = new Trainer<double>(Mlp(1), new SoftmaxCrossEntropy<double>(), optimizer, new TrainerOptions(3, BatchSize: 150) { InitialEpoch = 3 });
+        trainer.Callbacks.Add(new LearningRateScheduler<double>(schedule, baseRate: 1.0, epochs: 6));
+        double[] tail = trainer.Fit(train, new Rng(1)).Select(r => r.LearningRate!.Value).ToArray();
+        Assert.Equal(whole[3..], tail);
+    }
+
+    private static double[] Rates(LearningRateSchedule schedule, int epochs)
     {
         (Dataset<double> train, _) = Iris(1);
         var trainer = new Trainer<double>(Mlp(1), new SoftmaxCrossEntropy<double>(), new Sgd<double>(1.0), new TrainerOptions(epochs, BatchSize: 150));
-        trainer.Callbacks.Add(schedule);
+        trainer.Callbacks.Add(new LearningRateScheduler<double>(schedule, baseRate: 1.0, epochs));
         return trainer.Fit(train, new Rng(1)).Select(r => r.LearningRate!.Value).ToArray();
     }
 
-    /// <summary>Feeds a fixed sequence of losses to a callback as if they were validation losses.</summary>
-    private static double[] PlateauRates(ReduceOnPlateau<double> plateau, double[] losses)
+    /// <summary>Feeds a fixed sequence of losses to a plateau scheduler as if they were validation losses; the rate of the next epoch after each.</summary>
+    private static double[] PlateauRates(PlateauSchedule plateau, double[] losses, LearningRateSchedulerState? from = null)
     {
-        var optimizer = new Sgd<double>(1.0);
+        var scheduler = new LearningRateScheduler<double>(plateau, baseRate: 1.0, epochs: losses.Length, initialState: from);
         Sequential<double> model = Mlp(1);
-        var trainer = new Trainer<double>(model, new SoftmaxCrossEntropy<double>(), optimizer, new TrainerOptions(0));
-        var context = new TrainingContext<double>(model, optimizer, trainer.Options, 1);
-        plateau.OnTrainBegin(context);
+        var context = new TrainingContext<double>(model, new Sgd<double>(1.0), new TrainerOptions(0), 1);
+        scheduler.OnTrainBegin(context);
         var rates = new List<double>();
         for (int e = 0; e < losses.Length; e++)
         {
-            plateau.OnEpochEnd(context, new EpochRecord(e, 0, 0, ValidationLoss: losses[e]));
-            rates.Add(optimizer.LearningRate);
+            scheduler.OnEpochEnd(context, new EpochRecord(e, 0, 0, ValidationLoss: losses[e]));
+            rates.Add(scheduler.LearningRateAt(e + 1));
         }
         return [.. rates];
     }
@@ -215,8 +229,21 @@ public class TrainerToolboxTests
     [Fact]
     public void Reduce_on_plateau_cuts_after_more_than_patience_bad_epochs()
     {
-        // best 1.0 at epoch 0; epochs 1, 2 bad (patience 1: the 2nd bad epoch triggers); then 0.5 improves; cooldown 0.
-        double[] rates = PlateauRates(new ReduceOnPlateau<double>(factor: 0.5, patience: 1), [1.0, 1.0, 0.99995, 0.5, 0.6, 0.7]);
+        // best 1.0 at epoch 0; epochs 1, 2 bad (patience 1: the 2nd bad epoch triggers); then 0.5 improves.
+        double[] rates = PlateauRates(new PlateauSchedule(Patience: 1, Factor: 0.5), [1.0, 1.0, 0.99995, 0.5, 0.6, 0.7]);
         Assert.Equal([1, 1, 0.5, 0.5, 0.5, 0.25], rates);
+    }
+
+    [Fact]
+    public void A_plateau_schedule_resumed_from_its_state_goes_on_exactly()
+    {
+        var plateau = new PlateauSchedule(Patience: 1, Factor: 0.5);
+        double[] losses = [1.0, 1.0, 0.99995, 0.5, 0.6, 0.7];
+        var scheduler = new LearningRateScheduler<double>(plateau, 1.0, losses.Length);
+        var context = new TrainingContext<double>(Mlp(1), new Sgd<double>(1.0), new TrainerOptions(0), 1);
+        scheduler.OnTrainBegin(context);
+        for (int e = 0; e < 3; e++) scheduler.OnEpochEnd(context, new EpochRecord(e, 0, 0, ValidationLoss: losses[e]));
+        double[] resumed = PlateauRates(plateau, losses[3..], scheduler.State);
+        Assert.Equal(PlateauRates(plateau, losses)[3..], resumed);
     }
 }

@@ -1,13 +1,14 @@
-using System.Numerics;
-
 namespace Backprop.Optimizers;
 
-/// <summary>The same learning rate every epoch (the default behaviour; listed so a schedule can always be named).</summary>
-public sealed class ConstantSchedule<T> : LearningRateSchedule<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>The base rate every epoch: <c>constant</c>.</summary>
+public sealed record ConstantSchedule : LearningRateSchedule
 {
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double initial, int epochs) => initial;
+    public override double LearningRateAt(int epoch, int epochs, double baseRate) => baseRate;
 
-    /// <summary><c>ConstantSchedule()</c>.</summary>
-    public override string ToString() => "ConstantSchedule()";
+    /// <inheritdoc/>
+    public override string? Problem() => null;
+
+    /// <summary><c>constant</c>.</summary>
+    public override string ToString() => "constant";
 }

@@ -1,24 +1,15 @@
-using System.Globalization;
-using System.Numerics;
-
 namespace Backprop.Optimizers;
 
-/// <summary>Multiplies the learning rate by <c>γ</c> every epoch: <c>lr = lr₀ · γ^epoch</c> (PyTorch's <c>ExponentialLR</c>).</summary>
-public sealed class ExponentialSchedule<T> : LearningRateSchedule<T> where T : unmanaged, IFloatingPointIeee754<T>
+/// <summary>The rate times <c>γ</c> every epoch: <c>lr = lr₀ · γ^epoch</c> (PyTorch's <c>ExponentialLR</c>); <c>exponential:GAMMA</c>.</summary>
+/// <param name="Gamma">Factor per epoch, in <c>(0, 1]</c>.</param>
+public sealed record ExponentialSchedule(double Gamma) : LearningRateSchedule
 {
-    /// <summary>Creates the schedule with decay <paramref name="gamma"/> in <c>(0, 1]</c>.</summary>
-    public ExponentialSchedule(double gamma)
-    {
-        ScheduleChecks.Factor(gamma, nameof(gamma));
-        Gamma = gamma;
-    }
-
-    /// <summary>Factor per epoch.</summary>
-    public double Gamma { get; }
+    /// <inheritdoc/>
+    public override double LearningRateAt(int epoch, int epochs, double baseRate) => baseRate * Math.Pow(Gamma, epoch);
 
     /// <inheritdoc/>
-    public override double LearningRateAt(int epoch, double initial, int epochs) => initial * Math.Pow(Gamma, epoch);
+    public override string? Problem() => !(Gamma > 0 && Gamma <= 1) ? "a gamma in (0, 1]" : null;
 
-    /// <summary>For example <c>ExponentialSchedule(gamma: 0.95)</c>.</summary>
-    public override string ToString() => $"ExponentialSchedule(gamma: {Gamma.ToString(CultureInfo.InvariantCulture)})";
+    /// <summary>For example <c>exponential:0.95</c>.</summary>
+    public override string ToString() => $"exponential:{Text(Gamma)}";
 }

@@ -4,6 +4,8 @@ using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using Backprop.Training;
+using Backprop.Layers;
+using Backprop.IO;
 
 namespace Backprop.Serialization.Onnx;
 

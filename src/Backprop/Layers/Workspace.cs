@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Backprop.Training;
+namespace Backprop.Layers;
 
 /// <summary>The activation buffers of one <see cref="Sequential{T}"/> for batches of up to <see cref="MaxBatch"/> rows.</summary>
 /// <remarks>
@@ -39,7 +39,7 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>Output of layer <paramref name="layer"/>, <c>(B, O_l)</c>.</summary>
     /// <remarks>
-    /// After a forward pass of more than one row, a <see cref="Layers.Dense{T}"/> layer followed by a <see cref="Layers.Relu{T}"/>
+    /// After a forward pass of more than one row, a <see cref="Dense{T}"/> layer followed by a <see cref="Relu{T}"/>
     /// leaves its own output unwritten: the two run as one product, and only the ReLU's output is stored.
     /// </remarks>
     public Span<T> Output(int layer, int batch) => _outputs[layer].AsSpan(0, batch * _features[layer]);

@@ -16,13 +16,14 @@ namespace Backprop.Training;
 public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private T[] _bestParameters = [];
-    private int _epochsWithoutImprovement;
+    private EarlyStoppingState _state;
 
     /// <summary>Creates the callback.</summary>
     /// <param name="patience">Epochs without improvement before stopping (≥ 1). Default 10 (scikit-learn's <c>n_iter_no_change</c>).</param>
     /// <param name="minDelta">Smallest decrease of the loss that counts as an improvement (≥ 0). Default 0 (Keras').</param>
     /// <param name="restoreBestWeights">Put the best epoch's weights back at the end. Default on.</param>
-    public EarlyStopping(int patience = 10, double minDelta = 0, bool restoreBestWeights = true)
+    /// <param name="initialState">What every run starts from: a resumed run's saved state; none by default.</param>
+    public EarlyStopping(int patience = 10, double minDelta = 0, bool restoreBestWeights = true, EarlyStoppingState? initialState = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(patience);
         if (!(minDelta >= 0) || !double.IsFinite(minDelta))
@@ -32,6 +33,8 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged,
         Patience = patience;
         MinDelta = minDelta;
         RestoreBestWeights = restoreBestWeights;
+        InitialState = initialState ?? new EarlyStoppingState();
+        _state = InitialState;
     }
 
     /// <summary>Epochs without improvement before stopping.</summary>
@@ -43,11 +46,17 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged,
     /// <summary>Whether the best weights are put back at the end.</summary>
     public bool RestoreBestWeights { get; }
 
-    /// <summary>The epoch with the lowest monitored loss, or −1 before the first epoch.</summary>
-    public int BestEpoch { get; private set; } = -1;
+    /// <summary>The state every run starts from.</summary>
+    public EarlyStoppingState InitialState { get; }
 
-    /// <summary>The lowest monitored loss seen.</summary>
-    public double BestLoss { get; private set; } = double.PositiveInfinity;
+    /// <summary>What the callback has seen so far.</summary>
+    public EarlyStoppingState State => _state;
+
+    /// <summary>The epoch with the lowest monitored loss, or −1 before the first epoch.</summary>
+    public int BestEpoch => _state.BestEpoch;
+
+    /// <summary>The lowest monitored loss seen (positive infinity before any).</summary>
+    public double BestLoss => _state.BestLoss ?? double.PositiveInfinity;
 
     /// <summary>The epoch after which the run was stopped, or null if it ran to its limit.</summary>
     public int? StoppedEpoch { get; private set; }
@@ -55,28 +64,32 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged,
     /// <inheritdoc/>
     public void OnTrainBegin(TrainingContext<T> context)
     {
-        BestEpoch = -1;
-        BestLoss = double.PositiveInfinity;
+        ArgumentNullException.ThrowIfNull(context);
+        _state = InitialState;
         StoppedEpoch = null;
-        _epochsWithoutImprovement = 0;
-        _bestParameters = (T[])context.Model.Parameters.Clone();
+        // Until an epoch of this run improves, the weights it starts from stand for the initial state's best epoch: with an
+        // initial state, resume from the file of that epoch (as the tabular trainer does) for the restore to be exact.
+        _bestParameters = RestoreBestWeights ? (T[])context.Model.Parameters.Clone() : [];
     }
 
     /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext<T> context, EpochRecord record)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(record);
         double loss = record.ValidationLoss ?? record.Loss;
         // A NaN loss (a diverged run) never counts as an improvement, not even as the first epoch.
-        if (loss < BestLoss - MinDelta || (BestEpoch < 0 && !double.IsNaN(loss)))
+        if (loss < BestLoss - MinDelta || (_state.BestLoss is null && !double.IsNaN(loss)))
         {
-            BestLoss = loss;
-            BestEpoch = record.Epoch;
-            _epochsWithoutImprovement = 0;
-            context.Model.Parameters.CopyTo(_bestParameters, 0);
+            _state = new EarlyStoppingState(record.Epoch, loss, 0);
+            if (RestoreBestWeights)
+            {
+                context.Model.Parameters.CopyTo(_bestParameters, 0);
+            }
             return;
         }
-        _epochsWithoutImprovement++;
-        if (_epochsWithoutImprovement >= Patience)
+        _state = _state with { EpochsWithoutImprovement = _state.EpochsWithoutImprovement + 1 };
+        if (_state.EpochsWithoutImprovement >= Patience)
         {
             StoppedEpoch = record.Epoch;
             context.StopRequested = true;
@@ -86,7 +99,8 @@ public sealed class EarlyStopping<T> : ITrainingCallback<T> where T : unmanaged,
     /// <inheritdoc/>
     public void OnTrainEnd(TrainingContext<T> context)
     {
-        if (RestoreBestWeights && BestEpoch >= 0)
+        ArgumentNullException.ThrowIfNull(context);
+        if (RestoreBestWeights && _state.BestLoss is not null)
         {
             _bestParameters.CopyTo(context.Model.Parameters, 0);
         }

@@ -1,4 +1,4 @@
-namespace Backprop.Serialization;
+namespace Backprop.IO;
 
 /// <summary>Writes a file so that readers see either the previous content or the complete new one, never a part.</summary>
 /// <remarks>

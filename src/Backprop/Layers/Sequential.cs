@@ -1,9 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using Backprop.Layers;
 using Backprop.Tensors;
 
-namespace Backprop.Training;
+namespace Backprop.Layers;
 
 /// <summary>A stack of layers applied one after the other, with all parameters in one contiguous block.</summary>
 /// <remarks>
@@ -97,6 +96,12 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ReadOnlySpan<T> Forward(Workspace<T> workspace, ReadOnlySpan<T> input, int batch, Rng? training = null)
     {
         CheckBatch(workspace, input.Length, batch);
+        return ForwardChecked(workspace, input, batch, training);
+    }
+
+    /// <summary><see cref="Forward"/> for a caller that has checked the workspace, the input length and the batch once (the trainer, per run).</summary>
+    internal ReadOnlySpan<T> ForwardChecked(Workspace<T> workspace, ReadOnlySpan<T> input, int batch, Rng? training)
+    {
         if (batch > 1)
         {
             return ForwardFusingRelu(workspace, input, batch, training);
@@ -146,6 +151,12 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
     public void Backward(Workspace<T> workspace, ReadOnlySpan<T> input, int batch)
     {
         CheckBatch(workspace, input.Length, batch);
+        BackwardChecked(workspace, input, batch);
+    }
+
+    /// <summary><see cref="Backward"/> for a caller that has checked the workspace, the input length and the batch once.</summary>
+    internal void BackwardChecked(Workspace<T> workspace, ReadOnlySpan<T> input, int batch)
+    {
         for (int l = _layers.Length - 1; l >= 0; l--)
         {
             ReadOnlySpan<T> x = l == 0 ? input[..(batch * InputFeatures)] : workspace.Output(l - 1, batch);

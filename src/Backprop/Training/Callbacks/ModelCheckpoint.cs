@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Numerics;
-using Backprop.Training;
+using Backprop.Layers;
+using Backprop.Serialization;
 
-namespace Backprop.Serialization;
+namespace Backprop.Training;
 
 /// <summary>A training callback that keeps the latest and the best model on disk, each written atomically.</summary>
 /// <remarks>
@@ -89,7 +90,8 @@ public sealed class ModelCheckpoint<T> : ITrainingCallback<T> where T : unmanage
     {
         ArgumentNullException.ThrowIfNull(context);
         int completed = context.History.Count == 0 ? 0 : context.History[^1].Epoch + 1;
-        if (LatestPath is not null && completed != _lastSavedEpochs)
+        // A diverged run's weights are NaN or infinite: the files written at its finite epochs stay as they are.
+        if (LatestPath is not null && completed != _lastSavedEpochs && !context.Diverged)
         {
             SaveLatest(context, completed);
         }

@@ -1,0 +1,24 @@
+using Backprop.Estimators;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>A parsed <c>train</c> command line: how its flags change the options a run starts from, and how to show the run.</summary>
+/// <param name="Apply">Applies the flags written on the command line to the options the run starts from (the notebook's, or the resumed file's).</param>
+/// <param name="FlagOf">Names an option of <see cref="TabularTrainingOptions"/> by its flag, for messages.</param>
+/// <param name="Resume">The model file to continue (<c>--resume</c>), or <see langword="null"/>.</param>
+/// <param name="Precision"><c>f32</c> or <c>f64</c> when given; <see langword="null"/> for the resumed file's, or f32.</param>
+/// <param name="Quiet">Print only the final result.</param>
+/// <param name="Json">Print one JSON object and nothing else.</param>
+/// <param name="Plot">Draw the training curves to this file, or <see langword="null"/>.</param>
+/// <param name="Interactive">Stdout is a terminal: a live progress bar for long runs.</param>
+/// <param name="Interrupt">Acts as Ctrl+C does.</param>
+internal sealed record TrainRequest(
+    Func<TabularTrainingOptions, TabularTrainingOptions> Apply,
+    Func<string, string> FlagOf,
+    string? Resume,
+    string? Precision,
+    bool Quiet,
+    bool Json,
+    string? Plot,
+    bool Interactive,
+    CancellationToken Interrupt = default);

@@ -1,0 +1,327 @@
+using System.Numerics;
+using Backprop.Data;
+using Backprop.IO;
+using Backprop.Layers;
+using Backprop.Models;
+using Backprop.Optimizers;
+using Backprop.Preprocessing;
+using Backprop.Serialization;
+using Backprop.Tensors;
+using Backprop.Training;
+
+namespace Backprop.Estimators;
+
+/// <summary>
+/// The one way Backprop trains a model on a table: read it, split it, fit the preprocessing on the training rows, set up the task
+/// (loss, outputs, target scaling, class weights), build and train the network with the options' optimizer, schedule and early
+/// stopping, keep checkpoints, stop cleanly on cancellation, and hand back a <see cref="TabularModel{T}"/> that saves to one file.
+/// <c>backprop train</c> and the estimators (<see cref="MlpClassifier{T}"/>, <see cref="MlpRegressor{T}"/>) are thin layers over it.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A run is described by its <see cref="TabularTrainingOptions"/> alone, so the same options and data give the same bytes
+/// whoever calls: the command line, an estimator, or this class directly.
+/// </para>
+/// <para>
+/// <b>Resuming.</b> <see cref="Resume"/> reads a model file written by a run and continues it: the options are the file's, with
+/// whatever the caller changes, and everything the file holds (weights, optimizer state, generator, schedule and early-stopping
+/// bookkeeping, epoch count) carries on. With nothing changed, a run resumed after <c>k</c> epochs ends exactly as the run
+/// trained in one go. A changed option applies from the resumed epoch on: the learning rate is the schedule's new base, the
+/// epoch count is the run's new length (and a cosine schedule's horizon), new data or a new validation fraction or seed gives
+/// a new split (a new seed also a new generator), while the network and the preprocessing stay the model's.
+/// </para>
+/// <para>
+/// <b>What is saved when.</b> With a <see cref="TabularTrainingOptions.SavePath"/>, the model is written at the end; with
+/// <see cref="TabularTrainingOptions.CheckpointEvery"/> also the current state every that many epochs, and the best one so far
+/// beside it (<see cref="TabularTrainingOptions.BestPathOf"/>) whenever it improves. On cancellation the best state so far is
+/// written to the save path (if an epoch completed) and a <see cref="TrainingCanceledException"/> says where. A run that diverges
+/// writes nothing more: the files of its finite epochs stay as they were, and <see cref="TrainingDivergedException"/> says why.
+/// Every file is a complete model that resumes exactly from the epoch it holds.
+/// </para>
+/// </remarks>
+public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // The split draws from a generator of its own, derived from the seed, so a resumed run (whose training generator continues
+    // from the saved state) holds out exactly the rows of the run it continues.
+    private const ulong SplitSeedSalt = 0x5EED_5B11_7000_0001;
+
+    private readonly SavedTraining<T>? _resumed;
+
+    /// <summary>Prepares a fresh run.</summary>
+    /// <exception cref="OptionException">An option is out of range, or contradicts another.</exception>
+    public TabularTrainer(TabularTrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options.Validate();
+    }
+
+    private TabularTrainer(TabularTrainingOptions options, SavedTraining<T> resumed)
+    {
+        Options = options;
+        _resumed = resumed;
+    }
+
+    /// <summary>Prepares to continue the run saved at <paramref name="path"/>, with its options changed by <paramref name="change"/>.</summary>
+    /// <param name="path">A model file written by a run (<see cref="TabularTrainingResult{T}.Save"/>, <c>backprop train --save</c>, a checkpoint).</param>
+    /// <param name="change">
+    /// Gets the file's options and returns the run's: every option the caller does not change comes from the file. For example
+    /// <c>saved =&gt; saved with { Epochs = 80, LearningRate = 0.001 }</c>. <see langword="null"/> continues the run as it was.
+    /// </param>
+    /// <exception cref="BackpropException">The file is missing, malformed, or holds no training state.</exception>
+    /// <exception cref="OptionException">A changed option is out of range, or changes what the saved network and preprocessing fix.</exception>
+    public static TabularTrainer<T> Resume(string path, Func<TabularTrainingOptions, TabularTrainingOptions>? change = null)
+    {
+        SavedTraining<T> saved = SavedTraining<T>.Load(path);
+        TabularTrainingOptions options = (change is null ? saved.Options : change(saved.Options) ?? throw new ArgumentNullException(nameof(change))).Validate();
+        saved.CheckChanges(options);
+        return new TabularTrainer<T>(options, saved);
+    }
+
+    /// <summary>The run's options, validated.</summary>
+    public TabularTrainingOptions Options { get; }
+
+    /// <summary>Epochs the model has trained before this run: 0, or what the resumed file holds.</summary>
+    public int InitialEpoch => _resumed?.EpochsCompleted ?? 0;
+
+    /// <summary>Called during the run, after the trainer's own callbacks: progress displays, logging, a custom stop rule.</summary>
+    public IList<ITrainingCallback<T>> Callbacks { get; } = new List<ITrainingCallback<T>>();
+
+    /// <summary>Receives what the run decided or noticed (the data read, columns dropped or imputed, unseen categories), before training starts.</summary>
+    public Action<TrainingNote>? Notes { get; set; }
+
+    /// <summary>Trains on the data the options name (<see cref="TabularTrainingOptions.Data"/> or <see cref="TabularTrainingOptions.Dataset"/>; a resumed run's own by default).</summary>
+    /// <param name="cancellationToken">Ends the run after the current batch (Ctrl+C), saving the best model so far.</param>
+    /// <exception cref="BackpropException">The data is unreadable or unusable, a file cannot be written, or training diverged (<see cref="TrainingDivergedException"/>).</exception>
+    /// <exception cref="OptionException">An option does not fit the data (for example a regression loss on a class target).</exception>
+    /// <exception cref="TrainingCanceledException">The run was canceled.</exception>
+    public TabularTrainingResult<T> Fit(CancellationToken cancellationToken = default) => Run(null, null, cancellationToken);
+
+    /// <summary>Trains on <paramref name="data"/> (a table read from a file or built in memory), validating on <paramref name="validation"/> if given.</summary>
+    /// <inheritdoc cref="Fit(CancellationToken)"/>
+    public TabularTrainingResult<T> Fit(CsvTable data, CsvTable? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Run(data, validation, cancellationToken);
+    }
+
+    private TabularTrainingResult<T> Run(CsvTable? givenData, CsvTable? givenValidation, CancellationToken cancellationToken)
+    {
+        TabularTrainingOptions options = Options;
+        // A save path that cannot be written fails now, not after the whole run.
+        if (options.SavePath is { } savePath)
+        {
+            AtomicFile.CheckTarget(savePath);
+        }
+        TabularPreprocessor? fitted = _resumed?.Model.Preprocessor;
+        bool embedded = givenData is null && options.Data is null;
+        CsvTable table = givenData ?? ReadTable(options, fitted);
+
+        // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
+        TabularOptions tabular = fitted is null
+            ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task)
+            : new TabularOptions(fitted.State.Target.Name, Task: fitted.Task);
+        int[]? trainRows = null, validationRows = null;
+        bool separateValidation = givenValidation is not null || options.ValidationData is not null;
+        if (options.ValidationFraction > 0 && !separateValidation)
+        {
+            (trainRows, validationRows) = RowSplit.TrainValidation(table, tabular, options.ValidationFraction, new Rng(options.Seed ^ SplitSeedSalt));
+        }
+        TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
+        var warnings = new List<string>();
+        Dataset<T> trainingData = preprocessor.Transform<T>(table, trainRows, warnings);
+        Dataset<T>? validationData = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
+        CsvTable? validationTable = givenValidation
+            ?? (options.ValidationData is { } validationPath ? CsvTable.Read(validationPath, preprocessor.ReadOptions(options.Delimiter)) : null);
+        if (validationTable is not null)
+        {
+            // Encoded with the preprocessing fitted on the training data, as predictions on new data will be.
+            validationData = preprocessor.Transform<T>(validationTable, warnings: warnings);
+        }
+        if (!embedded)
+        {
+            Note(false, Summary(table, preprocessor));
+        }
+        foreach (string note in preprocessor.Notes) Note(false, note);
+        foreach (string warning in warnings.Except(preprocessor.Notes)) Note(true, warning);
+
+        TrainingTask<T> task = TrainingTask<T>.Create(options, preprocessor, trainingData, validationData, _resumed?.Model.TargetScaling);
+        // Every automatic choice made: what the file records and a resumed run starts from.
+        options = options with
+        {
+            Task = preprocessor.Task,
+            Loss = task.Loss,
+            Initialization = options.Initialization ?? (embedded && options.Dataset is not null ? Initialization.Normal : Initialization.PyTorch),
+        };
+
+        var rng = new Rng(options.Seed);
+        Sequential<T> network;
+        if (_resumed is { } resumed)
+        {
+            network = resumed.Model.Network;
+            if (resumed.Model.Output != task.Output || network.OutputFeatures != task.Outputs)
+            {
+                throw new OptionException(nameof(options.Loss), $"the loss of '{resumed.Source}' ({resumed.Model.Output} outputs)",
+                    $"{OptionNames.Name(task.Loss)} ({task.Outputs} {task.Output} outputs)");
+            }
+        }
+        else
+        {
+            network = Mlp.Create<T>(trainingData.FeatureCount, options.HiddenLayers, task.Outputs, options.Activation, options.Initialization!.Value, options.Dropout);
+            network.ResetParameters(rng);
+        }
+        Optimizer<T> NewOptimizer() => OptimizerFactory.Create<T>(options.Optimizer, options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay);
+        Optimizer<T> optimizer = NewOptimizer();
+        var model = new TabularModel<T>(network, preprocessor, task.Output, task.Output == OutputKind.Identity ? task.TargetScaling : null);
+
+        // Where a resumed run stood; a fresh run starts from nothing.
+        int initialEpoch = InitialEpoch;
+        TrainingStateEntry state = new(-1, null, null, null);
+        List<EpochRecord> earlier = [];
+        if (_resumed is { } from)
+        {
+            state = Continue(from, options, optimizer, rng);
+            earlier = from.History;
+        }
+
+        int epochs = options.Epochs - initialEpoch;
+        var trainer = new Trainer<T>(network, task.LossFunction, optimizer, new TrainerOptions(epochs, options.BatchSize, options.Shuffle, options.ClipNorm)
+        {
+            InitialEpoch = initialEpoch,
+        });
+        if (task.Validation is not null)
+        {
+            // The main metric per epoch, for progress displays, plots and the history.
+            trainer.Metric = task.Metric;
+        }
+        var scheduler = new LearningRateScheduler<T>(options.Schedule, options.LearningRate, options.Epochs, state.Scheduler);
+        trainer.Callbacks.Add(scheduler);
+        // Early stopping decides when to stop; the recorder below keeps the best epoch's whole state, so the callback does not
+        // need a copy of the weights of its own.
+        EarlyStopping<T>? stopping = options.EarlyStopping is int patience
+            ? new EarlyStopping<T>(patience, options.MinDelta, restoreBestWeights: false, initialState: state.EarlyStopping)
+            : null;
+        if (stopping is not null)
+        {
+            trainer.Callbacks.Add(stopping);
+        }
+        List<EpochRecord> history = [];
+        List<EpochRecord> WholeHistory() => [.. earlier, .. history];
+        string? save = options.SavePath;
+        string? best = save is not null && options.CheckpointEvery is not null ? TabularTrainingOptions.BestPathOf(save) : null;
+        var recorder = new RunRecorder<T>(network, optimizer, NewOptimizer, rng, scheduler, stopping, options.MinDelta, initialEpoch, (state.BestEpoch, state.BestLoss))
+        {
+            CheckpointEvery = best is null ? null : options.CheckpointEvery,
+            OnImproved = best is null ? null : snapshot => TrainingFile.Save(best, model, options, WholeHistory(), snapshot.State.BestEpoch, snapshot),
+            OnCheckpoint = snapshot => TrainingFile.Save(save!, model, options, WholeHistory(), null, snapshot),
+        };
+        trainer.Callbacks.Add(recorder);
+        trainer.Callbacks.Add(new HistoryRecorder(history));
+        foreach (ITrainingCallback<T> callback in Callbacks) trainer.Callbacks.Add(callback);
+
+        try
+        {
+            trainer.Fit(task.Train, rng, task.Validation, task.SampleWeights, cancellationToken);
+        }
+        catch (OperationCanceledException e) when (e is not TrainingCanceledException)
+        {
+            // The current batch finished. Keep the best model so far, as a file that resumes from its epoch; nothing is written
+            // when no epoch completed (a previous file at the save path stays as it was).
+            recorder.Best.Parameters.CopyTo(network.Parameters, 0);
+            if (save is not null && history.Count > 0)
+            {
+                TrainingFile.Save(save, model, options, WholeHistory(), stopping is null ? null : recorder.BestEpoch, recorder.Best);
+                throw new TrainingCanceledException($"Training was canceled; saved the best model so far (epoch {recorder.Best.EpochsCompleted - 1}) to {save}.",
+                    save, recorder.Best.EpochsCompleted - 1, cancellationToken);
+            }
+            throw new TrainingCanceledException("Training was canceled before an epoch completed; nothing was saved.", null, null, cancellationToken);
+        }
+
+        // With early stopping the model is the best epoch's, whole (weights and the state that resumes from it); otherwise the last.
+        RunSnapshot<T> final = stopping is null ? recorder.Current(initialEpoch + history.Count) : recorder.Best;
+        final.Parameters.CopyTo(network.Parameters, 0);
+        var result = new TabularTrainingResult<T>(model, options, history, WholeHistory(), initialEpoch, final, stopping, trainingData, validationData);
+        if (save is not null)
+        {
+            result.Save(save);
+        }
+        return result;
+    }
+
+    // Puts the saved optimizer and generator state back into the run, unless a changed option asks for a fresh one, and returns
+    // the bookkeeping the run continues from.
+    private TrainingStateEntry Continue(SavedTraining<T> saved, TabularTrainingOptions options, Optimizer<T> optimizer, Rng rng)
+    {
+        TabularTrainingOptions before = saved.Options;
+        bool sameMomentumBuffer = (before.Momentum > 0) == (options.Momentum > 0);
+        if (sameMomentumBuffer)
+        {
+            ResumeState.RestoreOptimizer(saved.File, optimizer, saved.Source);
+        }
+        else
+        {
+            // SGD with momentum keeps a buffer per parameter, without it none: the step count carries on, the buffer starts afresh.
+            Optimizer<T> previous = OptimizerFactory.Create<T>(before.Optimizer, before.LearningRate, before.Momentum);
+            ResumeState.RestoreOptimizer(saved.File, previous, saved.Source);
+            optimizer.StepCount = previous.StepCount;
+            Note(false, $"momentum {TabularTrainingOptions.Number(options.Momentum)} instead of {TabularTrainingOptions.Number(before.Momentum)}: the momentum buffer starts from zero");
+        }
+        if (options.Seed == before.Seed)
+        {
+            ResumeState.RestoreRng(saved.File, rng, saved.Source);
+        }
+        else
+        {
+            Note(false, $"seed {options.Seed} instead of {before.Seed}: a new split and a new generator from epoch {saved.EpochsCompleted} on");
+        }
+        TrainingStateEntry state = saved.State;
+        bool sameMonitor = options.ValidationFraction == before.ValidationFraction && options.ValidationData == before.ValidationData
+            && options.Data == before.Data && options.Dataset == before.Dataset && options.Seed == before.Seed;
+        if (!sameMonitor)
+        {
+            // Another validation set: its losses do not compare with the saved best one, so the best epoch is looked for afresh.
+            state = state with { BestEpoch = -1, BestLoss = null, EarlyStopping = null };
+        }
+        if (options.Schedule != before.Schedule)
+        {
+            state = state with { Scheduler = null };
+        }
+        Note(false, saved.EpochsCompleted < options.Epochs
+            ? $"resuming '{saved.Source}' after {saved.EpochsCompleted} epochs: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
+            : $"'{saved.Source}' has trained all {options.Epochs} epochs of its run: nothing to train (a longer run needs a larger epoch count)");
+        return state;
+    }
+
+    private static CsvTable ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)
+    {
+        // A resumed model reads its data as it was read in training (its text columns as text); a fresh run its categorical ones.
+        CsvReadOptions read = fitted?.ReadOptions(options.Delimiter) ?? new CsvReadOptions(options.Delimiter, options.Categorical);
+        if (options.Data is { } path)
+        {
+            return CsvTable.Read(path, read);
+        }
+        if (options.Dataset is { } name)
+        {
+            return EmbeddedDatasets.ReadTable(name, read);
+        }
+        throw new OptionException(nameof(options.Data), "a CSV file or an embedded {Dataset} to train on (or a table given to Fit)", "none");
+    }
+
+    private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));
+
+    // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric column(s); target 'cultivar', 3 classes"
+    private static string Summary(CsvTable table, TabularPreprocessor preprocessor)
+    {
+        string delimiter = table.Delimiter == '\t' ? "tab" : $"'{table.Delimiter}'";
+        string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
+            .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+        string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
+        return $"read {table.RowCount:N0} rows × {table.Columns.Count} columns of {table.Source} (delimiter {delimiter}): " +
+            $"{preprocessor.FeatureCount} inputs from {kinds} column(s); target '{preprocessor.State.Target.Name}', {target}";
+    }
+
+    // The run's own epochs, also when it ends by an exception (cancellation).
+    private sealed class HistoryRecorder(List<EpochRecord> records) : ITrainingCallback<T>
+    {
+        public void OnEpochEnd(TrainingContext<T> context, EpochRecord record) => records.Add(record);
+    }
+}

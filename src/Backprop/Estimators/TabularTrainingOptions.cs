@@ -1,0 +1,267 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Backprop.Data;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Optimizers;
+using Backprop.Preprocessing;
+
+namespace Backprop.Estimators;
+
+/// <summary>
+/// Every option of a tabular training run, in one immutable record: the data and how to read it, the network, the loss, the
+/// optimizer and its schedule, the training loop, validation and early stopping, and where the model goes. Validated in one
+/// place (<see cref="Validate"/>), saved in the model file (its <c>training</c> entry), and read back when a run is resumed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The defaults (a <c>new TabularTrainingOptions()</c>) are the library's recipe for a user's table, the one
+/// <see cref="MlpClassifier{T}"/> and <see cref="MlpRegressor{T}"/> use: one hidden layer of 100 ReLU units, Adam at 1e-3, batches of
+/// 32, at most 200 epochs, a tenth of the rows held out for early stopping after 10 epochs without improvement, the best epoch
+/// kept. <see cref="Notebook"/> is the classic notebook's plain settings, what <c>backprop train</c> runs with no options.
+/// How they differ from scikit-learn's <c>MLPClassifier</c>: features are standardized inside (scikit-learn leaves scaling to
+/// the user); regression targets are standardized while training and predictions un-scaled; early stopping is on and always
+/// returns the best epoch's weights (scikit-learn: <c>early_stopping=False</c>); no L2 penalty by default (scikit-learn:
+/// <c>alpha=1e-4</c>); PyTorch's initialization (scikit-learn: Glorot uniform) and PyTorch's SGD (no momentum unless set;
+/// scikit-learn: 0.9 with Nesterov).
+/// </para>
+/// <para>
+/// Resuming (<see cref="TabularTrainer{T}.Resume"/>) starts from the options saved in the file and changes what the caller
+/// changes: a changed learning rate, schedule, epoch count, data, seed, batch size, … applies from the resumed epoch on; what
+/// the saved network and preprocessing fix (hidden layers, activation, dropout, the columns, the task, the kind of loss output,
+/// the optimizer) cannot change.
+/// </para>
+/// </remarks>
+public sealed record TabularTrainingOptions
+{
+    /// <summary>The classic notebook's settings: embedded Iris, 4 → 16 → 3 ReLU, per-sample SGD at 0.01, 50 epochs, no validation.</summary>
+    /// <remarks>The initialization is automatic: the notebook's standard normal for the embedded data sets, PyTorch's for a CSV file.</remarks>
+    public static TabularTrainingOptions Notebook { get; } = new()
+    {
+        Dataset = "iris",
+        HiddenLayers = [16],
+        Optimizer = OptimizerKind.Sgd,
+        LearningRate = 0.01,
+        BatchSize = 1,
+        Epochs = 50,
+        ValidationFraction = 0,
+        EarlyStopping = null,
+    };
+
+    // ---- Data ----
+
+    /// <summary>A CSV file to train on (a header line, then rows), or <see langword="null"/> (see <see cref="Dataset"/>, or give a table to Fit).</summary>
+    public string? Data { get; init; }
+
+    /// <summary>An embedded data set to train on (<see cref="EmbeddedDatasets.Names"/>), or <see langword="null"/>. Not with <see cref="Data"/>.</summary>
+    public string? Dataset { get; init; }
+
+    /// <summary>The CSV field delimiter; <see langword="null"/> (default) detects it from the header among <c>,</c> <c>;</c> tab <c>|</c>.</summary>
+    public char? Delimiter { get; init; }
+
+    /// <summary>A separate labelled CSV file to validate on (the columns of the training data), instead of holding out <see cref="ValidationFraction"/>.</summary>
+    public string? ValidationData { get; init; }
+
+    /// <summary>The target column; <see langword="null"/> (default) for the last column.</summary>
+    public string? Target { get; init; }
+
+    /// <summary>The feature columns; <see langword="null"/> (default) for every column but the target.</summary>
+    public IReadOnlyList<string>? Features { get; init; }
+
+    /// <summary>Columns not to use (for example an identifier). Default none.</summary>
+    public IReadOnlyList<string> Drop { get; init; } = [];
+
+    /// <summary>Numeric columns to one-hot encode as categories (text columns are categorical anyway). Default none.</summary>
+    public IReadOnlyList<string> Categorical { get; init; } = [];
+
+    /// <summary>Missing feature cells: the training mean (default) or median of a numeric column, the most frequent value of others; or an error.</summary>
+    public MissingValueStrategy Missing { get; init; } = MissingValueStrategy.Mean;
+
+    /// <summary>
+    /// Classification or regression; <see langword="null"/> (default) infers it from the target: text and integers with at most
+    /// 20 distinct values are classes, other numbers a regression.
+    /// </summary>
+    public TaskKind? Task { get; init; }
+
+    /// <summary>Share of the rows held out before preprocessing is fitted (stratified for classes), in <c>[0, 1)</c>. Default 0.1; the notebook 0.</summary>
+    [JsonPropertyName("validation")]
+    public double ValidationFraction { get; init; } = 0.1;
+
+    /// <summary>Seed of the run's generators (split, initialization, shuffling, dropout): same seed, same model. Default 0.</summary>
+    public ulong Seed { get; init; }
+
+    // ---- Network ----
+
+    /// <summary>Widths of the hidden layers; empty for a linear model. Default one layer of 100 (scikit-learn's); the notebook 16.</summary>
+    [JsonPropertyName("hidden")]
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [100];
+
+    /// <summary>Activation after every hidden layer. Default ReLU.</summary>
+    public Activation Activation { get; init; } = Activation.Relu;
+
+    /// <summary>Dropout probability after every hidden activation, in <c>[0, 1)</c>. Default 0.</summary>
+    public double Dropout { get; init; }
+
+    /// <summary>
+    /// Weight initialization; <see langword="null"/> (default) chooses: standard normal (the notebook's) for the embedded data sets,
+    /// PyTorch's <c>nn.Linear</c> for anything else (standard-normal weights diverge on wide networks and regressions).
+    /// </summary>
+    [JsonPropertyName("init")]
+    public Initialization? Initialization { get; init; }
+
+    // ---- Loss ----
+
+    /// <summary>The loss; <see langword="null"/> (default): cross-entropy for classification, mean squared error for regression.</summary>
+    public LossKind? Loss { get; init; }
+
+    /// <summary>Huber's δ in standardized target units (<see cref="LossKind.Huber"/>). Default 1.</summary>
+    public double HuberDelta { get; init; } = 1;
+
+    /// <summary>Label smoothing ε of the cross-entropy, in <c>[0, 1]</c>. Default 0.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>Weigh each class by <c>n_samples / (n_classes · count_c)</c> on the training rows (scikit-learn's <c>'balanced'</c>). Default off.</summary>
+    public bool BalancedClassWeights { get; init; }
+
+    /// <summary>One weight ≥ 0 per class, in the order of the sorted class labels; <see langword="null"/> (default) for none.</summary>
+    public IReadOnlyList<double>? ClassWeights { get; init; }
+
+    // ---- Optimizer ----
+
+    /// <summary>The optimizer (PyTorch's semantics). Default Adam; the notebook SGD.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
+
+    /// <summary>The base learning rate (the schedule scales it). Default 1e-3; the notebook 0.01.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+
+    /// <summary>SGD momentum in <c>[0, 1)</c>. Default 0 (PyTorch's).</summary>
+    public double Momentum { get; init; }
+
+    /// <summary>SGD Nesterov momentum (needs <see cref="Momentum"/> &gt; 0). Default off.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Weight decay: L2 added to the gradient for SGD and Adam, decoupled for AdamW; <see langword="null"/> (default): 0, or 0.01 for AdamW.</summary>
+    public double? WeightDecay { get; init; }
+
+    /// <summary>Clip the gradient's global L2 norm to this value before each step; <see langword="null"/> (default) for none.</summary>
+    public double? ClipNorm { get; init; }
+
+    /// <summary>The learning-rate schedule over the run's <see cref="Epochs"/>. Default constant.</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
+
+    // ---- Training loop ----
+
+    /// <summary>The run's length in epochs, counted from the first (a resumed run trains until this many have completed). Default 200; the notebook 50.</summary>
+    public int Epochs { get; init; } = 200;
+
+    /// <summary>Samples per optimizer step (1 = per-sample SGD, the notebook's). Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Visit the training rows in a fresh random order every epoch. Default on.</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>
+    /// Stop after this many epochs without improvement of the validation loss (the training loss without validation data) and keep
+    /// the best epoch's model; <see langword="null"/> to train every epoch and keep the last. Default 10; the notebook off.
+    /// </summary>
+    public int? EarlyStopping { get; init; } = 10;
+
+    /// <summary>The smallest decrease of the monitored loss that counts as an improvement. Default 0.</summary>
+    public double MinDelta { get; init; }
+
+    // ---- Where the model goes (not saved in the model file) ----
+
+    /// <summary>Save the trained model here (atomically), and the best model so far when the run is interrupted; <see langword="null"/> (default) for no file.</summary>
+    [JsonIgnore]
+    public string? SavePath { get; init; }
+
+    /// <summary>Every this many epochs write the current model to <see cref="SavePath"/>, and the best one so far beside it; <see langword="null"/> (default) for never.</summary>
+    [JsonIgnore]
+    public int? CheckpointEvery { get; init; }
+
+    /// <summary>Where checkpoints keep the best model: <c>model.safetensors</c> → <c>model.best.safetensors</c>.</summary>
+    public static string BestPathOf(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Path.Combine(Path.GetDirectoryName(path) ?? "", $"{Path.GetFileNameWithoutExtension(path)}.best{Path.GetExtension(path)}");
+    }
+
+    /// <summary>Checks every option alone and with the others; what can only be checked against the data is checked when training starts.</summary>
+    /// <returns>These options.</returns>
+    /// <exception cref="OptionException">The first option found wrong, with what was expected and what was received.</exception>
+    public TabularTrainingOptions Validate()
+    {
+        Check(Data is null || Dataset is null, nameof(Data), "either {Data} or {Dataset}", "both");
+        Check(Data is null || Data.Length > 0, nameof(Data), "a file path", "''");
+        Check(Dataset is null || EmbeddedDatasets.Names.Contains(Dataset), nameof(Dataset), $"one of {string.Join(", ", EmbeddedDatasets.Names)}", Quote(Dataset));
+        Check(Delimiter is not char d || !(d is '"' or '\r' or '\n' or ' ' || char.IsLetterOrDigit(d) || char.IsSurrogate(d)), nameof(Delimiter),
+            "one character that is not a quote, a line break, a space, a letter or a digit", Quote(Delimiter?.ToString()));
+        Check(ValidationData is null || ValidationFraction == 0, nameof(ValidationData), "no {ValidationFraction} with it", Number(ValidationFraction));
+        Check(Target is null || Target.Length > 0, nameof(Target), "a column name", "''");
+        Check(Names(Features), nameof(Features), "column names that are not empty", "an empty name");
+        Check(Names(Drop), nameof(Drop), "column names that are not empty", "an empty name");
+        Check(Names(Categorical), nameof(Categorical), "column names that are not empty", "an empty name");
+        Check(Enum.IsDefined(Missing), nameof(Missing), "mean, median or error", Number((int)Missing));
+        Check(Task is null || Enum.IsDefined(Task.Value), nameof(Task), "classification or regression", Number((int?)Task ?? 0));
+        Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "a number ≥ 0 and < 1", Number(ValidationFraction));
+
+        Check(HiddenLayers is not null && HiddenLayers.All(h => h >= 1), nameof(HiddenLayers), "positive integers (layer widths)", HiddenLayers is null ? "none" : string.Join(",", HiddenLayers));
+        Check(Enum.IsDefined(Activation), nameof(Activation), string.Join(", ", OptionNames.All<Activation>()), Number((int)Activation));
+        Check(Dropout >= 0 && Dropout < 1, nameof(Dropout), "a number ≥ 0 and < 1", Number(Dropout));
+        Check(Initialization is null || Enum.IsDefined(Initialization.Value), nameof(Initialization), string.Join(", ", OptionNames.All<Initialization>()), Number((int?)Initialization ?? 0));
+
+        Check(Loss is null || Enum.IsDefined(Loss.Value), nameof(Loss), string.Join(", ", OptionNames.All<LossKind>()), Number((int?)Loss ?? 0));
+        Check(HuberDelta > 0 && double.IsFinite(HuberDelta), nameof(HuberDelta), "a positive number", Number(HuberDelta));
+        Check(LabelSmoothing >= 0 && LabelSmoothing <= 1, nameof(LabelSmoothing), "a number ≥ 0 and ≤ 1", Number(LabelSmoothing));
+        Check(ClassWeights is null || ClassWeights.All(w => w >= 0 && double.IsFinite(w)), nameof(ClassWeights), "weights ≥ 0", ClassWeights is null ? "" : string.Join(",", ClassWeights.Select(Number)));
+        Check(ClassWeights is null || !BalancedClassWeights, nameof(ClassWeights), "either weights or {BalancedClassWeights}", "both");
+
+        Check(Enum.IsDefined(Optimizer), nameof(Optimizer), string.Join(", ", OptionNames.All<OptimizerKind>()), Number((int)Optimizer));
+        Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "a positive number", Number(LearningRate));
+        Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), "a number ≥ 0 and < 1", Number(Momentum));
+        Check(!Nesterov || (Optimizer == OptimizerKind.Sgd && Momentum > 0), nameof(Nesterov), "{Optimizer} sgd and {Momentum} > 0 with it",
+            $"{OptionNames.Name(Optimizer)} with momentum {Number(Momentum)}");
+        Check(WeightDecay is not double decay || (decay >= 0 && double.IsFinite(decay)), nameof(WeightDecay), "a number ≥ 0", Number(WeightDecay ?? 0));
+        Check(ClipNorm is not double clip || (clip > 0 && double.IsFinite(clip)), nameof(ClipNorm), "a positive number", Number(ClipNorm ?? 0));
+        Check(Schedule is not null, nameof(Schedule), LearningRateSchedule.Forms, "none");
+        if (Schedule!.Problem() is { } problem)
+        {
+            throw new OptionException(nameof(Schedule), problem, $"'{Schedule}'");
+        }
+
+        Check(Epochs >= 0, nameof(Epochs), "an integer ≥ 0", Number(Epochs));
+        Check(BatchSize >= 1, nameof(BatchSize), "an integer ≥ 1", Number(BatchSize));
+        Check(EarlyStopping is not int patience || patience >= 1, nameof(EarlyStopping), "an integer ≥ 1", Number(EarlyStopping ?? 0));
+        Check(MinDelta >= 0 && double.IsFinite(MinDelta), nameof(MinDelta), "a number ≥ 0", Number(MinDelta));
+
+        Check(SavePath is null || SavePath.Length > 0, nameof(SavePath), "a file path", "''");
+        Check(CheckpointEvery is not int every || every >= 1, nameof(CheckpointEvery), "an integer ≥ 1", Number(CheckpointEvery ?? 0));
+        Check(CheckpointEvery is null || SavePath is not null, nameof(CheckpointEvery), "{SavePath} with it", "none");
+
+        // Options that exclude each other whatever the data.
+        bool classificationLoss = Loss is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy;
+        Check(!(Task == TaskKind.Regression && classificationLoss), nameof(Loss), "mse or huber when {Task} is regression", OptionNames.Name(Loss ?? default));
+        Check(!(Task == TaskKind.Classification && Loss is LossKind.MeanSquaredError or LossKind.Huber), nameof(Loss),
+            "cross-entropy or bce when {Task} is classification", OptionNames.Name(Loss ?? default));
+        Check(!(Task == TaskKind.Regression || Loss is LossKind.MeanSquaredError or LossKind.Huber) || LabelSmoothing == 0, nameof(LabelSmoothing),
+            "0 for a regression", Number(LabelSmoothing));
+        Check(!(Task == TaskKind.Regression || Loss is LossKind.MeanSquaredError or LossKind.Huber) || (ClassWeights is null && !BalancedClassWeights),
+            nameof(ClassWeights), "none for a regression", BalancedClassWeights ? "balanced" : string.Join(",", (ClassWeights ?? []).Select(Number)));
+        Check(!(Loss == LossKind.BinaryCrossEntropy && LabelSmoothing > 0), nameof(LabelSmoothing), "0 with {Loss} bce (it smooths the cross-entropy)",
+            Number(LabelSmoothing));
+        return this;
+    }
+
+    private static void Check(bool ok, string option, string expected, string received)
+    {
+        if (!ok) throw new OptionException(option, expected, received);
+    }
+
+    private static bool Names(IReadOnlyList<string>? names) => names is null || names.All(n => !string.IsNullOrEmpty(n));
+
+    internal static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    internal static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    internal static string Quote(string? text) => text is null ? "none" : $"'{text}'";
+}

@@ -1,0 +1,168 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Backprop.Serialization;
+using Backprop.Training;
+
+namespace Backprop.Estimators;
+
+/// <summary>The training entries of a model file: <c>training</c> (the options), <c>history</c> and <c>training.state</c>, as JSON.</summary>
+internal static class TrainingEntries
+{
+    /// <summary>Metadata key of the options (<see cref="TabularTrainingOptions"/>).</summary>
+    public const string OptionsKey = "training";
+
+    /// <summary>Metadata key of the loss curves.</summary>
+    public const string HistoryKey = "history";
+
+    /// <summary>Metadata key of the best epoch, early-stopping and scheduler bookkeeping.</summary>
+    public const string StateKey = "training.state";
+
+    /// <summary>The version of the <c>training</c> entry this library writes, and the newest it reads.</summary>
+    public const int OptionsVersion = 1;
+
+    /// <summary>At most this many epochs are stored per curve: a long run keeps its model file small.</summary>
+    public const int MaxStoredEpochs = 2_000;
+
+    private static readonly JsonDocumentOptions Limits = new() { MaxDepth = 8 };
+
+    /// <summary>The options as one line of JSON, <c>{"version":1,"data":…,…}</c>.</summary>
+    public static string OptionsJson(TabularTrainingOptions options)
+    {
+        JsonObject body = JsonSerializer.SerializeToNode(options, TrainingJsonContext.Default.TabularTrainingOptions)!.AsObject();
+        var entry = new JsonObject { ["version"] = OptionsVersion };
+        foreach ((string key, JsonNode? value) in body.ToArray())
+        {
+            body.Remove(key);
+            entry[key] = value;
+        }
+        return Write(writer => entry.WriteTo(writer));
+    }
+
+    /// <summary>Reads the options of a model file's <c>training</c> entry, also as written by earlier versions.</summary>
+    /// <returns>The options, and whether the entry was written by Backprop 0.1 (whose epoch count was the resumed run's own).</returns>
+    /// <exception cref="BackpropException">The entry is malformed, from a newer Backprop, or holds options out of range.</exception>
+    public static (TabularTrainingOptions Options, bool FirstVersion) ParseOptions(string json, string source)
+    {
+        try
+        {
+            JsonObject entry = JsonNode.Parse(json, documentOptions: Limits)?.AsObject()
+                ?? throw new JsonException("Expected an object. Received: null.");
+            JsonObject body;
+            bool firstVersion = entry["version"] is null;
+            if (!firstVersion)
+            {
+                int version = entry["version"]!.GetValue<int>();
+                if (version < 1 || version > OptionsVersion)
+                {
+                    throw new BackpropException($"{source}: the '{OptionsKey}' entry has version {version}; this Backprop {ModelFile.LibraryVersion} reads versions 1 to {OptionsVersion}. Upgrade Backprop to resume it.");
+                }
+                entry.Remove("version");
+                body = entry;
+            }
+            else
+            {
+                body = FromFirstVersion(entry);
+            }
+            TabularTrainingOptions options = body.Deserialize(TrainingJsonContext.Default.TabularTrainingOptions)
+                ?? throw new JsonException("Expected an object. Received: null.");
+            return (options.Validate(), firstVersion);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OptionException or ArgumentException)
+        {
+            throw new BackpropException($"{source}: the '{OptionsKey}' entry is invalid: {e.Message.ReplaceLineEndings(" ").TrimEnd('.')}.", e);
+        }
+    }
+
+    // Backprop 0.1 wrote the command line's options without a version: the data as "embedded:NAME" or a path, the notebook's
+    // defaults, and the options that were off left out. Everything it did not write was the notebook's value.
+    private static JsonObject FromFirstVersion(JsonObject legacy)
+    {
+        TabularTrainingOptions baseline = TabularTrainingOptions.Notebook with { Dataset = null };
+        JsonObject body = JsonSerializer.SerializeToNode(baseline, TrainingJsonContext.Default.TabularTrainingOptions)!.AsObject();
+        foreach ((string key, JsonNode? value) in legacy.ToArray())
+        {
+            if (key == "precision" || !body.ContainsKey(key)) continue; // precision is the file's dtype now
+            legacy.Remove(key);
+            body[key] = value;
+        }
+        if (body["data"]?.GetValue<string>() is { } data && data.StartsWith("embedded:", StringComparison.Ordinal))
+        {
+            body["data"] = null;
+            body["dataset"] = data["embedded:".Length..];
+        }
+        return body;
+    }
+
+    /// <summary>The loss curves (every k-th epoch past <see cref="MaxStoredEpochs"/>), the final figures and the epoch the file holds.</summary>
+    public static string HistoryJson(IReadOnlyList<EpochRecord> history, int? bestEpoch)
+    {
+        int stride = (history.Count + MaxStoredEpochs - 1) / MaxStoredEpochs;
+        EpochRecord[] kept = history.Where((_, i) => stride <= 1 || i % stride == 0 || i == history.Count - 1).ToArray();
+        bool validation = history.Any(e => e.ValidationLoss is not null);
+        var entry = new TrainingHistoryEntry(
+            history.Count,
+            stride > 1 ? kept.Select(e => e.Epoch).ToArray() : null,
+            kept.Select(e => Finite(e.Loss)).ToArray(),
+            validation ? kept.Select(e => Finite(e.ValidationLoss)).ToArray() : null,
+            history.Count > 0 ? Finite(history[^1].Loss) : null,
+            history.Count > 0 ? Finite(history[^1].ValidationLoss) : null,
+            bestEpoch);
+        return Write(writer => JsonSerializer.Serialize(writer, entry, TrainingJsonContext.Default.TrainingHistoryEntry));
+    }
+
+    /// <summary>The stored points of a <c>history</c> entry as epoch records (losses only); empty when the entry is missing or unreadable.</summary>
+    public static List<EpochRecord> ParseHistory(string? json)
+    {
+        if (json is null) return [];
+        try
+        {
+            TrainingHistoryEntry? entry = JsonSerializer.Deserialize(json, TrainingJsonContext.Default.TrainingHistoryEntry);
+            if (entry?.Loss is null) return [];
+            var records = new List<EpochRecord>(entry.Loss.Length);
+            for (int i = 0; i < entry.Loss.Length; i++)
+            {
+                int epoch = entry.Epoch is { } epochs && i < epochs.Length ? epochs[i] : i;
+                double? validation = entry.ValLoss is { } losses && i < losses.Length ? losses[i] ?? double.NaN : null;
+                records.Add(new EpochRecord(epoch, entry.Loss[i] ?? double.NaN, 0, validation));
+            }
+            return records;
+        }
+        catch (JsonException)
+        {
+            return []; // the history is a record of the past, not needed to train on
+        }
+    }
+
+    /// <summary>The bookkeeping a resumed run continues from.</summary>
+    public static string StateJson(TrainingStateEntry state) =>
+        Write(writer => JsonSerializer.Serialize(writer, state, TrainingJsonContext.Default.TrainingStateEntry));
+
+    /// <summary>Reads a <c>training.state</c> entry; a file without one (written by an earlier version) starts the bookkeeping afresh.</summary>
+    /// <exception cref="BackpropException">The entry is malformed.</exception>
+    public static TrainingStateEntry ParseState(string? json, string source)
+    {
+        if (json is null) return new TrainingStateEntry(-1, null, null, null);
+        try
+        {
+            return JsonSerializer.Deserialize(json, TrainingJsonContext.Default.TrainingStateEntry)
+                ?? throw new JsonException("Expected an object. Received: null.");
+        }
+        catch (JsonException e)
+        {
+            throw new BackpropException($"{source}: the '{StateKey}' entry is invalid: {e.Message.ReplaceLineEndings(" ").TrimEnd('.')}.", e);
+        }
+    }
+
+    private static double? Finite(double? value) => value is double v && double.IsFinite(v) ? v : null;
+
+    private static string Write(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
+        {
+            write(writer);
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}
