@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
-using Backprop.Cli.Commands;
 using Backprop.Training;
 using Spectre.Console;
 

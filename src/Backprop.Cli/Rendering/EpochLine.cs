@@ -1,7 +1,7 @@
 using System.Globalization;
 using Backprop.Training;
 
-namespace Backprop.Cli.Commands;
+namespace Backprop.Cli.Rendering;
 
 /// <summary>The notebook's epoch line, <c>Epoch 0 Loss: 1.0496839349693763</c>, with <c> Validation Loss: …</c> when there is validation data.</summary>
 internal static class EpochLine

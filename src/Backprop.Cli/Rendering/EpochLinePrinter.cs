@@ -1,7 +1,7 @@
 using System.Numerics;
 using Backprop.Training;
 
-namespace Backprop.Cli.Commands;
+namespace Backprop.Cli.Rendering;
 
 /// <summary>Prints the notebook's line after every epoch (see <see cref="EpochLine"/>): the plain output, for redirected runs.</summary>
 internal sealed class EpochLinePrinter<T>(TextWriter output) : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
