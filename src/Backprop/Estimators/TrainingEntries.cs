@@ -58,7 +58,9 @@ internal static class TrainingEntries
                     throw new BackpropException($"{source}: the '{OptionsKey}' entry has version {version}; this Backprop {ModelFile.LibraryVersion} reads versions 1 to {OptionsVersion}. Upgrade Backprop to resume it.");
                 }
                 entry.Remove("version");
-                body = entry;
+                // Every option is written, but a key left out (an edited file) keeps its default rather than the zero the
+                // generated reader would give an init-only property it does not see.
+                body = Overlay(new TabularTrainingOptions(), entry);
             }
             else
             {
@@ -78,18 +80,25 @@ internal static class TrainingEntries
     // defaults, and the options that were off left out. Everything it did not write was the notebook's value.
     private static JsonObject FromFirstVersion(JsonObject legacy)
     {
-        TabularTrainingOptions baseline = TabularTrainingOptions.Notebook with { Dataset = null };
-        JsonObject body = JsonSerializer.SerializeToNode(baseline, TrainingJsonContext.Default.TabularTrainingOptions)!.AsObject();
-        foreach ((string key, JsonNode? value) in legacy.ToArray())
-        {
-            if (key == "precision" || !body.ContainsKey(key)) continue; // precision is the file's dtype now
-            legacy.Remove(key);
-            body[key] = value;
-        }
+        legacy.Remove("precision"); // the file's dtype now
+        JsonObject body = Overlay(TabularTrainingOptions.Notebook with { Dataset = null }, legacy);
         if (body["data"]?.GetValue<string>() is { } data && data.StartsWith("embedded:", StringComparison.Ordinal))
         {
             body["data"] = null;
             body["dataset"] = data["embedded:".Length..];
+        }
+        return body;
+    }
+
+    // The options of baseline as JSON, with the keys of entry (the ones the options know) in place of theirs.
+    private static JsonObject Overlay(TabularTrainingOptions baseline, JsonObject entry)
+    {
+        JsonObject body = JsonSerializer.SerializeToNode(baseline, TrainingJsonContext.Default.TabularTrainingOptions)!.AsObject();
+        foreach ((string key, JsonNode? value) in entry.ToArray())
+        {
+            if (!body.ContainsKey(key)) continue;
+            entry.Remove(key);
+            body[key] = value;
         }
         return body;
     }

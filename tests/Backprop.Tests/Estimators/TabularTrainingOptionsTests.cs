@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Backprop.Estimators;
+using Backprop.Layers;
+using Backprop.Losses;
+using Backprop.Optimizers;
+using Backprop.Preprocessing;
+
+namespace Backprop.Tests.Estimators;
+
+public class TabularTrainingOptionsTests
+{
+    [Fact]
+    public void The_notebook_preset_is_the_notebook()
+    {
+        TabularTrainingOptions notebook = TabularTrainingOptions.Notebook;
+        Assert.Equal("iris", notebook.Dataset);
+        Assert.Equal([16], notebook.HiddenLayers);
+        Assert.Equal((OptimizerKind.Sgd, 0.01, 1, 50), (notebook.Optimizer, notebook.LearningRate, notebook.BatchSize, notebook.Epochs));
+        Assert.Equal((0.0, (int?)null, 0.0), (notebook.ValidationFraction, notebook.EarlyStopping, notebook.Momentum));
+        Assert.Null(notebook.Initialization); // normal for the embedded data, PyTorch's for a file
+        notebook.Validate();
+        new TabularTrainingOptions().Validate();
+    }
+
+    [Theory]
+    [InlineData("Epochs", "Epochs: expected an integer ≥ 0. Received: -1.")]
+    [InlineData("LearningRate", "LearningRate: expected a positive number. Received: 0.")]
+    [InlineData("Nesterov", "Nesterov: expected Optimizer sgd and Momentum > 0 with it. Received: adam with momentum 0.")]
+    [InlineData("Loss", "Loss: expected mse or huber when Task is regression. Received: bce.")]
+    [InlineData("Schedule", "Schedule: expected a gamma in (0, 1]. Received: 'step:2:1.5'.")]
+    [InlineData("CheckpointEvery", "CheckpointEvery: expected SavePath with it. Received: none.")]
+    [InlineData("Data", "Data: expected either Data or Dataset. Received: both.")]
+    public void Each_option_is_checked_once_with_what_was_expected_and_received(string option, string message)
+    {
+        TabularTrainingOptions wrong = option switch
+        {
+            "Epochs" => new() { Epochs = -1 },
+            "LearningRate" => new() { LearningRate = 0 },
+            "Nesterov" => new() { Nesterov = true },
+            "Loss" => new() { Task = TaskKind.Regression, Loss = LossKind.BinaryCrossEntropy },
+            "Schedule" => new() { Schedule = new StepSchedule(2, 1.5) },
+            "CheckpointEvery" => new() { CheckpointEvery = 2 },
+            _ => new() { Data = "a.csv", Dataset = "iris" },
+        };
+        OptionException error = Assert.Throws<OptionException>(() => wrong.Validate());
+        Assert.Equal(option, error.Option);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Fact]
+    public void A_front_end_names_the_options_its_own_way()
+    {
+        var error = new OptionException("Nesterov", "{Optimizer} sgd and {Momentum} > 0 with it", "adam with momentum 0");
+        Dictionary<string, string> flags = new() { ["Nesterov"] = "--nesterov", ["Optimizer"] = "--optimizer", ["Momentum"] = "--momentum" };
+        Assert.Equal("--nesterov: expected --optimizer sgd and --momentum > 0 with it. Received: adam with momentum 0.", error.Format(name => flags[name]));
+    }
+
+    [Fact]
+    public void Every_option_round_trips_through_the_model_file_entry_and_a_seed_stays_exact_above_two_to_the_53()
+    {
+        var options = new TabularTrainingOptions
+        {
+            Data = "pets.csv", Delimiter = ';', ValidationData = "held.csv", Target = "kind", Features = ["a", "b"], Drop = ["id"], Categorical = ["zip"],
+            Missing = MissingValueStrategy.Median, Task = TaskKind.Classification, ValidationFraction = 0, Seed = ulong.MaxValue - 2,
+            HiddenLayers = [64, 32], Activation = Activation.LeakyRelu, Dropout = 0.25, Initialization = Initialization.XavierUniform,
+            Loss = LossKind.BinaryCrossEntropy, HuberDelta = 2, LabelSmoothing = 0, ClassWeights = [1, 2.5],
+            Optimizer = OptimizerKind.Sgd, LearningRate = 0.3, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-4, ClipNorm = 1.5,
+            Schedule = new CosineSchedule(3, 1e-5), Epochs = 7, BatchSize = 9, Shuffle = false, EarlyStopping = 4, MinDelta = 0.001,
+            SavePath = "not-saved.safetensors", CheckpointEvery = 2,
+        };
+        string json = TrainingEntries.OptionsJson(options);
+        (TabularTrainingOptions back, bool firstVersion) = TrainingEntries.ParseOptions(json, "m.safetensors");
+        Assert.False(firstVersion);
+        Assert.Equal(json, TrainingEntries.OptionsJson(back));
+        Assert.Equal(ulong.MaxValue - 2, back.Seed);
+        Assert.Equal(new CosineSchedule(3, 1e-5), back.Schedule);
+        Assert.Equal(Initialization.XavierUniform, back.Initialization);
+        // Where the model goes is not an option of the model: not in the file.
+        Assert.Null(back.SavePath);
+        Assert.Null(back.CheckpointEvery);
+        using JsonDocument document = JsonDocument.Parse(json);
+        Assert.Equal(1, document.RootElement.GetProperty("version").GetInt32());
+        Assert.Equal("leaky-relu", document.RootElement.GetProperty("activation").GetString());
+        Assert.Equal("cosine:3:1E-05", document.RootElement.GetProperty("schedule").GetString());
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("dataset").ValueKind); // every option written, defaults and nulls too
+    }
+
+    [Fact]
+    public void An_entry_written_by_Backprop_0_1_is_read_with_that_version_s_defaults()
+    {
+        const string legacy = """{"data":"embedded:wine","epochs":20,"batch_size":8,"learning_rate":0.01,"hidden":[16],"activation":"relu","optimizer":"sgd","init":"xavieruniform","task":"classification","loss":"cross-entropy","schedule":"cosine:2","seed":0,"shuffle":true,"precision":"f32","validation":0.2}""";
+        (TabularTrainingOptions options, bool firstVersion) = TrainingEntries.ParseOptions(legacy, "old.safetensors");
+        Assert.True(firstVersion);
+        Assert.Equal(("wine", (string?)null), (options.Dataset, options.Data));
+        Assert.Null(options.EarlyStopping);     // absent in 0.1: off
+        Assert.Equal(0, options.Momentum);
+        Assert.Equal(Initialization.XavierUniform, options.Initialization);
+        Assert.Equal(new CosineSchedule(2), options.Schedule);
+        Assert.Equal(0.2, options.ValidationFraction);
+    }
+
+    [Theory]
+    [InlineData("""{"version":2,"epochs":3}""", "the 'training' entry has version 2")]
+    [InlineData("""{"version":1,"epochs":-3}""", "the 'training' entry is invalid: Epochs: expected an integer ≥ 0. Received: -3.")]
+    [InlineData("""{"version":1,"optimizer":"adamx"}""", "the 'training' entry is invalid: Expected one of sgd, adam, adamw. Received: 'adamx'")]
+    [InlineData("""{"version":1,"schedule":"sideways"}""", "the 'training' entry is invalid")]
+    [InlineData("""[1,2]""", "the 'training' entry is invalid")]
+    public void A_malformed_entry_is_one_clear_error(string json, string message)
+    {
+        BackpropException error = Assert.Throws<BackpropException>(() => TrainingEntries.ParseOptions(json, "m.safetensors"));
+        Assert.StartsWith("m.safetensors: ", error.Message);
+        Assert.True(error.Message.Contains(message, StringComparison.Ordinal), error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Every_choice_has_one_spelling_that_reads_back()
+    {
+        foreach (string name in OptionNames.All<Activation>()) Assert.True(OptionNames.TryParse(name, out Activation _));
+        Assert.Equal(["sgd", "adam", "adamw"], OptionNames.All<OptimizerKind>());
+        Assert.Equal(["cross-entropy", "bce", "mse", "huber"], OptionNames.All<LossKind>());
+        Assert.Equal(["pytorch", "normal", "xavier", "he"], OptionNames.All<Initialization>());
+        Assert.Equal("leaky-relu", OptionNames.Name(Activation.LeakyRelu));
+        Assert.True(OptionNames.TryParse("HeNormal", out Initialization he) && he == Initialization.HeNormal); // an older spelling
+        Assert.False(OptionNames.TryParse("adamx", out OptimizerKind _));
+    }
+}
