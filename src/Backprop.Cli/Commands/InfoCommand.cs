@@ -72,8 +72,10 @@ internal static class InfoCommand
             try
             {
                 using JsonDocument document = JsonDocument.Parse(json);
+                // Options left unset (null) and the entry's version are for programs, not for this summary.
                 return string.Join(", ", document.RootElement.EnumerateObject()
-                    .Where(p => p.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object) || p.Name == "hidden")
+                    .Where(p => p.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object or JsonValueKind.Null) || p.Name == "hidden")
+                    .Where(p => p.Name != "version")
                     .Select(p => $"{p.Name} {p.Value.GetRawText().Trim('"')}"));
             }
             catch (JsonException)

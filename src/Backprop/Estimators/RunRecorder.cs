@@ -62,9 +62,6 @@ internal sealed class RunRecorder<T> : ITrainingCallback<T> where T : unmanaged,
     /// </summary>
     public RunSnapshot<T> Best { get; }
 
-    /// <summary>Whether an epoch of this run was the best so far.</summary>
-    public bool ImprovedInThisRun { get; private set; }
-
     /// <summary>Called with the best snapshot whenever an epoch improves (to write the best checkpoint file).</summary>
     public Action<RunSnapshot<T>>? OnImproved { get; init; }
 
@@ -84,7 +81,6 @@ internal sealed class RunRecorder<T> : ITrainingCallback<T> where T : unmanaged,
     /// <inheritdoc/>
     public void OnTrainBegin(TrainingContext<T> context)
     {
-        ImprovedInThisRun = false;
         Best.Capture(_network, _optimizer, _rng, _initialEpoch, Bookkeeping());
     }
 
@@ -95,7 +91,7 @@ internal sealed class RunRecorder<T> : ITrainingCallback<T> where T : unmanaged,
         // The rule early stopping applies, so both agree on the best epoch; a NaN loss never counts.
         if (!double.IsNaN(loss) && (BestLoss is not double best || loss < best - _minDelta))
         {
-            (BestEpoch, BestLoss, ImprovedInThisRun) = (record.Epoch, loss, true);
+            (BestEpoch, BestLoss) = (record.Epoch, loss);
             Best.Capture(_network, _optimizer, _rng, record.Epoch + 1, Bookkeeping());
             OnImproved?.Invoke(Best);
         }

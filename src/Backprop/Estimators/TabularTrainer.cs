@@ -303,7 +303,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             return EmbeddedDatasets.ReadTable(name, read);
         }
-        throw new OptionException(nameof(options.Data), "a CSV file or an embedded {Dataset} to train on (or a table given to Fit)", "none");
+        // Only a run on a table built in memory gets here: its file names no data, so the table must be given again.
+        throw new OptionException(nameof(options.Data), "a CSV file or an embedded {Dataset} to train on", "none");
     }
 
     private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));

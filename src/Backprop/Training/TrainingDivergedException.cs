@@ -3,7 +3,7 @@ namespace Backprop.Training;
 /// <summary>Training stopped because the loss or a weight became NaN or infinite.</summary>
 /// <remarks>
 /// Thrown by <see cref="Trainer{T}.Fit(Data.Dataset{T}, Tensors.Rng, Data.Dataset{T}?, T[], CancellationToken)"/> after the callbacks' <c>OnTrainEnd</c> has run, so early
-/// stopping has already put back the best weights seen and a checkpoint callback has saved them.
+/// stopping has already put back the best weights seen; a checkpoint callback writes nothing more (<see cref="TrainingContext{T}.Diverged"/>).
 /// </remarks>
 public sealed class TrainingDivergedException : BackpropException
 {
