@@ -88,11 +88,15 @@ internal static class TrainCommand
         {
             Description = "Threads for the matrix kernels (results are identical for any count)",
             DefaultValueFactory = _ => Environment.ProcessorCount,
+            // Parsed here rather than checked by a validator: a validator reading a value that failed to parse throws.
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= 1) return value;
+                r.AddError($"--threads: expected an integer ≥ 1. Received: '{text}'.");
+                return 1;
+            },
         };
-        threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 and var value) r.AddError($"--threads: expected an integer ≥ 1. Received: {value}.");
-        });
         command.Options.Add(threads);
         Choice<Activation>(flags, "--activation", "Activation after every hidden layer: relu, leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form)",
             notebook.Activation, nameof(O.Activation), (o, v) => o with { Activation = v });
