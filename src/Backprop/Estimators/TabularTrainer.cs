@@ -204,7 +204,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             trainer.Callbacks.Add(stopping);
         }
+        // Before the recorder, so that a checkpoint written at the end of an epoch has that epoch in its history.
         List<EpochRecord> history = [];
+        trainer.Callbacks.Add(new HistoryRecorder(history));
         List<EpochRecord> WholeHistory() => [.. earlier, .. history];
         string? save = options.SavePath;
         string? best = save is not null && options.CheckpointEvery is not null ? TabularTrainingOptions.BestPathOf(save) : null;
@@ -215,7 +217,6 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             OnCheckpoint = snapshot => TrainingFile.Save(save!, model, options, WholeHistory(), null, snapshot),
         };
         trainer.Callbacks.Add(recorder);
-        trainer.Callbacks.Add(new HistoryRecorder(history));
         foreach (ITrainingCallback<T> callback in Callbacks) trainer.Callbacks.Add(callback);
 
         try

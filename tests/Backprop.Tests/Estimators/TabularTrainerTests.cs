@@ -156,6 +156,38 @@ public sealed class TabularTrainerTests : IDisposable
             (run.Options.Task, run.Options.Loss, run.Options.Initialization));
     }
 
+    /// <summary>Runs an action at the end of every epoch, after the trainer's own callbacks (so after its checkpoint writes).</summary>
+    private sealed class AtEpochEnd(Action<EpochRecord> action) : ITrainingCallback<double>
+    {
+        public void OnEpochEnd(TrainingContext<double> context, EpochRecord record) => action(record);
+    }
+
+    [Fact]
+    public void A_checkpoint_holds_every_epoch_it_has_completed_and_resumes_to_the_run_in_one_go()
+    {
+        string path = PathOf("m.safetensors");
+        TabularTrainingOptions options = TabularTrainingOptions.Notebook with
+        {
+            Dataset = "wine", BatchSize = 16, Epochs = 7, ValidationFraction = 0.2, CheckpointEvery = 3, SavePath = path,
+        };
+        var trainer = new TabularTrainer<double>(options);
+        int checks = 0;
+        trainer.Callbacks.Add(new AtEpochEnd(record =>
+        {
+            if ((record.Epoch + 1) % 3 != 0) return;
+            IReadOnlyDictionary<string, string> metadata = SafeTensors.Load(path).Metadata;
+            Assert.Equal((record.Epoch + 1).ToString(CultureInfo.InvariantCulture), metadata["training.epochs_completed"]);
+            Assert.Equal(record.Epoch + 1, TrainingEntries.ParseHistory(metadata["history"]).Count);
+            Assert.True(File.Exists(PathOf("m.best.safetensors")));
+            if (record.Epoch == 2) File.Copy(path, PathOf("at3.safetensors"));
+            checks++;
+        }));
+        TabularTrainingResult<double> whole = trainer.Fit();
+        Assert.Equal(2, checks);
+        TabularTrainingResult<double> resumed = TabularTrainer<double>.Resume(PathOf("at3.safetensors"), o => o with { SavePath = null }).Fit();
+        Assert.Equal(whole.ToBytes(), resumed.ToBytes());
+    }
+
     [Fact]
     public void An_option_that_does_not_fit_the_data_is_an_option_error()
     {
