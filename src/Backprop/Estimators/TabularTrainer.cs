@@ -253,8 +253,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     private TrainingStateEntry Continue(SavedTraining<T> saved, TabularTrainingOptions options, Optimizer<T> optimizer, Rng rng)
     {
         TabularTrainingOptions before = saved.Options;
-        bool sameMomentumBuffer = (before.Momentum > 0) == (options.Momentum > 0);
-        if (sameMomentumBuffer)
+        bool sameState = options.Optimizer != OptimizerKind.Sgd || (before.Momentum > 0) == (options.Momentum > 0);
+        if (sameState)
         {
             ResumeState.RestoreOptimizer(saved.File, optimizer, saved.Source);
         }

@@ -219,6 +219,8 @@ public sealed record TabularTrainingOptions
         Check(Enum.IsDefined(Optimizer), nameof(Optimizer), string.Join(", ", OptionNames.All<OptimizerKind>()), Number((int)Optimizer));
         Check(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), "a positive number", Number(LearningRate));
         Check(Momentum >= 0 && Momentum < 1, nameof(Momentum), "a number ≥ 0 and < 1", Number(Momentum));
+        Check(Momentum == 0 || Optimizer == OptimizerKind.Sgd, nameof(Momentum), "0 unless {Optimizer} is sgd (Adam's momentum is its first beta)",
+            $"{Number(Momentum)} with {OptionNames.Name(Optimizer)}");
         Check(!Nesterov || (Optimizer == OptimizerKind.Sgd && Momentum > 0), nameof(Nesterov), "{Optimizer} sgd and {Momentum} > 0 with it",
             $"{OptionNames.Name(Optimizer)} with momentum {Number(Momentum)}");
         Check(WeightDecay is not double decay || (decay >= 0 && double.IsFinite(decay)), nameof(WeightDecay), "a number ≥ 0", Number(WeightDecay ?? 0));

@@ -26,6 +26,7 @@ public class TabularTrainingOptionsTests
     [InlineData("Epochs", "Epochs: expected an integer ≥ 0. Received: -1.")]
     [InlineData("LearningRate", "LearningRate: expected a positive number. Received: 0.")]
     [InlineData("Nesterov", "Nesterov: expected Optimizer sgd and Momentum > 0 with it. Received: adam with momentum 0.")]
+    [InlineData("Momentum", "Momentum: expected 0 unless Optimizer is sgd (Adam's momentum is its first beta). Received: 0.9 with adam.")]
     [InlineData("Loss", "Loss: expected mse or huber when Task is regression. Received: bce.")]
     [InlineData("Schedule", "Schedule: expected a gamma in (0, 1]. Received: 'step:2:1.5'.")]
     [InlineData("CheckpointEvery", "CheckpointEvery: expected SavePath with it. Received: none.")]
@@ -37,6 +38,7 @@ public class TabularTrainingOptionsTests
             "Epochs" => new() { Epochs = -1 },
             "LearningRate" => new() { LearningRate = 0 },
             "Nesterov" => new() { Nesterov = true },
+            "Momentum" => new() { Momentum = 0.9 },
             "Loss" => new() { Task = TaskKind.Regression, Loss = LossKind.BinaryCrossEntropy },
             "Schedule" => new() { Schedule = new StepSchedule(2, 1.5) },
             "CheckpointEvery" => new() { CheckpointEvery = 2 },
