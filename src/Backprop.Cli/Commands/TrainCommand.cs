@@ -98,10 +98,10 @@ internal static class TrainCommand
             },
         };
         command.Options.Add(threads);
-        Choice<Activation>(flags, "--activation", "Activation after every hidden layer: relu, leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form)",
-            notebook.Activation, nameof(O.Activation), (o, v) => o with { Activation = v });
-        Choice<OptimizerKind>(flags, "--optimizer", "Optimizer: sgd (the notebook's), adam, adamw (decoupled weight decay, default 0.01); PyTorch semantics",
-            notebook.Optimizer, nameof(O.Optimizer), (o, v) => o with { Optimizer = v });
+        Choice(flags, "--activation", "Activation after every hidden layer: relu, leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form)",
+            OptionNames.Name(notebook.Activation), OptionNames.All<Activation>(), nameof(O.Activation), (o, v) => o with { Activation = Parse<Activation>(v) });
+        Choice(flags, "--optimizer", "Optimizer: sgd (the notebook's), adam, adamw (decoupled weight decay, default 0.01); PyTorch semantics",
+            OptionNames.Name(notebook.Optimizer), OptionNames.All<OptimizerKind>(), nameof(O.Optimizer), (o, v) => o with { Optimizer = Parse<OptimizerKind>(v) });
         flags.Add(new Option<double>("--momentum") { Description = "SGD momentum in [0, 1)", DefaultValueFactory = _ => notebook.Momentum },
             nameof(O.Momentum), (o, v) => o with { Momentum = v });
         flags.Add(new Option<bool>("--nesterov") { Description = "SGD Nesterov momentum (needs --momentum > 0)" },
@@ -280,12 +280,12 @@ internal static class TrainCommand
         return data;
     }
 
-    private static void Choice<TEnum>(TrainFlags flags, string name, string description, TEnum fallback, string property, Func<O, TEnum, O> apply)
-        where TEnum : struct, Enum
+    // A flag that takes one of the library's names for a choice (not generic: the command is built at every start).
+    private static void Choice(TrainFlags flags, string name, string description, string fallback, IReadOnlyList<string> names, string property,
+        Func<O, string, O> apply)
     {
-        Option<string> option = flags.Add(new Option<string>(name) { Description = description, DefaultValueFactory = _ => OptionNames.Name(fallback) },
-            property, (o, v) => apply(o, Parse<TEnum>(v)));
-        option.AcceptOnlyFromAmong([.. OptionNames.All<TEnum>()]);
+        Option<string> option = flags.Add(new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback }, property, apply);
+        option.AcceptOnlyFromAmong([.. names]);
     }
 
     // The values were checked against OptionNames.All by the parser.

@@ -53,8 +53,10 @@ public static class EmbeddedDatasets
         TableColumn label = table.Columns[^1];
         TableColumn[] features = table.Columns.Take(table.Columns.Count - 1).ToArray();
         // Classes sorted ordinally, as the preprocessing's label encoder sorts text labels.
-        string[] classes = label.Levels.Order(StringComparer.Ordinal).ToArray();
-        var classIndex = classes.Select((name, index) => (name, index)).ToDictionary(c => c.name, c => c.index, StringComparer.Ordinal);
+        string[] classes = [.. label.Levels];
+        Array.Sort(classes, StringComparer.Ordinal);
+        var classIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k = 0; k < classes.Length; k++) classIndex[classes[k]] = k;
         var featureMatrix = new Matrix<T>(table.RowCount, features.Length);
         var targets = new Matrix<T>(table.RowCount, 1);
         for (int r = 0; r < table.RowCount; r++)

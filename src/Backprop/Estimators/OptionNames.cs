@@ -15,9 +15,10 @@ public static class OptionNames
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined choice.</exception>
     public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum
     {
-        foreach ((TEnum choice, string[] names) in Table<TEnum>.Entries)
+        TEnum[] values = Table<TEnum>.Values;
+        for (int i = 0; i < values.Length; i++)
         {
-            if (EqualityComparer<TEnum>.Default.Equals(choice, value)) return names[0];
+            if (EqualityComparer<TEnum>.Default.Equals(values[i], value)) return Table<TEnum>.Names[i];
         }
         throw new ArgumentOutOfRangeException(nameof(value), value, $"Expected a defined {typeof(TEnum).Name}.");
     }
@@ -28,66 +29,68 @@ public static class OptionNames
     /// <summary>Reads a name (ignoring case); older spellings that model files hold are accepted too.</summary>
     public static bool TryParse<TEnum>(string? text, out TEnum value) where TEnum : struct, Enum
     {
-        foreach ((TEnum choice, string[] names) in Table<TEnum>.Entries)
+        string[][] spellings = Table<TEnum>.Spellings;
+        for (int i = 0; i < spellings.Length; i++)
         {
-            if (Array.Exists(names, name => string.Equals(name, text, StringComparison.OrdinalIgnoreCase)))
+            foreach (string spelling in spellings[i])
             {
-                value = choice;
-                return true;
+                if (string.Equals(spelling, text, StringComparison.OrdinalIgnoreCase))
+                {
+                    value = Table<TEnum>.Values[i];
+                    return true;
+                }
             }
         }
         value = default;
         return false;
     }
 
-    // The first name of each choice is its spelling; the others are read only (file entries written by earlier versions).
+    // The first spelling of each choice is its name; the others are read only (file entries written by earlier versions).
+    // Plain arrays and loops: these tables are built when the command line starts, where every generic LINQ instantiation
+    // over a value type would be compiled by the JIT first.
     private static class Table<TEnum> where TEnum : struct, Enum
     {
-        public static readonly (TEnum Value, string[] Names)[] Entries = (Create() as (TEnum, string[])[])!;
+        public static readonly TEnum[] Values;
+        public static readonly string[][] Spellings;
+        public static readonly string[] Names;
 
-        public static readonly string[] Names = Entries.Select(e => e.Names[0]).ToArray();
+        static Table()
+        {
+            (Values, Spellings) = ((TEnum[], string[][]))Create();
+            Names = new string[Spellings.Length];
+            for (int i = 0; i < Names.Length; i++) Names[i] = Spellings[i][0];
+        }
 
         private static object Create()
         {
             Type type = typeof(TEnum);
             if (type == typeof(Activation))
             {
-                return new (Activation, string[])[]
-                {
-                    (Activation.Relu, ["relu"]), (Activation.LeakyRelu, ["leaky-relu", "leakyrelu"]), (Activation.Tanh, ["tanh"]),
-                    (Activation.Sigmoid, ["sigmoid"]), (Activation.Gelu, ["gelu"]),
-                };
+                return (new[] { Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid, Activation.Gelu },
+                    new[] { ["relu"], ["leaky-relu", "leakyrelu"], ["tanh"], ["sigmoid"], new[] { "gelu" } });
             }
             if (type == typeof(Initialization))
             {
-                return new (Initialization, string[])[]
-                {
-                    (Initialization.PyTorch, ["pytorch"]), (Initialization.Normal, ["normal"]),
-                    (Initialization.XavierUniform, ["xavier", "xavieruniform"]), (Initialization.HeNormal, ["he", "henormal"]),
-                };
+                return (new[] { Initialization.PyTorch, Initialization.Normal, Initialization.XavierUniform, Initialization.HeNormal },
+                    new[] { ["pytorch"], ["normal"], ["xavier", "xavieruniform"], new[] { "he", "henormal" } });
             }
             if (type == typeof(OptimizerKind))
             {
-                return new (OptimizerKind, string[])[] { (OptimizerKind.Sgd, ["sgd"]), (OptimizerKind.Adam, ["adam"]), (OptimizerKind.AdamW, ["adamw"]) };
+                return (new[] { OptimizerKind.Sgd, OptimizerKind.Adam, OptimizerKind.AdamW }, new[] { ["sgd"], ["adam"], new[] { "adamw" } });
             }
             if (type == typeof(LossKind))
             {
-                return new (LossKind, string[])[]
-                {
-                    (LossKind.CrossEntropy, ["cross-entropy"]), (LossKind.BinaryCrossEntropy, ["bce"]),
-                    (LossKind.MeanSquaredError, ["mse"]), (LossKind.Huber, ["huber"]),
-                };
+                return (new[] { LossKind.CrossEntropy, LossKind.BinaryCrossEntropy, LossKind.MeanSquaredError, LossKind.Huber },
+                    new[] { ["cross-entropy"], ["bce"], ["mse"], new[] { "huber" } });
             }
             if (type == typeof(TaskKind))
             {
-                return new (TaskKind, string[])[] { (TaskKind.Classification, ["classification"]), (TaskKind.Regression, ["regression"]) };
+                return (new[] { TaskKind.Classification, TaskKind.Regression }, new[] { ["classification"], new[] { "regression" } });
             }
             if (type == typeof(MissingValueStrategy))
             {
-                return new (MissingValueStrategy, string[])[]
-                {
-                    (MissingValueStrategy.Mean, ["mean"]), (MissingValueStrategy.Median, ["median"]), (MissingValueStrategy.Error, ["error"]),
-                };
+                return (new[] { MissingValueStrategy.Mean, MissingValueStrategy.Median, MissingValueStrategy.Error },
+                    new[] { ["mean"], ["median"], new[] { "error" } });
             }
             throw new NotSupportedException($"{type.Name} is not a choice of {nameof(TabularTrainingOptions)}.");
         }

@@ -19,7 +19,7 @@ internal sealed class RunRecorder<T> : ITrainingCallback<T> where T : unmanaged,
     private readonly Sequential<T> _network;
     private readonly Optimizer<T> _optimizer;
     private readonly Rng _rng;
-    private readonly LearningRateScheduler<T> _scheduler;
+    private readonly LearningRateScheduler<T>? _scheduler;
     private readonly EarlyStopping<T>? _stopping;
     private readonly double _minDelta;
     private readonly int _initialEpoch;
@@ -30,12 +30,12 @@ internal sealed class RunRecorder<T> : ITrainingCallback<T> where T : unmanaged,
     /// <param name="optimizer">The run's optimizer.</param>
     /// <param name="twin">Makes another optimizer of the run's kind and settings, to hold copied state.</param>
     /// <param name="rng">The run's generator.</param>
-    /// <param name="scheduler">The run's learning-rate scheduler.</param>
+    /// <param name="scheduler">The run's learning-rate scheduler, or <see langword="null"/> for a constant rate.</param>
     /// <param name="stopping">The run's early stopping, or <see langword="null"/>.</param>
     /// <param name="minDelta">Smallest decrease of the monitored loss that counts as an improvement.</param>
     /// <param name="initialEpoch">Epochs completed before this run.</param>
     /// <param name="initialBest">The best epoch and loss before this run (a resumed run's), or (−1, null).</param>
-    public RunRecorder(Sequential<T> network, Optimizer<T> optimizer, Func<Optimizer<T>> twin, Rng rng, LearningRateScheduler<T> scheduler,
+    public RunRecorder(Sequential<T> network, Optimizer<T> optimizer, Func<Optimizer<T>> twin, Rng rng, LearningRateScheduler<T>? scheduler,
         EarlyStopping<T>? stopping, double minDelta, int initialEpoch, (int Epoch, double? Loss) initialBest)
     {
         _network = network;
@@ -87,9 +87,9 @@ internal sealed class RunRecorder<T> : ITrainingCallback<T> where T : unmanaged,
     /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext<T> context, EpochRecord record)
     {
-        double loss = record.ValidationLoss ?? record.Loss;
-        // The rule early stopping applies, so both agree on the best epoch; a NaN loss never counts.
-        if (!double.IsNaN(loss) && (BestLoss is not double best || loss < best - _minDelta))
+        double loss = BestEpochRule.Monitored(record);
+        // The rule early stopping applies, so both agree on the best epoch.
+        if (BestEpochRule.Improves(loss, BestLoss, _minDelta))
         {
             (BestEpoch, BestLoss) = (record.Epoch, loss);
             Best.Capture(_network, _optimizer, _rng, record.Epoch + 1, Bookkeeping());
@@ -101,5 +101,5 @@ internal sealed class RunRecorder<T> : ITrainingCallback<T> where T : unmanaged,
         }
     }
 
-    private TrainingStateEntry Bookkeeping() => new(BestEpoch, BestLoss, _stopping?.State, _scheduler.State);
+    private TrainingStateEntry Bookkeeping() => new(BestEpoch, BestLoss, _stopping?.State, _scheduler?.State);
 }

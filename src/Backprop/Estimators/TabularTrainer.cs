@@ -193,8 +193,14 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // The main metric per epoch, for progress displays, plots and the history.
             trainer.Metric = task.Metric;
         }
-        var scheduler = new LearningRateScheduler<T>(options.Schedule, options.LearningRate, options.Epochs, state.Scheduler);
-        trainer.Callbacks.Add(scheduler);
+        // A constant rate is the optimizer's own (it was created with the run's rate): nothing to schedule.
+        LearningRateScheduler<T>? scheduler = options.Schedule is ConstantSchedule
+            ? null
+            : new LearningRateScheduler<T>(options.Schedule, options.LearningRate, options.Epochs, state.Scheduler);
+        if (scheduler is not null)
+        {
+            trainer.Callbacks.Add(scheduler);
+        }
         // Early stopping decides when to stop; the recorder below keeps the best epoch's whole state, so the callback does not
         // need a copy of the weights of its own.
         EarlyStopping<T>? stopping = options.EarlyStopping is int patience
@@ -210,13 +216,19 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         List<EpochRecord> WholeHistory() => [.. earlier, .. history];
         string? save = options.SavePath;
         string? best = save is not null && options.CheckpointEvery is not null ? TabularTrainingOptions.BestPathOf(save) : null;
-        var recorder = new RunRecorder<T>(network, optimizer, NewOptimizer, rng, scheduler, stopping, options.MinDelta, initialEpoch, (state.BestEpoch, state.BestLoss))
+        // Snapshots of the best epoch, for early stopping and for a file written on Ctrl+C; a run with neither (the notebook)
+        // keeps none and takes the state it ends with.
+        RunRecorder<T>? recorder = stopping is null && save is null ? null
+            : new RunRecorder<T>(network, optimizer, NewOptimizer, rng, scheduler, stopping, options.MinDelta, initialEpoch, (state.BestEpoch, state.BestLoss))
+            {
+                CheckpointEvery = best is null ? null : options.CheckpointEvery,
+                OnImproved = best is null ? null : snapshot => TrainingFile.Save(best, model, options, WholeHistory(), snapshot.State.BestEpoch, snapshot),
+                OnCheckpoint = snapshot => TrainingFile.Save(save!, model, options, WholeHistory(), null, snapshot),
+            };
+        if (recorder is not null)
         {
-            CheckpointEvery = best is null ? null : options.CheckpointEvery,
-            OnImproved = best is null ? null : snapshot => TrainingFile.Save(best, model, options, WholeHistory(), snapshot.State.BestEpoch, snapshot),
-            OnCheckpoint = snapshot => TrainingFile.Save(save!, model, options, WholeHistory(), null, snapshot),
-        };
-        trainer.Callbacks.Add(recorder);
+            trainer.Callbacks.Add(recorder);
+        }
         foreach (ITrainingCallback<T> callback in Callbacks) trainer.Callbacks.Add(callback);
 
         try
@@ -227,9 +239,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             // The current batch finished. Keep the best model so far, as a file that resumes from its epoch; nothing is written
             // when no epoch completed (a previous file at the save path stays as it was).
-            recorder.Best.Parameters.CopyTo(network.Parameters, 0);
-            if (save is not null && history.Count > 0)
+            if (recorder is not null && save is not null && history.Count > 0)
             {
+                recorder.Best.Parameters.CopyTo(network.Parameters, 0);
                 TrainingFile.Save(save, model, options, WholeHistory(), stopping is null ? null : recorder.BestEpoch, recorder.Best);
                 throw new TrainingCanceledException($"Training was canceled; saved the best model so far (epoch {recorder.Best.EpochsCompleted - 1}) to {save}.",
                     save, recorder.Best.EpochsCompleted - 1, cancellationToken);
@@ -238,7 +250,17 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
 
         // With early stopping the model is the best epoch's, whole (weights and the state that resumes from it); otherwise the last.
-        RunSnapshot<T> final = stopping is null ? recorder.Current(initialEpoch + history.Count) : recorder.Best;
+        RunSnapshot<T> final;
+        if (recorder is not null)
+        {
+            final = stopping is not null ? recorder.Best : recorder.Current(initialEpoch + history.Count);
+        }
+        else
+        {
+            (int bestEpoch, double? bestLoss) = BestEpochRule.After(state.BestEpoch, state.BestLoss, history, options.MinDelta);
+            final = new RunSnapshot<T>(network, NewOptimizer());
+            final.Capture(network, optimizer, rng, initialEpoch + history.Count, new TrainingStateEntry(bestEpoch, bestLoss, null, scheduler?.State));
+        }
         final.Parameters.CopyTo(network.Parameters, 0);
         var result = new TabularTrainingResult<T>(model, options, history, WholeHistory(), initialEpoch, final, stopping, trainingData, validationData);
         if (save is not null)
