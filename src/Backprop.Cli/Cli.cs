@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Backprop.Cli.Commands;
+using Backprop.Cli.Rendering;
 
 namespace Backprop.Cli;
 
@@ -37,17 +38,24 @@ public static class Cli
         };
         RootCommand root = CreateRootCommand(output, error, interactive, interrupt);
         root.Options.Add(verbose);
-        ParseResult parse = root.Parse(args);
         bool red = colorErrors && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         void Error(string line) => error.WriteLine(red ? $"\u001b[31m{line}\u001b[0m" : line);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Parsing runs the options' parsers and validators: a bug there is still one line.
+            return Internal(e, args.Contains("--verbose"));
+        }
         if (parse.Action is ParseErrorAction)
         {
-            foreach (var parseError in parse.Errors)
+            foreach (string line in UsageErrors.Describe(parse))
             {
-                Error($"error: {parseError.Message}");
+                Error($"error: {line}");
             }
-            string command = parse.CommandResult.Command == root ? "backprop" : $"backprop {parse.CommandResult.Command.Name}";
-            error.WriteLine($"Run '{command} --help' for usage.");
             return UsageError;
         }
         try
@@ -56,20 +64,27 @@ public static class Cli
         }
         catch (BackpropException e)
         {
-            Error($"error: {e.Message}");
+            // Messages quote file contents (names, values): printed escaped, as one line.
+            Error($"error: {Printable.OneLine(e.Message)}");
             if (parse.GetValue(verbose))
             {
                 for (Exception? cause = e.InnerException; cause is not null; cause = cause.InnerException)
                 {
-                    error.WriteLine($"  caused by {cause.GetType().Name}: {cause.Message}");
+                    error.WriteLine($"  caused by {cause.GetType().Name}: {Printable.OneLine(cause.Message)}");
                 }
             }
             return Failure;
         }
         catch (UsageException e)
         {
-            Error($"error: {e.Message}");
+            Error($"error: {Printable.OneLine(e.Message)}");
             return UsageError;
+        }
+        catch (OutOfMemoryException)
+        {
+            // What failed was one large allocation: the memory it asked for is free again, enough to say so.
+            Error("error: out of memory: the data or the model does not fit in the memory this process may use; use a smaller file or network, or a machine (or container limit) with more memory.");
+            return Failure;
         }
         catch (OperationCanceledException)
         {
@@ -78,15 +93,22 @@ public static class Cli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // A bug, not a user error: still one line, with the stack trace only when asked for.
-            Error($"error: internal error ({e.GetType().Name}): {e.Message}");
-            if (parse.GetValue(verbose) || Environment.GetEnvironmentVariable("BACKPROP_VERBOSE") is "1" or "true") error.WriteLine(e);
-            else error.WriteLine("Run with --verbose for the stack trace, and please report it.");
+            return Internal(e, parse.GetValue(verbose));
+        }
+
+        // A bug, not a user error: still one line, with the stack trace only when asked for.
+        int Internal(Exception e, bool showTrace)
+        {
+            bool trace = showTrace || Environment.GetEnvironmentVariable("BACKPROP_VERBOSE") is "1" or "true";
+            Error($"error: internal error ({e.GetType().Name}): {Printable.OneLine(e.Message).TrimEnd('.')}."
+                + (trace ? "" : " Run with --verbose for the stack trace, and please report it."));
+            if (trace) error.WriteLine(e);
             return Failure;
         }
     }
 
-    private static RootCommand CreateRootCommand(TextWriter output, TextWriter error, bool interactive, CancellationToken interrupt)
+    /// <summary>Every command and option, as parsed and dispatched (tests walk it to try every option).</summary>
+    internal static RootCommand CreateRootCommand(TextWriter output, TextWriter error, bool interactive, CancellationToken interrupt)
     {
         var root = new RootCommand(
             "Backprop: neural networks for tabular data, in pure C#.\n\n"
@@ -99,6 +121,7 @@ public static class Cli
         root.Subcommands.Add(PredictCommand.Create(output, error));
         root.Subcommands.Add(InfoCommand.Create(output));
         root.Subcommands.Add(ExportCommand.Create(output));
+        OptionValues.Apply(root);
         return root;
     }
 }

@@ -16,15 +16,18 @@ internal static class BenchCommand
             Description = "seed (Iris 4→16→3, per-sample SGD), mlp (60,000×784, 784→256→128→10, batch 128), gemm (1024³ and the mlp's products), or all",
             DefaultValueFactory = _ => "all",
         };
-        workload.AcceptOnlyFromAmong("seed", "mlp", "gemm", "all");
+        workload.OneOf("seed", "mlp", "gemm", "all");
         var threads = new Option<int?>("--threads")
         {
             Description = "Threads for the kernels (default: all cores; gemm then runs on 1 thread and on all cores)",
         };
         threads.Validators.Add(r =>
         {
-            int? value = r.GetValueOrDefault<int?>();
-            if (value is < 1) r.AddError($"--threads: expected an integer ≥ 1. Received: {value}.");
+            // The value parsed (an unparsable one is reported by its parser, and reading it would throw).
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value < 1)
+            {
+                r.AddError($"--threads: expected an integer ≥ 1. Received: '{value}'.");
+            }
         });
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout, {\"results\": [...]} with one entry per measurement, nothing else" };
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 
 namespace Backprop.Cli.Commands;
 
@@ -24,20 +23,8 @@ internal static class ModelOptions
     {
         Description = "Field delimiter: , ; tab | or another single character (default: detected from the header)",
         HelpName = "CHAR",
-        CustomParser = ParseDelimiter,
+        CustomParser = OptionValues.Delimiter,
     };
 
     public static Option<bool> Json(string what) => new("--json") { Description = $"Print {what} as one JSON object on stdout, nothing else" };
-
-    private static char? ParseDelimiter(ArgumentResult result)
-    {
-        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (text is "\\t" or "tab") return '\t';
-        if (text.Length != 1)
-        {
-            result.AddError($"--delimiter: expected one character (or 'tab'). Received: '{text}'.");
-            return null;
-        }
-        return text[0];
-    }
 }

@@ -39,7 +39,7 @@ internal static class TrainCommand
             Description = $"Embedded data set to train on ({string.Join(", ", EmbeddedDatasets.Names)})",
             DefaultValueFactory = _ => notebook.Dataset!,
         }, nameof(O.Dataset), (o, v) => o with { Dataset = v, Data = null });
-        dataset.AcceptOnlyFromAmong([.. EmbeddedDatasets.Names]);
+        dataset.OneOf([.. EmbeddedDatasets.Names]);
         flags.Add(new Option<int>("--epochs")
         {
             Description = "The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch",
@@ -74,7 +74,7 @@ internal static class TrainCommand
             Description = "Floating-point precision: f32 or f64 (with --resume, the file's unless given)",
             DefaultValueFactory = _ => "f32",
         };
-        precision.AcceptOnlyFromAmong("f32", "f64");
+        precision.OneOf("f32", "f64");
         command.Options.Add(precision);
         Option<string> init = flags.Add(new Option<string>("--init")
         {
@@ -83,20 +83,20 @@ internal static class TrainCommand
                 + "auto = normal for the embedded data sets (the notebook), pytorch for --data files (standard-normal weights diverge on wide or regression nets)",
             DefaultValueFactory = _ => notebook.Initialization is { } i ? OptionNames.Name(i) : "auto",
         }, nameof(O.Initialization), (o, v) => o with { Initialization = v == "auto" ? null : Parse<Initialization>(v) });
-        init.AcceptOnlyFromAmong(["auto", .. OptionNames.All<Initialization>()]);
+        init.OneOf(["auto", .. OptionNames.All<Initialization>()]);
         var threads = new Option<int>("--threads")
         {
             Description = "Threads for the matrix kernels (results are identical for any count)",
             DefaultValueFactory = _ => Environment.ProcessorCount,
-            // Parsed here rather than checked by a validator: a validator reading a value that failed to parse throws.
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-                if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value >= 1) return value;
-                r.AddError($"--threads: expected an integer ≥ 1. Received: '{text}'.");
-                return 1;
-            },
         };
+        threads.Validators.Add(r =>
+        {
+            // The value parsed (an unparsable one is reported by its parser, and reading it would throw).
+            if (r.Tokens.Count == 1 && int.TryParse(r.Tokens[0].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value) && value < 1)
+            {
+                r.AddError($"--threads: expected an integer ≥ 1. Received: '{value}'.");
+            }
+        });
         command.Options.Add(threads);
         Choice(flags, "--activation", "Activation after every hidden layer: relu, leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form)",
             OptionNames.Name(notebook.Activation), OptionNames.All<Activation>(), nameof(O.Activation), (o, v) => o with { Activation = Parse<Activation>(v) });
@@ -125,12 +125,12 @@ internal static class TrainCommand
             },
             HelpName = "SCHEDULE",
         }, nameof(O.Schedule), (o, v) => o with { Schedule = v });
-        Option<string?> loss = flags.Add(new Option<string?>("--loss")
+        Option<string> loss = flags.Add(new Option<string>("--loss")
         {
             Description = "Loss: cross-entropy (classification default), bce (sigmoid binary cross-entropy: one logit for 2 classes, "
                 + "one-vs-rest otherwise), mse (regression default), huber",
         }, nameof(O.Loss), (o, v) => o with { Loss = Parse<LossKind>(v!) });
-        loss.AcceptOnlyFromAmong([.. OptionNames.All<LossKind>()]);
+        loss.OneOf([.. OptionNames.All<LossKind>()]);
         flags.Add(new Option<double>("--huber-delta") { Description = "Huber's delta, in standardized target units", DefaultValueFactory = _ => notebook.HuberDelta },
             nameof(O.HuberDelta), (o, v) => o with { HuberDelta = v });
         flags.Add(new Option<double>("--label-smoothing") { Description = "Label smoothing of the cross-entropy, in [0, 1]", DefaultValueFactory = _ => notebook.LabelSmoothing },
@@ -164,7 +164,7 @@ internal static class TrainCommand
         {
             Description = "classification or regression (standardized targets, MSE); default: inferred from the target (strings and few distinct integers are classes)",
         }, nameof(O.Task), (o, v) => o with { Task = Parse<TaskKind>(v) });
-        task.AcceptOnlyFromAmong([.. OptionNames.All<TaskKind>()]);
+        task.OneOf([.. OptionNames.All<TaskKind>()]);
 
         flags.Add(new Option<string>("--save")
         {
@@ -253,12 +253,12 @@ internal static class TrainCommand
             Description = "Missing cells (empty, NA, N/A, NaN, null, ?): mean or median of the column (most frequent value for strings), or error",
             DefaultValueFactory = _ => OptionNames.Name(O.Notebook.Missing),
         }, nameof(O.Missing), (o, v) => o with { Missing = Parse<MissingValueStrategy>(v) });
-        missing.AcceptOnlyFromAmong([.. OptionNames.All<MissingValueStrategy>()]);
+        missing.OneOf([.. OptionNames.All<MissingValueStrategy>()]);
         Option<char?> delimiter = flags.Add(new Option<char?>("--delimiter")
         {
             Description = "Field delimiter: , ; tab | or another single character (default: detected from the header)",
             HelpName = "CHAR",
-            CustomParser = ParseDelimiter,
+            CustomParser = OptionValues.Delimiter,
         }, nameof(O.Delimiter), (o, v) => o with { Delimiter = v });
         Option[] companions = [target, features, drop, categorical, missing, delimiter];
         command.Validators.Add(result =>
@@ -285,7 +285,7 @@ internal static class TrainCommand
         Func<O, string, O> apply)
     {
         Option<string> option = flags.Add(new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback }, property, apply);
-        option.AcceptOnlyFromAmong([.. names]);
+        option.OneOf([.. names]);
     }
 
     // The values were checked against OptionNames.All by the parser.
@@ -338,26 +338,11 @@ internal static class TrainCommand
         Description = description,
         HelpName = "a,b",
         // "a,b" or "a" "b" or repeated: one list of names, blanks removed.
-        CustomParser = r => r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray(),
+        CustomParser = r =>
+        {
+            string[] names = r.Tokens.SelectMany(t => t.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToArray();
+            if (names.Length == 0) r.AddError($"{name}: expected column names separated by commas. Received: '{string.Join(' ', r.Tokens.Select(t => t.Value))}'.");
+            return names;
+        },
     };
-
-    private static char? ParseDelimiter(ArgumentResult result)
-    {
-        string text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
-        char? delimiter = text switch
-        {
-            "tab" or "\\t" or "\t" => '\t',
-            "comma" => ',',
-            "semicolon" => ';',
-            "pipe" => '|',
-            { Length: 1 } => text[0],
-            _ => null,
-        };
-        if (delimiter is not char d || d is '"' or ' ' || char.IsLetterOrDigit(d))
-        {
-            result.AddError($"--delimiter: expected one character such as , ; | or the word tab. Received: '{text}'.");
-            return null;
-        }
-        return delimiter;
-    }
 }

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>
+/// How every option of every command reads its value: one line per error, in the CLI's form
+/// (<c>--epochs: expected an integer. Received: '1.5'.</c>), never an exception.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Apply"/> walks the command tree once it is built, so an option added later is covered without more code: a
+/// numeric option gets a parser (System.CommandLine's own says "as expected type 'System.Int32'", and reading a value that
+/// failed to parse throws), a text option refuses the empty string. Numbers are invariant: a point is the decimal separator
+/// and a comma is an error, never a thousands separator (System.CommandLine read <c>--lr 0,01</c> as 1).
+/// </para>
+/// <para>Ranges are the options record's to check (<c>TabularTrainingOptions.Validate</c>), or a command's own validator.</para>
+/// </remarks>
+internal static class OptionValues
+{
+    /// <summary>Gives every option of <paramref name="command"/> and its subcommands a parser or validator whose errors are one line.</summary>
+    public static void Apply(Command command)
+    {
+        foreach (Option option in command.Options)
+        {
+            switch (option)
+            {
+                case Option<int> o when o.CustomParser is null:
+                    o.CustomParser = r => Integer(r, o.Name) ?? 0;
+                    break;
+                case Option<int?> o when o.CustomParser is null:
+                    o.CustomParser = r => Integer(r, o.Name);
+                    break;
+                case Option<ulong> o when o.CustomParser is null:
+                    o.CustomParser = r => Unsigned(r, o.Name) ?? 0;
+                    break;
+                case Option<double> o when o.CustomParser is null:
+                    o.CustomParser = r => Number(r, o.Name) ?? 0;
+                    break;
+                case Option<double?> o when o.CustomParser is null:
+                    o.CustomParser = r => Number(r, o.Name);
+                    break;
+                case Option<string> o when o.CustomParser is null:
+                    o.Validators.Add(r =>
+                    {
+                        if (r.Tokens.Count == 1 && r.Tokens[0].Value.Length == 0) r.AddError($"{o.Name}: expected {Article(o.HelpName)}. Received: ''.");
+                    });
+                    break;
+            }
+        }
+        foreach (Command subcommand in command.Subcommands)
+        {
+            Apply(subcommand);
+        }
+    }
+
+    /// <summary>Makes <paramref name="option"/> take one of <paramref name="values"/> (ignoring case), shown as <c>&lt;a|b|c&gt;</c> in help.</summary>
+    public static Option<string> OneOf(this Option<string> option, params IReadOnlyList<string> values)
+    {
+        option.HelpName = string.Join('|', values);
+        option.CustomParser = r =>
+        {
+            string text = Single(r);
+            string? match = values.FirstOrDefault(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase));
+            if (match is null) r.AddError($"{option.Name}: expected one of {string.Join(", ", values)}. Received: '{text}'.");
+            return match ?? values[0];
+        };
+        return option;
+    }
+
+    /// <summary>A field delimiter as written on the command line: one character, or <c>tab</c>, <c>comma</c>, <c>semicolon</c>, <c>pipe</c>.</summary>
+    public static char? Delimiter(ArgumentResult result)
+    {
+        string text = Single(result);
+        char? delimiter = text switch
+        {
+            "tab" or "\\t" or "\t" => '\t',
+            "comma" => ',',
+            "semicolon" => ';',
+            "pipe" => '|',
+            { Length: 1 } => text[0],
+            _ => null,
+        };
+        if (delimiter is not char d || d is '"' or ' ' or '\r' or '\n' || char.IsLetterOrDigit(d))
+        {
+            result.AddError($"--delimiter: expected one character such as , ; | or the word tab. Received: '{text}'.");
+            return null;
+        }
+        return delimiter;
+    }
+
+    private static int? Integer(ArgumentResult result, string name)
+    {
+        string text = Single(result);
+        if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)) return value;
+        result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) || IsDigits(text)
+            ? $"{name}: expected an integer from {int.MinValue:N0} to {int.MaxValue:N0}. Received: '{text}'."
+            : $"{name}: expected an integer. Received: '{text}'.");
+        return null;
+    }
+
+    private static ulong? Unsigned(ArgumentResult result, string name)
+    {
+        string text = Single(result);
+        if (ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out ulong value)) return value;
+        result.AddError($"{name}: expected a whole number from 0 to {ulong.MaxValue:N0}. Received: '{text}'.");
+        return null;
+    }
+
+    private static double? Number(ArgumentResult result, string name)
+    {
+        string text = Single(result);
+        // NumberStyles.Float: sign, decimal point, exponent; no thousands separator, so "0,01" is an error rather than 1.
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)) return value;
+        result.AddError(text.Contains(',', StringComparison.Ordinal)
+            ? $"{name}: expected a number with a point as decimal separator (such as 0.01). Received: '{text}'."
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+                ? $"{name}: expected a finite number. Received: '{text}'."
+                : $"{name}: expected a number. Received: '{text}'.");
+        return null;
+    }
+
+    // The one token of a single-valued option (System.CommandLine reports a missing or extra one itself).
+    private static string Single(ArgumentResult result) => result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+
+    private static bool IsDigits(string text) => text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit);
+
+    // "a file name" for MODEL or FILE.csv, "a value" otherwise.
+    private static string Article(string? helpName) =>
+        helpName is null ? "a value" : helpName.Contains('.') || helpName is "MODEL" ? "a file name" : helpName == "COLUMN" ? "a column name" : "a value";
+}

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Backprop.Cli.Rendering;
+
+namespace Backprop.Cli.Commands;
+
+/// <summary>What a command line that did not parse gets: one line per problem, and for a typo the name that was probably meant.</summary>
+internal static class UsageErrors
+{
+    /// <summary>The lines to print after <c>error: </c>.</summary>
+    public static IEnumerable<string> Describe(ParseResult parse)
+    {
+        Command command = parse.CommandResult.Command;
+        string where = command is RootCommand ? "backprop" : $"backprop {command.Name}";
+        // An unknown word leads System.CommandLine to more errors (its value taken for an argument, a command missing):
+        // the first unknown word is the one to talk about.
+        if (parse.UnmatchedTokens.FirstOrDefault() is { } unknown)
+        {
+            string word = Printable.OneLine(unknown);
+            bool option = unknown.StartsWith('-');
+            IEnumerable<string> names = option
+                ? command.Options.Concat(AncestorsRecursiveOptions(parse)).SelectMany(o => o.Aliases.Prepend(o.Name))
+                : command.Subcommands.Select(c => c.Name);
+            string? meant = Closest(unknown, names);
+            string kind = option ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
+            yield return meant is not null
+                ? $"unknown {kind} '{word}' for '{where}'; did you mean '{meant}'? (see '{where} --help')"
+                : $"unknown {kind} '{word}' for '{where}' (see '{where} --help').";
+            yield break;
+        }
+        if (command is RootCommand && parse.Tokens.Count == 0)
+        {
+            yield return $"expected a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))} (see 'backprop --help').";
+            yield break;
+        }
+        foreach (ParseError error in parse.Errors)
+        {
+            yield return Printable.OneLine(error.Message.ReplaceLineEndings(" "));
+        }
+    }
+
+    // --help and --verbose are declared on the root and apply to every command.
+    private static IEnumerable<Option> AncestorsRecursiveOptions(ParseResult parse) =>
+        parse.RootCommandResult.Command.Options.Where(o => o.Recursive || o.Name is "--help" or "--version");
+
+    /// <summary>The name nearest to <paramref name="word"/> by edit distance (at most 2, or a third of its length), or <see langword="null"/>.</summary>
+    public static string? Closest(string word, IEnumerable<string> names)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string name in names.Distinct())
+        {
+            int distance = Distance(word.ToLowerInvariant(), name.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (name, distance);
+            }
+        }
+        return bestDistance <= Math.Max(1, Math.Min(2, word.TrimStart('-').Length / 3)) ? best : null;
+    }
+
+    // Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours ("trian" → "train": 1).
+    private static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+        return d[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Backprop.Optimizers;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary>
+/// Every option of every command, given a value of the wrong type, out of range, or too large to hold: exit code 2, one line
+/// naming the option, nothing on stdout, never a stack trace. Generated from the command definitions, so an option added
+/// later is tried without writing a test for it.
+/// </summary>
+public class OptionValueTests
+{
+    // The other options a command needs to get as far as checking the one tried.
+    private static readonly Dictionary<string, string[]> Required = new()
+    {
+        ["evaluate"] = ["--model", "m.safetensors", "--data", "d.csv"],
+        ["predict"] = ["--model", "m.safetensors", "--data", "d.csv"],
+        ["info"] = ["--model", "m.safetensors"],
+        ["export"] = ["--model", "m.safetensors", "--onnx", "m.onnx"],
+    };
+
+    // train's options that only go with --data.
+    private static readonly string[] DataCompanions = ["--target", "--features", "--drop", "--categorical", "--missing", "--delimiter", "--validation-data"];
+
+    /// <summary>Wrong values for an option of this type: what a user might type.</summary>
+    private static IEnumerable<string> BadValues(Option option)
+    {
+        Type type = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+        if (type == typeof(int)) return ["x", "1.5", "99999999999", "-1", ""];
+        if (type == typeof(double)) return ["x", "0,01", "1e999", "-1e300", ""];
+        if (type == typeof(ulong)) return ["x", "-1", "18446744073709551616"];
+        if (type == typeof(int[])) return ["x", "1.5", "99999999999", "-1"];
+        if (type == typeof(double[])) return ["x", "-1", "1e999"];
+        if (type == typeof(char)) return ["ab", ""];
+        if (type == typeof(LearningRateSchedule)) return ["sideways", "cosine:1.5", "step:0", ""];
+        if (type == typeof(string[])) return ["", ","];
+        if (type == typeof(string)) return option.HelpName?.Contains('|', StringComparison.Ordinal) == true ? ["not-a-choice", ""] : [""];
+        return [];
+    }
+
+    public static TheoryData<string, string, string> Cases()
+    {
+        var cases = new TheoryData<string, string, string>();
+        RootCommand root = Backprop.Cli.Cli.CreateRootCommand(TextWriter.Null, TextWriter.Null, false, default);
+        foreach (Command command in root.Subcommands)
+        {
+            foreach (Option option in command.Options)
+            {
+                foreach (string value in BadValues(option))
+                {
+                    cases.Add(command.Name, option.Name, value);
+                }
+            }
+        }
+        return cases;
+    }
+
+    [Fact]
+    public void Every_command_s_value_options_are_tried()
+    {
+        string[] tried = Cases().Select(c => $"{c[0]} {c[1]}").Distinct().ToArray();
+        RootCommand root = Backprop.Cli.Cli.CreateRootCommand(TextWriter.Null, TextWriter.Null, false, default);
+        foreach (Command command in root.Subcommands)
+        {
+            foreach (Option option in command.Options.Where(o => o.ValueType != typeof(bool)))
+            {
+                Assert.Contains($"{command.Name} {option.Name}", tried); // a value type BadValues does not know: add it there
+            }
+        }
+        Assert.True(tried.Length >= 45, $"{tried.Length} options tried");
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_wrong_value_is_one_line_naming_the_option_and_exit_code_2(string command, string option, string value)
+    {
+        string[] args = [command, .. Required.GetValueOrDefault(command, []),
+            .. command == "train" && DataCompanions.Contains(option) ? ["--data", "d.csv"] : Array.Empty<string>(), option, value];
+        var (code, output, error) = CliRunner.Run(args);
+
+        Assert.True(code == 2, $"exit code {code} for {string.Join(' ', args)}: {error}");
+        Assert.Equal("", output);
+        string[] lines = error.TrimEnd('\n').Split('\n');
+        Assert.True(lines.Length == 1, $"{lines.Length} lines for {string.Join(' ', args)}:\n{error}");
+        Assert.StartsWith("error: ", lines[0]);
+        Assert.Contains(option, lines[0]);
+        Assert.DoesNotContain("   at ", error);
+        Assert.DoesNotContain("Exception", error);
+    }
+}
