@@ -40,21 +40,24 @@ internal static class InfoCommand
                 Json.WriteObject(output, w => WriteJson(w, model, saved));
                 return Cli.Success;
             }
-            output.WriteLine($"Model file   {path} ({new FileInfo(path).Length:N0} bytes, format {saved.FormatVersion}, Backprop {saved.LibraryVersion}, {saved.StoredDType})");
-            output.WriteLine($"Task         {(model.Task == TaskKind.Regression ? "regression" : "classification")} of '{state.Target.Name}'");
+            // Every text from the file (names, labels, versions) is printed escaped: the file may come from anywhere.
+            static string P(string? text) => Printable.OneLine(text);
+            output.WriteLine($"Model file   {P(path)} ({new FileInfo(path).Length:N0} bytes, format {saved.FormatVersion}, Backprop {P(saved.LibraryVersion)}, {saved.StoredDType})");
+            output.WriteLine($"Task         {(model.Task == TaskKind.Regression ? "regression" : "classification")} of '{P(state.Target.Name)}'");
             output.WriteLine();
             output.WriteLine(model.Network.Summary());
             output.WriteLine();
             output.WriteLine($"Inputs ({state.Features.Length} columns → {model.Network.InputFeatures} model inputs)");
-            int width = state.Features.Max(f => f.Name.Length);
-            foreach (FeatureColumnState feature in state.Features)
+            string[] names = state.Features.Select(f => P(f.Name)).ToArray();
+            int width = names.Max(n => n.Length);
+            for (int f = 0; f < names.Length; f++)
             {
-                output.WriteLine($"  {feature.Name.PadRight(width)}  {Describe(feature)}");
+                output.WriteLine($"  {names[f].PadRight(width)}  {Describe(state.Features[f])}");
             }
             output.WriteLine();
             output.WriteLine(model.Task == TaskKind.Regression
-                ? $"Output       {state.Target.Name} (standardized in training: mean {model.TargetScaling.Mean:G6}, scale {model.TargetScaling.Scale:G6})"
-                : $"Outputs      {string.Join(", ", model.ClassLabels!)}");
+                ? $"Output       {P(state.Target.Name)} (standardized in training: mean {model.TargetScaling.Mean:G6}, scale {model.TargetScaling.Scale:G6})"
+                : $"Outputs      {string.Join(", ", model.ClassLabels!.Select(P))}");
             if (model.Metadata.TryGetValue("training", out string? training))
             {
                 output.WriteLine($"Training     {Flatten(training)}");
@@ -66,29 +69,36 @@ internal static class InfoCommand
             return Cli.Success;
         }
 
-        // {"epochs":30,"loss":[…],"final_loss":0.04} -> "epochs 30, final_loss 0.04": scalars only, for a person.
+        // {"epochs":30,"loss":[…],"final_loss":0.04} -> "epochs 30, final_loss 0.04": scalars only, for a person. An entry that is
+        // not a JSON object (a damaged or foreign file) is shown as it is, escaped, rather than failing the whole description.
         private static string Flatten(string json)
         {
             try
             {
-                using JsonDocument document = JsonDocument.Parse(json);
+                using JsonDocument document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
+                if (document.RootElement.ValueKind != JsonValueKind.Object)
+                {
+                    return $"{Printable.OneLine(Shorten(json))} (not a JSON object)";
+                }
                 // Options left unset (null) and the entry's version are for programs, not for this summary.
-                return string.Join(", ", document.RootElement.EnumerateObject()
+                return Printable.OneLine(string.Join(", ", document.RootElement.EnumerateObject()
                     .Where(p => p.Value.ValueKind is not (JsonValueKind.Array or JsonValueKind.Object or JsonValueKind.Null) || p.Name == "hidden")
                     .Where(p => p.Name != "version")
-                    .Select(p => $"{p.Name} {p.Value.GetRawText().Trim('"')}"));
+                    .Select(p => $"{p.Name} {(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())}")));
             }
             catch (JsonException)
             {
-                return json;
+                return $"{Printable.OneLine(Shorten(json))} (not valid JSON)";
             }
         }
+
+        private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
         private static string Describe(FeatureColumnState feature) => feature.Kind switch
         {
             FeatureKind.Numeric => string.Create(CultureInfo.InvariantCulture, $"numeric      mean {feature.Mean:G6}, std {feature.Scale:G6}, missing → {feature.Fill:G6}"),
             FeatureKind.Boolean => string.Create(CultureInfo.InvariantCulture, $"boolean      missing → {feature.Fill:G6}"),
-            _ => $"categorical  {feature.Categories!.Length} categories ({string.Join(", ", feature.Categories.Take(6))}{(feature.Categories.Length > 6 ? ", …" : "")}), missing → {feature.FillCategory}",
+            _ => $"categorical  {feature.Categories!.Length} {(feature.Categories.Length == 1 ? "category" : "categories")} ({Printable.OneLine(string.Join(", ", feature.Categories.Take(6)))}{(feature.Categories.Length > 6 ? ", …" : "")}), missing → {Printable.OneLine(feature.FillCategory)}",
         };
 
         private void WriteJson<T>(Utf8JsonWriter w, TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
@@ -128,7 +138,20 @@ internal static class InfoCommand
             {
                 if (!model.Metadata.TryGetValue(key, out string? value)) continue;
                 w.WritePropertyName(key);
-                w.WriteRawValue(value);
+                if (IsJson(value)) w.WriteRawValue(value);
+                else w.WriteStringValue(value); // not JSON (a damaged file): its text, so the output stays one valid object
+            }
+        }
+        private static bool IsJson(string text)
+        {
+            try
+            {
+                using JsonDocument _ = JsonDocument.Parse(text, new JsonDocumentOptions { MaxDepth = 16 });
+                return true;
+            }
+            catch (JsonException)
+            {
+                return false;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Cli.Rendering;
 using Backprop.Data;
 using Backprop.Preprocessing;
 using Backprop.Tensors;
@@ -28,7 +29,7 @@ internal static class ModelData
     {
         var warnings = new List<string>();
         TResult result = transform(CsvTable.Read(path, preprocessor.ReadOptions(delimiter)), warnings);
-        foreach (string warning in warnings) notes.WriteLine($"warning: {warning}");
+        foreach (string warning in warnings) notes.WriteLine($"warning: {Printable.OneLine(warning)}");
         return result;
     }
 }

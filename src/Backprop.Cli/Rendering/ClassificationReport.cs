@@ -46,22 +46,24 @@ internal sealed record ClassificationReport(
         output.WriteLine($"  macro F1           {Format(F1Macro)}");
         output.WriteLine($"  weighted F1        {Format(F1Weighted)}");
         output.WriteLine($"  log loss           {Format(LogLoss)}");
-        int width = Math.Max(9, Labels.Max(l => l.Length));
+        // Labels come from the data: printed escaped (a line break or an escape sequence in one would break the table or the terminal).
+        string[] labels = Labels.Select(Printable.OneLine).ToArray();
+        int width = Math.Max(9, labels.Max(l => l.Length));
         output.WriteLine();
         output.WriteLine($"  {"class".PadRight(width)}  precision  recall     f1  support");
         for (int c = 0; c < Labels.Count; c++)
         {
             ClassScores s = PerClass[c];
-            output.WriteLine($"  {Labels[c].PadRight(width)}  {Format(s.Precision),9}  {Format(s.Recall),6}  {Format(s.F1),5}  {s.Support,7}");
+            output.WriteLine($"  {labels[c].PadRight(width)}  {Format(s.Precision),9}  {Format(s.Recall),6}  {Format(s.F1),5}  {s.Support,7}");
         }
         output.WriteLine();
         output.WriteLine($"  confusion matrix (rows: actual, columns: predicted)");
-        int cell = Math.Max(6, Labels.Max(l => l.Length));
-        output.WriteLine($"  {"".PadRight(width)}  {string.Join("  ", Labels.Select(l => l.PadLeft(cell)))}");
+        int cell = Math.Max(6, labels.Max(l => l.Length));
+        output.WriteLine($"  {"".PadRight(width)}  {string.Join("  ", labels.Select(l => l.PadLeft(cell)))}");
         for (int t = 0; t < Labels.Count; t++)
         {
             var row = Enumerable.Range(0, Labels.Count).Select(p => ConfusionMatrix[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(cell));
-            output.WriteLine($"  {Labels[t].PadRight(width)}  {string.Join("  ", row)}");
+            output.WriteLine($"  {labels[t].PadRight(width)}  {string.Join("  ", row)}");
         }
     }
 
