@@ -45,11 +45,19 @@ internal static class PredictCommand
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
-            Matrix<T> features = ModelData.Unlabelled<T>(model.Preprocessor, dataPath, delimiter, error);
             bool classification = model.Task == TaskKind.Classification;
-            Matrix<T>? probabilities = classification ? model.PredictProbabilities(features) : null;
+            if (proba && !classification)
+            {
+                throw new UsageException("--proba: expected a classification model. Received: a regression model, which predicts values (no class probabilities).");
+            }
+            CsvTable table = ModelData.Table(model.Preprocessor, dataPath, delimiter);
+            var warnings = new List<string>();
+            var imputed = new List<string>();
+            Matrix<T>? probabilities = classification ? model.PredictProbabilities(table, warnings, imputed) : null;
             int[] classes = probabilities is null ? [] : Classification.ArgMax(probabilities);
-            double[] values = classification ? [] : model.PredictValues(features);
+            double[] values = classification ? [] : model.PredictValues(table, warnings, imputed);
+            ModelData.Report(error, warnings, imputed);
+            int rows = table.RowCount;
 
             void WriteCsv(TextWriter target)
             {
@@ -65,13 +73,13 @@ internal static class PredictCommand
             PredictionCsv.WriteFileAtomically(outPath, WriteCsv);
             if (!json)
             {
-                output.WriteLine($"Wrote {features.Rows} predictions to {outPath}");
+                output.WriteLine($"Wrote {rows} predictions to {outPath}");
                 return Cli.Success;
             }
             Json.WriteObject(output, w =>
             {
                 w.WriteString("task", classification ? "classification" : "regression");
-                w.WriteNumber("rows", features.Rows);
+                w.WriteNumber("rows", rows);
                 w.WriteString("out", outPath);
                 if (classification)
                 {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using Backprop.Data;
 using Backprop.IO;
@@ -249,6 +250,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             throw new TrainingCanceledException("Training was canceled before an epoch completed; nothing was saved.", null, null, cancellationToken);
         }
 
+        WarnIfDiverged(history, task, optimizer);
+
         // With early stopping the model is the best epoch's, whole (weights and the state that resumes from it); otherwise the last.
         RunSnapshot<T> final;
         if (recorder is not null)
@@ -312,6 +315,20 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             ? $"resuming '{saved.Source}' after {saved.EpochsCompleted} epochs: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
             : $"'{saved.Source}' has trained all {options.Epochs} epochs of its run: nothing to train (a longer run needs a larger epoch count)");
         return state;
+    }
+
+    // A run whose loss ends far above what a constant prediction gives diverged, even if it never overflowed (Adam at a rate
+    // of 1e6 ends finite, at 1e5 to 1e12): its model is kept, as it is finite, but not without a word.
+    private void WarnIfDiverged(List<EpochRecord> history, TrainingTask<T> task, Optimizer<T> optimizer)
+    {
+        if (history.Count == 0 || !(history[^1].Loss > 10 * task.ConstantLoss))
+        {
+            return;
+        }
+        EpochRecord last = history[^1];
+        Note(true, string.Create(CultureInfo.InvariantCulture,
+            $"the training loss ended at {last.Loss:G3} (epoch {last.Epoch}), {last.Loss / task.ConstantLoss:G2} times the {task.ConstantLoss:G3} of a constant prediction " +
+            $"({task.ConstantPrediction}): the run diverged without overflowing; try a lower learning rate (now {double.CreateChecked(optimizer.LearningRate):G3})"));
     }
 
     private static CsvTable ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)

@@ -57,6 +57,15 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>The main metric per epoch: accuracy or R²; none for one-vs-rest targets.</summary>
     public EpochMetric<T>? Metric { get; }
 
+    /// <summary>
+    /// About the loss a constant prediction gives: ln C for C classes (uniform probabilities), 1 for a standardized regression
+    /// target (its mean). A trained model far above it has diverged.
+    /// </summary>
+    public double ConstantLoss => Output == OutputKind.Identity ? 1 : Math.Log(Math.Max(2, Train.ClassNames?.Count ?? Outputs));
+
+    /// <summary>What <see cref="ConstantLoss"/> predicts, for messages.</summary>
+    public string ConstantPrediction => Output == OutputKind.Identity ? "the training mean" : "equal class probabilities";
+
     /// <summary>Sets up the task for encoded <paramref name="train"/> and <paramref name="validation"/> rows.</summary>
     /// <param name="options">The run's options.</param>
     /// <param name="preprocessor">The fitted preprocessing: it knows the task and the classes.</param>

@@ -17,14 +17,12 @@ public static class Regression
         {
             return double.NaN;
         }
-        double mean = 0;
-        foreach (double y in actual) mean += y;
-        mean /= actual.Length;
-        double residual = 0, total = 0;
-        for (int i = 0; i < actual.Length; i++)
+        (double residual, double total) = SumsOfSquares(actual, predicted, 1);
+        if (!double.IsFinite(residual) || !double.IsFinite(total))
         {
-            residual += (actual[i] - predicted[i]) * (actual[i] - predicted[i]);
-            total += (actual[i] - mean) * (actual[i] - mean);
+            // Targets near the limits of double (1e200 and up): the squares overflow, the ratio does not. Sums of the values
+            // divided by their largest magnitude, whose ratio is the same.
+            (residual, total) = SumsOfSquares(actual, predicted, Largest(actual, predicted));
         }
         if (total == 0)
         {
@@ -65,7 +63,36 @@ public static class Regression
         CheckLengths(actual, predicted);
         double sum = 0;
         for (int i = 0; i < actual.Length; i++) sum += (actual[i] - predicted[i]) * (actual[i] - predicted[i]);
+        if (!double.IsFinite(sum) && actual.Length > 0)
+        {
+            double scale = Largest(actual, predicted);
+            (sum, _) = SumsOfSquares(actual, predicted, scale);
+            return Math.Sqrt(sum / actual.Length) * scale;
+        }
         return actual.Length == 0 ? double.NaN : Math.Sqrt(sum / actual.Length);
+    }
+
+    // Σ((y − ŷ)/s)² and Σ((y − ȳ)/s)², each difference taken between scaled values so that it cannot overflow.
+    private static (double Residual, double Total) SumsOfSquares(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted, double scale)
+    {
+        double mean = 0;
+        foreach (double y in actual) mean += y / scale;
+        mean /= actual.Length;
+        double residual = 0, total = 0;
+        for (int i = 0; i < actual.Length; i++)
+        {
+            double y = actual[i] / scale, r = y - predicted[i] / scale, d = y - mean;
+            residual += r * r;
+            total += d * d;
+        }
+        return (residual, total);
+    }
+
+    private static double Largest(ReadOnlySpan<double> actual, ReadOnlySpan<double> predicted)
+    {
+        double largest = double.Epsilon;
+        for (int i = 0; i < actual.Length; i++) largest = Math.Max(largest, Math.Max(Math.Abs(actual[i]), Math.Abs(predicted[i])));
+        return largest;
     }
 
     private static double[] Column<T>(Matrix<T> matrix, int column) where T : unmanaged, IFloatingPointIeee754<T>

@@ -95,7 +95,49 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
 
     /// <summary>Class probabilities <c>(N, C)</c> for encoded features <c>(N, F)</c>.</summary>
     /// <exception cref="InvalidOperationException">The model is a regressor.</exception>
+    /// <exception cref="BackpropException">An input is so far from anything seen in training that the network overflows (the message names the row).</exception>
     public Matrix<T> PredictProbabilities(Matrix<T> features)
+    {
+        Matrix<T> probabilities = Probabilities(features);
+        CheckFinite(probabilities.Data, probabilities.Columns, features, null);
+        return probabilities;
+    }
+
+    /// <summary>Class probabilities <c>(N, C)</c> for the rows of a raw table.</summary>
+    /// <param name="table">Rows with the training columns, by name, read with the preprocessor's <see cref="TabularPreprocessor.ReadOptions"/>.</param>
+    /// <param name="warnings">Receives a line per column with categories not seen in training.</param>
+    /// <param name="notes">Receives a line per column whose missing cells were imputed.</param>
+    /// <exception cref="BackpropException">A cell does not fit its column, or is so far from anything seen in training that the network overflows (the message names it).</exception>
+    public Matrix<T> PredictProbabilities(CsvTable table, ICollection<string>? warnings = null, ICollection<string>? notes = null)
+    {
+        Matrix<T> features = Preprocessor.TransformFeatures<T>(table, warnings: warnings, notes: notes);
+        Matrix<T> probabilities = Probabilities(features);
+        CheckFinite(probabilities.Data, probabilities.Columns, features, table);
+        return probabilities;
+    }
+
+    /// <summary>Predicted values in the target's units, one per row of encoded features <c>(N, F)</c>.</summary>
+    /// <exception cref="InvalidOperationException">The model is a classifier.</exception>
+    /// <exception cref="BackpropException">An input is so far from anything seen in training that the network overflows (the message names the row).</exception>
+    public double[] PredictValues(Matrix<T> features)
+    {
+        double[] values = Values(features);
+        CheckFinite<double>(values, 1, features, null);
+        return values;
+    }
+
+    /// <summary>Predicted values in the target's units for the rows of a raw table.</summary>
+    /// <inheritdoc cref="PredictProbabilities(CsvTable, ICollection{string}?, ICollection{string}?)" path="/param"/>
+    /// <exception cref="BackpropException">A cell does not fit its column, or is so far from anything seen in training that the network overflows (the message names it).</exception>
+    public double[] PredictValues(CsvTable table, ICollection<string>? warnings = null, ICollection<string>? notes = null)
+    {
+        Matrix<T> features = Preprocessor.TransformFeatures<T>(table, warnings: warnings, notes: notes);
+        double[] values = Values(features);
+        CheckFinite<double>(values, 1, features, table);
+        return values;
+    }
+
+    private Matrix<T> Probabilities(Matrix<T> features)
     {
         if (Output == OutputKind.Identity)
         {
@@ -105,13 +147,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         return Output == OutputKind.Softmax ? Softmax(outputs) : Sigmoids(outputs);
     }
 
-    /// <summary>Class probabilities <c>(N, C)</c> for the rows of a raw table; unseen categories are counted in <paramref name="warnings"/>.</summary>
-    public Matrix<T> PredictProbabilities(CsvTable table, ICollection<string>? warnings = null) =>
-        PredictProbabilities(Preprocessor.TransformFeatures<T>(table, warnings: warnings));
-
-    /// <summary>Predicted values in the target's units, one per row of encoded features <c>(N, F)</c>.</summary>
-    /// <exception cref="InvalidOperationException">The model is a classifier.</exception>
-    public double[] PredictValues(Matrix<T> features)
+    private double[] Values(Matrix<T> features)
     {
         if (Output != OutputKind.Identity)
         {
@@ -123,9 +159,58 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         return values;
     }
 
-    /// <summary>Predicted values in the target's units for the rows of a raw table.</summary>
-    public double[] PredictValues(CsvTable table, ICollection<string>? warnings = null) =>
-        PredictValues(Preprocessor.TransformFeatures<T>(table, warnings: warnings));
+    // A NaN or infinite prediction is never handed out: the row, and the input that took the network out of range, are named
+    // instead (a cell of 1e308 is some 1e305 standard deviations out, beyond float arithmetic). With the table, by its file
+    // line, column and cell; without, by its row and encoded input.
+    private void CheckFinite<TValue>(ReadOnlySpan<TValue> outputs, int perRow, Matrix<T> features, CsvTable? table)
+        where TValue : IFloatingPointIeee754<TValue>
+    {
+        int bad = -1;
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            if (!TValue.IsFinite(outputs[i]))
+            {
+                bad = i / perRow;
+                break;
+            }
+        }
+        if (bad < 0)
+        {
+            return;
+        }
+        Span<T> row = features.Row(bad);
+        int worst = 0;
+        for (int f = 1; f < row.Length; f++)
+        {
+            if (!T.IsFinite(row[f]) || T.Abs(row[f]) > T.Abs(row[worst])) worst = f;
+        }
+        string input = Preprocessor.FeatureNames[worst];
+        string Distance(double z) => double.IsFinite(z)
+            ? string.Create(CultureInfo.InvariantCulture, $"{Math.Abs(z):G3} standard deviations from its training mean")
+            : "beyond the float range in standard deviations from its training mean";
+        if (table is null)
+        {
+            throw new BackpropException(
+                $"Expected inputs the model can compute with. Received: row {bad + 1}, whose input '{input}' is {Distance(double.CreateChecked(row[worst]))}: the network's outputs overflow for it.");
+        }
+        FeatureColumnState feature = Preprocessor.State.Features.First(f => input == f.Name || input.StartsWith(f.Name + "=", StringComparison.Ordinal));
+        TableColumn? cells = table.Find(feature.Name);
+        string column = feature.Name, value = "";
+        string distance = Distance(double.CreateChecked(row[worst]));
+        if (cells is not null && cells.IsNumeric)
+        {
+            double raw = cells.GetNumber(bad);
+            value = raw.ToString("G6", CultureInfo.InvariantCulture);
+            // Measured in double from the cell: in the network's float the distance itself may have overflowed.
+            if (feature.Kind == FeatureKind.Numeric) distance = Distance(StandardScaler<double>.Standardize(raw, feature.Mean, feature.Scale));
+        }
+        else if (cells is not null)
+        {
+            value = cells.GetText(bad) ?? "";
+        }
+        throw new BackpropException(
+            $"Expected values the model can compute with. Received: '{value}' in column '{column}' at {table.Source} line {table.LineOf(bad)}, {distance}: the network's outputs overflow for that row.");
+    }
 
     /// <summary>Saves the model, atomically, with <paramref name="extras"/> (for example the optimizer state for resuming).</summary>
     /// <exception cref="BackpropException">The file could not be written; a previous file at <paramref name="path"/> is intact.</exception>

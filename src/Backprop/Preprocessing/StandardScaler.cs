@@ -62,7 +62,11 @@ public sealed class StandardScaler<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>The mean and divisor of one column of <paramref name="values"/>: what <see cref="Fit"/> computes per column.</summary>
-    /// <remarks>For callers whose columns are not a matrix (a table read from CSV); the divisor of a constant or empty column is 1.</remarks>
+    /// <remarks>
+    /// For callers whose columns are not a matrix (a table read from CSV); the divisor of a constant or empty column is 1.
+    /// Values near the limits of double (a cell of 1e308) make the plain sums overflow; the statistics are then computed on the
+    /// values divided by their largest magnitude, which gives the same mean and deviation (finite whenever the values are).
+    /// </remarks>
     public static (double Mean, double Scale) FitColumn(ReadOnlySpan<double> values)
     {
         if (values.IsEmpty)
@@ -79,7 +83,35 @@ public sealed class StandardScaler<T> where T : unmanaged, IFloatingPointIeee754
             squares += d * d;
         }
         double std = Math.Sqrt(squares / values.Length);
+        if (!double.IsFinite(mean) || !double.IsFinite(std))
+        {
+            (mean, std) = ScaledMoments(values);
+        }
         return (mean, std > 0 ? std : 1);
+    }
+
+    /// <summary><c>(x − mean) / scale</c>, also when <c>x − mean</c> alone would overflow (values near the limits of double).</summary>
+    public static double Standardize(double x, double mean, double scale)
+    {
+        double z = (x - mean) / scale;
+        return double.IsFinite(z) || !double.IsFinite(x) ? z : x / scale - mean / scale;
+    }
+
+    // Mean and population deviation of values whose sums overflow: computed on v / max|v| and scaled back.
+    private static (double Mean, double Std) ScaledMoments(ReadOnlySpan<double> values)
+    {
+        double largest = 0;
+        foreach (double value in values) largest = Math.Max(largest, Math.Abs(value));
+        double mean = 0;
+        foreach (double value in values) mean += value / largest;
+        mean /= values.Length;
+        double squares = 0;
+        foreach (double value in values)
+        {
+            double d = value / largest - mean;
+            squares += d * d;
+        }
+        return (mean * largest, Math.Sqrt(squares / values.Length) * largest);
     }
 
     /// <summary>A standardized copy of <paramref name="features"/> <c>(N, F)</c>.</summary>

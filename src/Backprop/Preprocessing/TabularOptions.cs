@@ -21,6 +21,11 @@ namespace Backprop.Preprocessing;
 /// note, once it has at least this many values (default 10; below that, distinct values prove little).
 /// Columns listed in <see cref="Features"/> or <see cref="Categorical"/> are never dropped.
 /// </param>
+/// <param name="MaxClasses">
+/// Resource bound: a class target with more distinct values would need that many outputs (a million labels: a network of
+/// a million outputs, and an epoch that never ends); it is an error that asks whether the target is a number to predict or
+/// the wrong column. Default 1,000.
+/// </param>
 /// <param name="MaxCategories">
 /// Resource bound: a categorical column with more distinct values would become that many inputs per row; it is dropped with
 /// a note (or, when named in <see cref="Features"/> or <see cref="Categorical"/>, is an error). Default 1,000.
@@ -34,7 +39,8 @@ public sealed record TabularOptions(
     TaskKind? Task = null,
     int MaxClassesForNumericTarget = 20,
     int MinRowsForIdentifier = 10,
-    int MaxCategories = 1_000)
+    int MaxCategories = 1_000,
+    int MaxClasses = 1_000)
 {
     /// <summary>Options to read a training file with: the <see cref="Categorical"/> columns as text.</summary>
     public CsvReadOptions ReadOptions(char? delimiter = null) => new(delimiter, Categorical);

@@ -141,12 +141,14 @@ public sealed class TabularPreprocessor
     /// <param name="table">Data read with <see cref="ReadOptions"/>.</param>
     /// <param name="rows">Rows to transform, in that order; every row when <see langword="null"/>.</param>
     /// <param name="warnings">Receives one line per column with categories not seen in training (encoded as all zeros).</param>
+    /// <param name="notes">Receives one line per column whose missing cells were imputed (with what).</param>
     /// <exception cref="BackpropException">A feature column is absent, or a cell does not fit its column (with line, column, value).</exception>
-    public Matrix<T> TransformFeatures<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null)
+    public Matrix<T> TransformFeatures<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null,
+        ICollection<string>? notes = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(table);
-        return Features<T>(table, SelectRows(table, rows), warnings);
+        return Features<T>(table, SelectRows(table, rows), warnings, notes);
     }
 
     /// <summary>
@@ -157,7 +159,8 @@ public sealed class TabularPreprocessor
     /// <exception cref="BackpropException">
     /// The target or a feature column is absent, a cell does not fit its column, or a class was not seen in training.
     /// </exception>
-    public Dataset<T> Transform<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null)
+    public Dataset<T> Transform<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null,
+        ICollection<string>? notes = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -170,12 +173,25 @@ public sealed class TabularPreprocessor
         {
             warnings?.Add($"skipped {all.Length - selected.Length} row(s) whose target '{target.Name}' is missing");
         }
-        Matrix<T> features = Features<T>(table, selected, warnings);
+        Matrix<T> features = Features<T>(table, selected, warnings, notes);
         var targets = new Matrix<T>(selected.Length, 1);
         if (_labels is null)
         {
             var cells = new NumericCells(table, target, "the regression target");
-            for (int i = 0; i < selected.Length; i++) targets[i, 0] = T.CreateChecked(cells[selected[i]]);
+            for (int i = 0; i < selected.Length; i++)
+            {
+                T value = T.CreateChecked(cells[selected[i]]);
+                if (!T.IsFinite(value))
+                {
+                    // Finite in the file (an infinite cell is refused when read), beyond float32 here: training would only
+                    // report a divergence, so the range itself is the error.
+                    throw new BackpropException(
+                        $"Expected regression targets within the range of {typeof(T).Name} (±{double.CreateChecked(T.BitDecrement(T.PositiveInfinity)):G3}). Received: " +
+                        $"{cells[selected[i]].ToString("G6", CultureInfo.InvariantCulture)} in the target column '{target.Name}' at {table.Source} line {table.LineOf(selected[i])}; " +
+                        "train in double precision (--precision f64), or rescale the target.");
+                }
+                targets[i, 0] = value;
+            }
         }
         else
         {
@@ -185,7 +201,8 @@ public sealed class TabularPreprocessor
         return new Dataset<T>(features, targets, FeatureNames, ClassNames);
     }
 
-    private Matrix<T> Features<T>(CsvTable table, int[] rows, ICollection<string>? warnings) where T : unmanaged, IFloatingPointIeee754<T>
+    private Matrix<T> Features<T>(CsvTable table, int[] rows, ICollection<string>? warnings, ICollection<string>? notes)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         FeatureColumnState[] features = State.Features;
         TableColumn[] columns = features
@@ -208,21 +225,29 @@ public sealed class TabularPreprocessor
                 case FeatureKind.Numeric:
                 {
                     var cells = new NumericCells(table, column, "numeric in the training data");
+                    int imputed = 0;
                     for (int i = 0; i < rows.Length; i++)
                     {
                         double value = cells[rows[i]];
-                        if (double.IsNaN(value)) value = feature.Fill;
-                        data[i * width + offset] = T.CreateChecked((value - feature.Mean) / feature.Scale);
+                        if (double.IsNaN(value))
+                        {
+                            value = feature.Fill;
+                            imputed++;
+                        }
+                        data[i * width + offset] = T.CreateChecked(StandardScaler<double>.Standardize(value, feature.Mean, feature.Scale));
                     }
+                    Imputed(notes, column, imputed, $"the training {(State.Missing == MissingValueStrategy.Median ? "median" : "mean")} {feature.Fill.ToString("G6", CultureInfo.InvariantCulture)}");
                     break;
                 }
                 case FeatureKind.Boolean:
                 {
                     var cells = new TextCells(column);
                     int[] truth = cells.MapLevels(level => ParseBoolean(level) is bool b ? (b ? 1 : 0) : -1);
+                    int imputed = 0;
                     for (int i = 0; i < rows.Length; i++)
                     {
                         int code = cells.Code(rows[i]);
+                        if (code < 0) imputed++;
                         int value = code < 0 ? (int)feature.Fill : truth[code];
                         if (value < 0)
                         {
@@ -231,6 +256,7 @@ public sealed class TabularPreprocessor
                         }
                         data[i * width + offset] = T.CreateChecked(value);
                     }
+                    Imputed(notes, column, imputed, $"the most frequent value in training, {(feature.Fill == 1 ? "true" : "false")}");
                     break;
                 }
                 default:
@@ -238,10 +264,11 @@ public sealed class TabularPreprocessor
                     OneHotEncoder encoder = _encoders[f]!;
                     var cells = new TextCells(column);
                     int[] category = cells.MapLevels(encoder.IndexOf);
-                    int fill = encoder.IndexOf(feature.FillCategory!), unknown = 0, example = -1;
+                    int fill = encoder.IndexOf(feature.FillCategory!), unknown = 0, example = -1, imputed = 0;
                     for (int i = 0; i < rows.Length; i++)
                     {
                         int code = cells.Code(rows[i]);
+                        if (code < 0) imputed++;
                         int index = code < 0 ? fill : category[code];
                         if (index < 0 && unknown++ == 0) example = code;
                         encoder.Encode(data.AsSpan(i * width + offset, encoder.Categories.Count), index);
@@ -251,12 +278,18 @@ public sealed class TabularPreprocessor
                         warnings?.Add($"column '{column.Name}': {unknown} row(s) with a category not seen in training " +
                             $"(such as '{DataErrors.Quote(column.Levels[example])}') encoded as all zeros");
                     }
+                    Imputed(notes, column, imputed, $"the most frequent value in training, '{DataErrors.Quote(feature.FillCategory!)}'");
                     break;
                 }
             }
             offset += feature.Width;
         }
         return result;
+    }
+
+    private static void Imputed(ICollection<string>? notes, TableColumn column, int count, string with)
+    {
+        if (count > 0) notes?.Add($"imputed {count} missing value(s) in column '{column.Name}' with {with}");
     }
 
     // Class index of each of the rows (whose target is present); a label not seen in training is an error.
@@ -314,6 +347,14 @@ public sealed class TabularPreprocessor
         {
             throw new BackpropException(
                 $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in all {training.Length} rows ({table.Source}).");
+        }
+        if (classes.Length > options.MaxClasses)
+        {
+            string hint = numeric
+                ? "a number to predict? make it a regression (task regression)"
+                : "an identifier or free text? choose another target column";
+            throw new BackpropException(
+                $"Expected at most {options.MaxClasses:N0} classes in the target column '{target.Name}'. Received: {classes.Length:N0} distinct values in {training.Length:N0} rows ({table.Source}); {hint}.");
         }
         return new TargetColumnState(target.Name, TaskKind.Classification, numeric, classes);
     }

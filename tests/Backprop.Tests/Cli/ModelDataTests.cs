@@ -17,13 +17,20 @@ public sealed class ModelDataTests : TempFileTest
     }
 
     [Fact]
-    public void Prediction_input_may_lack_the_target_and_warns_about_unseen_categories()
+    public void Prediction_input_may_lack_the_target_and_warns_about_unseen_categories_and_imputed_cells()
     {
-        var notes = new StringWriter();
-        var features = ModelData.Unlabelled<float>(Trained(), Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n"), null, notes);
-        Assert.Equal(2, features.Rows);
-        Assert.Equal([0f, 1, 0, 0, 0, 0], features.Data); // size is standardized to 0 (the mean); 99999 is no zip seen
-        Assert.Equal("warning: column 'zip': 1 row(s) with a category not seen in training (such as '99999') encoded as all zeros\n", notes.ToString());
+        TabularPreprocessor preprocessor = Trained();
+        CsvTable table = ModelData.Table(preprocessor, Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n;NA\n"), null);
+        var warnings = new List<string>();
+        var imputed = new List<string>();
+        Matrix<float> features = preprocessor.TransformFeatures<float>(table, warnings: warnings, notes: imputed);
+        Assert.Equal(3, features.Rows);
+        Assert.Equal([0f, 1, 0, 0, 0, 0, 0, 1, 0], features.Data); // size is standardized to 0 (the mean); 99999 is no zip seen; the last row imputed
+        var notes = new StringWriter { NewLine = "\n" };
+        ModelData.Report(notes, warnings, imputed);
+        Assert.Equal("warning: column 'zip': 1 row(s) with a category not seen in training (such as '99999') encoded as all zeros\n"
+            + "note: imputed 1 missing value(s) in column 'size' with the training mean 2\n"
+            + "note: imputed 1 missing value(s) in column 'zip' with the most frequent value in training, '02134'\n", notes.ToString());
     }
 
     [Fact]
@@ -39,7 +46,7 @@ public sealed class ModelDataTests : TempFileTest
     [Fact]
     public void A_missing_training_column_is_an_error() =>
         Assert.Contains("Expected the column 'zip' (a feature in training)",
-            Assert.Throws<BackpropException>(() => ModelData.Unlabelled<float>(Trained(), Files.Write("bad.csv", "size\n1\n"), null, TextWriter.Null)).Message);
+            Assert.Throws<BackpropException>(() => Trained().TransformFeatures<float>(ModelData.Table(Trained(), Files.Write("bad.csv", "size\n1\n"), null))).Message);
 
     [Theory]
     [InlineData("iris")]
