@@ -56,7 +56,7 @@ def main(paths):
         try:
             values = check(path)
         except Exception as error:  # the checker raises several exception types; all mean the same here
-            sys.exit(f"{path}: {type(error).__name__}: {error}")
+            sys.exit(f"{path}: {type(error).__name__}: {str(error).strip()}")
         print(f"ok {path} (onnx {onnx.__version__}, {values} values typed)")
 
 
