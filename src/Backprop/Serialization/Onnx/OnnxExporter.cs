@@ -13,8 +13,8 @@ namespace Backprop.Serialization.Onnx;
 /// <remarks>
 /// <para>
 /// Graph: input <c>features</c> <c>float[N, F]</c> (the numeric raw columns, in order) and one <c>string[N, 1]</c> input per categorical
-/// column (named after it) → NaN replaced by each numeric column's <see cref="OnnxInputColumn.MissingValue"/> (<c>IsNaN</c>, <c>Where</c>) → one-hot encoding (<c>ai.onnx.ml.OneHotEncoder</c>, unknown categories become all zeros) and
-/// reassembly in column order → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>)
+/// column (named after it) → NaN replaced by each numeric column's <see cref="OnnxInputColumn.MissingValue"/> (<c>IsNaN</c>, <c>Where</c>) → one-hot encoding (<c>ai.onnx.ml.OneHotEncoder</c>, unknown categories become all zeros, then
+/// <c>Squeeze</c> of axis 1) and reassembly in column order (<c>Gather</c>, <c>Concat</c>) → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>)
 /// and the activations (<c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>, <c>Gelu</c> as <c>0.5·x·(1 + erf(x/√2))</c>) →
 /// a classifier's <c>probabilities</c> <c>float[N, C]</c> (<c>Softmax</c>) and <c>label</c> <c>int64[N]</c> (<c>ArgMax</c>, first maximum),
 /// or a regressor's <c>prediction</c> <c>float[N, O]</c> (<c>Mul</c> target scale, <c>Add</c> target mean).
@@ -23,6 +23,11 @@ namespace Backprop.Serialization.Onnx;
 /// Everything is float32 (ONNX Runtime's common type); a float64 model is rounded to float32 on export. Column order and class
 /// labels are in the graph's doc string and in <c>metadata_props</c> (<c>feature_names</c>, <c>numeric_features</c>,
 /// <c>categorical_features</c>, <c>class_labels</c>, all JSON).
+/// </para>
+/// <para>
+/// Every value in the graph has a type and shape: shape inference derives them from the inputs, and the graph's
+/// <c>value_info</c> declares <c>OneHotEncoder</c>'s output (<c>float[N, 1, K]</c>), which older onnx versions cannot infer. The model passes
+/// the ONNX checker with <c>full_check</c> (strict shape inference with type checks), as graph converters and optimizers require.
 /// </para>
 /// </remarks>
 public static class OnnxExporter
@@ -92,8 +97,11 @@ public static class OnnxExporter
                     // OneHotEncoder: (N, 1) strings → (N, 1, K) floats; zeros = 1 maps an unknown category to all zeros.
                     string oneHot = graph.Node("OneHotEncoder", [column.Name], domain: "ai.onnx.ml", attributes:
                         [OnnxGraphBuilder.StringsAttribute("cats_strings", column.Categories!), OnnxGraphBuilder.IntAttribute("zeros", 1)]);
-                    string shape = graph.Int64Constant("onehot_shape", [-1, column.Categories!.Count], 2);
-                    pieces.Add(graph.Node("Reshape", [oneHot, shape]));
+                    // Declared, because older onnx checkers (Debian's 1.12 among them) infer no type for OneHotEncoder, and every
+                    // value after an untyped one is untyped; newer ones infer this same float[N, 1, K].
+                    graph.Intermediate(oneHot, OnnxGraphBuilder.Float, null, 1, column.Categories!.Count);
+                    // (N, 1, K) → (N, K). Squeeze rather than Reshape to [-1, K]: inference then keeps the batch dimension N.
+                    pieces.Add(graph.Node("Squeeze", [oneHot, graph.Int64Constant("onehot_axes", [1], 1)]));
                     continue;
                 }
                 // A run of consecutive numeric columns becomes one Gather of their positions in `features`.

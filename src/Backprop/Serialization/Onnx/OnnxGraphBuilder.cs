@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Backprop.Serialization.Onnx;
 
-/// <summary>Collects the nodes, initializers, inputs and outputs of one ONNX graph and writes them as a <c>GraphProto</c>.</summary>
+/// <summary>Collects the nodes, initializers, inputs, outputs and declared value types of one ONNX graph and writes them as a <c>GraphProto</c>.</summary>
 /// <remarks>Field numbers are those of onnx.proto (GraphProto, NodeProto, TensorProto, AttributeProto, ValueInfoProto, TypeProto).</remarks>
 internal sealed class OnnxGraphBuilder
 {
@@ -15,6 +15,7 @@ internal sealed class OnnxGraphBuilder
     private readonly List<ProtoMessage> _initializers = [];
     private readonly List<ProtoMessage> _inputs = [];
     private readonly List<ProtoMessage> _outputs = [];
+    private readonly List<ProtoMessage> _valueInfo = [];
     private int _counter;
 
     /// <summary>A fresh value name with <paramref name="stem"/> in it (internal names start with <c>bp_</c>, never clashing with inputs).</summary>
@@ -61,9 +62,17 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Declares a graph output; a <see langword="null"/> dimension is the symbolic batch size <c>N</c>.</summary>
     public void Output(string name, int elementType, params long?[] dims) => _outputs.Add(ValueInfo(name, elementType, dims));
 
+    /// <summary>
+    /// Declares the type of an intermediate value (the graph's <c>value_info</c>); a <see langword="null"/> dimension is the
+    /// symbolic batch size <c>N</c>. Only for values that ONNX shape inference cannot type: every value after an untyped one is
+    /// untyped too, which the ONNX checker's strict shape inference refuses.
+    /// </summary>
+    public void Intermediate(string name, int elementType, params long?[] dims) => _valueInfo.Add(ValueInfo(name, elementType, dims));
+
     /// <summary>The <c>GraphProto</c>.</summary>
     public ProtoMessage Build(string name, string docString)
     {
+        // GraphProto: node = 1, name = 2, initializer = 5, doc_string = 10, input = 11, output = 12, value_info = 13.
         var graph = new ProtoMessage();
         foreach (ProtoMessage node in _nodes) graph.Message(1, node);
         graph.String(2, name);
@@ -71,6 +80,7 @@ internal sealed class OnnxGraphBuilder
         graph.String(10, docString);
         foreach (ProtoMessage input in _inputs) graph.Message(11, input);
         foreach (ProtoMessage output in _outputs) graph.Message(12, output);
+        foreach (ProtoMessage valueInfo in _valueInfo) graph.Message(13, valueInfo);
         return graph;
     }
 

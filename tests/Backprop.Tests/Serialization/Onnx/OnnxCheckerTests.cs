@@ -1,0 +1,74 @@
+using Backprop.Layers;
+using Backprop.Serialization.Onnx;
+using Backprop.Tensors;
+
+namespace Backprop.Tests.Serialization.Onnx;
+
+/// <summary>
+/// Exported graphs pass the official ONNX checker as converters and optimizers run it: <c>check_model(full_check=True)</c>,
+/// strict shape inference with type checks, and a complete type for every value (tests/python/check_onnx.py).
+/// </summary>
+/// <remarks>ONNX Runtime runs graphs the checker refuses; the numeric results are compared there, in <see cref="OnnxExporterTests"/>.</remarks>
+public sealed class OnnxCheckerTests : IDisposable
+{
+    // Raw columns of a penguins-like table: bill_length (numeric, imputed), island (3 categories), body_mass (numeric),
+    // sex (2 categories) → 1 + 3 + 1 + 2 = 7 encoded values.
+    private static readonly OnnxInputColumn[] Mixed =
+        [new("bill_length", MissingValue: 44), new("island", ["Biscoe", "Dream", "Torgersen"]), new("body_mass"), new("sex", ["female", "male"])];
+
+    private static readonly double[] MixedMean = [44, 0, 0, 0, 4200, 0, 0], MixedScale = [5.5, 1, 1, 1, 800, 1, 1];
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("backprop-onnx-check-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>Every activation an MLP can have.</summary>
+    public static TheoryData<Activation> Activations => new(Enum.GetValues<Activation>());
+
+    private static byte[] Export(int inputs, int outputs, OnnxExportOptions options, Activation activation = Activation.Relu, double dropout = 0)
+    {
+        Sequential<float> model = Mlp.Create<float>(inputs, [6, 5], outputs, activation, dropout: dropout);
+        model.ResetParameters(new Rng(3));
+        return OnnxExporter.ToBytes(model, options);
+    }
+
+    [OnnxCheckerFact]
+    public void Numeric_classifier_passes_the_checker()
+    {
+        OnnxInputColumn[] columns = [new("sepal_length", MissingValue: 5.8), new("sepal_width"), new("petal_length", MissingValue: 3.8), new("petal_width")];
+        var options = new OnnxExportOptions(columns, [5.8, 3.1, 3.8, 1.2], [0.8, 0.4, 1.8, 0.8], ["setosa", "versicolor", "virginica"]);
+        OnnxChecker.AssertValid(Export(4, 3, options), _folder, "numeric-classifier");
+    }
+
+    [OnnxCheckerFact]
+    public void Classifier_with_categorical_columns_passes_the_checker() =>
+        OnnxChecker.AssertValid(Export(7, 3, new OnnxExportOptions(Mixed, MixedMean, MixedScale, ["Adelie", "Chinstrap", "Gentoo"])), _folder, "categorical-classifier");
+
+    [OnnxCheckerFact]
+    public void Binary_classifier_passes_the_checker() =>
+        OnnxChecker.AssertValid(Export(7, 2, new OnnxExportOptions(Mixed, MixedMean, MixedScale, ["female", "male"])), _folder, "binary-classifier");
+
+    [OnnxCheckerFact]
+    public void Regressor_with_categorical_columns_passes_the_checker()
+    {
+        var options = new OnnxExportOptions(Mixed, MixedMean, MixedScale, TargetMean: [200], TargetScale: [14]);
+        OnnxChecker.AssertValid(Export(7, 1, options), _folder, "categorical-regressor");
+    }
+
+    [OnnxCheckerFact]
+    public void Regressor_of_categorical_columns_only_without_target_scaling_passes_the_checker()
+    {
+        // No `features` input, one encoded piece (no Concat), no standardization and an Identity output.
+        OnnxInputColumn[] columns = [new("island", ["Biscoe", "Dream", "Torgersen"])];
+        OnnxChecker.AssertValid(Export(3, 2, new OnnxExportOptions(columns)), _folder, "categorical-only-regressor");
+    }
+
+    [OnnxCheckerTheory]
+    [MemberData(nameof(Activations))]
+    public void Every_activation_passes_the_checker(Activation activation)
+    {
+        // Numeric inputs only, so that a failure here is the activation's (with a dropout layer, which exports as nothing).
+        var options = OnnxExportOptions.Numeric(["a", "b", "c", "d"], classLabels: ["p", "q", "r"]);
+        OnnxChecker.AssertValid(Export(4, 3, options, activation, dropout: 0.1), _folder, $"activation-{activation}");
+    }
+}
