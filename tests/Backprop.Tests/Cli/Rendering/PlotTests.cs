@@ -215,4 +215,74 @@ public sealed class PlotTests : IDisposable
         float needed = colorBar.Width + colorBar.Axis.MajorTickStyle.Length + 5 + widestTick + title + 2;
         Assert.True(render.Layout.PanelSizes[colorBar] >= needed, $"colour bar panel {render.Layout.PanelSizes[colorBar]} px, needs {needed}");
     }
+
+    [Fact]
+    public void Training_loss_falling_by_orders_of_magnitude_is_drawn_on_a_log_axis()
+    {
+        double[] loss = Enumerable.Range(0, 100).Select(e => Math.Pow(10, -3.0 * e / 99)).ToArray();   // 1 → 0.001
+        double[] validation = loss.Select(l => l * 1.5).ToArray();
+        double[] accuracy = Enumerable.Range(0, 100).Select(e => 0.970 + 0.002 * (e % 2)).ToArray();
+        var plot = TrainingPlot.Create(loss, validation, accuracy, "validation accuracy");
+        Render(plot);
+
+        Assert.Contains("log", plot.Axes.Left.Label.Text, StringComparison.Ordinal);
+        var curves = plot.GetPlottables<Scatter>().ToList();
+        var trainingPoints = curves.Single(c => c.LegendText == "training loss").Data.GetScatterPoints();
+        Assert.Equal(loss.Select(Math.Log10), trainingPoints.Select(p => p.Y));
+        // The whole range of both losses is in view, and every decade on it is labelled with its loss.
+        Assert.True(plot.Axes.Left.Min <= Math.Log10(0.001) && plot.Axes.Left.Max >= Math.Log10(1.5));
+        var labelled = plot.Axes.Left.TickGenerator.Ticks.Where(t => t.IsMajor).ToDictionary(t => t.Label, t => t.Position);
+        foreach (var (label, position) in new[] { ("1", 0.0), ("0.1", -1.0), ("0.01", -2.0), ("0.001", -3.0) })
+        {
+            Assert.Equal(position, labelled[label], 12);
+        }
+    }
+
+    [Fact]
+    public void Training_loss_within_a_decade_stays_on_a_linear_axis_from_zero()
+    {
+        double[] loss = Enumerable.Range(0, 30).Select(e => 0.3 + 0.5 * Math.Exp(-e / 8.0)).ToArray();
+        var plot = TrainingPlot.Create(loss, null, null, null);
+        Render(plot);
+        Assert.Equal("loss", plot.Axes.Left.Label.Text);
+        Assert.Equal(0, plot.Axes.Left.Min);
+        Assert.True(plot.Axes.Left.Max >= loss.Max());
+        Assert.Equal(loss, plot.GetPlottables<Scatter>().Single().Data.GetScatterPoints().Select(p => p.Y));
+        Assert.True(TrainingPlot.UsesLogScale([1.0, 0.09]));
+        Assert.False(TrainingPlot.UsesLogScale([1.0, 0.1, 0, double.NaN]));
+    }
+
+    [Fact]
+    public void Training_metric_axis_spans_zero_to_one_whatever_the_noise_and_a_negative_r2_at_most_down_to_minus_one()
+    {
+        double[] loss = [1.0, 0.8, 0.7, 0.65];
+        var noisy = TrainingPlot.Create(loss, loss, [0.970, 0.972, 0.970, 0.971], "validation accuracy");
+        Render(noisy);
+        Assert.True(noisy.Axes.Right.Min <= 0 && noisy.Axes.Right.Max >= 1, $"{noisy.Axes.Right.Min} … {noisy.Axes.Right.Max}");
+        Assert.True(noisy.Axes.Right.Max - noisy.Axes.Right.Min < 1.1);
+        Assert.Equal("validation accuracy", noisy.Axes.Right.Label.Text);
+
+        var negative = TrainingPlot.Create(loss, loss, [-40, -0.5, 0.2, 0.6], "validation R²");
+        Render(negative);
+        Assert.True(negative.Axes.Right.Min <= -1 && negative.Axes.Right.Min > -1.2, $"{negative.Axes.Right.Min}");
+        Assert.True(negative.Axes.Right.Max >= 1);
+    }
+
+    [Fact]
+    public void Training_legend_is_below_the_data_area_and_epochs_start_at_zero()
+    {
+        double[] loss = Enumerable.Range(0, 50).Select(e => Math.Exp(-e / 10.0)).ToArray();
+        var plot = TrainingPlot.Create(loss, loss, loss.Select(l => 1 - l).ToArray(), "validation accuracy");
+        RenderDetails render = Render(plot);
+        using var paint = Paint.NewDisposablePaint();
+
+        Assert.False(plot.Legend.IsVisible);   // the legend drawn inside the data area
+        var panel = plot.Axes.GetPanels().OfType<LegendPanel>().Single();
+        PixelRect legend = panel.GetPanelRect(render.DataRect, render.Layout.PanelSizes[panel], render.Layout.PanelOffsets[panel], paint);
+        Assert.True(legend.Top >= render.DataRect.Bottom, $"legend {legend}, data {render.DataRect}");
+        Assert.True(legend.Bottom <= PlotFile.Height);
+        Assert.Equal(["training loss", "validation loss", "validation accuracy"], panel.Legend.GetItems().Select(i => i.LabelText));
+        Assert.All(plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor), t => Assert.True(t.Position >= 0, $"a labelled tick at epoch {t.Position}"));
+        Assert.True(plot.Axes.Bottom.Min >= -1 && plot.Axes.Bottom.Max >= 49);
+    }
 }
