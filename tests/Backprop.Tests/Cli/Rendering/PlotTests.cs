@@ -285,4 +285,24 @@ public sealed class PlotTests : IDisposable
         Assert.All(plot.Axes.Bottom.TickGenerator.Ticks.Where(t => t.IsMajor), t => Assert.True(t.Position >= 0, $"a labelled tick at epoch {t.Position}"));
         Assert.True(plot.Axes.Bottom.Min >= -1 && plot.Axes.Bottom.Max >= 49);
     }
+
+    [Fact]
+    public void Predicted_vs_actual_has_equal_ranges_on_a_square_with_the_diagonal_across_it()
+    {
+        double[] actual = [10, 20, 400, double.NaN];
+        double[] predicted = [15, -30, 380, 7];
+        var plot = PredictedVsActualPlot.Create(actual, predicted);
+        RenderDetails render = Render(plot);
+
+        AxisLimits limits = plot.Axes.GetLimits();
+        Assert.Equal(limits.Left, limits.Bottom, 9);
+        Assert.Equal(limits.Right, limits.Top, 9);
+        Assert.True(limits.Left < -30 && limits.Right > 400, $"{limits}");
+        Assert.Equal(render.DataRect.Width, render.DataRect.Height, 0.5);
+        var ideal = plot.GetPlottables<LinePlot>().Single();
+        Assert.Equal(new Coordinates(limits.Left, limits.Left), ideal.Start);
+        Assert.Equal(new Coordinates(limits.Right, limits.Right), ideal.End);
+        Assert.False(plot.Legend.IsVisible);
+        Assert.Single(plot.Axes.GetPanels().OfType<LegendPanel>());
+    }
 }
