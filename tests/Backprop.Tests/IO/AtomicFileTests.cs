@@ -1,7 +1,7 @@
-using Backprop.Serialization;
 using Backprop.IO;
+using Backprop.Tests.Serialization;
 
-namespace Backprop.Tests.Serialization;
+namespace Backprop.Tests.IO;
 
 public sealed class AtomicFileTests : IDisposable
 {
@@ -75,6 +75,77 @@ public sealed class AtomicFileTests : IDisposable
         var error = Assert.Throws<BackpropException>(() => AtomicFile.Write(path, s => s.WriteByte(1)));
         Assert.Contains(path, error.Message);
         Assert.Equal("good model", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void A_symbolic_link_is_followed_the_file_it_points_to_replaced_and_the_link_kept()
+    {
+        string target = Path.Combine(_folder, "real.csv"), link = Path.Combine(_folder, "link.csv");
+        File.WriteAllText(target, "old");
+        File.CreateSymbolicLink(link, target);
+        AtomicFile.Write(link, s => s.Write("new"u8));
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Equal("new", File.ReadAllText(target));
+        Assert.Equal(["link.csv", "real.csv"], Directory.GetFiles(_folder).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
+    public async Task A_named_pipe_is_written_through_to_its_reader_and_stays_a_pipe()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string fifo = Path.Combine(_folder, "pipe");
+        using (var make = System.Diagnostics.Process.Start("mkfifo", [fifo])) make.WaitForExit();
+        Task<string> reader = Task.Run(() => File.ReadAllText(fifo)); // waits for a writer, as a consumer of the pipe does
+        AtomicFile.Write(fifo, s => s.Write("row,label\n1,setosa\n"u8));
+        Assert.Equal("row,label\n1,setosa\n", await reader.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("fifo", FileType(fifo));
+        Assert.Equal(["pipe"], Directory.GetFiles(_folder).Select(Path.GetFileName)); // no temporary file, no regular file in its place
+    }
+
+    [Fact]
+    public void A_character_device_is_written_through_not_replaced()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // /dev/null: as root, the rename the atomic write ends with would replace the machine's /dev/null by a regular file.
+        string link = Path.Combine(_folder, "null");
+        File.CreateSymbolicLink(link, "/dev/null");
+        AtomicFile.Write(link, s => s.Write("discarded"u8));
+        Assert.Equal("character special file", FileType("/dev/null"));
+        Assert.Equal("/dev/null", new FileInfo(link).LinkTarget);
+    }
+
+    [Fact]
+    public void Temporary_files_left_by_processes_that_no_longer_run_are_removed_by_the_next_save()
+    {
+        string path = Path.Combine(_folder, "model.safetensors");
+        string guid = Guid.NewGuid().ToString("N");
+        // A process id that cannot be running (above any pid_max), one that is (this process: maybe a save in progress), and
+        // another file's temporary.
+        string dead = Path.Combine(_folder, $".model.safetensors.{int.MaxValue}.{guid}.tmp");
+        string alive = Path.Combine(_folder, $".model.safetensors.{Environment.ProcessId}.{guid}.tmp");
+        string other = Path.Combine(_folder, $".other.safetensors.{int.MaxValue}.{guid}.tmp");
+        foreach (string file in (string[])[dead, alive, other]) File.WriteAllText(file, "left by a kill -9");
+
+        AtomicFile.Write(path, s => s.Write("model"u8));
+
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(alive));
+        Assert.True(File.Exists(other));
+        Assert.Equal("model", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public void An_empty_path_is_a_clear_error() =>
+        Assert.Equal("Cannot save '': expected a file name.", Assert.Throws<BackpropException>(() => AtomicFile.Write("", _ => { })).Message);
+
+    // What stat(1) says a path is: "regular file", "fifo", "character special file", …
+    private static string FileType(string path)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%F", path]) { RedirectStandardOutput = true };
+        using var stat = System.Diagnostics.Process.Start(start)!;
+        string type = stat.StandardOutput.ReadToEnd().Trim();
+        stat.WaitForExit();
+        return type;
     }
 
     /// <summary>Passes writes through until <c>failAfter</c> bytes, then fails like a full disk.</summary>
