@@ -236,6 +236,21 @@ public sealed class TrainPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void A_run_that_diverges_in_its_first_epoch_leaves_the_existing_model_file_as_it_was()
+    {
+        // Found by an attack: --lr 1e6 with --checkpoint-every 1 over a good model left 275 of 275 parameters NaN.
+        string model = PathOf("m.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--dataset", "wine", "--epochs", "3", "--save", model).ExitCode);
+        byte[] good = File.ReadAllBytes(model);
+        var (code, _, error) = CliRunner.Run("train", "--dataset", "wine", "--lr", "1e6", "--checkpoint-every", "1", "--save", model);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: Training diverged", error);
+        Assert.Equal(good, File.ReadAllBytes(model));
+        Assert.False(File.Exists(PathOf("m.best.safetensors")));
+        Assert.Equal(["m.safetensors"], Directory.GetFiles(Path.GetDirectoryName(model)!).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Zero_epochs_saves_an_initialized_untrained_model()
     {
         string model = PathOf("untrained.safetensors");
