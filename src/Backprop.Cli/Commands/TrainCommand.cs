@@ -230,7 +230,7 @@ internal static class TrainCommand
         return command;
     }
 
-    // The options that choose and shape a CSV file: --data, --target, --features, --drop, --categorical, --missing, --delimiter.
+    // The options that choose and shape a CSV file: --data, --target, --features, --drop, --keep, --categorical, --missing, --delimiter.
     private static Option<string> AddDataFlags(Command command, TrainFlags flags, Option<string> dataset)
     {
         Option<string> data = flags.Add(new Option<string>("--data")
@@ -246,6 +246,8 @@ internal static class TrainCommand
         Option<string[]> features = flags.Add(List("--features", "Feature columns, comma-separated (default: every column but the target)"),
             nameof(O.Features), (o, v) => o with { Features = v.Length > 0 ? v : null });
         Option<string[]> drop = flags.Add(List("--drop", "Columns not to use, comma-separated (e.g. an id)"), nameof(O.Drop), (o, v) => o with { Drop = v });
+        Option<string[]> keep = flags.Add(List("--keep", "Columns to use although they look like identifiers (row numbers, ids), comma-separated"),
+            nameof(O.Keep), (o, v) => o with { Keep = v });
         Option<string[]> categorical = flags.Add(List("--categorical", "Numeric columns to one-hot encode as categories, comma-separated"),
             nameof(O.Categorical), (o, v) => o with { Categorical = v });
         Option<string> missing = flags.Add(new Option<string>("--missing")
@@ -260,7 +262,7 @@ internal static class TrainCommand
             HelpName = "CHAR",
             CustomParser = OptionValues.Delimiter,
         }, nameof(O.Delimiter), (o, v) => o with { Delimiter = v });
-        Option[] companions = [target, features, drop, categorical, missing, delimiter];
+        Option[] companions = [target, features, drop, keep, categorical, missing, delimiter];
         command.Validators.Add(result =>
         {
             if (result.GetResult(data) is not null)

@@ -31,7 +31,7 @@ internal static class TrainRunner
         TabularTrainer<T> trainer = Usage(request, () => request.Resume is { } path
             ? TabularTrainer<T>.Resume(path, request.Apply)
             : new TabularTrainer<T>(request.Apply(TabularTrainingOptions.Notebook)));
-        trainer.Notes = note => notes.WriteLine($"{(note.IsWarning ? "warning" : "note")}: {Printable.OneLine(note.Text)}");
+        trainer.Notes = note => notes.WriteLine($"{(note.IsWarning ? "warning" : "note")}: {Printable.OneLine(note.Format(request.FlagOf))}");
         bool epochLines = !request.Quiet && !request.Json;
         TerminalTrainingDisplay<T>? display = request.Interactive && !request.Json && !request.Quiet ? TerminalDisplay<T>(epochLines) : null;
         if (display is not null) trainer.Callbacks.Add(display);

@@ -21,7 +21,7 @@ public sealed class OptionException : ArgumentException
     /// <summary>The option whose value is wrong: a property name of <see cref="TabularTrainingOptions"/>, such as <c>LearningRate</c>.</summary>
     public string Option { get; }
 
-    /// <summary>What would work, with any other option written as <c>{Name}</c>.</summary>
+    /// <summary>What would work, with any other option written as <c>{Name}</c> (and a brace that is text doubled).</summary>
     public string Expected { get; }
 
     /// <summary>The value received, as text.</summary>
@@ -37,21 +37,6 @@ public sealed class OptionException : ArgumentException
     /// <inheritdoc/>
     public override string Message => Compose(Option, Expected, Received, option => option);
 
-    private static string Compose(string option, string expected, string received, Func<string, string> name)
-    {
-        var text = new System.Text.StringBuilder();
-        int at = 0;
-        while (at < expected.Length)
-        {
-            int open = expected.IndexOf('{', at), close = open < 0 ? -1 : expected.IndexOf('}', open);
-            if (close < 0)
-            {
-                text.Append(expected, at, expected.Length - at);
-                break;
-            }
-            text.Append(expected, at, open - at).Append(name(expected[(open + 1)..close]));
-            at = close + 1;
-        }
-        return $"{name(option)}: expected {text}. Received: {received}.";
-    }
+    private static string Compose(string option, string expected, string received, Func<string, string> name) =>
+        $"{name(option)}: expected {OptionPlaceholders.Fill(expected, name)}. Received: {received}.";
 }

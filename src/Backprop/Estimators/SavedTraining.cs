@@ -76,7 +76,7 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         TabularTrainingOptions saved = Options;
         void Fixed(bool same, string option, string savedValue, string value)
         {
-            if (!same) throw new OptionException(option, $"{savedValue} (fixed by the model being resumed, '{Source}')", value);
+            if (!same) throw new OptionException(option, OptionPlaceholders.Escape($"{savedValue} (fixed by the model being resumed, '{Source}')"), value);
         }
         static string List<TItem>(IReadOnlyList<TItem>? items) => items is null ? "none" : string.Join(",", items);
         Fixed(saved.HiddenLayers.SequenceEqual(options.HiddenLayers), nameof(options.HiddenLayers), List(saved.HiddenLayers), List(options.HiddenLayers));
@@ -91,11 +91,12 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         Fixed(Same(saved.Features, options.Features), nameof(options.Features), List(saved.Features), List(options.Features));
         Fixed(Same(saved.Drop, options.Drop), nameof(options.Drop), List(saved.Drop), List(options.Drop));
         Fixed(Same(saved.Categorical, options.Categorical), nameof(options.Categorical), List(saved.Categorical), List(options.Categorical));
+        Fixed(Same(saved.Keep, options.Keep), nameof(options.Keep), List(saved.Keep), List(options.Keep));
         Fixed(saved.Missing == options.Missing, nameof(options.Missing), OptionNames.Name(saved.Missing), OptionNames.Name(options.Missing));
         if (options.Epochs < EpochsCompleted)
         {
             throw new OptionException(nameof(options.Epochs),
-                $"at least the {EpochsCompleted} epochs '{Source}' has trained (a run's length counts from its first epoch)", TabularTrainingOptions.Number(options.Epochs));
+                OptionPlaceholders.Escape($"at least the {EpochsCompleted} epochs '{Source}' has trained (a run's length counts from its first epoch)"), TabularTrainingOptions.Number(options.Epochs));
         }
     }
 

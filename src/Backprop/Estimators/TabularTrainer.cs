@@ -119,8 +119,13 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
         // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
         TabularOptions tabular = fitted is null
-            ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task)
+            ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task, Keep: options.Keep)
             : new TabularOptions(fitted.State.Target.Name, Task: fitted.Task);
+        if (fitted is null)
+        {
+            // The target is known now, also when it is the last column by default.
+            options.CheckColumnsAgainst(options.Target ?? table.ColumnNames[^1]);
+        }
         int[]? trainRows = null, validationRows = null;
         bool separateValidation = givenValidation is not null || options.ValidationData is not null;
         if (options.ValidationFraction > 0 && !separateValidation)
@@ -140,10 +145,15 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         if (!embedded)
         {
-            Note(false, Summary(table, preprocessor));
+            Note(false, OptionPlaceholders.Escape(Summary(table, preprocessor)));
         }
-        foreach (string note in preprocessor.Notes) Note(false, note);
-        foreach (string warning in warnings.Except(preprocessor.Notes)) Note(true, warning);
+        if (validationRows is not null && table.RowCount - trainRows!.Length - validationRows.Length is int skipped and > 0)
+        {
+            // The split leaves them out, so the preprocessing never sees them to say so.
+            Note(false, $"skipped {skipped} row(s) whose target '{OptionPlaceholders.Escape(preprocessor.State.Target.Name)}' is missing");
+        }
+        foreach (string note in preprocessor.NoteTemplates) Note(false, note);
+        foreach (string warning in warnings.Except(preprocessor.Notes)) Note(true, OptionPlaceholders.Escape(warning));
 
         TrainingTask<T> task = TrainingTask<T>.Create(options, preprocessor, trainingData, validationData, _resumed?.Model.TargetScaling);
         // Every automatic choice made: what the file records and a resumed run starts from.
@@ -161,7 +171,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             network = resumed.Model.Network;
             if (resumed.Model.Output != task.Output || network.OutputFeatures != task.Outputs)
             {
-                throw new OptionException(nameof(options.Loss), $"the loss of '{resumed.Source}' ({resumed.Model.Output} outputs)",
+                throw new OptionException(nameof(options.Loss), OptionPlaceholders.Escape($"the loss of '{resumed.Source}' ({resumed.Model.Output} outputs)"),
                     $"{OptionNames.Name(task.Loss)} ({task.Outputs} {task.Output} outputs)");
             }
         }
@@ -312,8 +322,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             state = state with { Scheduler = null };
         }
         Note(false, saved.EpochsCompleted < options.Epochs
-            ? $"resuming '{saved.Source}' after {saved.EpochsCompleted} epochs: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
-            : $"'{saved.Source}' has trained all {options.Epochs} epochs of its run: nothing to train (a longer run needs a larger epoch count)");
+            ? $"resuming '{OptionPlaceholders.Escape(saved.Source)}' after {saved.EpochsCompleted} epochs: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
+            : $"'{OptionPlaceholders.Escape(saved.Source)}' has trained all {options.Epochs} epochs of its run: nothing to train (a longer run needs a larger {{Epochs}})");
         return state;
     }
 
@@ -328,7 +338,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         EpochRecord last = history[^1];
         Note(true, string.Create(CultureInfo.InvariantCulture,
             $"the training loss ended at {last.Loss:G3} (epoch {last.Epoch}), {last.Loss / task.ConstantLoss:G2} times the {task.ConstantLoss:G3} of a constant prediction " +
-            $"({task.ConstantPrediction}): the run diverged without overflowing; try a lower learning rate (now {double.CreateChecked(optimizer.LearningRate):G3})"));
+            $"({task.ConstantPrediction}): the run diverged without overflowing; try a lower learning rate ({{LearningRate}}, now {double.CreateChecked(optimizer.LearningRate):G3})"));
     }
 
     private static CsvTable ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)
@@ -347,6 +357,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         throw new OptionException(nameof(options.Data), "a CSV file or an embedded {Dataset} to train on", "none");
     }
 
+    // text is a template: options written {Name}, other braces doubled (OptionPlaceholders.Escape).
     private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));
 
     // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric column(s); target 'cultivar', 3 classes"

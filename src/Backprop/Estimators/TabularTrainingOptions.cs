@@ -74,6 +74,12 @@ public sealed record TabularTrainingOptions
     /// <summary>Numeric columns to one-hot encode as categories (text columns are categorical anyway). Default none.</summary>
     public IReadOnlyList<string> Categorical { get; init; } = [];
 
+    /// <summary>
+    /// Columns to use as features although they look like identifiers (a row number, a column named like an id, text with
+    /// mostly distinct values), which are otherwise dropped with a note. Default none.
+    /// </summary>
+    public IReadOnlyList<string> Keep { get; init; } = [];
+
     /// <summary>Missing feature cells: the training mean (default) or median of a numeric column, the most frequent value of others; or an error.</summary>
     public MissingValueStrategy Missing { get; init; } = MissingValueStrategy.Mean;
 
@@ -201,6 +207,12 @@ public sealed record TabularTrainingOptions
         Check(Names(Features), nameof(Features), "column names that are not empty", "an empty name");
         Check(Names(Drop), nameof(Drop), "column names that are not empty", "an empty name");
         Check(Names(Categorical), nameof(Categorical), "column names that are not empty", "an empty name");
+        Check(Names(Keep), nameof(Keep), "column names that are not empty", "an empty name");
+        if (Target is not null)
+        {
+            CheckColumnsAgainst(Target);
+        }
+        Check(!Keep.Any(Drop.Contains), nameof(Keep), "columns not also in {Drop}", Quote(Keep.FirstOrDefault(Drop.Contains)));
         Check(Enum.IsDefined(Missing), nameof(Missing), "mean, median or error", Number((int)Missing));
         Check(Task is null || Enum.IsDefined(Task.Value), nameof(Task), "classification or regression", Number((int?)Task ?? 0));
         Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "a number ≥ 0 and < 1", Number(ValidationFraction));
@@ -252,6 +264,16 @@ public sealed record TabularTrainingOptions
         Check(!(Loss == LossKind.BinaryCrossEntropy && LabelSmoothing > 0), nameof(LabelSmoothing), "0 with {Loss} bce (it smooths the cross-entropy)",
             Number(LabelSmoothing));
         return this;
+    }
+
+    /// <summary>Checks that no list of columns names <paramref name="target"/> (given, or the last column of the data read).</summary>
+    /// <exception cref="OptionException">The target is among the features, the columns to drop or the columns to keep.</exception>
+    internal void CheckColumnsAgainst(string target)
+    {
+        string expected = $"columns other than the target '{OptionPlaceholders.Escape(target)}'";
+        Check(Features is null || !Features.Contains(target), nameof(Features), expected, Quote(target));
+        Check(!Drop.Contains(target), nameof(Drop), expected, Quote(target));
+        Check(!Keep.Contains(target), nameof(Keep), expected, Quote(target));
     }
 
     private static void Check(bool ok, string option, string expected, string received)

@@ -77,7 +77,7 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
         TargetScaling? resumedScaling)
     {
         bool regression = preprocessor.Task == TaskKind.Regression;
-        string target = $"'{preprocessor.State.Target.Name}'";
+        string target = $"'{OptionPlaceholders.Escape(preprocessor.State.Target.Name)}'"; // in the messages' templates
         LossKind loss = options.Loss ?? (regression ? LossKind.MeanSquaredError : LossKind.CrossEntropy);
         if (regression)
         {
@@ -108,7 +108,7 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
         IReadOnlyList<double>? classWeights = options.ClassWeights;
         if (classWeights is not null && classWeights.Count != classes)
         {
-            throw new OptionException(nameof(options.ClassWeights), $"{classes} weights, one per class ({string.Join(", ", classNames)})",
+            throw new OptionException(nameof(options.ClassWeights), $"{classes} weights, one per class ({OptionPlaceholders.Escape(string.Join(", ", classNames))})",
                 $"{classWeights.Count}");
         }
         if (options.BalancedClassWeights)

@@ -17,14 +17,18 @@ namespace Backprop.Preprocessing;
 /// </param>
 /// <param name="MaxClassesForNumericTarget">See <see cref="Task"/> (default 20).</param>
 /// <param name="MinRowsForIdentifier">
-/// A string column whose values are all distinct is an identifier (a name, a key), useless as a feature, and is dropped with a
-/// note, once it has at least this many values (default 10; below that, distinct values prove little).
-/// Columns listed in <see cref="Features"/> or <see cref="Categorical"/> are never dropped.
+/// A column that identifies rows rather than describes them is dropped with a note, once it has at least this many values
+/// (default 10; below that, distinct values prove little): a string column whose values are all or mostly distinct (a name, a
+/// key), and an integer column that numbers the rows or is named like an id (the rules: <c>IdentifierColumns</c>).
+/// Columns listed in <see cref="Features"/>, <see cref="Categorical"/> or <see cref="Keep"/> are never dropped.
 /// </param>
 /// <param name="MaxClasses">
 /// Resource bound: a class target with more distinct values would need that many outputs (a million labels: a network of
 /// a million outputs, and an epoch that never ends); it is an error that asks whether the target is a number to predict or
 /// the wrong column. Default 1,000.
+/// </param>
+/// <param name="Keep">
+/// Columns never dropped automatically (as identifiers, see <see cref="MinRowsForIdentifier"/>): used as features as read.
 /// </param>
 /// <param name="MaxCategories">
 /// Resource bound: a categorical column with more distinct values would become that many inputs per row; it is dropped with
@@ -40,7 +44,8 @@ public sealed record TabularOptions(
     int MaxClassesForNumericTarget = 20,
     int MinRowsForIdentifier = 10,
     int MaxCategories = 1_000,
-    int MaxClasses = 1_000)
+    int MaxClasses = 1_000,
+    IReadOnlyList<string>? Keep = null)
 {
     /// <summary>Options to read a training file with: the <see cref="Categorical"/> columns as text.</summary>
     public CsvReadOptions ReadOptions(char? delimiter = null) => new(delimiter, Categorical);

@@ -16,9 +16,10 @@ namespace Backprop.Preprocessing;
 /// </para>
 /// <para>
 /// Column kinds are inferred: numbers are numeric; <c>true</c>/<c>false</c> are boolean; other strings (and numeric columns
-/// named in <see cref="TabularOptions.Categorical"/>) are categorical; a string column whose values are all distinct is an
-/// identifier and is dropped; a column with no value at all is dropped. Each drop, each imputation and each skipped row is
-/// reported in <see cref="Notes"/>.
+/// named in <see cref="TabularOptions.Categorical"/>) are categorical; a column that identifies rows (a string column whose
+/// values are all or mostly distinct, an integer column that numbers the rows or is named like an id) is dropped, unless named
+/// in <see cref="TabularOptions.Keep"/>; a column with no value at all is dropped. Each drop, each imputation, each skipped row
+/// and how the task was inferred is reported in <see cref="Notes"/>.
 /// </para>
 /// </remarks>
 public sealed class TabularPreprocessor
@@ -30,12 +31,13 @@ public sealed class TabularPreprocessor
     /// <exception cref="BackpropException">The state is incomplete or inconsistent.</exception>
     public TabularPreprocessor(TabularPreprocessorState state) : this(state, []) { }
 
-    private TabularPreprocessor(TabularPreprocessorState state, IReadOnlyList<string> notes)
+    private TabularPreprocessor(TabularPreprocessorState state, IReadOnlyList<string> noteTemplates)
     {
         ArgumentNullException.ThrowIfNull(state);
         state.Validate();
         State = state;
-        Notes = notes;
+        NoteTemplates = noteTemplates;
+        Notes = noteTemplates.Select(OptionPlaceholders.Plain).ToArray();
         _encoders = state.Features.Select(f => f.Kind == FeatureKind.Categorical ? new OneHotEncoder(f.Categories!) : null).ToArray();
         _labels = state.Target.Task == TaskKind.Classification ? new LabelEncoder(state.Target.Classes!) : null;
         FeatureNames = state.Features
@@ -46,8 +48,12 @@ public sealed class TabularPreprocessor
     /// <summary>Everything fitted, as plain serializable data.</summary>
     public TabularPreprocessorState State { get; }
 
-    /// <summary>What <see cref="Fit"/> decided that the user should know: dropped columns, imputed columns, skipped rows.</summary>
+    /// <summary>What <see cref="Fit"/> decided that the user should know: dropped columns, imputed columns, skipped rows, the task.</summary>
+    /// <remarks>An option that changes a decision is named by its <see cref="TabularOptions"/> property, such as <c>Keep</c>.</remarks>
     public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>The <see cref="Notes"/> with options written <c>{Name}</c>, for a front end to name them its way.</summary>
+    internal IReadOnlyList<string> NoteTemplates { get; }
 
     /// <summary>One name per model input: the column name, or <c>column=category</c> for a one-hot input.</summary>
     public IReadOnlyList<string> FeatureNames { get; }
@@ -93,9 +99,15 @@ public sealed class TabularPreprocessor
         var categorical = new HashSet<string>(Resolve(table, options.Categorical, "a categorical column").Select(c => c.Name), StringComparer.Ordinal);
         var drop = new HashSet<string>(Resolve(table, options.Drop, "a column to drop").Select(c => c.Name), StringComparer.Ordinal);
         List<TableColumn> explicitFeatures = Resolve(table, options.Features, "a feature column");
-        if (explicitFeatures.Contains(target))
+        List<TableColumn> kept = Resolve(table, options.Keep, "a column to keep");
+        if (explicitFeatures.Contains(target) || kept.Contains(target) || drop.Contains(target.Name))
         {
-            throw new BackpropException($"Expected feature columns other than the target '{target.Name}'. Received: '{target.Name}' among the features.");
+            string role = explicitFeatures.Contains(target) ? "the features" : kept.Contains(target) ? "the columns to keep" : "the columns to drop";
+            throw new BackpropException($"Expected {role} to name columns other than the target '{target.Name}'. Received: '{target.Name}' among them.");
+        }
+        if (kept.FirstOrDefault(c => drop.Contains(c.Name)) is { } both)
+        {
+            throw new BackpropException($"Expected a column either to drop or to keep. Received: '{both.Name}' in both.");
         }
         List<TableColumn> candidates = (options.Features is null ? table.Columns.Where(c => c != target) : explicitFeatures)
             .Where(c => !drop.Contains(c.Name))
@@ -113,21 +125,40 @@ public sealed class TabularPreprocessor
         }
         if (skipped > 0)
         {
-            notes.Add($"skipped {skipped} row(s) whose target '{target.Name}' is missing");
+            notes.Add($"skipped {skipped} row(s) whose target {Quoted(target)} is missing");
         }
-        TargetColumnState targetState = FitTarget(table, target, training, options);
+        TargetColumnState targetState = FitTarget(table, target, training, options, notes);
 
         var features = new List<FeatureColumnState>();
         // Two column-sized buffers shared by all numeric columns, rather than two per column.
         var scratch = new double[2 * training.Length];
-        var named = new HashSet<string>(explicitFeatures.Select(c => c.Name).Concat(categorical), StringComparer.Ordinal);
+        var named = new HashSet<string>(explicitFeatures.Concat(kept).Select(c => c.Name).Concat(categorical), StringComparer.Ordinal);
+        var identifiers = new List<(TableColumn Column, string Reason)>();
         foreach (TableColumn column in candidates)
         {
             bool isExplicit = named.Contains(column.Name);
+            if (column.IsNumeric && !isExplicit && IdentifierColumns.NumericReason(column, options.MinRowsForIdentifier) is { } reason)
+            {
+                identifiers.Add((column, reason));
+                continue;
+            }
             FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
                 ? FitNumeric(table, column, training, options.Missing, scratch, notes)
                 : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), notes);
             if (feature is not null) features.Add(feature);
+        }
+        foreach ((TableColumn column, string reason) in identifiers)
+        {
+            if (features.Count == 0 && identifiers.Count == 1)
+            {
+                // The one column there is: a file of x and y where x counts up is a curve to fit, not a table with a row number.
+                notes.Add($"column {Quoted(column)} looks like an identifier ({reason}), but it is the only feature: kept");
+                features.Add(FitNumeric(table, column, training, options.Missing, scratch, notes)!);
+            }
+            else
+            {
+                notes.Add($"dropped column {Quoted(column)}: {reason}; to use it as a feature: {{Keep}}");
+            }
         }
         if (features.Count == 0)
         {
@@ -321,7 +352,7 @@ public sealed class TabularPreprocessor
     private BackpropException UnknownClass(CsvTable table, TableColumn target, int row, string label) => new(
         $"Expected a class seen in training ({DataErrors.List(ClassNames!)}). Received: '{DataErrors.Quote(label)}' in the target column '{target.Name}' at {table.Source} line {table.LineOf(row)}.");
 
-    private static TargetColumnState FitTarget(CsvTable table, TableColumn target, int[] training, TabularOptions options)
+    private static TargetColumnState FitTarget(CsvTable table, TableColumn target, int[] training, TabularOptions options, List<string> notes)
     {
         string[] classes;
         bool numeric = target.IsNumeric;
@@ -337,6 +368,11 @@ public sealed class TabularPreprocessor
             }
             classes = [.. LabelEncoder.FitNumeric(values).Classes];
             numeric = true;
+            if (options.Task is null && InferredClassesAreDoubtful(values, classes.Length))
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"target {Quoted(target)} holds integers with {classes.Length} distinct values ({values.Min()} to {values.Max()}), so it is taken as {classes.Length} classes; to predict it as a number (a count, an amount): {{Task}} regression"));
+            }
         }
         else
         {
@@ -359,6 +395,10 @@ public sealed class TabularPreprocessor
         return new TargetColumnState(target.Name, TaskKind.Classification, numeric, classes);
     }
 
+    // Integer labels 1, 2, 3 are classes beyond doubt; 0 to 17 with gaps (cases counted) or ten values may be a quantity.
+    private static bool InferredClassesAreDoubtful(double[] values, int classes) =>
+        classes > 5 || values.Max() - values.Min() + 1 > classes;
+
     /// <summary>Classification when the numeric target <paramref name="values"/> are integers with few distinct values.</summary>
     internal static TaskKind InferNumericTask(double[] values, TabularOptions options)
     {
@@ -378,7 +418,7 @@ public sealed class TabularPreprocessor
         }
         if (presentCount == 0)
         {
-            notes.Add($"dropped column '{column.Name}': every value is missing");
+            notes.Add($"dropped column {Quoted(column)}: every value is missing");
             return null;
         }
         Span<double> present = scratch.AsSpan(0, presentCount);
@@ -400,7 +440,7 @@ public sealed class TabularPreprocessor
         if (missingCount > 0)
         {
             string how = missing == MissingValueStrategy.Median ? "median" : "mean";
-            notes.Add($"imputed {missingCount} missing value(s) in column '{column.Name}' with the {how} {fill.ToString("G6", CultureInfo.InvariantCulture)}");
+            notes.Add($"imputed {missingCount} missing value(s) in column {Quoted(column)} with the {how} {fill.ToString("G6", CultureInfo.InvariantCulture)}");
         }
         return new FeatureColumnState(column.Name, FeatureKind.Numeric, mean, scale, fill);
     }
@@ -413,7 +453,7 @@ public sealed class TabularPreprocessor
         string[] present = column.IsNumeric ? [] : column.Levels.Where((_, code) => counts[code] > 0).ToArray();
         if (present.Length == 0)
         {
-            notes.Add($"dropped column '{column.Name}': every value is missing");
+            notes.Add($"dropped column {Quoted(column)}: every value is missing");
             return null;
         }
         if (!categorical && present.Any(level => level.Contains(',')) && Array.TrueForAll(present, LooksLikeDecimalComma))
@@ -433,9 +473,9 @@ public sealed class TabularPreprocessor
             feature = new FeatureColumnState(column.Name, FeatureKind.Boolean, Fill: fill);
             how += fill == 1 ? " true" : " false";
         }
-        else if (!isExplicit && presentCount >= options.MinRowsForIdentifier && present.Length == presentCount)
+        else if (!isExplicit && IdentifierColumns.TextReason(present.Length, presentCount, options.MinRowsForIdentifier) is { } reason)
         {
-            notes.Add($"dropped column '{column.Name}': identifier-like (all {presentCount} values distinct)");
+            notes.Add($"dropped column {Quoted(column)}: {reason}; to use it as a feature: {{Keep}}");
             return null;
         }
         else if (present.Length > options.MaxCategories)
@@ -445,22 +485,32 @@ public sealed class TabularPreprocessor
             {
                 throw new BackpropException($"Expected at most {options.MaxCategories:N0} categories to one-hot encode. Received: {received} ({table.Source}).");
             }
-            notes.Add($"dropped column '{column.Name}': too many categories to one-hot encode ({received[..received.IndexOf(' ')]} > {options.MaxCategories:N0})");
+            notes.Add($"dropped column {Quoted(column)}: too many categories to one-hot encode ({received[..received.IndexOf(' ')]} > {options.MaxCategories:N0})");
             return null;
         }
         else
         {
             string[] categories = [.. OneHotEncoder.Fit(present).Categories];
+            if (categories.Length > ManyCategories)
+            {
+                notes.Add($"column {Quoted(column)}: {categories.Length:N0} categories, one-hot encoded as as many inputs");
+            }
             string fill = column.Levels[Imputer.MostFrequent(counts, column.Levels)];
             feature = new FeatureColumnState(column.Name, FeatureKind.Categorical, Categories: categories, FillCategory: fill);
             how += $" '{DataErrors.Quote(fill)}'";
         }
         if (missingCount > 0)
         {
-            notes.Add($"imputed {missingCount} missing value(s) in column '{column.Name}' with {how}");
+            notes.Add($"imputed {missingCount} missing value(s) in column {Quoted(column)} with {how}");
         }
         return feature;
     }
+
+    // A categorical column with more categories than this is worth a note: it widens the network's input by that much.
+    private const int ManyCategories = 20;
+
+    // A column name in a note, which is a template that names options as {Name}.
+    private static string Quoted(TableColumn column) => $"'{OptionPlaceholders.Escape(column.Name)}'";
 
     private static bool LooksLikeDecimalComma(string text) =>
         text.Count(c => c == ',') <= 1 && !text.Contains('.') &&

@@ -69,7 +69,7 @@ public sealed class NumericExtremesTests : TempFileTest
     {
         var (code, _, error) = CliRunner.Run("train", "--optimizer", "adam", "--lr", "1e6", "--epochs", "10");
         Assert.Equal(0, code);
-        Assert.Matches(@"warning: the training loss ended at [0-9.E+]+ \(epoch 9\), [0-9.E+]+ times the 1\.1 of a constant prediction \(equal class probabilities\): the run diverged without overflowing; try a lower learning rate \(now 1E\+06\)", error);
+        Assert.Matches(@"warning: the training loss ended at [0-9.E+]+ \(epoch 9\), [0-9.E+]+ times the 1\.1 of a constant prediction \(equal class probabilities\): the run diverged without overflowing; try a lower learning rate \(--lr, now 1E\+06\)", error);
         Assert.DoesNotContain("warning", CliRunner.Run("train", "--epochs", "10").Error);
     }
 

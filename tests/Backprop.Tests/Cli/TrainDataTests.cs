@@ -164,4 +164,44 @@ public sealed partial class TrainDataTests : TempFileTest
         string[] lines = output.TrimEnd('\n').Split('\n');
         Assert.Equal(["Epoch 0 Loss: ", "Epoch 1 Loss: ", "Epoch 2 Loss: ", "Training Accuracy: "], lines.Select(l => l[..(l.IndexOf(':') + 2)]));
     }
+
+    [Theory]
+    [InlineData("--drop", "kind")]     // the target by default: the last column
+    [InlineData("--keep", "kind")]
+    [InlineData("--features", "weight,kind")]
+    public void A_column_list_naming_the_target_is_a_usage_error(string option, string value)
+    {
+        var (exit, _, error) = Run("train", "--data", Pets(), option, value, "--epochs", "1");
+        Assert.Equal(2, exit);
+        Assert.Equal($"error: {option}: expected columns other than the target 'kind'. Received: 'kind'.\n", error);
+        (exit, _, error) = Run("train", "--data", Pets(), "--target", "kind", option, value, "--epochs", "1");
+        Assert.Equal(2, exit); // refused before the file is read
+        Assert.Equal($"error: {option}: expected columns other than the target 'kind'. Received: 'kind'.\n", error);
+    }
+
+    [Fact]
+    public void Notes_name_the_flag_that_changes_the_decision()
+    {
+        string file = Files.Write("spector.csv", "OBS,GPA,GRADE\n" + string.Concat(Enumerable.Range(0, 32).Select(r =>
+            FormattableString.Invariant($"{r + 1},{2 + r * 7 % 11 / 10.0},{r * 5 % 3 % 2}\n"))));
+        var (exit, _, error) = Run("train", "--data", file, "--epochs", "1");
+        Assert.Equal(0, exit);
+        Assert.Contains("note: dropped column 'OBS': it numbers the rows (1 to 32 in file order); to use it as a feature: --keep\n", error);
+        (exit, _, error) = Run("train", "--data", file, "--epochs", "1", "--keep", "OBS");
+        Assert.Equal(0, exit);
+        Assert.Contains("2 inputs from 2 numeric column(s)", error);
+        Assert.DoesNotContain("OBS", error);
+    }
+
+    [Fact]
+    public void Rows_without_a_target_are_noted_also_when_a_validation_split_leaves_them_out()
+    {
+        string file = Files.Write("gaps.csv", "x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(r => $"{r % 7},{(r % 10 == 3 ? "" : (r % 2).ToString(CultureInfo.InvariantCulture))}\n")));
+        foreach (string[] split in (string[][])[[], ["--validation", "0.25"]])
+        {
+            var (exit, _, error) = Run(["train", "--data", file, "--epochs", "1", .. split]);
+            Assert.Equal(0, exit);
+            Assert.Contains("note: skipped 4 row(s) whose target 'y' is missing\n", error);
+        }
+    }
 }

@@ -35,8 +35,14 @@ public sealed class TabularErrorTests : TempFileTest
         CsvTable table = Table("a,b,c\n1,2,x\n3,4,y\n");
         Assert.StartsWith("Expected a feature column 'z' among the columns", Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Features: ["a", "z"]))));
         Assert.StartsWith("Expected a column to drop 'q' among the columns", Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Drop: ["q"]))));
-        Assert.Equal("Expected feature columns other than the target 'c'. Received: 'c' among the features.",
+        Assert.Equal("Expected the features to name columns other than the target 'c'. Received: 'c' among them.",
             Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Features: ["a", "c"]))));
+        Assert.Equal("Expected the columns to drop to name columns other than the target 'c'. Received: 'c' among them.",
+            Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Drop: ["c"]))));
+        Assert.Equal("Expected the columns to keep to name columns other than the target 'c'. Received: 'c' among them.",
+            Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Keep: ["c"]))));
+        Assert.Equal("Expected a column either to drop or to keep. Received: 'a' in both.",
+            Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Drop: ["a"], Keep: ["a"]))));
     }
 
     [Fact]

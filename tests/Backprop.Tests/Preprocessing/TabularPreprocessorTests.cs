@@ -31,7 +31,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
         Assert.Equal(["no", "yes"], preprocessor.ClassNames);
         Assert.Equal(
             [
-                "dropped column 'id': identifier-like (all 4 values distinct)",
+                "dropped column 'id': identifier-like (all 4 values distinct); to use it as a feature: Keep",
                 "imputed 1 missing value(s) in column 'age' with the mean 40",
                 "imputed 1 missing value(s) in column 'color' with the most frequent value 'red'",
                 "imputed 1 missing value(s) in column 'member' with the most frequent value true",
