@@ -12,7 +12,7 @@ namespace Backprop.Cli.Rendering;
 /// It never wraps: a wrapped line can no longer be redrawn in place. Its text ends at least three columns short of the
 /// terminal's edge and is padded with spaces to two columns short of it, where the cursor waits: the terminal's echo of
 /// Ctrl+C (<c>^C</c>) then fills the line exactly, and the "Stopping…" note that follows it starts a line of its own instead of
-/// running on after the bar. The bar gets at least a quarter of the width and at most two fifths; to make room
+/// running on after the bar. The bar gets at least a fifth of the width and at most two fifths; to make room
 /// for it, figures are left out in this order: batch, validation loss (every epoch line shows it too), samples/s, the
 /// validation metric, loss, time left. The epoch, the bar and the percentage stay; a terminal too narrow even for them gets
 /// the line cut short, never wrapped.
@@ -61,13 +61,13 @@ internal sealed record ProgressLine(string Before, int BarWidth, int Filled, str
             return Cut("starting…", available, padded);
         }
 
-        // Each figure padded to its widest value, so that the line keeps its shape from one refresh to the next (and a figure
-        // does not come and go as its value grows by a digit), with its place in the order of leaving out.
+        // Each figure padded to the width of its widest value, so that the line keeps its shape from one refresh to the next
+        // (and a figure does not come and go as its value grows by a digit), with its place in the order of leaving out.
         int last = progress.FirstEpoch + progress.Epochs;
-        var before = new List<Figure> { new($"epoch {progress.Epoch + 1}/{last}".PadRight($"epoch {last}/{last}".Length), Keep) };
+        var before = new List<Figure> { new($"epoch {progress.Epoch + 1}/{last}", $"epoch {last}/{last}".Length, Keep) };
         if (progress.Batches > 1)
         {
-            before.Add(new($"batch {progress.Batch}/{progress.Batches}".PadRight($"batch {progress.Batches}/{progress.Batches}".Length), 1));
+            before.Add(new($"batch {progress.Batch}/{progress.Batches}", $"batch {progress.Batches}/{progress.Batches}".Length, 1));
         }
         string percent = " " + $"{Math.Floor(progress.Fraction * 100).ToString("0", CultureInfo.InvariantCulture)}%".PadLeft(4);
         var after = new List<Figure> { Figure.Of("loss", Number(progress.Loss), NumberWidth, 5) };
@@ -82,12 +82,12 @@ internal sealed record ProgressLine(string Before, int BarWidth, int Filled, str
         // With one batch an epoch, its size (all the samples) is unknown here, and samples/s could be off many times over.
         (double? perSecond, string unit) = progress.Batches > 1 ? (progress.SamplesPerSecond, "samples/s") : (progress.StepsPerSecond, "steps/s");
         string rate = perSecond is { } value ? value.ToString("N0", CultureInfo.InvariantCulture) : "-";
-        after.Add(new($"{rate.PadLeft(RateWidth)} {unit}", 3));
-        after.Add(new(Duration(progress.TimeLeft).PadLeft(DurationWidth) + " left", 6));
+        after.Add(new($"{rate} {unit}", RateWidth + 1 + unit.Length, 3));
+        after.Add(new($"{Duration(progress.TimeLeft)} left", DurationWidth + " left".Length, 6));
 
         // Every figure is set off from its neighbour (or the bar) by a gap; the percentage sticks to the bar.
         int Fixed() => before.Concat(after).Sum(figure => figure.Text.Length + Gap.Length) + percent.Length;
-        int minBar = Math.Max(MinBarWidth, width / 4);
+        int minBar = Math.Max(MinBarWidth, width / 5);
         int maxBar = Math.Max(minBar, width * 2 / 5);
         while (available - Fixed() < minBar && DropOne(before, after))
         {
@@ -113,11 +113,17 @@ internal sealed record ProgressLine(string Before, int BarWidth, int Filled, str
         return true;
     }
 
-    // A figure of the line, and its place in the order of leaving out.
+    // A figure of the line, padded with spaces to its width, and its place in the order of leaving out.
     private readonly record struct Figure(string Text, int Drop)
     {
-        // "label value", the value next to its label and the spaces after it.
-        public static Figure Of(string label, string value, int width, int drop) => new($"{label} {value.PadRight(width)}", drop);
+        public Figure(string text, int width, int drop)
+            : this(text.PadRight(width), drop)
+        {
+        }
+
+        // "label value", padded to the label and the widest value.
+        public static Figure Of(string label, string value, int valueWidth, int drop) =>
+            new($"{label} {value}", label.Length + 1 + valueWidth, drop);
     }
 
     private static ProgressLine Cut(string text, int available, int padded) =>

@@ -44,7 +44,7 @@ public sealed class TerminalTrainingDisplayTests
         Assert.Equal(Enumerable.Range(0, 3).Select(e => $"Epoch {e} Loss: 0.25 Validation Loss: 0.3"), screen.Rows.Take(3));
         string bar = screen.Rows[3];
         int barWidth = bar.Count(c => c is Done or ToDo);
-        Assert.InRange(barWidth, width / 4, width * 2 / 5);
+        Assert.InRange(barWidth, width / 5, width * 2 / 5);
         Assert.Contains("epoch 4/3000", bar);
         Assert.Contains("  0%", bar);
         Assert.Contains("loss 0.2500", bar);
