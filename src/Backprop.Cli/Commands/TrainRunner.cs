@@ -31,11 +31,17 @@ internal static class TrainRunner
         TabularTrainer<T> trainer = Usage(request, () => request.Resume is { } path
             ? TabularTrainer<T>.Resume(path, request.Apply)
             : new TabularTrainer<T>(request.Apply(TabularTrainingOptions.Notebook)));
-        trainer.Notes = note => notes.WriteLine($"{(note.IsWarning ? "warning" : "note")}: {Printable.OneLine(note.Format(request.FlagOf))}");
         bool epochLines = !request.Quiet && !request.Json;
-        TerminalTrainingDisplay<T>? display = request.Interactive && !request.Json && !request.Quiet ? TerminalDisplay<T>(epochLines) : null;
+        TerminalTrainingDisplay<T>? display = request.Interactive && !request.Json && !request.Quiet ? TerminalDisplay<T>(epochLines, notes) : null;
         if (display is not null) trainer.Callbacks.Add(display);
         else if (epochLines) trainer.Callbacks.Add(new EpochLinePrinter<T>(output));
+        // Through the display when there is one, so that a line never lands on the progress bar.
+        void Say(string line)
+        {
+            if (display is not null) display.Note(line);
+            else notes.WriteLine(line);
+        }
+        trainer.Notes = note => Say($"{(note.IsWarning ? "warning" : "note")}: {Printable.OneLine(note.Format(request.FlagOf))}");
 
         // First Ctrl+C: finish the current batch, save the best model so far (with --save), exit 130. Second: quit at once.
         // SIGTERM (kill, a scheduler's stop) is handled alike: the best model so far is not lost.
@@ -44,7 +50,7 @@ internal static class TrainRunner
         {
             if (interrupt.IsCancellationRequested) return;
             signal.Cancel = true;
-            notes.WriteLine("Stopping after the current batch (Ctrl+C again to quit at once)…");
+            Say("Stopping after the current batch (Ctrl+C again to quit at once)…");
             interrupt.Cancel();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
@@ -155,8 +161,8 @@ internal static class TrainRunner
 
     // Kept out of Run so that a plain run never loads Spectre.Console or ScottPlot: the JIT loads every assembly a method names.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static TerminalTrainingDisplay<T> TerminalDisplay<T>(bool epochLines) where T : unmanaged, IFloatingPointIeee754<T> =>
-        new(AnsiConsole.Console, epochLines);
+    private static TerminalTrainingDisplay<T> TerminalDisplay<T>(bool epochLines, TextWriter notes) where T : unmanaged, IFloatingPointIeee754<T> =>
+        new(AnsiConsole.Console, epochLines, notes: notes);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void SavePlot(string path, IReadOnlyList<EpochRecord> history, bool validation, string metricName) =>

@@ -10,9 +10,9 @@ namespace Backprop.Cli.Rendering;
 /// seconds for the backlog to be written. Here the training thread waits for room instead, as it would writing the lines
 /// itself; the writer takes everything queued at once, so the wait is rare and short.
 /// </remarks>
-internal sealed class LineQueue(int capacity)
+internal sealed class LineQueue<TLine>(int capacity)
 {
-    private readonly Queue<string> _lines = new();
+    private readonly Queue<TLine> _lines = new();
     private readonly object _gate = new();
     private bool _completed;
     private bool _closed;
@@ -26,8 +26,12 @@ internal sealed class LineQueue(int capacity)
         }
     }
 
-    /// <summary>Adds a line, first waiting while the queue is full; dropped when the writer has stopped (<see cref="Close"/>).</summary>
-    public void Add(string line)
+    /// <summary>Adds a line, first waiting while the queue is full.</summary>
+    /// <returns>
+    /// False when the line was not added: the writer has stopped (<see cref="Close"/>), or the producer is done
+    /// (<see cref="Complete"/>) and the writer may have taken its last lines.
+    /// </returns>
+    public bool Add(TLine line)
     {
         lock (_gate)
         {
@@ -35,10 +39,11 @@ internal sealed class LineQueue(int capacity)
             {
                 Monitor.Wait(_gate);
             }
-            if (_closed) return;
+            if (_closed || _completed) return false;
             _lines.Enqueue(line);
             // Half full: the writer takes them now rather than at its next refresh, so that the producer rarely waits.
             if (_lines.Count >= HalfFull) Monitor.PulseAll(_gate);
+            return true;
         }
     }
 
@@ -76,11 +81,11 @@ internal sealed class LineQueue(int capacity)
     }
 
     /// <summary>Takes every line queued, oldest first, making room for the producer.</summary>
-    public List<string> TakeAll()
+    public List<TLine> TakeAll()
     {
         lock (_gate)
         {
-            var lines = new List<string>(_lines);
+            var lines = new List<TLine>(_lines);
             _lines.Clear();
             Monitor.PulseAll(_gate);
             return lines;

@@ -53,9 +53,10 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
     private const string EraseToEnd = "\u001b[K";
 
     private readonly IAnsiConsole _console;
+    private readonly TextWriter? _notes;
     private readonly bool _epochLines;
     private readonly TimeProvider _time;
-    private readonly LineQueue _lines = new(MaxQueuedLines);
+    private readonly LineQueue<QueuedLine> _lines = new(MaxQueuedLines);
     private readonly object _progressGate = new();
     private readonly Pace _pace;
     private long _runStarted;
@@ -74,9 +75,11 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
     /// <param name="console">The terminal.</param>
     /// <param name="epochLines">Print the notebook's line after every epoch.</param>
     /// <param name="time">The clock (the bar's delay, samples/s, time left); the system's unless a test sets it.</param>
-    public TerminalTrainingDisplay(IAnsiConsole console, bool epochLines, TimeProvider? time = null)
+    /// <param name="notes">Where <see cref="Note"/> lines go (standard error); none when a test leaves it out.</param>
+    public TerminalTrainingDisplay(IAnsiConsole console, bool epochLines, TimeProvider? time = null, TextWriter? notes = null)
     {
         _console = console;
+        _notes = notes;
         _epochLines = epochLines;
         _time = time ?? TimeProvider.System;
         _pace = new Pace(_time);
@@ -120,6 +123,19 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
         training.GetAwaiter().GetResult();
     }
 
+    /// <summary>
+    /// Writes <paramref name="line"/> (a note, a warning, the Ctrl+C message) to the notes writer in its place among the epoch
+    /// lines, with the bar out of its way: written directly, a line on standard error would land on the bar's line, or above
+    /// epoch lines still queued. Safe from any thread; written at once when the display is not (or no longer) drawing.
+    /// </summary>
+    public void Note(string line)
+    {
+        if (_notes is not null && !_lines.Add(new QueuedLine(line, IsNote: true)))
+        {
+            _notes.WriteLine(line);
+        }
+    }
+
     /// <summary>The run starts now: the bar may show from <see cref="BarDelay"/> on.</summary>
     internal void Start() => _runStarted = _time.GetTimestamp();
 
@@ -129,7 +145,7 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
     /// </summary>
     internal void Draw(bool finished)
     {
-        List<string> lines = _lines.TakeAll();
+        List<QueuedLine> lines = _lines.TakeAll();
         if (!_barShown && !finished && _time.GetElapsedTime(_runStarted) >= BarDelay && _console.Profile.Capabilities.Ansi)
         {
             // A terminal without escape codes cannot redraw a line in place: it gets the lines alone.
@@ -142,9 +158,20 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
             frame.Add(Segment.Control(LineStart));
             if (lines.Count > 0 || finished) frame.Add(Segment.Control(EraseLine));
         }
-        if (lines.Count > 0)
+        foreach (QueuedLine line in lines)
         {
-            frame.Add(new Segment(string.Join('\n', lines) + "\n"));
+            if (line.IsNote)
+            {
+                // Everything before it reaches the terminal first, then the note on its own stream.
+                if (frame.Count > 0) _console.Write(new Frame(frame));
+                frame = [];
+                _notes!.WriteLine(line.Text);
+                _notes.Flush();
+            }
+            else
+            {
+                frame.Add(new Segment(line.Text + "\n"));
+            }
         }
         if (_barShown && !finished)
         {
@@ -222,7 +249,7 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
             _pace.EpochEnded(_time.GetTimestamp(), StepsDone(), _samples);
         }
         // Outside the lock: this may wait for room in the queue, and the drawing thread reads the progress meanwhile.
-        if (_epochLines) _lines.Add(EpochLine.Format(record));
+        if (_epochLines) _lines.Add(new QueuedLine(EpochLine.Format(record), IsNote: false));
     }
 
     // Under _progressGate.
@@ -243,6 +270,9 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
         _barShown = false;
         _console.Write(new Frame([Segment.Control(LineStart), Segment.Control(EraseLine)]));
     }
+
+    // An epoch line for the console, or a note for the notes writer.
+    private readonly record struct QueuedLine(string Text, bool IsNote);
 
     // Segments written as they are, in one write to the console.
     private sealed class Frame(List<Segment> segments) : Renderable

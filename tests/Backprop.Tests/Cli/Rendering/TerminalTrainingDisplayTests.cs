@@ -146,6 +146,39 @@ public sealed class TerminalTrainingDisplayTests
     }
 
     [Fact]
+    public void A_note_written_during_the_run_gets_a_line_of_its_own_in_its_place_among_the_epoch_lines()
+    {
+        // Standard error on the same terminal, as usual: written directly, the note landed on the bar's line.
+        var clock = new ManualClock();
+        var (console, output) = Terminal(80);
+        var display = new TerminalTrainingDisplay<double>(console, epochLines: true, clock, notes: output);
+        TrainingContext<double> context = Context(epochs: 10, batches: 2, batchSize: 1, validation: false);
+        display.Start();
+        display.OnTrainBegin(context);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        RunEpoch(display, context, 0, [1.0, 1.0], epochLoss: 1.0);
+        display.Draw(finished: false);
+        RunEpoch(display, context, 1, [1.0, 1.0], epochLoss: 1.0);
+        display.Note("Stopping after the current batch (Ctrl+C again to quit at once)…");
+        RunEpoch(display, context, 2, [1.0, 1.0], epochLoss: 1.0);
+        display.Draw(finished: false);
+
+        Screen screen = Screen.Replay(output.ToString(), 80);
+        Assert.Equal(["Epoch 0 Loss: 1", "Epoch 1 Loss: 1", "Stopping after the current batch (Ctrl+C again to quit at once)…", "Epoch 2 Loss: 1"],
+            screen.Rows.Take(4));
+        Assert.StartsWith("epoch 3/10", screen.Rows[4]);
+        Assert.Equal(5, screen.Rows.Count);
+
+        // Once the display is done, a note is written at once.
+        display.Draw(finished: true);
+        var late = new StringWriter();
+        var finished = new TerminalTrainingDisplay<double>(console, epochLines: true, clock, notes: late);
+        finished.Run(() => { });
+        finished.Note("Saved the best model so far");
+        Assert.Equal("Saved the best model so far" + Environment.NewLine, late.ToString());
+    }
+
+    [Fact]
     public void The_failure_of_a_run_is_rethrown_after_its_lines_and_without_a_bar_left()
     {
         var (display, clock, output) = Display(80);
@@ -166,7 +199,7 @@ public sealed class TerminalTrainingDisplayTests
     [Fact]
     public async Task The_line_queue_makes_the_producer_wait_when_full_and_keeps_the_order()
     {
-        var queue = new LineQueue(capacity: 4);
+        var queue = new LineQueue<string>(capacity: 4);
         var producer = Task.Run(() =>
         {
             for (int i = 0; i < 40; i++) queue.Add($"line {i}");
@@ -190,7 +223,7 @@ public sealed class TerminalTrainingDisplayTests
     [Fact]
     public async Task A_closed_line_queue_no_longer_holds_the_producer()
     {
-        var queue = new LineQueue(capacity: 1);
+        var queue = new LineQueue<string>(capacity: 1);
         queue.Add("first");
         var blocked = Task.Run(() => queue.Add("second"));
         await Task.WhenAny(blocked, Task.Delay(50));
