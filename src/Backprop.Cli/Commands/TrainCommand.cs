@@ -240,7 +240,7 @@ internal static class TrainCommand
         }, nameof(O.Data), (o, v) => o with { Data = v, Dataset = null });
         Option<string> target = flags.Add(new Option<string>("--target")
         {
-            Description = "Target column (default: the last column); strings are classes, and so are integers with at most 20 distinct values",
+            Description = "Target column (default: the last column); strings are classes, and so are integer labels (at most 20 values over a narrow range)",
             HelpName = "COLUMN",
         }, nameof(O.Target), (o, v) => o with { Target = v });
         Option<string[]> features = flags.Add(List("--features", "Feature columns, comma-separated (default: every column but the target)"),

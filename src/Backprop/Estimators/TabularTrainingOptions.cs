@@ -84,8 +84,8 @@ public sealed record TabularTrainingOptions
     public MissingValueStrategy Missing { get; init; } = MissingValueStrategy.Mean;
 
     /// <summary>
-    /// Classification or regression; <see langword="null"/> (default) infers it from the target: text and integers with at most
-    /// 20 distinct values are classes, other numbers a regression.
+    /// Classification or regression; <see langword="null"/> (default) infers it from the target: text and integer labels (at most
+    /// 20 values over a narrow range; see <see cref="TabularOptions.Task"/>) are classes, other numbers a regression.
     /// </summary>
     public TaskKind? Task { get; init; }
 

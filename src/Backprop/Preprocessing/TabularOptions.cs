@@ -13,7 +13,9 @@ namespace Backprop.Preprocessing;
 /// <param name="Missing">What to do with missing feature cells (default: mean, or most frequent for non-numeric columns).</param>
 /// <param name="Task">
 /// Classification or regression; <see langword="null"/> (the default) infers it: a string or boolean target is classes,
-/// a numeric target is classes when its values are integers with at most <see cref="MaxClassesForNumericTarget"/> distinct values.
+/// a numeric target is classes when its values look like labels: integers with at most <see cref="MaxClassesForNumericTarget"/>
+/// distinct values, each seen twice on average, over a range at most twice as wide as their number (0/1, 1 to 7; not counts
+/// from 1 to 355, nor one row per value).
 /// </param>
 /// <param name="MaxClassesForNumericTarget">See <see cref="Task"/> (default 20).</param>
 /// <param name="MinRowsForIdentifier">

@@ -399,12 +399,23 @@ public sealed class TabularPreprocessor
     private static bool InferredClassesAreDoubtful(double[] values, int classes) =>
         classes > 5 || values.Max() - values.Min() + 1 > classes;
 
-    /// <summary>Classification when the numeric target <paramref name="values"/> are integers with few distinct values.</summary>
+    /// <summary>
+    /// Classification when the numeric target <paramref name="values"/> look like class labels: integers, few distinct values
+    /// (at most <see cref="TabularOptions.MaxClassesForNumericTarget"/>), each seen twice on average, spread over a range no
+    /// wider than twice their number. Counts with a wide range (committee bills 1 to 355, 20 values) and one row per value
+    /// (longley's employment, 16 values in 16 rows) are quantities: a class seen once cannot be learned.
+    /// </summary>
     internal static TaskKind InferNumericTask(double[] values, TabularOptions options)
     {
+        if (values.Length == 0 || !Array.TrueForAll(values, v => v == Math.Round(v)))
+        {
+            return TaskKind.Regression;
+        }
         int distinct = values.Distinct().Take(options.MaxClassesForNumericTarget + 1).Count();
-        bool integers = Array.TrueForAll(values, v => v == Math.Round(v));
-        return integers && distinct <= options.MaxClassesForNumericTarget ? TaskKind.Classification : TaskKind.Regression;
+        double range = values.Max() - values.Min() + 1;
+        return distinct <= options.MaxClassesForNumericTarget && distinct * 2 <= values.Length && range <= 2 * distinct
+            ? TaskKind.Classification
+            : TaskKind.Regression;
     }
 
     private static FeatureColumnState? FitNumeric(CsvTable table, TableColumn column, int[] training, MissingValueStrategy missing,

@@ -90,11 +90,11 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [Fact]
     public void Numeric_targets_with_few_integers_are_classes_sorted_by_value()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("x,y\n1,10\n2,2\n3,2\n4,10\n5,3\n"));
-        Assert.Equal(["2", "3", "10"], preprocessor.ClassNames);
+        var preprocessor = TabularPreprocessor.Fit(Table("x,y\n1,10\n2,8\n3,8\n4,10\n5,9\n6,9\n"));
+        Assert.Equal(["8", "9", "10"], preprocessor.ClassNames);
         Assert.True(preprocessor.State.Target.Numeric);
-        var data = preprocessor.Transform<float>(Table("x,y\n1,10\n2,2.0\n5,3\n", name: "new.csv"));
-        Assert.Equal([2f, 0, 1], data.Targets.Data); // 2.0 is class "2": labels are compared by value
+        var data = preprocessor.Transform<float>(Table("x,y\n1,10\n2,8.0\n5,9\n", name: "new.csv"));
+        Assert.Equal([2f, 0, 1], data.Targets.Data); // 8.0 is class "8": labels are compared by value
     }
 
     [Fact]
@@ -104,6 +104,12 @@ public sealed class TabularPreprocessorTests : TempFileTest
         Assert.Equal(TaskKind.Regression, fractions.Task);
         Assert.Null(fractions.ClassNames);
         Assert.Equal([0.5, 1.5, 2], fractions.Transform<double>(Table("x,y\n1,0.5\n2,1.5\n3,2\n")).Targets.Data);
+
+        // Counts over a range far wider than their number (bills 1 to 355), and one row per value (16 years of employment):
+        // quantities, not labels.
+        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(Table("x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 7},{1 + i % 5 * 80}\n")))).Task);
+        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(Table("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{60_171 + i * 650}\n")))).Task);
+        Assert.Equal(TaskKind.Classification, TabularPreprocessor.Fit(Table("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{i % 8}\n")))).Task);
 
         string many = "x,y\n" + string.Concat(Enumerable.Range(0, 25).Select(i => $"{i},{i}\n"));
         Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(Table(many)).Task);
