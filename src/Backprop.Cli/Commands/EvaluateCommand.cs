@@ -21,7 +21,7 @@ internal static class EvaluateCommand
         {
             Description = "Also draw the confusion matrix (classification) or predicted vs. actual values (regression) to a .png or .svg file",
             HelpName = "FILE.png",
-        };
+        }.PlotPath();
         var command = new Command("evaluate",
             "Measure a saved model on labelled data. Classification: accuracy, balanced accuracy, macro/weighted F1, log loss, "
             + "per-class precision/recall/F1 and the confusion matrix. Regression: R², MAE, RMSE.\n\n"
@@ -38,6 +38,10 @@ internal static class EvaluateCommand
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
+            if (plotPath is not null)
+            {
+                PlotFile.Check(plotPath); // before reading the data
+            }
             Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, error);
             IMetricsReport report = MetricsReport.Evaluate(model, dataset);
             if (plotPath is not null)

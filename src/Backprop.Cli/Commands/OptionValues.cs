@@ -55,6 +55,22 @@ internal static class OptionValues
         }
     }
 
+    /// <summary>
+    /// Makes <paramref name="option"/> take a file name ending in <c>.png</c> or <c>.svg</c>, the formats a plot is drawn in:
+    /// checked when the command line is read, not when the plot is drawn after a whole training run.
+    /// </summary>
+    public static Option<string> PlotPath(this Option<string> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value is { Length: > 0 } path && !Rendering.PlotFile.HasFormat(path))
+            {
+                r.AddError($"{option.Name}: expected a file name ending in .png or .svg. Received: '{path}'.");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Makes <paramref name="option"/> take one of <paramref name="values"/> (ignoring case), shown as <c>&lt;a|b|c&gt;</c> in help.</summary>
     public static Option<string> OneOf(this Option<string> option, params IReadOnlyList<string> values)
     {

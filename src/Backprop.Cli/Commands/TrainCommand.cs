@@ -194,7 +194,7 @@ internal static class TrainCommand
         {
             Description = "Draw the loss per epoch (and the validation loss and metric) to a .png or .svg file",
             HelpName = "FILE.png",
-        };
+        }.PlotPath();
         command.Options.Add(quiet);
         command.Options.Add(json);
         command.Options.Add(plot);

@@ -31,6 +31,13 @@ internal static class TrainRunner
         TabularTrainer<T> trainer = Usage(request, () => request.Resume is { } path
             ? TabularTrainer<T>.Resume(path, request.Apply)
             : new TabularTrainer<T>(request.Apply(TabularTrainingOptions.Notebook)));
+        if (request.Plot is { } plot)
+        {
+            // Found now, not after the whole run (which then ended without its metrics).
+            PlotFile.Check(plot);
+        }
+        var metric = new MetricName<T>();
+        trainer.Callbacks.Add(metric);
         bool epochLines = !request.Quiet && !request.Json;
         TerminalTrainingDisplay<T>? display = request.Interactive && !request.Json && !request.Quiet ? TerminalDisplay<T>(epochLines, notes) : null;
         if (display is not null) trainer.Callbacks.Add(display);
@@ -67,6 +74,13 @@ internal static class TrainRunner
         catch (TrainingCanceledException canceled)
         {
             if (canceled.SavedPath is { } saved) notes.WriteLine($"Saved the best model so far (epoch {canceled.SavedEpoch}) to {saved}");
+            if (request.Plot is { } plotPath && canceled.History.Count > 0)
+            {
+                // The curves so far are what a stopped run is judged by.
+                bool validation = canceled.History[0].ValidationLoss is not null;
+                SavePlot(plotPath, canceled.History, validation, $"validation {metric.Name ?? "metric"}");
+                notes.WriteLine($"Plot of epochs {canceled.History[0].Epoch} to {canceled.History[^1].Epoch} written to {plotPath}");
+            }
             throw;
         }
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -172,4 +186,12 @@ internal static class TrainRunner
             metricName), path);
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    // The name of the metric computed per epoch ("accuracy", "R²"), as the run reports it when it begins.
+    private sealed class MetricName<T> : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public string? Name { get; private set; }
+
+        public void OnTrainBegin(TrainingContext<T> context) => Name = context.Metric?.Name;
+    }
 }

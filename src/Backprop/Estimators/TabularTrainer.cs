@@ -255,9 +255,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                 recorder.Best.Parameters.CopyTo(network.Parameters, 0);
                 TrainingFile.Save(save, model, options, WholeHistory(), stopping is null ? null : recorder.BestEpoch, recorder.Best);
                 throw new TrainingCanceledException($"Training was canceled; saved the best model so far (epoch {recorder.Best.EpochsCompleted - 1}) to {save}.",
-                    save, recorder.Best.EpochsCompleted - 1, cancellationToken);
+                    save, recorder.Best.EpochsCompleted - 1, history, cancellationToken);
             }
-            throw new TrainingCanceledException("Training was canceled before an epoch completed; nothing was saved.", null, null, cancellationToken);
+            throw new TrainingCanceledException(history.Count > 0 ? "Training was canceled." : "Training was canceled before an epoch completed; nothing was saved.",
+                null, null, history, cancellationToken);
         }
 
         WarnIfDiverged(history, task, optimizer);

@@ -1,3 +1,5 @@
+using Backprop.Training;
+
 namespace Backprop.Estimators;
 
 /// <summary>
@@ -6,12 +8,16 @@ namespace Backprop.Estimators;
 /// </summary>
 public sealed class TrainingCanceledException : OperationCanceledException
 {
-    internal TrainingCanceledException(string message, string? savedPath, int? savedEpoch, CancellationToken token)
+    internal TrainingCanceledException(string message, string? savedPath, int? savedEpoch, IReadOnlyList<EpochRecord> history, CancellationToken token)
         : base(message, token)
     {
         SavedPath = savedPath;
         SavedEpoch = savedEpoch;
+        History = history;
     }
+
+    /// <summary>One record per epoch this run completed before it was canceled, as <see cref="TabularTrainingResult{T}.History"/> holds them.</summary>
+    public IReadOnlyList<EpochRecord> History { get; }
 
     /// <summary>The file the best model so far was written to, or <see langword="null"/> (no save path, or no epoch completed).</summary>
     public string? SavedPath { get; }

@@ -251,6 +251,29 @@ public sealed class TrainPersistenceTests : IDisposable
     }
 
     [Fact]
+    public void A_run_stopped_with_ctrl_c_still_draws_its_plot()
+    {
+        string plot = PathOf("curves.png");
+        var (code, _, error) = CliRunner.RunInterruptedAfter("Epoch 4 ", ["train", "--dataset", "wine", "--epochs", "500", "--validation", "0.2", "--plot", plot]);
+        Assert.True(code == 130, error);
+        Assert.Matches(@"Plot of epochs 0 to \d+ written to ", error);
+        byte[] png = File.ReadAllBytes(plot);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+    }
+
+    [Theory]
+    [InlineData("curves.jpg", 2, "error: --plot: expected a file name ending in .png or .svg. Received: '")]
+    [InlineData("no-such-folder/curves.png", 1, "error: Cannot save '")]
+    public void A_plot_that_cannot_be_written_is_refused_before_training(string name, int exit, string message)
+    {
+        var (code, output, error) = CliRunner.Run("train", "--epochs", "5", "--plot", PathOf(name));
+        Assert.Equal(exit, code);
+        Assert.StartsWith(message, error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.Equal("", output); // not one epoch trained
+    }
+
+    [Fact]
     public void Zero_epochs_saves_an_initialized_untrained_model()
     {
         string model = PathOf("untrained.safetensors");
