@@ -46,6 +46,9 @@ internal static class DataErrors
         $"Expected {expected} fields on every row, as in the header. Received: {received} at {source} line {line}" +
         (spansLines ? " (the row spans several lines: an unclosed quote?)." : "."));
 
+    public static BackpropException UnterminatedQuote(string source, long line) => new(
+        $"Expected a closing quote for the quoted field that starts at {source} line {line}. Received: the end of the file (an unterminated quote).");
+
     public static BackpropException NotTextNul(string source, long line) => new(
         $"Expected a UTF-8 text file. Received: a NUL byte at {source} line {line} (a binary file?).");
 
