@@ -18,9 +18,8 @@ namespace Backprop.Data;
 /// open at the end means that it read every line after that quote as one field: the row count and every value after it would be
 /// wrong, and the file is refused with the line where that quote opened.
 /// </remarks>
-internal sealed class CheckedTextReader : TextReader
+internal sealed class CheckedTextReader : FilterTextReader
 {
-    private readonly StreamReader _inner;
     private readonly Func<Stream>? _reopen;
     private readonly string _source;
     private readonly int _maxRowLength;
@@ -35,11 +34,11 @@ internal sealed class CheckedTextReader : TextReader
     /// <param name="maxRowLength">The resource bound on a row, in characters.</param>
     /// <param name="reopen">Opens the same bytes again, to find the line of an invalid byte (only then); optional.</param>
     public CheckedTextReader(Stream stream, string source, int maxRowLength, Func<Stream>? reopen = null)
+        // throwOnInvalidBytes: a decoder that silently substitutes U+FFFD would turn a binary file into plausible "text".
+        : base(new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16))
     {
         _reopen = reopen;
-        // throwOnInvalidBytes: a decoder that silently substitutes U+FFFD would turn a binary file into plausible "text".
-        _inner = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
-            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         _source = source;
         _maxRowLength = maxRowLength;
     }
@@ -49,7 +48,7 @@ internal sealed class CheckedTextReader : TextReader
         int count;
         try
         {
-            count = _inner.Read(buffer);
+            count = Inner.Read(buffer);
         }
         catch (DecoderFallbackException)
         {
@@ -64,22 +63,6 @@ internal sealed class CheckedTextReader : TextReader
         }
         Check(buffer[..count]);
         return count;
-    }
-
-    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-    public override int Read()
-    {
-        Span<char> one = stackalloc char[1];
-        return Read(one) == 1 ? one[0] : -1;
-    }
-
-    public override int Peek() => throw new NotSupportedException("The CSV parser reads in blocks; Peek is not supported.");
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _inner.Dispose();
-        base.Dispose(disposing);
     }
 
     // Line breaks are counted on the bytes: in UTF-8 the byte '\n' never occurs inside a multi-byte character.

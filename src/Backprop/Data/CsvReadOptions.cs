@@ -2,7 +2,9 @@ namespace Backprop.Data;
 
 /// <summary>How <see cref="CsvTable"/> reads a CSV file.</summary>
 /// <param name="Delimiter">
-/// The field delimiter; <see langword="null"/> (the default) detects it from the header line among <c>,</c> <c>;</c> <c>\t</c> <c>|</c>.
+/// The field delimiter; <see langword="null"/> (the default) detects it from the header line (see <see cref="DetectedDelimiters"/>).
+/// A tab, a space (each space separates two fields), <see cref="Whitespace"/> (runs of spaces and tabs), or an ASCII punctuation
+/// character other than <c>"</c> and <c>#</c> (<see cref="IsDelimiter"/>).
 /// </param>
 /// <param name="TextColumns">
 /// Columns kept as text even when every value is a number (for example a numeric code to one-hot encode); by header name.
@@ -18,18 +20,47 @@ public sealed record CsvReadOptions(
     int MaxColumns = 65_536,
     int MaxRowLength = 4 << 20)
 {
-    /// <summary>The delimiters tried, in order of preference, when <see cref="Delimiter"/> is <see langword="null"/>.</summary>
+    /// <summary>
+    /// The <see cref="Delimiter"/> that stands for runs of spaces and tabs, with the spaces and tabs at the start and end of a
+    /// line ignored: text laid out in aligned columns. Its value is the NUL character, which a text file cannot hold (the reader
+    /// refuses it), so it cannot be mistaken for a delimiter of a file.
+    /// </summary>
+    public const char Whitespace = '\0';
+
+    /// <summary>
+    /// The delimiters counted in the header line when <see cref="Delimiter"/> is <see langword="null"/>: the one found most often
+    /// outside quotes wins, ties going to the first in this list. A header with none of them whose names are separated by spaces
+    /// is read with <see cref="Whitespace"/>; otherwise the file has one column.
+    /// </summary>
     public static IReadOnlyList<char> DetectedDelimiters { get; } = [',', ';', '\t', '|'];
+
+    /// <summary>
+    /// Whether <paramref name="delimiter"/> can delimit fields: a tab, a space, <see cref="Whitespace"/>, or an ASCII punctuation
+    /// character other than the quote (it quotes fields) and <c>#</c> (the parser reserves it for comments).
+    /// </summary>
+    public static bool IsDelimiter(char delimiter) =>
+        delimiter is '\t' or ' ' or Whitespace
+        || (delimiter > ' ' && delimiter < '\x7F' && !char.IsAsciiLetterOrDigit(delimiter) && delimiter is not ('"' or '#'));
 
     /// <summary>Throws <see cref="ArgumentException"/> when an option is out of range.</summary>
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxColumns);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRowLength);
-        if (Delimiter is char d && (d is '"' or '\r' or '\n' or ' ' || char.IsLetterOrDigit(d) || char.IsSurrogate(d)))
+        if (Delimiter is char d && !IsDelimiter(d))
         {
             throw new ArgumentException(
-                $"Expected a delimiter that is not a quote, a line break, a space, a letter or a digit. Received: '{d}'.", nameof(Delimiter));
+                $"Expected a delimiter that is a tab, a space, whitespace or an ASCII punctuation character other than \" and #. Received: '{DataErrors.Quote(d.ToString())}'.",
+                nameof(Delimiter));
         }
     }
+
+    /// <summary>How a delimiter is named in messages: <c>','</c>, <c>tab</c>, <c>space</c>, <c>whitespace</c>.</summary>
+    internal static string NameOf(char delimiter) => delimiter switch
+    {
+        '\t' => "tab",
+        ' ' => "space",
+        Whitespace => "whitespace",
+        _ => $"'{delimiter}'",
+    };
 }

@@ -12,9 +12,10 @@ namespace Backprop.Data;
 /// categories keep their original spelling.
 /// </para>
 /// <para>
-/// Accepted: a header line (required), the delimiters <c>,</c> <c>;</c> <c>\t</c> <c>|</c> (detected from the header, or given),
-/// RFC 4180 quoting (delimiters, doubled quotes and line breaks inside quoted fields), spaces around fields (trimmed),
-/// UTF-8 with or without a byte-order mark, <c>\r\n</c> or <c>\n</c> line ends, blank lines (skipped).
+/// Accepted: a header line (required), the delimiters <c>,</c> <c>;</c> <c>\t</c> <c>|</c> and runs of spaces (detected from the
+/// header, see <see cref="CsvReadOptions.DetectedDelimiters"/>, or given), RFC 4180 quoting (delimiters, doubled quotes and line
+/// breaks inside quoted fields), spaces around fields (trimmed), UTF-8 with or without a byte-order mark, <c>\r\n</c> or
+/// <c>\n</c> line ends, blank lines (skipped).
 /// Anything else is a <see cref="BackpropException"/> whose message names the file, the line and the column.
 /// </para>
 /// </remarks>
@@ -36,7 +37,7 @@ public sealed class CsvTable
     /// <summary>Where the table was read from, as given (a path, or a name for a stream); used in error messages.</summary>
     public string Source { get; }
 
-    /// <summary>The field delimiter used (given or detected).</summary>
+    /// <summary>The field delimiter used (given or detected); <see cref="CsvReadOptions.Whitespace"/> for runs of spaces and tabs.</summary>
     public char Delimiter { get; }
 
     /// <summary>The columns, in file order.</summary>
@@ -53,7 +54,7 @@ public sealed class CsvTable
 
     /// <summary>One line: <c>CsvTable(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
     public override string ToString() =>
-        $"CsvTable({Source}: {RowCount:N0} rows × {Columns.Count} columns, delimiter '{(Delimiter == '\t' ? "\\t" : Delimiter)}')";
+        $"CsvTable({Source}: {RowCount:N0} rows × {Columns.Count} columns, delimiter {(Delimiter == '\t' ? "'\\t'" : CsvReadOptions.NameOf(Delimiter))})";
 
     /// <summary>The column named <paramref name="name"/> (exact, case-sensitive), or <see langword="null"/>.</summary>
     public TableColumn? Find(string name) => _columnIndex.TryGetValue(name, out int index) ? Columns[index] : null;
@@ -117,8 +118,8 @@ public sealed class CsvTable
         string[] lines = text.Split('\n');
         if (!lines[0].Contains(',') || lines.Any(line => line.Length > options.MaxRowLength))
         {
-            // Left to Sep's reader: an empty file or leading blank lines (its delimiter detection reads the first line),
-            // a single column, a row over the limit.
+            // Left to Sep's reader: an empty file or leading blank lines (the delimiter is detected from the first line that
+            // is not blank), a single column, a row over the limit.
             return null;
         }
         string[] header = lines[0].Split(',');
@@ -197,7 +198,24 @@ public sealed class CsvTable
     private static CsvTable ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
         using var text = new CheckedTextReader(open(), source, options.MaxRowLength, open);
-        var sepOptions = new SepReaderOptions(options.Delimiter is char d ? new Sep(d) : null)
+        TextReader input = text;
+        char delimiter;
+        if (options.Delimiter is char given)
+        {
+            delimiter = given;
+        }
+        else
+        {
+            var peek = new HeaderPeekReader(text);
+            input = peek;
+            // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
+            delimiter = DelimiterDetection.Detect(peek.Header) ?? ';';
+        }
+        if (delimiter == CsvReadOptions.Whitespace)
+        {
+            input = new WhitespaceDelimitedReader(input);
+        }
+        var sepOptions = new SepReaderOptions(new Sep(delimiter == CsvReadOptions.Whitespace ? WhitespaceDelimitedReader.Delimiter : delimiter))
         {
             HasHeader = false,            // the header is read as row 0, so that its checks and messages are ours
             DisableColCountCheck = true,  // likewise for ragged rows
@@ -205,8 +223,7 @@ public sealed class CsvTable
             Trim = SepTrim.All,
             CultureInfo = CultureInfo.InvariantCulture,
         };
-        using SepReader reader = sepOptions.From(text);
-        char delimiter = reader.Spec.Sep.Separator;
+        using SepReader reader = sepOptions.From(input);
         if (!NextNonBlankRow(reader))
         {
             throw DataErrors.Empty(source);

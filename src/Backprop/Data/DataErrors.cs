@@ -67,10 +67,25 @@ internal static class DataErrors
 
     public static BackpropException ColumnNotFound(string source, string what, string name, IReadOnlyList<string> columns)
     {
+        if (columns.Count == 1 && MayHideDelimiters(columns[0]))
+        {
+            return new BackpropException($"Expected {what} among the columns of {source}. Received: {OneColumn(columns[0])}.");
+        }
         string? other = columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
         string hint = other is null ? "" : $" (names are case-sensitive: '{other}'?)";
         return new BackpropException($"Expected {what} among the columns of {source}. Received columns: {List(columns)}{hint}.");
     }
+
+    /// <summary>A table of one column where a target and features are needed: most likely read with the wrong delimiter.</summary>
+    public static BackpropException OnlyOneColumn(string source, string name) => new(
+        $"Expected a target column and feature columns in {source}. Received: {OneColumn(name)}.");
+
+    // Said wherever a file read as one column is the problem. A name with punctuation or spaces in it may be several names
+    // joined by a delimiter that detection does not know, or not the one given.
+    private static string OneColumn(string name) =>
+        $"one column only, '{Quote(name)}'" + (MayHideDelimiters(name) ? " (is the delimiter something else? use --delimiter)" : "");
+
+    private static bool MayHideDelimiters(string name) => name.Any(c => c != CsvReadOptions.Whitespace && CsvReadOptions.IsDelimiter(c));
 
     /// <summary>
     /// A cell as quoted in a message: cut to <see cref="MaxQuoted"/> characters, with control characters (a line break inside a

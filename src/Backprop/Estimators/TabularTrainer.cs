@@ -352,7 +352,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric column(s); target 'cultivar', 3 classes"
     private static string Summary(CsvTable table, TabularPreprocessor preprocessor)
     {
-        string delimiter = table.Delimiter == '\t' ? "tab" : $"'{table.Delimiter}'";
+        string delimiter = CsvReadOptions.NameOf(table.Delimiter);
         string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";

@@ -87,6 +87,10 @@ public sealed class TabularPreprocessor
     {
         ArgumentNullException.ThrowIfNull(table);
         options ??= new TabularOptions();
+        if (table.Columns.Count == 1)
+        {
+            throw DataErrors.OnlyOneColumn(table.Source, table.ColumnNames[0]);
+        }
         var notes = new List<string>();
         string targetName = options.Target ?? table.ColumnNames[^1];
         TableColumn target = table.Find(targetName) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{targetName}'", targetName, table.ColumnNames);

@@ -87,6 +87,28 @@ public class TabularTrainingOptionsTests
         Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("dataset").ValueKind); // every option written, defaults and nulls too
     }
 
+    [Theory]
+    [InlineData(';', "\";\"")]
+    [InlineData('\t', "\"\\t\"")]                 // as before whitespace existed: old files keep their bytes
+    [InlineData(' ', "\"space\"")]
+    [InlineData(Backprop.Data.CsvReadOptions.Whitespace, "\"whitespace\"")]
+    [InlineData(null, "null")]
+    public void A_delimiter_is_spelled_in_the_file_as_on_the_command_line(char? delimiter, string json)
+    {
+        string entry = TrainingEntries.OptionsJson(new TabularTrainingOptions { Delimiter = delimiter });
+        Assert.Contains($"\"delimiter\":{json},", entry);
+        Assert.Equal(delimiter, TrainingEntries.ParseOptions(entry, "m.safetensors").Options.Delimiter);
+    }
+
+    [Fact]
+    public void A_delimiter_the_reader_cannot_use_is_refused_by_the_options()
+    {
+        OptionException error = Assert.Throws<OptionException>(() => new TabularTrainingOptions { Delimiter = '#' }.Validate());
+        Assert.Equal("Delimiter: expected a tab, a space, whitespace or an ASCII punctuation character other than \" and #. Received: '#'.", error.Message);
+        new TabularTrainingOptions { Delimiter = ' ' }.Validate();
+        new TabularTrainingOptions { Delimiter = Backprop.Data.CsvReadOptions.Whitespace }.Validate();
+    }
+
     [Fact]
     public void An_entry_written_by_Backprop_0_1_is_read_with_that_version_s_defaults()
     {
