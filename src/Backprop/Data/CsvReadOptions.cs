@@ -14,11 +14,20 @@ namespace Backprop.Data;
 /// Resource bound: a row (one line, or several when a quoted field holds line breaks) longer than this many characters is
 /// rejected, so a file with no line breaks or an unclosed quote cannot exhaust memory (default 4 Mi characters).
 /// </param>
+/// <param name="Decimal">
+/// The decimal separator of the numbers, <c>'.'</c> or <c>','</c>. With <c>'.'</c> a cell with a comma is text, with <c>','</c> a
+/// cell with a point is text; a comma is never a thousands separator. <see langword="null"/> (the default) detects it: in a file
+/// delimited by <c>;</c> (as Excel writes CSV where the comma is the decimal separator) a number may be written with one decimal
+/// comma and no point (<c>0,538</c>, <c>-12,5</c>, <c>1,5E-3</c>; <c>1,234</c> is 1.234); the file must then write every number
+/// that way or as an integer, since a point (<c>1.234</c>) could be a decimal or a thousands separator: a file of
+/// both is an error that names one cell of each. Any other file's decimal separator is <c>'.'</c>.
+/// </param>
 public sealed record CsvReadOptions(
     char? Delimiter = null,
     IReadOnlyCollection<string>? TextColumns = null,
     int MaxColumns = 65_536,
-    int MaxRowLength = 4 << 20)
+    int MaxRowLength = 4 << 20,
+    char? Decimal = null)
 {
     /// <summary>
     /// The <see cref="Delimiter"/> that stands for runs of spaces and tabs, with the spaces and tabs at the start and end of a
@@ -28,11 +37,12 @@ public sealed record CsvReadOptions(
     public const char Whitespace = '\0';
 
     /// <summary>
-    /// The delimiters counted in the header line when <see cref="Delimiter"/> is <see langword="null"/>: the one found most often
-    /// outside quotes wins, ties going to the first in this list. A header with none of them whose names are separated by spaces
-    /// is read with <see cref="Whitespace"/>; otherwise the file has one column.
+    /// The delimiters counted in the first line that is not blank (the header) when <see cref="Delimiter"/> is <see langword="null"/>:
+    /// the one found most often outside quotes wins, ties going to the first in this list (the comma last: it is the one most
+    /// likely to stand inside a name, as in <c>Price, EUR;Qty</c>, and in a header of decimal commas). A header with none of them
+    /// whose names are separated by spaces is read with <see cref="Whitespace"/>; otherwise the file has one column.
     /// </summary>
-    public static IReadOnlyList<char> DetectedDelimiters { get; } = [',', ';', '\t', '|'];
+    public static IReadOnlyList<char> DetectedDelimiters { get; } = [';', '\t', '|', ','];
 
     /// <summary>
     /// Whether <paramref name="delimiter"/> can delimit fields: a tab, a space, <see cref="Whitespace"/>, or an ASCII punctuation
@@ -53,7 +63,19 @@ public sealed record CsvReadOptions(
                 $"Expected a delimiter that is a tab, a space, whitespace or an ASCII punctuation character other than \" and #. Received: '{DataErrors.Quote(d.ToString())}'.",
                 nameof(Delimiter));
         }
+        if (Decimal is char separator && separator is not ('.' or ','))
+        {
+            throw new ArgumentException($"Expected the decimal separator '.' or ','. Received: '{DataErrors.Quote(separator.ToString())}'.", nameof(Decimal));
+        }
     }
+
+    /// <summary>The decimal separators the numbers of a file with <paramref name="delimiter"/> may use.</summary>
+    internal DecimalSeparators DecimalSeparatorsFor(char delimiter) => Decimal switch
+    {
+        '.' => DecimalSeparators.Point,
+        ',' => DecimalSeparators.Comma,
+        _ => delimiter == ';' ? DecimalSeparators.Either : DecimalSeparators.Point,
+    };
 
     /// <summary>How a delimiter is named in messages: <c>','</c>, <c>tab</c>, <c>space</c>, <c>whitespace</c>.</summary>
     internal static string NameOf(char delimiter) => delimiter switch

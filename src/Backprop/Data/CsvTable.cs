@@ -24,10 +24,11 @@ public sealed class CsvTable
     private readonly ChunkedList<int> _lines;
     private readonly Dictionary<string, int> _columnIndex;
 
-    private CsvTable(string source, char delimiter, TableColumn[] columns, ChunkedList<int> lines)
+    private CsvTable(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines)
     {
         Source = source;
         Delimiter = delimiter;
+        Decimal = decimalSeparator;
         Columns = columns;
         _lines = lines;
         _columnIndex = columns.ToDictionary(c => c.Name, c => c.Index, StringComparer.Ordinal);
@@ -39,6 +40,12 @@ public sealed class CsvTable
 
     /// <summary>The field delimiter used (given or detected); <see cref="CsvReadOptions.Whitespace"/> for runs of spaces and tabs.</summary>
     public char Delimiter { get; }
+
+    /// <summary>
+    /// The decimal separator of the numbers read: <c>','</c> when it was given, or detected (a numeric column holds numbers written
+    /// with a decimal comma); otherwise <c>'.'</c>. See <see cref="CsvReadOptions.Decimal"/>.
+    /// </summary>
+    public char Decimal { get; }
 
     /// <summary>The columns, in file order.</summary>
     public IReadOnlyList<TableColumn> Columns { get; }
@@ -111,7 +118,7 @@ public sealed class CsvTable
     internal static CsvTable? TryReadPlain(string text, string source, CsvReadOptions options)
     {
         options.Validate();
-        if (options.Delimiter is not (null or ',') || !IsPlain(text))
+        if (options.Delimiter is not (null or ',') || options.Decimal == ',' || !IsPlain(text))
         {
             return null;
         }
@@ -127,7 +134,8 @@ public sealed class CsvTable
         {
             throw DataErrors.TooManyColumns(source, header.Length, options.MaxColumns);
         }
-        TableColumn[] columns = CreateColumns(header, source, new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal));
+        TableColumn[] columns = CreateColumns(header, source, new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal),
+            DecimalSeparators.Point);
         var lineNumbers = new ChunkedList<int>();
         int row = 0;
         for (int i = 1; i < lines.Length; i++)
@@ -153,8 +161,8 @@ public sealed class CsvTable
         {
             return null; // a column of numbers, then text: Sep's reader reads the file again with it as text
         }
-        CheckHeaderIsNotData(source, columns);
-        return new CsvTable(source, ',', columns, lineNumbers);
+        CheckHeaderIsNotData(source, columns, DecimalSeparators.Point);
+        return new CsvTable(source, ',', '.', columns, lineNumbers);
     }
 
     /// <summary>
@@ -166,7 +174,7 @@ public sealed class CsvTable
         Func<int, int, double> number, Func<int, int, string?> text)
     {
         TableColumn[] columns = CreateColumns(header.Select(h => h.Name).ToArray(), source,
-            header.Where(h => h.Text).Select(h => h.Name).ToHashSet(StringComparer.Ordinal));
+            header.Where(h => h.Text).Select(h => h.Name).ToHashSet(StringComparer.Ordinal), DecimalSeparators.Point);
         var lines = new ChunkedList<int>();
         for (int r = 0; r < rows; r++)
         {
@@ -183,7 +191,7 @@ public sealed class CsvTable
             }
             lines.Add(r + 1);
         }
-        return new CsvTable(source, ',', columns, lines);
+        return new CsvTable(source, ',', '.', columns, lines);
     }
 
     private static bool IsPlain(string text)
@@ -215,6 +223,7 @@ public sealed class CsvTable
         {
             input = new WhitespaceDelimitedReader(input);
         }
+        DecimalSeparators decimals = options.DecimalSeparatorsFor(delimiter);
         var sepOptions = new SepReaderOptions(new Sep(delimiter == CsvReadOptions.Whitespace ? WhitespaceDelimitedReader.Delimiter : delimiter))
         {
             HasHeader = false,            // the header is read as row 0, so that its checks and messages are ours
@@ -228,7 +237,7 @@ public sealed class CsvTable
         {
             throw DataErrors.Empty(source);
         }
-        TableColumn[] columns = ReadHeader(reader.Current, source, options, textColumns);
+        TableColumn[] columns = ReadHeader(reader.Current, source, options, textColumns, decimals);
         var lines = new ChunkedList<int>();
         int row = 0;
         while (NextNonBlankRow(reader))
@@ -250,8 +259,9 @@ public sealed class CsvTable
         {
             throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
         }
-        CheckHeaderIsNotData(source, columns);
-        return new CsvTable(source, delimiter, columns, lines);
+        CheckHeaderIsNotData(source, columns, decimals);
+        bool commas = CheckOneDecimalSeparator(source, columns, lines);
+        return new CsvTable(source, delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines);
     }
 
     private static bool NextNonBlankRow(SepReader reader)
@@ -266,9 +276,9 @@ public sealed class CsvTable
 
     // A file without a header whose last column is a class label (Iris as often shipped) has a "header" of numbers and one
     // label, the same label found again in that column. Numeric names alone are not enough: "country,1990,1991" is a header.
-    private static void CheckHeaderIsNotData(string source, TableColumn[] columns)
+    private static void CheckHeaderIsNotData(string source, TableColumn[] columns, DecimalSeparators decimals)
     {
-        int numbers = columns.Count(c => double.TryParse(c.Name, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        int numbers = columns.Count(c => TableColumn.TryParseNumber(c.Name, decimals, out _));
         TableColumn last = columns[^1];
         if (columns.Length >= 2 && numbers == columns.Length - 1 && !last.IsNumeric && last.Levels.Contains(last.Name))
         {
@@ -276,7 +286,23 @@ public sealed class CsvTable
         }
     }
 
-    private static TableColumn[] ReadHeader(SepReader.Row header, string source, CsvReadOptions options, HashSet<string> textColumns)
+    // A file may write its numbers with decimal commas (where the decimal separator is detected) but not also with points:
+    // "1.234" beside "0,5" is a decimal point or a thousands separator, and guessing wrong scales values by a thousand.
+    // Returns whether a numeric column holds decimal commas.
+    private static bool CheckOneDecimalSeparator(string source, TableColumn[] columns, ChunkedList<int> lines)
+    {
+        TableColumn? comma = columns.FirstOrDefault(c => c.IsNumeric && c.FirstCommaRow >= 0);
+        TableColumn? point = comma is null ? null : columns.FirstOrDefault(c => c.IsNumeric && c.FirstPointRow >= 0);
+        if (comma is not null && point is not null)
+        {
+            throw DataErrors.MixedDecimalSeparators(source, (comma.Name, lines[comma.FirstCommaRow], comma.FirstCommaText!),
+                (point.Name, lines[point.FirstPointRow], point.FirstPointText!));
+        }
+        return comma is not null;
+    }
+
+    private static TableColumn[] ReadHeader(SepReader.Row header, string source, CsvReadOptions options, HashSet<string> textColumns,
+        DecimalSeparators decimals)
     {
         if (header.ColCount > options.MaxColumns)
         {
@@ -284,11 +310,11 @@ public sealed class CsvTable
         }
         var cells = new string[header.ColCount];
         for (int c = 0; c < cells.Length; c++) cells[c] = header[c].ToString();
-        return CreateColumns(cells, source, textColumns);
+        return CreateColumns(cells, source, textColumns, decimals);
     }
 
     // The columns named by the header's cells, checked: printable names, not all numbers, no duplicates.
-    private static TableColumn[] CreateColumns(string[] cells, string source, HashSet<string> textColumns)
+    private static TableColumn[] CreateColumns(string[] cells, string source, HashSet<string> textColumns, DecimalSeparators decimals)
     {
         var names = new string[cells.Length];
         int numbers = 0;
@@ -300,7 +326,7 @@ public sealed class CsvTable
                 // A line break inside a quoted name is valid CSV, but the name would break every message that quotes it.
                 throw DataErrors.ControlCharacterInName(source, c, cell);
             }
-            if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) numbers++;
+            if (TableColumn.TryParseNumber(cell, decimals, out _)) numbers++;
             // An unnamed column (pandas writes its index that way) gets a name that says where it is.
             names[c] = cell.Length == 0 ? $"column{c + 1}" : cell;
         }
@@ -316,6 +342,6 @@ public sealed class CsvTable
                 throw DataErrors.DuplicateColumn(source, names[c], seen[names[c]], c);
             }
         }
-        return names.Select((name, c) => new TableColumn(name, c, textColumns.Contains(name))).ToArray();
+        return names.Select((name, c) => new TableColumn(name, c, textColumns.Contains(name), decimals)).ToArray();
     }
 }

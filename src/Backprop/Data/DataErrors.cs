@@ -59,6 +59,11 @@ internal static class DataErrors
     public static BackpropException NotNumeric(string source, int line, string column, string value, string why) => new(
         $"Expected a number in column '{column}' ({why}). Received: '{Quote(value)}' at {source} line {line}.");
 
+    public static BackpropException MixedDecimalSeparators(string source, (string Column, int Line, string Text) comma, (string Column, int Line, string Text) point) => new(
+        $"Expected numbers written with one decimal separator in {source}. Received: '{Quote(comma.Text)}' (a decimal comma) in column '{comma.Column}' " +
+        $"at line {comma.Line} and '{Quote(point.Text)}' (a point) in column '{point.Column}' at line {point.Line}; write them one way, " +
+        "or choose with --decimal (numbers written the other way are then text).");
+
     public static BackpropException NotFinite(string source, int line, string column, string value) => new(
         $"Expected finite numbers in column '{column}'. Received: '{Quote(value)}' at {source} line {line}.");
 

@@ -423,7 +423,7 @@ public sealed class TabularPreprocessor
         if (!categorical && present.Any(level => level.Contains(',')) && Array.TrueForAll(present, LooksLikeDecimalComma))
         {
             notes.Add($"column '{column.Name}' holds numbers written with decimal commas (such as '{DataErrors.Quote(present.First(l => l.Contains(',')))}'), " +
-                "so it is not numeric; write them with '.' to use them as numbers");
+                "so it is not numeric; read it with the decimal separator ',' (--decimal ,) to use them as numbers");
         }
         int presentCount = training.Length - missingCount;
         string how = $"the most frequent value";

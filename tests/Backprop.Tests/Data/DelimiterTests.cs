@@ -5,27 +5,18 @@ using Backprop.Preprocessing;
 namespace Backprop.Tests.Data;
 
 /// <summary>Detecting the delimiter, and files delimited by spaces: runs of them (aligned columns) or single ones.</summary>
-public sealed class DelimiterTests : TempFileTest
+public sealed class DelimiterTests : CsvFileTest
 {
-    private CsvTable Read(string text, CsvReadOptions? options = null) => CsvTable.Read(Files.Write("data.txt", text), options);
-
-    private string ReadError(string text, CsvReadOptions? options = null)
-    {
-        var e = Assert.Throws<BackpropException>(() => Read(text, options));
-        Assert.DoesNotContain('\n', e.Message);
-        return e.Message;
-    }
-
-    private static double[] Numbers(CsvTable table, string column) =>
-        Enumerable.Range(0, table.RowCount).Select(table.Find(column)!.GetNumber).ToArray();
-
     [Theory]
     [InlineData("a,b,c", ',')]
     [InlineData("a;b;c", ';')]
     [InlineData("a\tb\tc", '\t')]
     [InlineData("a|b|c", '|')]
     [InlineData("a;x,b;y", ';')]                      // counted: two ';', one ','
-    [InlineData("a,b;c|d", ',')]                      // a tie goes to the first of , ; tab |
+    [InlineData("a,b;c|d", ';')]                      // a tie goes to the first of ; tab | ,
+    [InlineData("a,b|c", '|')]
+    [InlineData("Price, EUR;Qty", ';')]                // the comma, most likely inside a name, loses ties
+    [InlineData("0,5;1,5;a", ';')]
     [InlineData("\"x;y\",\"z;w\",v", ',')]            // delimiters inside quotes do not count
     [InlineData("a b c", CsvReadOptions.Whitespace)]
     [InlineData("   OBS   GPA  TUCE ", CsvReadOptions.Whitespace)]
@@ -151,18 +142,17 @@ public sealed class DelimiterTests : TempFileTest
     {
         CsvTable table = Read("a:b:c\n1:2:3\n");
         Assert.Single(table.Columns);
-        string path = Path.Combine(Files.Directory, "data.txt");
-        var fit = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table));
-        Assert.Equal($"Expected a target column and feature columns in {path}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
+                var fit = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table));
+        Assert.Equal($"Expected a target column and feature columns in {DataPath}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
             fit.Message);
         var target = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table, new TabularOptions(Target: "b")));
-        Assert.Equal($"Expected a target column and feature columns in {path}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
+        Assert.Equal($"Expected a target column and feature columns in {DataPath}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
             target.Message);
         // A model's columns looked up in a file that reads as one column (predict, evaluate).
         CsvTable model = CsvTable.Read(Files.Write("train.csv", "a,b,c\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n"));
         TabularPreprocessor preprocessor = TabularPreprocessor.Fit(model);
         var transform = Assert.Throws<BackpropException>(() => preprocessor.TransformFeatures<float>(table));
-        Assert.Equal($"Expected the column 'a' (a feature in training) among the columns of {path}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
+        Assert.Equal($"Expected the column 'a' (a feature in training) among the columns of {DataPath}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
             transform.Message);
         // The same file, with its delimiter given, is fine.
         Assert.Equal(3, Read("a:b:c\n1:2:3\n", new CsvReadOptions(Delimiter: ':')).Columns.Count);
@@ -173,7 +163,7 @@ public sealed class DelimiterTests : TempFileTest
     {
         CsvTable table = Read("price\n1\n2\n");
         var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table));
-        Assert.Equal($"Expected a target column and feature columns in {Path.Combine(Files.Directory, "data.txt")}. Received: one column only, 'price'.", e.Message);
+        Assert.Equal($"Expected a target column and feature columns in {DataPath}. Received: one column only, 'price'.", e.Message);
     }
 
     [Theory]
