@@ -63,6 +63,12 @@ public sealed record TabularTrainingOptions
     [JsonConverter(typeof(DelimiterJsonConverter))]
     public char? Delimiter { get; init; }
 
+    /// <summary>
+    /// The decimal separator of the CSV numbers, <c>'.'</c> or <c>','</c>; <see langword="null"/> (default) detects it: decimal commas
+    /// in a file delimited by <c>;</c>, points otherwise (<see cref="CsvReadOptions.Decimal"/> says the rule).
+    /// </summary>
+    public char? Decimal { get; init; }
+
     /// <summary>A separate labelled CSV file to validate on (the columns of the training data), instead of holding out <see cref="ValidationFraction"/>.</summary>
     public string? ValidationData { get; init; }
 
@@ -200,6 +206,7 @@ public sealed record TabularTrainingOptions
         Check(Dataset is null || EmbeddedDatasets.Names.Contains(Dataset), nameof(Dataset), $"one of {string.Join(", ", EmbeddedDatasets.Names)}", Quote(Dataset));
         Check(Delimiter is not char d || CsvReadOptions.IsDelimiter(d), nameof(Delimiter),
             "a tab, a space, whitespace or an ASCII punctuation character other than \" and #", Quote(Delimiter is char c ? DelimiterJsonConverter.Name(c) : null));
+        Check(Decimal is null or '.' or ',', nameof(Decimal), "'.' or ','", Quote(Decimal?.ToString()));
         Check(ValidationData is null || ValidationFraction == 0, nameof(ValidationData), "no {ValidationFraction} with it", Number(ValidationFraction));
         Check(Target is null || Target.Length > 0, nameof(Target), "a column name", "''");
         Check(Names(Features), nameof(Features), "column names that are not empty", "an empty name");

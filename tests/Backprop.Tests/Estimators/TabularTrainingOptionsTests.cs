@@ -62,7 +62,7 @@ public class TabularTrainingOptionsTests
     {
         var options = new TabularTrainingOptions
         {
-            Data = "pets.csv", Delimiter = ';', ValidationData = "held.csv", Target = "kind", Features = ["a", "b"], Drop = ["id"], Categorical = ["zip"],
+            Data = "pets.csv", Delimiter = ';', Decimal = ',', ValidationData = "held.csv", Target = "kind", Features = ["a", "b"], Drop = ["id"], Categorical = ["zip"],
             Missing = MissingValueStrategy.Median, Task = TaskKind.Classification, ValidationFraction = 0, Seed = ulong.MaxValue - 2,
             HiddenLayers = [64, 32], Activation = Activation.LeakyRelu, Dropout = 0.25, Initialization = Initialization.XavierUniform,
             Loss = LossKind.BinaryCrossEntropy, HuberDelta = 2, LabelSmoothing = 0, ClassWeights = [1, 2.5],
@@ -76,6 +76,7 @@ public class TabularTrainingOptionsTests
         Assert.Equal(json, TrainingEntries.OptionsJson(back));
         Assert.Equal(ulong.MaxValue - 2, back.Seed);
         Assert.Equal(new CosineSchedule(3, 1e-5), back.Schedule);
+        Assert.Equal(',', back.Decimal);
         Assert.Equal(Initialization.XavierUniform, back.Initialization);
         // Where the model goes is not an option of the model: not in the file.
         Assert.Null(back.SavePath);
@@ -101,11 +102,12 @@ public class TabularTrainingOptionsTests
     }
 
     [Fact]
-    public void A_delimiter_the_reader_cannot_use_is_refused_by_the_options()
+    public void A_delimiter_or_decimal_separator_the_reader_cannot_use_is_refused_by_the_options()
     {
         OptionException error = Assert.Throws<OptionException>(() => new TabularTrainingOptions { Delimiter = '#' }.Validate());
         Assert.Equal("Delimiter: expected a tab, a space, whitespace or an ASCII punctuation character other than \" and #. Received: '#'.", error.Message);
         new TabularTrainingOptions { Delimiter = ' ' }.Validate();
+        Assert.Equal("Decimal: expected '.' or ','. Received: ';'.", Assert.Throws<OptionException>(() => new TabularTrainingOptions { Decimal = ';' }.Validate()).Message);
         new TabularTrainingOptions { Delimiter = Backprop.Data.CsvReadOptions.Whitespace }.Validate();
     }
 
