@@ -16,6 +16,7 @@ internal static class EvaluateCommand
         var model = ModelOptions.Model();
         var data = ModelOptions.Data("Labelled CSV file: the model's feature columns and its target column, by name (order and extra columns do not matter)");
         var delimiter = ModelOptions.Delimiter();
+        var decimalSeparator = ModelOptions.Decimal();
         var json = ModelOptions.Json("the metrics");
         var plot = new Option<string>("--plot")
         {
@@ -27,14 +28,16 @@ internal static class EvaluateCommand
             + "per-class precision/recall/F1 and the confusion matrix. Regression: R², MAE, RMSE.\n\n"
             + "Examples:\n  backprop evaluate --model iris.safetensors --data test.csv\n  backprop evaluate --model house.safetensors --data test.csv --json --plot fit.png")
         {
-            model, data, delimiter, json, plot,
+            model, data, delimiter, decimalSeparator, json, plot,
         };
         command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
-            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(json), parse.GetValue(plot), output, error)));
+            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(json), parse.GetValue(plot),
+                output, error)));
         return command;
     }
 
-    private sealed class Handler(string dataPath, char? delimiter, bool json, string? plotPath, TextWriter output, TextWriter error) : IModelHandler
+    private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, bool json, string? plotPath, TextWriter output, TextWriter error)
+        : IModelHandler
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -42,7 +45,7 @@ internal static class EvaluateCommand
             {
                 PlotFile.Check(plotPath); // before reading the data
             }
-            Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, error);
+            Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, decimalSeparator, error);
             IMetricsReport report = MetricsReport.Evaluate(model, dataset);
             if (plotPath is not null)
             {

@@ -14,20 +14,21 @@ internal static class ModelData
 {
     /// <summary>Labelled rows for <c>evaluate</c>: inputs and targets; rows whose target is missing are skipped with a warning.</summary>
     /// <exception cref="BackpropException">The file is unreadable, lacks a training column or the target, or holds a value that does not fit.</exception>
-    public static Dataset<T> Labelled<T>(TabularPreprocessor preprocessor, string path, char? delimiter, TextWriter notes)
+    public static Dataset<T> Labelled<T>(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator, TextWriter notes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var warnings = new List<string>();
         var imputed = new List<string>();
-        Dataset<T> data = preprocessor.Transform<T>(Table(preprocessor, path, delimiter), warnings: warnings, notes: imputed);
+        Dataset<T> data = preprocessor.Transform<T>(Table(preprocessor, path, delimiter, decimalSeparator), warnings: warnings, notes: imputed);
         Report(notes, warnings, imputed);
         return data;
     }
 
     /// <summary>The file's rows, read with the columns that were text in training kept as text (<c>predict</c> transforms them with the model).</summary>
+    /// <remarks>The delimiter and the decimal separator are detected unless given (<paramref name="delimiter"/>, <paramref name="decimalSeparator"/>).</remarks>
     /// <exception cref="BackpropException">The file is missing or not a well-formed CSV file.</exception>
-    public static CsvTable Table(TabularPreprocessor preprocessor, string path, char? delimiter) =>
-        CsvTable.Read(path, preprocessor.ReadOptions(delimiter));
+    public static CsvTable Table(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator) =>
+        CsvTable.Read(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator });
 
     /// <summary>Writes what a transform noticed: <c>warning:</c> lines, then <c>note:</c> lines.</summary>
     public static void Report(TextWriter notes, IEnumerable<string> warnings, IEnumerable<string> imputed)

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Backprop.Cli.Rendering;
+using Backprop.Data;
 
 namespace Backprop.Cli.Commands;
 
@@ -85,25 +87,47 @@ internal static class OptionValues
         return option;
     }
 
-    /// <summary>A field delimiter as written on the command line: one character, or <c>tab</c>, <c>comma</c>, <c>semicolon</c>, <c>pipe</c>.</summary>
+    /// <summary>
+    /// A field delimiter as written on the command line: one character, or <c>tab</c>, <c>comma</c>, <c>semicolon</c>, <c>pipe</c>,
+    /// <c>space</c> (each space separates), <c>whitespace</c> (runs of spaces and tabs: <see cref="CsvReadOptions.Whitespace"/>).
+    /// </summary>
     public static char? Delimiter(ArgumentResult result)
     {
         string text = Single(result);
         char? delimiter = text switch
         {
-            "tab" or "\\t" or "\t" => '\t',
+            "tab" or "\\t" => '\t',
             "comma" => ',',
             "semicolon" => ';',
             "pipe" => '|',
-            { Length: 1 } => text[0],
+            "space" => ' ',
+            "whitespace" => CsvReadOptions.Whitespace,
+            { Length: 1 } when text[0] != CsvReadOptions.Whitespace => text[0],
             _ => null,
         };
-        if (delimiter is not char d || d is '"' or ' ' or '\r' or '\n' || char.IsLetterOrDigit(d))
+        if (delimiter is not char d || !CsvReadOptions.IsDelimiter(d))
         {
-            result.AddError($"--delimiter: expected one character such as , ; | or the word tab. Received: '{text}'.");
+            result.AddError($"--delimiter: expected one punctuation character such as , ; | or one of the words tab, space, whitespace. Received: '{Printable.OneLine(text)}'.");
             return null;
         }
         return delimiter;
+    }
+
+    /// <summary>A decimal separator as written on the command line: <c>.</c> or <c>,</c> (or the words <c>point</c>, <c>comma</c>).</summary>
+    public static char? Decimal(ArgumentResult result)
+    {
+        string text = Single(result);
+        char? separator = text switch
+        {
+            "." or "point" => '.',
+            "," or "comma" => ',',
+            _ => null,
+        };
+        if (separator is null)
+        {
+            result.AddError($"--decimal: expected the decimal separator . or , (the words point or comma). Received: '{Printable.OneLine(text)}'.");
+        }
+        return separator;
     }
 
     private static int? Integer(ArgumentResult result, string name)

@@ -18,6 +18,7 @@ internal static class PredictCommand
         var model = ModelOptions.Model();
         var data = ModelOptions.Data("CSV file with the model's feature columns, by name (the target column may be absent)");
         var delimiter = ModelOptions.Delimiter();
+        var decimalSeparator = ModelOptions.Decimal();
         var json = ModelOptions.Json("a summary (rows, output file, predicted class counts; requires --out)");
         var outPath = new Option<string>("--out")
         {
@@ -30,18 +31,20 @@ internal static class PredictCommand
             + "or the value in the target's units) and, with --proba, one probability column per class.\n\n"
             + "Examples:\n  backprop predict --model iris.safetensors --data new.csv\n  backprop predict --model iris.safetensors --data new.csv --proba --out predictions.csv")
         {
-            model, data, delimiter, outPath, proba, json,
+            model, data, delimiter, decimalSeparator, outPath, proba, json,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(json) && result.GetValue(outPath) is null) result.AddError("--json: expected together with --out FILE.csv (stdout holds only the JSON summary).");
         });
         command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
-            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(outPath), parse.GetValue(proba), parse.GetValue(json), output, error)));
+            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(outPath), parse.GetValue(proba),
+                parse.GetValue(json), output, error)));
         return command;
     }
 
-    private sealed class Handler(string dataPath, char? delimiter, string? outPath, bool proba, bool json, TextWriter output, TextWriter error) : IModelHandler
+    private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, string? outPath, bool proba, bool json, TextWriter output,
+        TextWriter error) : IModelHandler
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -50,7 +53,7 @@ internal static class PredictCommand
             {
                 throw new UsageException("--proba: expected a classification model. Received: a regression model, which predicts values (no class probabilities).");
             }
-            CsvTable table = ModelData.Table(model.Preprocessor, dataPath, delimiter);
+            CsvTable table = ModelData.Table(model.Preprocessor, dataPath, delimiter, decimalSeparator);
             var warnings = new List<string>();
             var imputed = new List<string>();
             Matrix<T>? probabilities = classification ? model.PredictProbabilities(table, warnings, imputed) : null;

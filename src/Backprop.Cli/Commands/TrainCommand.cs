@@ -230,12 +230,12 @@ internal static class TrainCommand
         return command;
     }
 
-    // The options that choose and shape a CSV file: --data, --target, --features, --drop, --keep, --categorical, --missing, --delimiter.
+    // The options that choose and shape a CSV file: --data, --target, --features, --drop, --keep, --categorical, --missing, --delimiter, --decimal.
     private static Option<string> AddDataFlags(Command command, TrainFlags flags, Option<string> dataset)
     {
         Option<string> data = flags.Add(new Option<string>("--data")
         {
-            Description = "CSV file to train on: a header line, then rows; delimiter , ; tab or | detected; the target is the last column unless --target",
+            Description = "CSV file to train on: a header line, then rows; delimiter (, ; tab | or spaces) and decimal commas detected; the target is the last column unless --target",
             HelpName = "FILE.csv",
         }, nameof(O.Data), (o, v) => o with { Data = v, Dataset = null });
         Option<string> target = flags.Add(new Option<string>("--target")
@@ -256,13 +256,9 @@ internal static class TrainCommand
             DefaultValueFactory = _ => OptionNames.Name(O.Notebook.Missing),
         }, nameof(O.Missing), (o, v) => o with { Missing = Parse<MissingValueStrategy>(v) });
         missing.OneOf([.. OptionNames.All<MissingValueStrategy>()]);
-        Option<char?> delimiter = flags.Add(new Option<char?>("--delimiter")
-        {
-            Description = "Field delimiter: , ; tab | or another single character (default: detected from the header)",
-            HelpName = "CHAR",
-            CustomParser = OptionValues.Delimiter,
-        }, nameof(O.Delimiter), (o, v) => o with { Delimiter = v });
-        Option[] companions = [target, features, drop, keep, categorical, missing, delimiter];
+        Option<char?> delimiter = flags.Add(ModelOptions.Delimiter(), nameof(O.Delimiter), (o, v) => o with { Delimiter = v });
+        Option<char?> decimalSeparator = flags.Add(ModelOptions.Decimal(), nameof(O.Decimal), (o, v) => o with { Decimal = v });
+        Option[] companions = [target, features, drop, keep, categorical, missing, delimiter, decimalSeparator];
         command.Validators.Add(result =>
         {
             if (result.GetResult(data) is not null)

@@ -6,18 +6,20 @@ namespace Backprop.Data;
 
 /// <summary>
 /// Decodes a stream as strict UTF-8 (or UTF-16/32 when it starts with that byte-order mark) for the CSV parser, and stops early
-/// on what is not a CSV file: a NUL character, bytes that are not UTF-8, or a row longer than the resource bound.
+/// on what is not a CSV file: a NUL character, bytes that are not UTF-8, a row longer than the resource bound, or a quote that
+/// is still open at the end of the data.
 /// </summary>
 /// <remarks>
 /// Why a wrapper rather than checks on parsed rows: the parser buffers a whole row before handing it over, so a file with no
 /// line break (or an unclosed quote) would be read into memory entire before any row-level check could run. Here every chunk is
 /// checked as it is decoded, with vectorized searches, so the cost is a small fraction of parsing.
 /// A row ends at a line break outside quotes; quotes are counted per line, which is exact for RFC 4180 files
-/// (an escaped quote is two quote characters, so the parity is unchanged).
+/// (an escaped quote is two quote characters, so the parity is unchanged). The parser counts quotes the same way, so a quote still
+/// open at the end means that it read every line after that quote as one field: the row count and every value after it would be
+/// wrong, and the file is refused with the line where that quote opened.
 /// </remarks>
-internal sealed class CheckedTextReader : TextReader
+internal sealed class CheckedTextReader : FilterTextReader
 {
-    private readonly StreamReader _inner;
     private readonly Func<Stream>? _reopen;
     private readonly string _source;
     private readonly int _maxRowLength;
@@ -25,17 +27,18 @@ internal sealed class CheckedTextReader : TextReader
     private long _rowStartLine = 1;
     private long _rowLength;
     private bool _insideQuotes;
+    private long _quoteLine;
 
     /// <param name="stream">The bytes to decode.</param>
     /// <param name="source">The name of the data in error messages.</param>
     /// <param name="maxRowLength">The resource bound on a row, in characters.</param>
     /// <param name="reopen">Opens the same bytes again, to find the line of an invalid byte (only then); optional.</param>
     public CheckedTextReader(Stream stream, string source, int maxRowLength, Func<Stream>? reopen = null)
+        // throwOnInvalidBytes: a decoder that silently substitutes U+FFFD would turn a binary file into plausible "text".
+        : base(new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
+            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16))
     {
         _reopen = reopen;
-        // throwOnInvalidBytes: a decoder that silently substitutes U+FFFD would turn a binary file into plausible "text".
-        _inner = new StreamReader(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true),
-            detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
         _source = source;
         _maxRowLength = maxRowLength;
     }
@@ -45,7 +48,7 @@ internal sealed class CheckedTextReader : TextReader
         int count;
         try
         {
-            count = _inner.Read(buffer);
+            count = Inner.Read(buffer);
         }
         catch (DecoderFallbackException)
         {
@@ -54,24 +57,12 @@ internal sealed class CheckedTextReader : TextReader
             using Stream again = _reopen();
             throw DataErrors.NotTextEncoding(_source, LineOfFirstInvalidByte(again), exact: true);
         }
+        if (count == 0 && !buffer.IsEmpty && _insideQuotes)
+        {
+            throw DataErrors.UnterminatedQuote(_source, _quoteLine);
+        }
         Check(buffer[..count]);
         return count;
-    }
-
-    public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-    public override int Read()
-    {
-        Span<char> one = stackalloc char[1];
-        return Read(one) == 1 ? one[0] : -1;
-    }
-
-    public override int Peek() => throw new NotSupportedException("The CSV parser reads in blocks; Peek is not supported.");
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _inner.Dispose();
-        base.Dispose(disposing);
     }
 
     // Line breaks are counted on the bytes: in UTF-8 the byte '\n' never occurs inside a multi-byte character.
@@ -125,7 +116,10 @@ internal sealed class CheckedTextReader : TextReader
             int newline = chunk.IndexOf('\n');
             ReadOnlySpan<char> segment = newline < 0 ? chunk : chunk[..newline];
             _rowLength += segment.Length;
-            if ((segment.Count('"') & 1) == 1) _insideQuotes = !_insideQuotes;
+            int quotes = segment.Count('"');
+            if ((quotes & 1) == 1) _insideQuotes = !_insideQuotes;
+            // A quote open after a segment with quotes is its last one (it may close one and open another: y","z).
+            if (quotes > 0 && _insideQuotes) _quoteLine = _line;
             if (_rowLength > _maxRowLength)
             {
                 throw DataErrors.RowTooLong(_source, _rowStartLine, _maxRowLength);

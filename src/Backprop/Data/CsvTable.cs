@@ -12,9 +12,10 @@ namespace Backprop.Data;
 /// categories keep their original spelling.
 /// </para>
 /// <para>
-/// Accepted: a header line (required), the delimiters <c>,</c> <c>;</c> <c>\t</c> <c>|</c> (detected from the header, or given),
-/// RFC 4180 quoting (delimiters, doubled quotes and line breaks inside quoted fields), spaces around fields (trimmed),
-/// UTF-8 with or without a byte-order mark, <c>\r\n</c> or <c>\n</c> line ends, blank lines (skipped).
+/// Accepted: a header line (required), the delimiters <c>,</c> <c>;</c> <c>\t</c> <c>|</c> and runs of spaces (detected from the
+/// header, see <see cref="CsvReadOptions.DetectedDelimiters"/>, or given), RFC 4180 quoting (delimiters, doubled quotes and line
+/// breaks inside quoted fields), spaces around fields (trimmed), UTF-8 with or without a byte-order mark, <c>\r\n</c> or
+/// <c>\n</c> line ends, blank lines (skipped).
 /// Anything else is a <see cref="BackpropException"/> whose message names the file, the line and the column.
 /// </para>
 /// </remarks>
@@ -23,10 +24,11 @@ public sealed class CsvTable
     private readonly ChunkedList<int> _lines;
     private readonly Dictionary<string, int> _columnIndex;
 
-    private CsvTable(string source, char delimiter, TableColumn[] columns, ChunkedList<int> lines)
+    private CsvTable(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines)
     {
         Source = source;
         Delimiter = delimiter;
+        Decimal = decimalSeparator;
         Columns = columns;
         _lines = lines;
         _columnIndex = columns.ToDictionary(c => c.Name, c => c.Index, StringComparer.Ordinal);
@@ -36,8 +38,14 @@ public sealed class CsvTable
     /// <summary>Where the table was read from, as given (a path, or a name for a stream); used in error messages.</summary>
     public string Source { get; }
 
-    /// <summary>The field delimiter used (given or detected).</summary>
+    /// <summary>The field delimiter used (given or detected); <see cref="CsvReadOptions.Whitespace"/> for runs of spaces and tabs.</summary>
     public char Delimiter { get; }
+
+    /// <summary>
+    /// The decimal separator of the numbers read: <c>','</c> when it was given, or detected (a numeric column holds numbers written
+    /// with a decimal comma); otherwise <c>'.'</c>. See <see cref="CsvReadOptions.Decimal"/>.
+    /// </summary>
+    public char Decimal { get; }
 
     /// <summary>The columns, in file order.</summary>
     public IReadOnlyList<TableColumn> Columns { get; }
@@ -53,7 +61,7 @@ public sealed class CsvTable
 
     /// <summary>One line: <c>CsvTable(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
     public override string ToString() =>
-        $"CsvTable({Source}: {RowCount:N0} rows × {Columns.Count} columns, delimiter '{(Delimiter == '\t' ? "\\t" : Delimiter)}')";
+        $"CsvTable({Source}: {RowCount:N0} rows × {Columns.Count} columns, delimiter {(Delimiter == '\t' ? "'\\t'" : CsvReadOptions.NameOf(Delimiter))})";
 
     /// <summary>The column named <paramref name="name"/> (exact, case-sensitive), or <see langword="null"/>.</summary>
     public TableColumn? Find(string name) => _columnIndex.TryGetValue(name, out int index) ? Columns[index] : null;
@@ -110,15 +118,15 @@ public sealed class CsvTable
     internal static CsvTable? TryReadPlain(string text, string source, CsvReadOptions options)
     {
         options.Validate();
-        if (options.Delimiter is not (null or ',') || !IsPlain(text))
+        if (options.Delimiter is not (null or ',') || options.Decimal == ',' || !IsPlain(text))
         {
             return null;
         }
         string[] lines = text.Split('\n');
         if (!lines[0].Contains(',') || lines.Any(line => line.Length > options.MaxRowLength))
         {
-            // Left to Sep's reader: an empty file or leading blank lines (its delimiter detection reads the first line),
-            // a single column, a row over the limit.
+            // Left to Sep's reader: an empty file or leading blank lines (the delimiter is detected from the first line that
+            // is not blank), a single column, a row over the limit.
             return null;
         }
         string[] header = lines[0].Split(',');
@@ -126,7 +134,8 @@ public sealed class CsvTable
         {
             throw DataErrors.TooManyColumns(source, header.Length, options.MaxColumns);
         }
-        TableColumn[] columns = CreateColumns(header, source, new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal));
+        TableColumn[] columns = CreateColumns(header, source, new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal),
+            DecimalSeparators.Point);
         var lineNumbers = new ChunkedList<int>();
         int row = 0;
         for (int i = 1; i < lines.Length; i++)
@@ -152,8 +161,8 @@ public sealed class CsvTable
         {
             return null; // a column of numbers, then text: Sep's reader reads the file again with it as text
         }
-        CheckHeaderIsNotData(source, columns);
-        return new CsvTable(source, ',', columns, lineNumbers);
+        CheckHeaderIsNotData(source, columns, DecimalSeparators.Point);
+        return new CsvTable(source, ',', '.', columns, lineNumbers);
     }
 
     /// <summary>
@@ -165,7 +174,7 @@ public sealed class CsvTable
         Func<int, int, double> number, Func<int, int, string?> text)
     {
         TableColumn[] columns = CreateColumns(header.Select(h => h.Name).ToArray(), source,
-            header.Where(h => h.Text).Select(h => h.Name).ToHashSet(StringComparer.Ordinal));
+            header.Where(h => h.Text).Select(h => h.Name).ToHashSet(StringComparer.Ordinal), DecimalSeparators.Point);
         var lines = new ChunkedList<int>();
         for (int r = 0; r < rows; r++)
         {
@@ -182,7 +191,7 @@ public sealed class CsvTable
             }
             lines.Add(r + 1);
         }
-        return new CsvTable(source, ',', columns, lines);
+        return new CsvTable(source, ',', '.', columns, lines);
     }
 
     private static bool IsPlain(string text)
@@ -197,7 +206,25 @@ public sealed class CsvTable
     private static CsvTable ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
         using var text = new CheckedTextReader(open(), source, options.MaxRowLength, open);
-        var sepOptions = new SepReaderOptions(options.Delimiter is char d ? new Sep(d) : null)
+        TextReader input = text;
+        char delimiter;
+        if (options.Delimiter is char given)
+        {
+            delimiter = given;
+        }
+        else
+        {
+            var peek = new HeaderPeekReader(text);
+            input = peek;
+            // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
+            delimiter = DelimiterDetection.Detect(peek.Header) ?? ';';
+        }
+        if (delimiter == CsvReadOptions.Whitespace)
+        {
+            input = new WhitespaceDelimitedReader(input);
+        }
+        DecimalSeparators decimals = options.DecimalSeparatorsFor(delimiter);
+        var sepOptions = new SepReaderOptions(new Sep(delimiter == CsvReadOptions.Whitespace ? WhitespaceDelimitedReader.Delimiter : delimiter))
         {
             HasHeader = false,            // the header is read as row 0, so that its checks and messages are ours
             DisableColCountCheck = true,  // likewise for ragged rows
@@ -205,13 +232,12 @@ public sealed class CsvTable
             Trim = SepTrim.All,
             CultureInfo = CultureInfo.InvariantCulture,
         };
-        using SepReader reader = sepOptions.From(text);
-        char delimiter = reader.Spec.Sep.Separator;
+        using SepReader reader = sepOptions.From(input);
         if (!NextNonBlankRow(reader))
         {
             throw DataErrors.Empty(source);
         }
-        TableColumn[] columns = ReadHeader(reader.Current, source, options, textColumns);
+        TableColumn[] columns = ReadHeader(reader.Current, source, options, textColumns, decimals);
         var lines = new ChunkedList<int>();
         int row = 0;
         while (NextNonBlankRow(reader))
@@ -233,8 +259,9 @@ public sealed class CsvTable
         {
             throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
         }
-        CheckHeaderIsNotData(source, columns);
-        return new CsvTable(source, delimiter, columns, lines);
+        CheckHeaderIsNotData(source, columns, decimals);
+        bool commas = CheckOneDecimalSeparator(source, columns, lines);
+        return new CsvTable(source, delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines);
     }
 
     private static bool NextNonBlankRow(SepReader reader)
@@ -249,9 +276,9 @@ public sealed class CsvTable
 
     // A file without a header whose last column is a class label (Iris as often shipped) has a "header" of numbers and one
     // label, the same label found again in that column. Numeric names alone are not enough: "country,1990,1991" is a header.
-    private static void CheckHeaderIsNotData(string source, TableColumn[] columns)
+    private static void CheckHeaderIsNotData(string source, TableColumn[] columns, DecimalSeparators decimals)
     {
-        int numbers = columns.Count(c => double.TryParse(c.Name, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+        int numbers = columns.Count(c => TableColumn.TryParseNumber(c.Name, decimals, out _));
         TableColumn last = columns[^1];
         if (columns.Length >= 2 && numbers == columns.Length - 1 && !last.IsNumeric && last.Levels.Contains(last.Name))
         {
@@ -259,7 +286,23 @@ public sealed class CsvTable
         }
     }
 
-    private static TableColumn[] ReadHeader(SepReader.Row header, string source, CsvReadOptions options, HashSet<string> textColumns)
+    // A file may write its numbers with decimal commas (where the decimal separator is detected) but not also with points:
+    // "1.234" beside "0,5" is a decimal point or a thousands separator, and guessing wrong scales values by a thousand.
+    // Returns whether a numeric column holds decimal commas.
+    private static bool CheckOneDecimalSeparator(string source, TableColumn[] columns, ChunkedList<int> lines)
+    {
+        TableColumn? comma = columns.FirstOrDefault(c => c.IsNumeric && c.FirstCommaRow >= 0);
+        TableColumn? point = comma is null ? null : columns.FirstOrDefault(c => c.IsNumeric && c.FirstPointRow >= 0);
+        if (comma is not null && point is not null)
+        {
+            throw DataErrors.MixedDecimalSeparators(source, (comma.Name, lines[comma.FirstCommaRow], comma.FirstCommaText!),
+                (point.Name, lines[point.FirstPointRow], point.FirstPointText!));
+        }
+        return comma is not null;
+    }
+
+    private static TableColumn[] ReadHeader(SepReader.Row header, string source, CsvReadOptions options, HashSet<string> textColumns,
+        DecimalSeparators decimals)
     {
         if (header.ColCount > options.MaxColumns)
         {
@@ -267,11 +310,11 @@ public sealed class CsvTable
         }
         var cells = new string[header.ColCount];
         for (int c = 0; c < cells.Length; c++) cells[c] = header[c].ToString();
-        return CreateColumns(cells, source, textColumns);
+        return CreateColumns(cells, source, textColumns, decimals);
     }
 
     // The columns named by the header's cells, checked: printable names, not all numbers, no duplicates.
-    private static TableColumn[] CreateColumns(string[] cells, string source, HashSet<string> textColumns)
+    private static TableColumn[] CreateColumns(string[] cells, string source, HashSet<string> textColumns, DecimalSeparators decimals)
     {
         var names = new string[cells.Length];
         int numbers = 0;
@@ -283,7 +326,7 @@ public sealed class CsvTable
                 // A line break inside a quoted name is valid CSV, but the name would break every message that quotes it.
                 throw DataErrors.ControlCharacterInName(source, c, cell);
             }
-            if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _)) numbers++;
+            if (TableColumn.TryParseNumber(cell, decimals, out _)) numbers++;
             // An unnamed column (pandas writes its index that way) gets a name that says where it is.
             names[c] = cell.Length == 0 ? $"column{c + 1}" : cell;
         }
@@ -299,6 +342,6 @@ public sealed class CsvTable
                 throw DataErrors.DuplicateColumn(source, names[c], seen[names[c]], c);
             }
         }
-        return names.Select((name, c) => new TableColumn(name, c, textColumns.Contains(name))).ToArray();
+        return names.Select((name, c) => new TableColumn(name, c, textColumns.Contains(name), decimals)).ToArray();
     }
 }

@@ -46,6 +46,9 @@ internal static class DataErrors
         $"Expected {expected} fields on every row, as in the header. Received: {received} at {source} line {line}" +
         (spansLines ? " (the row spans several lines: an unclosed quote?)." : "."));
 
+    public static BackpropException UnterminatedQuote(string source, long line) => new(
+        $"Expected a closing quote for the quoted field that starts at {source} line {line}. Received: the end of the file (an unterminated quote).");
+
     public static BackpropException NotTextNul(string source, long line) => new(
         $"Expected a UTF-8 text file. Received: a NUL byte at {source} line {line} (a binary file?).");
 
@@ -56,6 +59,11 @@ internal static class DataErrors
     public static BackpropException NotNumeric(string source, int line, string column, string value, string why) => new(
         $"Expected a number in column '{column}' ({why}). Received: '{Quote(value)}' at {source} line {line}.");
 
+    public static BackpropException MixedDecimalSeparators(string source, (string Column, int Line, string Text) comma, (string Column, int Line, string Text) point) => new(
+        $"Expected numbers written with one decimal separator in {source}. Received: '{Quote(comma.Text)}' (a decimal comma) in column '{comma.Column}' " +
+        $"at line {comma.Line} and '{Quote(point.Text)}' (a point) in column '{point.Column}' at line {point.Line}; write them one way, " +
+        "or choose with --decimal (numbers written the other way are then text).");
+
     public static BackpropException NotFinite(string source, int line, string column, string value) => new(
         $"Expected finite numbers in column '{column}'. Received: '{Quote(value)}' at {source} line {line}.");
 
@@ -64,10 +72,25 @@ internal static class DataErrors
 
     public static BackpropException ColumnNotFound(string source, string what, string name, IReadOnlyList<string> columns)
     {
+        if (columns.Count == 1 && MayHideDelimiters(columns[0]))
+        {
+            return new BackpropException($"Expected {what} among the columns of {source}. Received: {OneColumn(columns[0])}.");
+        }
         string? other = columns.FirstOrDefault(c => c.Equals(name, StringComparison.OrdinalIgnoreCase));
         string hint = other is null ? "" : $" (names are case-sensitive: '{other}'?)";
         return new BackpropException($"Expected {what} among the columns of {source}. Received columns: {List(columns)}{hint}.");
     }
+
+    /// <summary>A table of one column where a target and features are needed: most likely read with the wrong delimiter.</summary>
+    public static BackpropException OnlyOneColumn(string source, string name) => new(
+        $"Expected a target column and feature columns in {source}. Received: {OneColumn(name)}.");
+
+    // Said wherever a file read as one column is the problem. A name with punctuation or spaces in it may be several names
+    // joined by a delimiter that detection does not know, or not the one given.
+    private static string OneColumn(string name) =>
+        $"one column only, '{Quote(name)}'" + (MayHideDelimiters(name) ? " (is the delimiter something else? use --delimiter)" : "");
+
+    private static bool MayHideDelimiters(string name) => name.Any(c => c != CsvReadOptions.Whitespace && CsvReadOptions.IsDelimiter(c));
 
     /// <summary>
     /// A cell as quoted in a message: cut to <see cref="MaxQuoted"/> characters, with control characters (a line break inside a

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using nietras.SeparatedValues;
 
@@ -5,7 +6,8 @@ namespace Backprop.Data;
 
 /// <summary>One column of a <see cref="CsvTable"/>, stored as numbers or as dictionary-coded text.</summary>
 /// <remarks>
-/// A column is numeric while every non-missing cell parses as a number (invariant culture); otherwise it is text, each distinct
+/// A column is numeric while every non-missing cell parses as a number (invariant culture, with the decimal separators the file
+/// allows: <see cref="CsvReadOptions.Decimal"/>); otherwise it is text, each distinct
 /// value stored once (<see cref="Levels"/>) and each cell as an index into them, so a categorical column of a million rows costs
 /// four bytes a row. Missing cells (<see cref="MissingValues"/>) are <see cref="double.NaN"/> in a numeric column and code −1
 /// in a text column. The first offending cells are remembered (row and text) so that errors can name them later, when it is
@@ -18,13 +20,18 @@ public sealed class TableColumn
     private readonly List<string> _levels = [];
     private readonly Dictionary<string, int> _levelIndex = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
+    private readonly DecimalSeparators _decimals;
     private int _numericValues;
 
-    internal TableColumn(string name, int index, bool text)
+    // What a number written with a decimal comma may hold besides its one comma (checked before it is copied to be parsed).
+    private static readonly SearchValues<char> DecimalCommaNumber = SearchValues.Create("0123456789+-eE,");
+
+    internal TableColumn(string name, int index, bool text, DecimalSeparators decimals = DecimalSeparators.Point)
     {
         Name = name;
         Index = index;
         IsNumeric = !text;
+        _decimals = decimals;
         _levelLookup = _levelIndex.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -67,6 +74,18 @@ public sealed class TableColumn
     /// <summary>True when a numeric column met text after numbers: its earlier cells must be read again as text.</summary>
     internal bool NeedsTextReread { get; private set; }
 
+    /// <summary>Numeric column that may use either decimal separator: row of the first number written with a decimal comma (<c>0,5</c>), or −1.</summary>
+    internal int FirstCommaRow { get; private set; } = -1;
+
+    /// <summary>Text of the cell at <see cref="FirstCommaRow"/>.</summary>
+    internal string? FirstCommaText { get; private set; }
+
+    /// <summary>Numeric column that may use either decimal separator: row of the first number written with a point (<c>0.5</c>), or −1.</summary>
+    internal int FirstPointRow { get; private set; } = -1;
+
+    /// <summary>Text of the cell at <see cref="FirstPointRow"/>.</summary>
+    internal string? FirstPointText { get; private set; }
+
     /// <summary>Whether the cell at <paramref name="row"/> is missing.</summary>
     /// <remarks>In a numeric column an infinity is stored as <see cref="double.NaN"/> too; <see cref="FirstNonFiniteRow"/> tells them apart.</remarks>
     public bool IsMissing(int row) => IsNumeric ? double.IsNaN(_numbers[row]) : _codes[row] < 0;
@@ -83,15 +102,83 @@ public sealed class TableColumn
     internal void Append(SepReader.Col cell, int row)
     {
         ReadOnlySpan<char> text = cell.Span;
-        // Sep's parser falls back to .NET's with thousands separators allowed, which would read the decimal comma of
-        // "1,5" (a ';'-separated European file) as 15; a comma is never part of a number here.
-        Append(text, row, IsNumeric && !MissingValues.IsMissing(text) && !text.Contains(',') && cell.TryParse(out double value) ? value : null);
+        double? number = null;
+        if (IsNumeric && !MissingValues.IsMissing(text))
+        {
+            // Sep's parser falls back to .NET's with thousands separators allowed, which would read the decimal comma of "1,5"
+            // as 15: a cell with a comma is parsed here, as a decimal comma or not at all. Sep's own parser, faster, reads the rest.
+            if (text.Contains(','))
+            {
+                number = TryParseNumber(text, _decimals, out double value) ? value : null;
+            }
+            else if (((_decimals & DecimalSeparators.Point) != 0 || !text.Contains('.')) && cell.TryParse(out double value))
+            {
+                number = value;
+            }
+            NoteSeparator(text, row, number);
+        }
+        Append(text, row, number);
     }
 
     /// <summary>A cell of <see cref="CsvTable.TryReadPlain"/>, parsed by .NET's parser (the same numbers as Sep's for that text).</summary>
-    internal void Append(ReadOnlySpan<char> text, int row) =>
-        Append(text, row, IsNumeric && !MissingValues.IsMissing(text) && !text.Contains(',')
-            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) ? value : null);
+    internal void Append(ReadOnlySpan<char> text, int row)
+    {
+        double? number = null;
+        if (IsNumeric && !MissingValues.IsMissing(text))
+        {
+            number = TryParseNumber(text, _decimals, out double value) ? value : null;
+            NoteSeparator(text, row, number);
+        }
+        Append(text, row, number);
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a number written with one of <paramref name="decimals"/> (invariant culture otherwise: a sign,
+    /// an exponent): with a point or no separator, as .NET reads it; with a decimal comma, exactly one comma and no point.
+    /// A comma is never a thousands separator.
+    /// </summary>
+    internal static bool TryParseNumber(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value)
+    {
+        value = 0;
+        int comma = text.IndexOf(',');
+        if (comma < 0)
+        {
+            return ((decimals & DecimalSeparators.Point) != 0 || !text.Contains('.'))
+                && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        }
+        if ((decimals & DecimalSeparators.Comma) == 0 || text.ContainsAnyExcept(DecimalCommaNumber) || text[(comma + 1)..].Contains(','))
+        {
+            return false;
+        }
+        // The same text with a point, so that the number is the one its dot-decimal spelling gives, to the bit.
+        char[]? rented = text.Length > 128 ? ArrayPool<char>.Shared.Rent(text.Length) : null;
+        Span<char> point = rented is null ? stackalloc char[text.Length] : rented.AsSpan(0, text.Length);
+        text.CopyTo(point);
+        point[comma] = '.';
+        bool parsed = double.TryParse(point, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        if (rented is not null) ArrayPool<char>.Shared.Return(rented);
+        return parsed;
+    }
+
+    /// <summary>This column's <paramref name="text"/> as a number (its decimal separators): for a column read as text whose values are used as numbers.</summary>
+    internal bool TryParseNumber(ReadOnlySpan<char> text, out double value) => TryParseNumber(text, _decimals, out value);
+
+    // Remembers the first number written with each decimal separator where either may be used: a file must not mix them
+    // (CsvTable checks). Where one is given, a number written with the other is text, so there is nothing to remember.
+    private void NoteSeparator(ReadOnlySpan<char> text, int row, double? number)
+    {
+        if (number is null || _decimals != DecimalSeparators.Either) return;
+        if (FirstCommaRow < 0 && text.Contains(','))
+        {
+            FirstCommaRow = row;
+            FirstCommaText = text.ToString();
+        }
+        else if (FirstPointRow < 0 && text.Contains('.'))
+        {
+            FirstPointRow = row;
+            FirstPointText = text.ToString();
+        }
+    }
 
     /// <summary>A number given in memory: NaN is a missing value, an infinity is remembered as <see cref="FirstNonFiniteRow"/>.</summary>
     internal void Append(double value, int row)
@@ -164,7 +251,7 @@ public sealed class TableColumn
             _levels.Add(value);
             _levelIndex.Add(value, code);
             // Checked once per distinct value: a value seen before was checked then.
-            if (FirstNonNumericRow < 0 && !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            if (FirstNonNumericRow < 0 && !TryParseNumber(text, out _))
             {
                 FirstNonNumericRow = row;
                 FirstNonNumericText = value;
@@ -182,6 +269,8 @@ public sealed class TableColumn
         NeedsTextReread = _numericValues > 0;
         FirstNonFiniteRow = -1;
         FirstNonFiniteText = null;
+        FirstCommaRow = FirstPointRow = -1;
+        FirstCommaText = FirstPointText = null;
         for (int i = 0; i < Count; i++) _codes.Add(-1);
         _numbers.Clear();
     }

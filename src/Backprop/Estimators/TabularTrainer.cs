@@ -137,7 +137,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         Dataset<T> trainingData = preprocessor.Transform<T>(table, trainRows, warnings);
         Dataset<T>? validationData = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
         CsvTable? validationTable = givenValidation
-            ?? (options.ValidationData is { } validationPath ? CsvTable.Read(validationPath, preprocessor.ReadOptions(options.Delimiter)) : null);
+            ?? (options.ValidationData is { } validationPath
+                ? CsvTable.Read(validationPath, preprocessor.ReadOptions(options.Delimiter) with { Decimal = options.Decimal })
+                : null);
         if (validationTable is not null)
         {
             // Encoded with the preprocessing fitted on the training data, as predictions on new data will be.
@@ -345,7 +347,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     private static CsvTable ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)
     {
         // A resumed model reads its data as it was read in training (its text columns as text); a fresh run its categorical ones.
-        CsvReadOptions read = fitted?.ReadOptions(options.Delimiter) ?? new CsvReadOptions(options.Delimiter, options.Categorical);
+        CsvReadOptions read = (fitted?.ReadOptions(options.Delimiter) ?? new CsvReadOptions(options.Delimiter, options.Categorical))
+            with { Decimal = options.Decimal };
         if (options.Data is { } path)
         {
             return CsvTable.Read(path, read);
@@ -361,10 +364,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // text is a template: options written {Name}, other braces doubled (OptionPlaceholders.Escape).
     private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));
 
-    // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric column(s); target 'cultivar', 3 classes"
+    // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric column(s); target 'cultivar', 3 classes";
+    // "(delimiter ';', decimal ',')" for numbers with decimal commas.
     private static string Summary(CsvTable table, TabularPreprocessor preprocessor)
     {
-        string delimiter = table.Delimiter == '\t' ? "tab" : $"'{table.Delimiter}'";
+        string delimiter = CsvReadOptions.NameOf(table.Delimiter) + (table.Decimal == ',' ? ", decimal ','" : "");
         string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";

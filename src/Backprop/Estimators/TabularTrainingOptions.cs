@@ -56,8 +56,18 @@ public sealed record TabularTrainingOptions
     /// <summary>An embedded data set to train on (<see cref="EmbeddedDatasets.Names"/>), or <see langword="null"/>. Not with <see cref="Data"/>.</summary>
     public string? Dataset { get; init; }
 
-    /// <summary>The CSV field delimiter; <see langword="null"/> (default) detects it from the header among <c>,</c> <c>;</c> tab <c>|</c>.</summary>
+    /// <summary>
+    /// The CSV field delimiter (<see cref="CsvReadOptions.IsDelimiter"/>; <see cref="CsvReadOptions.Whitespace"/> for runs of spaces
+    /// and tabs); <see langword="null"/> (default) detects it from the header among <c>,</c> <c>;</c> tab <c>|</c> and whitespace.
+    /// </summary>
+    [JsonConverter(typeof(DelimiterJsonConverter))]
     public char? Delimiter { get; init; }
+
+    /// <summary>
+    /// The decimal separator of the CSV numbers, <c>'.'</c> or <c>','</c>; <see langword="null"/> (default) detects it: decimal commas
+    /// in a file delimited by <c>;</c>, points otherwise (<see cref="CsvReadOptions.Decimal"/> says the rule).
+    /// </summary>
+    public char? Decimal { get; init; }
 
     /// <summary>A separate labelled CSV file to validate on (the columns of the training data), instead of holding out <see cref="ValidationFraction"/>.</summary>
     public string? ValidationData { get; init; }
@@ -200,8 +210,9 @@ public sealed record TabularTrainingOptions
         Check(Data is null || Dataset is null, nameof(Data), "either {Data} or {Dataset}", "both");
         Check(Data is null || Data.Length > 0, nameof(Data), "a file path", "''");
         Check(Dataset is null || EmbeddedDatasets.Names.Contains(Dataset), nameof(Dataset), $"one of {string.Join(", ", EmbeddedDatasets.Names)}", Quote(Dataset));
-        Check(Delimiter is not char d || !(d is '"' or '\r' or '\n' or ' ' || char.IsLetterOrDigit(d) || char.IsSurrogate(d)), nameof(Delimiter),
-            "one character that is not a quote, a line break, a space, a letter or a digit", Quote(Delimiter?.ToString()));
+        Check(Delimiter is not char d || CsvReadOptions.IsDelimiter(d), nameof(Delimiter),
+            "a tab, a space, whitespace or an ASCII punctuation character other than \" and #", Quote(Delimiter is char c ? DelimiterJsonConverter.Name(c) : null));
+        Check(Decimal is null or '.' or ',', nameof(Decimal), "'.' or ','", Quote(Decimal?.ToString()));
         Check(ValidationData is null || ValidationFraction == 0, nameof(ValidationData), "no {ValidationFraction} with it", Number(ValidationFraction));
         Check(Target is null || Target.Length > 0, nameof(Target), "a column name", "''");
         Check(Names(Features), nameof(Features), "column names that are not empty", "an empty name");

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Backprop.Data;
 
 namespace Backprop.Preprocessing;
@@ -26,8 +25,8 @@ internal readonly struct NumericCells
         {
             throw DataErrors.NotNumeric(table.Source, table.LineOf(column.FirstNonNumericRow), column.Name, column.FirstNonNumericText!, why);
         }
-        // Read as text (asked to be), yet every value is a number.
-        _levelValues = column.Levels.Select(level => double.Parse(level, NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray();
+        // Read as text (asked to be), yet every value is a number (with the column's decimal separators: FirstNonNumericRow says so).
+        _levelValues = column.Levels.Select(level => column.TryParseNumber(level, out double value) ? value : double.NaN).ToArray();
         int infinite = Array.FindIndex(_levelValues, v => !double.IsFinite(v));
         if (infinite >= 0)
         {

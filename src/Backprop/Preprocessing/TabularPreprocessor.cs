@@ -93,6 +93,10 @@ public sealed class TabularPreprocessor
     {
         ArgumentNullException.ThrowIfNull(table);
         options ??= new TabularOptions();
+        if (table.Columns.Count == 1)
+        {
+            throw DataErrors.OnlyOneColumn(table.Source, table.ColumnNames[0]);
+        }
         var notes = new List<string>();
         string targetName = options.Target ?? table.ColumnNames[^1];
         TableColumn target = table.Find(targetName) ?? throw DataErrors.ColumnNotFound(table.Source, $"a target column '{targetName}'", targetName, table.ColumnNames);
@@ -469,8 +473,8 @@ public sealed class TabularPreprocessor
         }
         if (!categorical && present.Any(level => level.Contains(',')) && Array.TrueForAll(present, LooksLikeDecimalComma))
         {
-            notes.Add($"column '{column.Name}' holds numbers written with decimal commas (such as '{DataErrors.Quote(present.First(l => l.Contains(',')))}'), " +
-                "so it is not numeric; write them with '.' to use them as numbers");
+            notes.Add($"column {Quoted(column)} holds numbers written with decimal commas (such as '{OptionPlaceholders.Escape(DataErrors.Quote(present.First(l => l.Contains(','))))}'), " +
+                "so it is not numeric; read it with the decimal separator ',' ({Decimal} ,) to use them as numbers");
         }
         int presentCount = training.Length - missingCount;
         string how = $"the most frequent value";

@@ -20,7 +20,7 @@ public sealed class ModelDataTests : TempFileTest
     public void Prediction_input_may_lack_the_target_and_warns_about_unseen_categories_and_imputed_cells()
     {
         TabularPreprocessor preprocessor = Trained();
-        CsvTable table = ModelData.Table(preprocessor, Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n;NA\n"), null);
+        CsvTable table = ModelData.Table(preprocessor, Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n;NA\n"), null, null);
         var warnings = new List<string>();
         var imputed = new List<string>();
         Matrix<float> features = preprocessor.TransformFeatures<float>(table, warnings: warnings, notes: imputed);
@@ -37,7 +37,7 @@ public sealed class ModelDataTests : TempFileTest
     public void Evaluation_input_keeps_the_training_classes()
     {
         var notes = new StringWriter();
-        var data = ModelData.Labelled<double>(Trained(), Files.Write("test.csv", "kind,size,zip\nb,1,10001\n,2,02134\na,3,02134\n"), ',', notes);
+        var data = ModelData.Labelled<double>(Trained(), Files.Write("test.csv", "kind,size,zip\nb,1,10001\n,2,02134\na,3,02134\n"), ',', null, notes);
         Assert.Equal([1.0, 0], data.Targets.Data);
         Assert.Equal(["a", "b"], data.ClassNames);
         Assert.Equal("warning: skipped 1 row(s) whose target 'kind' is missing\n", notes.ToString());
@@ -46,7 +46,7 @@ public sealed class ModelDataTests : TempFileTest
     [Fact]
     public void A_missing_training_column_is_an_error() =>
         Assert.Contains("Expected the column 'zip' (a feature in training)",
-            Assert.Throws<BackpropException>(() => Trained().TransformFeatures<float>(ModelData.Table(Trained(), Files.Write("bad.csv", "size\n1\n"), null))).Message);
+            Assert.Throws<BackpropException>(() => Trained().TransformFeatures<float>(ModelData.Table(Trained(), Files.Write("bad.csv", "size\n1\n"), null, null))).Message);
 
     [Theory]
     [InlineData("iris")]

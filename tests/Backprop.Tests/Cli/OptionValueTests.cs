@@ -20,7 +20,7 @@ public class OptionValueTests
     };
 
     // train's options that only go with --data.
-    private static readonly string[] DataCompanions = ["--target", "--features", "--drop", "--categorical", "--missing", "--delimiter", "--validation-data"];
+    private static readonly string[] DataCompanions = ["--target", "--features", "--drop", "--categorical", "--missing", "--delimiter", "--decimal", "--validation-data"];
 
     /// <summary>Wrong values for an option of this type: what a user might type.</summary>
     private static IEnumerable<string> BadValues(Option option)
@@ -31,7 +31,7 @@ public class OptionValueTests
         if (type == typeof(ulong)) return ["x", "-1", "18446744073709551616"];
         if (type == typeof(int[])) return ["x", "1.5", "99999999999", "-1"];
         if (type == typeof(double[])) return ["x", "-1", "1e999"];
-        if (type == typeof(char)) return ["ab", ""];
+        if (type == typeof(char)) return ["ab", "", "x", "#"];
         if (type == typeof(LearningRateSchedule)) return ["sideways", "cosine:1.5", "step:0", ""];
         if (type == typeof(string[])) return ["", ","];
         if (type == typeof(string)) return option.HelpName?.Contains('|', StringComparison.Ordinal) == true ? ["not-a-choice", ""] : [""];

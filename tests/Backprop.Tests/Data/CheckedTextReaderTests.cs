@@ -60,4 +60,16 @@ public class CheckedTextReaderTests
         var e = Assert.Throws<BackpropException>(() => ReadAll(text, 1_000, block));
         Assert.Equal("Expected a UTF-8 text file. Received: a NUL byte at t.csv line 51 (a binary file?).", e.Message);
     }
+
+    [Theory]
+    [InlineData(3)]     // a block boundary inside the line that opens the quote
+    [InlineData(5000)]
+    public void A_quote_still_open_at_the_end_is_reported_at_the_line_that_opened_it(int block)
+    {
+        // Line 3 closes the quote of line 2 and opens another: that one is never closed.
+        string text = "a,b\n\"x\ny\",\"z\n1,2\n";
+        var e = Assert.Throws<BackpropException>(() => ReadAll(text, 1_000, block));
+        Assert.Equal("Expected a closing quote for the quoted field that starts at t.csv line 3. Received: the end of the file (an unterminated quote).", e.Message);
+        Assert.Equal("a,b\n\"x\ny\",\"z\"\n1,2\n", ReadAll("a,b\n\"x\ny\",\"z\"\n1,2\n", 1_000, block)); // closed: read whole
+    }
 }

@@ -80,8 +80,34 @@ public sealed class CsvErrorTests : TempFileTest
     public void An_unclosed_quote_is_pointed_out()
     {
         string message = ReadError("a,b\n1,2\n\"3,4\n5,6\n");
-        Assert.Contains("Received: 1 at", message);
-        Assert.Contains("line 3 (the row spans several lines: an unclosed quote?)", message);
+        Assert.Equal($"Expected a closing quote for the quoted field that starts at {Files.Directory}/bad.csv line 3. Received: the end of the file (an unterminated quote).",
+            message);
+    }
+
+    // From the issue tracker: the open quote swallowed every later line into one field of a row that still had 3 fields, and the
+    // run failed later with "Expected at least 2 classes".
+    [Fact]
+    public void An_unterminated_quote_in_the_last_field_is_reported_at_its_line_not_later()
+    {
+        string message = ReadError("a,b,y\r\n1,2,x\r\n3,4,y\r\n1,2,\"unterminated\r\n5,6,x\r\n7,8,y\r\n");
+        Assert.EndsWith("bad.csv line 4. Received: the end of the file (an unterminated quote).", message);
+    }
+
+    [Fact]
+    public void The_line_named_is_where_the_open_quote_is_not_where_its_row_starts()
+    {
+        // Row 2 starts on line 2 with a quoted line break (closed on line 3), and opens another quote on line 3.
+        Assert.Contains("starts at " + Path.Combine(Files.Directory, "bad.csv") + " line 3.", ReadError("a,b,c\n\"x\ny\",\"z\n1,2,3\n"));
+        // Quotes split across the reader's blocks are counted the same.
+        Assert.Contains(" line 4.", ReadError("a,b\n1,2\n" + new string('x', 70_000) + ",3\n\"" + new string('y', 70_000) + "\n"));
+    }
+
+    [Fact]
+    public void A_stray_quote_closed_lines_later_makes_a_ragged_row_that_says_so()
+    {
+        string message = ReadError("a,b\n\"1\n2,3\",4,5\n6,7\n");
+        Assert.Contains("Received: 3 at", message);
+        Assert.Contains("line 2 (the row spans several lines: an unclosed quote?)", message);
     }
 
     [Fact]

@@ -26,7 +26,10 @@ public class CsvFuzzTests(ITestOutputHelper output)
 
     private static int Scale => Fuzzing.Scale;
 
-    /// <summary>Valid files covering what the loader accepts: quotes, line breaks in quotes, BOM, CRLF, categories, missing cells.</summary>
+    /// <summary>
+    /// Valid files covering what the loader accepts: quotes, line breaks in quotes, BOM, CRLF, categories, missing cells, decimal
+    /// commas (Excel's ';' files), columns aligned with runs of spaces.
+    /// </summary>
     internal static readonly byte[][] Seeds =
     [
         Utf8("sepal,petal,width,species\r\n5.1,3.5,1.4,setosa\r\n4.9,3.0,1.4,setosa\r\n6.3,3.3,6.0,virginica\r\n5.8,2.7,5.1,virginica\r\n7.0,3.2,4.7,versicolor\r\n6.4,3.2,4.5,versicolor\r\n"),
@@ -34,6 +37,16 @@ public class CsvFuzzTests(ITestOutputHelper output)
         Utf8("a;b;flag;price\n1,5;2;true;10.5\n2;3;false;12\n3;;true;\n4;4;false;9.75\n5;1;;11\n6;2;true;13.25\n"),
         Utf8("x\ty\tcolor\ttarget\n0.1\t-2e3\tred\t1\n0.2\t1E-2\tblue\t0\n\n0.3\t \tgreen\t1\n0.4\t7\t\"red\"\t0\n"),
         Utf8("é,ü|ñ\"x\"\n"), // header only, odd quoting, non-ASCII: a seed that is refused, whose mutations may not be
+        [.. Encoding.UTF8.GetPreamble(), .. Utf8("crim;nox;rm;chas;medv\r\n0,00632;0,538;6,575;0;24\r\n0,02731;0,469;6,421;0;21,6\r\n"
+            + "0,02729;0,469;7,185;0;34,7\r\nNA;0,458;6,998;1;33,4\r\n-0,5;0,458;7,147;1;36,2\r\n1,5E-3;0,524;6,012;0;22,9\r\n")],
+        Utf8("  OBS   GPA  TUCE  PSI  GRADE\n    1  2.66    20    0      0\n    2  2.89    22    0      0\n    3  3.28    24    0      1\n"
+            + "   4  \"4.00\"  21 \t 0  1\n    5  2.86    17    1      0\n\n    6  2.76    17    1      1  \n"),
+    ];
+
+    // Options given rather than detected: the delimiters and decimal separator that detection never chooses for some files.
+    private static readonly CsvReadOptions[] GivenOptions =
+    [
+        new(Delimiter: CsvReadOptions.Whitespace), new(Delimiter: ' '), new(Decimal: ','), new(Delimiter: '\t', Decimal: ','), new(Decimal: '.'),
     ];
 
     private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
@@ -44,7 +57,7 @@ public class CsvFuzzTests(ITestOutputHelper output)
     [
         [(byte)'"'], [(byte)','], [(byte)';'], [(byte)'\t'], [(byte)'|'], [(byte)'\n'], [(byte)'\r'], [0], [0x80], [0xC3], [0xFF],
         [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xEF, 0xBB, 0xBF], Utf8("NaN"), Utf8("Infinity"), Utf8("1e999"), Utf8("-"), Utf8("\"\""),
-        Utf8("\",\""), Utf8("true"), Utf8(" "), Utf8("\r\n"), Utf8("\"\n"),
+        Utf8("\",\""), Utf8("true"), Utf8(" "), Utf8("\r\n"), Utf8("\"\n"), Utf8("0,5"), Utf8(";1,5"), Utf8("2.5"), Utf8("   "), Utf8(" \t "),
     ];
 
     private sealed class Outcomes
@@ -73,6 +86,8 @@ public class CsvFuzzTests(ITestOutputHelper output)
             preprocessor.Transform<float>(table);
             CsvTable again = CsvTable.Read(Open, "fuzz.csv", preprocessor.ReadOptions() with
             {
+                Delimiter = options?.Delimiter,
+                Decimal = options?.Decimal,
                 MaxColumns = options?.MaxColumns ?? 65_536,
                 MaxRowLength = options?.MaxRowLength ?? 4 << 20,
             });
@@ -142,6 +157,7 @@ public class CsvFuzzTests(ITestOutputHelper output)
         var rng = new Rng(seed);
         // A first pass warms up: the first call of each path allocates for the runtime (type loading, JIT), not for the input.
         foreach (byte[] valid in Seeds) Check(valid, "warm-up", new Outcomes(), measure: false);
+        foreach (CsvReadOptions given in GivenOptions) Check(Seeds[^1], "warm-up", new Outcomes(), given, measure: false);
         for (int s = 0; s < Seeds.Length; s++)
         {
             byte[] valid = Seeds[s];
@@ -169,6 +185,12 @@ public class CsvFuzzTests(ITestOutputHelper output)
                     file = [.. file.AsSpan(0, at), .. insertion, .. file.AsSpan(at)];
                 }
                 Check(file, $"seed {s} insertion #{i}", outcomes);
+            }
+            // Bit flips read with delimiters and decimal separators given.
+            for (int i = 0; i < 100 * Scale; i++)
+            {
+                CsvReadOptions given = GivenOptions[i % GivenOptions.Length];
+                Check(i < GivenOptions.Length ? valid : Fuzzing.FlipBits(valid, rng, 4), $"seed {s} with {given} #{i}", outcomes, given);
             }
             // Structural edits: a field duplicated or dropped, a line duplicated, dropped or moved.
             for (int i = 0; i < 600 * Scale; i++)

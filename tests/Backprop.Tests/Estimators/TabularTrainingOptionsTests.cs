@@ -62,7 +62,7 @@ public class TabularTrainingOptionsTests
     {
         var options = new TabularTrainingOptions
         {
-            Data = "pets.csv", Delimiter = ';', ValidationData = "held.csv", Target = "kind", Features = ["a", "b"], Drop = ["id"], Categorical = ["zip"],
+            Data = "pets.csv", Delimiter = ';', Decimal = ',', ValidationData = "held.csv", Target = "kind", Features = ["a", "b"], Drop = ["id"], Categorical = ["zip"],
             Missing = MissingValueStrategy.Median, Task = TaskKind.Classification, ValidationFraction = 0, Seed = ulong.MaxValue - 2,
             HiddenLayers = [64, 32], Activation = Activation.LeakyRelu, Dropout = 0.25, Initialization = Initialization.XavierUniform,
             Loss = LossKind.BinaryCrossEntropy, HuberDelta = 2, LabelSmoothing = 0, ClassWeights = [1, 2.5],
@@ -76,6 +76,7 @@ public class TabularTrainingOptionsTests
         Assert.Equal(json, TrainingEntries.OptionsJson(back));
         Assert.Equal(ulong.MaxValue - 2, back.Seed);
         Assert.Equal(new CosineSchedule(3, 1e-5), back.Schedule);
+        Assert.Equal(',', back.Decimal);
         Assert.Equal(Initialization.XavierUniform, back.Initialization);
         // Where the model goes is not an option of the model: not in the file.
         Assert.Null(back.SavePath);
@@ -85,6 +86,29 @@ public class TabularTrainingOptionsTests
         Assert.Equal("leaky-relu", document.RootElement.GetProperty("activation").GetString());
         Assert.Equal("cosine:3:1E-05", document.RootElement.GetProperty("schedule").GetString());
         Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("dataset").ValueKind); // every option written, defaults and nulls too
+    }
+
+    [Theory]
+    [InlineData(';', "\";\"")]
+    [InlineData('\t', "\"\\t\"")]                 // as before whitespace existed: old files keep their bytes
+    [InlineData(' ', "\"space\"")]
+    [InlineData(Backprop.Data.CsvReadOptions.Whitespace, "\"whitespace\"")]
+    [InlineData(null, "null")]
+    public void A_delimiter_is_spelled_in_the_file_as_on_the_command_line(char? delimiter, string json)
+    {
+        string entry = TrainingEntries.OptionsJson(new TabularTrainingOptions { Delimiter = delimiter });
+        Assert.Contains($"\"delimiter\":{json},", entry);
+        Assert.Equal(delimiter, TrainingEntries.ParseOptions(entry, "m.safetensors").Options.Delimiter);
+    }
+
+    [Fact]
+    public void A_delimiter_or_decimal_separator_the_reader_cannot_use_is_refused_by_the_options()
+    {
+        OptionException error = Assert.Throws<OptionException>(() => new TabularTrainingOptions { Delimiter = '#' }.Validate());
+        Assert.Equal("Delimiter: expected a tab, a space, whitespace or an ASCII punctuation character other than \" and #. Received: '#'.", error.Message);
+        new TabularTrainingOptions { Delimiter = ' ' }.Validate();
+        Assert.Equal("Decimal: expected '.' or ','. Received: ';'.", Assert.Throws<OptionException>(() => new TabularTrainingOptions { Decimal = ';' }.Validate()).Message);
+        new TabularTrainingOptions { Delimiter = Backprop.Data.CsvReadOptions.Whitespace }.Validate();
     }
 
     [Fact]

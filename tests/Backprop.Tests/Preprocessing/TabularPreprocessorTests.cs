@@ -213,13 +213,15 @@ public sealed class TabularPreprocessorTests : TempFileTest
         Assert.Equal(6, TabularPreprocessor.Fit(table, new TabularOptions(MaxCategories: 6)).FeatureNames.Count(n => n.StartsWith("town=", StringComparison.Ordinal)));
     }
 
-    [Fact]
-    public void Decimal_commas_are_pointed_out()
+    [Theory]
+    [InlineData("x\ty\n1,5\ta\n2\tb\n0,25\ta\n", null)]   // detected only where ';' delimits
+    [InlineData("x;y\n1,5;a\n2;b\n0,25;a\n", '.')]         // or when '.' is asked for
+    public void Decimal_commas_that_are_not_read_as_such_are_pointed_out(string text, char? decimalSeparator)
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("x;y\n1,5;a\n2;b\n0,25;a\n"));
+        var preprocessor = TabularPreprocessor.Fit(Table(text, new CsvReadOptions(Decimal: decimalSeparator)));
         Assert.Equal(["x=0,25", "x=1,5", "x=2"], preprocessor.FeatureNames);
-        Assert.Contains("column 'x' holds numbers written with decimal commas (such as '1,5'), so it is not numeric; write them with '.' to use them as numbers",
-            preprocessor.Notes);
+        Assert.Contains("column 'x' holds numbers written with decimal commas (such as '1,5'), so it is not numeric; " +
+            "read it with the decimal separator ',' (Decimal ,) to use them as numbers", preprocessor.Notes);
         Assert.Empty(TabularPreprocessor.Fit(Table("x;y\nred, dark;a\n2;b\n")).Notes);
     }
 

@@ -1,0 +1,89 @@
+using System.Text;
+
+namespace Backprop.Data;
+
+/// <summary>
+/// Reads ahead to the header (the first line that is not blank) so that the delimiter can be detected from it, then hands the
+/// parser the same text as if nothing had been read.
+/// </summary>
+/// <remarks>
+/// Why not let the parser detect the delimiter: Sep looks at the first line only, blank or not, and knows neither whitespace
+/// nor a file of one column. Why not read the header and open the data again: a stream source is opened once for a table.
+/// What is held: the header line (bounded by the row length the inner <see cref="CheckedTextReader"/> enforces) and the rest of
+/// the block it ended in. Leading blank lines are not held but counted, and given back as that many line breaks, so the
+/// parser's line numbers are those of the file.
+/// </remarks>
+internal sealed class HeaderPeekReader : FilterTextReader
+{
+    private long _lineBreaks;
+    private readonly string _held;
+    private int _heldPosition;
+
+    /// <summary>Reads <paramref name="inner"/> up to the end of its header line.</summary>
+    public HeaderPeekReader(TextReader inner) : base(inner)
+    {
+        var header = new StringBuilder();
+        var block = new char[1 << 14];
+        bool inHeader = false, quoted = false, carriageReturn = false;
+        string rest = "";
+        int count;
+        while (rest.Length == 0 && (count = inner.Read(block)) > 0)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                char c = block[i];
+                if (!inHeader)
+                {
+                    // A line break ends a blank line: as the parser counts them, "\r\n" is one, and so is a lone '\r' or '\n'.
+                    if (c is '\r' or '\n')
+                    {
+                        if (!(c == '\n' && carriageReturn)) _lineBreaks++;
+                        carriageReturn = c == '\r';
+                        header.Clear();
+                        continue;
+                    }
+                    carriageReturn = false;
+                    header.Append(c);
+                    inHeader = c is not (' ' or '\t');
+                    if (c == '"') quoted = true;
+                    continue;
+                }
+                if (c == '"')
+                {
+                    quoted = !quoted;
+                }
+                else if (!quoted && c is '\r' or '\n')
+                {
+                    rest = new string(block, i, count - i);
+                    break;
+                }
+                header.Append(c);
+            }
+        }
+        Header = inHeader ? header.ToString() : "";
+        _held = Header + rest;
+    }
+
+    /// <summary>The first line that is not blank, without its line break (line breaks inside quotes kept); empty when there is none.</summary>
+    public string Header { get; }
+
+    public override int Read(Span<char> buffer)
+    {
+        if (buffer.IsEmpty) return 0;
+        if (_lineBreaks > 0)
+        {
+            int breaks = (int)Math.Min(_lineBreaks, buffer.Length);
+            buffer[..breaks].Fill('\n');
+            _lineBreaks -= breaks;
+            return breaks;
+        }
+        if (_heldPosition < _held.Length)
+        {
+            int length = Math.Min(_held.Length - _heldPosition, buffer.Length);
+            _held.AsSpan(_heldPosition, length).CopyTo(buffer);
+            _heldPosition += length;
+            return length;
+        }
+        return Inner.Read(buffer);
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using Backprop.Models;
+using Backprop.Serialization;
+using Backprop.Tests.Data;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary>
+/// Files from the issue tracker, end to end: an Excel export with decimal commas trains exactly like its dot-decimal twin and
+/// predicts like it; a text file in aligned columns (statsmodels' spector data) trains; an unterminated quote is named.
+/// </summary>
+public sealed class CsvFormatsCliTests : TempFileTest
+{
+    // Enough epochs and rows for a change in any one value to move the weights.
+    private static readonly string[] Options = ["--target", "medv", "--epochs", "4", "--batch-size", "16", "--validation", "0.2", "--seed", "5"];
+
+    private string Dots => Files.Write("dots.csv", ExcelTwins.Dots());
+
+    private string Excel => Files.WriteBytes("excel.csv", ExcelTwins.Excel(ExcelTwins.Dots()));
+
+    private string PathOf(string name) => Path.Combine(Files.Directory, name);
+
+    private static string[] Notes(string error) => error.Split('\n').Where(l => l.StartsWith("note: ", StringComparison.Ordinal)).ToArray();
+
+    [Fact]
+    public void An_excel_file_with_decimal_commas_trains_exactly_like_its_dot_decimal_twin()
+    {
+        var (dotsCode, dotsOutput, dotsError) = CliRunner.Run(["train", "--data", Dots, "--save", PathOf("dots.safetensors"), .. Options]);
+        Assert.True(dotsCode == 0, dotsError);
+        var (excelCode, excelOutput, excelError) = CliRunner.Run(["train", "--data", Excel, "--save", PathOf("excel.safetensors"), .. Options]);
+        Assert.True(excelCode == 0, excelError);
+
+        Assert.Equal(TabularModel<float>.Load(PathOf("dots.safetensors")).Network.Parameters,
+            TabularModel<float>.Load(PathOf("excel.safetensors")).Network.Parameters);
+        Assert.Equal(dotsOutput.Replace("dots.safetensors", "m"), excelOutput.Replace("excel.safetensors", "m")); // epochs, metrics
+        // The issue: "2762 inputs … 229 classes". Now 7 numeric inputs and a regression, and the note says how the file was read.
+        Assert.EndsWith("(delimiter ';', decimal ','): 7 inputs from 7 numeric column(s); target 'medv', regression", Notes(excelError)[0]);
+        Assert.EndsWith("(delimiter ','): 7 inputs from 7 numeric column(s); target 'medv', regression", Notes(dotsError)[0]);
+        Assert.Equal(Notes(dotsError).Skip(1), Notes(excelError).Skip(1));
+    }
+
+    [Fact]
+    public void A_model_trained_on_either_twin_predicts_and_evaluates_the_other_alike()
+    {
+        string model = PathOf("m.safetensors");
+        Assert.Equal(0, CliRunner.Run(["train", "--data", Excel, "--save", model, .. Options]).ExitCode);
+
+        var (code, fromDots, error) = CliRunner.Run("predict", "--model", model, "--data", Dots);
+        Assert.True(code == 0, error);
+        var (excelCode, fromExcel, excelError) = CliRunner.Run("predict", "--model", model, "--data", Excel);
+        Assert.True(excelCode == 0, excelError);
+        Assert.Equal(fromDots, fromExcel);
+        Assert.Equal(fromDots, CliRunner.Run("predict", "--model", model, "--data", Excel, "--decimal", ",", "--delimiter", ";").Output);
+        Assert.Equal(CliRunner.Run("evaluate", "--model", model, "--data", Dots, "--json").Output,
+            CliRunner.Run("evaluate", "--model", model, "--data", Excel, "--json").Output);
+        // Told the numbers use points, the Excel file's are text, which a numeric input does not take.
+        var (pointCode, _, pointError) = CliRunner.Run("predict", "--model", model, "--data", Excel, "--decimal", ".");
+        Assert.Equal(1, pointCode);
+        Assert.StartsWith("error: Expected a number in column 'crim' (numeric in the training data). Received: '", pointError);
+    }
+
+    [Fact]
+    public void The_decimal_separator_is_saved_and_a_model_saved_before_it_existed_still_resumes()
+    {
+        string excelWithTabs = Files.Write("tabs.csv", ExcelTwins.Dots().Replace(',', '\t').Replace('.', ','));
+        string model = PathOf("tabs.safetensors");
+        var (code, _, error) = CliRunner.Run(["train", "--data", excelWithTabs, "--decimal", ",", "--save", model, .. Options]);
+        Assert.True(code == 0, error);
+        Assert.Equal(",", JsonNode.Parse(SafeTensors.Load(model).Metadata["training"])!["decimal"]!.GetValue<string>());
+
+        // A model of the Excel file (decimal commas detected) as an older Backprop wrote it: no "decimal" key. It resumes as
+        // the file with the key does, detecting the decimal commas of its data again.
+        string trained = PathOf("excel.safetensors");
+        Assert.Equal(0, CliRunner.Run(["train", "--data", Excel, "--save", trained, .. Options]).ExitCode);
+        SafeTensorsDocument document = SafeTensors.Load(trained);
+        var metadata = document.Metadata.ToDictionary();
+        JsonObject training = JsonNode.Parse(metadata["training"])!.AsObject();
+        Assert.True(training.Remove("decimal"));
+        metadata["training"] = training.ToJsonString();
+        string old = PathOf("old.safetensors");
+        SafeTensors.Save(old, document.Tensors, metadata);
+
+        var (newCode, newOutput, newError) = CliRunner.Run("train", "--resume", trained, "--epochs", "6", "--save", PathOf("new-resumed.safetensors"));
+        Assert.True(newCode == 0, newError);
+        var (oldCode, oldOutput, oldError) = CliRunner.Run("train", "--resume", old, "--epochs", "6", "--save", PathOf("old-resumed.safetensors"));
+        Assert.True(oldCode == 0, oldError);
+        Assert.Equal(newOutput.Replace("new-resumed", "m"), oldOutput.Replace("old-resumed", "m"));
+        Assert.Equal(TabularModel<float>.Load(PathOf("new-resumed.safetensors")).Network.Parameters,
+            TabularModel<float>.Load(PathOf("old-resumed.safetensors")).Network.Parameters);
+    }
+
+    [Fact]
+    public void A_text_file_in_aligned_columns_trains()
+    {
+        string spector = Files.Write("spector.dat", DelimiterTests.Spector);
+        var (code, output, error) = CliRunner.Run("train", "--data", spector, "--target", "GRADE", "--drop", "OBS", "--epochs", "30", "--lr", "0.05");
+        Assert.True(code == 0, error);
+        Assert.EndsWith("(delimiter whitespace): 3 inputs from 3 numeric column(s); target 'GRADE', 2 classes", Notes(error)[0]);
+        Assert.StartsWith("Training Accuracy: ", output.TrimEnd('\n').Split('\n')[^1]);
+        // Given, it reads the same; so does a file with single spaces given as such.
+        Assert.Equal(output, CliRunner.Run("train", "--data", spector, "--delimiter", "whitespace", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
+            "--lr", "0.05").Output);
+        string single = Files.Write("single.txt", string.Join("\n", DelimiterTests.Spector.Split('\n')
+            .Select(line => string.Join(" ", line.Split(' ', StringSplitOptions.RemoveEmptyEntries)))));
+        Assert.Equal(output, CliRunner.Run("train", "--data", single, "--delimiter", "space", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
+            "--lr", "0.05").Output);
+    }
+
+    [Theory]
+    [InlineData("a:b:c\n1:2:3\n4:5:6\n", "--target", "b",
+        "error: Expected a target column and feature columns in {0}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).")]
+    [InlineData("a,b,y\n1,2,x\n3,4,y\n1,2,\"unterminated\n5,6,x\n7,8,y\n", "--epochs", "1",
+        "error: Expected a closing quote for the quoted field that starts at {0} line 4. Received: the end of the file (an unterminated quote).")]
+    [InlineData("tax;nox;y\n1.234;0;a\n2;0,538;b\n", "--epochs", "1",
+        "error: Expected numbers written with one decimal separator in {0}. Received: '0,538' (a decimal comma) in column 'nox' at line 3 and '1.234' " +
+        "(a point) in column 'tax' at line 2; write them one way, or choose with --decimal (numbers written the other way are then text).")]
+    public void A_file_that_cannot_be_read_as_meant_is_one_line_saying_why(string text, string option, string value, string expected)
+    {
+        string path = Files.Write("bad.csv", text);
+        var (code, output, error) = CliRunner.Run("train", "--data", path, option, value);
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, path) + "\n", error);
+    }
+
+    [Theory]
+    [InlineData("train", "--decimal", ";", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: ';'.")]
+    [InlineData("predict", "--decimal", "x", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: 'x'.")]
+    [InlineData("evaluate", "--delimiter", "€",
+        "error: --delimiter: expected one punctuation character such as , ; | or one of the words tab, space, whitespace. Received: '€'.")]
+    [InlineData("train", "--delimiter", "#",
+        "error: --delimiter: expected one punctuation character such as , ; | or one of the words tab, space, whitespace. Received: '#'.")]
+    public void A_wrong_delimiter_or_decimal_separator_is_a_usage_error(string command, string option, string value, string expected)
+    {
+        string[] data = command == "train" ? ["--data", Dots] : ["--model", "m.safetensors", "--data", Dots];
+        var (code, _, error) = CliRunner.Run([command, .. data, option, value]);
+        Assert.Equal(2, code);
+        Assert.Equal(expected + "\n", error);
+    }
+}
