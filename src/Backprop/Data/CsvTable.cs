@@ -316,6 +316,12 @@ public sealed class CsvTable
     // The columns named by the header's cells, checked: printable names, not all numbers, no duplicates.
     private static TableColumn[] CreateColumns(string[] cells, string source, HashSet<string> textColumns, DecimalSeparators decimals)
     {
+        if (cells.Length > 1 && Array.TrueForAll(cells, cell => cell.Length > 2 && cell[0] == '\'' && cell[^1] == '\''))
+        {
+            // A header whose every name is in single quotes ('OBS' 'GPA' 'GRADE', statsmodels' spector) quotes them, as some
+            // tools write text: the names are what is inside, so that --target GRADE finds its column.
+            cells = Array.ConvertAll(cells, cell => cell[1..^1]);
+        }
         var names = new string[cells.Length];
         int numbers = 0;
         for (int c = 0; c < names.Length; c++)

@@ -70,6 +70,16 @@ public sealed class DelimiterTests : CsvFileTest
     }
 
     [Fact]
+    public void A_header_of_names_each_in_single_quotes_names_what_is_inside_them()
+    {
+        // spector.csv as statsmodels ships it: 'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE', then rows of numbers.
+        CsvTable quoted = Read("'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE'\n1 2.66 20 0 0\n2 2.89 22 0 0\n3 3.28 24 0 1\n");
+        Assert.Equal(["OBS", "GPA", "TUCE", "PSI", "GRADE"], quoted.ColumnNames);
+        // One quoted name among others is a name with quotes.
+        Assert.Equal(["'a'", "b"], Read("'a',b\n1,2\n").ColumnNames);
+    }
+
+    [Fact]
     public void Runs_of_spaces_and_tabs_delimit_and_those_at_the_ends_of_a_line_do_not()
     {
         // Asked for: a header with a tab would be detected as tab-separated.
