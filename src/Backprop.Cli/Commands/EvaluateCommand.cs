@@ -45,7 +45,8 @@ internal static class EvaluateCommand
             {
                 PlotFile.Check(plotPath); // before reading the data
             }
-            Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, decimalSeparator, error);
+            var remarks = new Remarks(error.WriteLine);
+            Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, decimalSeparator, remarks);
             IMetricsReport report = MetricsReport.Evaluate(model, dataset);
             if (plotPath is not null)
             {
@@ -53,7 +54,15 @@ internal static class EvaluateCommand
                     ? ConfusionMatrixPlot.Create(classes.ConfusionMatrix, classes.Labels)
                     : PredictedVsActualPlot.Create(((RegressionReport)report).Actual, ((RegressionReport)report).Predicted), plotPath);
             }
-            if (json) Json.WriteObject(output, w => { w.WriteString("task", model.Task == TaskKind.Regression ? "regression" : "classification"); report.WriteJson(w); });
+            if (json)
+            {
+                Json.WriteObject(output, w =>
+                {
+                    w.WriteString("task", model.Task == TaskKind.Regression ? "regression" : "classification");
+                    report.WriteJson(w);
+                    remarks.WriteJson(w);
+                });
+            }
             else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
             if (plotPath is not null && !json) output.WriteLine($"Plot written to {plotPath}");
             return Cli.Success;

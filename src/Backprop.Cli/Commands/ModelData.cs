@@ -8,19 +8,19 @@ namespace Backprop.Cli.Commands;
 /// <summary>
 /// Reads a CSV file for a trained model (<c>evaluate</c>, <c>predict</c>): the training columns, read and transformed exactly
 /// as in training by the model's preprocessor; what the transform noticed (unseen categories, imputed cells, rows without a
-/// target) goes to stderr as <c>warning:</c> and <c>note:</c> lines.
+/// target) goes to the command's <see cref="Remarks"/>.
 /// </summary>
 internal static class ModelData
 {
     /// <summary>Labelled rows for <c>evaluate</c>: inputs and targets; rows whose target is missing are skipped with a warning.</summary>
     /// <exception cref="BackpropException">The file is unreadable, lacks a training column or the target, or holds a value that does not fit.</exception>
-    public static Dataset<T> Labelled<T>(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator, TextWriter notes)
+    public static Dataset<T> Labelled<T>(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator, Remarks remarks)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var warnings = new List<string>();
         var imputed = new List<string>();
         Dataset<T> data = preprocessor.Transform<T>(Table(preprocessor, path, delimiter, decimalSeparator), warnings: warnings, notes: imputed);
-        Report(notes, warnings, imputed);
+        remarks.AddAll(warnings, imputed);
         return data;
     }
 
@@ -30,10 +30,4 @@ internal static class ModelData
     public static CsvTable Table(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator) =>
         CsvTable.Read(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator });
 
-    /// <summary>Writes what a transform noticed: <c>warning:</c> lines, then <c>note:</c> lines.</summary>
-    public static void Report(TextWriter notes, IEnumerable<string> warnings, IEnumerable<string> imputed)
-    {
-        foreach (string warning in warnings) notes.WriteLine($"warning: {Printable.OneLine(warning)}");
-        foreach (string note in imputed) notes.WriteLine($"note: {Printable.OneLine(note)}");
-    }
 }

@@ -59,7 +59,8 @@ internal static class PredictCommand
             Matrix<T>? probabilities = classification ? model.PredictProbabilities(table, warnings, imputed) : null;
             int[] classes = probabilities is null ? [] : Classification.ArgMax(probabilities);
             double[] values = classification ? [] : model.PredictValues(table, warnings, imputed);
-            ModelData.Report(error, warnings, imputed);
+            var remarks = new Remarks(error.WriteLine);
+            remarks.AddAll(warnings, imputed);
             int rows = table.RowCount;
 
             void WriteCsv(TextWriter target)
@@ -94,6 +95,7 @@ internal static class PredictCommand
                 {
                     w.WriteNumberOrNull("mean_prediction", values.DefaultIfEmpty(double.NaN).Average());
                 }
+                remarks.WriteJson(w);
             });
             return Cli.Success;
         }

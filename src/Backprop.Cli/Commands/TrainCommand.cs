@@ -189,7 +189,7 @@ internal static class TrainCommand
             HelpName = "FILE.csv",
         }, nameof(O.ValidationData), (o, v) => o with { ValidationData = v, ValidationFraction = 0 });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result (no epoch lines, no progress bar)" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, model, seconds), nothing else" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, model, warnings and notes, seconds), nothing else" };
         var plot = new Option<string>("--plot")
         {
             Description = "Draw the loss per epoch (and the validation loss and metric) to a .png or .svg file",

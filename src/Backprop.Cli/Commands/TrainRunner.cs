@@ -48,7 +48,12 @@ internal static class TrainRunner
             if (display is not null) display.Note(line);
             else notes.WriteLine(line);
         }
-        trainer.Notes = note => Say($"{(note.IsWarning ? "warning" : "note")}: {Printable.OneLine(note.Format(request.FlagOf))}");
+        var remarks = new Remarks(Say);
+        trainer.Notes = note =>
+        {
+            if (note.IsWarning) remarks.Warning(note.Format(request.FlagOf));
+            else remarks.Note(note.Format(request.FlagOf));
+        };
 
         // First Ctrl+C: finish the current batch, save the best model so far (with --save), exit 130. Second: quit at once.
         // SIGTERM (kill, a scheduler's stop) is handled alike: the best model so far is not lost.
@@ -84,11 +89,11 @@ internal static class TrainRunner
             throw;
         }
         double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        return Report(result!, request, output, seconds);
+        return Report(result!, request, output, remarks, seconds);
     }
 
     // What the run gave, for people (the notebook's closing line first) or as one JSON object.
-    private static int Report<T>(TabularTrainingResult<T> result, TrainRequest request, TextWriter output, double seconds)
+    private static int Report<T>(TabularTrainingResult<T> result, TrainRequest request, TextWriter output, Remarks remarks, double seconds)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool regression = result.Model.Task == TaskKind.Regression;
@@ -102,7 +107,7 @@ internal static class TrainRunner
         string? save = result.Options.SavePath;
         if (request.Json)
         {
-            WriteJson(output, result, regression, trainReport, validationReport, save, request.Plot, seconds);
+            WriteJson(output, result, regression, trainReport, validationReport, save, request.Plot, remarks, seconds);
             return Cli.Success;
         }
         if (result.BestEpoch is { } best && result.History.Count > 0 && !request.Quiet)
@@ -142,7 +147,7 @@ internal static class TrainRunner
     // The --json object. A method of its own, like the two below, so that a plain run never loads System.Text.Json's writer.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WriteJson<T>(TextWriter output, TabularTrainingResult<T> result, bool regression, IMetricsReport trainReport,
-        IMetricsReport? validationReport, string? save, string? plot, double seconds) where T : unmanaged, IFloatingPointIeee754<T> =>
+        IMetricsReport? validationReport, string? save, string? plot, Remarks remarks, double seconds) where T : unmanaged, IFloatingPointIeee754<T> =>
         Json.WriteObject(output, w =>
         {
             IReadOnlyList<EpochRecord> history = result.History;
@@ -170,6 +175,7 @@ internal static class TrainRunner
             if (save is null) w.WriteNull("model");
             else w.WriteString("model", save);
             if (plot is not null) w.WriteString("plot", plot);
+            remarks.WriteJson(w);
             w.WriteNumber("seconds", seconds);
         });
 

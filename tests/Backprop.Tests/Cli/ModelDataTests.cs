@@ -1,5 +1,6 @@
 using Backprop.Estimators;
 using Backprop.Cli.Commands;
+using Backprop.Cli.Rendering;
 using Backprop.Data;
 using Backprop.Preprocessing;
 using Backprop.Tensors;
@@ -27,7 +28,7 @@ public sealed class ModelDataTests : TempFileTest
         Assert.Equal(3, features.Rows);
         Assert.Equal([0f, 1, 0, 0, 0, 0, 0, 1, 0], features.Data); // size is standardized to 0 (the mean); 99999 is no zip seen; the last row imputed
         var notes = new StringWriter { NewLine = "\n" };
-        ModelData.Report(notes, warnings, imputed);
+        new Remarks(notes.WriteLine).AddAll(warnings, imputed);
         Assert.Equal("warning: column 'zip': 1 row(s) with a category not seen in training (such as '99999') encoded as all zeros\n"
             + "note: imputed 1 missing value(s) in column 'size' with the training mean 2\n"
             + "note: imputed 1 missing value(s) in column 'zip' with the most frequent value in training, '02134'\n", notes.ToString());
@@ -37,7 +38,7 @@ public sealed class ModelDataTests : TempFileTest
     public void Evaluation_input_keeps_the_training_classes()
     {
         var notes = new StringWriter();
-        var data = ModelData.Labelled<double>(Trained(), Files.Write("test.csv", "kind,size,zip\nb,1,10001\n,2,02134\na,3,02134\n"), ',', null, notes);
+        var data = ModelData.Labelled<double>(Trained(), Files.Write("test.csv", "kind,size,zip\nb,1,10001\n,2,02134\na,3,02134\n"), ',', null, new Remarks(notes.WriteLine));
         Assert.Equal([1.0, 0], data.Targets.Data);
         Assert.Equal(["a", "b"], data.ClassNames);
         Assert.Equal("warning: skipped 1 row(s) whose target 'kind' is missing\n", notes.ToString());

@@ -204,4 +204,30 @@ public sealed partial class TrainDataTests : TempFileTest
             Assert.Contains("note: skipped 4 row(s) whose target 'y' is missing\n", error);
         }
     }
+
+    [Fact]
+    public void Json_carries_the_notes_as_printed()
+    {
+        string pets = Pets();
+        var (exit, output, error) = Run("train", "--data", pets, "--epochs", "2", "--json", "--save", System.IO.Path.Combine(Files.Directory, "pets.safetensors"));
+        Assert.Equal(0, exit);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        string[] notes = json.RootElement.GetProperty("notes").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Contains("dropped column 'id': identifier-like (all 60 values distinct); to use it as a feature: --keep", notes);
+        Assert.Equal(error.TrimEnd('\n').Split('\n').Where(l => l.StartsWith("note: ", StringComparison.Ordinal)).Select(l => l["note: ".Length..]), notes);
+        Assert.Equal(0, json.RootElement.GetProperty("warnings").GetArrayLength());
+
+        // evaluate and predict too: a category never seen in training, a missing cell.
+        string fresh = Files.Write("fresh.csv", "id,weight,color,indoor,kind\nx1,25.0,purple,false,dog\nx2,,grey,true,cat\n");
+        foreach (string command in (string[])["evaluate", "predict"])
+        {
+            string[] extra = command == "predict" ? ["--out", System.IO.Path.Combine(Files.Directory, "out.csv")] : [];
+            (exit, output, _) = Run([command, "--model", System.IO.Path.Combine(Files.Directory, "pets.safetensors"), "--data", fresh, "--json", .. extra]);
+            Assert.Equal(0, exit);
+            using var result = System.Text.Json.JsonDocument.Parse(output);
+            Assert.Equal(["column 'color': 1 row(s) with a category not seen in training (such as 'purple') encoded as all zeros"],
+                result.RootElement.GetProperty("warnings").EnumerateArray().Select(e => e.GetString()));
+            Assert.StartsWith("imputed 1 missing value(s) in column 'weight' with the training mean ", result.RootElement.GetProperty("notes")[0].GetString());
+        }
+    }
 }
