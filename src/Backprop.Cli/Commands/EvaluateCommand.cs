@@ -18,6 +18,7 @@ internal static class EvaluateCommand
         var delimiter = ModelOptions.Delimiter();
         var decimalSeparator = ModelOptions.Decimal();
         var json = ModelOptions.Json("the metrics");
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the main metric, as one line (Accuracy: 0.96, or R²: 0.87)" };
         var plot = new Option<string>("--plot")
         {
             Description = "Also draw the confusion matrix (classification) or predicted vs. actual values (regression) to a .png or .svg file",
@@ -28,16 +29,16 @@ internal static class EvaluateCommand
             + "per-class precision/recall/F1 and the confusion matrix. Regression: R², MAE, RMSE.\n\n"
             + "Examples:\n  backprop evaluate --model iris.safetensors --data test.csv\n  backprop evaluate --model house.safetensors --data test.csv --json --plot fit.png")
         {
-            model, data, delimiter, decimalSeparator, json, plot,
+            model, data, delimiter, decimalSeparator, json, quiet, plot,
         };
         command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
-            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(json), parse.GetValue(plot),
-                output, error)));
+            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(json), parse.GetValue(quiet),
+                parse.GetValue(plot), output, error)));
         return command;
     }
 
-    private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, bool json, string? plotPath, TextWriter output, TextWriter error)
-        : IModelHandler
+    private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, bool json, bool quiet, string? plotPath, TextWriter output,
+        TextWriter error) : IModelHandler
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -63,8 +64,9 @@ internal static class EvaluateCommand
                     remarks.WriteJson(w);
                 });
             }
+            else if (quiet) output.WriteLine(report.Headline("").TrimStart()); // as a script reads it: one line, full precision
             else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
-            if (plotPath is not null && !json) output.WriteLine($"Plot written to {plotPath}");
+            if (plotPath is not null && !json && !quiet) output.WriteLine($"Plot written to {plotPath}");
             return Cli.Success;
         }
     }

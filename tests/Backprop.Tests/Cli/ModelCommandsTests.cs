@@ -70,6 +70,17 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_quiet_prints_the_main_metric_alone_as_json_has_it()
+    {
+        string model = Train();
+        string data = Pets(80, 2);
+        var (code, output, error) = CliRunner.Run("evaluate", "--model", model, "--data", data, "--quiet");
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(CliRunner.Run("evaluate", "--model", model, "--data", data, "--json").Output);
+        Assert.Equal($"Accuracy: {json.RootElement.GetProperty("accuracy").GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture)}\n", output);
+    }
+
+    [Fact]
     public void Predict_gives_exactly_the_in_process_probabilities()
     {
         string model = Train();
