@@ -47,7 +47,8 @@ internal static class InfoCommand
             output.WriteLine();
             output.WriteLine(model.Network.Summary());
             output.WriteLine();
-            output.WriteLine($"Inputs ({state.Features.Length} columns → {model.Network.InputFeatures} model inputs)");
+            int columns = state.Features.Length, inputs = model.Network.InputFeatures;
+            output.WriteLine($"Inputs ({columns} {(columns == 1 ? "column" : "columns")} → {inputs} model {(inputs == 1 ? "input" : "inputs")})");
             string[] names = state.Features.Select(f => P(f.Name)).ToArray();
             int width = names.Max(n => n.Length);
             for (int f = 0; f < names.Length; f++)

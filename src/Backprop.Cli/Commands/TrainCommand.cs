@@ -84,10 +84,9 @@ internal static class TrainCommand
             DefaultValueFactory = _ => notebook.Initialization is { } i ? OptionNames.Name(i) : "auto",
         }, nameof(O.Initialization), (o, v) => o with { Initialization = v == "auto" ? null : Parse<Initialization>(v) });
         init.OneOf(["auto", .. OptionNames.All<Initialization>()]);
-        var threads = new Option<int>("--threads")
+        var threads = new Option<int?>("--threads")
         {
-            Description = "Threads for the matrix kernels (results are identical for any count)",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
+            Description = "Threads for the matrix kernels, at most one per processor (default: every processor; results are identical for any count)",
         };
         threads.Validators.Add(r =>
         {
@@ -214,7 +213,6 @@ internal static class TrainCommand
         });
         command.SetAction(parse =>
         {
-            Tensors.Parallelism.MaxThreads = parse.GetValue(threads);
             var request = new TrainRequest(
                 Apply: start => flags.ApplyTo(start, parse),
                 FlagOf: flags.FlagOf,
@@ -224,6 +222,7 @@ internal static class TrainCommand
                 Json: parse.GetValue(json),
                 Plot: parse.GetValue(plot),
                 Interactive: interactive,
+                Threads: parse.GetValue(threads),
                 Interrupt: interrupt);
             return TrainRunner.Run(request, output, parse.InvocationConfiguration.Error);
         });

@@ -11,6 +11,7 @@ namespace Backprop.Cli.Commands;
 /// <param name="Json">Print one JSON object and nothing else.</param>
 /// <param name="Plot">Draw the training curves to this file, or <see langword="null"/>.</param>
 /// <param name="Interactive">Stdout is a terminal: a live progress bar for long runs.</param>
+/// <param name="Threads">The threads the kernels may use (<c>--threads</c>), or <see langword="null"/> for every processor.</param>
 /// <param name="Interrupt">Acts as Ctrl+C does.</param>
 internal sealed record TrainRequest(
     Func<TabularTrainingOptions, TabularTrainingOptions> Apply,
@@ -21,4 +22,5 @@ internal sealed record TrainRequest(
     bool Json,
     string? Plot,
     bool Interactive,
+    int? Threads = null,
     CancellationToken Interrupt = default);

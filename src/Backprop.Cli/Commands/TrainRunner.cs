@@ -49,6 +49,13 @@ internal static class TrainRunner
             else notes.WriteLine(line);
         }
         var remarks = new Remarks(Say);
+        int processors = Environment.ProcessorCount;
+        if (request.Threads > processors)
+        {
+            // More threads than processors only take turns on them: the results are the same for any count, the time is not.
+            remarks.Note($"--threads {request.Threads}: this machine has {processors} {(processors == 1 ? "processor" : "processors")}, so the kernels use {processors}");
+        }
+        Tensors.Parallelism.MaxThreads = Math.Min(request.Threads ?? processors, processors);
         trainer.Notes = note =>
         {
             if (note.IsWarning) remarks.Warning(note.Format(request.FlagOf));

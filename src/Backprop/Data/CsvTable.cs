@@ -61,7 +61,7 @@ public sealed class CsvTable
 
     /// <summary>One line: <c>CsvTable(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
     public override string ToString() =>
-        $"CsvTable({Source}: {RowCount:N0} rows × {Columns.Count} columns, delimiter {(Delimiter == '\t' ? "'\\t'" : CsvReadOptions.NameOf(Delimiter))})";
+        $"CsvTable({Source}: {Plural.Of(RowCount, "row")} × {Plural.Of(Columns.Count, "column")}, delimiter {(Delimiter == '\t' ? "'\\t'" : CsvReadOptions.NameOf(Delimiter))})";
 
     /// <summary>The column named <paramref name="name"/> (exact, case-sensitive), or <see langword="null"/>.</summary>
     public TableColumn? Find(string name) => _columnIndex.TryGetValue(name, out int index) ? Columns[index] : null;

@@ -96,7 +96,7 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         if (options.Epochs < EpochsCompleted)
         {
             throw new OptionException(nameof(options.Epochs),
-                OptionPlaceholders.Escape($"at least the {EpochsCompleted} epochs '{Source}' has trained (a run's length counts from its first epoch)"), TabularTrainingOptions.Number(options.Epochs));
+                OptionPlaceholders.Escape($"at least the {Plural.Of(EpochsCompleted, "epoch")} '{Source}' has trained (a run's length counts from its first epoch)"), TabularTrainingOptions.Number(options.Epochs));
         }
     }
 

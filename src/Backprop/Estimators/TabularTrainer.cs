@@ -325,8 +325,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             state = state with { Scheduler = null };
         }
         Note(false, saved.EpochsCompleted < options.Epochs
-            ? $"resuming '{OptionPlaceholders.Escape(saved.Source)}' after {saved.EpochsCompleted} epochs: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
-            : $"'{OptionPlaceholders.Escape(saved.Source)}' has trained all {options.Epochs} epochs of its run: nothing to train (a longer run needs a larger {{Epochs}})");
+            ? $"resuming '{OptionPlaceholders.Escape(saved.Source)}' after {Plural.Of(saved.EpochsCompleted, "epoch")}: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
+            : $"'{OptionPlaceholders.Escape(saved.Source)}' has trained all {Plural.Of(options.Epochs, "epoch")} of its run: nothing to train (a longer run needs a larger {{Epochs}})");
         return state;
     }
 
@@ -364,7 +364,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // text is a template: options written {Name}, other braces doubled (OptionPlaceholders.Escape).
     private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));
 
-    // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric column(s); target 'cultivar', 3 classes";
+    // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric columns; target 'cultivar', 3 classes";
     // "(delimiter ';', decimal ',')" for numbers with decimal commas.
     private static string Summary(CsvTable table, TabularPreprocessor preprocessor)
     {
@@ -372,8 +372,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
-        return $"read {table.RowCount:N0} rows × {table.Columns.Count} columns of {table.Source} (delimiter {delimiter}): " +
-            $"{preprocessor.FeatureCount} inputs from {kinds} column(s); target '{preprocessor.State.Target.Name}', {target}";
+        string columns = preprocessor.State.Features.Length == 1 ? "column" : "columns";
+        return $"read {Plural.Of(table.RowCount, "row")} × {Plural.Of(table.Columns.Count, "column")} of {table.Source} (delimiter {delimiter}): " +
+            $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}";
     }
 
     // The run's own epochs, also when it ends by an exception (cancellation).

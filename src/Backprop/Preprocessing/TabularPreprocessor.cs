@@ -69,7 +69,7 @@ public sealed class TabularPreprocessor
 
     /// <summary>One line: <c>TabularPreprocessor(4 columns → 6 inputs; target 'kind': 2 classes)</c>.</summary>
     public override string ToString() =>
-        $"TabularPreprocessor({State.Features.Length} columns → {FeatureCount} inputs; target '{State.Target.Name}': " +
+        $"TabularPreprocessor({Plural.Of(State.Features.Length, "column")} → {Plural.Of(FeatureCount, "input")}; target '{State.Target.Name}': " +
         (ClassNames is null ? "regression)" : $"{ClassNames.Count} classes)");
 
     /// <summary>Options to read a file to transform: every column that was not numeric in training is read as text.</summary>
@@ -386,7 +386,7 @@ public sealed class TabularPreprocessor
         if (classes.Length < 2)
         {
             throw new BackpropException(
-                $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in all {training.Length} rows ({table.Source}).");
+                $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in {(training.Length == 1 ? "the only row" : $"all {training.Length:N0} rows")} ({table.Source}).");
         }
         if (classes.Length > options.MaxClasses)
         {

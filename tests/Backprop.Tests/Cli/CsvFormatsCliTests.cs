@@ -34,8 +34,8 @@ public sealed class CsvFormatsCliTests : TempFileTest
             TabularModel<float>.Load(PathOf("excel.safetensors")).Network.Parameters);
         Assert.Equal(dotsOutput.Replace("dots.safetensors", "m"), excelOutput.Replace("excel.safetensors", "m")); // epochs, metrics
         // The issue: "2762 inputs … 229 classes". Now 7 numeric inputs and a regression, and the note says how the file was read.
-        Assert.EndsWith("(delimiter ';', decimal ','): 7 inputs from 7 numeric column(s); target 'medv', regression", Notes(excelError)[0]);
-        Assert.EndsWith("(delimiter ','): 7 inputs from 7 numeric column(s); target 'medv', regression", Notes(dotsError)[0]);
+        Assert.EndsWith("(delimiter ';', decimal ','): 7 inputs from 7 numeric columns; target 'medv', regression", Notes(excelError)[0]);
+        Assert.EndsWith("(delimiter ','): 7 inputs from 7 numeric columns; target 'medv', regression", Notes(dotsError)[0]);
         Assert.Equal(Notes(dotsError).Skip(1), Notes(excelError).Skip(1));
     }
 
@@ -95,7 +95,7 @@ public sealed class CsvFormatsCliTests : TempFileTest
         string spector = Files.Write("spector.dat", DelimiterTests.Spector);
         var (code, output, error) = CliRunner.Run("train", "--data", spector, "--target", "GRADE", "--drop", "OBS", "--epochs", "30", "--lr", "0.05");
         Assert.True(code == 0, error);
-        Assert.EndsWith("(delimiter whitespace): 3 inputs from 3 numeric column(s); target 'GRADE', 2 classes", Notes(error)[0]);
+        Assert.EndsWith("(delimiter whitespace): 3 inputs from 3 numeric columns; target 'GRADE', 2 classes", Notes(error)[0]);
         Assert.StartsWith("Training Accuracy: ", output.TrimEnd('\n').Split('\n')[^1]);
         // Given, it reads the same; so does a file with single spaces given as such.
         Assert.Equal(output, CliRunner.Run("train", "--data", spector, "--delimiter", "whitespace", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",

@@ -73,4 +73,14 @@ public partial class TrainCommandTests
         Assert.Contains(expected, error);
         Assert.DoesNotContain("   at ", error);
     }
+
+    [Fact]
+    public void More_threads_than_processors_is_noted_and_capped()
+    {
+        var (code, _, error) = CliRunner.Run("train", "--epochs", "1", "--threads", "100000");
+        Assert.Equal(0, code);
+        int processors = Environment.ProcessorCount;
+        Assert.Equal($"note: --threads 100000: this machine has {processors} processor{(processors == 1 ? "" : "s")}, so the kernels use {processors}\n", error);
+        Assert.Equal("", CliRunner.Run("train", "--epochs", "1", "--threads", "1").Error);
+    }
 }

@@ -73,7 +73,7 @@ public sealed partial class TrainDataTests : TempFileTest
         // Standardized with the training rows' statistics: their weight column has mean 0.
         Assert.Equal(0, Enumerable.Range(0, 44).Average(r => run.TrainingData.Features[r, 0]), 5);
         Assert.StartsWith("note: read 60 rows × 5 columns of ", notes[0]);
-        Assert.EndsWith("(delimiter ','): 6 inputs from 1 numeric, 1 boolean, 1 categorical column(s); target 'kind', 2 classes", notes[0]);
+        Assert.EndsWith("(delimiter ','): 6 inputs from 1 numeric, 1 boolean, 1 categorical columns; target 'kind', 2 classes", notes[0]);
         Assert.StartsWith("note: dropped column 'id'", notes[1]);
     }
 
@@ -189,7 +189,7 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Contains("note: dropped column 'OBS': it numbers the rows (1 to 32 in file order); to use it as a feature: --keep\n", error);
         (exit, _, error) = Run("train", "--data", file, "--epochs", "1", "--keep", "OBS");
         Assert.Equal(0, exit);
-        Assert.Contains("2 inputs from 2 numeric column(s)", error);
+        Assert.Contains("2 inputs from 2 numeric columns", error);
         Assert.DoesNotContain("OBS", error);
     }
 
@@ -229,5 +229,15 @@ public sealed partial class TrainDataTests : TempFileTest
                 result.RootElement.GetProperty("warnings").EnumerateArray().Select(e => e.GetString()));
             Assert.StartsWith("imputed 1 missing value(s) in column 'weight' with the training mean ", result.RootElement.GetProperty("notes")[0].GetString());
         }
+    }
+
+    [Fact]
+    public void Counts_of_one_are_singular()
+    {
+        string file = Files.Write("one.csv", "x,y\n0.5,1.5\n");
+        var (exit, _, error) = Run("train", "--data", file, "--epochs", "1", "--validation", "0");
+        Assert.Equal(0, exit);
+        Assert.Contains("): 1 input from 1 numeric column; target 'y', regression\n", error);
+        Assert.Contains("note: read 1 row × 2 columns of ", error);
     }
 }
