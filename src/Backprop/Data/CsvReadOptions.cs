@@ -22,12 +22,18 @@ namespace Backprop.Data;
 /// that way or as an integer, since a point (<c>1.234</c>) could be a decimal or a thousands separator: a file of
 /// both is an error that names one cell of each. Any other file's decimal separator is <c>'.'</c>.
 /// </param>
+/// <param name="MaxMemory">
+/// Resource bound: the bytes the table may hold (8 a numeric cell, 4 a text cell). A file that would take more is refused as
+/// soon as its first rows show it, by the size of the file, instead of running out of memory after reading most of it.
+/// <see langword="null"/> (the default) is the memory the process can still take (the machine's, or a container's limit).
+/// </param>
 public sealed record CsvReadOptions(
     char? Delimiter = null,
     IReadOnlyCollection<string>? TextColumns = null,
     int MaxColumns = 65_536,
     int MaxRowLength = 4 << 20,
-    char? Decimal = null)
+    char? Decimal = null,
+    long? MaxMemory = null)
 {
     /// <summary>
     /// The <see cref="Delimiter"/> that stands for runs of spaces and tabs, with the spaces and tabs at the start and end of a
@@ -57,6 +63,7 @@ public sealed record CsvReadOptions(
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxColumns);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxRowLength);
+        if (MaxMemory is long memory) ArgumentOutOfRangeException.ThrowIfNegativeOrZero(memory, nameof(MaxMemory));
         if (Delimiter is char d && !IsDelimiter(d))
         {
             throw new ArgumentException(

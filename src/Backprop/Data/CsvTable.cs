@@ -205,7 +205,9 @@ public sealed class CsvTable
 
     private static CsvTable ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
-        using var text = new CheckedTextReader(open(), source, options.MaxRowLength, open);
+        Stream stream = open();
+        using var text = new CheckedTextReader(stream, source, options.MaxRowLength, open);
+        var budget = new MemoryBudget(source, options.MaxMemory ?? MemoryBudget.Available(), stream);
         TextReader input = text;
         char delimiter;
         if (options.Delimiter is char given)
@@ -254,6 +256,10 @@ public sealed class CsvTable
             }
             lines.Add(current.LineNumberFrom);
             row++;
+            if (row % MemoryBudget.CheckEvery == 0)
+            {
+                budget.Check(row, columns);
+            }
         }
         if (row == 0)
         {

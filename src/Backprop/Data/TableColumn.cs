@@ -22,6 +22,10 @@ public sealed class TableColumn
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _levelLookup;
     private readonly DecimalSeparators _decimals;
     private int _numericValues;
+    private long _levelBytes;
+
+    // A distinct text held once: the string's header, its list slot and its dictionary entry, besides its characters.
+    private const int LevelOverhead = 72;
 
     // What a number written with a decimal comma may hold besides its one comma (checked before it is copied to be parsed).
     private static readonly SearchValues<char> DecimalCommaNumber = SearchValues.Create("0123456789+-eE,");
@@ -70,6 +74,9 @@ public sealed class TableColumn
 
     /// <summary>Text column: the distinct non-missing values, in order of first appearance.</summary>
     public IReadOnlyList<string> Levels => _levels;
+
+    /// <summary>About the bytes the column holds: 8 a numeric cell, 4 a text cell, and each distinct text once.</summary>
+    internal long BytesHeld => (IsNumeric ? 8L : 4L) * Count + _levelBytes;
 
     /// <summary>True when a numeric column met text after numbers: its earlier cells must be read again as text.</summary>
     internal bool NeedsTextReread { get; private set; }
@@ -250,6 +257,7 @@ public sealed class TableColumn
             string value = text.ToString();
             _levels.Add(value);
             _levelIndex.Add(value, code);
+            _levelBytes += LevelOverhead + 2L * value.Length;
             // Checked once per distinct value: a value seen before was checked then.
             if (FirstNonNumericRow < 0 && !TryParseNumber(text, out _))
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Backprop.Data;
 using Backprop.IO;
 using Backprop.Layers;
@@ -351,7 +352,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             with { Decimal = options.Decimal };
         if (options.Data is { } path)
         {
-            return CsvTable.Read(path, read);
+            // The table is not all a run holds: the inputs it becomes (sizeof(T) a value, more for one-hot columns) come after
+            // it, so it may take only a share of the memory (3/5 in float32, under half in float64), to be refused while reading.
+            long share = (long)(MemoryBudget.Available() * 0.9 * 8 / (8 + Unsafe.SizeOf<T>()));
+            return CsvTable.Read(path, read with { MaxMemory = Math.Max(share, 1) });
         }
         if (options.Dataset is { } name)
         {

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using System.Text;
+using Backprop.Data;
+
+namespace Backprop.Tests.Data;
+
+/// <summary>
+/// A file too large for memory is refused while it is read, from its first rows and its size, with a line that says both;
+/// not read until the runtime aborts with "Out of memory." (exit 134).
+/// </summary>
+public sealed class MemoryBudgetTests : TempFileTest
+{
+    // 11 integer columns: about 3 bytes a cell on disk, 8 in the table.
+    private string Numbers(int rows)
+    {
+        var text = new StringBuilder("a,b,c,d,e,f,g,h,i,j,y\n");
+        var random = new Random(4);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < 10; c++) text.Append(random.Next(100)).Append(',');
+            text.Append(r % 2).Append('\n');
+        }
+        return Files.Write("numbers.csv", text.ToString());
+    }
+
+    [Fact]
+    public void A_file_whose_table_would_exceed_the_bound_is_refused_from_its_first_rows()
+    {
+        string path = Numbers(50_000); // 1.5 MB on disk, 4.6 MB as a table
+        var e = Assert.Throws<BackpropException>(() => CsvTable.Read(path, new CsvReadOptions(MaxMemory: 2_000_000)));
+        Assert.Matches(@"^Expected data that fits in memory\. Received: .*numbers\.csv, 1\.\d MB, which would take about 4\.\d MB as a table " +
+            @"\(from its first 4,096 rows\), more than the 2 MB available for it; use a sample of its rows or fewer columns \(reading files larger than memory is planned\)\.$",
+            e.Message);
+
+        Assert.Equal(50_000, CsvTable.Read(path, new CsvReadOptions(MaxMemory: 6_000_000)).RowCount);
+        Assert.Equal(50_000, CsvTable.Read(path).RowCount); // the default: the memory the process can take
+    }
+
+    [Fact]
+    public void Data_of_unknown_length_is_refused_once_the_table_holds_more_than_the_bound()
+    {
+        byte[] bytes = File.ReadAllBytes(Numbers(50_000));
+        var e = Assert.Throws<BackpropException>(() => CsvTable.Read(() => new OneWayStream(bytes), "stdin", new CsvReadOptions(MaxMemory: 2_000_000)));
+        Assert.StartsWith("Expected data that fits in memory. Received: stdin, which would take about 2", e.Message);
+    }
+
+    [Theory]
+    [InlineData(0, "0 bytes")]
+    [InlineData(999, "999 bytes")]
+    [InlineData(1_500, "1.5 KB")]
+    [InlineData(62_000_000, "62 MB")]
+    [InlineData(3_140_000_000, "3.1 GB")]
+    public void Sizes_read_as_people_write_them(long bytes, string text) => Assert.Equal(text, MemoryBudget.Size(bytes));
+
+    [Fact]
+    public async Task Train_under_a_memory_limit_refuses_a_file_too_large_in_one_line_at_once()
+    {
+        string path = Numbers(600_000); // 18 MB on disk, 53 MB as a table, under a 32 MB heap
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["DOTNET_GCHeapHardLimit"] = "0x2000000";
+        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "train", "--data", path, "--epochs", "1"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using Process process = Process.Start(start)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        string error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(1, process.ExitCode);
+        Assert.Equal("", await output);
+        Assert.Matches(@"^error: Expected data that fits in memory\. Received: .*numbers\.csv, 18\.\d MB, which would take about 5\d\.\d MB as a table \(from its first 4,096 rows\)", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    /// <summary>A stream that only reads forward, as a pipe does: no length, no position.</summary>
+    private sealed class OneWayStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
