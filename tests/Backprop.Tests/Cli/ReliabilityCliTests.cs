@@ -114,6 +114,22 @@ public sealed class ReliabilityCliTests : TempFileTest
     }
 
     [Fact]
+    public void The_thread_count_does_not_change_a_byte_of_the_model_file()
+    {
+        // 512-wide layers at batch 64: products above Gemm.ParallelThreshold, split over threads by output tiles.
+        string path = Path.Combine(Files.Directory, "threads.safetensors");
+        byte[] Train(string threads)
+        {
+            var (code, _, error) = CliRunner.Run("train", "--dataset", "wine", "--threads", threads, "--epochs", "2", "--batch-size", "64",
+                "--hidden", "512,512", "--optimizer", "adam", "--lr", "0.001", "--save", path);
+            Assert.True(code == 0, error);
+            return File.ReadAllBytes(path);
+        }
+
+        Assert.Equal(Train("1"), Train("2"));
+    }
+
+    [Fact]
     public void Train_checks_the_save_folder_before_training()
     {
         string missing = Path.Combine(Files.Directory, "no-such-folder", "model.safetensors");
