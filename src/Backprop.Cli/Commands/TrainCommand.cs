@@ -161,7 +161,7 @@ internal static class TrainCommand
         flags.Alias(nameof(O.BalancedClassWeights), "--class-weight");
         Option<string> task = flags.Add(new Option<string>("--task")
         {
-            Description = "classification or regression (standardized targets, MSE); default: inferred from the target (strings and few distinct integers are classes)",
+            Description = "classification or regression (standardized targets, MSE); default: inferred from the target (strings and integer labels are classes)",
         }, nameof(O.Task), (o, v) => o with { Task = Parse<TaskKind>(v) });
         task.OneOf([.. OptionNames.All<TaskKind>()]);
 
