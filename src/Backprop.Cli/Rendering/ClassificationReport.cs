@@ -46,8 +46,9 @@ internal sealed record ClassificationReport(
         output.WriteLine($"  macro F1           {Format(F1Macro)}");
         output.WriteLine($"  weighted F1        {Format(F1Weighted)}");
         output.WriteLine($"  log loss           {Format(LogLoss)}");
-        // Labels come from the data: printed escaped (a line break or an escape sequence in one would break the table or the terminal).
-        string[] labels = Labels.Select(Printable.OneLine).ToArray();
+        // Labels come from the data: printed escaped (a line break or an escape sequence in one would break the table or the
+        // terminal), and cut to a length that leaves room for the figures on an 80-column terminal (JSON has them whole).
+        string[] labels = Labels.Select(l => Shortened(Printable.OneLine(l))).ToArray();
         int width = Math.Max(9, labels.Max(l => l.Length));
         output.WriteLine();
         output.WriteLine($"  {"class".PadRight(width)}  precision  recall     f1  support");
@@ -59,13 +60,31 @@ internal sealed record ClassificationReport(
         output.WriteLine();
         output.WriteLine($"  confusion matrix (rows: actual, columns: predicted)");
         int cell = Math.Max(6, labels.Max(l => l.Length));
+        string[] rows = labels;
+        if (2 + width + Labels.Count * (cell + 2) > TerminalWidth)
+        {
+            // Labels as column headings would not fit: the columns are numbered, and so are the rows they stand for.
+            string[] numbers = Enumerable.Range(1, Labels.Count).Select(n => $"({n})").ToArray();
+            rows = labels.Select((l, c) => $"{numbers[c]} {l}").ToArray();
+            width = rows.Max(r => r.Length);
+            cell = Math.Max(numbers[^1].Length, Count.ToString(CultureInfo.InvariantCulture).Length);
+            labels = numbers;
+        }
         output.WriteLine($"  {"".PadRight(width)}  {string.Join("  ", labels.Select(l => l.PadLeft(cell)))}");
         for (int t = 0; t < Labels.Count; t++)
         {
             var row = Enumerable.Range(0, Labels.Count).Select(p => ConfusionMatrix[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(cell));
-            output.WriteLine($"  {labels[t].PadRight(width)}  {string.Join("  ", row)}");
+            output.WriteLine($"  {rows[t].PadRight(width)}  {string.Join("  ", row)}");
         }
     }
+
+    // The width the tables are laid out for: a terminal's usual, and what a report pasted into an issue or an e-mail keeps.
+    private const int TerminalWidth = 80;
+
+    // A label longer than this is cut, with "…": the class table is 38 columns of figures beside it.
+    private const int MaxLabelLength = 40;
+
+    private static string Shortened(string label) => label.Length <= MaxLabelLength ? label : label[..(MaxLabelLength - 1)] + "…";
 
     /// <summary>The metrics as JSON properties: accuracy, balanced_accuracy, f1_macro, f1_weighted, log_loss, labels, confusion_matrix, per_class.</summary>
     public void WriteJson(Utf8JsonWriter writer)
