@@ -21,7 +21,13 @@ internal static class TrainCommand
 {
     public static Command Create(TextWriter output, bool interactive = false, CancellationToken interrupt = default)
     {
-        O notebook = O.Notebook;
+        O notebook = O.Notebook, recipe = O.Tabular;
+        // "(default: 50 for the notebook, 256 with --data)": the two recipes' values of an option, for its help.
+        string Both<TValue>(Func<O, TValue> value, Func<TValue, string>? text = null)
+        {
+            text ??= v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "";
+            return $"default: {text(value(notebook))} for the notebook, {text(value(recipe))} with --data (the tabular recipe)";
+        }
         var command = new Command("train",
             "Train a multilayer perceptron (classification or regression) on an embedded data set or a CSV file, and print the loss of every epoch.\n"
             + "With no options it reproduces the classic notebook: standardized Iris, 4→16→3, lr 0.01, batch size 1, 50 epochs.\n\n"
@@ -40,27 +46,52 @@ internal static class TrainCommand
             DefaultValueFactory = _ => notebook.Dataset!,
         }, nameof(O.Dataset), (o, v) => o with { Dataset = v, Data = null });
         dataset.OneOf([.. EmbeddedDatasets.Names]);
+        var recipeOption = new Option<string>("--recipe")
+        {
+            Description = "Training recipe the other flags change: tabular (after RealMLP: robust scaling, a feature scale, 3×256 selu/mish, ntk, "
+                + "Adam β₂ 0.95 at 0.04 on coslog, label smoothing 0.1, 256 epochs of 256 rows, the best epoch on a 20% split) "
+                + "or plain (the notebook's: standardization, 16 relu, per-sample SGD at 0.01, 50 epochs); default: tabular with --data, plain for the embedded data sets",
+        };
+        recipeOption.OneOf("tabular", "plain");
+        command.Options.Add(recipeOption);
+        Option<string> scaling = flags.Add(new Option<string>("--scaling")
+        {
+            Description = "Numeric columns: robust (median and interquartile range, then smoothly clipped: z/√(1+(z/3)²)) or standard (mean and standard deviation) "
+                + $"({Both(o => OptionNames.Name(o.Scaling))})",
+        }, nameof(O.Scaling), (o, v) => o with { Scaling = Parse<NumericScaling>(v) });
+        scaling.OneOf([.. OptionNames.All<NumericScaling>()]);
+        flags.Add(new Option<bool>("--feature-scale")
+        {
+            Description = $"A learnable scale per input before the first layer; --feature-scale false for none ({Both(o => o.FeatureScale ? "on" : "off")})",
+        }, nameof(O.FeatureScale), (o, v) => o with { FeatureScale = v });
+        Option<string> parametrization = flags.Add(new Option<string>("--parametrization")
+        {
+            Description = "ntk (weights N(0, 1/fan_in), biases N(0, 1); with Adam each weight steps at lr/√fan_in, each bias at lr/10, feature scales at 6·lr) "
+                + $"or standard (one rate; weights by --init) ({Both(o => OptionNames.Name(o.Parametrization))})",
+        }, nameof(O.Parametrization), (o, v) => o with { Parametrization = Parse<Parametrization>(v) });
+        parametrization.OneOf([.. OptionNames.All<Parametrization>()]);
+        flags.Add(new Option<bool>("--zero-output")
+        {
+            Description = $"Start the output layer at zero (a constant first prediction); --zero-output false to draw it ({Both(o => o.ZeroOutputLayer ? "on" : "off")})",
+        }, nameof(O.ZeroOutputLayer), (o, v) => o with { ZeroOutputLayer = v });
         flags.Add(new Option<int>("--epochs")
         {
-            Description = "The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch",
-            DefaultValueFactory = _ => notebook.Epochs,
+            Description = $"The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch ({Both(o => o.Epochs)})",
         }, nameof(O.Epochs), (o, v) => o with { Epochs = v });
         flags.Add(new Option<double>("--lr", "--learning-rate")
         {
-            Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001); with --resume, the schedule's new base rate",
-            DefaultValueFactory = _ => notebook.LearningRate,
+            Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001, or 0.04 with --parametrization ntk); "
+                + $"with --resume, the schedule's new base rate ({Both(o => o.LearningRate)})",
         }, nameof(O.LearningRate), (o, v) => o with { LearningRate = v });
         flags.Add(new Option<int[]>("--hidden")
         {
-            Description = "Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer",
-            DefaultValueFactory = _ => [.. notebook.HiddenLayers],
+            Description = $"Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer ({Both(o => string.Join(",", o.HiddenLayers))})",
             CustomParser = ParseHidden,
             HelpName = "widths",
         }, nameof(O.HiddenLayers), (o, v) => o with { HiddenLayers = v });
         flags.Add(new Option<int>("--batch-size")
         {
-            Description = "Samples per optimizer step (1 = per-sample SGD, the notebook's)",
-            DefaultValueFactory = _ => notebook.BatchSize,
+            Description = $"Samples per optimizer step (1 = per-sample SGD; {Both(o => o.BatchSize)})",
         }, nameof(O.BatchSize), (o, v) => o with { BatchSize = v });
         flags.Add(new Option<ulong>("--seed")
         {
@@ -80,7 +111,8 @@ internal static class TrainCommand
         {
             Description = "Weight initialization: normal (standard normal, the notebook's), pytorch (nn.Linear's uniform ±1/√fan_in), "
                 + "xavier (Glorot uniform, zero bias), he (Kaiming normal √(2/fan_in), zero bias); "
-                + "auto = normal for the embedded data sets (the notebook), pytorch for --data files (standard-normal weights diverge on wide or regression nets)",
+                + "ntk (weights N(0, 1/fan_in), biases N(0, 1)), zeros; "
+                + "auto = ntk with --parametrization ntk, else normal for the embedded data sets (the notebook), pytorch for --data files (standard-normal weights diverge on wide or regression nets)",
             DefaultValueFactory = _ => notebook.Initialization is { } i ? OptionNames.Name(i) : "auto",
         }, nameof(O.Initialization), (o, v) => o with { Initialization = v == "auto" ? null : Parse<Initialization>(v) });
         init.OneOf(["auto", .. OptionNames.All<Initialization>()]);
@@ -97,10 +129,16 @@ internal static class TrainCommand
             }
         });
         command.Options.Add(threads);
-        Choice(flags, "--activation", "Activation after every hidden layer: relu, leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form)",
-            OptionNames.Name(notebook.Activation), OptionNames.All<Activation>(), nameof(O.Activation), (o, v) => o with { Activation = Parse<Activation>(v) });
-        Choice(flags, "--optimizer", "Optimizer: sgd (the notebook's), adam, adamw (decoupled weight decay, default 0.01); PyTorch semantics",
-            OptionNames.Name(notebook.Optimizer), OptionNames.All<OptimizerKind>(), nameof(O.Optimizer), (o, v) => o with { Optimizer = Parse<OptimizerKind>(v) });
+        Option<string> activation = flags.Add(new Option<string>("--activation")
+        {
+            Description = "Activation after every hidden layer: relu (the notebook's), leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form), selu, mish; "
+                + "auto = selu for classification, mish for regression (the tabular recipe's)",
+        }, nameof(O.Activation), (o, v) => o with { Activation = v == "auto" ? null : Parse<Activation>(v) });
+        activation.OneOf(["auto", .. OptionNames.All<Activation>()]);
+        Choice(flags, "--optimizer", "Optimizer: sgd (the notebook's), adam (the tabular recipe's), adamw (decoupled weight decay, default 0.01); PyTorch semantics",
+            null, OptionNames.All<OptimizerKind>(), nameof(O.Optimizer), (o, v) => o with { Optimizer = Parse<OptimizerKind>(v) });
+        flags.Add(new Option<double>("--beta2") { Description = $"Adam's β₂, the decay of its second-moment estimate, in [0, 1) ({Both(o => o.Beta2)})" },
+            nameof(O.Beta2), (o, v) => o with { Beta2 = v });
         flags.Add(new Option<double>("--momentum") { Description = "SGD momentum in [0, 1)", DefaultValueFactory = _ => notebook.Momentum },
             nameof(O.Momentum), (o, v) => o with { Momentum = v });
         flags.Add(new Option<bool>("--nesterov") { Description = "SGD Nesterov momentum (needs --momentum > 0)" },
@@ -113,8 +151,7 @@ internal static class TrainCommand
             nameof(O.ClipNorm), (o, v) => o with { ClipNorm = v });
         flags.Add(new Option<LearningRateSchedule>("--schedule")
         {
-            Description = $"Learning-rate schedule over the run's epochs: {LearningRateSchedule.Forms}",
-            DefaultValueFactory = _ => notebook.Schedule,
+            Description = $"Learning-rate schedule over the run's epochs: {LearningRateSchedule.Forms} ({Both(o => o.Schedule)})",
             CustomParser = r =>
             {
                 string text = string.Join(",", r.Tokens.Select(t => t.Value));
@@ -132,14 +169,13 @@ internal static class TrainCommand
         loss.OneOf([.. OptionNames.All<LossKind>()]);
         flags.Add(new Option<double>("--huber-delta") { Description = "Huber's delta, in standardized target units", DefaultValueFactory = _ => notebook.HuberDelta },
             nameof(O.HuberDelta), (o, v) => o with { HuberDelta = v });
-        flags.Add(new Option<double>("--label-smoothing") { Description = "Label smoothing of the cross-entropy, in [0, 1]", DefaultValueFactory = _ => notebook.LabelSmoothing },
+        flags.Add(new Option<double>("--label-smoothing") { Description = $"Label smoothing of the cross-entropy, in [0, 1] (default: 0 for the notebook, {O.DefaultLabelSmoothing.ToString(CultureInfo.InvariantCulture)} with --data)" },
             nameof(O.LabelSmoothing), (o, v) => o with { LabelSmoothing = v });
         flags.Add(new Option<double>("--dropout") { Description = "Dropout probability after every hidden activation, in [0, 1)", DefaultValueFactory = _ => notebook.Dropout },
             nameof(O.Dropout), (o, v) => o with { Dropout = v });
         Option<double> validation = flags.Add(new Option<double>("--validation")
         {
-            Description = "Hold out this fraction of the data (stratified for classification) to report validation loss and metrics",
-            DefaultValueFactory = _ => notebook.ValidationFraction,
+            Description = $"Hold out this fraction of the data (stratified for classification) to report validation loss and metrics and choose the epoch kept ({Both(o => o.ValidationFraction)})",
             HelpName = "FRACTION",
         }, nameof(O.ValidationFraction), (o, v) => o with { ValidationFraction = v, ValidationData = null });
         flags.Add(new Option<int?>("--early-stopping")
@@ -148,6 +184,10 @@ internal static class TrainCommand
                 + "the best epoch's weights are always restored",
             HelpName = "PATIENCE",
         }, nameof(O.EarlyStopping), (o, v) => o with { EarlyStopping = v });
+        flags.Add(new Option<bool>("--restore-best")
+        {
+            Description = $"End with the weights of the epoch of lowest validation loss, not the last epoch's; --restore-best false to keep the last ({Both(o => o.RestoreBest ? "on" : "off")})",
+        }, nameof(O.RestoreBest), (o, v) => o with { RestoreBest = v });
         flags.Add(new Option<double>("--min-delta") { Description = "Smallest loss decrease that counts as an improvement", DefaultValueFactory = _ => notebook.MinDelta },
             nameof(O.MinDelta), (o, v) => o with { MinDelta = v });
         flags.Add(new Option<double[]?>("--class-weight")
@@ -223,7 +263,8 @@ internal static class TrainCommand
                 Plot: parse.GetValue(plot),
                 Interactive: interactive,
                 Threads: parse.GetValue(threads),
-                Interrupt: interrupt);
+                Interrupt: interrupt,
+                Recipe: parse.GetValue(recipeOption));
             return TrainRunner.Run(request, output, parse.InvocationConfiguration.Error);
         });
         return command;
@@ -278,10 +319,12 @@ internal static class TrainCommand
     }
 
     // A flag that takes one of the library's names for a choice (not generic: the command is built at every start).
-    private static void Choice(TrainFlags flags, string name, string description, string fallback, IReadOnlyList<string> names, string property,
+    private static void Choice(TrainFlags flags, string name, string description, string? fallback, IReadOnlyList<string> names, string property,
         Func<O, string, O> apply)
     {
-        Option<string> option = flags.Add(new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback }, property, apply);
+        var option = new Option<string>(name) { Description = description };
+        if (fallback is not null) option.DefaultValueFactory = _ => fallback;
+        flags.Add(option, property, apply);
         option.OneOf([.. names]);
     }
 

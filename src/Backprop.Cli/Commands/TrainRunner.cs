@@ -30,7 +30,7 @@ internal static class TrainRunner
     {
         TabularTrainer<T> trainer = Usage(request, () => request.Resume is { } path
             ? TabularTrainer<T>.Resume(path, request.Apply)
-            : new TabularTrainer<T>(request.Apply(TabularTrainingOptions.Notebook)));
+            : new TabularTrainer<T>(request.Fresh()));
         if (request.Plot is { } plot)
         {
             // Found now, not after the whole run (which then ended without its metrics).

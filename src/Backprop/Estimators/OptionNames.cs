@@ -66,13 +66,13 @@ public static class OptionNames
             Type type = typeof(TEnum);
             if (type == typeof(Activation))
             {
-                return (new[] { Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid, Activation.Gelu },
-                    new[] { ["relu"], ["leaky-relu", "leakyrelu"], ["tanh"], ["sigmoid"], new[] { "gelu" } });
+                return (new[] { Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid, Activation.Gelu, Activation.Selu, Activation.Mish },
+                    new[] { ["relu"], ["leaky-relu", "leakyrelu"], ["tanh"], ["sigmoid"], ["gelu"], ["selu"], new[] { "mish" } });
             }
             if (type == typeof(Initialization))
             {
-                return (new[] { Initialization.PyTorch, Initialization.Normal, Initialization.XavierUniform, Initialization.HeNormal },
-                    new[] { ["pytorch"], ["normal"], ["xavier", "xavieruniform"], new[] { "he", "henormal" } });
+                return (new[] { Initialization.PyTorch, Initialization.Normal, Initialization.XavierUniform, Initialization.HeNormal, Initialization.Ntk, Initialization.Zeros },
+                    new[] { ["pytorch"], ["normal"], ["xavier", "xavieruniform"], ["he", "henormal"], ["ntk"], new[] { "zeros" } });
             }
             if (type == typeof(OptimizerKind))
             {
@@ -91,6 +91,14 @@ public static class OptionNames
             {
                 return (new[] { MissingValueStrategy.Mean, MissingValueStrategy.Median, MissingValueStrategy.Error },
                     new[] { ["mean"], ["median"], new[] { "error" } });
+            }
+            if (type == typeof(NumericScaling))
+            {
+                return (new[] { NumericScaling.Standard, NumericScaling.Robust }, new[] { ["standard"], new[] { "robust" } });
+            }
+            if (type == typeof(Parametrization))
+            {
+                return (new[] { Parametrization.Standard, Parametrization.Ntk }, new[] { ["standard"], new[] { "ntk" } });
             }
             throw new NotSupportedException($"{type.Name} is not a choice of {nameof(TabularTrainingOptions)}.");
         }

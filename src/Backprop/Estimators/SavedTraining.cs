@@ -80,7 +80,10 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         }
         static string List<TItem>(IReadOnlyList<TItem>? items) => items is null ? "none" : string.Join(",", items);
         Fixed(saved.HiddenLayers.SequenceEqual(options.HiddenLayers), nameof(options.HiddenLayers), List(saved.HiddenLayers), List(options.HiddenLayers));
-        Fixed(saved.Activation == options.Activation, nameof(options.Activation), OptionNames.Name(saved.Activation), OptionNames.Name(options.Activation));
+        Fixed(saved.Activation == options.Activation || options.Activation is null, nameof(options.Activation), Name(saved.Activation), Name(options.Activation));
+        Fixed(saved.FeatureScale == options.FeatureScale, nameof(options.FeatureScale), saved.FeatureScale ? "on" : "off", options.FeatureScale ? "on" : "off");
+        Fixed(saved.Scaling == options.Scaling, nameof(options.Scaling), OptionNames.Name(saved.Scaling), OptionNames.Name(options.Scaling));
+        Fixed(saved.Parametrization == options.Parametrization, nameof(options.Parametrization), OptionNames.Name(saved.Parametrization), OptionNames.Name(options.Parametrization));
         Fixed(saved.Dropout == options.Dropout, nameof(options.Dropout), TabularTrainingOptions.Number(saved.Dropout), TabularTrainingOptions.Number(options.Dropout));
         Fixed(saved.Initialization == options.Initialization || options.Initialization is null, nameof(options.Initialization),
             Name(saved.Initialization), Name(options.Initialization));

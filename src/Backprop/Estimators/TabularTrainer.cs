@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Backprop.Data;
 using Backprop.IO;
 using Backprop.Layers;
+using Backprop.Losses;
 using Backprop.Models;
 using Backprop.Optimizers;
 using Backprop.Preprocessing;
@@ -120,7 +121,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
         // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
         TabularOptions tabular = fitted is null
-            ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task, Keep: options.Keep)
+            ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task, Keep: options.Keep, Scaling: options.Scaling)
             : new TabularOptions(fitted.State.Target.Name, Task: fitted.Task);
         if (fitted is null)
         {
@@ -164,7 +165,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             Task = preprocessor.Task,
             Loss = task.Loss,
-            Initialization = options.Initialization ?? (embedded && options.Dataset is not null ? Initialization.Normal : Initialization.PyTorch),
+            Initialization = options.Initialization
+                ?? (options.Parametrization == Parametrization.Ntk ? Initialization.Ntk
+                : embedded && options.Dataset is not null ? Initialization.Normal : Initialization.PyTorch),
+            Activation = options.Activation ?? TabularTrainingOptions.DefaultActivation(preprocessor.Task),
+            LabelSmoothing = options.LabelSmoothing ?? (task.Loss == LossKind.CrossEntropy ? TabularTrainingOptions.DefaultLabelSmoothing : 0),
         };
 
         var rng = new Rng(options.Seed);
@@ -180,11 +185,15 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         else
         {
-            network = Mlp.Create<T>(trainingData.FeatureCount, options.HiddenLayers, task.Outputs, options.Activation, options.Initialization!.Value, options.Dropout);
+            network = Mlp.Create<T>(trainingData.FeatureCount, options.HiddenLayers, task.Outputs, options.Activation!.Value, options.Initialization!.Value,
+                options.Dropout, options.FeatureScale, options.ZeroOutputLayer);
             network.ResetParameters(rng);
         }
-        Optimizer<T> NewOptimizer() => OptimizerFactory.Create<T>(options.Optimizer, options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay);
+        LearningRateScale[] rates = options.Parametrization == Parametrization.Ntk ? NtkLearningRates.For(network) : [];
+        Optimizer<T> NewOptimizer() => OptimizerFactory.Create<T>(options.Optimizer, options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay,
+            options.Beta2);
         Optimizer<T> optimizer = NewOptimizer();
+        optimizer.LearningRateScales = rates;
         var model = new TabularModel<T>(network, preprocessor, task.Output, task.Output == OutputKind.Identity ? task.TargetScaling : null);
 
         // Where a resumed run stood; a fresh run starts from nothing.
@@ -232,7 +241,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         string? best = save is not null && options.CheckpointEvery is not null ? TabularTrainingOptions.BestPathOf(save) : null;
         // Snapshots of the best epoch, for early stopping and for a file written on Ctrl+C; a run with neither (the notebook)
         // keeps none and takes the state it ends with.
-        RunRecorder<T>? recorder = stopping is null && save is null ? null
+        bool keepBest = stopping is not null || options.RestoreBest;
+        RunRecorder<T>? recorder = !keepBest && save is null ? null
             : new RunRecorder<T>(network, optimizer, NewOptimizer, rng, scheduler, stopping, options.MinDelta, initialEpoch, (state.BestEpoch, state.BestLoss))
             {
                 CheckpointEvery = best is null ? null : options.CheckpointEvery,
@@ -256,7 +266,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             if (recorder is not null && save is not null && history.Count > 0)
             {
                 recorder.Best.Parameters.CopyTo(network.Parameters, 0);
-                TrainingFile.Save(save, model, options, WholeHistory(), stopping is null ? null : recorder.BestEpoch, recorder.Best);
+                TrainingFile.Save(save, model, options, WholeHistory(), keepBest ? recorder.BestEpoch : null, recorder.Best);
                 throw new TrainingCanceledException($"Training was canceled; saved the best model so far (epoch {recorder.Best.EpochsCompleted - 1}) to {save}.",
                     save, recorder.Best.EpochsCompleted - 1, history, cancellationToken);
             }
@@ -270,7 +280,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         RunSnapshot<T> final;
         if (recorder is not null)
         {
-            final = stopping is not null ? recorder.Best : recorder.Current(initialEpoch + history.Count);
+            final = keepBest ? recorder.Best : recorder.Current(initialEpoch + history.Count);
         }
         else
         {

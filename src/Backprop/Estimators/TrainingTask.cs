@@ -87,7 +87,7 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
             }
             if (options.LabelSmoothing > 0)
             {
-                throw new OptionException(nameof(options.LabelSmoothing), $"0 for the regression target {target}", TabularTrainingOptions.Number(options.LabelSmoothing));
+                throw new OptionException(nameof(options.LabelSmoothing), $"0 for the regression target {target}", TabularTrainingOptions.Number(options.LabelSmoothing.Value));
             }
             if (options.BalancedClassWeights || options.ClassWeights is not null)
             {
@@ -117,7 +117,7 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
         }
         if (loss == LossKind.CrossEntropy)
         {
-            return new TrainingTask<T>(loss, classes, OutputKind.Softmax, TargetScaling.None, new SoftmaxCrossEntropy<T>(classWeights, options.LabelSmoothing),
+            return new TrainingTask<T>(loss, classes, OutputKind.Softmax, TargetScaling.None, new SoftmaxCrossEntropy<T>(classWeights, options.LabelSmoothing ?? TabularTrainingOptions.DefaultLabelSmoothing),
                 train, validation, null, EpochMetric<T>.Accuracy());
         }
         // Binary cross-entropy: one logit for two classes, one per class (one-vs-rest targets) for more. Class weights become

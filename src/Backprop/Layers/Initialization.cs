@@ -26,4 +26,15 @@ public enum Initialization
     /// the normal, this does not.
     /// </summary>
     HeNormal,
+
+    /// <summary>
+    /// Weight normal with variance <c>1 / fan_in</c>, bias standard normal: the neural-tangent parametrization's standard-normal
+    /// parameters (RealMLP, Holzmüller et al. 2024) written in standard form, where the <c>1/√fan_in</c> factor of its forward pass
+    /// is folded into the weights. With Adam, the parametrization's steps follow from per-layer rates
+    /// (<see cref="Optimizers.LearningRateScale"/>).
+    /// </summary>
+    Ntk,
+
+    /// <summary>Weight and bias zero: the output layer of RealMLP, so that training starts from a constant prediction.</summary>
+    Zeros,
 }

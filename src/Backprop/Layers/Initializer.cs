@@ -29,6 +29,14 @@ internal static class Initializer
                 FillUniform(weight, bound, rng);
                 FillUniform(bias, bound, rng);
                 break;
+            case Initialization.Ntk:
+                FillNormal(weight, 1.0 / Math.Sqrt(fanIn), rng);
+                FillNormal(bias, 1.0, rng);
+                break;
+            case Initialization.Zeros:
+                weight.Clear();
+                bias.Clear();
+                break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(initialization), initialization, "Expected a defined initialization.");
         }

@@ -3,7 +3,7 @@ using Backprop.Training;
 
 namespace Backprop.Layers;
 
-/// <summary>Builds multilayer perceptrons: <c>Dense(F → h₁) → activation [→ Dropout] → … → Dense(hₖ → O)</c>.</summary>
+/// <summary>Builds multilayer perceptrons: <c>[FeatureScale(F) →] Dense(F → h₁) → activation [→ Dropout] → … → Dense(hₖ → O)</c>.</summary>
 public static class Mlp
 {
     /// <summary>Builds the network (parameters zero until <see cref="Sequential{T}.ResetParameters"/>).</summary>
@@ -13,12 +13,18 @@ public static class Mlp
     /// <param name="activation">Activation after each hidden layer.</param>
     /// <param name="initialization">How every dense layer draws its weights.</param>
     /// <param name="dropout">Drop probability of a <see cref="Dropout{T}"/> after each hidden activation; 0 for none.</param>
+    /// <param name="featureScale">Start with a learnable scale per input (<see cref="FeatureScale{T}"/>).</param>
+    /// <param name="zeroOutput">Start the output layer at zero (<see cref="Initialization.Zeros"/>) rather than drawing it.</param>
     public static Sequential<T> Create<T>(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.Relu,
-        Initialization initialization = Initialization.PyTorch, double dropout = 0)
+        Initialization initialization = Initialization.PyTorch, double dropout = 0, bool featureScale = false, bool zeroOutput = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(hidden);
         var layers = new List<ILayer<T>>();
+        if (featureScale)
+        {
+            layers.Add(new FeatureScale<T>(inputs));
+        }
         int width = inputs;
         foreach (int h in hidden)
         {
@@ -30,7 +36,7 @@ public static class Mlp
             }
             width = h;
         }
-        layers.Add(new Dense<T>(width, outputs, initialization));
+        layers.Add(new Dense<T>(width, outputs, zeroOutput ? Initialization.Zeros : initialization));
         return new Sequential<T>(inputs, [.. layers]);
     }
 
@@ -42,6 +48,8 @@ public static class Mlp
         Activation.Tanh => new Tanh<T>(),
         Activation.Sigmoid => new Sigmoid<T>(),
         Activation.Gelu => new Gelu<T>(),
+        Activation.Selu => new Selu<T>(),
+        Activation.Mish => new Mish<T>(),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Expected a defined activation."),
     };
 }

@@ -285,9 +285,13 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
                 scale.Add(feature.Kind == FeatureKind.Numeric ? feature.Scale : 1);
             }
         }
+        // Robust scaling clips the numeric inputs smoothly; one-hot and boolean inputs pass as they are.
+        double[]? clip = Preprocessor.State.Scaling == NumericScaling.Robust
+            ? [.. Preprocessor.State.Features.SelectMany(f => Enumerable.Repeat(f.Kind == FeatureKind.Numeric ? 1.0 : 0.0, f.Width))]
+            : null;
         return Output == OutputKind.Identity
-            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale])
-            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels);
+            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale]) { SmoothClip = clip }
+            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels) { SmoothClip = clip };
     }
 
     /// <summary>

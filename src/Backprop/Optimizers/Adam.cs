@@ -22,10 +22,10 @@ public sealed class Adam<T> : Optimizer<T> where T : unmanaged, IFloatingPointIe
     /// <summary>The settings this optimizer was created with (its <see cref="Optimizer{T}.LearningRate"/> may since have changed).</summary>
     public AdamOptions Options { get; }
 
-    // θ (N), g (N), state: m (N), v (N)
+    // θ (n), g (n), state: m (N), v (N), of which the range's n from offset
     /// <inheritdoc/>
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, long step) =>
-        AdamStep.Apply(parameters, gradients, state, step, LearningRate, Options, _weightDecay);
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, int offset, long step, T learningRate) =>
+        AdamStep.Apply(parameters, gradients, Slot(state, 0, offset, parameters.Length), Slot(state, 1, offset, parameters.Length), step, learningRate, Options, _weightDecay);
 
     internal static AdamOptions Checked(AdamOptions? options)
     {

@@ -11,19 +11,21 @@ internal sealed unsafe class AdamJob<T> : ChunkedWork where T : unmanaged, IFloa
 
     private T* _parameters;
     private T* _gradients;
-    private T* _state;
+    private T* _m;
+    private T* _v;
     private int _count;
     private AdamStep.Constants<T> _constants;
 
     /// <summary>This thread's instance.</summary>
     public static AdamJob<T> Current => t_current ??= new AdamJob<T>();
 
-    /// <summary>Points the job at pinned θ (N), g (N) and the state m (N) then v (N); valid while the caller keeps them pinned.</summary>
-    public void Set(T* parameters, T* gradients, T* state, int count, AdamStep.Constants<T> constants)
+    /// <summary>Points the job at pinned θ (n), g (n) and the moments m (n) and v (n); valid while the caller keeps them pinned.</summary>
+    public void Set(T* parameters, T* gradients, T* m, T* v, int count, AdamStep.Constants<T> constants)
     {
         _parameters = parameters;
         _gradients = gradients;
-        _state = state;
+        _m = m;
+        _v = v;
         _count = count;
         _constants = constants;
     }
@@ -37,6 +39,6 @@ internal sealed unsafe class AdamJob<T> : ChunkedWork where T : unmanaged, IFloa
         int last = Math.Min((int)((long)blocks * (chunk + 1) / chunks) * Block, _count);
         int length = last - first;
         AdamStep.Update(new Span<T>(_parameters + first, length), new ReadOnlySpan<T>(_gradients + first, length),
-            new Span<T>(_state + first, length), new Span<T>(_state + _count + first, length), _constants);
+            new Span<T>(_m + first, length), new Span<T>(_v + first, length), _constants);
     }
 }

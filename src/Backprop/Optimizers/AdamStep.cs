@@ -9,7 +9,7 @@ internal static class AdamStep
     // θ (N), g (N), m (N), v (N); operation order as PyTorch 1.13's single-tensor Adam:
     // m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  θ ← θ − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε)
     // l2 = λ adds λθ to g first (Adam's coupled weight decay); AdamW passes 0 and decays θ itself.
-    public static void Apply<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, long step, T learningRate, AdamOptions options, T l2)
+    public static void Apply<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> m, Span<T> v, long step, T learningRate, AdamOptions options, T l2)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -17,7 +17,7 @@ internal static class AdamStep
         int threads = Math.Min(Tensors.Parallelism.MaxThreads, n / ElementsPerThread);
         if (threads <= 1)
         {
-            Update(parameters, gradients, state[..n], state.Slice(n, n), constants);
+            Update(parameters, gradients, m, v, constants);
             return;
         }
         // Every element is updated on its own, so splitting the pass across threads changes no bit of the result.
@@ -25,10 +25,11 @@ internal static class AdamStep
         {
             fixed (T* p = parameters)
             fixed (T* g = gradients)
-            fixed (T* s = state)
+            fixed (T* pm = m)
+            fixed (T* pv = v)
             {
                 AdamJob<T> job = AdamJob<T>.Current;
-                job.Set(p, g, s, n, constants);
+                job.Set(p, g, pm, pv, n, constants);
                 // Four chunks per thread: on a shared machine a worker that is descheduled holds up one small chunk, not half.
                 Tensors.WorkerPool.Run(job, 4 * threads, threads);
             }

@@ -20,13 +20,13 @@ public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
     /// <summary>The settings this optimizer was created with (its <see cref="Optimizer{T}.LearningRate"/> may since have changed).</summary>
     public AdamOptions Options { get; }
 
-    // θ (N), g (N), state: m (N), v (N); θ ← θ (1 − lr λ), then the Adam step without L2
+    // θ (n), g (n), state: m (N), v (N), of which the range's n from offset; θ ← θ (1 − lr λ), then the Adam step without L2
     /// <inheritdoc/>
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, long step)
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, int offset, long step, T learningRate)
     {
-        T decay = T.One - LearningRate * T.CreateChecked(Options.WeightDecay);
+        T decay = T.One - learningRate * T.CreateChecked(Options.WeightDecay);
         System.Numerics.Tensors.TensorPrimitives.Multiply(parameters, decay, parameters);
-        AdamStep.Apply(parameters, gradients, state, step, LearningRate, Options, T.Zero);
+        AdamStep.Apply(parameters, gradients, Slot(state, 0, offset, parameters.Length), Slot(state, 1, offset, parameters.Length), step, learningRate, Options, T.Zero);
     }
 
     /// <summary>For example <c>AdamW(lr: 0.001, weight decay: 0.01)</c>.</summary>

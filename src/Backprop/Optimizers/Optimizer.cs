@@ -32,6 +32,33 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Number of state values kept per parameter.</summary>
     public int StateSlots { get; }
 
+    /// <summary>
+    /// Ranges of the parameter block that step at a multiple of <see cref="LearningRate"/> (per-layer rates); empty (default) for one
+    /// rate everywhere. Ranges must not overlap; they may be given in any order.
+    /// </summary>
+    /// <exception cref="ArgumentException">A range is negative or overlaps another, or a factor is not finite and ≥ 0.</exception>
+    public IReadOnlyList<LearningRateScale> LearningRateScales
+    {
+        get => _scales;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            LearningRateScale[] sorted = [.. value.OrderBy(s => s.Offset)];
+            for (int i = 0; i < sorted.Length; i++)
+            {
+                LearningRateScale s = sorted[i];
+                if (s.Offset < 0 || s.Length < 0 || !(s.Factor >= 0) || !double.IsFinite(s.Factor)
+                    || (i > 0 && (long)sorted[i - 1].Offset + sorted[i - 1].Length > s.Offset))
+                {
+                    throw new ArgumentException($"Expected non-overlapping ranges with finite factors ≥ 0. Received: {s}.", nameof(value));
+                }
+            }
+            _scales = sorted;
+        }
+    }
+
+    private LearningRateScale[] _scales = [];
+
     /// <summary>The state block, <see cref="StateSlots"/> × <c>N</c> values (empty before the first step).</summary>
     public T[] State
     {
@@ -69,13 +96,40 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal void StepChecked(Span<T> parameters, ReadOnlySpan<T> gradients)
     {
         StepCount++;
-        Update(parameters, gradients, _state, StepCount);
+        if (_scales.Length == 0)
+        {
+            Update(parameters, gradients, _state, 0, StepCount, LearningRate);
+            return;
+        }
+        // The block in order: each scaled range at its rate, the gaps between them at the optimizer's.
+        int at = 0;
+        foreach (LearningRateScale scale in _scales)
+        {
+            int start = Math.Min(scale.Offset, parameters.Length), end = (int)Math.Min((long)scale.Offset + scale.Length, parameters.Length);
+            UpdateRange(parameters, gradients, at, start, LearningRate);
+            UpdateRange(parameters, gradients, start, end, LearningRate * T.CreateChecked(scale.Factor));
+            at = end;
+        }
+        UpdateRange(parameters, gradients, at, parameters.Length, LearningRate);
     }
 
-    /// <summary>The update rule: <paramref name="parameters"/> and <paramref name="state"/> in place.</summary>
-    /// <param name="parameters">All parameters <c>(N)</c>.</param>
-    /// <param name="gradients">Their gradients <c>(N)</c>.</param>
-    /// <param name="state"><see cref="StateSlots"/> slots of <c>N</c> values each.</param>
+    private void UpdateRange(Span<T> parameters, ReadOnlySpan<T> gradients, int start, int end, T learningRate)
+    {
+        if (end > start)
+        {
+            Update(parameters[start..end], gradients[start..end], _state, start, StepCount, learningRate);
+        }
+    }
+
+    /// <summary>The update rule, for one range of the parameters: <paramref name="parameters"/> and the range's state in place.</summary>
+    /// <param name="parameters">The range's parameters <c>(n)</c>: all <c>N</c>, or a range with a rate of its own (<see cref="LearningRateScales"/>).</param>
+    /// <param name="gradients">Their gradients <c>(n)</c>.</param>
+    /// <param name="state">The whole state block, <see cref="StateSlots"/> slots of <c>N</c> values each; <see cref="Slot"/> finds the range's part.</param>
+    /// <param name="offset">Where the range starts in the block.</param>
     /// <param name="step">This step's number, from 1.</param>
-    protected abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, long step);
+    /// <param name="learningRate">The range's rate: <see cref="LearningRate"/>, times its factor.</param>
+    protected abstract void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, int offset, long step, T learningRate);
+
+    /// <summary>The values of slot <paramref name="slot"/> (for example Adam's second moments) for the <paramref name="length"/> parameters from <paramref name="offset"/>.</summary>
+    protected Span<T> Slot(Span<T> state, int slot, int offset, int length) => state.Slice(slot * (state.Length / StateSlots) + offset, length);
 }

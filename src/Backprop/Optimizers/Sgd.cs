@@ -31,23 +31,24 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
     /// <summary>The settings this optimizer was created with (its <see cref="Optimizer{T}.LearningRate"/> may since have changed).</summary>
     public SgdOptions Options { get; }
 
-    // θ (N), g (N), state: momentum buffer b (N) when μ > 0
+    // θ (n), g (n), state: momentum buffer b (N) when μ > 0, of which the range's n from offset
     /// <inheritdoc/>
-    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, long step)
+    protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, int offset, long step, T learningRate)
     {
         if (StateSlots == 0 && _weightDecay == T.Zero)
         {
-            TensorPrimitives.MultiplyAdd(gradients, -LearningRate, parameters, parameters);
+            TensorPrimitives.MultiplyAdd(gradients, -learningRate, parameters, parameters);
             return;
         }
-        T lr = LearningRate, keep = T.One - _dampening;
+        T lr = learningRate, keep = T.One - _dampening;
+        Span<T> buffers = StateSlots == 1 ? Slot(state, 0, offset, parameters.Length) : [];
         for (int i = 0; i < parameters.Length; i++)
         {
             T g = gradients[i] + _weightDecay * parameters[i];
             if (StateSlots == 1)
             {
-                T buffer = step == 1 ? g : _momentum * state[i] + keep * g;
-                state[i] = buffer;
+                T buffer = step == 1 ? g : _momentum * buffers[i] + keep * g;
+                buffers[i] = buffer;
                 g = Options.Nesterov ? g + _momentum * buffer : buffer;
             }
             parameters[i] -= lr * g;

@@ -32,6 +32,7 @@ namespace Backprop.Preprocessing;
 /// <param name="Keep">
 /// Columns never dropped automatically (as identifiers, see <see cref="MinRowsForIdentifier"/>): used as features as read.
 /// </param>
+/// <param name="Scaling">How numeric columns become inputs: standardized (default) or robustly scaled and smoothly clipped.</param>
 /// <param name="MaxCategories">
 /// Resource bound: a categorical column with more distinct values would become that many inputs per row; it is dropped with
 /// a note (or, when named in <see cref="Features"/> or <see cref="Categorical"/>, is an error). Default 1,000.
@@ -47,7 +48,8 @@ public sealed record TabularOptions(
     int MinRowsForIdentifier = 10,
     int MaxCategories = 1_000,
     int MaxClasses = 1_000,
-    IReadOnlyList<string>? Keep = null)
+    IReadOnlyList<string>? Keep = null,
+    NumericScaling Scaling = NumericScaling.Standard)
 {
     /// <summary>Options to read a training file with: the <see cref="Categorical"/> columns as text.</summary>
     public CsvReadOptions ReadOptions(char? delimiter = null) => new(delimiter, Categorical);

@@ -147,7 +147,7 @@ public sealed class TabularPreprocessor
                 continue;
             }
             FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
-                ? FitNumeric(table, column, training, options.Missing, scratch, notes)
+                ? FitNumeric(table, column, training, options.Missing, options.Scaling, scratch, notes)
                 : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), notes);
             if (feature is not null) features.Add(feature);
         }
@@ -157,7 +157,7 @@ public sealed class TabularPreprocessor
             {
                 // The one column there is: a file of x and y where x counts up is a curve to fit, not a table with a row number.
                 notes.Add($"column {Quoted(column)} looks like an identifier ({reason}), but it is the only feature: kept");
-                features.Add(FitNumeric(table, column, training, options.Missing, scratch, notes)!);
+                features.Add(FitNumeric(table, column, training, options.Missing, options.Scaling, scratch, notes)!);
             }
             else
             {
@@ -169,7 +169,7 @@ public sealed class TabularPreprocessor
             throw new BackpropException(
                 $"Expected at least one usable feature column besides the target '{target.Name}'. Received: none ({table.Source} columns: {DataErrors.List(table.ColumnNames)}).");
         }
-        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState), notes);
+        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState, options.Scaling), notes);
     }
 
     /// <summary>The model inputs <c>(N, F)</c> of the <paramref name="rows"/> of <paramref name="table"/> (all rows by default); no target needed.</summary>
@@ -269,7 +269,7 @@ public sealed class TabularPreprocessor
                             value = feature.Fill;
                             imputed++;
                         }
-                        data[i * width + offset] = T.CreateChecked(StandardScaler<double>.Standardize(value, feature.Mean, feature.Scale));
+                        data[i * width + offset] = T.CreateChecked(ScaleNumeric(value, feature));
                     }
                     Imputed(notes, column, imputed, $"the training {(State.Missing == MissingValueStrategy.Median ? "median" : "mean")} {feature.Fill.ToString("G6", CultureInfo.InvariantCulture)}");
                     break;
@@ -320,6 +320,13 @@ public sealed class TabularPreprocessor
             offset += feature.Width;
         }
         return result;
+    }
+
+    // A numeric cell as the model sees it: standardized, or robustly scaled and smoothly clipped.
+    private double ScaleNumeric(double value, FeatureColumnState feature)
+    {
+        double z = StandardScaler<double>.Standardize(value, feature.Mean, feature.Scale);
+        return State.Scaling == NumericScaling.Robust ? RobustScaler.SmoothClip(z) : z;
     }
 
     private static void Imputed(ICollection<string>? notes, TableColumn column, int count, string with)
@@ -423,7 +430,7 @@ public sealed class TabularPreprocessor
     }
 
     private static FeatureColumnState? FitNumeric(CsvTable table, TableColumn column, int[] training, MissingValueStrategy missing,
-        double[] scratch, List<string> notes)
+        NumericScaling scaling, double[] scratch, List<string> notes)
     {
         var cells = new NumericCells(table, column, "numeric");
         int presentCount = 0;
@@ -450,7 +457,7 @@ public sealed class TabularPreprocessor
             imputed[i] = double.IsNaN(value) ? fill : value;
         }
         // Statistics of the imputed column, as the model will see it.
-        (double mean, double scale) = StandardScaler<double>.FitColumn(imputed);
+        (double mean, double scale) = scaling == NumericScaling.Robust ? RobustScaler.FitColumn(imputed) : StandardScaler<double>.FitColumn(imputed);
         int missingCount = training.Length - presentCount;
         if (missingCount > 0)
         {

@@ -7,11 +7,16 @@ namespace Backprop.Preprocessing;
 /// <param name="Missing">What to do with missing feature cells.</param>
 /// <param name="Features">The feature columns, in input order.</param>
 /// <param name="Target">The target column.</param>
+/// <param name="Scaling">
+/// How numeric columns become inputs: <c>(x − mean) / scale</c> (standard), or with <see cref="NumericScaling.Robust"/> then smoothly
+/// clipped, <c>mean</c> then holding the median and <c>scale</c> the interquartile range. Absent in files of earlier versions: standard.
+/// </param>
 public sealed record TabularPreprocessorState(
     int Version,
     MissingValueStrategy Missing,
     FeatureColumnState[] Features,
-    TargetColumnState Target)
+    TargetColumnState Target,
+    NumericScaling Scaling = NumericScaling.Standard)
 {
     /// <summary>The format version this library writes and the newest it reads.</summary>
     public const int CurrentVersion = 1;
@@ -50,6 +55,7 @@ public sealed record TabularPreprocessorState(
             throw Invalid($"version between 1 and {CurrentVersion}", $"version {Version}" + (Version > CurrentVersion ? " (written by a newer Backprop)" : ""));
         }
         if (!Enum.IsDefined(Missing)) throw Invalid("a missing-value strategy", $"{(int)Missing}");
+        if (!Enum.IsDefined(Scaling)) throw Invalid("a numeric scaling (standard or robust)", $"{(int)Scaling}");
         if (Features is null || Features.Length == 0) throw Invalid("at least one feature column", "none");
         if (Target is null || string.IsNullOrEmpty(Target.Name)) throw Invalid("a target column name", "none");
         var names = new HashSet<string>(StringComparer.Ordinal);

@@ -268,13 +268,14 @@ public sealed class ModelFileTests : IDisposable
     /// <summary>A stateful optimizer (classical momentum), to exercise the state block's save and restore.</summary>
     private sealed class Momentum<T>(T learningRate) : Optimizer<T>(learningRate, stateSlots: 1) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, long step)
+        protected override void Update(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> state, int offset, long step, T learningRate)
         {
             T beta = T.CreateChecked(0.9);
+            Span<T> buffer = Slot(state, 0, offset, parameters.Length);
             for (int i = 0; i < parameters.Length; i++)
             {
-                state[i] = beta * state[i] + gradients[i];
-                parameters[i] -= LearningRate * state[i];
+                buffer[i] = beta * buffer[i] + gradients[i];
+                parameters[i] -= learningRate * buffer[i];
             }
         }
     }

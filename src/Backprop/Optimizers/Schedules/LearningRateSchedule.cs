@@ -17,7 +17,7 @@ namespace Backprop.Optimizers;
 public abstract record LearningRateSchedule
 {
     /// <summary>The forms <see cref="Parse"/> accepts, for help and error messages.</summary>
-    public const string Forms = "constant, step:EPOCHS[:GAMMA], exponential:GAMMA, cosine[:WARMUP_EPOCHS[:MIN_LR]], plateau[:PATIENCE[:FACTOR]]";
+    public const string Forms = "constant, step:EPOCHS[:GAMMA], exponential:GAMMA, cosine[:WARMUP_EPOCHS[:MIN_LR]], coslog[:CYCLES], plateau[:PATIENCE[:FACTOR]]";
 
     /// <summary>The same rate every epoch.</summary>
     public static ConstantSchedule Constant { get; } = new();
@@ -27,6 +27,12 @@ public abstract record LearningRateSchedule
     /// <param name="epochs">The run's length: the epoch count it was started for, its horizon.</param>
     /// <param name="baseRate">The run's learning rate before any schedule.</param>
     public abstract double LearningRateAt(int epoch, int epochs, double baseRate);
+
+    /// <summary>Whether the rate changes within an epoch, set before every step (<see cref="CosLogSchedule"/>); otherwise once per epoch.</summary>
+    public virtual bool EveryStep => false;
+
+    /// <summary>The rate at a fractional epoch (<c>epoch + batch / batches</c>): for schedules set <see cref="EveryStep"/>; the others change only between epochs.</summary>
+    public virtual double LearningRateAt(double epoch, int epochs, double baseRate) => LearningRateAt((int)Math.Floor(epoch), epochs, baseRate);
 
     /// <summary>What the parameters should be when they are out of range (for example <c>a gamma in (0, 1]</c>), or <see langword="null"/> when they are valid.</summary>
     public abstract string? Problem();
@@ -63,6 +69,7 @@ public abstract record LearningRateSchedule
             "step" => (1, 2, [0]),
             "exponential" => (1, 1, []),
             "cosine" => (0, 2, [0]),
+            "coslog" => (0, 1, [0]),
             "plateau" => (0, 2, [0]),
             _ => (-1, -1, []),
         };
@@ -80,6 +87,7 @@ public abstract record LearningRateSchedule
             "step" => new StepSchedule((int)arguments[0], At(1, StepSchedule.DefaultGamma)),
             "exponential" => new ExponentialSchedule(arguments[0]),
             "cosine" => new CosineSchedule((int)At(0, 0), At(1, 0)),
+            "coslog" => new CosLogSchedule((int)At(0, 4)),
             "plateau" => new PlateauSchedule((int)At(0, PlateauSchedule.DefaultPatience), At(1, PlateauSchedule.DefaultFactor)),
             _ => Constant,
         };

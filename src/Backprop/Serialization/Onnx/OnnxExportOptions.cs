@@ -22,6 +22,12 @@ public sealed record OnnxExportOptions(
     IReadOnlyList<double>? TargetScale = null,
     string? Description = null)
 {
+    /// <summary>
+    /// Per encoded column, 1 to clip the standardized value smoothly, <c>z / √(1 + (z/3)²)</c> (robust scaling, <see cref="Preprocessing.NumericScaling.Robust"/>),
+    /// 0 to leave it; <see langword="null"/> (default) for no clipping.
+    /// </summary>
+    public IReadOnlyList<double>? SmoothClip { get; init; }
+
     /// <summary>Numeric columns only, named <paramref name="featureNames"/>, standardized with <paramref name="mean"/> and <paramref name="scale"/>.</summary>
     public static OnnxExportOptions Numeric(IReadOnlyList<string> featureNames, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? scale = null,
         IReadOnlyList<string>? classLabels = null) =>

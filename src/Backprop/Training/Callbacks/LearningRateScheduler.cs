@@ -73,6 +73,17 @@ public sealed class LearningRateScheduler<T> : ITrainingCallback<T> where T : un
     }
 
     /// <inheritdoc/>
+    public void OnBatchEnd(TrainingContext<T> context, int batch, double loss)
+    {
+        if (Schedule.EveryStep)
+        {
+            // The rate of the next step, at the fraction of the run it starts from.
+            double epoch = context.Epoch + (batch + 1.0) / context.BatchesPerEpoch;
+            context.Optimizer.LearningRate = T.CreateChecked(Schedule.LearningRateAt(epoch, Epochs, BaseRate));
+        }
+    }
+
+    /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext<T> context, EpochRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
