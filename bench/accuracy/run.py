@@ -75,7 +75,8 @@ def from_sklearn(loader_name: str, target: str, class_names: bool = False, **opt
     return load
 
 
-def from_statsmodels(name: str, derive: Callable[[pd.DataFrame], pd.DataFrame] = lambda d: d) -> Callable[[], pd.DataFrame]:
+def from_statsmodels(name: str,
+                     derive: Callable[[pd.DataFrame], pd.DataFrame] = lambda d: d) -> Callable[[], pd.DataFrame]:
     """A loader for a CSV file inside statsmodels' datasets package, with an optional derived column."""
     def load() -> pd.DataFrame:
         return derive(read_frame(STATSMODELS_DATA / name / f"{name}.csv"))
@@ -83,7 +84,8 @@ def from_statsmodels(name: str, derive: Callable[[pd.DataFrame], pd.DataFrame] =
 
 
 SETS = [
-    DataSet("penguins", CLASSIFICATION, "species", "r-cran-palmerpenguins: penguins", from_r("palmerpenguins::penguins")),
+    DataSet("penguins", CLASSIFICATION, "species", "r-cran-palmerpenguins: penguins",
+            from_r("palmerpenguins::penguins")),
     DataSet("biopsy", CLASSIFICATION, "class", "r-cran-mass: biopsy", from_r("MASS::biopsy"), drop=("ID",)),
     DataSet("pima", CLASSIFICATION, "type", "r-cran-mass: rbind(Pima.tr, Pima.te)",
             from_r("rbind(MASS::Pima.tr, MASS::Pima.te)")),
@@ -181,7 +183,8 @@ def mlp_model(task: str, numeric: list, categorical: list, seed: int):
          categorical)])
     if task == CLASSIFICATION:
         return make_pipeline(encode, MLPClassifier(random_state=seed))
-    return TransformedTargetRegressor(make_pipeline(encode, MLPRegressor(random_state=seed)), transformer=StandardScaler())
+    return TransformedTargetRegressor(make_pipeline(encode, MLPRegressor(random_state=seed)),
+                                      transformer=StandardScaler())
 
 
 def hgb_model(task: str, numeric: list, categorical: list, seed: int):
@@ -362,8 +365,10 @@ def run_all(args, runs: list) -> None:
                      lambda v=v: run_backprop(cli, v, data_set, parts, seed, args.timeout))
                     for v in args.variants] if args.only in ("all", BACKPROP) else []
             if args.only in ("all", "peers"):
-                jobs += [(tool, {"version": tool_version(tool)}, lambda tool=tool: run_peer(tool, data_set, parts, seed))
-                         for tool in PEERS if not cached(runs, data_set.name, seed, tool, parts.digest, tool_version(tool))]
+                jobs += [(tool, {"version": tool_version(tool)},
+                          lambda tool=tool: run_peer(tool, data_set, parts, seed))
+                         for tool in PEERS if args.no_cache
+                         or not cached(runs, data_set.name, seed, tool, parts.digest, tool_version(tool))]
             for tool, known, job in jobs:
                 entry = {"set": data_set.name, "task": data_set.task, "rows": len(frame), "seed": seed, "tool": tool,
                          "split": parts.digest, "load": os.getloadavg()[0], **known}
@@ -433,9 +438,9 @@ def fmt(value, digits: int = 3) -> str:
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
-def markdown(header: list, rows: list) -> str:
-    """A Markdown table, the first column left-aligned and the others right-aligned."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+def markdown(header: list, rows: list, left: int = 1) -> str:
+    """A Markdown table, its first `left` columns left-aligned and the others right-aligned."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * left + ["---:"] * (len(header) - left)) + "|"]
     return "\n".join(lines + ["| " + " | ".join(map(str, row)) + " |" for row in rows])
 
 
@@ -445,7 +450,8 @@ def variant_tools(variants: list) -> list:
 
 
 SUITE_ROWS = ((CLASSIFICATION, "mean accuracy"), (REGRESSION, "mean R²"), (None, "mean, all sets"))
-FOOTNOTE = "† some runs failed and were scored as a constant prediction (the training set's most frequent class or mean)."
+FOOTNOTE = ("† some runs failed and were scored as a constant prediction "
+            "(the training set's most frequent class or mean).")
 
 
 def main_table(runs: list, sets: list, variants: list, seeds: tuple) -> str:
@@ -495,10 +501,18 @@ def ablation_table(runs: list, sets: list, variants: list, seeds: tuple) -> str:
                      summary.wins(tool, lambda n: summary.means[n, first]),
                      sum(summary.failures[s.name, tool] for s in sets), fmt(summary.seconds[tool], 1)])
     return markdown(["variant", "flags", *[label for _, label in SUITE_ROWS], f"Δ all vs {variants[0]}",
-                     f"wins–ties–losses vs {variants[0]}", "failed runs", "training s"], rows)
+                     f"wins–ties–losses vs {variants[0]}", "failed runs", "training s"], rows, left=2)
 
 
 # ---------------------------------------------------------------- command line
+
+def parse_sets(text: str) -> list:
+    """Data sets by name, comma-separated."""
+    unknown = [n for n in text.split(",") if n not in SETS_BY_NAME]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown data set(s) {', '.join(unknown)}; known: {', '.join(SETS_BY_NAME)}")
+    return [SETS_BY_NAME[n] for n in text.split(",")]
+
 
 def parse_arguments(argv: list):
     """The command line."""
@@ -508,8 +522,9 @@ def parse_arguments(argv: list):
                         help="a Backprop variant: extra `train` flags under a name; repeatable "
                              "[default: one variant, default, with no extra flags]")
     parser.add_argument("--only", choices=("all", BACKPROP, "peers"), default="all",
-                        help="which tools to run (peers are cached anyway) [default: all]")
-    parser.add_argument("--sets", type=lambda s: [SETS_BY_NAME[n] for n in s.split(",")], default=SETS,
+                        help="which tools to run (a peer runs only where the results file has no run of it on the same "
+                             "split with the same library version) [default: all]")
+    parser.add_argument("--sets", type=parse_sets, default=SETS,
                         help="comma-separated data sets [default: all: " + ",".join(SETS_BY_NAME) + "]")
     parser.add_argument("--seeds", type=lambda s: tuple(int(x) for x in s.split(",")), default=SEEDS,
                         help="comma-separated split seeds [default: 0,1,2]")
@@ -520,27 +535,40 @@ def parse_arguments(argv: list):
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA,
                         help="cache of the prepared data sets and splits [default: bench/accuracy/.data]")
     parser.add_argument("--refresh", action="store_true", help="prepare the data sets again from the packages")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="run the peers again even where the results file has their run of the same split")
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
-                        help="results file (every run; also the peers' cache) [default: bench/accuracy/results/results.json]")
+                        help="results file (every run; also the peers' cache) "
+                             "[default: bench/accuracy/results/results.json]")
     parser.add_argument("--out", type=Path, help="write the table to this Markdown file "
                         "[default: results.md beside the results file, results-ablation.md for --table ablation]")
-    parser.add_argument("--timeout", type=float, default=3600, help="seconds one Backprop command may take [default: 3600]")
-    parser.add_argument("--list", action="store_true", help="list the data sets and exit")
+    parser.add_argument("--timeout", type=float, default=3600,
+                        help="seconds one Backprop command may take [default: 3600]")
+    parser.add_argument("--list", action="store_true", help="print a table of the data sets and exit")
     args = parser.parse_args(argv)
+    names = [v.name for v in args.variants or []]
+    if len(set(names)) < len(names):
+        parser.error("two variants have the same name")
     if args.out is None:
         args.out = args.results.with_name("results.md" if args.table == "main" else "results-ablation.md")
     return args
 
 
 def list_sets(args) -> None:
-    """Prints each data set's size, target, task and source (preparing it if needed)."""
+    """Prints a Markdown table of the data sets: task, target, size, feature kinds, missing cells, source, what
+    preparation dropped (preparing them if needed)."""
+    rows = []
     for data_set in args.sets:
         frame = prepare(data_set, args.data_dir, args.refresh)
-        kinds = feature_kinds(frame.drop(columns=[data_set.target]))
-        print(f"{data_set.name:14} {len(frame):6} rows {len(frame.columns) - 1:3} features "
-              f"({len(kinds[1])} categorical, {int(frame.isna().sum().sum())} missing cells)  "
-              f"{data_set.task:14} target {data_set.target:12} from {data_set.source}"
-              + (f"; dropped {', '.join(data_set.drop)}" if data_set.drop else ""))
+        numeric, categorical = feature_kinds(frame.drop(columns=[data_set.target]))
+        target = frame[data_set.target]
+        kind = f"{target.nunique()} classes" if data_set.task == CLASSIFICATION else "numeric"
+        kind += ", strings" if target.dtype == object else ""
+        rows.append([data_set.name, data_set.task, f"`{data_set.target}` ({kind})", len(frame), len(numeric),
+                     len(categorical), int(frame.isna().sum().sum()), data_set.source,
+                     ", ".join(f"`{c}`" for c in data_set.drop)])
+    print(markdown(["set", "task", "target", "rows", "numeric", "categorical", "missing cells", "source",
+                    "dropped"], rows, left=len(rows[0])))
 
 
 def main(argv: list) -> None:
@@ -550,7 +578,8 @@ def main(argv: list) -> None:
         return list_sets(args)
     runs = load_results(args.results)
     if args.variants is None:
-        recorded = list(dict.fromkeys(r["tool"].split(":", 1)[1] for r in runs if r["tool"].startswith(BACKPROP + ":")))
+        recorded = sorted(dict.fromkeys(r["tool"].split(":", 1)[1] for r in runs
+                                        if r["tool"].startswith(BACKPROP + ":")), key=lambda name: name != "default")
         args.variants = [Variant("default", ())] if not args.report_only or not recorded else \
             [Variant(name, ()) for name in recorded]
     start = time.perf_counter()
