@@ -1,0 +1,602 @@
+#!/usr/bin/python3
+"""Accuracy benchmark: Backprop's CLI against scikit-learn's MLP, HistGradientBoosting and XGBoost.
+
+Every tool trains on the same 75/25 splits (seeds 0, 1, 2) of real tabular data sets that Debian packages ship
+(R's MASS, datasets, palmerpenguins and ggplot2; scikit-learn; statsmodels), and is scored on the held-out quarter:
+accuracy for classification, R² for regression. See README.md beside this file for the data sets and the results.
+
+Peer results are cached in the results file by (data set, seed, tool), keyed also by a hash of the split and the
+library's version, so that re-running Backprop variants alone (--only backprop) takes only Backprop's time.
+"""
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Callable
+
+# OpenMP threads (HistGB's, XGBoost's) that wait by spinning slow down a hundredfold on a busy machine: sleep instead,
+# unless the environment says otherwise. Set before anything loads the OpenMP runtime.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+DEFAULT_CLI = f"dotnet {REPO}/src/Backprop.Cli/bin/Release/net10.0/backprop.dll"
+DEFAULT_DATA = HERE / ".data"
+DEFAULT_RESULTS = HERE / "results" / "results.json"
+SEEDS = (0, 1, 2)
+TEST_SIZE = 0.25
+CLASSIFICATION, REGRESSION = "classification", "regression"
+PEERS = {"mlp": "sklearn MLP", "hgb": "HistGB", "xgb": "XGBoost"}
+BACKPROP = "backprop"
+STATSMODELS_DATA = Path("/usr/lib/python3/dist-packages/statsmodels/datasets")
+
+
+# ---------------------------------------------------------------- data sets
+
+@dataclasses.dataclass(frozen=True)
+class DataSet:
+    """A benchmark data set: where it comes from, its target and task, and the columns preparation drops."""
+    name: str
+    task: str
+    target: str
+    source: str
+    load: Callable[[], pd.DataFrame]
+    drop: tuple = ()
+
+
+def from_r(expression: str) -> Callable[[], pd.DataFrame]:
+    """A loader that evaluates an R expression giving a data frame and reads it back (factors become strings)."""
+    def load() -> pd.DataFrame:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "frame.csv"
+            code = f"d <- as.data.frame({expression}); write.csv(d, file = '{path}', row.names = FALSE, na = '')"
+            subprocess.run(["Rscript", "--vanilla", "-e", code], check=True, capture_output=True, text=True)
+            return read_frame(path)
+    return load
+
+
+def from_sklearn(loader_name: str, target: str, class_names: bool = False, **options) -> Callable[[], pd.DataFrame]:
+    """A loader for one of scikit-learn's bundled data sets, its target renamed (and mapped to class names if asked)."""
+    def load() -> pd.DataFrame:
+        import sklearn.datasets
+        bunch = getattr(sklearn.datasets, loader_name)(as_frame=True, **options)
+        frame = bunch.frame.rename(columns={"target": target})
+        if class_names:
+            frame[target] = np.asarray(bunch.target_names)[frame[target].to_numpy()]
+        return frame
+    return load
+
+
+def from_statsmodels(name: str,
+                     derive: Callable[[pd.DataFrame], pd.DataFrame] = lambda d: d) -> Callable[[], pd.DataFrame]:
+    """A loader for a CSV file inside statsmodels' datasets package, with an optional derived column."""
+    def load() -> pd.DataFrame:
+        return derive(read_frame(STATSMODELS_DATA / name / f"{name}.csv"))
+    return load
+
+
+SETS = [
+    DataSet("penguins", CLASSIFICATION, "species", "r-cran-palmerpenguins: penguins",
+            from_r("palmerpenguins::penguins")),
+    DataSet("biopsy", CLASSIFICATION, "class", "r-cran-mass: biopsy", from_r("MASS::biopsy"), drop=("ID",)),
+    DataSet("pima", CLASSIFICATION, "type", "r-cran-mass: rbind(Pima.tr, Pima.te)",
+            from_r("rbind(MASS::Pima.tr, MASS::Pima.te)")),
+    DataSet("breast_cancer", CLASSIFICATION, "diagnosis", "python3-sklearn: load_breast_cancer",
+            from_sklearn("load_breast_cancer", "diagnosis", class_names=True)),
+    DataSet("digits", CLASSIFICATION, "digit", "python3-sklearn: load_digits", from_sklearn("load_digits", "digit")),
+    DataSet("wine", CLASSIFICATION, "cultivar", "python3-sklearn: load_wine",
+            from_sklearn("load_wine", "cultivar", class_names=True)),
+    DataSet("fgl", CLASSIFICATION, "type", "r-cran-mass: fgl", from_r("MASS::fgl")),
+    DataSet("birthwt", CLASSIFICATION, "low", "r-cran-mass: birthwt (race coded as names)",
+            from_r("within(MASS::birthwt, race <- c('white', 'black', 'other')[race])"), drop=("bwt",)),
+    DataSet("fair", CLASSIFICATION, "affair", "python3-statsmodels: fair (affair = affairs > 0)",
+            from_statsmodels("fair", lambda d: d.assign(affair=np.where(d["affairs"] > 0, "yes", "no"))),
+            drop=("affairs",)),
+    DataSet("titanic", CLASSIFICATION, "Survived", "r-base-core (datasets): Titanic, one row per person",
+            from_r("(function(t) t[rep(seq_len(nrow(t)), t$Freq), c('Class', 'Sex', 'Age', 'Survived')])"
+                   "(as.data.frame(datasets::Titanic))")),
+    DataSet("aids2", CLASSIFICATION, "status", "r-cran-mass: Aids2", from_r("MASS::Aids2"), drop=("death",)),
+    DataSet("boston", REGRESSION, "medv", "r-cran-mass: Boston", from_r("MASS::Boston")),
+    DataSet("diabetes", REGRESSION, "progression", "python3-sklearn: load_diabetes(scaled=False)",
+            from_sklearn("load_diabetes", "progression", scaled=False)),
+    DataSet("airquality", REGRESSION, "Ozone", "r-base-core (datasets): airquality", from_r("datasets::airquality")),
+    DataSet("quakes", REGRESSION, "mag", "r-base-core (datasets): quakes", from_r("datasets::quakes")),
+    DataSet("diamonds", REGRESSION, "price", "r-cran-ggplot2: diamonds", from_r("ggplot2::diamonds")),
+    DataSet("randhie", REGRESSION, "mdvis", "python3-statsmodels: randhie", from_statsmodels("randhie")),
+    DataSet("nlschools", REGRESSION, "lang", "r-cran-mass: nlschools", from_r("MASS::nlschools"), drop=("class",)),
+    DataSet("cpus", REGRESSION, "perf", "r-cran-mass: cpus", from_r("MASS::cpus"), drop=("name", "estperf")),
+]
+SETS_BY_NAME = {s.name: s for s in SETS}
+
+
+def read_frame(path: Path) -> pd.DataFrame:
+    """Reads a CSV file the way every tool is fed it: only empty cells are missing values."""
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> None:
+    """Writes a CSV file with a header, missing values as empty cells, floats at full precision."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, na_rep="")
+
+
+def prepare(data_set: DataSet, data_dir: Path, refresh: bool) -> pd.DataFrame:
+    """The data set as every tool sees it: dropped columns gone, rows with a missing target gone; cached as CSV."""
+    path = data_dir / f"{data_set.name}.csv"
+    if refresh or not path.exists():
+        frame = data_set.load().drop(columns=list(data_set.drop))
+        frame = frame[frame[data_set.target].notna()].reset_index(drop=True)
+        write_frame(frame, path)
+    return read_frame(path)
+
+
+@dataclasses.dataclass(frozen=True)
+class Split:
+    """One seed's train and test files of a data set, and a hash of their content."""
+    train: Path
+    test: Path
+    digest: str
+
+
+def split(data_set: DataSet, frame: pd.DataFrame, seed: int, data_dir: Path) -> Split:
+    """Writes the 75/25 split of a seed (stratified for classification) as train and test CSV files."""
+    from sklearn.model_selection import train_test_split
+    stratify = frame[data_set.target] if data_set.task == CLASSIFICATION else None
+    train, test = train_test_split(frame, test_size=TEST_SIZE, random_state=seed, stratify=stratify)
+    folder = data_dir / "splits" / data_set.name / f"seed{seed}"
+    paths = folder / "train.csv", folder / "test.csv"
+    digest = hashlib.sha256()
+    for part, path in zip((train, test), paths):
+        write_frame(part, path)
+        digest.update(path.read_bytes())
+    return Split(paths[0], paths[1], digest.hexdigest()[:16])
+
+
+# ---------------------------------------------------------------- peers
+
+def feature_kinds(features: pd.DataFrame) -> tuple[list, list]:
+    """The numeric and the categorical (string) columns of a feature frame."""
+    categorical = [c for c in features.columns if features[c].dtype == object]
+    return [c for c in features.columns if c not in categorical], categorical
+
+
+def mlp_model(task: str, numeric: list, categorical: list, seed: int):
+    """scikit-learn's MLP with default options behind mean imputation + scaling and mode imputation + one-hot;
+    the regressor's target is standardized too (as Backprop does), else its defaults cannot fit targets in the
+    thousands within 200 epochs."""
+    from sklearn.compose import ColumnTransformer, TransformedTargetRegressor
+    from sklearn.impute import SimpleImputer
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    encode = ColumnTransformer([
+        ("numeric", make_pipeline(SimpleImputer(strategy="mean"), StandardScaler()), numeric),
+        ("categorical", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")),
+         categorical)])
+    if task == CLASSIFICATION:
+        return make_pipeline(encode, MLPClassifier(random_state=seed))
+    return TransformedTargetRegressor(make_pipeline(encode, MLPRegressor(random_state=seed)),
+                                      transformer=StandardScaler())
+
+
+def hgb_model(task: str, numeric: list, categorical: list, seed: int):
+    """scikit-learn's HistGradientBoosting with default options; string columns ordinal-encoded and declared
+    categorical (missing and unseen categories stay missing)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OrdinalEncoder
+    encode = ColumnTransformer([
+        ("categorical", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=np.nan,
+                                       encoded_missing_value=np.nan), categorical),
+        ("numeric", "passthrough", numeric)])
+    mask = [True] * len(categorical) + [False] * len(numeric) if categorical else None
+    model = HistGradientBoostingClassifier if task == CLASSIFICATION else HistGradientBoostingRegressor
+    return make_pipeline(encode, model(categorical_features=mask, random_state=seed))
+
+
+class XGBoostModel:
+    """XGBoost with default options (tree_method='hist'): string columns become pandas categories (the training
+    set's), read natively with enable_categorical=True; class labels are label-encoded and decoded back."""
+
+    def __init__(self, task: str, numeric: list, categorical: list, seed: int):
+        import xgboost
+        model = xgboost.XGBClassifier if task == CLASSIFICATION else xgboost.XGBRegressor
+        self.model = model(tree_method="hist", enable_categorical=True, random_state=seed)
+        self.task, self.categorical, self.categories, self.labels = task, categorical, {}, None
+
+    def _frame(self, features: pd.DataFrame) -> pd.DataFrame:
+        """The features with every string column as a categorical column of the training categories."""
+        frame = features.copy()
+        for column in self.categorical:
+            frame[column] = pd.Categorical(frame[column], categories=self.categories[column])
+        return frame
+
+    def fit(self, features: pd.DataFrame, target: pd.Series) -> "XGBoostModel":
+        self.categories = {c: sorted(features[c].dropna().unique()) for c in self.categorical}
+        if self.task == CLASSIFICATION:
+            self.labels, target = np.unique(target, return_inverse=True)
+        self.model.fit(self._frame(features), target)
+        return self
+
+    def predict(self, features: pd.DataFrame) -> np.ndarray:
+        predicted = self.model.predict(self._frame(features))
+        return self.labels[predicted.astype(int)] if self.task == CLASSIFICATION else predicted
+
+
+PEER_MODELS = {"mlp": mlp_model, "hgb": hgb_model, "xgb": XGBoostModel}
+
+
+def score(task: str, truth, predicted) -> float:
+    """Accuracy for classification, R² for regression."""
+    from sklearn.metrics import accuracy_score, r2_score
+    return float(accuracy_score(truth, predicted) if task == CLASSIFICATION else r2_score(truth, predicted))
+
+
+def baseline(data_set: DataSet, parts: Split) -> float:
+    """The test score of a constant prediction (the training set's most frequent class, or its mean): what a run
+    that fails is scored, so that a failure counts against a tool without leaving a hole in its means."""
+    train, test = read_frame(parts.train)[data_set.target], read_frame(parts.test)[data_set.target]
+    constant = train.mode()[0] if data_set.task == CLASSIFICATION else train.mean()
+    return score(data_set.task, test, [constant] * len(test))
+
+
+def tool_version(tool: str) -> str:
+    """The version of the library behind a peer tool, part of its cache key."""
+    import sklearn
+    if tool == "xgb":
+        import xgboost
+        return f"xgboost {xgboost.__version__}"
+    return f"scikit-learn {sklearn.__version__}"
+
+
+def run_peer(tool: str, data_set: DataSet, parts: Split, seed: int) -> dict:
+    """Fits a peer on the training file and scores it on the test file; the seconds are the fit's wall clock."""
+    from sklearn.exceptions import ConvergenceWarning
+    train, test = read_frame(parts.train), read_frame(parts.test)
+    features = [c for c in train.columns if c != data_set.target]
+    model = PEER_MODELS[tool](data_set.task, *feature_kinds(train[features]), seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        start = time.perf_counter()
+        model.fit(train[features], train[data_set.target])
+        seconds = time.perf_counter() - start
+    return {"metric": score(data_set.task, test[data_set.target], model.predict(test[features])), "seconds": seconds}
+
+
+# ---------------------------------------------------------------- Backprop
+
+@dataclasses.dataclass(frozen=True)
+class Variant:
+    """A named set of extra `backprop train` flags."""
+    name: str
+    flags: tuple
+
+    @staticmethod
+    def parse(text: str) -> "Variant":
+        """NAME="extra flags" (the flags may be empty: NAME= or NAME alone)."""
+        name, _, flags = text.partition("=")
+        if not name or "/" in name:
+            raise argparse.ArgumentTypeError(f"variant '{text}': expected NAME=\"extra flags\"")
+        return Variant(name, tuple(shlex.split(flags)))
+
+
+class CliError(RuntimeError):
+    """A Backprop command that failed (for example a diverged training), with its message."""
+
+
+def run_json(command: list, timeout: float) -> tuple[dict, float]:
+    """Runs a CLI command that prints one JSON object; returns it and the process's wall-clock seconds."""
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        message = [line for line in (done.stderr or done.stdout).splitlines() if not line.startswith("note: ")]
+        raise CliError(f"exit {done.returncode}: " + " ".join(message)[-500:])
+    return json.loads(done.stdout), seconds
+
+
+def run_backprop(cli: list, variant: Variant, data_set: DataSet, parts: Split, seed: int, timeout: float) -> dict:
+    """Trains Backprop on the training file (task and seed given, then the variant's flags) and evaluates the saved
+    model on the test file. The seconds are the train process's wall clock; train_seconds is what it reports."""
+    with tempfile.TemporaryDirectory() as tmp:
+        model = str(Path(tmp) / "model.safetensors")
+        trained, seconds = run_json(cli + ["train", "--data", str(parts.train), "--target", data_set.target,
+                                           "--task", data_set.task, "--seed", str(seed), "--save", model, "--json",
+                                           *variant.flags], timeout)
+        evaluated, _ = run_json(cli + ["evaluate", "--model", model, "--data", str(parts.test), "--json"], timeout)
+    metric = evaluated["accuracy" if data_set.task == CLASSIFICATION else "r2"]
+    for note in trained.get("notes", []):
+        if note.startswith("dropped column"):
+            print(f"warning: {data_set.name}: Backprop {note}", file=sys.stderr)
+    return {"metric": metric, "seconds": seconds, "train_seconds": trained.get("seconds"),
+            "epochs": trained.get("epochs"),
+            "notes": trained.get("notes", []), "warnings": trained.get("warnings", [])}
+
+
+# ---------------------------------------------------------------- results
+
+def load_results(path: Path) -> list:
+    """The runs recorded in the results file (none if it does not exist)."""
+    return json.loads(path.read_text())["runs"] if path.exists() else []
+
+
+def save_results(path: Path, runs: list) -> None:
+    """Writes the runs, sorted by set, tool and seed, atomically."""
+    order = {s.name: i for i, s in enumerate(SETS)}
+    runs = sorted(runs, key=lambda r: (order.get(r["set"], len(order)), r["set"], r["tool"], r["seed"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"runs": runs}, indent=1, ensure_ascii=False) + "\n")
+    temporary.replace(path)
+
+
+def record(runs: list, entry: dict) -> None:
+    """Adds a run, replacing the one of the same set, seed and tool."""
+    runs[:] = [r for r in runs if (r["set"], r["seed"], r["tool"]) != (entry["set"], entry["seed"], entry["tool"])]
+    runs.append(entry)
+
+
+def cached(runs: list, data_set: str, seed: int, tool: str, digest: str, version: str) -> dict | None:
+    """A peer's recorded run on the same split bytes with the same library version, if any."""
+    for run in runs:
+        if (run["set"], run["seed"], run["tool"], run.get("split"), run.get("version")) == \
+                (data_set, seed, tool, digest, version):
+            return run
+    return None
+
+
+def run_all(args, runs: list) -> None:
+    """Runs every requested tool on every requested set and seed, recording each run as it completes."""
+    cli = shlex.split(args.cli)
+    for data_set in args.sets:
+        frame = prepare(data_set, args.data_dir, args.refresh)
+        for seed in args.seeds:
+            parts = split(data_set, frame, seed, args.data_dir)
+            jobs = [(f"{BACKPROP}:{v.name}", {"flags": list(v.flags)},
+                     lambda v=v: run_backprop(cli, v, data_set, parts, seed, args.timeout))
+                    for v in args.variants] if args.only in ("all", BACKPROP) else []
+            if args.only in ("all", "peers"):
+                jobs += [(tool, {"version": tool_version(tool)},
+                          lambda tool=tool: run_peer(tool, data_set, parts, seed))
+                         for tool in PEERS if args.no_cache
+                         or not cached(runs, data_set.name, seed, tool, parts.digest, tool_version(tool))]
+            for tool, known, job in jobs:
+                entry = {"set": data_set.name, "task": data_set.task, "rows": len(frame), "seed": seed, "tool": tool,
+                         "split": parts.digest, "load": os.getloadavg()[0], **known}
+                start = time.perf_counter()
+                try:
+                    entry.update(job())
+                except (CliError, subprocess.TimeoutExpired) as error:
+                    entry.update(metric=baseline(data_set, parts), failed=True, error=str(error),
+                                 seconds=time.perf_counter() - start)
+                record(runs, entry)
+                save_results(args.results, runs)
+                shown = f"{entry['metric']:.4f} in {entry['seconds']:.1f} s"
+                if entry.get("failed"):
+                    shown += ", failed (scored as a constant prediction): " + entry["error"]
+                print(f"{data_set.name:14} seed {seed}  {tool:22} {shown}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- tables
+
+class Summary:
+    """The recorded runs of some tools on some sets and seeds, reduced to what the tables show."""
+
+    def __init__(self, runs: list, sets: list, tools: list, seeds: tuple):
+        self.sets, self.tools = sets, tools
+        chosen = [r for r in runs if r["seed"] in seeds and r["tool"] in tools]
+        self.rows = {r["set"]: r["rows"] for r in runs}
+        self.means, self.failures, self.seconds, self.reported = {}, {}, {}, {}
+        for tool in tools:
+            mine = [r for r in chosen if r["tool"] == tool and r["set"] in {s.name for s in sets}]
+            self.seconds[tool] = sum(r["seconds"] for r in mine)
+            self.reported[tool] = sum(r.get("train_seconds") or 0.0 for r in mine)
+            for data_set in sets:
+                values = [r for r in mine if r["set"] == data_set.name]
+                complete = len(values) == len(seeds)
+                self.means[data_set.name, tool] = float(np.mean([r["metric"] for r in values])) if complete else None
+                self.failures[data_set.name, tool] = sum(1 for r in values if r.get("failed"))
+
+    def suite(self, tool: str, task: str | None = None) -> float | None:
+        """A tool's mean metric over the sets of a task (all sets for None); None if a set has no complete result."""
+        values = [self.means[s.name, tool] for s in self.sets if task in (None, s.task)]
+        return float(np.mean(values)) if values and None not in values else None
+
+    def cell(self, data_set: str, tool: str) -> str:
+        """A mean metric, with † when some of its runs failed (and were scored as a constant prediction)."""
+        return fmt(self.means[data_set, tool]) + ("†" * bool(self.failures[data_set, tool]))
+
+    def wins(self, tool: str, against: Callable[[str], float | None]) -> str:
+        """On how many sets a tool beats a reference (compared at three decimals), as 'wins–ties–losses'."""
+        counts = [0, 0, 0]
+        for data_set in self.sets:
+            mine, theirs = self.means[data_set.name, tool], against(data_set.name)
+            if mine is not None and theirs is not None:
+                mine, theirs = round(mine, 3), round(theirs, 3)
+                counts[0 if mine > theirs else 1 if mine == theirs else 2] += 1
+        return "–".join(map(str, counts))
+
+    def ratio(self, tool: str, reference: str) -> str:
+        """A tool's training seconds over a reference's."""
+        return fmt(self.seconds[tool] / self.seconds[reference] if self.seconds.get(reference) else None, 2)
+
+
+def fmt(value, digits: int = 3) -> str:
+    """A number for a table (no minus sign on a zero), or a dash."""
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def markdown(header: list, rows: list, left: int = 1) -> str:
+    """A Markdown table, its first `left` columns left-aligned and the others right-aligned."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(["---"] * left + ["---:"] * (len(header) - left)) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(map(str, row)) + " |" for row in rows])
+
+
+def variant_tools(variants: list) -> list:
+    """The tool names of Backprop variants in the results."""
+    return [f"{BACKPROP}:{v}" for v in variants]
+
+
+SUITE_ROWS = ((CLASSIFICATION, "mean accuracy"), (REGRESSION, "mean R²"), (None, "mean, all sets"))
+FOOTNOTE = ("† some runs failed and were scored as a constant prediction "
+            "(the training set's most frequent class or mean).")
+
+
+def main_table(runs: list, sets: list, variants: list, seeds: tuple) -> str:
+    """Per set, the mean metric of every Backprop variant and peer (the best in bold); then suite means, wins and
+    training seconds."""
+    tools = variant_tools(variants) + list(PEERS)
+    names = {f"{BACKPROP}:{v}": f"Backprop {v}" for v in variants} | PEERS
+    summary = Summary(runs, sets, tools, seeds)
+    rows = []
+    for data_set in sets:
+        best = max((summary.means[data_set.name, t] for t in tools if summary.means[data_set.name, t] is not None),
+                   default=None)
+        cells = [f"**{summary.cell(data_set.name, t)}**" if summary.means[data_set.name, t] is not None
+                 and round(summary.means[data_set.name, t], 3) == round(best, 3) else summary.cell(data_set.name, t)
+                 for t in tools]
+        metric = "accuracy" if data_set.task == CLASSIFICATION else "R²"
+        rows.append([data_set.name, metric, summary.rows.get(data_set.name, ""), *cells])
+    for task, label in SUITE_ROWS:
+        rows.append([f"*{label}*", "", "", *[fmt(summary.suite(t, task)) for t in tools]])
+
+    def best_peer(name: str) -> float | None:
+        values = [summary.means[name, p] for p in PEERS]
+        return None if None in values else max(values)
+    timing = [[f"Backprop {v}", summary.wins(t, lambda n: summary.means[n, "mlp"]), summary.wins(t, best_peer),
+               sum(summary.failures[s.name, t] for s in sets), fmt(summary.seconds[t], 1),
+               fmt(summary.reported[t], 1), summary.ratio(t, "mlp")] for v, t in zip(variants, variant_tools(variants))]
+    timing += [[name, "", "", "", fmt(summary.seconds[p], 1), "", summary.ratio(p, "mlp")] for p, name in PEERS.items()]
+    return "\n\n".join([
+        markdown(["set", "metric", "rows", *[names[t] for t in tools]], rows),
+        markdown(["tool", "wins–ties–losses vs sklearn MLP", "vs best peer", "failed runs", "training s (wall)",
+                  "training s (reported)", "÷ sklearn MLP"], timing),
+        FOOTNOTE])
+
+
+def ablation_table(runs: list, sets: list, variants: list, seeds: tuple) -> str:
+    """Per Backprop variant, the suite means, their difference from the first variant, wins against it and seconds."""
+    tools = variant_tools(variants)
+    summary = Summary(runs, sets, tools, seeds)
+    first = tools[0]
+    rows = []
+    for variant, tool in zip(variants, tools):
+        flags = next((r["flags"] for r in runs if r["tool"] == tool), [])
+        means = [summary.suite(tool, task) for task, _ in SUITE_ROWS]
+        delta = None if means[2] is None or summary.suite(first) is None else means[2] - summary.suite(first)
+        rows.append([variant, f"`{shlex.join(flags)}`" if flags else "", *map(fmt, means),
+                     "–" if delta is None else f"{delta:+.3f}",
+                     summary.wins(tool, lambda n: summary.means[n, first]),
+                     sum(summary.failures[s.name, tool] for s in sets), fmt(summary.seconds[tool], 1)])
+    return markdown(["variant", "flags", *[label for _, label in SUITE_ROWS], f"Δ all vs {variants[0]}",
+                     f"wins–ties–losses vs {variants[0]}", "failed runs", "training s"], rows, left=2)
+
+
+# ---------------------------------------------------------------- command line
+
+def parse_sets(text: str) -> list:
+    """Data sets by name, comma-separated."""
+    unknown = [n for n in text.split(",") if n not in SETS_BY_NAME]
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown data set(s) {', '.join(unknown)}; known: {', '.join(SETS_BY_NAME)}")
+    return [SETS_BY_NAME[n] for n in text.split(",")]
+
+
+def parse_arguments(argv: list):
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cli", default=DEFAULT_CLI, help="command that runs Backprop's CLI [default: %(default)s]")
+    parser.add_argument("--variant", dest="variants", action="append", type=Variant.parse, metavar='NAME="FLAGS"',
+                        help="a Backprop variant: extra `train` flags under a name; repeatable "
+                             "[default: one variant, default, with no extra flags]")
+    parser.add_argument("--only", choices=("all", BACKPROP, "peers"), default="all",
+                        help="which tools to run (a peer runs only where the results file has no run of it on the same "
+                             "split with the same library version) [default: all]")
+    parser.add_argument("--sets", type=parse_sets, default=SETS,
+                        help="comma-separated data sets [default: all: " + ",".join(SETS_BY_NAME) + "]")
+    parser.add_argument("--seeds", type=lambda s: tuple(int(x) for x in s.split(",")), default=SEEDS,
+                        help="comma-separated split seeds [default: 0,1,2]")
+    parser.add_argument("--table", choices=("main", "ablation"), default="main",
+                        help="main: per-set table against the peers; ablation: suite means per variant [default: main]")
+    parser.add_argument("--report-only", action="store_true",
+                        help="run nothing: print the table from the results file (variants: those given, else all)")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA,
+                        help="cache of the prepared data sets and splits [default: bench/accuracy/.data]")
+    parser.add_argument("--refresh", action="store_true", help="prepare the data sets again from the packages")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="run the peers again even where the results file has their run of the same split")
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS,
+                        help="results file (every run; also the peers' cache) "
+                             "[default: bench/accuracy/results/results.json]")
+    parser.add_argument("--out", type=Path, help="write the table to this Markdown file "
+                        "[default: results.md beside the results file, results-ablation.md for --table ablation]")
+    parser.add_argument("--timeout", type=float, default=3600,
+                        help="seconds one Backprop command may take [default: 3600]")
+    parser.add_argument("--list", action="store_true", help="print a table of the data sets and exit")
+    args = parser.parse_args(argv)
+    names = [v.name for v in args.variants or []]
+    if len(set(names)) < len(names):
+        parser.error("two variants have the same name")
+    if args.out is None:
+        args.out = args.results.with_name("results.md" if args.table == "main" else "results-ablation.md")
+    return args
+
+
+def list_sets(args) -> None:
+    """Prints a Markdown table of the data sets: task, target, size, feature kinds, missing cells, source, what
+    preparation dropped (preparing them if needed)."""
+    rows = []
+    for data_set in args.sets:
+        frame = prepare(data_set, args.data_dir, args.refresh)
+        numeric, categorical = feature_kinds(frame.drop(columns=[data_set.target]))
+        target = frame[data_set.target]
+        kind = f"{target.nunique()} classes" if data_set.task == CLASSIFICATION else "numeric"
+        kind += ", strings" if target.dtype == object else ""
+        rows.append([data_set.name, data_set.task, f"`{data_set.target}` ({kind})", len(frame), len(numeric),
+                     len(categorical), int(frame.isna().sum().sum()), data_set.source,
+                     ", ".join(f"`{c}`" for c in data_set.drop)])
+    print(markdown(["set", "task", "target", "rows", "numeric", "categorical", "missing cells", "source",
+                    "dropped"], rows, left=len(rows[0])))
+
+
+def main(argv: list) -> None:
+    """Runs the benchmark and prints (and writes) its table."""
+    args = parse_arguments(argv)
+    if args.list:
+        return list_sets(args)
+    runs = load_results(args.results)
+    if args.variants is None:
+        recorded = sorted(dict.fromkeys(r["tool"].split(":", 1)[1] for r in runs
+                                        if r["tool"].startswith(BACKPROP + ":")), key=lambda name: name != "default")
+        args.variants = [Variant("default", ())] if not args.report_only or not recorded else \
+            [Variant(name, ()) for name in recorded]
+    start = time.perf_counter()
+    if not args.report_only:
+        run_all(args, runs)
+        print(f"ran in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+    variants = [v.name for v in args.variants]
+    make = main_table if args.table == "main" else ablation_table
+    text = make(runs, args.sets, variants, args.seeds)
+    print(text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
