@@ -66,8 +66,8 @@ public static class OptionNames
             Type type = typeof(TEnum);
             if (type == typeof(Activation))
             {
-                return (new[] { Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid, Activation.Gelu },
-                    new[] { ["relu"], ["leaky-relu", "leakyrelu"], ["tanh"], ["sigmoid"], new[] { "gelu" } });
+                return (new[] { Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid, Activation.Gelu, Activation.Selu, Activation.Mish },
+                    new[] { ["relu"], ["leaky-relu", "leakyrelu"], ["tanh"], ["sigmoid"], ["gelu"], ["selu"], new[] { "mish" } });
             }
             if (type == typeof(Initialization))
             {

@@ -17,4 +17,10 @@ public enum Activation
 
     /// <summary><see cref="Gelu{T}"/>, exact erf form.</summary>
     Gelu,
+
+    /// <summary><see cref="Selu{T}"/>: scaled exponential linear unit (self-normalizing networks).</summary>
+    Selu,
+
+    /// <summary><see cref="Mish{T}"/>: <c>x · tanh(softplus(x))</c>.</summary>
+    Mish,
 }

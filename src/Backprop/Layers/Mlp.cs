@@ -42,6 +42,8 @@ public static class Mlp
         Activation.Tanh => new Tanh<T>(),
         Activation.Sigmoid => new Sigmoid<T>(),
         Activation.Gelu => new Gelu<T>(),
+        Activation.Selu => new Selu<T>(),
+        Activation.Mish => new Mish<T>(),
         _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, "Expected a defined activation."),
     };
 }

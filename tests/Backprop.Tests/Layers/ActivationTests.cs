@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Estimators;
 using Backprop.Layers;
 using Backprop.Tensors;
 using Backprop.Training;
@@ -125,6 +126,22 @@ public class ActivationTests
         Assert.Equal([-0.2, 0.5], Apply(new LeakyRelu<double>(0.1), x));
         Assert.Equal([Math.Tanh(-2), Math.Tanh(0.5)], Apply(new Tanh<double>(), x), (a, b) => Math.Abs(a - b) < 1e-15);
         Assert.Equal([1 / (1 + Math.Exp(2)), 1 / (1 + Math.Exp(-0.5))], Apply(new Sigmoid<double>(), x), (a, b) => Math.Abs(a - b) < 1e-15);
+    }
+
+    [Fact]
+    public void Every_activation_choice_has_a_layer_and_one_name()
+    {
+        // New choices are appended, so the values of the older ones (and any file or option that holds them) stay as they were.
+        Assert.Equal([Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid, Activation.Gelu, Activation.Selu, Activation.Mish],
+            Enum.GetValues<Activation>());
+        Assert.Equal(["relu", "leaky-relu", "tanh", "sigmoid", "gelu", "selu", "mish"], OptionNames.All<Activation>());
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], Enum.GetValues<Activation>().Select(a => (int)a));
+        foreach (Activation activation in Enum.GetValues<Activation>())
+        {
+            ILayer<float> layer = Mlp.CreateActivation<float>(activation);
+            Assert.Equal(activation.ToString(), layer.GetType().Name.Split('`')[0]);
+            Assert.True(OptionNames.TryParse(OptionNames.Name(activation), out Activation parsed) && parsed == activation);
+        }
     }
 
     [Fact]
