@@ -25,6 +25,9 @@ public static class LayerCatalog
             Tanh<T> tanh => new LayerDescription("Tanh", tanh.InputFeatures, tanh.OutputFeatures),
             Sigmoid<T> sigmoid => new LayerDescription("Sigmoid", sigmoid.InputFeatures, sigmoid.OutputFeatures),
             Gelu<T> gelu => new LayerDescription("Gelu", gelu.InputFeatures, gelu.OutputFeatures),
+            Selu<T> selu => new LayerDescription("Selu", selu.InputFeatures, selu.OutputFeatures),
+            Mish<T> mish => new LayerDescription("Mish", mish.InputFeatures, mish.OutputFeatures),
+            FeatureScale<T> scale => new LayerDescription("FeatureScale", scale.InputFeatures, scale.OutputFeatures),
             Dropout<T> dropout => new LayerDescription("Dropout", dropout.InputFeatures, dropout.OutputFeatures,
                 Options: new Dictionary<string, double> { ["p"] = dropout.Probability }),
             _ => throw new NotSupportedException($"Cannot describe layer {layer} ({layer.GetType().Name}) for a model file: add it to {nameof(LayerCatalog)}."),
@@ -55,12 +58,23 @@ public static class LayerCatalog
                 return new Sigmoid<T>();
             case "Gelu":
                 return new Gelu<T>();
+            case "Selu":
+                return new Selu<T>();
+            case "Mish":
+                return new Mish<T>();
+            case "FeatureScale":
+                // One factor per feature: a description that changes the width describes no such layer.
+                if (description.InputFeatures != description.OutputFeatures)
+                {
+                    throw new BackpropException($"Expected a FeatureScale with as many outputs as inputs. Received: {description}.");
+                }
+                return new FeatureScale<T>(description.InputFeatures);
             case "Dropout":
                 double p = Finite(description, "p", 0.5);
                 if (!(p >= 0 && p < 1)) throw new BackpropException($"Expected a dropout probability in [0, 1) for {description}. Received: {p}.");
                 return new Dropout<T>(p);
             default:
-                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense, Relu, LeakyRelu, Tanh, Sigmoid, Gelu and Dropout.");
+                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense, FeatureScale, Relu, LeakyRelu, Tanh, Sigmoid, Gelu, Selu, Mish and Dropout.");
         }
     }
 
@@ -71,13 +85,19 @@ public static class LayerCatalog
     }
 
     /// <summary>The parameter tensors of a layer: name suffix (<c>weight</c>, <c>bias</c>) and shape, in parameter-block order.</summary>
-    /// <remarks>Dense: <c>weight (O, I)</c> then <c>bias (O)</c>, as PyTorch's <c>nn.Linear</c>. Activations: none.</remarks>
+    /// <remarks>
+    /// Dense: <c>weight (O, I)</c> then <c>bias (O)</c>, as PyTorch's <c>nn.Linear</c>. FeatureScale: <c>weight (I)</c>, one
+    /// factor per feature. Activations and dropout: none.
+    /// </remarks>
     public static IReadOnlyList<(string Suffix, int[] Shape)> ParameterTensors(LayerDescription description)
     {
         ArgumentNullException.ThrowIfNull(description);
-        return description.Type == "Dense"
-            ? [("weight", [description.OutputFeatures, description.InputFeatures]), ("bias", [description.OutputFeatures])]
-            : [];
+        return description.Type switch
+        {
+            "Dense" => [("weight", [description.OutputFeatures, description.InputFeatures]), ("bias", [description.OutputFeatures])],
+            "FeatureScale" => [("weight", [description.InputFeatures])],
+            _ => [],
+        };
     }
 
     /// <summary>Number of trainable parameters of a layer: the sum of its <see cref="ParameterTensors"/> sizes (as <see cref="long"/>, never overflowing).</summary>

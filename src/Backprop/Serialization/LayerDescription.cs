@@ -1,7 +1,7 @@
 namespace Backprop.Serialization;
 
 /// <summary>One layer of a saved architecture, as plain data: what <see cref="LayerCatalog"/> needs to rebuild it.</summary>
-/// <param name="Type">The layer kind, as its class is named: <c>Dense</c>, <c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>, <c>Gelu</c>, …</param>
+/// <param name="Type">The layer kind, as its class is named: <c>Dense</c>, <c>FeatureScale</c>, <c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>, <c>Gelu</c>, <c>Selu</c>, <c>Mish</c>, …</param>
 /// <param name="InputFeatures">Input feature count <c>I</c>.</param>
 /// <param name="OutputFeatures">Output feature count <c>O</c> (equal to <c>I</c> for an activation).</param>
 /// <param name="Initialization">How the weights were drawn (for <c>Dense</c>: an <see cref="Layers.Initialization"/> name), or <see langword="null"/>.</param>
