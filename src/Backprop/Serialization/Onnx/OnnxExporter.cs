@@ -14,8 +14,9 @@ namespace Backprop.Serialization.Onnx;
 /// <para>
 /// Graph: input <c>features</c> <c>float[N, F]</c> (the numeric raw columns, in order) and one <c>string[N, 1]</c> input per categorical
 /// column (named after it) → NaN replaced by each numeric column's <see cref="OnnxInputColumn.MissingValue"/> (<c>IsNaN</c>, <c>Where</c>) → one-hot encoding (<c>ai.onnx.ml.OneHotEncoder</c>, unknown categories become all zeros, then
-/// <c>Squeeze</c> of axis 1) and reassembly in column order (<c>Gather</c>, <c>Concat</c>) → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>)
-/// and the activations (<c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>, <c>Gelu</c> as <c>0.5·x·(1 + erf(x/√2))</c>) →
+/// <c>Squeeze</c> of axis 1) and reassembly in column order (<c>Gather</c>, <c>Concat</c>) → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>),
+/// <c>Mul</c> by a feature scale's factors, and the activations (<c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>,
+/// <c>Gelu</c> as <c>0.5·x·(1 + erf(x/√2))</c>, <c>Selu</c>, <c>Mish</c> as <c>x·tanh(softplus(x))</c>) →
 /// a classifier's <c>probabilities</c> <c>float[N, C]</c> (<c>Softmax</c>) and <c>label</c> <c>int64[N]</c> (<c>ArgMax</c>, first maximum),
 /// or a regressor's <c>prediction</c> <c>float[N, O]</c> (<c>Mul</c> target scale, <c>Add</c> target mean).
 /// </para>
@@ -201,6 +202,18 @@ public static class OnnxExporter
                 string onePlus = graph.Node("Add", [erf, graph.FloatConstant("one", [1f], 1)]);
                 string times = graph.Node("Mul", [x, onePlus]);
                 return graph.Node("Mul", [times, graph.FloatConstant("half", [0.5f], 1)]);
+            case "Selu":
+                // ONNX's Selu (opset 6) is gamma · (x > 0 ? x : alpha · (exp(x) − 1)): gamma is λ.
+                return graph.Node("Selu", [x], attributes:
+                    [OnnxGraphBuilder.FloatAttribute("alpha", (float)Selu<float>.Alpha), OnnxGraphBuilder.FloatAttribute("gamma", (float)Selu<float>.Lambda)]);
+            case "Mish":
+                // Mish is an ONNX op only from opset 18: write x · tanh(softplus(x)) (Softplus and Tanh are opset 1 and 6).
+                string softplus = graph.Node("Softplus", [x]);
+                return graph.Node("Mul", [x, graph.Node("Tanh", [softplus])]);
+            case "FeatureScale":
+                // input (N, I) ⊙ weight (I): Mul broadcasts the factors over the rows.
+                string factors = graph.FloatConstant($"layers_{k}_weight", Parameter(tensors, $"layers.{k}.weight", layer.InputFeatures), layer.InputFeatures);
+                return graph.Node("Mul", [x, factors]);
             case "Dropout":
                 // Inference graph: dropout is the identity.
                 return x;
