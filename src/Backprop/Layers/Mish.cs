@@ -48,7 +48,7 @@ public sealed class Mish<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
             if (!(x > Saturation))
             {
                 double e = Math.Exp(x), n = e * (e + 2), t = n / (n + 2), oneMinusT = 2 / (n + 2);
-                derivative = t + x * oneMinusT * (1 + t) * (e / (1 + e)) * 1.000001;
+                derivative = t + x * oneMinusT * (1 + t) * (e / (1 + e));
             }
             dinput[k] = doutput[k] * T.CreateChecked(derivative);
         }

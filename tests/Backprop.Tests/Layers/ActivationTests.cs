@@ -1,3 +1,5 @@
+using System.Numerics;
+using Backprop.Estimators;
 using Backprop.Layers;
 using Backprop.Tensors;
 using Backprop.Training;
@@ -6,16 +8,18 @@ namespace Backprop.Tests.Layers;
 
 public class ActivationTests
 {
-    public static TheoryData<string> Names => ["relu", "leaky", "tanh", "sigmoid", "gelu", "dropout-inference"];
+    public static TheoryData<string> Names => ["relu", "leaky", "tanh", "sigmoid", "gelu", "selu", "mish", "dropout-inference"];
 
-    private static ILayer<double> Create(string name) => name switch
+    private static ILayer<T> Create<T>(string name) where T : unmanaged, IFloatingPointIeee754<T> => name switch
     {
-        "relu" => new Relu<double>(),
-        "leaky" => new LeakyRelu<double>(0.1),
-        "tanh" => new Tanh<double>(),
-        "sigmoid" => new Sigmoid<double>(),
-        "gelu" => new Gelu<double>(),
-        "dropout-inference" => new Dropout<double>(0.3),
+        "relu" => new Relu<T>(),
+        "leaky" => new LeakyRelu<T>(0.1),
+        "tanh" => new Tanh<T>(),
+        "sigmoid" => new Sigmoid<T>(),
+        "gelu" => new Gelu<T>(),
+        "selu" => new Selu<T>(),
+        "mish" => new Mish<T>(),
+        "dropout-inference" => new Dropout<T>(0.3),
         _ => throw new ArgumentException(name),
     };
 
@@ -23,15 +27,47 @@ public class ActivationTests
     [MemberData(nameof(Names))]
     public void Backward_matches_finite_differences(string name)
     {
-        // Inputs kept away from 0, where ReLU-like layers have a kink the central difference would straddle, and from GELU's
-        // minimum at −0.7518, where its derivative is near zero and the difference's rounding noise would dominate the ratio.
+        // Inputs kept away from 0, where ReLU-like layers (and SELU) have a kink the central difference would straddle, and
+        // from the minima of GELU (−0.7518) and Mish (−1.1924), where the derivative is near zero and the difference's
+        // rounding noise would dominate the ratio.
         static double AwayFromZero(Rng rng)
         {
             double x = 1.5 * rng.NextNormal();
-            return Math.Abs(x) < 0.01 || Math.Abs(x + 0.7518) < 0.05 ? 0.5 : x;
+            return Math.Abs(x) < 0.01 || Math.Abs(x + 0.7518) < 0.05 || Math.Abs(x + 1.1924) < 0.05 ? 0.5 : x;
         }
-        double error = GradientCheck.Layer(Create(name), inputFeatures: 7, batch: 5, seed: 21, AwayFromZero);
+        double error = GradientCheck.Layer(Create<double>(name), inputFeatures: 7, batch: 5, seed: 21, AwayFromZero);
         Assert.True(error < 1e-6, $"{name}: relative error {error}");
+    }
+
+    [Theory]
+    [InlineData("selu")]
+    [InlineData("mish")]
+    public void Float32_matches_float64(string name)
+    {
+        // Inputs exact in float32, over a wide range (|x| up to 60); both types evaluate in double and round once, so the
+        // float32 values are the float64 ones to within float32's rounding.
+        var rng = new Rng(9);
+        const int features = 11, batch = 6;
+        double[] x = Enumerable.Range(0, features * batch).Select(i => (double)(float)(i % 4 == 0 ? rng.NextUniform(-60, 60) : 3 * rng.NextNormal())).ToArray();
+        double[] dy = Enumerable.Range(0, x.Length).Select(_ => (double)(float)rng.NextNormal()).ToArray();
+        (double[] y64, double[] dx64) = Step(Create<double>(name), features, batch, x, dy);
+        (float[] y32, float[] dx32) = Step(Create<float>(name), features, batch, x.Select(v => (float)v).ToArray(), dy.Select(v => (float)v).ToArray());
+        Elementwise.AssertClose(y64, y32.Select(v => (double)v).ToArray(), 1.2e-7, $"{name} output");
+        Elementwise.AssertClose(dx64, dx32.Select(v => (double)v).ToArray(), 1.8e-7, $"{name} dinput");
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void A_step_allocates_nothing(string name)
+    {
+        ILayer<float> layer = Create<float>(name);
+        layer.Build(9);
+        float[] x = Enumerable.Range(0, 4 * 9).Select(i => i * 0.37f - 6).ToArray(), dy = x.Select(v => 1 - v).ToArray();
+        float[] y = new float[x.Length], dx = new float[x.Length];
+        Run(layer, 4, x, dy, y, dx); // warm-up: the first call compiles the layer's code
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Run(layer, 4, x, dy, y, dx);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Theory]
@@ -93,6 +129,22 @@ public class ActivationTests
     }
 
     [Fact]
+    public void Every_activation_choice_has_a_layer_and_one_name()
+    {
+        // New choices are appended, so the values of the older ones (and any file or option that holds them) stay as they were.
+        Assert.Equal([Activation.Relu, Activation.LeakyRelu, Activation.Tanh, Activation.Sigmoid, Activation.Gelu, Activation.Selu, Activation.Mish],
+            Enum.GetValues<Activation>());
+        Assert.Equal(["relu", "leaky-relu", "tanh", "sigmoid", "gelu", "selu", "mish"], OptionNames.All<Activation>());
+        Assert.Equal([0, 1, 2, 3, 4, 5, 6], Enum.GetValues<Activation>().Select(a => (int)a));
+        foreach (Activation activation in Enum.GetValues<Activation>())
+        {
+            ILayer<float> layer = Mlp.CreateActivation<float>(activation);
+            Assert.Equal(activation.ToString(), layer.GetType().Name.Split('`')[0]);
+            Assert.True(OptionNames.TryParse(OptionNames.Name(activation), out Activation parsed) && parsed == activation);
+        }
+    }
+
+    [Fact]
     public void Layers_print_themselves_with_parameter_counts()
     {
         Assert.Equal("LeakyRelu(0.01)  // 0 parameters", new LeakyRelu<float>().ToString());
@@ -112,6 +164,22 @@ public class ActivationTests
         Assert.Matches(@"^Tanh\(\)\s+\(B, 16\)\s+0$", lines[2]);
         Assert.Matches(@"^Dense\(16 → 3\)\s+\(B, 3\)\s+51$", lines[3]);
         Assert.Equal("Total parameters: 131", lines[4]);
+    }
+
+    // One forward and backward of a parameterless layer on (batch, features).
+    private static (T[] Output, T[] Dinput) Step<T>(ILayer<T> layer, int features, int batch, T[] x, T[] dy)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        layer.Build(features);
+        return Run(layer, batch, x, dy, new T[x.Length], new T[x.Length]);
+    }
+
+    // The step itself, into buffers the caller made.
+    private static (T[], T[]) Run<T>(ILayer<T> layer, int batch, T[] x, T[] dy, T[] y, T[] dx) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        layer.Forward(y, x, batch, null);
+        layer.Backward(dx, dy, x, y, batch);
+        return (y, dx);
     }
 
     private static double[] Apply(ILayer<double> layer, double[] x)

@@ -63,6 +63,17 @@ public sealed class OnnxCheckerTests : IDisposable
         OnnxChecker.AssertValid(Export(3, 2, new OnnxExportOptions(columns)), _folder, "categorical-only-regressor");
     }
 
+    [OnnxCheckerFact]
+    public void Feature_scale_passes_the_checker()
+    {
+        // FeatureScale(7) first (its Mul by a (7) initializer broadcasts over the rows), then Selu and Mish hidden layers.
+        var model = new Sequential<float>(7, new FeatureScale<float>(7), new Dense<float>(7, 6), new Selu<float>(), new Dense<float>(6, 5),
+            new Mish<float>(), new Dense<float>(5, 3));
+        model.ResetParameters(new Rng(3));
+        byte[] onnx = OnnxExporter.ToBytes(model, new OnnxExportOptions(Mixed, MixedMean, MixedScale, ["Adelie", "Chinstrap", "Gentoo"]));
+        OnnxChecker.AssertValid(onnx, _folder, "feature-scale");
+    }
+
     [OnnxCheckerTheory]
     [MemberData(nameof(Activations))]
     public void Every_activation_passes_the_checker(Activation activation)

@@ -226,6 +226,49 @@ public class OnnxExporterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FeatureScale_and_Selu_match_Backprop_in_OnnxRuntime()
+    {
+        // A classifier FeatureScale(4) → Dense(4 → 8) → Selu → Dense(8 → 3), with factors of both signs, behind standardization.
+        var scale = new FeatureScale<float>(4);
+        var model = new Sequential<float>(4, scale, new Dense<float>(4, 8), new Selu<float>(), new Dense<float>(8, 3));
+        var rng = new Rng(12);
+        model.ResetParameters(rng);
+        for (int i = 0; i < 4; i++) scale.Weight[i] = (float)rng.NextUniform(-3, 3);
+        Matrix<float> raw = ModelFileTests.RandomInputs<float>(50, 4, 13);
+        double[] mean = [0.5, -1, 0, 2], deviation = [2, 0.5, 1, 4];
+        byte[] onnx = OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["a", "b", "c", "d"], mean, deviation, ["p", "q", "r"]));
+
+        Dictionary<string, float[]> results = Run(onnx, Floats("features", raw));
+
+        Matrix<float> logits = model.Predict(new StandardScaler<float>(mean, deviation).Transform(raw));
+        double difference = MaxAbsDifference(Enumerable.Range(0, logits.Rows).SelectMany(r => Softmax(logits.Row(r))), results["probabilities"]);
+        output.WriteLine($"FeatureScale + Selu: max |probability difference| {difference:E2}");
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+        Assert.Equal(Classification.ArgMax(logits).Select(l => (float)l), results["label"]);
+    }
+
+    [Fact]
+    public void Mish_matches_Backprop_in_OnnxRuntime_far_into_its_tails()
+    {
+        // Mish → Dense(3 → 6) → Mish → Dense(6 → 2), a regressor on raw inputs up to |x| = 100: the graph's
+        // x · Tanh(Softplus(x)) must neither overflow for large x nor lose the tail for very negative x.
+        var model = new Sequential<float>(3, new Mish<float>(), new Dense<float>(3, 6), new Mish<float>(), new Dense<float>(6, 2));
+        model.ResetParameters(new Rng(14));
+        Matrix<float> inputs = ModelFileTests.RandomInputs<float>(40, 3, 15);
+        float[] tails = [-100, -50, -20, -5, 5, 20, 50, 100];
+        for (int r = 0; r < tails.Length; r++) inputs[r, r % 3] = tails[r];
+        byte[] onnx = OnnxExporter.ToBytes(model, OnnxExportOptions.Numeric(["a", "b", "c"]));
+
+        float[] predictions = Run(onnx, Floats("features", inputs))["prediction"];
+
+        float[] expected = model.Predict(inputs).Data;
+        // Relative to the output's size: outputs reach tens here, where float32's spacing alone is a few 1e-6.
+        double difference = expected.Zip(predictions, (e, a) => Math.Abs(e - a) / Math.Max(1, Math.Abs(e))).Max();
+        output.WriteLine($"Mish: max relative prediction difference {difference:E2}, largest output {expected.Max(Math.Abs):F1}");
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+    }
+
+    [Fact]
     public void Float64_models_export_and_mismatches_are_refused()
     {
         Sequential<double> model = ModelFileTests.Mlp<double>(6, 2, 4, 2);
