@@ -22,12 +22,8 @@ internal static class TrainCommand
     public static Command Create(TextWriter output, bool interactive = false, CancellationToken interrupt = default)
     {
         O notebook = O.Notebook, recipe = O.Tabular;
-        // "(default: 50 for the notebook, 256 with --data)": the two recipes' values of an option, for its help.
-        string Both<TValue>(Func<O, TValue> value, Func<TValue, string>? text = null)
-        {
-            text ??= v => Convert.ToString(v, CultureInfo.InvariantCulture) ?? "";
-            return $"default: {text(value(notebook))} for the notebook, {text(value(recipe))} with --data (the tabular recipe)";
-        }
+        // "--recipe tabular: 256": the tabular recipe's value of an option, for its help (which shows the notebook's as its default).
+        string Both<TValue>(Func<O, TValue> value) => $"--recipe tabular: {Convert.ToString(value(recipe), CultureInfo.InvariantCulture)}";
         var command = new Command("train",
             "Train a multilayer perceptron (classification or regression) on an embedded data set or a CSV file, and print the loss of every epoch.\n"
             + "With no options it reproduces the classic notebook: standardized Iris, 4→16→3, lr 0.01, batch size 1, 50 epochs.\n\n"
@@ -50,7 +46,7 @@ internal static class TrainCommand
         {
             Description = "Training recipe the other flags change: tabular (after RealMLP: robust scaling, a feature scale, 3×256 selu/mish, ntk, "
                 + "Adam β₂ 0.95 at 0.04 on coslog, label smoothing 0.1, 256 epochs of 256 rows, the best epoch on a 20% split) "
-                + "or plain (the notebook's: standardization, 16 relu, per-sample SGD at 0.01, 50 epochs); default: tabular with --data, plain for the embedded data sets",
+                + "or plain (the notebook's: standardization, 16 relu, per-sample SGD at 0.01, 50 epochs, the default)",
         };
         recipeOption.OneOf("tabular", "plain");
         command.Options.Add(recipeOption);
@@ -58,6 +54,7 @@ internal static class TrainCommand
         {
             Description = "Numeric columns: robust (median and interquartile range, then smoothly clipped: z/√(1+(z/3)²)) or standard (mean and standard deviation) "
                 + $"({Both(o => OptionNames.Name(o.Scaling))})",
+            DefaultValueFactory = _ => OptionNames.Name(notebook.Scaling),
         }, nameof(O.Scaling), (o, v) => o with { Scaling = Parse<NumericScaling>(v) });
         scaling.OneOf([.. OptionNames.All<NumericScaling>()]);
         flags.Add(new Option<bool>("--feature-scale")
@@ -68,6 +65,7 @@ internal static class TrainCommand
         {
             Description = "ntk (weights N(0, 1/fan_in), biases N(0, 1); with Adam each weight steps at lr/√fan_in, each bias at lr/10, feature scales at 6·lr) "
                 + $"or standard (one rate; weights by --init) ({Both(o => OptionNames.Name(o.Parametrization))})",
+            DefaultValueFactory = _ => OptionNames.Name(notebook.Parametrization),
         }, nameof(O.Parametrization), (o, v) => o with { Parametrization = Parse<Parametrization>(v) });
         parametrization.OneOf([.. OptionNames.All<Parametrization>()]);
         flags.Add(new Option<bool>("--zero-output")
@@ -77,21 +75,25 @@ internal static class TrainCommand
         flags.Add(new Option<int>("--epochs")
         {
             Description = $"The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch ({Both(o => o.Epochs)})",
+            DefaultValueFactory = _ => notebook.Epochs,
         }, nameof(O.Epochs), (o, v) => o with { Epochs = v });
         flags.Add(new Option<double>("--lr", "--learning-rate")
         {
             Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001, or 0.04 with --parametrization ntk); "
                 + $"with --resume, the schedule's new base rate ({Both(o => o.LearningRate)})",
+            DefaultValueFactory = _ => notebook.LearningRate,
         }, nameof(O.LearningRate), (o, v) => o with { LearningRate = v });
         flags.Add(new Option<int[]>("--hidden")
         {
             Description = $"Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer ({Both(o => string.Join(",", o.HiddenLayers))})",
+            DefaultValueFactory = _ => [.. notebook.HiddenLayers],
             CustomParser = ParseHidden,
             HelpName = "widths",
         }, nameof(O.HiddenLayers), (o, v) => o with { HiddenLayers = v });
         flags.Add(new Option<int>("--batch-size")
         {
-            Description = $"Samples per optimizer step (1 = per-sample SGD; {Both(o => o.BatchSize)})",
+            Description = $"Samples per optimizer step (1 = per-sample SGD, the notebook's; {Both(o => o.BatchSize)})",
+            DefaultValueFactory = _ => notebook.BatchSize,
         }, nameof(O.BatchSize), (o, v) => o with { BatchSize = v });
         flags.Add(new Option<ulong>("--seed")
         {
@@ -132,12 +134,13 @@ internal static class TrainCommand
         Option<string> activation = flags.Add(new Option<string>("--activation")
         {
             Description = "Activation after every hidden layer: relu (the notebook's), leaky-relu (slope 0.01), tanh, sigmoid, gelu (exact erf form), selu, mish; "
-                + "auto = selu for classification, mish for regression (the tabular recipe's)",
+                + "auto = selu for classification, mish for regression (--recipe tabular's)",
+            DefaultValueFactory = _ => OptionNames.Name(notebook.Activation!.Value),
         }, nameof(O.Activation), (o, v) => o with { Activation = v == "auto" ? null : Parse<Activation>(v) });
         activation.OneOf(["auto", .. OptionNames.All<Activation>()]);
         Choice(flags, "--optimizer", "Optimizer: sgd (the notebook's), adam (the tabular recipe's), adamw (decoupled weight decay, default 0.01); PyTorch semantics",
-            null, OptionNames.All<OptimizerKind>(), nameof(O.Optimizer), (o, v) => o with { Optimizer = Parse<OptimizerKind>(v) });
-        flags.Add(new Option<double>("--beta2") { Description = $"Adam's β₂, the decay of its second-moment estimate, in [0, 1) ({Both(o => o.Beta2)})" },
+            OptionNames.Name(notebook.Optimizer), OptionNames.All<OptimizerKind>(), nameof(O.Optimizer), (o, v) => o with { Optimizer = Parse<OptimizerKind>(v) });
+        flags.Add(new Option<double>("--beta2") { Description = $"Adam's β₂, the decay of its second-moment estimate, in [0, 1) ({Both(o => o.Beta2)})", DefaultValueFactory = _ => notebook.Beta2 },
             nameof(O.Beta2), (o, v) => o with { Beta2 = v });
         flags.Add(new Option<double>("--momentum") { Description = "SGD momentum in [0, 1)", DefaultValueFactory = _ => notebook.Momentum },
             nameof(O.Momentum), (o, v) => o with { Momentum = v });
@@ -152,6 +155,7 @@ internal static class TrainCommand
         flags.Add(new Option<LearningRateSchedule>("--schedule")
         {
             Description = $"Learning-rate schedule over the run's epochs: {LearningRateSchedule.Forms} ({Both(o => o.Schedule)})",
+            DefaultValueFactory = _ => notebook.Schedule,
             CustomParser = r =>
             {
                 string text = string.Join(",", r.Tokens.Select(t => t.Value));
@@ -169,13 +173,14 @@ internal static class TrainCommand
         loss.OneOf([.. OptionNames.All<LossKind>()]);
         flags.Add(new Option<double>("--huber-delta") { Description = "Huber's delta, in standardized target units", DefaultValueFactory = _ => notebook.HuberDelta },
             nameof(O.HuberDelta), (o, v) => o with { HuberDelta = v });
-        flags.Add(new Option<double>("--label-smoothing") { Description = $"Label smoothing of the cross-entropy, in [0, 1] (default: 0 for the notebook, {O.DefaultLabelSmoothing.ToString(CultureInfo.InvariantCulture)} with --data)" },
+        flags.Add(new Option<double>("--label-smoothing") { Description = $"Label smoothing of the cross-entropy, in [0, 1] (--recipe tabular: {O.DefaultLabelSmoothing.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => 0 },
             nameof(O.LabelSmoothing), (o, v) => o with { LabelSmoothing = v });
         flags.Add(new Option<double>("--dropout") { Description = "Dropout probability after every hidden activation, in [0, 1)", DefaultValueFactory = _ => notebook.Dropout },
             nameof(O.Dropout), (o, v) => o with { Dropout = v });
         Option<double> validation = flags.Add(new Option<double>("--validation")
         {
             Description = $"Hold out this fraction of the data (stratified for classification) to report validation loss and metrics and choose the epoch kept ({Both(o => o.ValidationFraction)})",
+            DefaultValueFactory = _ => notebook.ValidationFraction,
             HelpName = "FRACTION",
         }, nameof(O.ValidationFraction), (o, v) => o with { ValidationFraction = v, ValidationData = null });
         flags.Add(new Option<int?>("--early-stopping")
@@ -228,7 +233,7 @@ internal static class TrainCommand
             HelpName = "FILE.csv",
         }, nameof(O.ValidationData), (o, v) => o with { ValidationData = v, ValidationFraction = 0 });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result (no epoch lines, no progress bar)" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, model, warnings and notes, seconds), nothing else" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, best epoch, options, model, warnings and notes, seconds), nothing else" };
         var plot = new Option<string>("--plot")
         {
             Description = "Draw the loss per epoch (and the validation loss and metric) to a .png or .svg file",
@@ -319,12 +324,10 @@ internal static class TrainCommand
     }
 
     // A flag that takes one of the library's names for a choice (not generic: the command is built at every start).
-    private static void Choice(TrainFlags flags, string name, string description, string? fallback, IReadOnlyList<string> names, string property,
+    private static void Choice(TrainFlags flags, string name, string description, string fallback, IReadOnlyList<string> names, string property,
         Func<O, string, O> apply)
     {
-        var option = new Option<string>(name) { Description = description };
-        if (fallback is not null) option.DefaultValueFactory = _ => fallback;
-        flags.Add(option, property, apply);
+        Option<string> option = flags.Add(new Option<string>(name) { Description = description, DefaultValueFactory = _ => fallback }, property, apply);
         option.OneOf([.. names]);
     }
 

@@ -13,7 +13,7 @@ namespace Backprop.Cli.Commands;
 /// <param name="Interactive">Stdout is a terminal: a live progress bar for long runs.</param>
 /// <param name="Threads">The threads the kernels may use (<c>--threads</c>), or <see langword="null"/> for every processor.</param>
 /// <param name="Interrupt">Acts as Ctrl+C does.</param>
-/// <param name="Recipe"><c>tabular</c> or <c>plain</c> when given (<c>--recipe</c>); <see langword="null"/> for tabular with <c>--data</c>, plain (the notebook) otherwise.</param>
+/// <param name="Recipe"><c>tabular</c> or <c>plain</c> when given (<c>--recipe</c>); <see langword="null"/> for plain (the notebook's settings).</param>
 internal sealed record TrainRequest(
     Func<TabularTrainingOptions, TabularTrainingOptions> Apply,
     Func<string, string> FlagOf,
@@ -30,9 +30,9 @@ internal sealed record TrainRequest(
     /// <summary>The options a fresh run trains with: the recipe's, changed by the flags.</summary>
     public TabularTrainingOptions Fresh()
     {
-        TabularTrainingOptions notebook = Apply(TabularTrainingOptions.Notebook);
-        bool tabular = Recipe is null ? notebook.Data is not null : Recipe == "tabular";
         // The recipe names no data: the notebook's embedded data set unless the flags say otherwise.
-        return tabular ? Apply(TabularTrainingOptions.Tabular with { Dataset = TabularTrainingOptions.Notebook.Dataset }) : notebook;
+        return Recipe == "tabular"
+            ? Apply(TabularTrainingOptions.Tabular with { Dataset = TabularTrainingOptions.Notebook.Dataset })
+            : Apply(TabularTrainingOptions.Notebook);
     }
 }

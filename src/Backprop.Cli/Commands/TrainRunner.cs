@@ -179,6 +179,9 @@ internal static class TrainRunner
                 w.WriteEndObject();
             }
             if (result.BestEpoch is { } best) w.WriteNumber("best_epoch", best);
+            // Every choice the run made (recipe, network, optimizer, schedule, epochs), as the model file records them.
+            w.WritePropertyName("options");
+            w.WriteRawValue(result.Options.ToJson());
             if (save is null) w.WriteNull("model");
             else w.WriteString("model", save);
             if (plot is not null) w.WriteString("plot", plot);

@@ -189,6 +189,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                 options.Dropout, options.FeatureScale, options.ZeroOutputLayer);
             network.ResetParameters(rng);
         }
+        if (!embedded && _resumed is null && options.UsesRecipeIngredients)
+        {
+            // A run built from the tabular recipe's parts says what they made; the plain settings need no account.
+            Note(false, OptionPlaceholders.Escape(options.Describe(network, trainingData.Count)));
+        }
         LearningRateScale[] rates = options.Parametrization == Parametrization.Ntk ? NtkLearningRates.For(network) : [];
         Optimizer<T> NewOptimizer() => OptimizerFactory.Create<T>(options.Optimizer, options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay,
             options.Beta2);
@@ -289,7 +294,15 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             final.Capture(network, optimizer, rng, initialEpoch + history.Count, new TrainingStateEntry(bestEpoch, bestLoss, null, scheduler?.State));
         }
         final.Parameters.CopyTo(network.Parameters, 0);
-        var result = new TabularTrainingResult<T>(model, options, history, WholeHistory(), initialEpoch, final, stopping, trainingData, validationData);
+        (int Epoch, double? Loss)? kept = keepBest && recorder is not null ? (recorder.BestEpoch, recorder.BestLoss) : null;
+        if (kept is { } k && k.Epoch >= 0 && options.RestoreBest && stopping is null && !embedded && history.Count > 0)
+        {
+            // Which epoch the model is, and why: the run trained them all.
+            string monitored = validationData is null ? "training loss" : "validation loss";
+            Note(false, string.Create(CultureInfo.InvariantCulture,
+                $"kept epoch {k.Epoch} of {initialEpoch + history.Count}: its {monitored} ({k.Loss:G4}) is the run's lowest"));
+        }
+        var result = new TabularTrainingResult<T>(model, options, history, WholeHistory(), initialEpoch, final, stopping, trainingData, validationData, kept);
         if (save is not null)
         {
             result.Save(save);

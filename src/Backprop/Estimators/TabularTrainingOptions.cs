@@ -15,14 +15,12 @@ namespace Backprop.Estimators;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The defaults (a <c>new TabularTrainingOptions()</c>, <see cref="Tabular"/>) are the library's recipe for a user's table, the one
-/// <c>backprop train --data</c>, <see cref="MlpClassifier{T}"/> and <see cref="MlpRegressor{T}"/> use. It follows RealMLP-TD-S
-/// (Holzmüller, Grinsztajn and Steinwart 2024, "Better by Default"), measured on real data sets against scikit-learn and XGBoost
-/// (docs/accuracy.md): numeric columns robustly scaled and smoothly clipped; a learnable scale per input; three hidden layers of
-/// 256, SELU for classes and Mish for regression; the neural-tangent parametrization with a zero output layer; Adam with β₂ 0.95
-/// at 0.04 on the coslog schedule; label smoothing 0.1; 256 epochs of batches of 256; a fifth of the rows held out to choose the
-/// epoch kept. Each is an option of its own, so each can be switched off. <see cref="Notebook"/> is the classic notebook's plain
-/// settings, what <c>backprop train</c> runs with no options, and <see cref="Plain"/> the same for any data.
+/// The defaults (a <c>new TabularTrainingOptions()</c>) are what <see cref="MlpClassifier{T}"/> and <see cref="MlpRegressor{T}"/>
+/// use: one hidden layer of 100 ReLU units, Adam at 1e-3, batches of 32, at most 200 epochs, a tenth of the rows held out for
+/// early stopping after 10 epochs without improvement, the best epoch kept. <see cref="Tabular"/> is the tabular recipe after
+/// RealMLP-TD-S, every ingredient an option of its own (measured in docs/accuracy.md; opt-in until it measures better).
+/// <see cref="Notebook"/> is the classic notebook's plain settings, what <c>backprop train</c> runs with no options, and
+/// <see cref="Plain"/> the same for any data.
 /// </para>
 /// <para>
 /// Resuming (<see cref="TabularTrainer{T}.Resume"/>) starts from the options saved in the file and changes what the caller
@@ -56,8 +54,31 @@ public sealed record TabularTrainingOptions
         RestoreBest = false,
     };
 
-    /// <summary>The tabular recipe: the defaults, what a <c>new TabularTrainingOptions()</c> holds (see the remarks).</summary>
-    public static TabularTrainingOptions Tabular { get; } = new();
+    /// <summary>
+    /// The tabular recipe, after RealMLP-TD-S (Holzmüller, Grinsztajn and Steinwart 2024, "Better by Default"): numeric columns
+    /// robustly scaled and smoothly clipped, a learnable scale per input, three hidden layers of 256 (SELU for classes, Mish for
+    /// regression), the neural-tangent parametrization with a zero output layer, Adam with β₂ 0.95 at 0.04 on the coslog
+    /// schedule, label smoothing 0.1, 256 epochs of batches of 256, a fifth of the rows held out to keep the epoch of lowest
+    /// validation loss. Opt-in (<c>--recipe tabular</c>) until it measures better than the defaults (bench/accuracy).
+    /// </summary>
+    public static TabularTrainingOptions Tabular { get; } = new()
+    {
+        Scaling = NumericScaling.Robust,
+        HiddenLayers = [256, 256, 256],
+        Activation = null,
+        FeatureScale = true,
+        Parametrization = Parametrization.Ntk,
+        ZeroOutputLayer = true,
+        LabelSmoothing = null,
+        LearningRate = 0.04,
+        Beta2 = 0.95,
+        Schedule = new CosLogSchedule(),
+        Epochs = 256,
+        BatchSize = 256,
+        ValidationFraction = 0.2,
+        EarlyStopping = null,
+        RestoreBest = true,
+    };
 
     /// <summary>The notebook's plain settings (<see cref="Notebook"/>) for any data: no embedded data set named.</summary>
     public static TabularTrainingOptions Plain { get; } = Notebook with { Dataset = null };
@@ -108,7 +129,7 @@ public sealed record TabularTrainingOptions
     /// How numeric columns become inputs: robust scaling and smooth clipping (default; median-centred, divided by the interquartile
     /// range, then <c>z / √(1 + (z/3)²)</c>), or standardization (the notebook's).
     /// </summary>
-    public NumericScaling Scaling { get; init; } = NumericScaling.Robust;
+    public NumericScaling Scaling { get; init; } = NumericScaling.Standard;
 
     /// <summary>Missing feature cells: the training mean (default) or median of a numeric column, the most frequent value of others; or an error.</summary>
     public MissingValueStrategy Missing { get; init; } = MissingValueStrategy.Mean;
@@ -119,33 +140,33 @@ public sealed record TabularTrainingOptions
     /// </summary>
     public TaskKind? Task { get; init; }
 
-    /// <summary>Share of the rows held out before preprocessing is fitted (stratified for classes), in <c>[0, 1)</c>: they choose the epoch kept. Default 0.2; the notebook 0.</summary>
+    /// <summary>Share of the rows held out before preprocessing is fitted (stratified for classes), in <c>[0, 1)</c>: they choose the epoch kept. Default 0.1; the notebook 0; the tabular recipe 0.2.</summary>
     [JsonPropertyName("validation")]
-    public double ValidationFraction { get; init; } = 0.2;
+    public double ValidationFraction { get; init; } = 0.1;
 
     /// <summary>Seed of the run's generators (split, initialization, shuffling, dropout): same seed, same model. Default 0.</summary>
     public ulong Seed { get; init; }
 
     // ---- Network ----
 
-    /// <summary>Widths of the hidden layers; empty for a linear model. Default three layers of 256 (RealMLP's); the notebook one of 16.</summary>
+    /// <summary>Widths of the hidden layers; empty for a linear model. Default one layer of 100 (scikit-learn's); the notebook 16; the tabular recipe three of 256.</summary>
     [JsonPropertyName("hidden")]
-    public IReadOnlyList<int> HiddenLayers { get; init; } = [256, 256, 256];
+    public IReadOnlyList<int> HiddenLayers { get; init; } = [100];
 
-    /// <summary>Activation after every hidden layer; <see langword="null"/> (default) chooses SELU for classification and Mish for regression (RealMLP's). The notebook ReLU.</summary>
-    public Activation? Activation { get; init; }
+    /// <summary>Activation after every hidden layer. Default ReLU; <see langword="null"/> chooses SELU for classification and Mish for regression (RealMLP's; the tabular recipe).</summary>
+    public Activation? Activation { get; init; } = Layers.Activation.Relu;
 
-    /// <summary>A learnable scale per input, initialized to 1, before the first dense layer (RealMLP's scaling layer): lets training weigh the inputs. Default on; the notebook off.</summary>
-    public bool FeatureScale { get; init; } = true;
+    /// <summary>A learnable scale per input, initialized to 1, before the first dense layer (RealMLP's scaling layer): lets training weigh the inputs. Default off; the tabular recipe on.</summary>
+    public bool FeatureScale { get; init; }
 
     /// <summary>
     /// The dense layers' parametrization: <see cref="Layers.Parametrization.Ntk"/> (default; neural-tangent: weights <c>N(0, 1/fan_in)</c>, biases
     /// <c>N(0, 1)</c>, per-layer rates with Adam) or standard (one rate; weights by <see cref="Initialization"/>; the notebook's).
     /// </summary>
-    public Parametrization Parametrization { get; init; } = Parametrization.Ntk;
+    public Parametrization Parametrization { get; init; } = Parametrization.Standard;
 
-    /// <summary>Start the output layer at zero, so training starts from a constant prediction (RealMLP's). Default on; the notebook off.</summary>
-    public bool ZeroOutputLayer { get; init; } = true;
+    /// <summary>Start the output layer at zero, so training starts from a constant prediction (RealMLP's). Default off; the tabular recipe on.</summary>
+    public bool ZeroOutputLayer { get; init; }
 
     /// <summary>Dropout probability after every hidden activation, in <c>[0, 1)</c>. Default 0.</summary>
     public double Dropout { get; init; }
@@ -165,8 +186,8 @@ public sealed record TabularTrainingOptions
     /// <summary>Huber's δ in standardized target units (<see cref="LossKind.Huber"/>). Default 1.</summary>
     public double HuberDelta { get; init; } = 1;
 
-    /// <summary>Label smoothing ε of the cross-entropy, in <c>[0, 1]</c>; <see langword="null"/> (default) for <see cref="DefaultLabelSmoothing"/> with cross-entropy and 0 otherwise. The notebook 0.</summary>
-    public double? LabelSmoothing { get; init; }
+    /// <summary>Label smoothing ε of the cross-entropy, in <c>[0, 1]</c>. Default 0; <see langword="null"/> for <see cref="DefaultLabelSmoothing"/> with cross-entropy and 0 otherwise (the tabular recipe).</summary>
+    public double? LabelSmoothing { get; init; } = 0;
 
     /// <summary>The label smoothing of the cross-entropy when none is given: 0.1 (RealMLP's).</summary>
     public const double DefaultLabelSmoothing = 0.1;
@@ -189,10 +210,10 @@ public sealed record TabularTrainingOptions
     /// The base learning rate (the schedule scales it; with the ntk <see cref="Parametrization"/>, each layer's share of it). Default
     /// 0.04 (RealMLP's, for the ntk parametrization: about 0.0025 for a weight of a 256-wide layer); the notebook 0.01.
     /// </summary>
-    public double LearningRate { get; init; } = 0.04;
+    public double LearningRate { get; init; } = 1e-3;
 
-    /// <summary>Adam's β₂, the decay of its second-moment estimate, in <c>[0, 1)</c>. Default 0.95 (RealMLP's: adapts faster than PyTorch's 0.999, the notebook's).</summary>
-    public double Beta2 { get; init; } = 0.95;
+    /// <summary>Adam's β₂, the decay of its second-moment estimate, in <c>[0, 1)</c>. Default 0.999 (PyTorch's); the tabular recipe 0.95 (RealMLP's, adapts faster).</summary>
+    public double Beta2 { get; init; } = 0.999;
 
     /// <summary>SGD momentum in <c>[0, 1)</c>. Default 0 (PyTorch's).</summary>
     public double Momentum { get; init; }
@@ -206,31 +227,31 @@ public sealed record TabularTrainingOptions
     /// <summary>Clip the gradient's global L2 norm to this value before each step; <see langword="null"/> (default) for none.</summary>
     public double? ClipNorm { get; init; }
 
-    /// <summary>The learning-rate schedule over the run's <see cref="Epochs"/>. Default RealMLP's <c>coslog</c> (four cosine cycles, set every step); the notebook constant.</summary>
-    public LearningRateSchedule Schedule { get; init; } = new CosLogSchedule();
+    /// <summary>The learning-rate schedule over the run's <see cref="Epochs"/>. Default constant; the tabular recipe RealMLP's <c>coslog</c> (four cosine cycles, set every step).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Constant;
 
     // ---- Training loop ----
 
-    /// <summary>The run's length in epochs, counted from the first (a resumed run trains until this many have completed). Default 256; the notebook 50.</summary>
-    public int Epochs { get; init; } = 256;
+    /// <summary>The run's length in epochs, counted from the first (a resumed run trains until this many have completed). Default 200; the notebook 50; the tabular recipe 256.</summary>
+    public int Epochs { get; init; } = 200;
 
-    /// <summary>Samples per optimizer step (1 = per-sample SGD, the notebook's). Default 256.</summary>
-    public int BatchSize { get; init; } = 256;
+    /// <summary>Samples per optimizer step (1 = per-sample SGD, the notebook's). Default 32; the tabular recipe 256.</summary>
+    public int BatchSize { get; init; } = 32;
 
     /// <summary>Visit the training rows in a fresh random order every epoch. Default on.</summary>
     public bool Shuffle { get; init; } = true;
 
     /// <summary>
     /// Stop after this many epochs without improvement of the validation loss (the training loss without validation data) and keep
-    /// the best epoch's model; <see langword="null"/> (default) to train every epoch.
+    /// the best epoch's model; <see langword="null"/> to train every epoch. Default 10; the notebook and the tabular recipe off.
     /// </summary>
-    public int? EarlyStopping { get; init; }
+    public int? EarlyStopping { get; init; } = 10;
 
     /// <summary>
     /// End with the weights of the epoch of lowest validation loss (the training loss without validation data), not the last
-    /// epoch's. Default on; the notebook off. Early stopping always keeps the best epoch.
+    /// epoch's. Default off; the tabular recipe on. Early stopping always keeps the best epoch.
     /// </summary>
-    public bool RestoreBest { get; init; } = true;
+    public bool RestoreBest { get; init; }
 
     /// <summary>The smallest decrease of the monitored loss that counts as an improvement. Default 0.</summary>
     public double MinDelta { get; init; }
@@ -332,6 +353,45 @@ public sealed record TabularTrainingOptions
         Check(!(Loss == LossKind.BinaryCrossEntropy && LabelSmoothing > 0), nameof(LabelSmoothing), "0 with {Loss} bce (it smooths the cross-entropy)",
             Number(LabelSmoothing ?? 0));
         return this;
+    }
+
+    /// <summary>Whether any of the tabular recipe's own ingredients is on (robust scaling, a feature scale, ntk, a zero output layer, restoring the best epoch).</summary>
+    internal bool UsesRecipeIngredients =>
+        Scaling == NumericScaling.Robust || FeatureScale || Parametrization == Parametrization.Ntk || ZeroOutputLayer || RestoreBest;
+
+    /// <summary>The options as one JSON object, as the model file's <c>training</c> entry holds them (snake_case keys, a <c>version</c>).</summary>
+    public string ToJson() => TrainingEntries.OptionsJson(this);
+
+    /// <summary>
+    /// What a run with these options (every automatic choice made) trains, in a line: for example "network 13 inputs → feature scale
+    /// → 3 × 256 selu → 3 outputs (ntk, zero output layer); adam (β₂ 0.95) at 0.04 on coslog, label smoothing 0.1; 256 epochs of
+    /// batches of 256 over 142 rows; the epoch of lowest validation loss is kept".
+    /// </summary>
+    public string Describe<T>(Layers.Sequential<T> network, int trainingRows) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var parts = new List<string> { $"{Plural.Of(network.InputFeatures, "input")}" };
+        if (FeatureScale) parts.Add("feature scale");
+        string activation = Activation is { } a ? " " + OptionNames.Name(a) : "";
+        List<List<int>> runs = [];
+        foreach (int width in HiddenLayers)
+        {
+            if (runs.Count > 0 && runs[^1][0] == width) runs[^1].Add(width);
+            else runs.Add([width]);
+        }
+        parts.AddRange(runs.Select(run => (run.Count > 1 ? $"{run.Count} × " : "") + run[0] + activation));
+        parts.Add(Plural.Of(network.OutputFeatures, "output"));
+        var shape = new List<string> { OptionNames.Name(Parametrization) };
+        if (ZeroOutputLayer) shape.Add("zero output layer");
+        if (Dropout > 0) shape.Add($"dropout {Number(Dropout)}");
+        string optimizer = OptionNames.Name(Optimizer) + (Optimizer == OptimizerKind.Sgd ? "" : $" (β₂ {Number(Beta2)})");
+        string smoothing = LabelSmoothing > 0 ? $", label smoothing {Number(LabelSmoothing.Value)}" : "";
+        string decay = WeightDecay > 0 ? $", weight decay {Number(WeightDecay.Value)}" : "";
+        string kept = EarlyStopping is int patience ? $"early stopping after {Plural.Of(patience, "epoch")} without improvement, the best epoch kept"
+            : RestoreBest ? $"the epoch of lowest {(ValidationFraction > 0 || ValidationData is not null ? "validation" : "training")} loss is kept"
+            : "the last epoch is kept";
+        return $"network {string.Join(" → ", parts)} ({string.Join(", ", shape)}); {optimizer} at {Number(LearningRate)} on {Schedule}{smoothing}{decay}; " +
+            $"{Plural.Of(Epochs, "epoch")} of batches of {BatchSize} over {Plural.Of(trainingRows, "row")}; {kept}";
     }
 
     /// <summary>Checks that no list of columns names <paramref name="target"/> (given, or the last column of the data read).</summary>

@@ -13,7 +13,7 @@ public sealed class TabularTrainingResult<T> where T : unmanaged, IFloatingPoint
 
     internal TabularTrainingResult(TabularModel<T> model, TabularTrainingOptions options, IReadOnlyList<EpochRecord> history,
         IReadOnlyList<EpochRecord> wholeHistory, int initialEpoch, RunSnapshot<T> state, EarlyStopping<T>? stopping, Dataset<T> trainingData,
-        Dataset<T>? validationData)
+        Dataset<T>? validationData, (int Epoch, double? Loss)? best = null)
     {
         Model = model;
         Options = options;
@@ -21,14 +21,14 @@ public sealed class TabularTrainingResult<T> where T : unmanaged, IFloatingPoint
         _wholeHistory = wholeHistory;
         InitialEpoch = initialEpoch;
         _state = state;
-        BestEpoch = stopping is null ? null : stopping.BestEpoch;
-        BestLoss = stopping?.BestLoss;
+        BestEpoch = stopping is null ? best?.Epoch : stopping.BestEpoch;
+        BestLoss = stopping is null ? best?.Loss : stopping.BestLoss;
         StoppedEpoch = stopping?.StoppedEpoch;
         TrainingData = trainingData;
         ValidationData = validationData;
     }
 
-    /// <summary>The trained model: with early stopping, the best epoch's; otherwise the last epoch's.</summary>
+    /// <summary>The trained model: with early stopping or <see cref="TabularTrainingOptions.RestoreBest"/>, the best epoch's; otherwise the last epoch's.</summary>
     public TabularModel<T> Model { get; }
 
     /// <summary>
@@ -46,7 +46,7 @@ public sealed class TabularTrainingResult<T> where T : unmanaged, IFloatingPoint
     /// <summary>Epochs the returned model has trained (with early stopping, up to its best epoch).</summary>
     public int EpochsCompleted => _state.EpochsCompleted;
 
-    /// <summary>With early stopping, the epoch whose weights the model holds (−1 when no epoch improved); otherwise <see langword="null"/>.</summary>
+    /// <summary>With early stopping or <see cref="TabularTrainingOptions.RestoreBest"/>, the epoch whose weights the model holds (−1 when no epoch improved); otherwise <see langword="null"/>.</summary>
     public int? BestEpoch { get; }
 
     /// <summary>With early stopping, that epoch's monitored loss (validation loss, or training loss without validation data).</summary>

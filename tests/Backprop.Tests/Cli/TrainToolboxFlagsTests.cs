@@ -92,7 +92,7 @@ public class TrainToolboxFlagsTests
     [InlineData("--validation", "1.5")]
     [InlineData("--class-weight", "1,x")]
     [InlineData("--early-stopping", "0")]
-    [InlineData("--init", "zeros")]
+    [InlineData("--init", "lecun")]
     public void Contradictory_or_malformed_flags_are_usage_errors(params string[] args)
     {
         (int code, _, string error) = Run(args);

@@ -82,7 +82,7 @@ public class TabularTrainingOptionsTests
         Assert.Null(back.SavePath);
         Assert.Null(back.CheckpointEvery);
         using JsonDocument document = JsonDocument.Parse(json);
-        Assert.Equal(1, document.RootElement.GetProperty("version").GetInt32());
+        Assert.Equal(TrainingEntries.OptionsVersion, document.RootElement.GetProperty("version").GetInt32());
         Assert.Equal("leaky-relu", document.RootElement.GetProperty("activation").GetString());
         Assert.Equal("cosine:3:1E-05", document.RootElement.GetProperty("schedule").GetString());
         Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("dataset").ValueKind); // every option written, defaults and nulls too
@@ -126,7 +126,7 @@ public class TabularTrainingOptionsTests
     }
 
     [Theory]
-    [InlineData("""{"version":2,"epochs":3}""", "the 'training' entry has version 2")]
+    [InlineData("""{"version":3,"epochs":3}""", "the 'training' entry has version 3")]
     [InlineData("""{"version":1,"epochs":-3}""", "the 'training' entry is invalid: Epochs: expected an integer ≥ 0. Received: -3.")]
     [InlineData("""{"version":1,"optimizer":"adamx"}""", "the 'training' entry is invalid: Expected one of sgd, adam, adamw. Received: 'adamx'")]
     [InlineData("""{"version":1,"schedule":"sideways"}""", "the 'training' entry is invalid")]
@@ -145,7 +145,7 @@ public class TabularTrainingOptionsTests
         foreach (string name in OptionNames.All<Activation>()) Assert.True(OptionNames.TryParse(name, out Activation _));
         Assert.Equal(["sgd", "adam", "adamw"], OptionNames.All<OptimizerKind>());
         Assert.Equal(["cross-entropy", "bce", "mse", "huber"], OptionNames.All<LossKind>());
-        Assert.Equal(["pytorch", "normal", "xavier", "he"], OptionNames.All<Initialization>());
+        Assert.Equal(["pytorch", "normal", "xavier", "he", "ntk", "zeros"], OptionNames.All<Initialization>());
         Assert.Equal("leaky-relu", OptionNames.Name(Activation.LeakyRelu));
         Assert.True(OptionNames.TryParse("HeNormal", out Initialization he) && he == Initialization.HeNormal); // an older spelling
         Assert.False(OptionNames.TryParse("adamx", out OptimizerKind _));
