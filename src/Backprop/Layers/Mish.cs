@@ -1,16 +1,20 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Tensors;
 
 namespace Backprop.Layers;
 
 /// <summary>Mish: <c>output = x · tanh(softplus(x))</c>, <c>softplus(x) = log(1 + exp(x))</c>, elementwise.</summary>
 /// <remarks>
-/// input <c>(B, F)</c> → output <c>(B, F)</c>; no parameters. Misra (2019); PyTorch's <c>nn.Mish</c>. Evaluated in double
-/// precision for both element types, without a log or a tanh: with <c>e = exp(x)</c>,
+/// input <c>(B, F)</c> → output <c>(B, F)</c>; no parameters. Misra (2019); PyTorch's <c>nn.Mish</c>. Evaluated in T's own
+/// precision with SIMD vectors, without a log or a tanh: with <c>e = exp(x)</c>,
 /// <c>tanh(softplus(x)) = ((1 + e)² − 1) / ((1 + e)² + 1) = n / (n + 2)</c> where <c>n = e · (e + 2)</c>, which has no
 /// cancellation for any x and keeps its relative accuracy as <c>e</c> underflows (<c>output ≈ x · exp(x)</c>). Above
-/// x = 25 both <c>n / (n + 2)</c> and the derivative are 1 in double precision, so <c>output = x</c> exactly there, and
-/// <c>n</c>, which would overflow above x ≈ 354, is never formed.
+/// x = 25 both <c>n / (n + 2)</c> and the derivative are 1 in double precision, so <c>output = x</c> exactly there; the
+/// exponent is clamped to 25, so <c>n</c> stays under 5.2e21 and overflows in neither type. A
+/// <see cref="TensorPrimitives.Exp{T}(ReadOnlySpan{T}, Span{T})"/> pass into the destination is followed by one vector pass
+/// that transforms it in place, so <c>output</c> must not overlap <c>input</c> (nor <c>dinput</c> the other spans), as in
+/// <see cref="Sequential{T}"/>; every element gets the same operations wherever it lies in the span.
 /// </remarks>
 public sealed class Mish<T> : ActivationLayer<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -22,11 +26,17 @@ public sealed class Mish<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
     /// <inheritdoc/>
     public override void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
     {
-        int n = batch * InputFeatures;
-        for (int k = 0; k < n; k++)
+        int count = batch * InputFeatures;
+        ReadOnlySpan<T> x = input[..count];
+        Span<T> y = output[..count];
+        ClampedExp(x, y);
+        var saturation = new Vector<T>(T.CreateChecked(Saturation));
+        var two = new Vector<T>(T.CreateChecked(2));
+        for (int k = 0; k < count; k += Vector<T>.Count)
         {
-            double x = double.CreateChecked(input[k]);
-            output[k] = T.CreateChecked(x > Saturation ? x : x * TanhSoftplus(x));
+            Vector<T> xk = Lanes.Load(x, k), e = Lanes.Load(y, k);
+            Vector<T> n = e * (e + two);
+            Lanes.Store(Vector.ConditionalSelect(Vector.GreaterThan(xk, saturation), xk, xk * (n / (n + two))), y, k);
         }
     }
 
@@ -41,23 +51,25 @@ public sealed class Mish<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
             return;
         }
         int count = batch * InputFeatures;
-        for (int k = 0; k < count; k++)
+        ReadOnlySpan<T> x = input[..count], dy = doutput[..count];
+        Span<T> dx = dinput[..count];
+        ClampedExp(x, dx);
+        var saturation = new Vector<T>(T.CreateChecked(Saturation));
+        var one = Vector<T>.One;
+        var two = new Vector<T>(T.CreateChecked(2));
+        for (int k = 0; k < count; k += Vector<T>.Count)
         {
-            double x = double.CreateChecked(input[k]);
-            double derivative = 1;
-            if (!(x > Saturation))
-            {
-                double e = Math.Exp(x), n = e * (e + 2), t = n / (n + 2), oneMinusT = 2 / (n + 2);
-                derivative = t + x * oneMinusT * (1 + t) * (e / (1 + e));
-            }
-            dinput[k] = doutput[k] * T.CreateChecked(derivative);
+            Vector<T> xk = Lanes.Load(x, k), e = Lanes.Load(dx, k);
+            Vector<T> n = e * (e + two), t = n / (n + two), oneMinusT = two / (n + two);
+            Vector<T> derivative = t + xk * oneMinusT * (one + t) * (e / (one + e));
+            Lanes.Store(Lanes.Load(dy, k) * Vector.ConditionalSelect(Vector.GreaterThan(xk, saturation), one, derivative), dx, k);
         }
     }
 
-    // tanh(softplus(x)) = n / (n + 2), n = e · (e + 2), e = exp(x); for x ≤ 25 (n ≤ 5.2e21, no overflow).
-    private static double TanhSoftplus(double x)
+    // destination = exp(min(x, 25)).
+    private static void ClampedExp(ReadOnlySpan<T> x, Span<T> destination)
     {
-        double e = Math.Exp(x), n = e * (e + 2);
-        return n / (n + 2);
+        TensorPrimitives.Min(x, T.CreateChecked(Saturation), destination);
+        TensorPrimitives.Exp(destination, destination);
     }
 }

@@ -44,16 +44,19 @@ public class ActivationTests
     [InlineData("mish")]
     public void Float32_matches_float64(string name)
     {
-        // Inputs exact in float32, over a wide range (|x| up to 60); both types evaluate in double and round once, so the
-        // float32 values are the float64 ones to within float32's rounding.
+        // Inputs exact in float32, over a wide range (|x| up to 60). Each type evaluates in its own precision with a SIMD
+        // exp (TensorPrimitives.Exp, about 1 ulp) and a few roundings after it: measured over 2^20 inputs in [−50, 30], the
+        // float32 values are within 4.5 ulps of the float64 ones (SELU 3.1), so 5 ulps (5 · 2^−23 relative) here. Mish's
+        // derivative near its zero at x ≈ −1.1924 is a cancelling sum (t + x · …) that is only accurate to a few ulps of 1
+        // there, not relative to itself; these inputs stay clear of it.
         var rng = new Rng(9);
         const int features = 11, batch = 6;
         double[] x = Enumerable.Range(0, features * batch).Select(i => (double)(float)(i % 4 == 0 ? rng.NextUniform(-60, 60) : 3 * rng.NextNormal())).ToArray();
         double[] dy = Enumerable.Range(0, x.Length).Select(_ => (double)(float)rng.NextNormal()).ToArray();
         (double[] y64, double[] dx64) = Step(Create<double>(name), features, batch, x, dy);
         (float[] y32, float[] dx32) = Step(Create<float>(name), features, batch, x.Select(v => (float)v).ToArray(), dy.Select(v => (float)v).ToArray());
-        Elementwise.AssertClose(y64, y32.Select(v => (double)v).ToArray(), 1.2e-7, $"{name} output");
-        Elementwise.AssertClose(dx64, dx32.Select(v => (double)v).ToArray(), 1.8e-7, $"{name} dinput");
+        Elementwise.AssertClose(y64, y32.Select(v => (double)v).ToArray(), 6e-7, $"{name} output");
+        Elementwise.AssertClose(dx64, dx32.Select(v => (double)v).ToArray(), 6e-7, $"{name} dinput");
     }
 
     [Theory]

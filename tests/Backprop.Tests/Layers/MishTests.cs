@@ -35,8 +35,10 @@ public class MishTests
         Assert.Equal([-0.0, -0.0, 400, 1000, double.MaxValue], y);
         Assert.Equal([0, 0, 1, 1, 1], dx);
         (float[] yf, float[] dxf) = Elementwise.Apply(new Mish<float>(), [-50f, 50f, -1000f, 1000f]);
-        Assert.Equal([(float)Expected[0], 50f, -0f, 1000f], yf);
-        Assert.Equal([(float)ExpectedDerivative[0], 1f, 0f, 1f], dxf);
+        Assert.Equal([50f, -0f, 1000f], yf[1..]);
+        Assert.Equal([1f, 0f, 1f], dxf[1..]);
+        // At −50 float32 evaluates in its own precision (SIMD exp, then a few roundings): within a few ulps of the reference.
+        Elementwise.AssertClose([Expected[0], ExpectedDerivative[0]], [yf[0], dxf[0]], 6e-7, "mish(-50) in float32");
     }
 
     [Fact]
