@@ -13,7 +13,7 @@ namespace Backprop.Cli.Commands;
 /// <param name="Interactive">Stdout is a terminal: a live progress bar for long runs.</param>
 /// <param name="Threads">The threads the kernels may use (<c>--threads</c>), or <see langword="null"/> for every processor.</param>
 /// <param name="Interrupt">Acts as Ctrl+C does.</param>
-/// <param name="Recipe"><c>tabular</c> or <c>plain</c> when given (<c>--recipe</c>); <see langword="null"/> for plain (the notebook's settings).</param>
+/// <param name="Recipe"><c>tabular</c>, <c>quick</c> or <c>plain</c> when given (<c>--recipe</c>); <see langword="null"/> for <see cref="DataRecipe"/> with a CSV file, plain (the notebook) otherwise.</param>
 internal sealed record TrainRequest(
     Func<TabularTrainingOptions, TabularTrainingOptions> Apply,
     Func<string, string> FlagOf,
@@ -28,11 +28,24 @@ internal sealed record TrainRequest(
     string? Recipe = null)
 {
     /// <summary>The options a fresh run trains with: the recipe's, changed by the flags.</summary>
+    /// <remarks>
+    /// Without <c>--recipe</c>, a CSV file gets <see cref="DataRecipe"/> (the best measured, docs/accuracy.md) and an embedded data
+    /// set the notebook, so that <c>backprop train</c> reproduces the notebook exactly.
+    /// </remarks>
     public TabularTrainingOptions Fresh()
     {
-        // The recipe names no data: the notebook's embedded data set unless the flags say otherwise.
-        return Recipe == "tabular"
-            ? Apply(TabularTrainingOptions.Tabular with { Dataset = TabularTrainingOptions.Notebook.Dataset })
-            : Apply(TabularTrainingOptions.Notebook);
+        TabularTrainingOptions notebook = Apply(TabularTrainingOptions.Notebook);
+        string recipe = Recipe ?? (notebook.Data is not null ? DataRecipe : "plain");
+        // A recipe names no data: the notebook's embedded data set unless the flags say otherwise.
+        string dataset = TabularTrainingOptions.Notebook.Dataset!;
+        return recipe switch
+        {
+            "tabular" => Apply(TabularTrainingOptions.Tabular with { Dataset = dataset }),
+            "quick" => Apply(new TabularTrainingOptions { Dataset = dataset }),
+            _ => notebook,
+        };
     }
+
+    /// <summary>The recipe a CSV file trains with when <c>--recipe</c> is not given.</summary>
+    public const string DataRecipe = "quick";
 }

@@ -117,7 +117,8 @@ internal static class TrainRunner
             WriteJson(output, result, regression, trainReport, validationReport, save, request.Plot, remarks, seconds);
             return Cli.Success;
         }
-        if (result.BestEpoch is { } best && result.History.Count > 0 && !request.Quiet)
+        // Restoring the best epoch without early stopping (--restore-best) is told by the library's own note.
+        if (result.BestEpoch is { } best && result.Options.EarlyStopping is not null && result.History.Count > 0 && !request.Quiet)
         {
             string monitored = validation ? "validation loss" : "training loss";
             string ended = result.StoppedEpoch is { } stopped ? $"stopped after epoch {stopped}" : "ran all epochs";

@@ -279,7 +279,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                 null, null, history, cancellationToken);
         }
 
-        WarnIfDiverged(history, task, optimizer);
+        // The run's base rate, the one to lower: a schedule may have brought the optimizer's own to 0 by the end.
+        WarnIfDiverged(history, task, options.LearningRate);
 
         // With early stopping the model is the best epoch's, whole (weights and the state that resumes from it); otherwise the last.
         RunSnapshot<T> final;
@@ -356,7 +357,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
     // A run whose loss ends far above what a constant prediction gives diverged, even if it never overflowed (Adam at a rate
     // of 1e6 ends finite, at 1e5 to 1e12): its model is kept, as it is finite, but not without a word.
-    private void WarnIfDiverged(List<EpochRecord> history, TrainingTask<T> task, Optimizer<T> optimizer)
+    private void WarnIfDiverged(List<EpochRecord> history, TrainingTask<T> task, double learningRate)
     {
         if (history.Count == 0 || !(history[^1].Loss > 10 * task.ConstantLoss))
         {
@@ -365,7 +366,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         EpochRecord last = history[^1];
         Note(true, string.Create(CultureInfo.InvariantCulture,
             $"the training loss ended at {last.Loss:G3} (epoch {last.Epoch}), {last.Loss / task.ConstantLoss:G2} times the {task.ConstantLoss:G3} of a constant prediction " +
-            $"({task.ConstantPrediction}): the run diverged without overflowing; try a lower learning rate ({{LearningRate}}, now {double.CreateChecked(optimizer.LearningRate):G3})"));
+            $"({task.ConstantPrediction}): the run diverged without overflowing; try a lower learning rate ({{LearningRate}}, now {learningRate:G3})"));
     }
 
     private static CsvTable ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)

@@ -93,16 +93,16 @@ public sealed class CsvFormatsCliTests : TempFileTest
     public void A_text_file_in_aligned_columns_trains()
     {
         string spector = Files.Write("spector.dat", DelimiterTests.Spector);
-        var (code, output, error) = CliRunner.Run("train", "--data", spector, "--target", "GRADE", "--drop", "OBS", "--epochs", "30", "--lr", "0.05");
+        var (code, output, error) = CliRunner.Run("train", "--recipe", "plain", "--data", spector, "--target", "GRADE", "--drop", "OBS", "--epochs", "30", "--lr", "0.05");
         Assert.True(code == 0, error);
         Assert.EndsWith("(delimiter whitespace): 3 inputs from 3 numeric columns; target 'GRADE', 2 classes", Notes(error)[0]);
         Assert.StartsWith("Training Accuracy: ", output.TrimEnd('\n').Split('\n')[^1]);
         // Given, it reads the same; so does a file with single spaces given as such.
-        Assert.Equal(output, CliRunner.Run("train", "--data", spector, "--delimiter", "whitespace", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
+        Assert.Equal(output, CliRunner.Run("train", "--recipe", "plain", "--data", spector, "--delimiter", "whitespace", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
             "--lr", "0.05").Output);
         string single = Files.Write("single.txt", string.Join("\n", DelimiterTests.Spector.Split('\n')
             .Select(line => string.Join(" ", line.Split(' ', StringSplitOptions.RemoveEmptyEntries)))));
-        Assert.Equal(output, CliRunner.Run("train", "--data", single, "--delimiter", "space", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
+        Assert.Equal(output, CliRunner.Run("train", "--recipe", "plain", "--data", single, "--delimiter", "space", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
             "--lr", "0.05").Output);
     }
 
@@ -117,7 +117,7 @@ public sealed class CsvFormatsCliTests : TempFileTest
     public void A_file_that_cannot_be_read_as_meant_is_one_line_saying_why(string text, string option, string value, string expected)
     {
         string path = Files.Write("bad.csv", text);
-        var (code, output, error) = CliRunner.Run("train", "--data", path, option, value);
+        var (code, output, error) = CliRunner.Run("train", "--recipe", "plain", "--data", path, option, value);
         Assert.Equal(1, code);
         Assert.Equal("", output);
         Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, path) + "\n", error);

@@ -50,15 +50,15 @@ public sealed class ReliabilityCliTests : TempFileTest
     public void Divergence_writes_no_model_and_leaves_a_previous_one_intact()
     {
         string fresh = Path.Combine(Files.Directory, "fresh.safetensors");
-        var (code, _, error) = CliRunner.Run("train", "--data", Animals(), "--lr", "1e6", "--epochs", "5", "--save", fresh);
+        var (code, _, error) = CliRunner.Run("train", "--recipe", "plain", "--data", Animals(), "--lr", "1e6", "--epochs", "5", "--save", fresh);
         Assert.Equal(1, code);
         AssertOneLineError(error, "Training diverged");
         Assert.Empty(Directory.GetFiles(Files.Directory, "*.safetensors"));
 
         string previous = Path.Combine(Files.Directory, "model.safetensors");
-        Assert.Equal(0, CliRunner.Run("train", "--data", Animals(), "--epochs", "3", "--save", previous).ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--recipe", "plain", "--data", Animals(), "--epochs", "3", "--save", previous).ExitCode);
         byte[] before = File.ReadAllBytes(previous);
-        (code, _, error) = CliRunner.Run("train", "--data", Animals(), "--lr", "1e6", "--epochs", "5", "--save", previous);
+        (code, _, error) = CliRunner.Run("train", "--recipe", "plain", "--data", Animals(), "--lr", "1e6", "--epochs", "5", "--save", previous);
         Assert.Equal(1, code);
         AssertOneLineError(error, "Training diverged");
         Assert.Equal(before, File.ReadAllBytes(previous));

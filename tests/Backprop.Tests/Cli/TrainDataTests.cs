@@ -39,7 +39,7 @@ public sealed partial class TrainDataTests : TempFileTest
     [Fact]
     public void A_string_target_a_categorical_feature_and_missing_cells_train_without_any_flag()
     {
-        var (exit, output, error) = Run("train", "--data", Pets(), "--epochs", "20");
+        var (exit, output, error) = Run("train", "--recipe", "plain", "--data", Pets(), "--epochs", "20");
         Assert.Equal(0, exit);
         string[] lines = output.TrimEnd('\n').Split('\n');
         Assert.Equal(21, lines.Length);
@@ -81,7 +81,7 @@ public sealed partial class TrainDataTests : TempFileTest
     public void Semicolons_crlf_and_the_data_options()
     {
         string path = Pets(';', "\r\n");
-        var (exit, output, error) = Run("train", "--data", path, "--target", "kind", "--features", "weight,color", "--missing", "median",
+        var (exit, output, error) = Run("train", "--recipe", "plain", "--data", path, "--target", "kind", "--features", "weight,color", "--missing", "median",
             "--delimiter", ";", "--epochs", "2", "--precision", "f64");
         Assert.Equal(0, exit);
         Assert.Equal(3, output.TrimEnd('\n').Split('\n').Length);
@@ -104,7 +104,7 @@ public sealed partial class TrainDataTests : TempFileTest
     public void A_numeric_column_can_be_categorical_and_a_numeric_target_is_classes()
     {
         string path = Files.Write("codes.csv", "code,x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 4},{i % 5},{i % 4 / 2 + 1}\n")));
-        var (exit, output, _) = Run("train", "--data", path, "--categorical", "code", "--epochs", "30", "--hidden", "8");
+        var (exit, output, _) = Run("train", "--recipe", "plain", "--data", path, "--categorical", "code", "--epochs", "30", "--hidden", "8");
         Assert.Equal(0, exit);
         Assert.EndsWith("Training Accuracy: 1\n", output); // y is exactly code 0,1 → 1 and code 2,3 → 2
     }
@@ -209,7 +209,7 @@ public sealed partial class TrainDataTests : TempFileTest
     public void Json_carries_the_notes_as_printed()
     {
         string pets = Pets();
-        var (exit, output, error) = Run("train", "--data", pets, "--epochs", "2", "--json", "--save", System.IO.Path.Combine(Files.Directory, "pets.safetensors"));
+        var (exit, output, error) = Run("train", "--recipe", "plain", "--data", pets, "--epochs", "2", "--json", "--save", System.IO.Path.Combine(Files.Directory, "pets.safetensors"));
         Assert.Equal(0, exit);
         using var json = System.Text.Json.JsonDocument.Parse(output);
         string[] notes = json.RootElement.GetProperty("notes").EnumerateArray().Select(e => e.GetString()!).ToArray();

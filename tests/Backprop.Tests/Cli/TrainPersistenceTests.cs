@@ -173,14 +173,14 @@ public sealed class TrainPersistenceTests : IDisposable
     {
         string wine = Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "wine.csv");
         string half = _files.Write("half.csv", string.Join('\n', File.ReadAllLines(wine).Where((_, i) => i % 2 == 0)) + "\n");
-        Assert.Equal(0, CliRunner.Run("train", "--data", wine, "--epochs", "2", "--batch-size", "8", "--save", PathOf("m.safetensors")).ExitCode);
-        var (code, output, error) = CliRunner.Run("train", "--resume", PathOf("m.safetensors"), "--data", half, "--epochs", "3", "--json");
+        Assert.Equal(0, CliRunner.Run("train", "--recipe", "plain", "--data", wine, "--epochs", "2", "--batch-size", "8", "--save", PathOf("m.safetensors")).ExitCode);
+        var (code, output, error) = CliRunner.Run("train", "--recipe", "plain", "--resume", PathOf("m.safetensors"), "--data", half, "--epochs", "3", "--json");
         Assert.True(code == 0, error);
         using JsonDocument json = JsonDocument.Parse(output);
         Assert.Equal(89, json.RootElement.GetProperty("train").GetProperty("samples").GetInt32());
         Assert.Contains("of " + half, error);
         // Without --data, the file's data: all 178 rows.
-        var (_, again, _) = CliRunner.Run("train", "--resume", PathOf("m.safetensors"), "--epochs", "3", "--json");
+        var (_, again, _) = CliRunner.Run("train", "--recipe", "plain", "--resume", PathOf("m.safetensors"), "--epochs", "3", "--json");
         using JsonDocument all = JsonDocument.Parse(again);
         Assert.Equal(178, all.RootElement.GetProperty("train").GetProperty("samples").GetInt32());
     }

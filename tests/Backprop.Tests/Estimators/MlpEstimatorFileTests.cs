@@ -56,7 +56,7 @@ public sealed class MlpEstimatorFileTests : IDisposable
     public void A_model_trained_by_the_command_line_loads_into_the_estimator()
     {
         string model = PathOf("cli.safetensors");
-        Assert.Equal(0, CliRunner.Run("train", "--data", Iris, "--epochs", "20", "--save", model).ExitCode);
+        Assert.Equal(0, CliRunner.Run("train", "--recipe", "plain", "--data", Iris, "--epochs", "20", "--save", model).ExitCode);
         MlpClassifier<float> classifier = MlpClassifier<float>.Load(model);
         Assert.Equal(["setosa", "versicolor", "virginica"], classifier.ClassLabels);
         Assert.Throws<InvalidOperationException>(() => classifier.Classes); // text labels: no integers to give

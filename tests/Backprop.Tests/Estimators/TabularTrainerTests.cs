@@ -44,7 +44,8 @@ public sealed class TabularTrainerTests : IDisposable
         var (code, _, error) = CliRunner.Run(["train", "--data", Wine, "--save", PathOf("cli.safetensors"), .. flags]);
         Assert.True(code == 0, error);
 
-        TabularTrainingOptions options = TabularTrainingOptions.Notebook with { Data = Wine, Dataset = null, SavePath = PathOf("library.safetensors") };
+        // A CSV file on the command line starts from the library's defaults (the quick recipe), as a new options record does.
+        TabularTrainingOptions options = new() { Data = Wine, SavePath = PathOf("library.safetensors") };
         options = task == "classification"
             ? options with
             {

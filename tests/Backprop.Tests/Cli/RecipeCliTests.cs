@@ -1,0 +1,63 @@
+using System.Text.Json;
+
+namespace Backprop.Tests.Cli;
+
+/// <summary>Which recipe a run starts from: the notebook without data, the quick recipe for a CSV file, the others by <c>--recipe</c>.</summary>
+public sealed class RecipeCliTests
+{
+    private static readonly string Wine = Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "wine.csv");
+
+    // The options the run recorded (--json "options": every choice made).
+    private static JsonElement Options(params string[] args)
+    {
+        var (code, output, error) = CliRunner.Run(["train", "--json", .. args]);
+        Assert.True(code == 0, error);
+        using JsonDocument document = JsonDocument.Parse(output);
+        return document.RootElement.GetProperty("options").Clone();
+    }
+
+    private static int[] Hidden(JsonElement options) => [.. options.GetProperty("hidden").EnumerateArray().Select(e => e.GetInt32())];
+
+    [Fact]
+    public void A_csv_file_gets_the_quick_recipe_and_the_embedded_data_the_notebook()
+    {
+        JsonElement quick = Options("--data", Wine, "--epochs", "3");
+        Assert.Equal([100], Hidden(quick));
+        Assert.Equal("adam", quick.GetProperty("optimizer").GetString());
+        Assert.Equal(10, quick.GetProperty("early_stopping").GetInt32());
+        Assert.Equal(0.1, quick.GetProperty("validation").GetDouble());
+
+        JsonElement notebook = Options("--dataset", "wine", "--epochs", "3");
+        Assert.Equal([16], Hidden(notebook));
+        Assert.Equal("sgd", notebook.GetProperty("optimizer").GetString());
+        Assert.Equal(1, notebook.GetProperty("batch_size").GetInt32());
+    }
+
+    [Fact]
+    public void Recipe_plain_gives_a_file_the_notebook_settings_and_recipe_tabular_its_ingredients()
+    {
+        JsonElement plain = Options("--data", Wine, "--recipe", "plain", "--epochs", "2");
+        Assert.Equal([16], Hidden(plain));
+        Assert.Equal("sgd", plain.GetProperty("optimizer").GetString());
+
+        // The flags change the recipe they start from.
+        JsonElement tabular = Options("--data", Wine, "--recipe", "tabular", "--epochs", "2", "--hidden", "16", "--feature-scale", "false");
+        Assert.Equal([16], Hidden(tabular));
+        Assert.False(tabular.GetProperty("feature_scale").GetBoolean());
+        Assert.Equal("robust", tabular.GetProperty("scaling").GetString());
+        Assert.Equal("ntk", tabular.GetProperty("parametrization").GetString());
+        Assert.Equal("selu", tabular.GetProperty("activation").GetString());
+        Assert.Equal("coslog", tabular.GetProperty("schedule").GetString());
+        Assert.Equal(0.95, tabular.GetProperty("beta2").GetDouble());
+        Assert.Equal(0.1, tabular.GetProperty("label_smoothing").GetDouble());
+        Assert.True(tabular.GetProperty("restore_best").GetBoolean());
+    }
+
+    [Fact]
+    public void An_unknown_recipe_is_a_usage_error()
+    {
+        var (code, _, error) = CliRunner.Run("train", "--data", Wine, "--recipe", "fancy");
+        Assert.Equal(2, code);
+        Assert.Contains("--recipe", error);
+    }
+}
