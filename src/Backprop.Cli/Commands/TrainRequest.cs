@@ -35,7 +35,7 @@ internal sealed record TrainRequest(
     public TabularTrainingOptions Fresh()
     {
         TabularTrainingOptions notebook = Apply(TabularTrainingOptions.Notebook);
-        string recipe = Recipe ?? (notebook.Data is not null ? DataRecipe : "plain");
+        string recipe = RecipeFor(notebook);
         // A recipe names no data: the notebook's embedded data set unless the flags say otherwise.
         string dataset = TabularTrainingOptions.Notebook.Dataset!;
         return recipe switch
@@ -45,6 +45,9 @@ internal sealed record TrainRequest(
             _ => notebook,
         };
     }
+
+    /// <summary>The recipe a fresh run starts from: <c>--recipe</c>, else <see cref="DataRecipe"/> for a CSV file and plain otherwise.</summary>
+    public string RecipeFor(TabularTrainingOptions options) => Recipe ?? (options.Data is not null ? DataRecipe : "plain");
 
     /// <summary>The recipe a CSV file trains with when <c>--recipe</c> is not given.</summary>
     public const string DataRecipe = "quick";

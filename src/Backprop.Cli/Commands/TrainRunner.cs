@@ -56,10 +56,23 @@ internal static class TrainRunner
             remarks.Note($"--threads {request.Threads}: this machine has {processors} {(processors == 1 ? "processor" : "processors")}, so the kernels use {processors}");
         }
         Tensors.Parallelism.MaxThreads = Math.Min(request.Threads ?? processors, processors);
+        // A file's run says where its settings come from, once its data is read (an error before that stays one line), the
+        // notebook's own run (no file) prints nothing but its epochs.
+        string? recipe = request.Resume is null && trainer.Options.Data is not null
+            ? request.RecipeFor(trainer.Options) is var name && name == TrainRequest.DataRecipe && request.Recipe is null
+                ? $"recipe {name}, the default for a CSV file (--recipe plain or tabular for the others)"
+                : $"recipe {name}"
+            : null;
         trainer.Notes = note =>
         {
             if (note.IsWarning) remarks.Warning(note.Format(request.FlagOf));
             else remarks.Note(note.Format(request.FlagOf));
+            // After the first note, the one that says what was read.
+            if (recipe is not null)
+            {
+                remarks.Note(recipe);
+                recipe = null;
+            }
         };
 
         // First Ctrl+C: finish the current batch, save the best model so far (with --save), exit 130. Second: quit at once.

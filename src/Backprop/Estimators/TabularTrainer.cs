@@ -189,9 +189,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                 options.Dropout, options.FeatureScale, options.ZeroOutputLayer);
             network.ResetParameters(rng);
         }
-        if (!embedded && _resumed is null && options.UsesRecipeIngredients)
+        if (!embedded && _resumed is null)
         {
-            // A run built from the tabular recipe's parts says what they made; the plain settings need no account.
+            // What the options made of this table: the network, the optimizer, the epochs and which one is kept.
             Note(false, OptionPlaceholders.Escape(options.Describe(network, trainingData.Count)));
         }
         LearningRateScale[] rates = options.Parametrization == Parametrization.Ntk ? NtkLearningRates.For(network) : [];

@@ -355,10 +355,6 @@ public sealed record TabularTrainingOptions
         return this;
     }
 
-    /// <summary>Whether any of the tabular recipe's own ingredients is on (robust scaling, a feature scale, ntk, a zero output layer, restoring the best epoch).</summary>
-    internal bool UsesRecipeIngredients =>
-        Scaling == NumericScaling.Robust || FeatureScale || Parametrization == Parametrization.Ntk || ZeroOutputLayer || RestoreBest;
-
     /// <summary>The options as one JSON object, as the model file's <c>training</c> entry holds them (snake_case keys, a <c>version</c>).</summary>
     public string ToJson() => TrainingEntries.OptionsJson(this);
 
