@@ -53,7 +53,7 @@ internal static class InfoCommand
             int width = names.Max(n => n.Length);
             for (int f = 0; f < names.Length; f++)
             {
-                output.WriteLine($"  {names[f].PadRight(width)}  {Describe(state.Features[f])}");
+                output.WriteLine($"  {names[f].PadRight(width)}  {Describe(state.Features[f], state.Scaling)}");
             }
             output.WriteLine();
             output.WriteLine(model.Task == TaskKind.Regression
@@ -95,8 +95,10 @@ internal static class InfoCommand
 
         private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
-        private static string Describe(FeatureColumnState feature) => feature.Kind switch
+        private static string Describe(FeatureColumnState feature, NumericScaling scaling) => feature.Kind switch
         {
+            FeatureKind.Numeric when scaling == NumericScaling.Robust =>
+                string.Create(CultureInfo.InvariantCulture, $"numeric      median {feature.Mean:G6}, IQR {feature.Scale:G6}, smoothly clipped, missing → {feature.Fill:G6}"),
             FeatureKind.Numeric => string.Create(CultureInfo.InvariantCulture, $"numeric      mean {feature.Mean:G6}, std {feature.Scale:G6}, missing → {feature.Fill:G6}"),
             FeatureKind.Boolean => string.Create(CultureInfo.InvariantCulture, $"boolean      missing → {feature.Fill:G6}"),
             _ => $"categorical  {feature.Categories!.Length} {(feature.Categories.Length == 1 ? "category" : "categories")} ({Printable.OneLine(string.Join(", ", feature.Categories.Take(6)))}{(feature.Categories.Length > 6 ? ", …" : "")}), missing → {Printable.OneLine(feature.FillCategory)}",

@@ -54,6 +54,19 @@ public sealed class RecipeCliTests
     }
 
     [Fact]
+    public void Info_shows_a_robustly_scaled_column_by_its_median_and_interquartile_range()
+    {
+        using var files = new TempFiles();
+        string model = Path.Combine(files.Directory, "m.safetensors");
+        var (code, _, error) = CliRunner.Run("train", "--data", Wine, "--recipe", "tabular", "--epochs", "1", "--hidden", "8", "--save", model, "--quiet");
+        Assert.True(code == 0, error);
+        var (infoCode, info, _) = CliRunner.Run("info", "--model", model);
+        Assert.Equal(0, infoCode);
+        Assert.Matches(@"alcohol +numeric +median 13\.\d+, IQR \d\.\d+, smoothly clipped, missing → ", info);
+        Assert.Contains("FeatureScale(13)", info);
+    }
+
+    [Fact]
     public void An_unknown_recipe_is_a_usage_error()
     {
         var (code, _, error) = CliRunner.Run("train", "--data", Wine, "--recipe", "fancy");
