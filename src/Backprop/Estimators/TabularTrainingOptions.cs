@@ -360,7 +360,7 @@ public sealed record TabularTrainingOptions
 
     /// <summary>
     /// What a run with these options (every automatic choice made) trains, in a line: for example "network 13 inputs → feature scale
-    /// → 3 × 256 selu → 3 outputs (ntk, zero output layer); adam (β₂ 0.95) at 0.04 on coslog, label smoothing 0.1; 256 epochs of
+    /// → 3 × 256 selu → 3 outputs (ntk parametrization, zero output layer); adam (β₂ 0.95) at 0.04 on coslog, label smoothing 0.1; 256 epochs of
     /// batches of 256 over 142 rows; the epoch of lowest validation loss is kept".
     /// </summary>
     public string Describe<T>(Layers.Sequential<T> network, int trainingRows) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
@@ -377,7 +377,7 @@ public sealed record TabularTrainingOptions
         }
         parts.AddRange(runs.Select(run => (run.Count > 1 ? $"{run.Count} × " : "") + run[0] + activation));
         parts.Add(Plural.Of(network.OutputFeatures, "output"));
-        var shape = new List<string> { OptionNames.Name(Parametrization) };
+        var shape = new List<string> { $"{OptionNames.Name(Parametrization)} parametrization" };
         if (ZeroOutputLayer) shape.Add("zero output layer");
         if (Dropout > 0) shape.Add($"dropout {Number(Dropout)}");
         string optimizer = OptionNames.Name(Optimizer) + (Optimizer == OptimizerKind.Sgd ? "" : $" (β₂ {Number(Beta2)})");

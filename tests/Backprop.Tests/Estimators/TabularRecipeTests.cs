@@ -45,7 +45,7 @@ public sealed class TabularRecipeTests : IDisposable
         Assert.Equal(Activation.Selu, result.Options.Activation);
         Assert.Equal(0.1, result.Options.LabelSmoothing);
         Assert.Equal(Initialization.Ntk, result.Options.Initialization);
-        Assert.Contains(notes, n => n.StartsWith("network 13 inputs → feature scale → 2 × 32 selu → 3 outputs (ntk, zero output layer); adam (β₂ 0.95) at 0.04 on coslog", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("network 13 inputs → feature scale → 2 × 32 selu → 3 outputs (ntk parametrization, zero output layer); adam (β₂ 0.95) at 0.04 on coslog", StringComparison.Ordinal));
         Assert.Contains(notes, n => n.StartsWith($"kept epoch {result.BestEpoch} of 12: its validation loss", StringComparison.Ordinal));
         Assert.True(result.History[result.BestEpoch!.Value].ValidationLoss <= result.History.Min(r => r.ValidationLoss));
     }
