@@ -29,6 +29,7 @@ public class CosLogScheduleTests
         Assert.Equal("coslog:2", new CosLogSchedule(2).ToString());
         Assert.False(LearningRateSchedule.TryParse("coslog:0", out _, out string? error));
         Assert.Contains("cycles", error);
-        Assert.False(LearningRateSchedule.TryParse("coslog:1.5", out _, out _));
+        Assert.False(LearningRateSchedule.TryParse("coslog:1.5", out _, out error));
+        Assert.Contains("whole number of cycles", error);
     }
 }

@@ -79,7 +79,7 @@ public abstract record LearningRateSchedule
         }
         if (!Array.TrueForAll(whole, Whole))
         {
-            error = $"expected a whole number of epochs. Received: '{text}'";
+            error = $"expected a whole number of {(parts[0] == "coslog" ? "cycles" : "epochs")}. Received: '{text}'";
             return false;
         }
         LearningRateSchedule parsed = parts[0] switch
