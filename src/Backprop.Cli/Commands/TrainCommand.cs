@@ -23,7 +23,7 @@ internal static class TrainCommand
     {
         O notebook = O.Notebook, quick = new O(), recipe = O.Tabular;
         // "--data: 200; --recipe tabular: 256": the other recipes' values of an option, for its help (whose default is the notebook's).
-        string Both<TValue>(Func<O, TValue> value) =>
+        string OtherRecipes<TValue>(Func<O, TValue> value) =>
             $"--data: {Convert.ToString(value(quick), CultureInfo.InvariantCulture)}; --recipe tabular: {Convert.ToString(value(recipe), CultureInfo.InvariantCulture)}";
         var command = new Command("train",
             "Train a multilayer perceptron (classification or regression) on an embedded data set or a CSV file, and print the loss of every epoch.\n"
@@ -55,46 +55,46 @@ internal static class TrainCommand
         Option<string> scaling = flags.Add(new Option<string>("--scaling")
         {
             Description = "Numeric columns: robust (median and interquartile range, then smoothly clipped: z/√(1+(z/3)²)) or standard (mean and standard deviation) "
-                + $"({Both(o => OptionNames.Name(o.Scaling))})",
+                + $"({OtherRecipes(o => OptionNames.Name(o.Scaling))})",
             DefaultValueFactory = _ => OptionNames.Name(notebook.Scaling),
         }, nameof(O.Scaling), (o, v) => o with { Scaling = Parse<NumericScaling>(v) });
         scaling.OneOf([.. OptionNames.All<NumericScaling>()]);
         flags.Add(new Option<bool>("--feature-scale")
         {
-            Description = $"A learnable scale per input before the first layer; --feature-scale false for none ({Both(o => o.FeatureScale ? "on" : "off")})",
+            Description = $"A learnable scale per input before the first layer; --feature-scale false for none ({OtherRecipes(o => o.FeatureScale ? "on" : "off")})",
         }, nameof(O.FeatureScale), (o, v) => o with { FeatureScale = v });
         Option<string> parametrization = flags.Add(new Option<string>("--parametrization")
         {
             Description = "ntk (weights N(0, 1/fan_in), biases N(0, 1); with Adam each weight steps at lr/√fan_in, each bias at lr/10, feature scales at 6·lr) "
-                + $"or standard (one rate; weights by --init) ({Both(o => OptionNames.Name(o.Parametrization))})",
+                + $"or standard (one rate; weights by --init) ({OtherRecipes(o => OptionNames.Name(o.Parametrization))})",
             DefaultValueFactory = _ => OptionNames.Name(notebook.Parametrization),
         }, nameof(O.Parametrization), (o, v) => o with { Parametrization = Parse<Parametrization>(v) });
         parametrization.OneOf([.. OptionNames.All<Parametrization>()]);
         flags.Add(new Option<bool>("--zero-output")
         {
-            Description = $"Start the output layer at zero (a constant first prediction); --zero-output false to draw it ({Both(o => o.ZeroOutputLayer ? "on" : "off")})",
+            Description = $"Start the output layer at zero (a constant first prediction); --zero-output false to draw it ({OtherRecipes(o => o.ZeroOutputLayer ? "on" : "off")})",
         }, nameof(O.ZeroOutputLayer), (o, v) => o with { ZeroOutputLayer = v });
         flags.Add(new Option<int>("--epochs")
         {
-            Description = $"The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch ({Both(o => o.Epochs)})",
+            Description = $"The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch ({OtherRecipes(o => o.Epochs)})",
             DefaultValueFactory = _ => notebook.Epochs,
         }, nameof(O.Epochs), (o, v) => o with { Epochs = v });
         flags.Add(new Option<double>("--lr", "--learning-rate")
         {
             Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001, or 0.04 with --parametrization ntk); "
-                + $"with --resume, the schedule's new base rate ({Both(o => o.LearningRate)})",
+                + $"with --resume, the schedule's new base rate ({OtherRecipes(o => o.LearningRate)})",
             DefaultValueFactory = _ => notebook.LearningRate,
         }, nameof(O.LearningRate), (o, v) => o with { LearningRate = v });
         flags.Add(new Option<int[]>("--hidden")
         {
-            Description = $"Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer ({Both(o => string.Join(",", o.HiddenLayers))})",
+            Description = $"Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer ({OtherRecipes(o => string.Join(",", o.HiddenLayers))})",
             DefaultValueFactory = _ => [.. notebook.HiddenLayers],
             CustomParser = ParseHidden,
             HelpName = "widths",
         }, nameof(O.HiddenLayers), (o, v) => o with { HiddenLayers = v });
         flags.Add(new Option<int>("--batch-size")
         {
-            Description = $"Samples per optimizer step (1 = per-sample SGD, the notebook's; {Both(o => o.BatchSize)})",
+            Description = $"Samples per optimizer step (1 = per-sample SGD, the notebook's; {OtherRecipes(o => o.BatchSize)})",
             DefaultValueFactory = _ => notebook.BatchSize,
         }, nameof(O.BatchSize), (o, v) => o with { BatchSize = v });
         flags.Add(new Option<ulong>("--seed")
@@ -142,7 +142,7 @@ internal static class TrainCommand
         activation.OneOf(["auto", .. OptionNames.All<Activation>()]);
         Choice(flags, "--optimizer", "Optimizer: sgd (the notebook's), adam (the tabular recipe's), adamw (decoupled weight decay, default 0.01); PyTorch semantics",
             OptionNames.Name(notebook.Optimizer), OptionNames.All<OptimizerKind>(), nameof(O.Optimizer), (o, v) => o with { Optimizer = Parse<OptimizerKind>(v) });
-        flags.Add(new Option<double>("--beta2") { Description = $"Adam's β₂, the decay of its second-moment estimate, in [0, 1) ({Both(o => o.Beta2)})", DefaultValueFactory = _ => notebook.Beta2 },
+        flags.Add(new Option<double>("--beta2") { Description = $"Adam's β₂, the decay of its second-moment estimate, in [0, 1) ({OtherRecipes(o => o.Beta2)})", DefaultValueFactory = _ => notebook.Beta2 },
             nameof(O.Beta2), (o, v) => o with { Beta2 = v });
         flags.Add(new Option<double>("--momentum") { Description = "SGD momentum in [0, 1)", DefaultValueFactory = _ => notebook.Momentum },
             nameof(O.Momentum), (o, v) => o with { Momentum = v });
@@ -156,7 +156,7 @@ internal static class TrainCommand
             nameof(O.ClipNorm), (o, v) => o with { ClipNorm = v });
         flags.Add(new Option<LearningRateSchedule>("--schedule")
         {
-            Description = $"Learning-rate schedule over the run's epochs: {LearningRateSchedule.Forms} ({Both(o => o.Schedule)})",
+            Description = $"Learning-rate schedule over the run's epochs: {LearningRateSchedule.Forms} ({OtherRecipes(o => o.Schedule)})",
             DefaultValueFactory = _ => notebook.Schedule,
             CustomParser = r =>
             {
@@ -181,7 +181,7 @@ internal static class TrainCommand
             nameof(O.Dropout), (o, v) => o with { Dropout = v });
         Option<double> validation = flags.Add(new Option<double>("--validation")
         {
-            Description = $"Hold out this fraction of the data (stratified for classification) to report validation loss and metrics and choose the epoch kept ({Both(o => o.ValidationFraction)})",
+            Description = $"Hold out this fraction of the data (stratified for classification) to report validation loss and metrics and choose the epoch kept ({OtherRecipes(o => o.ValidationFraction)})",
             DefaultValueFactory = _ => notebook.ValidationFraction,
             HelpName = "FRACTION",
         }, nameof(O.ValidationFraction), (o, v) => o with { ValidationFraction = v, ValidationData = null });
@@ -193,7 +193,7 @@ internal static class TrainCommand
         }, nameof(O.EarlyStopping), (o, v) => o with { EarlyStopping = v });
         flags.Add(new Option<bool>("--restore-best")
         {
-            Description = $"End with the weights of the epoch of lowest validation loss, not the last epoch's; --restore-best false to keep the last ({Both(o => o.RestoreBest ? "on" : "off")})",
+            Description = $"End with the weights of the epoch of lowest validation loss, not the last epoch's; --restore-best false to keep the last ({OtherRecipes(o => o.RestoreBest ? "on" : "off")})",
         }, nameof(O.RestoreBest), (o, v) => o with { RestoreBest = v });
         flags.Add(new Option<double>("--min-delta") { Description = "Smallest loss decrease that counts as an improvement", DefaultValueFactory = _ => notebook.MinDelta },
             nameof(O.MinDelta), (o, v) => o with { MinDelta = v });
