@@ -46,6 +46,10 @@ internal static class InfoCommand
             output.WriteLine($"Task         {(model.Task == TaskKind.Regression ? "regression" : "classification")} of '{P(state.Target.Name)}'");
             output.WriteLine();
             output.WriteLine(model.Network.Summary());
+            if (model.Members > 1)
+            {
+                output.WriteLine($"An ensemble of {model.Members} networks trained as one: each has {model.Network.OutputFeatures / model.Members} of the last layer's {model.Network.OutputFeatures} outputs, and a prediction averages theirs.");
+            }
             output.WriteLine();
             int columns = state.Features.Length, inputs = model.Network.InputFeatures;
             output.WriteLine($"Inputs ({columns} {(columns == 1 ? "column" : "columns")} → {inputs} model {(inputs == 1 ? "input" : "inputs")})");
@@ -114,6 +118,7 @@ internal static class InfoCommand
             w.WriteString("precision", saved.StoredDType == TensorDType.F64 ? "f64" : "f32");
             w.WriteString("task", model.Task == TaskKind.Regression ? "regression" : "classification");
             w.WriteNumber("parameters", model.Network.ParameterCount);
+            w.WriteNumber("members", model.Members);
             w.WriteStartArray("layers");
             foreach (var (layer, description) in model.Network.Layers.Zip(saved.Architecture.Layers))
             {

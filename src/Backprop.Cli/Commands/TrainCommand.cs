@@ -74,6 +74,11 @@ internal static class TrainCommand
         {
             Description = $"Start the output layer at zero (a constant first prediction); --zero-output false to draw it ({OtherRecipes(o => o.ZeroOutputLayer ? "on" : "off")})",
         }, nameof(O.ZeroOutputLayer), (o, v) => o with { ZeroOutputLayer = v });
+        flags.Add(new Option<int>("--members")
+        {
+            Description = $"Train this many networks side by side, each with its own initial weights and loss, and average their predictions (an ensemble in one model file, 1 to {O.MaxMembers}) ({OtherRecipes(o => o.Members)})",
+            DefaultValueFactory = _ => notebook.Members,
+        }, nameof(O.Members), (o, v) => o with { Members = v });
         flags.Add(new Option<int>("--epochs")
         {
             Description = $"The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch ({OtherRecipes(o => o.Epochs)})",

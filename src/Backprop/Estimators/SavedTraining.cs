@@ -81,6 +81,7 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         static string List<TItem>(IReadOnlyList<TItem>? items) => items is null ? "none" : string.Join(",", items);
         Fixed(saved.HiddenLayers.SequenceEqual(options.HiddenLayers), nameof(options.HiddenLayers), List(saved.HiddenLayers), List(options.HiddenLayers));
         Fixed(saved.Activation == options.Activation || options.Activation is null, nameof(options.Activation), Name(saved.Activation), Name(options.Activation));
+        Fixed(saved.Members == options.Members, nameof(options.Members), TabularTrainingOptions.Number(saved.Members), TabularTrainingOptions.Number(options.Members));
         Fixed(saved.FeatureScale == options.FeatureScale, nameof(options.FeatureScale), saved.FeatureScale ? "on" : "off", options.FeatureScale ? "on" : "off");
         Fixed(saved.Scaling == options.Scaling, nameof(options.Scaling), OptionNames.Name(saved.Scaling), OptionNames.Name(options.Scaling));
         Fixed(saved.Parametrization == options.Parametrization, nameof(options.Parametrization), OptionNames.Name(saved.Parametrization), OptionNames.Name(options.Parametrization));

@@ -177,7 +177,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (_resumed is { } resumed)
         {
             network = resumed.Model.Network;
-            if (resumed.Model.Output != task.Output || network.OutputFeatures != task.Outputs)
+            if (resumed.Model.Output != task.Output || network.OutputFeatures != task.Outputs * resumed.Model.Members)
             {
                 throw new OptionException(nameof(options.Loss), OptionPlaceholders.Escape($"the loss of '{resumed.Source}' ({resumed.Model.Output} outputs)"),
                     $"{OptionNames.Name(task.Loss)} ({task.Outputs} {task.Output} outputs)");
@@ -186,7 +186,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         else
         {
             network = Mlp.Create<T>(trainingData.FeatureCount, options.HiddenLayers, task.Outputs, options.Activation!.Value, options.Initialization!.Value,
-                options.Dropout, options.FeatureScale, options.ZeroOutputLayer);
+                options.Dropout, options.FeatureScale, options.ZeroOutputLayer, options.Members);
             network.ResetParameters(rng);
         }
         if (!embedded && _resumed is null)
@@ -199,7 +199,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             options.Beta2);
         Optimizer<T> optimizer = NewOptimizer();
         optimizer.LearningRateScales = rates;
-        var model = new TabularModel<T>(network, preprocessor, task.Output, task.Output == OutputKind.Identity ? task.TargetScaling : null);
+        var model = new TabularModel<T>(network, preprocessor, task.Output, task.Output == OutputKind.Identity ? task.TargetScaling : null,
+            members: options.Members);
 
         // Where a resumed run stood; a fresh run starts from nothing.
         int initialEpoch = InitialEpoch;
@@ -212,14 +213,18 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
 
         int epochs = options.Epochs - initialEpoch;
-        var trainer = new Trainer<T>(network, task.LossFunction, optimizer, new TrainerOptions(epochs, options.BatchSize, options.Shuffle, options.ClipNorm)
+        // An ensemble trains on the mean of its members' losses; validation and the metric score its averaged prediction.
+        ILoss<T> loss = options.Members == 1 ? task.LossFunction
+            : new EnsembleLoss<T>(task.LossFunction, options.Members, task.Outputs, TabularModel<T>.AverageOf(task.Output));
+        var trainer = new Trainer<T>(network, loss, optimizer, new TrainerOptions(epochs, options.BatchSize, options.Shuffle, options.ClipNorm)
         {
             InitialEpoch = initialEpoch,
         });
         if (task.Validation is not null)
         {
             // The main metric per epoch, for progress displays, plots and the history.
-            trainer.Metric = task.Metric;
+            trainer.Metric = options.Members == 1 || task.Metric is not { } metric ? task.Metric
+                : metric with { Compute = (outputs, targets) => metric.Compute(model.CombineMembers(outputs), targets) };
         }
         // A constant rate is the optimizer's own (it was created with the run's rate): nothing to schedule.
         LearningRateScheduler<T>? scheduler = options.Schedule is ConstantSchedule

@@ -42,6 +42,7 @@ public sealed record TabularTrainingOptions
         FeatureScale = false,
         Parametrization = Parametrization.Standard,
         ZeroOutputLayer = false,
+        Members = 1,
         LabelSmoothing = 0,
         Optimizer = OptimizerKind.Sgd,
         LearningRate = 0.01,
@@ -167,6 +168,16 @@ public sealed record TabularTrainingOptions
 
     /// <summary>Start the output layer at zero, so training starts from a constant prediction (RealMLP's). Default off; the tabular recipe on.</summary>
     public bool ZeroOutputLayer { get; init; }
+
+    /// <summary>
+    /// Networks trained side by side as one ensemble, in <c>[1, 64]</c>: each member has the hidden layers and its own initial
+    /// weights; they see the same batches, each learns from its own loss, and their predictions are averaged (probabilities for
+    /// classes). Default 1; the notebook 1.
+    /// </summary>
+    public int Members { get; init; } = 1;
+
+    /// <summary>The most <see cref="Members"/> a run takes.</summary>
+    public const int MaxMembers = 64;
 
     /// <summary>Dropout probability after every hidden activation, in <c>[0, 1)</c>. Default 0.</summary>
     public double Dropout { get; init; }
@@ -308,6 +319,7 @@ public sealed record TabularTrainingOptions
         Check(Parametrization == Parametrization.Standard || Optimizer != OptimizerKind.Sgd, nameof(Parametrization),
             "standard with {Optimizer} sgd (ntk's per-layer rates follow Adam's steps)", "ntk");
         Check(Dropout >= 0 && Dropout < 1, nameof(Dropout), "a number ≥ 0 and < 1", Number(Dropout));
+        Check(Members >= 1 && Members <= MaxMembers, nameof(Members), $"an integer from 1 to {MaxMembers}", Number(Members));
         Check(Initialization is null || Enum.IsDefined(Initialization.Value), nameof(Initialization), string.Join(", ", OptionNames.All<Initialization>()), Number((int?)Initialization ?? 0));
 
         Check(Loss is null || Enum.IsDefined(Loss.Value), nameof(Loss), string.Join(", ", OptionNames.All<LossKind>()), Number((int?)Loss ?? 0));
@@ -376,7 +388,7 @@ public sealed record TabularTrainingOptions
             else runs.Add([width]);
         }
         parts.AddRange(runs.Select(run => (run.Count > 1 ? $"{run.Count} × " : "") + run[0] + activation));
-        parts.Add(Plural.Of(network.OutputFeatures, "output"));
+        parts.Add(Plural.Of(network.OutputFeatures / Members, "output"));
         var shape = new List<string> { $"{OptionNames.Name(Parametrization)} parametrization" };
         if (ZeroOutputLayer) shape.Add("zero output layer");
         if (Dropout > 0) shape.Add($"dropout {Number(Dropout)}");
@@ -386,7 +398,8 @@ public sealed record TabularTrainingOptions
         string kept = EarlyStopping is int patience ? $"early stopping after {Plural.Of(patience, "epoch")} without improvement, the best epoch kept"
             : RestoreBest ? $"the epoch of lowest {(ValidationFraction > 0 || ValidationData is not null ? "validation" : "training")} loss is kept"
             : "the last epoch is kept";
-        return $"network {string.Join(" → ", parts)} ({string.Join(", ", shape)}); {optimizer} at {Number(LearningRate)} on {Schedule}{smoothing}{decay}; " +
+        string members = Members > 1 ? $", {Members} members averaged" : "";
+        return $"network {string.Join(" → ", parts)}{members} ({string.Join(", ", shape)}); {optimizer} at {Number(LearningRate)} on {Schedule}{smoothing}{decay}; " +
             $"{Plural.Of(Epochs, "epoch")} of batches of {BatchSize} over {Plural.Of(trainingRows, "row")}; {kept}";
     }
 

@@ -19,7 +19,7 @@ internal static class TrainingEntries
     public const string StateKey = "training.state";
 
     /// <summary>The version of the <c>training</c> entry this library writes, and the newest it reads.</summary>
-    public const int OptionsVersion = 2;
+    public const int OptionsVersion = 3;
 
     /// <summary>At most this many epochs are stored per curve: a long run keeps its model file small.</summary>
     public const int MaxStoredEpochs = 2_000;
@@ -60,7 +60,7 @@ internal static class TrainingEntries
                 entry.Remove("version");
                 // Every option is written, but a key left out (an edited file) keeps its default rather than the zero the
                 // generated reader would give an init-only property it does not see.
-                body = Overlay(version == 1 ? BeforeRecipe : new TabularTrainingOptions(), entry);
+                body = Overlay(version == 1 ? BeforeRecipe : version == 2 ? BeforeEnsembles : new TabularTrainingOptions(), entry);
             }
             else
             {
@@ -84,9 +84,13 @@ internal static class TrainingEntries
         FeatureScale = false,
         Parametrization = Layers.Parametrization.Standard,
         ZeroOutputLayer = false,
+        Members = 1,
         Beta2 = 0.999,
         RestoreBest = false,
     };
+
+    // Version 2 predates ensembles: its runs trained one network.
+    private static readonly TabularTrainingOptions BeforeEnsembles = new() { Members = 1 };
 
     // Backprop 0.1 wrote the command line's options without a version: the data as "embedded:NAME" or a path, the notebook's
     // defaults, and the options that were off left out. Everything it did not write was the notebook's value.

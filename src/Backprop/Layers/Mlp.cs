@@ -4,6 +4,12 @@ using Backprop.Training;
 namespace Backprop.Layers;
 
 /// <summary>Builds multilayer perceptrons: <c>[FeatureScale(F) →] Dense(F → h₁) → activation [→ Dropout] → … → Dense(hₖ → O)</c>.</summary>
+/// <remarks>
+/// An ensemble of <c>M</c> such networks trains as one: the first dense layer is all the members' first layers side by side,
+/// <c>Dense(F → M·h₁)</c> (each member's units see every input), and every later one is a <see cref="GroupedDense{T}"/>
+/// (member <c>m</c>'s units see only member <c>m</c>'s), so the output <c>(B, M·O)</c> is the members' outputs side by side.
+/// The members share the feature scale and the batches; they differ by their initial weights.
+/// </remarks>
 public static class Mlp
 {
     /// <summary>Builds the network (parameters zero until <see cref="Sequential{T}.ResetParameters"/>).</summary>
@@ -15,20 +21,29 @@ public static class Mlp
     /// <param name="dropout">Drop probability of a <see cref="Dropout{T}"/> after each hidden activation; 0 for none.</param>
     /// <param name="featureScale">Start with a learnable scale per input (<see cref="FeatureScale{T}"/>).</param>
     /// <param name="zeroOutput">Start the output layer at zero (<see cref="Initialization.Zeros"/>) rather than drawing it.</param>
+    /// <param name="members">Networks <c>M</c> trained side by side; the output has <c>M·O</c> columns.</param>
     public static Sequential<T> Create<T>(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.Relu,
-        Initialization initialization = Initialization.PyTorch, double dropout = 0, bool featureScale = false, bool zeroOutput = false)
+        Initialization initialization = Initialization.PyTorch, double dropout = 0, bool featureScale = false, bool zeroOutput = false,
+        int members = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(members);
         var layers = new List<ILayer<T>>();
         if (featureScale)
         {
             layers.Add(new FeatureScale<T>(inputs));
         }
         int width = inputs;
+        bool grouped = false; // whether the input is already the members' units side by side
+        ILayer<T> Linear(int from, int to, Initialization drawn) =>
+            members == 1 ? new Dense<T>(from, to, drawn)
+            : grouped ? new GroupedDense<T>(members, from, to, drawn)
+            : new Dense<T>(from, members * to, drawn);
         foreach (int h in hidden)
         {
-            layers.Add(new Dense<T>(width, h, initialization));
+            layers.Add(Linear(width, h, initialization));
+            grouped = true;
             layers.Add(CreateActivation<T>(activation));
             if (dropout > 0)
             {
@@ -36,7 +51,7 @@ public static class Mlp
             }
             width = h;
         }
-        layers.Add(new Dense<T>(width, outputs, zeroOutput ? Initialization.Zeros : initialization));
+        layers.Add(Linear(width, outputs, zeroOutput ? Initialization.Zeros : initialization));
         return new Sequential<T>(inputs, [.. layers]);
     }
 

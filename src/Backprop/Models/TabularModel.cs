@@ -7,6 +7,7 @@ using Backprop.Serialization;
 using Backprop.Serialization.Onnx;
 using Backprop.Tensors;
 using Backprop.Layers;
+using Backprop.Losses;
 
 namespace Backprop.Models;
 
@@ -34,11 +35,23 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Metadata key of the regression target scaling (JSON <c>{"mean":…,"scale":…}</c>).</summary>
     public const string TargetScalingKey = "target_scaling";
 
+    /// <summary>Metadata key of the number of ensemble members (<see cref="Members"/>), written when there are several.</summary>
+    public const string MembersKey = "members";
+
     /// <summary>Bundles a trained <paramref name="network"/> with its <paramref name="preprocessor"/>.</summary>
     /// <exception cref="ArgumentException">The network's input or output size does not fit the preprocessing and output kind.</exception>
+    /// <param name="network">From encoded features to raw outputs (each member's, side by side, for an ensemble).</param>
+    /// <param name="preprocessor">The fitted preprocessing.</param>
+    /// <param name="output">How raw outputs become predictions.</param>
+    /// <param name="targetScaling">Regression target standardization; <see langword="null"/> for none.</param>
+    /// <param name="metadata">Further model-file metadata entries.</param>
+    /// <param name="extraTensors">Further model-file tensors (optimizer state).</param>
+    /// <param name="members">Networks trained side by side whose outputs <paramref name="network"/> gives side by side (<see cref="Members"/>).</param>
     public TabularModel(Sequential<T> network, TabularPreprocessor preprocessor, OutputKind output, TargetScaling? targetScaling = null,
-        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<SafeTensor>? extraTensors = null)
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<SafeTensor>? extraTensors = null, int members = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
+        Members = members;
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Preprocessor = preprocessor ?? throw new ArgumentNullException(nameof(preprocessor));
         Output = output;
@@ -57,12 +70,44 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             _ => 1,
         };
         bool taskMatches = (output == OutputKind.Identity) == (preprocessor.Task == TaskKind.Regression);
-        if (!taskMatches || network.OutputFeatures != expectedOutputs)
+        if (!taskMatches || network.OutputFeatures != expectedOutputs * (long)members)
         {
+            string ensemble = members > 1 ? $" from each of {members} members" : "";
             throw new ArgumentException(
-                $"Expected a network with {expectedOutputs} output(s) for {output} on a {preprocessor.Task} target. Received: {network.OutputFeatures} output(s).",
+                $"Expected a network with {expectedOutputs} output(s){ensemble} for {output} on a {preprocessor.Task} target. Received: {network.OutputFeatures} output(s).",
                 nameof(network));
         }
+    }
+
+    /// <summary>
+    /// Networks trained side by side as one ensemble: the <see cref="Network"/>'s outputs are theirs side by side, and a prediction
+    /// averages them (<see cref="CombineMembers"/>). 1 for a single network.
+    /// </summary>
+    public int Members { get; }
+
+    /// <summary>How this model's members average, for an output kind: values for regression, probabilities for classes.</summary>
+    public static MemberAverage AverageOf(OutputKind output) => output switch
+    {
+        OutputKind.Softmax => MemberAverage.SoftmaxProbabilities,
+        OutputKind.Sigmoid => MemberAverage.SigmoidProbabilities,
+        _ => MemberAverage.Values,
+    };
+
+    /// <summary>
+    /// The members' raw outputs <c>(N, M·O)</c> averaged into one raw output <c>(N, O)</c> in the same terms (logits whose softmax
+    /// is the mean of the members' probabilities, or the mean value; <see cref="EnsembleLoss{T}.Combine"/>); the outputs
+    /// themselves for a single network.
+    /// </summary>
+    public Matrix<T> CombineMembers(Matrix<T> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (Members == 1)
+        {
+            return outputs;
+        }
+        var combined = new Matrix<T>(outputs.Rows, outputs.Columns / Members);
+        EnsembleLoss<T>.Combine(outputs.Data, combined.Data, outputs.Rows, Members, AverageOf(Output));
+        return combined;
     }
 
     /// <summary>The network, from encoded features to raw outputs.</summary>
@@ -143,7 +188,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             throw new InvalidOperationException("A regression model has no class probabilities.");
         }
-        Matrix<T> outputs = Network.Predict(features);
+        Matrix<T> outputs = CombineMembers(Network.Predict(features));
         return Output == OutputKind.Softmax ? Softmax(outputs) : Sigmoids(outputs);
     }
 
@@ -153,7 +198,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             throw new InvalidOperationException("A classification model predicts classes; use PredictProbabilities.");
         }
-        Matrix<T> outputs = Network.Predict(features);
+        Matrix<T> outputs = CombineMembers(Network.Predict(features));
         var values = new double[outputs.Rows];
         for (int r = 0; r < values.Length; r++) values[r] = TargetScaling.Unscale(double.CreateChecked(outputs[r, 0]));
         return values;
@@ -253,11 +298,17 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             scaling = ParseScaling(scalingJson, source);
         }
-        var metadata = saved.Metadata.Where(kv => !ModelFile.ReservedKeys.Contains(kv.Key) && kv.Key is not (TaskKey or OutputKey or PreprocessingKey or TargetScalingKey))
+        int members = 1;
+        if (saved.Metadata.TryGetValue(MembersKey, out string? membersText)
+            && !(int.TryParse(membersText, NumberStyles.None, CultureInfo.InvariantCulture, out members) && members >= 1))
+        {
+            throw new BackpropException($"{source}: expected '{MembersKey}' as a whole number ≥ 1. Received: '{DataErrors.Quote(membersText ?? "")}'.");
+        }
+        var metadata = saved.Metadata.Where(kv => !ModelFile.ReservedKeys.Contains(kv.Key) && kv.Key is not (TaskKey or OutputKey or PreprocessingKey or TargetScalingKey or MembersKey))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         try
         {
-            return (new TabularModel<T>(saved.Model, new TabularPreprocessor(state), output, scaling, metadata, saved.ExtraTensors), saved);
+            return (new TabularModel<T>(saved.Model, new TabularPreprocessor(state), output, scaling, metadata, saved.ExtraTensors, members), saved);
         }
         catch (ArgumentException e)
         {
@@ -290,8 +341,8 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             ? [.. Preprocessor.State.Features.SelectMany(f => Enumerable.Repeat(f.Kind == FeatureKind.Numeric ? 1.0 : 0.0, f.Width))]
             : null;
         return Output == OutputKind.Identity
-            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale]) { SmoothClip = clip }
-            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels) { SmoothClip = clip };
+            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale]) { SmoothClip = clip, Members = Members }
+            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels) { SmoothClip = clip, Members = Members };
     }
 
     /// <summary>
@@ -314,6 +365,10 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         composed.Metadata[TaskKey] = Task == TaskKind.Regression ? "regression" : "classification";
         composed.Metadata[OutputKey] = Output switch { OutputKind.Softmax => "softmax", OutputKind.Sigmoid => "sigmoid", _ => "identity" };
         composed.Metadata[PreprocessingKey] = Preprocessor.State.ToJson();
+        if (Members > 1)
+        {
+            composed.Metadata[MembersKey] = Members.ToString(CultureInfo.InvariantCulture);
+        }
         if (Output == OutputKind.Identity)
         {
             composed.Metadata[TargetScalingKey] = string.Create(CultureInfo.InvariantCulture,

@@ -34,6 +34,12 @@ public static class NtkLearningRates
                     scales.Add(new LearningRateScale(offset, weights, 1 / Math.Sqrt(dense.InputFeatures)));
                     scales.Add(new LearningRateScale(offset + weights, dense.OutputFeatures, BiasFactor));
                     break;
+                case GroupedDense<T> grouped:
+                    // Parameter block order: weights (G, O, I), then biases (G, O); each group's fan-in is I.
+                    int groupWeights = grouped.Groups * grouped.OutputsPerGroup * grouped.InputsPerGroup;
+                    scales.Add(new LearningRateScale(offset, groupWeights, 1 / Math.Sqrt(grouped.InputsPerGroup)));
+                    scales.Add(new LearningRateScale(offset + groupWeights, grouped.OutputFeatures, BiasFactor));
+                    break;
                 case FeatureScale<T> scale:
                     scales.Add(new LearningRateScale(offset, scale.ParameterCount, FeatureScaleFactor));
                     break;

@@ -19,6 +19,8 @@ public static class LayerCatalog
         return layer switch
         {
             Dense<T> dense => new LayerDescription("Dense", dense.InputFeatures, dense.OutputFeatures, dense.Initialization.ToString()),
+            GroupedDense<T> grouped => new LayerDescription("GroupedDense", grouped.InputFeatures, grouped.OutputFeatures, grouped.Initialization.ToString(),
+                Options: new Dictionary<string, double> { ["groups"] = grouped.Groups }),
             Relu<T> relu => new LayerDescription("Relu", relu.InputFeatures, relu.OutputFeatures),
             LeakyRelu<T> leaky => new LayerDescription("LeakyRelu", leaky.InputFeatures, leaky.OutputFeatures,
                 Options: new Dictionary<string, double> { ["negative_slope"] = leaky.NegativeSlope }),
@@ -42,12 +44,10 @@ public static class LayerCatalog
         switch (description.Type)
         {
             case "Dense":
-                Initialization initialization = Initialization.PyTorch;
-                if (description.Initialization is not null && !Enum.TryParse(description.Initialization, ignoreCase: false, out initialization))
-                {
-                    throw new BackpropException($"Unknown initialization '{description.Initialization}' for {description}; expected one of {string.Join(", ", Enum.GetNames<Initialization>())}.");
-                }
-                return new Dense<T>(description.InputFeatures, description.OutputFeatures, initialization);
+                return new Dense<T>(description.InputFeatures, description.OutputFeatures, InitializationOf(description));
+            case "GroupedDense":
+                int groups = Groups(description);
+                return new GroupedDense<T>(groups, description.InputFeatures / groups, description.OutputFeatures / groups, InitializationOf(description));
             case "Relu":
                 return new Relu<T>();
             case "LeakyRelu":
@@ -74,8 +74,31 @@ public static class LayerCatalog
                 if (!(p >= 0 && p < 1)) throw new BackpropException($"Expected a dropout probability in [0, 1) for {description}. Received: {p}.");
                 return new Dropout<T>(p);
             default:
-                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense, FeatureScale, Relu, LeakyRelu, Tanh, Sigmoid, Gelu, Selu, Mish and Dropout.");
+                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense, GroupedDense, FeatureScale, Relu, LeakyRelu, Tanh, Sigmoid, Gelu, Selu, Mish and Dropout.");
         }
+    }
+
+    private static Initialization InitializationOf(LayerDescription description)
+    {
+        Initialization initialization = Initialization.PyTorch;
+        if (description.Initialization is not null && !Enum.TryParse(description.Initialization, ignoreCase: false, out initialization))
+        {
+            throw new BackpropException($"Unknown initialization '{description.Initialization}' for {description}; expected one of {string.Join(", ", Enum.GetNames<Initialization>())}.");
+        }
+        return initialization;
+    }
+
+    // The group count of a GroupedDense: a whole number ≥ 1 that divides both widths (a description that does not fit is refused
+    // here, before any tensor is read).
+    private static int Groups(LayerDescription description)
+    {
+        double groups = description.Option("groups", double.NaN);
+        if (!(groups >= 1 && groups <= int.MaxValue && groups == Math.Floor(groups))
+            || description.InputFeatures % (int)groups != 0 || description.OutputFeatures % (int)groups != 0)
+        {
+            throw new BackpropException($"Expected a whole number of groups that divides the widths of {description}. Received: {groups}.");
+        }
+        return (int)groups;
     }
 
     private static double Finite(LayerDescription description, string option, double fallback)
@@ -86,7 +109,8 @@ public static class LayerCatalog
 
     /// <summary>The parameter tensors of a layer: name suffix (<c>weight</c>, <c>bias</c>) and shape, in parameter-block order.</summary>
     /// <remarks>
-    /// Dense: <c>weight (O, I)</c> then <c>bias (O)</c>, as PyTorch's <c>nn.Linear</c>. FeatureScale: <c>weight (I)</c>, one
+    /// Dense: <c>weight (O, I)</c> then <c>bias (O)</c>, as PyTorch's <c>nn.Linear</c>. GroupedDense: <c>weight (G, O, I)</c> then
+    /// <c>bias (G, O)</c>, each group an <c>nn.Linear</c>. FeatureScale: <c>weight (I)</c>, one
     /// factor per feature. Activations and dropout: none.
     /// </remarks>
     public static IReadOnlyList<(string Suffix, int[] Shape)> ParameterTensors(LayerDescription description)
@@ -95,6 +119,9 @@ public static class LayerCatalog
         return description.Type switch
         {
             "Dense" => [("weight", [description.OutputFeatures, description.InputFeatures]), ("bias", [description.OutputFeatures])],
+            "GroupedDense" => Groups(description) is int g
+                ? [("weight", [g, description.OutputFeatures / g, description.InputFeatures / g]), ("bias", [g, description.OutputFeatures / g])]
+                : [],
             "FeatureScale" => [("weight", [description.InputFeatures])],
             _ => [],
         };

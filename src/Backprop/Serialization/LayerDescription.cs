@@ -17,7 +17,10 @@ public sealed record LayerDescription(
     public double Option(string name, double fallback) =>
         Options is not null && Options.TryGetValue(name, out double value) ? value : fallback;
 
-    /// <summary>For example <c>Dense(4 → 16)</c> or <c>Relu(16)</c>.</summary>
+    /// <summary>For example <c>Dense(4 → 16)</c>, <c>GroupedDense(4 × 100 → 3)</c> (4 groups of 100 inputs and 3 outputs) or <c>Relu(16)</c>.</summary>
     public override string ToString() =>
-        InputFeatures == OutputFeatures && Type != "Dense" ? $"{Type}({InputFeatures})" : $"{Type}({InputFeatures} → {OutputFeatures})";
+        Type == "GroupedDense" && Option("groups", 0) is double g and >= 1 and <= int.MaxValue && InputFeatures % (int)g == 0 && OutputFeatures % (int)g == 0
+            ? $"{Type}({(int)g} × {InputFeatures / (int)g} → {OutputFeatures / (int)g})"
+        : InputFeatures == OutputFeatures && Type is not ("Dense" or "GroupedDense") ? $"{Type}({InputFeatures})"
+        : $"{Type}({InputFeatures} → {OutputFeatures})";
 }

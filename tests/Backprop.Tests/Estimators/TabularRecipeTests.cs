@@ -1,13 +1,9 @@
-using Backprop.Data;
 using Backprop.Estimators;
 using Backprop.Layers;
 using Backprop.Optimizers;
 using Backprop.Preprocessing;
-using Backprop.Serialization.Onnx;
 using Backprop.Tensors;
 using Backprop.Training;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Backprop.Tests.Estimators;
 
@@ -131,45 +127,13 @@ public sealed class TabularRecipeTests : IDisposable
     public void OnnxRuntime_computes_what_Backprop_does_with_robust_scaling_and_a_feature_scale(bool classifier)
     {
         // Numeric columns with an outlier (smoothly clipped), a categorical one and missing cells, all inside the graph.
-        var rng = new Rng(5);
-        var lines = new List<string> { "x,size,z,label,amount" };
-        for (int r = 0; r < 120; r++)
-        {
-            double x = rng.NextNormal() * (r == 7 ? 40 : 1), z = rng.NextNormal() * 3 + 10;
-            string size = (r % 3) switch { 0 => "S", 1 => "M", _ => "L" };
-            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{(r % 11 == 4 ? "" : x.ToString("R", System.Globalization.CultureInfo.InvariantCulture))},{size},{z:R},{(x + z / 5 > 2 ? "hi" : "lo")},{2 * x - z:R}"));
-        }
-        File.WriteAllLines(PathOf("t.csv"), lines);
+        var table = new OnnxParity(PathOf("t.csv"), rows: 120, messy: true, threeClasses: false);
         TabularTrainingOptions options = TabularTrainingOptions.Tabular with
         {
-            Data = PathOf("t.csv"), HiddenLayers = [16], Epochs = 4, BatchSize = 16,
+            Data = table.Path, HiddenLayers = [16], Epochs = 4, BatchSize = 16,
             Target = classifier ? "label" : "amount", Drop = [classifier ? "amount" : "label"],
         };
-        var model = new TabularTrainer<float>(options).Fit().Model;
-        byte[] onnx = OnnxExporter.ToBytes(model.Network, model.OnnxOptions());
-
-        CsvTable table = CsvTable.Read(PathOf("t.csv"), model.Preprocessor.ReadOptions());
-        float[] xs = new float[120 * 2];
-        string[] sizes = new string[120];
-        for (int r = 0; r < 120; r++)
-        {
-            string[] cells = lines[r + 1].Split(',');
-            xs[2 * r] = cells[0].Length == 0 ? float.NaN : float.Parse(cells[0], System.Globalization.CultureInfo.InvariantCulture);
-            xs[2 * r + 1] = float.Parse(cells[2], System.Globalization.CultureInfo.InvariantCulture);
-            sizes[r] = cells[1];
-        }
-        using var session = new InferenceSession(onnx);
-        using var results = session.Run(
-        [
-            NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(xs, [120, 2])),
-            NamedOnnxValue.CreateFromTensor("size", new DenseTensor<string>(sizes, [120, 1])),
-        ]);
-        float[] actual = results.First(v => v.Name == (classifier ? "probabilities" : "prediction")).AsEnumerable<float>().ToArray();
-        double[] expected = classifier
-            ? model.PredictProbabilities(table).Data.Select(v => (double)v).ToArray()
-            : model.PredictValues(table);
-        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a) / Math.Max(1, Math.Abs(e))).Max();
+        double worst = table.WorstDifference(new TabularTrainer<float>(options).Fit().Model);
         Assert.True(worst < 1e-5, $"largest relative difference {worst}");
     }
 }

@@ -28,6 +28,12 @@ public sealed record OnnxExportOptions(
     /// </summary>
     public IReadOnlyList<double>? SmoothClip { get; init; }
 
+    /// <summary>
+    /// Networks trained side by side (1, default, for one): the network's outputs are the members' side by side, and the graph
+    /// averages them, a classifier's as probabilities (softmax per member, then the mean), a regressor's as values.
+    /// </summary>
+    public int Members { get; init; } = 1;
+
     /// <summary>Numeric columns only, named <paramref name="featureNames"/>, standardized with <paramref name="mean"/> and <paramref name="scale"/>.</summary>
     public static OnnxExportOptions Numeric(IReadOnlyList<string> featureNames, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? scale = null,
         IReadOnlyList<string>? classLabels = null) =>

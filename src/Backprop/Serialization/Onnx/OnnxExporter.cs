@@ -147,8 +147,23 @@ public static class OnnxExporter
         }
 
         // 4. The task's outputs.
-        int outputs = architecture.OutputFeatures;
-        if (options.ClassLabels is not null)
+        int outputs = architecture.OutputFeatures / options.Members;
+        string? members = null;
+        if (options.Members > 1)
+        {
+            // (N, M·O) → (N, M, O): one row of outputs per member, averaged over axis 1 below.
+            members = graph.Node("Reshape", [x, graph.Int64Constant("members_shape", [0, options.Members, outputs], 3)]);
+        }
+        if (options.ClassLabels is not null && members is not null)
+        {
+            // The mean of the members' probabilities; the label is its arg-max.
+            string each = graph.Node("Softmax", [members], attributes: [OnnxGraphBuilder.IntAttribute("axis", 2)]);
+            graph.Node("ReduceMean", [each], "probabilities", attributes: [OnnxGraphBuilder.IntsAttribute("axes", [1]), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            graph.Node("ArgMax", ["probabilities"], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            graph.Output("probabilities", OnnxGraphBuilder.Float, null, outputs);
+            graph.Output("label", OnnxGraphBuilder.Int64, [null]);
+        }
+        else if (options.ClassLabels is not null)
         {
             graph.Node("Softmax", [x], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
             // ArgMax of the logits, as Backprop's Classification.ArgMax: two logits that differ can round to equal probabilities.
@@ -158,6 +173,10 @@ public static class OnnxExporter
         }
         else
         {
+            if (members is not null)
+            {
+                x = graph.Node("ReduceMean", [members], attributes: [OnnxGraphBuilder.IntsAttribute("axes", [1]), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            }
             if (options.TargetScale is not null)
             {
                 x = graph.Node("Mul", [x, graph.FloatConstant("target_scale", ToFloats(options.TargetScale), outputs)]);
@@ -198,6 +217,23 @@ public static class OnnxExporter
                 string bias = graph.FloatConstant($"layers_{k}_bias", Parameter(tensors, $"layers.{k}.bias", layer.OutputFeatures), layer.OutputFeatures);
                 // input (N, I), weight (O, I), bias (O) -> (N, O): Gemm computes input · weightᵀ + bias with transB = 1.
                 return graph.Node("Gemm", [x, weight, bias], attributes: [OnnxGraphBuilder.IntAttribute("transB", 1)]);
+            case "GroupedDense":
+            {
+                // One Gemm with the block-diagonal weight (G·O, G·I): group g's (O, I) block on the diagonal, zeros elsewhere.
+                int groups = (int)layer.Option("groups", 1), o = layer.OutputFeatures / groups, i = layer.InputFeatures / groups;
+                float[] blocks = Parameter(tensors, $"layers.{k}.weight", groups, o, i);
+                var full = new float[layer.OutputFeatures * layer.InputFeatures];
+                for (int g = 0; g < groups; g++)
+                {
+                    for (int r = 0; r < o; r++)
+                    {
+                        blocks.AsSpan((g * o + r) * i, i).CopyTo(full.AsSpan((g * o + r) * layer.InputFeatures + g * i, i));
+                    }
+                }
+                string blockWeight = graph.FloatConstant($"layers_{k}_weight", full, layer.OutputFeatures, layer.InputFeatures);
+                string blockBias = graph.FloatConstant($"layers_{k}_bias", Parameter(tensors, $"layers.{k}.bias", groups, o), layer.OutputFeatures);
+                return graph.Node("Gemm", [x, blockWeight, blockBias], attributes: [OnnxGraphBuilder.IntAttribute("transB", 1)]);
+            }
             case "Relu":
             case "Tanh":
             case "Sigmoid":
@@ -268,12 +304,17 @@ public static class OnnxExporter
         CheckLength(options.Mean, architecture.InputFeatures, "means");
         CheckLength(options.Scale, architecture.InputFeatures, "scales");
         CheckLength(options.SmoothClip, architecture.InputFeatures, "clip flags");
-        if (options.ClassLabels is not null && options.ClassLabels.Count != architecture.OutputFeatures)
+        if (options.Members < 1 || architecture.OutputFeatures % options.Members != 0)
         {
-            throw new BackpropException($"Cannot export to ONNX: {options.ClassLabels.Count} class labels for a model with {architecture.OutputFeatures} outputs.");
+            throw new BackpropException($"Cannot export to ONNX: {options.Members} members for a model with {architecture.OutputFeatures} outputs.");
         }
-        CheckLength(options.TargetMean, architecture.OutputFeatures, "target means");
-        CheckLength(options.TargetScale, architecture.OutputFeatures, "target scales");
+        int outputs = architecture.OutputFeatures / options.Members;
+        if (options.ClassLabels is not null && options.ClassLabels.Count != outputs)
+        {
+            throw new BackpropException($"Cannot export to ONNX: {options.ClassLabels.Count} class labels for a model with {outputs} outputs.");
+        }
+        CheckLength(options.TargetMean, outputs, "target means");
+        CheckLength(options.TargetScale, outputs, "target scales");
     }
 
     private static void CheckLength(IReadOnlyList<double>? values, int expected, string what)
@@ -301,7 +342,8 @@ public static class OnnxExporter
         }
         doc.Append(options.ClassLabels is not null
             ? $" Outputs 'probabilities' float[N, {options.ClassLabels.Count}] and 'label' int64[N], an index into the classes: {string.Join(", ", options.ClassLabels)}."
-            : $" Output 'prediction' float[N, {architecture.OutputFeatures}], in the target's units.");
+            : $" Output 'prediction' float[N, {architecture.OutputFeatures / options.Members}], in the target's units.");
+        if (options.Members > 1) doc.Append(CultureInfo.InvariantCulture, $" An ensemble of {options.Members} networks trained as one; the outputs average theirs.");
         if (options.Description is not null) doc.Append(' ').Append(options.Description);
         return doc.ToString();
     }

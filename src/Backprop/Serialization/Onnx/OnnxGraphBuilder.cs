@@ -87,6 +87,8 @@ internal sealed class OnnxGraphBuilder
     // AttributeProto: name = 1, f = 2, i = 3, ints = 8, strings = 9, type = 20 (FLOAT = 1, INT = 2, INTS = 7, STRINGS = 8).
     public static ProtoMessage IntAttribute(string name, long value) => new ProtoMessage().String(1, name).Int64(3, value).Int64(20, 2);
 
+    public static ProtoMessage IntsAttribute(string name, IEnumerable<long> values) => new ProtoMessage().String(1, name).Int64s(8, values).Int64(20, 7);
+
     public static ProtoMessage FloatAttribute(string name, float value) => new ProtoMessage().String(1, name).Float(2, value).Int64(20, 1);
 
     public static ProtoMessage StringsAttribute(string name, IEnumerable<string> values) => new ProtoMessage().String(1, name).Strings(9, values).Int64(20, 8);

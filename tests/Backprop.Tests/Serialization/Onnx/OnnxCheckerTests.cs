@@ -75,6 +75,20 @@ public sealed class OnnxCheckerTests : IDisposable
     }
 
     [OnnxCheckerTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Ensemble_passes_the_checker(bool classifier)
+    {
+        // Four members: grouped layers (block-diagonal Gemms), then Reshape to (N, 4, O), Softmax per member and ReduceMean.
+        Sequential<float> model = Mlp.Create<float>(7, [6, 5], classifier ? 3 : 1, members: 4);
+        model.ResetParameters(new Rng(3));
+        OnnxExportOptions options = classifier
+            ? new OnnxExportOptions(Mixed, MixedMean, MixedScale, ["Adelie", "Chinstrap", "Gentoo"]) { Members = 4 }
+            : new OnnxExportOptions(Mixed, MixedMean, MixedScale, TargetMean: [200], TargetScale: [14]) { Members = 4 };
+        OnnxChecker.AssertValid(OnnxExporter.ToBytes(model, options), _folder, classifier ? "ensemble-classifier" : "ensemble-regressor");
+    }
+
+    [OnnxCheckerTheory]
     [MemberData(nameof(Activations))]
     public void Every_activation_passes_the_checker(Activation activation)
     {

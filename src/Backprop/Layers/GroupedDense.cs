@@ -1,0 +1,215 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using Backprop.Tensors;
+
+namespace Backprop.Layers;
+
+/// <summary>
+/// <c>G</c> fully connected layers side by side, each on its own slice of the input: group <c>g</c> maps input columns
+/// <c>[g·I, (g+1)·I)</c> to output columns <c>[g·O, (g+1)·O)</c>. The layers after the first of an ensemble of networks trained as
+/// one (<see cref="Mlp.Create{T}"/> with several members): member <c>g</c>'s units see only member <c>g</c>'s units.
+/// </summary>
+/// <remarks>
+/// input <c>(B, G·I)</c> → output <c>(B, G·O)</c>; weight <c>(G, O, I)</c> and bias <c>(G, O)</c>: group <c>g</c>'s weight is a
+/// <see cref="Dense{T}"/> weight <c>(O, I)</c>, so <c>weight[g]</c> loads into PyTorch's <c>nn.Linear</c> unchanged. The same as
+/// a dense layer whose weight is block-diagonal, without storing or multiplying the zeros. Each group is initialized as a dense
+/// layer of fan-in <c>I</c>, one group after another.
+/// </remarks>
+public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _parameters = [];
+    private T[] _gradients = [];
+    private int _offset;
+    private readonly int _parameterCount;
+
+    /// <summary>Creates <paramref name="groups"/> dense layers, each from <paramref name="inputsPerGroup"/> to <paramref name="outputsPerGroup"/>.</summary>
+    public GroupedDense(int groups, int inputsPerGroup, int outputsPerGroup, Initialization initialization = Initialization.PyTorch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputsPerGroup);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputsPerGroup);
+        long parameters = (long)groups * ((long)outputsPerGroup * inputsPerGroup + outputsPerGroup);
+        if (parameters > Array.MaxLength || (long)groups * inputsPerGroup > Array.MaxLength || (long)groups * outputsPerGroup > Array.MaxLength)
+        {
+            throw new ArgumentException($"Expected at most {Array.MaxLength:N0} parameters in one layer. Received: {groups:N0} groups of {inputsPerGroup:N0} × {outputsPerGroup:N0} weights and biases.");
+        }
+        Groups = groups;
+        InputsPerGroup = inputsPerGroup;
+        OutputsPerGroup = outputsPerGroup;
+        Initialization = initialization;
+        _parameterCount = (int)parameters;
+    }
+
+    /// <summary>Groups <c>G</c>.</summary>
+    public int Groups { get; }
+
+    /// <summary>Inputs of each group <c>I</c>.</summary>
+    public int InputsPerGroup { get; }
+
+    /// <summary>Outputs of each group <c>O</c>.</summary>
+    public int OutputsPerGroup { get; }
+
+    /// <inheritdoc/>
+    public int InputFeatures => Groups * InputsPerGroup;
+
+    /// <inheritdoc/>
+    public int OutputFeatures => Groups * OutputsPerGroup;
+
+    /// <summary>How <see cref="ResetParameters"/> draws each group's weights.</summary>
+    public Initialization Initialization { get; }
+
+    /// <inheritdoc/>
+    public int ParameterCount => _parameterCount;
+
+    private int WeightsPerGroup => OutputsPerGroup * InputsPerGroup;
+
+    /// <summary>Group <paramref name="group"/>'s weight <c>(O, I)</c>, row-major.</summary>
+    public Span<T> Weight(int group) => _parameters.AsSpan(_offset + CheckGroup(group) * WeightsPerGroup, WeightsPerGroup);
+
+    /// <summary>Group <paramref name="group"/>'s bias <c>(O)</c>.</summary>
+    public Span<T> Bias(int group) => _parameters.AsSpan(_offset + Groups * WeightsPerGroup + CheckGroup(group) * OutputsPerGroup, OutputsPerGroup);
+
+    /// <summary>The accumulated gradient of group <paramref name="group"/>'s weight <c>(O, I)</c>.</summary>
+    public Span<T> WeightGradient(int group) => _gradients.AsSpan(_offset + CheckGroup(group) * WeightsPerGroup, WeightsPerGroup);
+
+    /// <summary>The accumulated gradient of group <paramref name="group"/>'s bias <c>(O)</c>.</summary>
+    public Span<T> BiasGradient(int group) => _gradients.AsSpan(_offset + Groups * WeightsPerGroup + CheckGroup(group) * OutputsPerGroup, OutputsPerGroup);
+
+    /// <inheritdoc/>
+    public void Build(int inputFeatures)
+    {
+        if (inputFeatures != InputFeatures)
+        {
+            throw new ArgumentException($"{this} expected {InputFeatures} input features. Received: {inputFeatures}.", nameof(inputFeatures));
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Bind(T[] parameters, T[] gradients, int offset)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(gradients);
+        if (offset < 0 || parameters.Length - offset < _parameterCount || gradients.Length - offset < _parameterCount)
+        {
+            throw new ArgumentException(
+                $"Expected parameter and gradient blocks of at least {offset} + {_parameterCount} values. Received: {parameters.Length} and {gradients.Length}.");
+        }
+        _parameters = parameters;
+        _gradients = gradients;
+        _offset = offset;
+    }
+
+    /// <inheritdoc/>
+    public void ResetParameters(Rng rng)
+    {
+        CheckBound();
+        for (int g = 0; g < Groups; g++)
+        {
+            Initializer.Fill(Initialization, Weight(g), Bias(g), InputsPerGroup, OutputsPerGroup, rng);
+        }
+    }
+
+    // input (B, G·I), weight (G, O, I), bias (G, O) -> output (B, G·O): output[:, g] = input[:, g] · weight[g]ᵀ + bias[g]
+    /// <inheritdoc/>
+    public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
+    {
+        CheckBound();
+        int i = InputsPerGroup, o = OutputsPerGroup;
+        CheckLength(input, batch * InputFeatures, nameof(input));
+        CheckLength(output, batch * OutputFeatures, nameof(output));
+        // Each group's slice is strided in the rows: it is copied into contiguous scratch for the product and back. Rented, so a
+        // step allocates nothing once the pool holds buffers of this size; local, so one model serves many threads.
+        T[] x = ArrayPool<T>.Shared.Rent(batch * i), y = ArrayPool<T>.Shared.Rent(batch * o);
+        try
+        {
+            for (int g = 0; g < Groups; g++)
+            {
+                Gather(x, input, batch, InputFeatures, g * i, i);
+                Gemm.MultiplyTransposedBAddBias(y.AsSpan(0, batch * o), x.AsSpan(0, batch * i), Weight(g), Bias(g), batch, o, i);
+                Scatter(output, y, batch, OutputFeatures, g * o, o);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(x);
+            ArrayPool<T>.Shared.Return(y);
+        }
+    }
+
+    // forward was: output[:, g] = input[:, g] · weight[g]ᵀ + bias[g], so for each group
+    // dinput[:, g] = doutput[:, g] · weight[g],  dweight[g] += doutput[:, g]ᵀ · input[:, g],  dbias[g] += Σ_b doutput[b, g]
+    /// <inheritdoc/>
+    public void Backward(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input, ReadOnlySpan<T> output, int batch)
+    {
+        CheckBound();
+        int i = InputsPerGroup, o = OutputsPerGroup;
+        CheckLength(input, batch * InputFeatures, nameof(input));
+        CheckLength(doutput, batch * OutputFeatures, nameof(doutput));
+        if (!dinput.IsEmpty) CheckLength(dinput, batch * InputFeatures, nameof(dinput));
+        T[] x = ArrayPool<T>.Shared.Rent(batch * i), dy = ArrayPool<T>.Shared.Rent(batch * o);
+        try
+        {
+            for (int g = 0; g < Groups; g++)
+            {
+                Gather(dy, doutput, batch, OutputFeatures, g * o, o);
+                Span<T> dyg = dy.AsSpan(0, batch * o), xg = x.AsSpan(0, batch * i);
+                if (!dinput.IsEmpty)
+                {
+                    Gemm.Multiply(xg, dyg, Weight(g), batch, i, o, accumulate: false);
+                    Scatter(dinput, x, batch, InputFeatures, g * i, i);
+                }
+                Gather(x, input, batch, InputFeatures, g * i, i);
+                Gemm.MultiplyTransposedA(WeightGradient(g), dyg, xg, o, i, batch, accumulate: true);
+                Span<T> dbias = BiasGradient(g);
+                for (int b = 0; b < batch; b++)
+                {
+                    TensorPrimitives.Add(dbias, dyg.Slice(b * o, o), dbias);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(x);
+            ArrayPool<T>.Shared.Return(dy);
+        }
+    }
+
+    // source (B, width) -> target (B, count): columns [start, start + count) of every row.
+    private static void Gather(Span<T> target, ReadOnlySpan<T> source, int batch, int width, int start, int count)
+    {
+        for (int b = 0; b < batch; b++) source.Slice(b * width + start, count).CopyTo(target.Slice(b * count, count));
+    }
+
+    // source (B, count) -> columns [start, start + count) of every row of target (B, width).
+    private static void Scatter(Span<T> target, ReadOnlySpan<T> source, int batch, int width, int start, int count)
+    {
+        for (int b = 0; b < batch; b++) source.Slice(b * count, count).CopyTo(target.Slice(b * width + start, count));
+    }
+
+    private static void CheckLength(ReadOnlySpan<T> values, int expected, string name)
+    {
+        if (values.Length < expected)
+        {
+            throw new ArgumentException($"Expected at least {expected} values. Received: {values.Length}.", name);
+        }
+    }
+
+    private int CheckGroup(int group)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(group);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(group, Groups);
+        return group;
+    }
+
+    private void CheckBound()
+    {
+        if (_parameters.Length == 0)
+        {
+            throw new InvalidOperationException($"{this} has no parameters: build it into a Sequential model before running it.");
+        }
+    }
+
+    /// <summary>For example <c>GroupedDense(4 × 100 → 3)  // 1,212 parameters</c>: 4 groups of 100 inputs and 3 outputs each.</summary>
+    public override string ToString() => $"GroupedDense({Groups} × {InputsPerGroup} → {OutputsPerGroup})  // {ParameterCount:N0} parameters";
+}

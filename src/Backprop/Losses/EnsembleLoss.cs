@@ -1,0 +1,183 @@
+using System.Numerics;
+
+namespace Backprop.Losses;
+
+/// <summary>
+/// The loss of <c>M</c> networks trained side by side (<see cref="Layers.Mlp.Create{T}"/> with several members): training minimizes
+/// the mean of the members' losses, and evaluation scores the ensemble's averaged prediction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// output <c>(B, M·O)</c>, the members' outputs side by side; target <c>(B, K)</c> as for one member. Row-major, the output is
+/// also <c>(B·M, O)</c>, one row per sample and member, so training hands the inner loss that view with every target (and weight)
+/// repeated <c>M</c> times: the mean over <c>B·M</c> rows is the mean of the members' mean losses, and each member's gradient is
+/// its own loss's, divided by <c>M</c>. Each member learns to predict on its own, as in TabM (Gorishniy et al., 2024), rather
+/// than the members learning to correct one another (which training the averaged prediction would ask of them).
+/// </para>
+/// <para>
+/// <see cref="Forward"/> (validation, early stopping) is the inner loss of the ensemble's prediction: the members' outputs averaged
+/// by <see cref="Average"/> (<see cref="Combine"/>) into one output <c>(B, O)</c> in the inner loss's own terms.
+/// </para>
+/// <para>An instance keeps buffers between calls: one trainer uses it at a time.</para>
+/// </remarks>
+public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private T[] _targets = [];
+    private T[] _weights = [];
+    private T[] _combined = [];
+
+    /// <summary>
+    /// Wraps <paramref name="inner"/>, one member's loss, for <paramref name="members"/> members of <paramref name="outputsPerMember"/>
+    /// outputs each, averaged by <paramref name="average"/>.
+    /// </summary>
+    public EnsembleLoss(ILoss<T> inner, int members, int outputsPerMember, MemberAverage average)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outputsPerMember, 1);
+        Inner = inner;
+        Members = members;
+        OutputsPerMember = outputsPerMember;
+        Average = average;
+    }
+
+    /// <summary>Outputs of each member <c>O</c>.</summary>
+    public int OutputsPerMember { get; }
+
+    /// <summary>One member's loss.</summary>
+    public ILoss<T> Inner { get; }
+
+    /// <summary>Members <c>M</c>.</summary>
+    public int Members { get; }
+
+    /// <summary>How the members' outputs average into the ensemble's.</summary>
+    public MemberAverage Average { get; }
+
+    /// <inheritdoc/>
+    public int TargetColumns(int outputs) => outputs == Members * OutputsPerMember
+        ? Inner.TargetColumns(OutputsPerMember)
+        : throw new ArgumentException($"Expected {Members} × {OutputsPerMember} outputs. Received: {outputs}.", nameof(outputs));
+
+    /// <summary>The inner loss of the ensemble's averaged prediction.</summary>
+    /// <inheritdoc cref="ILoss{T}.Forward"/>
+    public T Forward(ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch)
+    {
+        int outputs = OutputsPerMember;
+        Span<T> combined = Buffer(ref _combined, batch * outputs);
+        Combine(output[..(batch * outputs * Members)], combined, batch, Members, Average);
+        return Inner.Forward(combined, target, weight, batch);
+    }
+
+    /// <summary>The mean of the members' losses, and its gradient.</summary>
+    /// <inheritdoc cref="ILoss{T}.ForwardBackward"/>
+    public T ForwardBackward(Span<T> doutput, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch)
+    {
+        int columns = Inner.TargetColumns(OutputsPerMember);
+        Span<T> targets = Buffer(ref _targets, batch * Members * columns);
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<T> row = target.Slice(b * columns, columns);
+            for (int m = 0; m < Members; m++) row.CopyTo(targets.Slice((b * Members + m) * columns, columns));
+        }
+        Span<T> weights = [];
+        if (!weight.IsEmpty)
+        {
+            weights = Buffer(ref _weights, batch * Members);
+            for (int b = 0; b < batch; b++) weights.Slice(b * Members, Members).Fill(weight[b]);
+        }
+        int length = batch * Members * OutputsPerMember;
+        return Inner.ForwardBackward(doutput[..length], output[..length], targets, weights, batch * Members);
+    }
+
+    /// <summary>Averages the members' outputs <c>(B, M·O)</c> into the ensemble's <c>(B, O)</c>, in the same terms as one member's.</summary>
+    /// <remarks>
+    /// <see cref="MemberAverage.Values"/>: the mean. <see cref="MemberAverage.SoftmaxProbabilities"/>: the log of the mean of the
+    /// members' softmax probabilities, logits whose softmax is that mean. <see cref="MemberAverage.SigmoidProbabilities"/>: per
+    /// output, the logit of the mean of the members' sigmoids. Both computed from log-probabilities with log-sum-exp, so they stay
+    /// finite for any finite outputs (a probability that underflows to 0 in one member does not make the log infinite).
+    /// </remarks>
+    public static void Combine(ReadOnlySpan<T> outputs, Span<T> combined, int batch, int members, MemberAverage average)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        if (batch == 0) return;
+        int o = outputs.Length / batch / members;
+        if (o == 0 || outputs.Length != batch * members * o || combined.Length < batch * o)
+        {
+            throw new ArgumentException($"Expected outputs (B, M·O) and room for (B, O) with B = {batch}, M = {members}. Received: {outputs.Length} and {combined.Length} values.");
+        }
+        T logMembers = T.Log(T.CreateChecked(members));
+        Span<T> logProbabilities = members * o <= 256 ? stackalloc T[members * o] : new T[members * o];
+        Span<T> logComplements = average == MemberAverage.SigmoidProbabilities ? (members * o <= 256 ? stackalloc T[members * o] : new T[members * o]) : [];
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<T> row = outputs.Slice(b * members * o, members * o);
+            Span<T> result = combined.Slice(b * o, o);
+            switch (average)
+            {
+                case MemberAverage.Values:
+                    result.Clear();
+                    for (int m = 0; m < members; m++)
+                    {
+                        for (int c = 0; c < o; c++) result[c] += row[m * o + c];
+                    }
+                    for (int c = 0; c < o; c++) result[c] /= T.CreateChecked(members);
+                    break;
+                case MemberAverage.SoftmaxProbabilities:
+                    // log p̄[c] = log Σ_m softmax(z_m)[c] − log M, with log softmax(z_m) = z_m − logsumexp(z_m)
+                    for (int m = 0; m < members; m++)
+                    {
+                        ReadOnlySpan<T> z = row.Slice(m * o, o);
+                        T lse = LogSumExp(z);
+                        for (int c = 0; c < o; c++) logProbabilities[m * o + c] = z[c] - lse;
+                    }
+                    for (int c = 0; c < o; c++) result[c] = LogSumExpStrided(logProbabilities, c, o, members) - logMembers;
+                    break;
+                case MemberAverage.SigmoidProbabilities:
+                    // logit(p̄) = log p̄ − log(1 − p̄), with log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z)
+                    for (int i = 0; i < members * o; i++)
+                    {
+                        logProbabilities[i] = -Softplus(-row[i]);
+                        logComplements[i] = -Softplus(row[i]);
+                    }
+                    for (int c = 0; c < o; c++)
+                    {
+                        result[c] = LogSumExpStrided(logProbabilities, c, o, members) - LogSumExpStrided(logComplements, c, o, members);
+                    }
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(average), average, "Expected a defined member average.");
+            }
+        }
+    }
+
+    private static T LogSumExp(ReadOnlySpan<T> values)
+    {
+        T max = values[0];
+        for (int i = 1; i < values.Length; i++) max = T.Max(max, values[i]);
+        T sum = T.Zero;
+        for (int i = 0; i < values.Length; i++) sum += T.Exp(values[i] - max);
+        return max + T.Log(sum);
+    }
+
+    // logsumexp of values[start], values[start + stride], … (count of them)
+    private static T LogSumExpStrided(ReadOnlySpan<T> values, int start, int stride, int count)
+    {
+        T max = values[start];
+        for (int m = 1; m < count; m++) max = T.Max(max, values[start + m * stride]);
+        T sum = T.Zero;
+        for (int m = 0; m < count; m++) sum += T.Exp(values[start + m * stride] - max);
+        return max + T.Log(sum);
+    }
+
+    private static T Softplus(T x) => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
+
+    private static Span<T> Buffer(ref T[] buffer, int length)
+    {
+        if (buffer.Length < length) buffer = new T[length];
+        return buffer.AsSpan(0, length);
+    }
+
+    /// <summary>For example <c>SoftmaxCrossEntropy, mean over 4 members</c>.</summary>
+    public override string ToString() => $"{Inner}, mean over {Members} members";
+}
