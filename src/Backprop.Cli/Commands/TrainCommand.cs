@@ -74,6 +74,13 @@ internal static class TrainCommand
         {
             Description = $"Start the output layer at zero (a constant first prediction); --zero-output false to draw it ({OtherRecipes(o => o.ZeroOutputLayer ? "on" : "off")})",
         }, nameof(O.ZeroOutputLayer), (o, v) => o with { ZeroOutputLayer = v });
+        Option<string> embedding = flags.Add(new Option<string>("--embedding")
+        {
+            Description = "How each input enters the network: none (as it is) or periodic (beside 4 values learned from 16 cosines of it, "
+                + $"cos(2π(w·x + b)) with learned frequencies w and phases b; RealMLP's PBLD) ({OtherRecipes(o => OptionNames.Name(o.Embedding))})",
+            DefaultValueFactory = _ => OptionNames.Name(notebook.Embedding),
+        }, nameof(O.Embedding), (o, v) => o with { Embedding = Parse<InputEmbedding>(v) });
+        embedding.OneOf([.. OptionNames.All<InputEmbedding>()]);
         flags.Add(new Option<int>("--members")
         {
             Description = $"Train this many networks side by side, each with its own initial weights and loss, and average their predictions (an ensemble in one model file, 1 to {O.MaxMembers}) ({OtherRecipes(o => o.Members)})",

@@ -100,6 +100,10 @@ public static class OptionNames
             {
                 return (new[] { Parametrization.Standard, Parametrization.Ntk }, new[] { ["standard"], new[] { "ntk" } });
             }
+            if (type == typeof(InputEmbedding))
+            {
+                return (new[] { InputEmbedding.None, InputEmbedding.Periodic }, new[] { ["none"], new[] { "periodic" } });
+            }
             throw new NotSupportedException($"{type.Name} is not a choice of {nameof(TabularTrainingOptions)}.");
         }
     }

@@ -82,6 +82,7 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         Fixed(saved.HiddenLayers.SequenceEqual(options.HiddenLayers), nameof(options.HiddenLayers), List(saved.HiddenLayers), List(options.HiddenLayers));
         Fixed(saved.Activation == options.Activation || options.Activation is null, nameof(options.Activation), Name(saved.Activation), Name(options.Activation));
         Fixed(saved.Members == options.Members, nameof(options.Members), TabularTrainingOptions.Number(saved.Members), TabularTrainingOptions.Number(options.Members));
+        Fixed(saved.Embedding == options.Embedding, nameof(options.Embedding), OptionNames.Name(saved.Embedding), OptionNames.Name(options.Embedding));
         Fixed(saved.FeatureScale == options.FeatureScale, nameof(options.FeatureScale), saved.FeatureScale ? "on" : "off", options.FeatureScale ? "on" : "off");
         Fixed(saved.Scaling == options.Scaling, nameof(options.Scaling), OptionNames.Name(saved.Scaling), OptionNames.Name(options.Scaling));
         Fixed(saved.Parametrization == options.Parametrization, nameof(options.Parametrization), OptionNames.Name(saved.Parametrization), OptionNames.Name(options.Parametrization));

@@ -186,7 +186,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         else
         {
             network = Mlp.Create<T>(trainingData.FeatureCount, options.HiddenLayers, task.Outputs, options.Activation!.Value, options.Initialization!.Value,
-                options.Dropout, options.FeatureScale, options.ZeroOutputLayer, options.Members);
+                options.Dropout, options.FeatureScale, options.ZeroOutputLayer, options.Members, options.Embedding);
             network.ResetParameters(rng);
         }
         if (!embedded && _resumed is null)

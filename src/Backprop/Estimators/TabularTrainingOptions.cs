@@ -43,6 +43,7 @@ public sealed record TabularTrainingOptions
         Parametrization = Parametrization.Standard,
         ZeroOutputLayer = false,
         Members = 1,
+        Embedding = InputEmbedding.None,
         LabelSmoothing = 0,
         Optimizer = OptimizerKind.Sgd,
         LearningRate = 0.01,
@@ -168,6 +169,12 @@ public sealed record TabularTrainingOptions
 
     /// <summary>Start the output layer at zero, so training starts from a constant prediction (RealMLP's). Default off; the tabular recipe on.</summary>
     public bool ZeroOutputLayer { get; init; }
+
+    /// <summary>
+    /// How each input enters the network: <see cref="InputEmbedding.None"/> (default) as it is, or <see cref="InputEmbedding.Periodic"/>
+    /// beside a learned periodic embedding of it (RealMLP's PBLD: 16 cosines of learned frequencies, mapped to 4 values per input).
+    /// </summary>
+    public InputEmbedding Embedding { get; init; } = InputEmbedding.None;
 
     /// <summary>
     /// Networks trained side by side as one ensemble, in <c>[1, 64]</c>: each member has the hidden layers and its own initial
@@ -319,6 +326,7 @@ public sealed record TabularTrainingOptions
         Check(Parametrization == Parametrization.Standard || Optimizer != OptimizerKind.Sgd, nameof(Parametrization),
             "standard with {Optimizer} sgd (ntk's per-layer rates follow Adam's steps)", "ntk");
         Check(Dropout >= 0 && Dropout < 1, nameof(Dropout), "a number ≥ 0 and < 1", Number(Dropout));
+        Check(Enum.IsDefined(Embedding), nameof(Embedding), string.Join(", ", OptionNames.All<InputEmbedding>()), Number((int)Embedding));
         Check(Members >= 1 && Members <= MaxMembers, nameof(Members), $"an integer from 1 to {MaxMembers}", Number(Members));
         Check(Initialization is null || Enum.IsDefined(Initialization.Value), nameof(Initialization), string.Join(", ", OptionNames.All<Initialization>()), Number((int?)Initialization ?? 0));
 
@@ -380,6 +388,7 @@ public sealed record TabularTrainingOptions
         ArgumentNullException.ThrowIfNull(network);
         var parts = new List<string> { $"{Plural.Of(network.InputFeatures, "input")}" };
         if (FeatureScale) parts.Add("feature scale");
+        if (Embedding == InputEmbedding.Periodic) parts.Add("periodic embedding");
         string activation = Activation is { } a ? " " + OptionNames.Name(a) : "";
         List<List<int>> runs = [];
         foreach (int width in HiddenLayers)

@@ -85,12 +85,13 @@ internal static class TrainingEntries
         Parametrization = Layers.Parametrization.Standard,
         ZeroOutputLayer = false,
         Members = 1,
+        Embedding = Layers.InputEmbedding.None,
         Beta2 = 0.999,
         RestoreBest = false,
     };
 
-    // Version 2 predates ensembles: its runs trained one network.
-    private static readonly TabularTrainingOptions BeforeEnsembles = new() { Members = 1 };
+    // Version 2 predates ensembles and input embeddings: its runs trained one network on the inputs as they are.
+    private static readonly TabularTrainingOptions BeforeEnsembles = new() { Members = 1, Embedding = Layers.InputEmbedding.None };
 
     // Backprop 0.1 wrote the command line's options without a version: the data as "embedded:NAME" or a path, the notebook's
     // defaults, and the options that were off left out. Everything it did not write was the notebook's value.

@@ -77,24 +77,12 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
     public Span<T> BiasGradient(int group) => _gradients.AsSpan(_offset + Groups * WeightsPerGroup + CheckGroup(group) * OutputsPerGroup, OutputsPerGroup);
 
     /// <inheritdoc/>
-    public void Build(int inputFeatures)
-    {
-        if (inputFeatures != InputFeatures)
-        {
-            throw new ArgumentException($"{this} expected {InputFeatures} input features. Received: {inputFeatures}.", nameof(inputFeatures));
-        }
-    }
+    public void Build(int inputFeatures) => LayerChecks.Width(this, InputFeatures, inputFeatures);
 
     /// <inheritdoc/>
     public void Bind(T[] parameters, T[] gradients, int offset)
     {
-        ArgumentNullException.ThrowIfNull(parameters);
-        ArgumentNullException.ThrowIfNull(gradients);
-        if (offset < 0 || parameters.Length - offset < _parameterCount || gradients.Length - offset < _parameterCount)
-        {
-            throw new ArgumentException(
-                $"Expected parameter and gradient blocks of at least {offset} + {_parameterCount} values. Received: {parameters.Length} and {gradients.Length}.");
-        }
+        LayerChecks.Blocks(parameters, gradients, offset, _parameterCount);
         _parameters = parameters;
         _gradients = gradients;
         _offset = offset;
@@ -103,7 +91,7 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
     /// <inheritdoc/>
     public void ResetParameters(Rng rng)
     {
-        CheckBound();
+        LayerChecks.Bound(this, _parameters);
         for (int g = 0; g < Groups; g++)
         {
             Initializer.Fill(Initialization, Weight(g), Bias(g), InputsPerGroup, OutputsPerGroup, rng);
@@ -114,10 +102,10 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
     /// <inheritdoc/>
     public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
     {
-        CheckBound();
+        LayerChecks.Bound(this, _parameters);
         int i = InputsPerGroup, o = OutputsPerGroup;
-        CheckLength(input, batch * InputFeatures, nameof(input));
-        CheckLength(output, batch * OutputFeatures, nameof(output));
+        LayerChecks.Length<T>(input, batch * InputFeatures, nameof(input));
+        LayerChecks.Length<T>(output, batch * OutputFeatures, nameof(output));
         // Each group's slice is strided in the rows: it is copied into contiguous scratch for the product and back. Rented, so a
         // step allocates nothing once the pool holds buffers of this size; local, so one model serves many threads.
         T[] x = ArrayPool<T>.Shared.Rent(batch * i), y = ArrayPool<T>.Shared.Rent(batch * o);
@@ -142,11 +130,11 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
     /// <inheritdoc/>
     public void Backward(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input, ReadOnlySpan<T> output, int batch)
     {
-        CheckBound();
+        LayerChecks.Bound(this, _parameters);
         int i = InputsPerGroup, o = OutputsPerGroup;
-        CheckLength(input, batch * InputFeatures, nameof(input));
-        CheckLength(doutput, batch * OutputFeatures, nameof(doutput));
-        if (!dinput.IsEmpty) CheckLength(dinput, batch * InputFeatures, nameof(dinput));
+        LayerChecks.Length<T>(input, batch * InputFeatures, nameof(input));
+        LayerChecks.Length<T>(doutput, batch * OutputFeatures, nameof(doutput));
+        if (!dinput.IsEmpty) LayerChecks.Length<T>(dinput, batch * InputFeatures, nameof(dinput));
         T[] x = ArrayPool<T>.Shared.Rent(batch * i), dy = ArrayPool<T>.Shared.Rent(batch * o);
         try
         {
@@ -187,27 +175,11 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
         for (int b = 0; b < batch; b++) source.Slice(b * count, count).CopyTo(target.Slice(b * width + start, count));
     }
 
-    private static void CheckLength(ReadOnlySpan<T> values, int expected, string name)
-    {
-        if (values.Length < expected)
-        {
-            throw new ArgumentException($"Expected at least {expected} values. Received: {values.Length}.", name);
-        }
-    }
-
     private int CheckGroup(int group)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(group);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(group, Groups);
         return group;
-    }
-
-    private void CheckBound()
-    {
-        if (_parameters.Length == 0)
-        {
-            throw new InvalidOperationException($"{this} has no parameters: build it into a Sequential model before running it.");
-        }
     }
 
     /// <summary>For example <c>GroupedDense(4 × 100 → 3)  // 1,212 parameters</c>: 4 groups of 100 inputs and 3 outputs each.</summary>

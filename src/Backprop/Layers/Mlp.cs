@@ -3,7 +3,7 @@ using Backprop.Training;
 
 namespace Backprop.Layers;
 
-/// <summary>Builds multilayer perceptrons: <c>[FeatureScale(F) →] Dense(F → h₁) → activation [→ Dropout] → … → Dense(hₖ → O)</c>.</summary>
+/// <summary>Builds multilayer perceptrons: <c>[FeatureScale(F) →] [PeriodicEmbedding(F) →] Dense(F → h₁) → activation [→ Dropout] → … → Dense(hₖ → O)</c>.</summary>
 /// <remarks>
 /// An ensemble of <c>M</c> such networks trains as one: the first dense layer is all the members' first layers side by side,
 /// <c>Dense(F → M·h₁)</c> (each member's units see every input), and every later one is a <see cref="GroupedDense{T}"/>
@@ -22,9 +22,10 @@ public static class Mlp
     /// <param name="featureScale">Start with a learnable scale per input (<see cref="FeatureScale{T}"/>).</param>
     /// <param name="zeroOutput">Start the output layer at zero (<see cref="Initialization.Zeros"/>) rather than drawing it.</param>
     /// <param name="members">Networks <c>M</c> trained side by side; the output has <c>M·O</c> columns.</param>
+    /// <param name="embedding">How each input enters the first dense layer: as it is, or beside a <see cref="PeriodicEmbedding{T}"/> of it.</param>
     public static Sequential<T> Create<T>(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.Relu,
         Initialization initialization = Initialization.PyTorch, double dropout = 0, bool featureScale = false, bool zeroOutput = false,
-        int members = 1)
+        int members = 1, InputEmbedding embedding = InputEmbedding.None)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(hidden);
@@ -35,6 +36,12 @@ public static class Mlp
             layers.Add(new FeatureScale<T>(inputs));
         }
         int width = inputs;
+        if (embedding == InputEmbedding.Periodic)
+        {
+            var periodic = new PeriodicEmbedding<T>(inputs);
+            layers.Add(periodic);
+            width = periodic.OutputFeatures;
+        }
         bool grouped = false; // whether the input is already the members' units side by side
         ILayer<T> Linear(int from, int to, Initialization drawn) =>
             members == 1 ? new Dense<T>(from, to, drawn)

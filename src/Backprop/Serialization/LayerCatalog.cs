@@ -21,6 +21,8 @@ public static class LayerCatalog
             Dense<T> dense => new LayerDescription("Dense", dense.InputFeatures, dense.OutputFeatures, dense.Initialization.ToString()),
             GroupedDense<T> grouped => new LayerDescription("GroupedDense", grouped.InputFeatures, grouped.OutputFeatures, grouped.Initialization.ToString(),
                 Options: new Dictionary<string, double> { ["groups"] = grouped.Groups }),
+            PeriodicEmbedding<T> periodic => new LayerDescription("PeriodicEmbedding", periodic.InputFeatures, periodic.OutputFeatures,
+                Options: new Dictionary<string, double> { ["frequencies"] = periodic.Frequencies, ["dimensions"] = periodic.Dimensions, ["sigma"] = periodic.Sigma }),
             Relu<T> relu => new LayerDescription("Relu", relu.InputFeatures, relu.OutputFeatures),
             LeakyRelu<T> leaky => new LayerDescription("LeakyRelu", leaky.InputFeatures, leaky.OutputFeatures,
                 Options: new Dictionary<string, double> { ["negative_slope"] = leaky.NegativeSlope }),
@@ -48,6 +50,13 @@ public static class LayerCatalog
             case "GroupedDense":
                 int groups = Groups(description);
                 return new GroupedDense<T>(groups, description.InputFeatures / groups, description.OutputFeatures / groups, InitializationOf(description));
+            case "PeriodicEmbedding":
+            {
+                (int frequencies, int dimensions) = EmbeddingShape(description);
+                double sigma = Finite(description, "sigma", PeriodicEmbedding<T>.DefaultSigma);
+                if (!(sigma > 0)) throw new BackpropException($"Expected a positive 'sigma' for {description}. Received: {sigma}.");
+                return new PeriodicEmbedding<T>(description.InputFeatures, frequencies, dimensions, sigma);
+            }
             case "Relu":
                 return new Relu<T>();
             case "LeakyRelu":
@@ -74,7 +83,7 @@ public static class LayerCatalog
                 if (!(p >= 0 && p < 1)) throw new BackpropException($"Expected a dropout probability in [0, 1) for {description}. Received: {p}.");
                 return new Dropout<T>(p);
             default:
-                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense, GroupedDense, FeatureScale, Relu, LeakyRelu, Tanh, Sigmoid, Gelu, Selu, Mish and Dropout.");
+                throw new BackpropException($"Unknown layer type '{description.Type}'; this version of Backprop knows Dense, GroupedDense, FeatureScale, PeriodicEmbedding, Relu, LeakyRelu, Tanh, Sigmoid, Gelu, Selu, Mish and Dropout.");
         }
     }
 
@@ -101,6 +110,18 @@ public static class LayerCatalog
         return (int)groups;
     }
 
+    // The frequencies K and dimensions D of a PeriodicEmbedding: whole numbers ≥ 1 with out_features = in_features·(1 + D).
+    private static (int Frequencies, int Dimensions) EmbeddingShape(LayerDescription description)
+    {
+        double k = description.Option("frequencies", double.NaN), d = description.Option("dimensions", double.NaN);
+        bool whole = k >= 1 && k <= 1 << 20 && k == Math.Floor(k) && d >= 1 && d <= 1 << 20 && d == Math.Floor(d);
+        if (!whole || (long)description.InputFeatures * (1 + (long)d) != description.OutputFeatures)
+        {
+            throw new BackpropException($"Expected whole 'frequencies' and 'dimensions' with out_features = in_features × (1 + dimensions) for {description}. Received: {k} and {d}.");
+        }
+        return ((int)k, (int)d);
+    }
+
     private static double Finite(LayerDescription description, string option, double fallback)
     {
         double value = description.Option(option, fallback);
@@ -123,6 +144,10 @@ public static class LayerCatalog
                 ? [("weight", [g, description.OutputFeatures / g, description.InputFeatures / g]), ("bias", [g, description.OutputFeatures / g])]
                 : [],
             "FeatureScale" => [("weight", [description.InputFeatures])],
+            "PeriodicEmbedding" => EmbeddingShape(description) is (int k, int d)
+                ? [("frequencies", [description.InputFeatures, k]), ("phases", [description.InputFeatures, k]),
+                   ("weight", [description.InputFeatures, d, k]), ("bias", [description.InputFeatures, d])]
+                : [],
             _ => [],
         };
     }

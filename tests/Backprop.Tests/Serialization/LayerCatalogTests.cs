@@ -75,7 +75,7 @@ public sealed class LayerCatalogTests : TempFileTest
     public void Unknown_kinds_and_a_FeatureScale_that_changes_the_width_are_refused()
     {
         string unknown = Assert.Throws<BackpropException>(() => LayerCatalog.Create<float>(new LayerDescription("Swish", 3, 3))).Message;
-        Assert.Contains("knows Dense, GroupedDense, FeatureScale, Relu, LeakyRelu, Tanh, Sigmoid, Gelu, Selu, Mish and Dropout", unknown);
+        Assert.Contains("knows Dense, GroupedDense, FeatureScale, PeriodicEmbedding, Relu, LeakyRelu, Tanh, Sigmoid, Gelu, Selu, Mish and Dropout", unknown);
         Assert.Contains("as many outputs as inputs. Received: FeatureScale(3 → 4)",
             Assert.Throws<BackpropException>(() => LayerCatalog.Create<float>(new LayerDescription("FeatureScale", 3, 4))).Message);
     }

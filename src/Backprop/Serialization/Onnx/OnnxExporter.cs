@@ -234,6 +234,8 @@ public static class OnnxExporter
                 string blockBias = graph.FloatConstant($"layers_{k}_bias", Parameter(tensors, $"layers.{k}.bias", groups, o), layer.OutputFeatures);
                 return graph.Node("Gemm", [x, blockWeight, blockBias], attributes: [OnnxGraphBuilder.IntAttribute("transB", 1)]);
             }
+            case "PeriodicEmbedding":
+                return AddPeriodicEmbedding(graph, layer, k, x, tensors);
             case "Relu":
             case "Tanh":
             case "Sigmoid":
@@ -265,6 +267,36 @@ public static class OnnxExporter
             default:
                 throw new BackpropException($"Cannot export layer {k} ({layer}) to ONNX: no ONNX form is known for '{layer.Type}'.");
         }
+    }
+
+    // input (N, F) → (N, F·(1+D)): per feature [x, V·cos(2π(w·x + b)) + c], as PeriodicEmbedding computes it: the turns are reduced
+    // to [−½, ½] (Round) before the angle is formed, as Backprop does, so that many whole turns lose no precision in float.
+    private static string AddPeriodicEmbedding(OnnxGraphBuilder graph, LayerDescription layer, int k, string x, IReadOnlyList<SafeTensor> tensors)
+    {
+        int f = layer.InputFeatures, frequencies = (int)layer.Option("frequencies", 0), d = (int)layer.Option("dimensions", 0);
+        float[] v = Parameter(tensors, $"layers.{k}.weight", f, d, frequencies);
+        // V (F, D, K) → Vᵀ (F, K, D), the right operand of a batched MatMul.
+        var vt = new float[v.Length];
+        for (int j = 0; j < f; j++)
+        {
+            for (int e = 0; e < d; e++)
+            {
+                for (int i = 0; i < frequencies; i++) vt[(j * frequencies + i) * d + e] = v[(j * d + e) * frequencies + i];
+            }
+        }
+        string w = graph.FloatConstant($"layers_{k}_frequencies", Parameter(tensors, $"layers.{k}.frequencies", f, frequencies), f, frequencies);
+        string phases = graph.FloatConstant($"layers_{k}_phases", Parameter(tensors, $"layers.{k}.phases", f, frequencies), f, frequencies);
+        string weight = graph.FloatConstant($"layers_{k}_weight_t", vt, f, frequencies, d);
+        string bias = graph.FloatConstant($"layers_{k}_bias", Parameter(tensors, $"layers.{k}.bias", f, d), f, d);
+        string column = graph.Node("Unsqueeze", [x, graph.Int64Constant($"layers_{k}_axis2", [2], 1)]);                     // (N, F, 1)
+        string turns = graph.Node("Add", [graph.Node("Mul", [column, w]), phases]);                                             // (N, F, K)
+        string reduced = graph.Node("Sub", [turns, graph.Node("Round", [turns])]);
+        string cosines = graph.Node("Cos", [graph.Node("Mul", [reduced, graph.FloatConstant("two_pi", [2 * MathF.PI], 1)])]);
+        string rows = graph.Node("Unsqueeze", [cosines, graph.Int64Constant($"layers_{k}_axis2b", [2], 1)]);                   // (N, F, 1, K)
+        string mapped = graph.Node("MatMul", [rows, weight]);                                                                   // (N, F, 1, D)
+        string embedded = graph.Node("Add", [graph.Node("Squeeze", [mapped, graph.Int64Constant($"layers_{k}_axis2c", [2], 1)]), bias]); // (N, F, D)
+        string both = graph.Node("Concat", [column, embedded], attributes: [OnnxGraphBuilder.IntAttribute("axis", 2)]);       // (N, F, 1+D)
+        return graph.Node("Reshape", [both, graph.Int64Constant($"layers_{k}_shape", [0, f * (1 + d)], 2)]);
     }
 
     private static float[] Parameter(IReadOnlyList<SafeTensor> tensors, string name, params int[] shape)

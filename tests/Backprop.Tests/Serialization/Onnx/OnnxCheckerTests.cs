@@ -77,10 +77,11 @@ public sealed class OnnxCheckerTests : IDisposable
     [OnnxCheckerTheory]
     [InlineData(true)]
     [InlineData(false)]
-    public void Ensemble_passes_the_checker(bool classifier)
+    public void Ensemble_with_a_periodic_embedding_passes_the_checker(bool classifier)
     {
-        // Four members: grouped layers (block-diagonal Gemms), then Reshape to (N, 4, O), Softmax per member and ReduceMean.
-        Sequential<float> model = Mlp.Create<float>(7, [6, 5], classifier ? 3 : 1, members: 4);
+        // The periodic embedding (Unsqueeze, Round, Cos, a batched MatMul, Concat, Reshape); four members: grouped layers
+        // (block-diagonal Gemms), then Reshape to (N, 4, O), Softmax per member and ReduceMean.
+        Sequential<float> model = Mlp.Create<float>(7, [6, 5], classifier ? 3 : 1, members: 4, embedding: InputEmbedding.Periodic);
         model.ResetParameters(new Rng(3));
         OnnxExportOptions options = classifier
             ? new OnnxExportOptions(Mixed, MixedMean, MixedScale, ["Adelie", "Chinstrap", "Gentoo"]) { Members = 4 }
