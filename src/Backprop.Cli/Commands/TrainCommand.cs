@@ -86,6 +86,11 @@ internal static class TrainCommand
             Description = $"Train this many networks side by side, each with its own initial weights and loss, and average their predictions (an ensemble in one model file, 1 to {O.MaxMembers}) ({OtherRecipes(o => o.Members)})",
             DefaultValueFactory = _ => notebook.Members,
         }, nameof(O.Members), (o, v) => o with { Members = v });
+        flags.Add(new Option<bool>("--cross-fit")
+        {
+            Description = "With --members M: deal the rows into M folds, each member holding out its own; every row validates by the members that held it out, "
+                + $"early stopping watches that out-of-fold loss, and all rows train; no --validation with it; --cross-fit false for none ({OtherRecipes(o => o.CrossFit switch { true => "on", false => "off", null => "on unless --validation or --members 1" })})",
+        }, nameof(O.CrossFit), (o, v) => o with { CrossFit = v });
         flags.Add(new Option<int>("--epochs")
         {
             Description = $"The run's length in epochs (passes over the training data); with --resume, the total to reach, counted from the first epoch ({OtherRecipes(o => o.Epochs)})",

@@ -117,12 +117,17 @@ internal static class TrainRunner
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool regression = result.Model.Task == TaskKind.Regression;
-        bool validation = result.ValidationData is not null;
+        // A cross-fitted ensemble validates on its own training rows, each by the member that held it out: "out-of-fold".
+        bool outOfFold = result.Folds is not null;
+        bool validation = result.ValidationData is not null || outOfFold;
+        string heldOut = outOfFold ? "Out-of-fold" : "Validation";
         IMetricsReport trainReport = MetricsReport.Evaluate(result.Model, result.TrainingData);
-        IMetricsReport? validationReport = result.ValidationData is { } held ? MetricsReport.Evaluate(result.Model, held) : null;
+        IMetricsReport? validationReport = result.ValidationData is { } held ? MetricsReport.Evaluate(result.Model, held)
+            : result.Folds is { } folds ? MetricsReport.OutOfFold(result.Model, result.TrainingData, folds)
+            : null;
         if (request.Plot is { } plotPath)
         {
-            SavePlot(plotPath, result.History, validation, regression ? "validation R²" : "validation accuracy");
+            SavePlot(plotPath, result.History, validation, $"{heldOut.ToLowerInvariant()} {(regression ? "R²" : "accuracy")}");
         }
         string? save = result.Options.SavePath;
         if (request.Json)
@@ -133,7 +138,7 @@ internal static class TrainRunner
         // Restoring the best epoch without early stopping (--restore-best) is told by the library's own note.
         if (result.BestEpoch is { } best && result.Options.EarlyStopping is not null && result.History.Count > 0 && !request.Quiet)
         {
-            string monitored = validation ? "validation loss" : "training loss";
+            string monitored = outOfFold ? "out-of-fold loss" : validation ? "validation loss" : "training loss";
             string ended = result.StoppedEpoch is { } stopped ? $"stopped after epoch {stopped}" : "ran all epochs";
             output.WriteLine($"Early stopping: {ended}; restored the weights of epoch {best} ({monitored} {Format(result.BestLoss ?? double.NaN)}).");
         }
@@ -141,8 +146,8 @@ internal static class TrainRunner
         output.WriteLine(trainReport.Headline("Training"));
         if (validationReport is not null)
         {
-            output.WriteLine(validationReport.Headline("Validation"));
-            if (!request.Quiet) validationReport.WriteText(output, "Validation");
+            output.WriteLine(validationReport.Headline(heldOut));
+            if (!request.Quiet) validationReport.WriteText(output, heldOut);
         }
         if (!request.Quiet)
         {
@@ -182,13 +187,20 @@ internal static class TrainRunner
             w.WriteStartObject("train");
             trainReport.WriteJson(w);
             w.WriteEndObject();
-            if (validationReport is null)
+            if (validationReport is null || result.Folds is not null)
             {
                 w.WriteNull("validation");
             }
             else
             {
                 w.WriteStartObject("validation");
+                validationReport.WriteJson(w);
+                w.WriteEndObject();
+            }
+            if (validationReport is not null && result.Folds is not null)
+            {
+                // Cross-fitting: the training rows scored by the members that held them out (history's val_* are these too).
+                w.WriteStartObject("out_of_fold");
                 validationReport.WriteJson(w);
                 w.WriteEndObject();
             }

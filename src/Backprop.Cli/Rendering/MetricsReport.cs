@@ -13,4 +13,10 @@ internal static class MetricsReport
         model.Task == TaskKind.Classification
             ? ClassificationReport.Create(model.ClassLabels!, data.Labels(), model.PredictProbabilities(data.Features))
             : RegressionReport.Create(data.TargetValues(), model.PredictValues(data.Features));
+
+    /// <summary>The metrics of a cross-fitted ensemble on its training rows, each row predicted by the member that held it out.</summary>
+    public static IMetricsReport OutOfFold<T>(TabularModel<T> model, Dataset<T> data, IReadOnlyList<int> folds) where T : unmanaged, IFloatingPointIeee754<T> =>
+        model.Task == TaskKind.Classification
+            ? ClassificationReport.Create(model.ClassLabels!, data.Labels(), model.PredictOutOfFoldProbabilities(data.Features, folds))
+            : RegressionReport.Create(data.TargetValues(), model.PredictOutOfFoldValues(data.Features, folds));
 }

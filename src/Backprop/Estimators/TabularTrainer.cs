@@ -48,6 +48,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // from the saved state) holds out exactly the rows of the run it continues.
     private const ulong SplitSeedSalt = 0x5EED_5B11_7000_0001;
 
+    // The folds of cross-fitting draw from a generator of their own too (a resumed run deals the same folds).
+    internal const ulong FoldSeedSalt = 0x5EED_F01D_5000_0002;
+
     private readonly SavedTraining<T>? _resumed;
 
     /// <summary>Prepares a fresh run.</summary>
@@ -170,6 +173,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                 : embedded && options.Dataset is not null ? Initialization.Normal : Initialization.PyTorch),
             Activation = options.Activation ?? TabularTrainingOptions.DefaultActivation(preprocessor.Task),
             LabelSmoothing = options.LabelSmoothing ?? (task.Loss == LossKind.CrossEntropy ? TabularTrainingOptions.DefaultLabelSmoothing : 0),
+            // Cross-fitting replaces a validation split: chosen where there is none to use.
+            CrossFit = options.CrossFit ?? (options.Members >= 2 && validationData is null),
         };
 
         var rng = new Rng(options.Seed);
@@ -214,17 +219,29 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
         int epochs = options.Epochs - initialEpoch;
         // An ensemble trains on the mean of its members' losses; validation and the metric score its averaged prediction.
-        ILoss<T> loss = options.Members == 1 ? task.LossFunction
-            : new EnsembleLoss<T>(task.LossFunction, options.Members, task.Outputs, TabularModel<T>.AverageOf(task.Output));
+        EnsembleLoss<T>? ensemble = options.Members == 1 ? null
+            : new EnsembleLoss<T>(task.LossFunction, options.Members, task.Outputs, TabularModel<T>.AverageOf(task.Output), folded: options.CrossFit == true);
+        ILoss<T> loss = ensemble ?? task.LossFunction;
+        Dataset<T> train = task.Train;
+        Dataset<T>? validation = task.Validation;
+        int[]? folds = null;
+        if (options.CrossFit == true)
+        {
+            // Each training row carries one column per member: 1 where the member trains on it, 0 in the member's own fold. The
+            // same rows validate, each by the members that held it out.
+            folds = RowSplit.Folds(train.Count, options.Members, preprocessor.Task == TaskKind.Classification ? trainingData.Labels() : null,
+                new Rng(options.Seed ^ FoldSeedSalt));
+            train = validation = WithMemberColumns(train, folds, options.Members);
+        }
         var trainer = new Trainer<T>(network, loss, optimizer, new TrainerOptions(epochs, options.BatchSize, options.Shuffle, options.ClipNorm)
         {
             InitialEpoch = initialEpoch,
         });
-        if (task.Validation is not null)
+        if (validation is not null)
         {
             // The main metric per epoch, for progress displays, plots and the history.
-            trainer.Metric = options.Members == 1 || task.Metric is not { } metric ? task.Metric
-                : metric with { Compute = (outputs, targets) => metric.Compute(model.CombineMembers(outputs), targets) };
+            trainer.Metric = ensemble is null || task.Metric is not { } metric ? task.Metric
+                : metric with { Compute = (outputs, targets) => ensemble.Evaluate(outputs, targets) is var (o, t) ? metric.Compute(o, t) : 0 };
         }
         // A constant rate is the optimizer's own (it was created with the run's rate): nothing to schedule.
         LearningRateScheduler<T>? scheduler = options.Schedule is ConstantSchedule
@@ -267,7 +284,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
         try
         {
-            trainer.Fit(task.Train, rng, task.Validation, task.SampleWeights, cancellationToken);
+            trainer.Fit(train, rng, validation, task.SampleWeights, cancellationToken);
         }
         catch (OperationCanceledException e) when (e is not TrainingCanceledException)
         {
@@ -304,11 +321,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (kept is { } k && k.Epoch >= 0 && options.RestoreBest && stopping is null && !embedded && history.Count > 0)
         {
             // Which epoch the model is, and why: the run trained them all.
-            string monitored = validationData is null ? "training loss" : "validation loss";
+            string monitored = options.CrossFit == true ? "out-of-fold loss" : validationData is null ? "training loss" : "validation loss";
             Note(false, string.Create(CultureInfo.InvariantCulture,
                 $"kept epoch {k.Epoch} of {initialEpoch + history.Count}: its {monitored} ({k.Loss:G4}) is the run's lowest"));
         }
-        var result = new TabularTrainingResult<T>(model, options, history, WholeHistory(), initialEpoch, final, stopping, trainingData, validationData, kept);
+        var result = new TabularTrainingResult<T>(model, options, history, WholeHistory(), initialEpoch, final, stopping, trainingData, validationData, kept, folds);
         if (save is not null)
         {
             result.Save(save);
@@ -343,7 +360,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             Note(false, $"seed {options.Seed} instead of {before.Seed}: a new split and a new generator from epoch {saved.EpochsCompleted} on");
         }
         TrainingStateEntry state = saved.State;
-        bool sameMonitor = options.ValidationFraction == before.ValidationFraction && options.ValidationData == before.ValidationData
+        bool sameMonitor = options.ValidationFraction == before.ValidationFraction && options.ValidationData == before.ValidationData && options.CrossFit == before.CrossFit
             && options.Data == before.Data && options.Dataset == before.Dataset && options.Seed == before.Seed;
         if (!sameMonitor)
         {
@@ -358,6 +375,19 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             ? $"resuming '{OptionPlaceholders.Escape(saved.Source)}' after {Plural.Of(saved.EpochsCompleted, "epoch")}: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
             : $"'{OptionPlaceholders.Escape(saved.Source)}' has trained all {Plural.Of(options.Epochs, "epoch")} of its run: nothing to train (a longer run needs a larger {{Epochs}})");
         return state;
+    }
+
+    // The data with one more target column per member: 1 where the member trains on the row, 0 in its own fold (folds[row] = member).
+    private static Dataset<T> WithMemberColumns(Dataset<T> data, int[] folds, int members)
+    {
+        int columns = data.Targets.Columns;
+        var targets = new Matrix<T>(data.Count, columns + members);
+        for (int r = 0; r < data.Count; r++)
+        {
+            data.Targets.Row(r).CopyTo(targets.Row(r));
+            for (int m = 0; m < members; m++) targets[r, columns + m] = folds[r] == m ? T.Zero : T.One;
+        }
+        return new Dataset<T>(data.Features, targets, data.FeatureNames, data.ClassNames);
     }
 
     // A run whose loss ends far above what a constant prediction gives diverged, even if it never overflowed (Adam at a rate

@@ -13,8 +13,9 @@ public sealed class TabularTrainingResult<T> where T : unmanaged, IFloatingPoint
 
     internal TabularTrainingResult(TabularModel<T> model, TabularTrainingOptions options, IReadOnlyList<EpochRecord> history,
         IReadOnlyList<EpochRecord> wholeHistory, int initialEpoch, RunSnapshot<T> state, EarlyStopping<T>? stopping, Dataset<T> trainingData,
-        Dataset<T>? validationData, (int Epoch, double? Loss)? best = null)
+        Dataset<T>? validationData, (int Epoch, double? Loss)? best = null, int[]? folds = null)
     {
+        Folds = folds;
         Model = model;
         Options = options;
         History = history;
@@ -54,6 +55,13 @@ public sealed class TabularTrainingResult<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>With early stopping, the epoch after which it stopped the run, or <see langword="null"/> if the run used all its epochs.</summary>
     public int? StoppedEpoch { get; }
+
+    /// <summary>
+    /// With <see cref="TabularTrainingOptions.CrossFit"/>, the member that held out each training row (by <see cref="TrainingData"/>'s
+    /// row); otherwise <see langword="null"/>. <see cref="TabularModel{T}.PredictOutOfFoldProbabilities"/> and
+    /// <see cref="TabularModel{T}.PredictOutOfFoldValues"/> take it, for the out-of-fold estimate of the model's accuracy.
+    /// </summary>
+    public IReadOnlyList<int>? Folds { get; }
 
     /// <summary>The training rows, encoded: features as the network sees them, targets as class indices or values in the target's units.</summary>
     public Dataset<T> TrainingData { get; }

@@ -19,7 +19,7 @@ internal static class TrainingEntries
     public const string StateKey = "training.state";
 
     /// <summary>The version of the <c>training</c> entry this library writes, and the newest it reads.</summary>
-    public const int OptionsVersion = 3;
+    public const int OptionsVersion = 4;
 
     /// <summary>At most this many epochs are stored per curve: a long run keeps its model file small.</summary>
     public const int MaxStoredEpochs = 2_000;
@@ -60,7 +60,7 @@ internal static class TrainingEntries
                 entry.Remove("version");
                 // Every option is written, but a key left out (an edited file) keeps its default rather than the zero the
                 // generated reader would give an init-only property it does not see.
-                body = Overlay(version == 1 ? BeforeRecipe : version == 2 ? BeforeEnsembles : new TabularTrainingOptions(), entry);
+                body = Overlay(version == 1 ? BeforeRecipe : version <= 3 ? BeforeEnsembles : new TabularTrainingOptions(), entry);
             }
             else
             {
@@ -85,13 +85,15 @@ internal static class TrainingEntries
         Parametrization = Layers.Parametrization.Standard,
         ZeroOutputLayer = false,
         Members = 1,
+        CrossFit = false,
         Embedding = Layers.InputEmbedding.None,
         Beta2 = 0.999,
         RestoreBest = false,
     };
 
-    // Version 2 predates ensembles and input embeddings: its runs trained one network on the inputs as they are.
-    private static readonly TabularTrainingOptions BeforeEnsembles = new() { Members = 1, Embedding = Layers.InputEmbedding.None };
+    // Versions 2 and 3 predate cross-fitting (and version 2 ensembles and input embeddings): one network, or members that all
+    // trained on every row, on the inputs as they are.
+    private static readonly TabularTrainingOptions BeforeEnsembles = new() { Members = 1, CrossFit = false, Embedding = Layers.InputEmbedding.None };
 
     // Backprop 0.1 wrote the command line's options without a version: the data as "embedded:NAME" or a path, the notebook's
     // defaults, and the options that were off left out. Everything it did not write was the notebook's value.

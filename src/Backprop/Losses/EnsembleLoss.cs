@@ -1,4 +1,5 @@
 using System.Numerics;
+using Backprop.Tensors;
 
 namespace Backprop.Losses;
 
@@ -22,16 +23,25 @@ namespace Backprop.Losses;
 /// </remarks>
 public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _targets = [];
-    private T[] _weights = [];
-    private T[] _combined = [];
+    private T[]? _targets;
+    private T[]? _weights;
+    private T[]? _combined;
 
     /// <summary>
     /// Wraps <paramref name="inner"/>, one member's loss, for <paramref name="members"/> members of <paramref name="outputsPerMember"/>
     /// outputs each, averaged by <paramref name="average"/>.
     /// </summary>
-    public EnsembleLoss(ILoss<T> inner, int members, int outputsPerMember, MemberAverage average)
+    /// <param name="inner">One member's loss.</param>
+    /// <param name="members">Members <c>M</c>.</param>
+    /// <param name="outputsPerMember">Outputs of each member <c>O</c>.</param>
+    /// <param name="average">How the members' outputs average.</param>
+    /// <param name="folded">
+    /// The targets carry <c>M</c> more columns, one per member: 1 where the member trains on the row, 0 where it holds the row out
+    /// (<see cref="Folded"/>).
+    /// </param>
+    public EnsembleLoss(ILoss<T> inner, int members, int outputsPerMember, MemberAverage average, bool folded = false)
     {
+        Folded = folded;
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outputsPerMember, 1);
@@ -40,6 +50,13 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
         OutputsPerMember = outputsPerMember;
         Average = average;
     }
+
+    /// <summary>
+    /// Cross-fitting: each target row ends with one column per member, 1 where the member trains on the row and 0 where it holds it
+    /// out. Training weighs each member's loss on a row by its column; evaluation scores each row by the average of the members
+    /// that held it out (the out-of-fold prediction), so that every training row validates.
+    /// </summary>
+    public bool Folded { get; }
 
     /// <summary>Outputs of each member <c>O</c>.</summary>
     public int OutputsPerMember { get; }
@@ -55,7 +72,7 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
 
     /// <inheritdoc/>
     public int TargetColumns(int outputs) => outputs == Members * OutputsPerMember
-        ? Inner.TargetColumns(OutputsPerMember)
+        ? Inner.TargetColumns(OutputsPerMember) + (Folded ? Members : 0)
         : throw new ArgumentException($"Expected {Members} × {OutputsPerMember} outputs. Received: {outputs}.", nameof(outputs));
 
     /// <summary>The inner loss of the ensemble's averaged prediction.</summary>
@@ -64,26 +81,75 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     {
         int outputs = OutputsPerMember;
         Span<T> combined = Buffer(ref _combined, batch * outputs);
-        Combine(output[..(batch * outputs * Members)], combined, batch, Members, Average);
-        return Inner.Forward(combined, target, weight, batch);
+        if (!Folded)
+        {
+            Combine(output[..(batch * outputs * Members)], combined, batch, Members, Average);
+            return Inner.Forward(combined, target, weight, batch);
+        }
+        int columns = Inner.TargetColumns(OutputsPerMember);
+        Span<T> heldOut = Buffer(ref _weights, batch * Members), targets = Buffer(ref _targets, batch * columns);
+        SplitFolded(target, batch, columns, targets, heldOut);
+        Combine(output[..(batch * outputs * Members)], combined, batch, Members, Average, heldOut);
+        return Inner.Forward(combined, targets, weight, batch);
+    }
+
+    /// <summary>
+    /// The ensemble's outputs <c>(N, O)</c> for <paramref name="targets"/>' rows, and the targets without the member columns: with
+    /// <see cref="Folded"/> targets, each row averages the members that held it out; otherwise all members.
+    /// </summary>
+    public (Matrix<T> Outputs, Matrix<T> Targets) Evaluate(Matrix<T> outputs, Matrix<T> targets)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        int rows = outputs.Rows, columns = Inner.TargetColumns(OutputsPerMember);
+        var combined = new Matrix<T>(rows, OutputsPerMember);
+        if (!Folded)
+        {
+            Combine(outputs.Data, combined.Data, rows, Members, Average);
+            return (combined, targets);
+        }
+        var plain = new Matrix<T>(rows, columns);
+        var heldOut = new T[rows * Members];
+        SplitFolded(targets.Data, rows, columns, plain.Data, heldOut);
+        Combine(outputs.Data, combined.Data, rows, Members, Average, heldOut);
+        return (combined, plain);
+    }
+
+    // Folded targets (B, K + M) -> the targets (B, K) and, per row and member, 1 where the member holds the row out (B·M).
+    private void SplitFolded(ReadOnlySpan<T> target, int batch, int columns, Span<T> targets, Span<T> heldOut)
+    {
+        int width = columns + Members;
+        for (int b = 0; b < batch; b++)
+        {
+            target.Slice(b * width, columns).CopyTo(targets.Slice(b * columns, columns));
+            for (int m = 0; m < Members; m++)
+            {
+                heldOut[b * Members + m] = target[b * width + columns + m] == T.Zero ? T.One : T.Zero;
+            }
+        }
     }
 
     /// <summary>The mean of the members' losses, and its gradient.</summary>
     /// <inheritdoc cref="ILoss{T}.ForwardBackward"/>
     public T ForwardBackward(Span<T> doutput, ReadOnlySpan<T> output, ReadOnlySpan<T> target, ReadOnlySpan<T> weight, int batch)
     {
-        int columns = Inner.TargetColumns(OutputsPerMember);
+        int columns = Inner.TargetColumns(OutputsPerMember), width = columns + (Folded ? Members : 0);
         Span<T> targets = Buffer(ref _targets, batch * Members * columns);
         for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<T> row = target.Slice(b * columns, columns);
+            ReadOnlySpan<T> row = target.Slice(b * width, columns);
             for (int m = 0; m < Members; m++) row.CopyTo(targets.Slice((b * Members + m) * columns, columns));
         }
         Span<T> weights = [];
-        if (!weight.IsEmpty)
+        if (!weight.IsEmpty || Folded)
         {
+            // A member's weight on a row: the row's own weight, times 0 where the member holds the row out.
             weights = Buffer(ref _weights, batch * Members);
-            for (int b = 0; b < batch; b++) weights.Slice(b * Members, Members).Fill(weight[b]);
+            for (int b = 0; b < batch; b++)
+            {
+                T w = weight.IsEmpty ? T.One : weight[b];
+                for (int m = 0; m < Members; m++) weights[b * Members + m] = Folded ? w * target[b * width + columns + m] : w;
+            }
         }
         int length = batch * Members * OutputsPerMember;
         return Inner.ForwardBackward(doutput[..length], output[..length], targets, weights, batch * Members);
@@ -96,7 +162,13 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     /// output, the logit of the mean of the members' sigmoids. Both computed from log-probabilities with log-sum-exp, so they stay
     /// finite for any finite outputs (a probability that underflows to 0 in one member does not make the log infinite).
     /// </remarks>
-    public static void Combine(ReadOnlySpan<T> outputs, Span<T> combined, int batch, int members, MemberAverage average)
+    /// <param name="outputs">The members' outputs <c>(B, M·O)</c>.</param>
+    /// <param name="combined">Receives the ensemble's <c>(B, O)</c>.</param>
+    /// <param name="batch">Rows <c>B</c>.</param>
+    /// <param name="members">Members <c>M</c>.</param>
+    /// <param name="average">How the outputs average.</param>
+    /// <param name="include">Per row and member <c>(B·M)</c>, 1 to average the member in and 0 to leave it out; empty for all. A row that includes no member averages all.</param>
+    public static void Combine(ReadOnlySpan<T> outputs, Span<T> combined, int batch, int members, MemberAverage average, ReadOnlySpan<T> include = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(batch);
@@ -106,43 +178,59 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
         {
             throw new ArgumentException($"Expected outputs (B, M·O) and room for (B, O) with B = {batch}, M = {members}. Received: {outputs.Length} and {combined.Length} values.");
         }
-        T logMembers = T.Log(T.CreateChecked(members));
-        Span<T> logProbabilities = members * o <= 256 ? stackalloc T[members * o] : new T[members * o];
-        Span<T> logComplements = average == MemberAverage.SigmoidProbabilities ? (members * o <= 256 ? stackalloc T[members * o] : new T[members * o]) : [];
+        if (!include.IsEmpty && include.Length < batch * members)
+        {
+            throw new ArgumentException($"Expected one include flag per row and member ({batch * members}). Received: {include.Length}.", nameof(include));
+        }
+        Span<T> logProbabilities = average == MemberAverage.SigmoidProbabilities ? new T[members * o] : [];
+        Span<T> logComplements = average == MemberAverage.SigmoidProbabilities ? new T[members * o] : [];
         for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<T> row = outputs.Slice(b * members * o, members * o);
+            ReadOnlySpan<T> all = outputs.Slice(b * members * o, members * o);
             Span<T> result = combined.Slice(b * o, o);
+            // The included members' outputs, packed: (count, O).
+            int count = 0;
+            Span<T> row = Buffer(ref t_packed, members * o);
+            for (int m = 0; m < members; m++)
+            {
+                if (include.IsEmpty || include[b * members + m] != T.Zero) all.Slice(m * o, o).CopyTo(row.Slice(count++ * o, o));
+            }
+            if (count == 0)
+            {
+                all.CopyTo(row);
+                count = members;
+            }
+            T logCount = T.Log(T.CreateChecked(count));
             switch (average)
             {
                 case MemberAverage.Values:
                     result.Clear();
-                    for (int m = 0; m < members; m++)
+                    for (int m = 0; m < count; m++)
                     {
                         for (int c = 0; c < o; c++) result[c] += row[m * o + c];
                     }
-                    for (int c = 0; c < o; c++) result[c] /= T.CreateChecked(members);
+                    for (int c = 0; c < o; c++) result[c] /= T.CreateChecked(count);
                     break;
                 case MemberAverage.SoftmaxProbabilities:
-                    // log p̄[c] = log Σ_m softmax(z_m)[c] − log M, with log softmax(z_m) = z_m − logsumexp(z_m)
-                    for (int m = 0; m < members; m++)
+                    // log p̄[c] = log Σ_m softmax(z_m)[c] − log M, with log softmax(z_m) = z_m − logsumexp(z_m) (in place)
+                    for (int m = 0; m < count; m++)
                     {
-                        ReadOnlySpan<T> z = row.Slice(m * o, o);
+                        Span<T> z = row.Slice(m * o, o);
                         T lse = LogSumExp(z);
-                        for (int c = 0; c < o; c++) logProbabilities[m * o + c] = z[c] - lse;
+                        for (int c = 0; c < o; c++) z[c] -= lse;
                     }
-                    for (int c = 0; c < o; c++) result[c] = LogSumExpStrided(logProbabilities, c, o, members) - logMembers;
+                    for (int c = 0; c < o; c++) result[c] = LogSumExpStrided(row, c, o, count) - logCount;
                     break;
                 case MemberAverage.SigmoidProbabilities:
                     // logit(p̄) = log p̄ − log(1 − p̄), with log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z)
-                    for (int i = 0; i < members * o; i++)
+                    for (int i = 0; i < count * o; i++)
                     {
                         logProbabilities[i] = -Softplus(-row[i]);
                         logComplements[i] = -Softplus(row[i]);
                     }
                     for (int c = 0; c < o; c++)
                     {
-                        result[c] = LogSumExpStrided(logProbabilities, c, o, members) - LogSumExpStrided(logComplements, c, o, members);
+                        result[c] = LogSumExpStrided(logProbabilities, c, o, count) - LogSumExpStrided(logComplements, c, o, count);
                     }
                     break;
                 default:
@@ -172,9 +260,12 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
 
     private static T Softplus(T x) => T.Max(x, T.Zero) + T.LogP1(T.Exp(-T.Abs(x)));
 
-    private static Span<T> Buffer(ref T[] buffer, int length)
+    [ThreadStatic]
+    private static T[]? t_packed;
+
+    private static Span<T> Buffer(ref T[]? buffer, int length)
     {
-        if (buffer.Length < length) buffer = new T[length];
+        if (buffer is null || buffer.Length < length) buffer = new T[length];
         return buffer.AsSpan(0, length);
     }
 

@@ -182,23 +182,54 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         return values;
     }
 
-    private Matrix<T> Probabilities(Matrix<T> features)
+    /// <summary>
+    /// Class probabilities <c>(N, C)</c> of a cross-fitted ensemble's own training rows, each from the member that held the row
+    /// out (<paramref name="folds"/>[row]): predictions on rows that member never trained on, an honest estimate of accuracy.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The model is a regressor.</exception>
+    public Matrix<T> PredictOutOfFoldProbabilities(Matrix<T> features, IReadOnlyList<int> folds) => Probabilities(features, folds);
+
+    /// <summary>Predicted values of a cross-fitted ensemble's own training rows, each from the member that held the row out.</summary>
+    /// <inheritdoc cref="PredictOutOfFoldProbabilities"/>
+    /// <exception cref="InvalidOperationException">The model is a classifier.</exception>
+    public double[] PredictOutOfFoldValues(Matrix<T> features, IReadOnlyList<int> folds) => Values(features, folds);
+
+    // The network's outputs for the rows, averaged over all members, or over the one member folds[row] for each row.
+    private Matrix<T> Outputs(Matrix<T> features, IReadOnlyList<int>? folds)
+    {
+        Matrix<T> outputs = Network.Predict(features);
+        if (folds is null)
+        {
+            return CombineMembers(outputs);
+        }
+        if (folds.Count != features.Rows || folds.Any(f => f < 0 || f >= Members))
+        {
+            throw new ArgumentException($"Expected one member in [0, {Members}) per row ({features.Rows}). Received: {folds.Count} folds.", nameof(folds));
+        }
+        var include = new T[features.Rows * Members];
+        for (int r = 0; r < features.Rows; r++) include[r * Members + folds[r]] = T.One;
+        var combined = new Matrix<T>(outputs.Rows, outputs.Columns / Members);
+        EnsembleLoss<T>.Combine(outputs.Data, combined.Data, outputs.Rows, Members, AverageOf(Output), include);
+        return combined;
+    }
+
+    private Matrix<T> Probabilities(Matrix<T> features, IReadOnlyList<int>? folds = null)
     {
         if (Output == OutputKind.Identity)
         {
             throw new InvalidOperationException("A regression model has no class probabilities.");
         }
-        Matrix<T> outputs = CombineMembers(Network.Predict(features));
+        Matrix<T> outputs = Outputs(features, folds);
         return Output == OutputKind.Softmax ? Softmax(outputs) : Sigmoids(outputs);
     }
 
-    private double[] Values(Matrix<T> features)
+    private double[] Values(Matrix<T> features, IReadOnlyList<int>? folds = null)
     {
         if (Output != OutputKind.Identity)
         {
             throw new InvalidOperationException("A classification model predicts classes; use PredictProbabilities.");
         }
-        Matrix<T> outputs = CombineMembers(Network.Predict(features));
+        Matrix<T> outputs = Outputs(features, folds);
         var values = new double[outputs.Rows];
         for (int r = 0; r < values.Length; r++) values[r] = TargetScaling.Unscale(double.CreateChecked(outputs[r, 0]));
         return values;

@@ -42,6 +42,33 @@ public static class RowSplit
         return (training.Select(i => present[i]).ToArray(), validation.Select(i => present[i]).ToArray());
     }
 
+    /// <summary>
+    /// Deals <paramref name="count"/> rows into <paramref name="folds"/> folds of (nearly) equal size, at random: the fold of each row.
+    /// With <paramref name="labels"/> (class indices) the deal is stratified: each class is shuffled and dealt on from where the
+    /// previous one stopped, so every fold holds about its share of every class.
+    /// </summary>
+    public static int[] Folds(int count, int folds, int[]? labels, Rng rng)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 1);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (labels is not null && labels.Length != count)
+        {
+            throw new ArgumentException($"Expected {count} labels. Received: {labels.Length}.", nameof(labels));
+        }
+        var fold = new int[count];
+        int next = 0;
+        IEnumerable<int[]> groups = labels is null
+            ? [Enumerable.Range(0, count).ToArray()]
+            : Enumerable.Range(0, count).GroupBy(r => labels[r]).OrderBy(g => g.Key).Select(g => g.ToArray());
+        foreach (int[] rows in groups)
+        {
+            rng.Shuffle<int>(rows);
+            foreach (int row in rows) fold[row] = next++ % folds;
+        }
+        return fold;
+    }
+
     // One key per row naming its class (ordered as the raw values sort), or null for a regression target.
     private static int[]? ClassKeys(TableColumn target, int[] rows, TabularOptions options)
     {

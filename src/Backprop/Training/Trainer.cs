@@ -109,13 +109,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 Diverged(context, epoch, batches - 1, batches, "a weight became NaN or infinite");
             }
             var record = new EpochRecord(epoch, weightSum > 0 ? lossSum / weightSum : 0, 0, LearningRate: learningRate);
+            Matrix<T>? trainingOutputs = null;
             if (Metric is not null)
             {
-                record = record with { Metric = Metric.Compute(Model.Predict(data.Features), data.Targets) };
+                trainingOutputs = Model.Predict(data.Features);
+                record = record with { Metric = Metric.Compute(trainingOutputs, data.Targets) };
             }
             if (validation is not null)
             {
-                Matrix<T> outputs = Model.Predict(validation.Features);
+                // The same rows may validate (a cross-fitted ensemble's, each scored by the members that held it out): predicted once.
+                Matrix<T> outputs = ReferenceEquals(validation, data) && trainingOutputs is not null ? trainingOutputs : Model.Predict(validation.Features);
                 double validationLoss = double.CreateChecked(Loss.Forward(outputs.Data, validation.Targets.Data, [], validation.Count));
                 record = record with { ValidationLoss = validationLoss, ValidationMetric = Metric?.Compute(outputs, validation.Targets) };
             }

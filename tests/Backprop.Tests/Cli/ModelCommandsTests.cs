@@ -124,16 +124,19 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Equal(0, code);
         using JsonDocument json = JsonDocument.Parse(output);
         JsonElement root = json.RootElement;
-        Assert.Equal(["Dense", "Relu", "Dense", "Relu", "Dense"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("type").GetString()));
+        // The default: an ensemble of 5 members, their first layers side by side, the later ones grouped.
+        Assert.Equal(["Dense", "Relu", "GroupedDense", "Relu", "GroupedDense"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("type").GetString()));
+        Assert.Equal(5, root.GetProperty("members").GetInt32());
         // inputs: weight, color (4 categories), age; the id column is dropped as an identifier.
         Assert.Equal(["weight", "color", "age"], root.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
-        Assert.Equal(6 * 8 + 8 + 8 * 4 + 4 + 4 * 2 + 2, root.GetProperty("parameters").GetInt32());
+        Assert.Equal(5 * (6 * 8 + 8 + 8 * 4 + 4 + 4 * 2 + 2), root.GetProperty("parameters").GetInt32());
         Assert.Equal(30, root.GetProperty("history").GetProperty("epochs").GetInt32());
         Assert.Equal(30, root.GetProperty("training").GetProperty("epochs").GetInt32());
         var (textCode, text, _) = CliRunner.Run("info", "--model", model);
         Assert.Equal(0, textCode);
         Assert.Contains("categorical  4 categories (black, brown, grey, white)", text);
         Assert.Contains("Outputs      cat, dog", text);
+        Assert.Contains("An ensemble of 5 networks trained as one: each has 2 of the last layer's 10 outputs, and a prediction averages theirs.", text);
     }
 
     [Fact]

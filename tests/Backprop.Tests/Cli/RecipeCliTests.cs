@@ -25,7 +25,15 @@ public sealed class RecipeCliTests
         Assert.Equal([100], Hidden(quick));
         Assert.Equal("adam", quick.GetProperty("optimizer").GetString());
         Assert.Equal(10, quick.GetProperty("early_stopping").GetInt32());
-        Assert.Equal(0.1, quick.GetProperty("validation").GetDouble());
+        // A cross-fitted ensemble of 5: no validation split, every row validates out of fold.
+        Assert.Equal(0, quick.GetProperty("validation").GetDouble());
+        Assert.Equal(5, quick.GetProperty("members").GetInt32());
+        Assert.True(quick.GetProperty("cross_fit").GetBoolean());
+        // A split asked for replaces cross-fitting; both asked for is one clear error.
+        Assert.False(Options("--data", Wine, "--epochs", "1", "--validation", "0.2").GetProperty("cross_fit").GetBoolean());
+        var (code, _, error) = CliRunner.Run("train", "--data", Wine, "--epochs", "1", "--validation", "0.2", "--cross-fit");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --validation: expected 0 and no --validation-data with --cross-fit (every row validates, held out by one member); --cross-fit false to hold out a split. Received: 0.2.", error.Trim());
 
         JsonElement notebook = Options("--dataset", "wine", "--epochs", "3");
         Assert.Equal([16], Hidden(notebook));
