@@ -127,7 +127,7 @@ internal static class TrainRunner
             : null;
         if (request.Plot is { } plotPath)
         {
-            SavePlot(plotPath, result.History, validation, $"{heldOut.ToLowerInvariant()} {(regression ? "R²" : "accuracy")}");
+            SavePlot(plotPath, result.History, validation, $"{heldOut.ToLowerInvariant()} {(regression ? "R²" : "accuracy")}", heldOut.ToLowerInvariant());
         }
         string? save = result.Options.SavePath;
         if (request.Json)
@@ -221,11 +221,11 @@ internal static class TrainRunner
         new(AnsiConsole.Console, epochLines, notes: notes);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void SavePlot(string path, IReadOnlyList<EpochRecord> history, bool validation, string metricName) =>
+    private static void SavePlot(string path, IReadOnlyList<EpochRecord> history, bool validation, string metricName, string heldOut = "validation") =>
         PlotFile.Save(TrainingPlot.Create(history.Select(e => e.Loss).ToArray(),
             validation ? history.Select(e => e.ValidationLoss ?? double.NaN).ToArray() : null,
             validation ? history.Select(e => e.ValidationMetric ?? double.NaN).ToArray() : null,
-            metricName), path);
+            metricName, heldOut), path);
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 

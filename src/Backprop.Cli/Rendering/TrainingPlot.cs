@@ -26,7 +26,9 @@ internal static class TrainingPlot
     /// <param name="validationLoss">Validation loss per epoch, or null; NaN where an epoch has none.</param>
     /// <param name="metric">Main metric per epoch (validation accuracy or R²), or null; NaN where an epoch has none.</param>
     /// <param name="metricName">Its name, for the axis and the legend.</param>
-    public static Plot Create(IReadOnlyList<double> loss, IReadOnlyList<double>? validationLoss, IReadOnlyList<double>? metric, string? metricName)
+    /// <param name="heldOut">What the held-out curve is, for the legend: "validation", or "out-of-fold" for a cross-fitted ensemble.</param>
+    public static Plot Create(IReadOnlyList<double> loss, IReadOnlyList<double>? validationLoss, IReadOnlyList<double>? metric, string? metricName,
+        string heldOut = "validation")
     {
         var plot = new Plot();
         double[] epochs = Enumerable.Range(0, loss.Count).Select(e => (double)e).ToArray();
@@ -37,7 +39,7 @@ internal static class TrainingPlot
         AddCurve(plot, epochs, loss, toLossAxis, "training loss", Colors.C0);
         if (validationLoss is { Count: > 0 })
         {
-            AddCurve(plot, epochs, validationLoss, toLossAxis, "validation loss", Colors.C1);
+            AddCurve(plot, epochs, validationLoss, toLossAxis, $"{heldOut} loss", Colors.C1);
         }
         if (metric is { Count: > 0 } && metricName is not null)
         {
