@@ -24,7 +24,7 @@ public sealed class RecipeCliTests
         JsonElement quick = Options("--data", Wine, "--epochs", "3");
         Assert.Equal([100], Hidden(quick));
         Assert.Equal("adam", quick.GetProperty("optimizer").GetString());
-        Assert.Equal(10, quick.GetProperty("early_stopping").GetInt32());
+        Assert.Equal(5, quick.GetProperty("early_stopping").GetInt32());
         // A cross-fitted ensemble of 5: no validation split, every row validates out of fold.
         Assert.Equal(0, quick.GetProperty("validation").GetDouble());
         Assert.Equal(5, quick.GetProperty("members").GetInt32());
