@@ -241,7 +241,14 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             // The main metric per epoch, for progress displays, plots and the history.
             trainer.Metric = ensemble is null || task.Metric is not { } metric ? task.Metric
-                : metric with { Compute = (outputs, targets) => ensemble.Evaluate(outputs, targets) is var (o, t) ? metric.Compute(o, t) : 0 };
+                : metric with
+                {
+                    Compute = (outputs, targets) =>
+                    {
+                        (Matrix<T> combined, Matrix<T> plain) = ensemble.Evaluate(outputs, targets);
+                        return metric.Compute(combined, plain);
+                    },
+                };
         }
         // A constant rate is the optimizer's own (it was created with the run's rate): nothing to schedule.
         LearningRateScheduler<T>? scheduler = options.Schedule is ConstantSchedule
