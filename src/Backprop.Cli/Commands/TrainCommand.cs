@@ -88,7 +88,7 @@ internal static class TrainCommand
         }, nameof(O.Members), (o, v) => o with { Members = v });
         flags.Add(new Option<bool>("--cross-fit")
         {
-            Description = "With --members M: deal the rows into M folds, each member holding out its own; every row validates by the members that held it out, "
+            Description = "With --members M: deal the rows into M folds, each member holding out its own; every row validates by the member that held it out, "
                 + $"early stopping watches that out-of-fold loss, and all rows train; no --validation with it; --cross-fit false for none ({OtherRecipes(o => o.CrossFit switch { true => "on", false => "off", null => "on unless --validation or --members 1" })})",
         }, nameof(O.CrossFit), (o, v) => o with { CrossFit = v });
         flags.Add(new Option<int>("--epochs")
