@@ -101,12 +101,14 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     public Matrix<T> CombineMembers(Matrix<T> outputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
-        if (Members == 1)
-        {
-            return outputs;
-        }
+        return Members == 1 ? outputs : Average(outputs, []);
+    }
+
+    // outputs (N, M·O) -> (N, O), each row over the members include flags (N·M), or over all of them when include is empty.
+    private Matrix<T> Average(Matrix<T> outputs, ReadOnlySpan<T> include)
+    {
         var combined = new Matrix<T>(outputs.Rows, outputs.Columns / Members);
-        EnsembleLoss<T>.Combine(outputs.Data, combined.Data, outputs.Rows, Members, AverageOf(Output));
+        EnsembleLoss<T>.Combine(outputs.Data, combined.Data, outputs.Rows, Members, AverageOf(Output), include);
         return combined;
     }
 
@@ -208,9 +210,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         }
         var include = new T[features.Rows * Members];
         for (int r = 0; r < features.Rows; r++) include[r * Members + folds[r]] = T.One;
-        var combined = new Matrix<T>(outputs.Rows, outputs.Columns / Members);
-        EnsembleLoss<T>.Combine(outputs.Data, combined.Data, outputs.Rows, Members, AverageOf(Output), include);
-        return combined;
+        return Average(outputs, include);
     }
 
     private Matrix<T> Probabilities(Matrix<T> features, IReadOnlyList<int>? folds = null)
