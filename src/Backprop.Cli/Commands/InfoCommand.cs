@@ -50,6 +50,15 @@ internal static class InfoCommand
             {
                 output.WriteLine($"An ensemble of {model.Members} networks trained as one: each has {model.Network.OutputFeatures / model.Members} of the last layer's {model.Network.OutputFeatures} outputs, and a prediction averages theirs.");
             }
+            if (model.Temperature != 1)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Calibrated: the logits are divided by a temperature of {model.Temperature:G4} before the probabilities (fitted on the rows held out in training)."));
+            }
+            if (model.ConformalScores is { } scores)
+            {
+                output.WriteLine($"Keeps the errors of {scores.Count:N0} held-out rows for conformal prediction (predict {(model.Task == TaskKind.Regression ? "--interval" : "--set")} 0.9).");
+            }
             output.WriteLine();
             int columns = state.Features.Length, inputs = model.Network.InputFeatures;
             output.WriteLine($"Inputs ({columns} {(columns == 1 ? "column" : "columns")} → {inputs} model {(inputs == 1 ? "input" : "inputs")})");
@@ -119,6 +128,8 @@ internal static class InfoCommand
             w.WriteString("task", model.Task == TaskKind.Regression ? "regression" : "classification");
             w.WriteNumber("parameters", model.Network.ParameterCount);
             w.WriteNumber("members", model.Members);
+            w.WriteNumber("temperature", model.Temperature);
+            w.WriteNumber("conformal_rows", model.ConformalScores?.Count ?? 0);
             w.WriteStartArray("layers");
             foreach (var (layer, description) in model.Network.Layers.Zip(saved.Architecture.Layers))
             {

@@ -57,6 +57,22 @@ internal static class OptionValues
         }
     }
 
+    /// <summary>Makes <paramref name="option"/> take a share strictly between 0 and 1 (a coverage, such as 0.9), checked when the command line is read.</summary>
+    public static Option<double?> Share(this Option<double?> option)
+    {
+        option.CustomParser = result =>
+        {
+            double? value = Number(result, option.Name);
+            if (value is double share && !(share > 0 && share < 1))
+            {
+                result.AddError($"{option.Name}: expected a number between 0 and 1, for example 0.9. Received: '{Single(result)}'.");
+                return null;
+            }
+            return value;
+        };
+        return option;
+    }
+
     /// <summary>
     /// Makes <paramref name="option"/> take a file name ending in <c>.png</c> or <c>.svg</c>, the formats a plot is drawn in:
     /// checked when the command line is read, not when the plot is drawn after a whole training run.

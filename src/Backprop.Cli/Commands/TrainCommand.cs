@@ -192,8 +192,19 @@ internal static class TrainCommand
         loss.OneOf([.. OptionNames.All<LossKind>()]);
         flags.Add(new Option<double>("--huber-delta") { Description = "Huber's delta, in standardized target units", DefaultValueFactory = _ => notebook.HuberDelta },
             nameof(O.HuberDelta), (o, v) => o with { HuberDelta = v });
-        flags.Add(new Option<double>("--label-smoothing") { Description = $"Label smoothing of the cross-entropy, in [0, 1] (--data: 0; --recipe tabular: {O.DefaultLabelSmoothing.ToString(CultureInfo.InvariantCulture)})", DefaultValueFactory = _ => 0 },
+        flags.Add(new Option<double>("--label-smoothing")
+        {
+            Description = "Label smoothing of the cross-entropy, in [0, 1]: targets 1 − ε on the true class, ε/C elsewhere "
+                + $"(--data and --recipe tabular: {O.DefaultLabelSmoothing.ToString(CultureInfo.InvariantCulture)} when calibrated, as temperature scaling undoes the under-confidence it leaves, else 0)",
+            DefaultValueFactory = _ => 0,
+        },
             nameof(O.LabelSmoothing), (o, v) => o with { LabelSmoothing = v });
+        flags.Add(new Option<bool>("--calibrate")
+        {
+            Description = "Calibrate on the rows held out (--validation, or out of fold): fit a temperature that makes the class probabilities as confident as the model is right, "
+                + "and keep the rows' errors for predict --interval and --set; --calibrate false for none "
+                + $"({OtherRecipes(o => o.Calibrate switch { true => "on", false => "off", null => "on when rows are held out" })})",
+        }, nameof(O.Calibrate), (o, v) => o with { Calibrate = v });
         flags.Add(new Option<double>("--dropout") { Description = "Dropout probability after every hidden activation, in [0, 1)", DefaultValueFactory = _ => notebook.Dropout },
             nameof(O.Dropout), (o, v) => o with { Dropout = v });
         Option<double> validation = flags.Add(new Option<double>("--validation")

@@ -205,6 +205,7 @@ internal static class TrainRunner
                 w.WriteEndObject();
             }
             if (result.BestEpoch is { } best) w.WriteNumber("best_epoch", best);
+            if (!regression) w.WriteNumber("temperature", result.Model.Temperature);
             // Every choice the run made (recipe, network, optimizer, schedule, epochs), as the model file records them.
             w.WritePropertyName("options");
             w.WriteRawValue(result.Options.ToJson());

@@ -15,6 +15,8 @@ internal sealed record ClassificationReport(
     double F1Macro,
     double F1Weighted,
     double LogLoss,
+    double CalibrationError,
+    ReliabilityBin[] Reliability,
     int[,] ConfusionMatrix,
     ClassScores[] PerClass) : IMetricsReport
 {
@@ -33,6 +35,8 @@ internal sealed record ClassificationReport(
             Classification.MacroF1(actual, predicted, classes),
             Classification.WeightedF1(actual, predicted, classes),
             Classification.LogLoss(actual, probabilities),
+            Calibration.ExpectedCalibrationError(actual, probabilities),
+            Calibration.Reliability(actual, probabilities),
             Classification.ConfusionMatrix(actual, predicted, classes),
             Classification.PerClass(actual, predicted, classes));
     }
@@ -46,6 +50,7 @@ internal sealed record ClassificationReport(
         output.WriteLine($"  macro F1           {Format(F1Macro)}");
         output.WriteLine($"  weighted F1        {Format(F1Weighted)}");
         output.WriteLine($"  log loss           {Format(LogLoss)}");
+        output.WriteLine($"  calibration (ECE)  {Format(CalibrationError)}");
         // Labels come from the data: printed escaped (a line break or an escape sequence in one would break the table or the
         // terminal), and cut to a length that leaves room for the figures on an 80-column terminal (JSON has them whole).
         string[] labels = Labels.Select(l => Shortened(Printable.OneLine(l))).ToArray();
@@ -86,7 +91,7 @@ internal sealed record ClassificationReport(
 
     private static string Shortened(string label) => label.Length <= MaxLabelLength ? label : label[..(MaxLabelLength - 1)] + "…";
 
-    /// <summary>The metrics as JSON properties: accuracy, balanced_accuracy, f1_macro, f1_weighted, log_loss, labels, confusion_matrix, per_class.</summary>
+    /// <summary>The metrics as JSON properties: accuracy, balanced_accuracy, f1_macro, f1_weighted, log_loss, ece, labels, confusion_matrix, per_class, reliability.</summary>
     public void WriteJson(Utf8JsonWriter writer)
     {
         writer.WriteNumber("samples", Count);
@@ -95,6 +100,8 @@ internal sealed record ClassificationReport(
         writer.WriteNumberOrNull("f1_macro", F1Macro);
         writer.WriteNumberOrNull("f1_weighted", F1Weighted);
         writer.WriteNumberOrNull("log_loss", LogLoss);
+        // Expected calibration error: the gap between confidence and accuracy, over 15 bins of confidence.
+        writer.WriteNumberOrNull("ece", CalibrationError);
         writer.WriteStrings("labels", Labels);
         writer.WriteStartArray("confusion_matrix");
         for (int t = 0; t < Labels.Count; t++)
@@ -115,6 +122,18 @@ internal sealed record ClassificationReport(
             writer.WriteEndObject();
         }
         writer.WriteEndObject();
+        writer.WriteStartArray("reliability");
+        foreach (ReliabilityBin bin in Reliability.Where(b => b.Count > 0))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("low", bin.Low);
+            writer.WriteNumber("high", bin.High);
+            writer.WriteNumber("count", bin.Count);
+            writer.WriteNumber("confidence", bin.Confidence);
+            writer.WriteNumber("accuracy", bin.Accuracy);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
     }
 
     private static string Format(double value) => double.IsFinite(value) ? value.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";

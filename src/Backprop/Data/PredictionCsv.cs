@@ -18,9 +18,15 @@ public static class PredictionCsv
     /// <param name="classNames">The class labels, index by index.</param>
     /// <param name="predicted">The predicted class index of each sample.</param>
     /// <param name="probabilities">Optional <c>(N, C)</c> class probabilities, written after the label.</param>
-    public static void WriteClasses<T>(TextWriter writer, IReadOnlyList<string> classNames, ReadOnlySpan<int> predicted, Matrix<T>? probabilities = null)
+    /// <param name="sets">Optional <c>(N, C)</c> prediction sets (conformal), written last as the column <c>set</c>: the labels in the set joined by <c>|</c>.</param>
+    public static void WriteClasses<T>(TextWriter writer, IReadOnlyList<string> classNames, ReadOnlySpan<int> predicted, Matrix<T>? probabilities = null,
+        bool[,]? sets = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (sets is not null && (sets.GetLength(0) != predicted.Length || sets.GetLength(1) != classNames.Count))
+        {
+            throw new ArgumentException($"Expected sets of shape ({predicted.Length}, {classNames.Count}). Received: ({sets.GetLength(0)}, {sets.GetLength(1)}).", nameof(sets));
+        }
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(classNames);
         if (probabilities is not null && (probabilities.Rows != predicted.Length || probabilities.Columns != classNames.Count))
@@ -29,11 +35,13 @@ public static class PredictionCsv
                 $"Expected probabilities of shape ({predicted.Length}, {classNames.Count}). Received: ({probabilities.Rows}, {probabilities.Columns}).",
                 nameof(probabilities));
         }
-        string[] probabilityColumns = classNames.Select(c => c is "row" or "label" ? "proba_" + c : c).ToArray();
+        string[] probabilityColumns = classNames.Select(c => c is "row" or "label" || (c == "set" && sets is not null) ? "proba_" + c : c).ToArray();
         using SepWriter csv = Open(writer);
         csv.Header.Add("row");
         csv.Header.Add("label");
         if (probabilities is not null) csv.Header.Add(probabilityColumns);
+        if (sets is not null) csv.Header.Add("set");
+        var members = new List<string>();
         for (int i = 0; i < predicted.Length; i++)
         {
             int label = predicted[i];
@@ -44,25 +52,50 @@ public static class PredictionCsv
             using SepWriter.Row row = csv.NewRow();
             row[0].Format(i + 1);
             row[1].Set(classNames[label]);
-            if (probabilities is null) continue;
-            Span<T> p = probabilities.Row(i);
-            for (int c = 0; c < p.Length; c++) row[2 + c].Set(p[c].ToString(null, CultureInfo.InvariantCulture));
+            if (probabilities is not null)
+            {
+                Span<T> p = probabilities.Row(i);
+                for (int c = 0; c < p.Length; c++) row[2 + c].Set(p[c].ToString(null, CultureInfo.InvariantCulture));
+            }
+            if (sets is not null)
+            {
+                members.Clear();
+                for (int c = 0; c < classNames.Count; c++)
+                {
+                    if (sets[i, c]) members.Add(classNames[c]);
+                }
+                row["set"].Set(string.Join('|', members));
+            }
         }
     }
 
-    /// <summary>Writes one line per sample of regression predictions (<c>row,prediction</c>) to <paramref name="writer"/>.</summary>
-    public static void WriteValues(TextWriter writer, ReadOnlySpan<double> predictions)
+    /// <summary>
+    /// Writes one line per sample of regression predictions (<c>row,prediction</c>) to <paramref name="writer"/>, with a prediction
+    /// interval's <c>lower</c> and <c>upper</c> bounds when given (infinite bounds as <c>-inf</c> and <c>inf</c>).
+    /// </summary>
+    public static void WriteValues(TextWriter writer, ReadOnlySpan<double> predictions, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        if ((lower is null) != (upper is null) || (lower is not null && (lower.Count != predictions.Length || upper!.Count != predictions.Length)))
+        {
+            throw new ArgumentException($"Expected both bounds, {predictions.Length} of each, or neither.", nameof(lower));
+        }
         using SepWriter csv = Open(writer);
         csv.Header.Add(["row", "prediction"]);
+        if (lower is not null) csv.Header.Add(["lower", "upper"]);
         for (int i = 0; i < predictions.Length; i++)
         {
             using SepWriter.Row row = csv.NewRow();
             row[0].Format(i + 1);
-            row[1].Set(predictions[i].ToString("R", CultureInfo.InvariantCulture));
+            row[1].Set(Number(predictions[i]));
+            if (lower is null) continue;
+            row[2].Set(Number(lower[i]));
+            row[3].Set(Number(upper![i]));
         }
     }
+
+    private static string Number(double value) => double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf"
+        : value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Writes a file all at once or not at all: <paramref name="write"/> fills a temporary file beside <paramref name="path"/>,

@@ -162,6 +162,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         foreach (string note in preprocessor.NoteTemplates) Note(false, note);
         foreach (string warning in warnings.Except(preprocessor.Notes)) Note(true, OptionPlaceholders.Escape(warning));
 
+        // Cross-fitting replaces a validation split: chosen where there is none to use. Calibration wherever rows are held out.
+        bool crossFit = options.CrossFit ?? (options.Members >= 2 && validationData is null);
+        bool calibrate = options.Calibrate ?? (validationData is not null || crossFit);
+        options = options with { CrossFit = crossFit, Calibrate = calibrate };
         TrainingTask<T> task = TrainingTask<T>.Create(options, preprocessor, trainingData, validationData, _resumed?.Model.TargetScaling);
         // Every automatic choice made: what the file records and a resumed run starts from.
         options = options with
@@ -172,9 +176,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                 ?? (options.Parametrization == Parametrization.Ntk ? Initialization.Ntk
                 : embedded && options.Dataset is not null ? Initialization.Normal : Initialization.PyTorch),
             Activation = options.Activation ?? TabularTrainingOptions.DefaultActivation(preprocessor.Task),
-            LabelSmoothing = options.LabelSmoothing ?? (task.Loss == LossKind.CrossEntropy ? TabularTrainingOptions.DefaultLabelSmoothing : 0),
-            // Cross-fitting replaces a validation split: chosen where there is none to use.
-            CrossFit = options.CrossFit ?? (options.Members >= 2 && validationData is null),
+            // Smoothed labels make a network under-confident: only where temperature scaling sharpens it back.
+            LabelSmoothing = options.LabelSmoothing ?? (task.Loss == LossKind.CrossEntropy && calibrate ? TabularTrainingOptions.DefaultLabelSmoothing : 0),
         };
 
         var rng = new Rng(options.Seed);
@@ -332,6 +335,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             Note(false, string.Create(CultureInfo.InvariantCulture,
                 $"kept epoch {k.Epoch} of {initialEpoch + history.Count}: its {monitored} ({k.Loss:G4}) is the run's lowest"));
         }
+        if (options.Calibrate == true && history.Count > 0)
+        {
+            model = Calibrated(model, folds is null ? validationData! : trainingData, folds, embedded);
+        }
         var result = new TabularTrainingResult<T>(model, options, history, WholeHistory(), initialEpoch, final, stopping, trainingData, validationData, kept, folds);
         if (save is not null)
         {
@@ -382,6 +389,40 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             ? $"resuming '{OptionPlaceholders.Escape(saved.Source)}' after {Plural.Of(saved.EpochsCompleted, "epoch")}: epochs {saved.EpochsCompleted} to {options.Epochs - 1}"
             : $"'{OptionPlaceholders.Escape(saved.Source)}' has trained all {Plural.Of(options.Epochs, "epoch")} of its run: nothing to train (a longer run needs a larger {{Epochs}})");
         return state;
+    }
+
+    // The model calibrated on the held-out rows (the validation rows; the training rows out of fold when folds are given): a
+    // classifier's temperature, and every model's nonconformity scores for conformal prediction, one fold per member when
+    // cross-fitting (each row scored by the member that held it out).
+    private TabularModel<T> Calibrated(TabularModel<T> model, Dataset<T> heldOut, int[]? folds, bool embedded)
+    {
+        double[] scores;
+        double temperature = 1;
+        if (model.Output == OutputKind.Identity)
+        {
+            double[] values = folds is null ? model.PredictValues(heldOut.Features) : model.PredictOutOfFoldValues(heldOut.Features, folds);
+            double[] targets = heldOut.TargetValues();
+            scores = [.. values.Select((v, i) => Math.Abs(v - targets[i]))];
+        }
+        else
+        {
+            int[] labels = heldOut.Labels();
+            Matrix<T> logits = model.PredictOutputs(heldOut.Features, folds);
+            temperature = TemperatureScaling.Fit(logits, labels, model.Output);
+            TabularModel<T> scaled = model.Calibrated(temperature, null);
+            Matrix<T> probabilities = folds is null ? scaled.PredictProbabilities(heldOut.Features) : scaled.PredictOutOfFoldProbabilities(heldOut.Features, folds);
+            scores = [.. labels.Select((y, i) => Math.Max(0, 1 - double.CreateChecked(probabilities[i, y])))];
+            if (!embedded)
+            {
+                string rows = folds is null ? Plural.Of(heldOut.Count, "validation row") : $"{Plural.Of(heldOut.Count, "row")} out of fold";
+                Note(false, string.Create(CultureInfo.InvariantCulture,
+                    $"calibrated on {rows}: temperature {temperature:G3}, log loss {TemperatureScaling.LogLoss(logits, labels, model.Output, 1):G4} → {TemperatureScaling.LogLoss(logits, labels, model.Output, temperature):G4}"));
+            }
+        }
+        ConformalScores conformal = folds is null
+            ? new ConformalScores([scores])
+            : new ConformalScores([.. Enumerable.Range(0, model.Members).Select(k => scores.Where((_, i) => folds[i] == k).ToArray())]);
+        return model.Calibrated(temperature, conformal);
     }
 
     // The data with one more target column per member: 1 where the member trains on the row, 0 in its own fold (folds[row] = member).

@@ -48,6 +48,7 @@ public sealed record TabularTrainingOptions
         CrossFit = false,
         Embedding = InputEmbedding.None,
         LabelSmoothing = 0,
+        Calibrate = false,
         Optimizer = OptimizerKind.Sgd,
         LearningRate = 0.01,
         Beta2 = 0.999,
@@ -222,8 +223,21 @@ public sealed record TabularTrainingOptions
     /// <summary>Huber's δ in standardized target units (<see cref="LossKind.Huber"/>). Default 1.</summary>
     public double HuberDelta { get; init; } = 1;
 
-    /// <summary>Label smoothing ε of the cross-entropy, in <c>[0, 1]</c>. Default 0; <see langword="null"/> for <see cref="DefaultLabelSmoothing"/> with cross-entropy and 0 otherwise (the tabular recipe).</summary>
-    public double? LabelSmoothing { get; init; } = 0;
+    /// <summary>
+    /// Label smoothing ε of the cross-entropy, in <c>[0, 1]</c>: the targets are <c>1 − ε</c> on the true class and <c>ε/C</c>
+    /// elsewhere. <see langword="null"/> (default, and the tabular recipe's) chooses <see cref="DefaultLabelSmoothing"/> with
+    /// cross-entropy when the run is calibrated (<see cref="Calibrate"/>: temperature scaling corrects the under-confidence it
+    /// leaves), and 0 otherwise; the notebook 0.
+    /// </summary>
+    public double? LabelSmoothing { get; init; }
+
+    /// <summary>
+    /// Calibrate a classifier on the rows the run held out (the validation rows, or every row out of fold when cross-fitting):
+    /// temperature scaling (<see cref="Models.TemperatureScaling"/>) makes its probabilities as confident as it is right, and the
+    /// rows' nonconformity scores are kept for conformal intervals and sets. A regression keeps the scores alone.
+    /// <see langword="null"/> (default) chooses: on when the run holds out rows; the notebook off. <see langword="true"/> with no rows held out is an error.
+    /// </summary>
+    public bool? Calibrate { get; init; }
 
     /// <summary>The label smoothing of the cross-entropy when none is given: 0.1 (RealMLP's).</summary>
     public const double DefaultLabelSmoothing = 0.1;
@@ -347,6 +361,8 @@ public sealed record TabularTrainingOptions
             "standard with {Optimizer} sgd (ntk's per-layer rates follow Adam's steps)", "ntk");
         Check(Dropout >= 0 && Dropout < 1, nameof(Dropout), "a number ≥ 0 and < 1", Number(Dropout));
         Check(CrossFit != true || Members >= 2, nameof(CrossFit), "{Members} of 2 or more with it (each member holds out its own fold)", $"{Number(Members)} member");
+        Check(Calibrate != true || ValidationFraction > 0 || ValidationData is not null || (CrossFit != false && Members >= 2), nameof(Calibrate),
+            "held-out rows to calibrate on: a {ValidationFraction}, {ValidationData}, or {CrossFit} with several {Members}", "no rows held out");
         Check(CrossFit != true || (ValidationFraction == 0 && ValidationData is null), nameof(ValidationFraction),
             "0 and no {ValidationData} with {CrossFit} (every row validates, held out by one member); {CrossFit} false to hold out a split",
             ValidationData is null ? Number(ValidationFraction) : Quote(ValidationData));
@@ -434,6 +450,7 @@ public sealed record TabularTrainingOptions
             : RestoreBest ? $"the epoch of lowest {monitored} loss is kept"
             : "the last epoch is kept";
         if (crossFit) kept = $"each member holds out its own fold, 1/{Members} of the rows; " + kept;
+        if (Calibrate == true) kept += crossFit ? "; calibrated out of fold" : "; calibrated on the held-out rows";
         string members = Members > 1 ? $", {Members} members averaged" : "";
         return $"network {string.Join(" → ", parts)}{members} ({string.Join(", ", shape)}); {optimizer} at {Number(LearningRate)} on {Schedule}{smoothing}{decay}; " +
             $"{Plural.Of(Epochs, "epoch")} of batches of {BatchSize} over {Plural.Of(trainingRows, "row")}; {kept}";

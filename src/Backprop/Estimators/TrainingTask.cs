@@ -117,7 +117,7 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
         }
         if (loss == LossKind.CrossEntropy)
         {
-            return new TrainingTask<T>(loss, classes, OutputKind.Softmax, TargetScaling.None, new SoftmaxCrossEntropy<T>(classWeights, options.LabelSmoothing ?? TabularTrainingOptions.DefaultLabelSmoothing),
+            return new TrainingTask<T>(loss, classes, OutputKind.Softmax, TargetScaling.None, new SoftmaxCrossEntropy<T>(classWeights, options.LabelSmoothing ?? (options.Calibrate == true ? TabularTrainingOptions.DefaultLabelSmoothing : 0)),
                 train, validation, null, EpochMetric<T>.Accuracy());
         }
         // Binary cross-entropy: one logit for two classes, one per class (one-vs-rest targets) for more. Class weights become

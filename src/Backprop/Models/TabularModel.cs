@@ -38,6 +38,15 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>Metadata key of the number of ensemble members (<see cref="Members"/>), written when there are several.</summary>
     public const string MembersKey = "members";
 
+    /// <summary>Metadata key of the temperature that divides a classifier's logits (<see cref="Temperature"/>), written when it is not 1.</summary>
+    public const string TemperatureKey = "temperature";
+
+    /// <summary>Tensor name of the held-out rows' nonconformity scores (<see cref="ConformalScores"/>), written when there are some.</summary>
+    public const string ConformalScoresTensor = "conformal.scores";
+
+    /// <summary>Metadata key of the sizes of the <see cref="ConformalScoresTensor"/>'s folds (a JSON array), written when there are several.</summary>
+    public const string ConformalFoldsKey = "conformal_folds";
+
     /// <summary>Bundles a trained <paramref name="network"/> with its <paramref name="preprocessor"/>.</summary>
     /// <exception cref="ArgumentException">The network's input or output size does not fit the preprocessing and output kind.</exception>
     /// <param name="network">From encoded features to raw outputs (each member's, side by side, for an ensemble).</param>
@@ -47,11 +56,24 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <param name="metadata">Further model-file metadata entries.</param>
     /// <param name="extraTensors">Further model-file tensors (optimizer state).</param>
     /// <param name="members">Networks trained side by side whose outputs <paramref name="network"/> gives side by side (<see cref="Members"/>).</param>
+    /// <param name="temperature">Divides a classifier's logits before its probabilities (<see cref="Temperature"/>); 1 for none.</param>
+    /// <param name="conformalScores">Held-out rows' nonconformity scores (<see cref="ConformalScores"/>); <see langword="null"/> for none.</param>
     public TabularModel(Sequential<T> network, TabularPreprocessor preprocessor, OutputKind output, TargetScaling? targetScaling = null,
-        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<SafeTensor>? extraTensors = null, int members = 1)
+        IReadOnlyDictionary<string, string>? metadata = null, IReadOnlyList<SafeTensor>? extraTensors = null, int members = 1, double temperature = 1,
+        ConformalScores? conformalScores = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
+        if (!(temperature > 0) || !double.IsFinite(temperature) || (output == OutputKind.Identity && temperature != 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(temperature), temperature, "Expected a positive, finite temperature, and 1 for a regression.");
+        }
+        if (conformalScores is not null && conformalScores.Folds.Count != 1 && conformalScores.Folds.Count != members)
+        {
+            throw new ArgumentException($"Expected one fold of scores, or one per member ({members}). Received: {conformalScores.Folds.Count}.", nameof(conformalScores));
+        }
         Members = members;
+        Temperature = temperature;
+        ConformalScores = conformalScores;
         Network = network ?? throw new ArgumentNullException(nameof(network));
         Preprocessor = preprocessor ?? throw new ArgumentNullException(nameof(preprocessor));
         Output = output;
@@ -84,6 +106,23 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// averages them (<see cref="CombineMembers"/>). 1 for a single network.
     /// </summary>
     public int Members { get; }
+
+    /// <summary>
+    /// A classifier's logits are divided by it before they become probabilities (temperature scaling, fitted on held-out rows
+    /// by <see cref="TemperatureScaling.Fit"/>): calibrated probabilities, the same predicted classes. 1 for none, and for a regression.
+    /// </summary>
+    public double Temperature { get; }
+
+    /// <summary>
+    /// Nonconformity scores of the rows held out in training, for conformal prediction (<see cref="PredictIntervals"/>,
+    /// <see cref="PredictSets"/>): one fold scored by the whole model (a validation split), or one per member (cross-fitting).
+    /// <see langword="null"/> when the run held out no rows.
+    /// </summary>
+    public ConformalScores? ConformalScores { get; }
+
+    /// <summary>This model with another <see cref="Temperature"/> and <see cref="ConformalScores"/> (the network and everything else shared).</summary>
+    public TabularModel<T> Calibrated(double temperature, ConformalScores? conformalScores) =>
+        new(Network, Preprocessor, Output, TargetScaling, Metadata, ExtraTensors, Members, temperature, conformalScores);
 
     /// <summary>How this model's members average, for an output kind: values for regression, probabilities for classes.</summary>
     public static MemberAverage AverageOf(OutputKind output) => output switch
@@ -196,6 +235,117 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <exception cref="InvalidOperationException">The model is a classifier.</exception>
     public double[] PredictOutOfFoldValues(Matrix<T> features, IReadOnlyList<int> folds) => Values(features, folds);
 
+    /// <summary>
+    /// The network's raw outputs <c>(N, O)</c> for encoded features <c>(N, F)</c>, averaged over the members (<see cref="CombineMembers"/>), or
+    /// for each row over the one member that held it out (<paramref name="folds"/>, a cross-fitted ensemble's training rows): logits
+    /// before the <see cref="Temperature"/> (classification), standardized values (regression).
+    /// </summary>
+    public Matrix<T> PredictOutputs(Matrix<T> features, IReadOnlyList<int>? folds = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return Outputs(features, folds);
+    }
+
+    /// <summary>
+    /// Conformal prediction intervals (regression) meant to hold the true value of <paramref name="coverage"/> of new rows, from
+    /// the errors on the rows held out in training (<see cref="ConformalScores"/>); infinite bounds when too few rows were held
+    /// out for that coverage.
+    /// </summary>
+    /// <param name="features">Encoded features <c>(N, F)</c>.</param>
+    /// <param name="coverage">The share of new rows whose value the interval should hold, in <c>(0, 1)</c>, for example 0.9.</param>
+    /// <returns>The predictions (as <see cref="PredictValues(Matrix{T})"/>) and their intervals' bounds.</returns>
+    /// <exception cref="InvalidOperationException">The model is a classifier, or holds no <see cref="ConformalScores"/>.</exception>
+    public (double[] Values, double[] Lower, double[] Upper) PredictIntervals(Matrix<T> features, double coverage)
+    {
+        if (Output != OutputKind.Identity)
+        {
+            throw new InvalidOperationException("A classification model predicts sets of classes; use PredictSets.");
+        }
+        ConformalScores scores = ScoresFor(coverage);
+        double[] values = PredictValues(features);
+        double[][] byFold = scores.Folds.Count == 1 ? [values] : [.. MemberOutputs(features).Select(Unscaled)];
+        var lower = new double[values.Length];
+        var upper = new double[values.Length];
+        Span<double> row = stackalloc double[byFold.Length];
+        for (int r = 0; r < values.Length; r++)
+        {
+            for (int k = 0; k < byFold.Length; k++) row[k] = byFold[k][r];
+            (lower[r], upper[r]) = scores.Interval(row, coverage);
+        }
+        return (values, lower, upper);
+    }
+
+    /// <summary>
+    /// Conformal prediction sets (classification) meant to hold the true class of <paramref name="coverage"/> of new rows, from
+    /// the probabilities of the true class on the rows held out in training (<see cref="ConformalScores"/>), as <c>(N, C)</c>
+    /// flags. The predicted class is always in its row's set.
+    /// </summary>
+    /// <inheritdoc cref="PredictIntervals"/>
+    /// <exception cref="InvalidOperationException">The model is a regressor, or holds no <see cref="ConformalScores"/>.</exception>
+    public bool[,] PredictSets(Matrix<T> features, double coverage)
+    {
+        if (Output == OutputKind.Identity)
+        {
+            throw new InvalidOperationException("A regression model predicts intervals; use PredictIntervals.");
+        }
+        ConformalScores scores = ScoresFor(coverage);
+        Matrix<T> probabilities = PredictProbabilities(features);
+        Matrix<T>[] byFold = scores.Folds.Count == 1 ? [probabilities] : [.. MemberOutputs(features).Select(ProbabilitiesOf)];
+        int[] predicted = Metrics.Classification.ArgMax(probabilities);
+        var sets = new bool[probabilities.Rows, probabilities.Columns];
+        Span<double> classScores = stackalloc double[byFold.Length];
+        for (int r = 0; r < probabilities.Rows; r++)
+        {
+            for (int c = 0; c < probabilities.Columns; c++)
+            {
+                for (int k = 0; k < byFold.Length; k++) classScores[k] = 1 - double.CreateChecked(byFold[k][r, c]);
+                sets[r, c] = c == predicted[r] || scores.Includes(classScores, coverage);
+            }
+        }
+        return sets;
+    }
+
+    private ConformalScores ScoresFor(double coverage)
+    {
+        if (!(coverage > 0 && coverage < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(coverage), coverage, "Expected a coverage in (0, 1).");
+        }
+        return ConformalScores ?? throw new InvalidOperationException(
+            "The model holds no held-out rows to calibrate intervals or sets on: train it with a validation split or cross-fitting.");
+    }
+
+    // Each member's raw outputs (N, O), from the network's (N, M·O).
+    private Matrix<T>[] MemberOutputs(Matrix<T> features)
+    {
+        Matrix<T> outputs = Network.Predict(features);
+        int o = outputs.Columns / Members;
+        var members = new Matrix<T>[Members];
+        for (int k = 0; k < Members; k++)
+        {
+            members[k] = new Matrix<T>(outputs.Rows, o);
+            for (int r = 0; r < outputs.Rows; r++) outputs.Row(r).Slice(k * o, o).CopyTo(members[k].Row(r));
+        }
+        return members;
+    }
+
+    private double[] Unscaled(Matrix<T> outputs)
+    {
+        var values = new double[outputs.Rows];
+        for (int r = 0; r < values.Length; r++) values[r] = TargetScaling.Unscale(double.CreateChecked(outputs[r, 0]));
+        return values;
+    }
+
+    // Raw outputs (N, O) -> calibrated probabilities (N, C); outputs is scaled in place.
+    private Matrix<T> ProbabilitiesOf(Matrix<T> outputs)
+    {
+        if (Temperature != 1)
+        {
+            System.Numerics.Tensors.TensorPrimitives.Multiply(outputs.Data, T.CreateChecked(1 / Temperature), outputs.Data);
+        }
+        return Output == OutputKind.Softmax ? Softmax(outputs) : Sigmoids(outputs);
+    }
+
     // The network's outputs for the rows, averaged over all members, or over the one member folds[row] for each row.
     private Matrix<T> Outputs(Matrix<T> features, IReadOnlyList<int>? folds)
     {
@@ -219,8 +369,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             throw new InvalidOperationException("A regression model has no class probabilities.");
         }
-        Matrix<T> outputs = Outputs(features, folds);
-        return Output == OutputKind.Softmax ? Softmax(outputs) : Sigmoids(outputs);
+        return ProbabilitiesOf(Outputs(features, folds));
     }
 
     private double[] Values(Matrix<T> features, IReadOnlyList<int>? folds = null)
@@ -229,10 +378,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             throw new InvalidOperationException("A classification model predicts classes; use PredictProbabilities.");
         }
-        Matrix<T> outputs = Outputs(features, folds);
-        var values = new double[outputs.Rows];
-        for (int r = 0; r < values.Length; r++) values[r] = TargetScaling.Unscale(double.CreateChecked(outputs[r, 0]));
-        return values;
+        return Unscaled(Outputs(features, folds));
     }
 
     // A NaN or infinite prediction is never handed out: the row, and the input that took the network out of range, are named
@@ -329,17 +475,25 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             scaling = ParseScaling(scalingJson, source);
         }
+        double temperature = 1;
+        if (saved.Metadata.TryGetValue(TemperatureKey, out string? temperatureText)
+            && !(double.TryParse(temperatureText, NumberStyles.Float, CultureInfo.InvariantCulture, out temperature) && temperature > 0 && double.IsFinite(temperature)
+                && output != OutputKind.Identity))
+        {
+            throw new BackpropException($"{source}: expected '{TemperatureKey}' as a positive number, on a classifier. Received: '{DataErrors.Quote(temperatureText ?? "")}'.");
+        }
         int members = 1;
         if (saved.Metadata.TryGetValue(MembersKey, out string? membersText)
             && !(int.TryParse(membersText, NumberStyles.None, CultureInfo.InvariantCulture, out members) && members >= 1))
         {
             throw new BackpropException($"{source}: expected '{MembersKey}' as a whole number ≥ 1. Received: '{DataErrors.Quote(membersText ?? "")}'.");
         }
-        var metadata = saved.Metadata.Where(kv => !ModelFile.ReservedKeys.Contains(kv.Key) && kv.Key is not (TaskKey or OutputKey or PreprocessingKey or TargetScalingKey or MembersKey))
+        var metadata = saved.Metadata.Where(kv => !ModelFile.ReservedKeys.Contains(kv.Key) && kv.Key is not (TaskKey or OutputKey or PreprocessingKey or TargetScalingKey or MembersKey or TemperatureKey or ConformalFoldsKey))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         try
         {
-            return (new TabularModel<T>(saved.Model, new TabularPreprocessor(state), output, scaling, metadata, saved.ExtraTensors, members), saved);
+            return (new TabularModel<T>(saved.Model, new TabularPreprocessor(state), output, scaling, metadata,
+                [.. saved.ExtraTensors.Where(t => t.Name != ConformalScoresTensor)], members, temperature, ReadScores(saved, members, source)), saved);
         }
         catch (ArgumentException e)
         {
@@ -373,7 +527,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             : null;
         return Output == OutputKind.Identity
             ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale]) { SmoothClip = clip, Members = Members }
-            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels) { SmoothClip = clip, Members = Members };
+            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels) { SmoothClip = clip, Members = Members, Temperature = Temperature };
     }
 
     /// <summary>
@@ -396,6 +550,20 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         composed.Metadata[TaskKey] = Task == TaskKind.Regression ? "regression" : "classification";
         composed.Metadata[OutputKey] = Output switch { OutputKind.Softmax => "softmax", OutputKind.Sigmoid => "sigmoid", _ => "identity" };
         composed.Metadata[PreprocessingKey] = Preprocessor.State.ToJson();
+        if (Temperature != 1)
+        {
+            composed.Metadata[TemperatureKey] = Temperature.ToString("R", CultureInfo.InvariantCulture);
+        }
+        if (ConformalScores is { } scores)
+        {
+            // The folds one after the other, each ascending; their sizes beside them when there are several.
+            composed.Tensors.RemoveAll(t => t.Name == ConformalScoresTensor);
+            composed.Tensors.Add(SafeTensor.Create<double>(ConformalScoresTensor, scores.Folds.SelectMany(f => f).ToArray(), scores.Count));
+            if (scores.Folds.Count > 1)
+            {
+                composed.Metadata[ConformalFoldsKey] = $"[{string.Join(",", scores.Folds.Select(f => f.Count.ToString(CultureInfo.InvariantCulture)))}]";
+            }
+        }
         if (Members > 1)
         {
             composed.Metadata[MembersKey] = Members.ToString(CultureInfo.InvariantCulture);
@@ -406,6 +574,49 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
                 $"{{\"mean\":{TargetScaling.Mean:R},\"scale\":{TargetScaling.Scale:R}}}");
         }
         return composed;
+    }
+
+    // The held-out rows' scores, if the file keeps them: one fold, or as many as its conformal_folds entry says.
+    private static ConformalScores? ReadScores(SavedModel<T> saved, int members, string source)
+    {
+        SafeTensor? tensor = saved.ExtraTensors.FirstOrDefault(t => t.Name == ConformalScoresTensor);
+        if (tensor is null)
+        {
+            return null;
+        }
+        double[] scores = tensor.DType == TensorDType.F64 ? tensor.ToArray<double>() : [.. tensor.ToArray<float>().Select(v => (double)v)];
+        int[] sizes = [scores.Length];
+        if (saved.Metadata.TryGetValue(ConformalFoldsKey, out string? foldsJson))
+        {
+            try
+            {
+                using JsonDocument document = JsonDocument.Parse(foldsJson, new JsonDocumentOptions { MaxDepth = 2 });
+                sizes = [.. document.RootElement.EnumerateArray().Select(e => e.GetInt32())];
+            }
+            catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            {
+                sizes = [];
+            }
+            if (sizes.Length != members || sizes.Any(n => n < 0) || sizes.Sum(n => (long)n) != scores.Length)
+            {
+                throw new BackpropException($"{source}: expected '{ConformalFoldsKey}' as the sizes of {members} folds adding up to {scores.Length}. Received: '{DataErrors.Quote(foldsJson)}'.");
+            }
+        }
+        var folds = new List<double[]>();
+        int start = 0;
+        foreach (int size in sizes)
+        {
+            folds.Add(scores[start..(start + size)]);
+            start += size;
+        }
+        try
+        {
+            return new ConformalScores(folds);
+        }
+        catch (ArgumentException e)
+        {
+            throw new BackpropException($"{source}: the '{ConformalScoresTensor}' tensor is invalid: {e.Message}", e);
+        }
     }
 
     private static TargetScaling ParseScaling(string json, string source)

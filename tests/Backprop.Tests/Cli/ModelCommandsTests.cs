@@ -107,6 +107,77 @@ public sealed class ModelCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Predict_set_adds_the_conformal_sets_of_the_library_and_evaluate_the_calibration_error()
+    {
+        string model = Train();
+        string unlabelled = Pets(40, 3, withTarget: false);
+        var (code, output, error) = CliRunner.Run("predict", "--model", model, "--data", unlabelled, "--set", "0.9");
+        Assert.True(code == 0, error);
+        string[] lines = output.TrimEnd('\n').Split('\n');
+        Assert.Equal("row,label,set", lines[0]);
+        TabularModel<float> loaded = TabularModel<float>.Load(model);
+        bool[,] sets = loaded.PredictSets(loaded.Preprocessor.TransformFeatures<float>(CsvTable.Read(unlabelled, loaded.Preprocessor.ReadOptions())), 0.9);
+        for (int r = 0; r < 40; r++)
+        {
+            string[] cells = lines[r + 1].Split(',');
+            string expected = string.Join('|', new[] { "cat", "dog" }.Where((_, c) => sets[r, c]));
+            Assert.Equal(expected, cells[2]);
+            Assert.Contains(cells[1], cells[2].Split('|'));
+        }
+
+        var (evaluated, json, _) = CliRunner.Run("evaluate", "--model", model, "--data", Pets(80, 2), "--json");
+        Assert.Equal(0, evaluated);
+        using JsonDocument document = JsonDocument.Parse(json);
+        Assert.InRange(document.RootElement.GetProperty("ece").GetDouble(), 0, 1);
+        Assert.Equal(80, document.RootElement.GetProperty("reliability").EnumerateArray().Sum(b => b.GetProperty("count").GetInt32()));
+        var (_, text, _) = CliRunner.Run("evaluate", "--model", model, "--data", Pets(80, 2));
+        Assert.Contains("  calibration (ECE)  0.", text);
+    }
+
+    [Fact]
+    public void Predict_interval_adds_lower_and_upper_bounds_around_the_prediction()
+    {
+        string model = Path.Combine(_files.Directory, "age.safetensors");
+        var (trained, _, trainError) = CliRunner.Run("train", "--data", Pets(120, 1), "--target", "age", "--drop", "kind", "--epochs", "20", "--save", model);
+        Assert.True(trained == 0, trainError);
+        string outPath = Path.Combine(_files.Directory, "intervals.csv");
+        var (code, output, error) = CliRunner.Run("predict", "--model", model, "--data", Pets(30, 3), "--interval", "0.8", "--out", outPath, "--json");
+        Assert.True(code == 0, error);
+        string[] lines = File.ReadAllLines(outPath);
+        Assert.Equal("row,prediction,lower,upper", lines[0]);
+        foreach (string line in lines.Skip(1))
+        {
+            double[] v = [.. line.Split(',').Skip(1).Select(c => double.Parse(c, CultureInfo.InvariantCulture))];
+            Assert.True(v[1] < v[0] && v[0] < v[2], line);
+        }
+        using JsonDocument document = JsonDocument.Parse(output);
+        Assert.Equal(0.8, document.RootElement.GetProperty("interval_coverage").GetDouble());
+        Assert.True(document.RootElement.GetProperty("interval_width").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("--set", "0.9", "--set: expected a classification model")]
+    [InlineData("--interval", "1", "--interval: expected a number between 0 and 1, for example 0.9. Received: '1'.")]
+    public void Predict_interval_and_set_say_what_they_need_in_one_line(string flag, string value, string message)
+    {
+        string model = Path.Combine(_files.Directory, "age.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", Pets(60, 1), "--target", "age", "--drop", "kind", "--epochs", "3", "--save", model).ExitCode);
+        var (code, _, error) = CliRunner.Run("predict", "--model", model, "--data", Pets(5, 3), flag, value);
+        Assert.Equal(2, code);
+        Assert.StartsWith($"error: {message}", error);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void Predict_set_on_a_model_that_held_no_rows_out_says_how_to_train_one()
+    {
+        string model = Train("--recipe", "plain");
+        var (code, _, error) = CliRunner.Run("predict", "--model", model, "--data", Pets(5, 3, withTarget: false), "--set", "0.9");
+        Assert.Equal(2, code);
+        Assert.Contains("--set: expected a model that kept the rows it held out in training", error);
+    }
+
+    [Fact]
     public void Predict_without_out_writes_csv_to_stdout()
     {
         string model = Train();

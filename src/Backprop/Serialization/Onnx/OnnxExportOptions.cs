@@ -34,6 +34,12 @@ public sealed record OnnxExportOptions(
     /// </summary>
     public int Members { get; init; } = 1;
 
+    /// <summary>
+    /// A classifier's temperature (temperature scaling): the graph divides the logits by it before the softmax, or, for an
+    /// ensemble, takes the softmax of the log of the averaged probabilities divided by it. 1 (default) for none.
+    /// </summary>
+    public double Temperature { get; init; } = 1;
+
     /// <summary>Numeric columns only, named <paramref name="featureNames"/>, standardized with <paramref name="mean"/> and <paramref name="scale"/>.</summary>
     public static OnnxExportOptions Numeric(IReadOnlyList<string> featureNames, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? scale = null,
         IReadOnlyList<string>? classLabels = null) =>

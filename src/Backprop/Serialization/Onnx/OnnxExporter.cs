@@ -158,14 +158,25 @@ public static class OnnxExporter
         {
             // The mean of the members' probabilities; the label is its arg-max.
             string each = graph.Node("Softmax", [members], attributes: [OnnxGraphBuilder.IntAttribute("axis", 2)]);
-            graph.Node("ReduceMean", [each], "probabilities", attributes: [OnnxGraphBuilder.IntsAttribute("axes", [1]), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            if (options.Temperature == 1)
+            {
+                graph.Node("ReduceMean", [each], "probabilities", attributes: [OnnxGraphBuilder.IntsAttribute("axes", [1]), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+            }
+            else
+            {
+                // softmax(log p̄ / T): p̄ raised to 1/T and normalized (a class whose mean underflowed to 0 stays at 0).
+                string mean = graph.Node("ReduceMean", [each], attributes: [OnnxGraphBuilder.IntsAttribute("axes", [1]), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+                string scaled = graph.Node("Div", [graph.Node("Log", [mean]), graph.FloatConstant("temperature", [(float)options.Temperature], 1)]);
+                graph.Node("Softmax", [scaled], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
+            }
             graph.Node("ArgMax", ["probabilities"], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
             graph.Output("probabilities", OnnxGraphBuilder.Float, null, outputs);
             graph.Output("label", OnnxGraphBuilder.Int64, [null]);
         }
         else if (options.ClassLabels is not null)
         {
-            graph.Node("Softmax", [x], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
+            string logits = options.Temperature == 1 ? x : graph.Node("Div", [x, graph.FloatConstant("temperature", [(float)options.Temperature], 1)]);
+            graph.Node("Softmax", [logits], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", -1)]);
             // ArgMax of the logits, as Backprop's Classification.ArgMax: two logits that differ can round to equal probabilities.
             graph.Node("ArgMax", [x], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
             graph.Output("probabilities", OnnxGraphBuilder.Float, null, outputs);
@@ -347,6 +358,10 @@ public static class OnnxExporter
         }
         CheckLength(options.TargetMean, outputs, "target means");
         CheckLength(options.TargetScale, outputs, "target scales");
+        if (!(options.Temperature > 0) || !float.IsFinite((float)options.Temperature) || (options.ClassLabels is null && options.Temperature != 1))
+        {
+            throw new BackpropException($"Cannot export to ONNX: expected a positive temperature, and 1 for a regressor. Received: {options.Temperature}.");
+        }
     }
 
     private static void CheckLength(IReadOnlyList<double>? values, int expected, string what)
@@ -376,6 +391,7 @@ public static class OnnxExporter
             ? $" Outputs 'probabilities' float[N, {options.ClassLabels.Count}] and 'label' int64[N], an index into the classes: {string.Join(", ", options.ClassLabels)}."
             : $" Output 'prediction' float[N, {architecture.OutputFeatures / options.Members}], in the target's units.");
         if (options.Members > 1) doc.Append(CultureInfo.InvariantCulture, $" An ensemble of {options.Members} networks trained as one; the outputs average theirs.");
+        if (options.Temperature != 1) doc.Append(CultureInfo.InvariantCulture, $" Probabilities calibrated by temperature scaling (T = {options.Temperature:G4}).");
         if (options.Description is not null) doc.Append(' ').Append(options.Description);
         return doc.ToString();
     }

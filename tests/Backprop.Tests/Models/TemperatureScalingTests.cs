@@ -1,0 +1,89 @@
+using Backprop.Metrics;
+using Backprop.Models;
+using Backprop.Tensors;
+
+namespace Backprop.Tests.Models;
+
+public class TemperatureScalingTests
+{
+    // Logits z of C classes, and labels drawn from softmax(z / truth): a model whose logits are `truth` times too large.
+    private static (Matrix<double> Logits, int[] Labels) Sample(double truth, int rows, int classes, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var logits = new Matrix<double>(rows, classes);
+        var labels = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < classes; c++) logits[r, c] = 3 * rng.NextNormal();
+            double[] p = [.. Enumerable.Range(0, classes).Select(c => Math.Exp(logits[r, c] / truth))];
+            double u = rng.NextDouble() * p.Sum();
+            int label = 0;
+            while (label < classes - 1 && (u -= p[label]) > 0) label++;
+            labels[r] = label;
+        }
+        return (logits, labels);
+    }
+
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(0.5)]
+    [InlineData(1.0)]
+    public void It_finds_the_temperature_the_labels_were_drawn_with(double truth)
+    {
+        (Matrix<double> logits, int[] labels) = Sample(truth, 20_000, 4, 3);
+        double fitted = TemperatureScaling.Fit(logits, labels, OutputKind.Softmax);
+        Assert.InRange(fitted, truth * 0.93, truth * 1.07);
+        // The minimum of the log loss: a little either way is worse.
+        double best = TemperatureScaling.LogLoss(logits, labels, OutputKind.Softmax, fitted);
+        Assert.True(best <= TemperatureScaling.LogLoss(logits, labels, OutputKind.Softmax, fitted * 1.05));
+        Assert.True(best <= TemperatureScaling.LogLoss(logits, labels, OutputKind.Softmax, fitted / 1.05));
+    }
+
+    [Fact]
+    public void It_lowers_the_calibration_error_of_an_over_confident_model()
+    {
+        (Matrix<double> logits, int[] labels) = Sample(3, 10_000, 3, 8);
+        double before = Calibration.ExpectedCalibrationError(labels, Softmax(logits, 1));
+        double temperature = TemperatureScaling.Fit(logits, labels, OutputKind.Softmax);
+        double after = Calibration.ExpectedCalibrationError(labels, Softmax(logits, temperature));
+        Assert.True(before > 0.1, $"ECE before {before}");
+        Assert.True(after < 0.02, $"ECE after {after}");
+    }
+
+    [Fact]
+    public void A_single_logit_is_a_binary_sigmoid()
+    {
+        var rng = new Rng(4);
+        const int rows = 20_000;
+        var logits = new Matrix<float>(rows, 1);
+        var labels = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            double z = 4 * rng.NextNormal();
+            logits[r, 0] = (float)z;
+            labels[r] = rng.NextDouble() < 1 / (1 + Math.Exp(-z / 2.5)) ? 1 : 0;
+        }
+        Assert.InRange(TemperatureScaling.Fit(logits, labels, OutputKind.Sigmoid), 2.5 * 0.93, 2.5 * 1.07);
+    }
+
+    [Fact]
+    public void Perfectly_separated_rows_stop_at_the_lowest_temperature_and_no_rows_leave_it_at_one()
+    {
+        var logits = new Matrix<double>([1, 0, 0, 1], 2, 2);
+        Assert.Equal(TemperatureScaling.Min, TemperatureScaling.Fit(logits, [0, 1], OutputKind.Softmax), 1e-6);
+        Assert.Equal(1, TemperatureScaling.Fit(new Matrix<double>(0, 2), [], OutputKind.Softmax));
+        Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit(logits, [0, 1], OutputKind.Identity));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TemperatureScaling.Fit(logits, [0, 2], OutputKind.Softmax));
+    }
+
+    private static Matrix<double> Softmax(Matrix<double> logits, double temperature)
+    {
+        var p = new Matrix<double>(logits.Rows, logits.Columns);
+        for (int r = 0; r < logits.Rows; r++)
+        {
+            double[] e = [.. logits.Row(r).ToArray().Select(z => Math.Exp(z / temperature))];
+            for (int c = 0; c < e.Length; c++) p[r, c] = e[c] / e.Sum();
+        }
+        return p;
+    }
+}
