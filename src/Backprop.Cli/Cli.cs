@@ -119,6 +119,7 @@ public static class Cli
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(EvaluateCommand.Create(output, error));
         root.Subcommands.Add(PredictCommand.Create(output, error));
+        root.Subcommands.Add(ExplainCommand.Create(output, error));
         root.Subcommands.Add(InfoCommand.Create(output));
         root.Subcommands.Add(ExportCommand.Create(output));
         OptionValues.Apply(root);

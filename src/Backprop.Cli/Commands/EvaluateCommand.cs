@@ -24,21 +24,31 @@ internal static class EvaluateCommand
             Description = "Also draw the confusion matrix (classification) or predicted vs. actual values (regression) to a .png or .svg file",
             HelpName = "FILE.png",
         }.PlotPath();
+        var reliability = new Option<string>("--reliability-plot")
+        {
+            Description = "Also draw the reliability diagram (accuracy against confidence, per bin; classification) to a .png or .svg file",
+            HelpName = "FILE.png",
+        }.PlotPath();
+        var reportPath = new Option<string>("--report")
+        {
+            Description = "Also write one self-contained HTML page: the metrics, confusion matrix and reliability (or predicted vs. actual), and the permutation importance of the columns",
+            HelpName = "FILE.html",
+        }.ReportPath();
         var command = new Command("evaluate",
             "Measure a saved model on labelled data. Classification: accuracy, balanced accuracy, macro/weighted F1, log loss, "
             + "per-class precision/recall/F1 and the confusion matrix. Regression: R², MAE, RMSE.\n\n"
             + "Examples:\n  backprop evaluate --model iris.safetensors --data test.csv\n  backprop evaluate --model house.safetensors --data test.csv --json --plot fit.png")
         {
-            model, data, delimiter, decimalSeparator, json, quiet, plot,
+            model, data, delimiter, decimalSeparator, json, quiet, plot, reliability, reportPath,
         };
         command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
-            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(json), parse.GetValue(quiet),
-                parse.GetValue(plot), output, error)));
+            new Handler(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(json), parse.GetValue(quiet),
+                parse.GetValue(plot), parse.GetValue(reliability), parse.GetValue(reportPath), output, error)));
         return command;
     }
 
-    private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, bool json, bool quiet, string? plotPath, TextWriter output,
-        TextWriter error) : IModelHandler
+    private sealed class Handler(string modelPath, string dataPath, char? delimiter, char? decimalSeparator, bool json, bool quiet, string? plotPath, string? reliabilityPath,
+        string? reportPath, TextWriter output, TextWriter error) : IModelHandler
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
@@ -46,6 +56,15 @@ internal static class EvaluateCommand
             {
                 PlotFile.Check(plotPath); // before reading the data
             }
+            if (reliabilityPath is not null)
+            {
+                if (model.Task == TaskKind.Regression)
+                {
+                    throw new UsageException("--reliability-plot: expected a classification model. Received: a regression model (it has no probabilities to calibrate).");
+                }
+                PlotFile.Check(reliabilityPath);
+            }
+            if (reportPath is not null) HtmlReport.Check(reportPath);
             var remarks = new Remarks(error.WriteLine);
             Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, decimalSeparator, remarks);
             IMetricsReport report = MetricsReport.Evaluate(model, dataset);
@@ -54,6 +73,19 @@ internal static class EvaluateCommand
                 PlotFile.Save(report is ClassificationReport classes
                     ? ConfusionMatrixPlot.Create(classes.ConfusionMatrix, classes.Labels)
                     : PredictedVsActualPlot.Create(((RegressionReport)report).Actual, ((RegressionReport)report).Predicted), plotPath);
+            }
+            if (reliabilityPath is not null && report is ClassificationReport calibrated)
+            {
+                PlotFile.Save(ReliabilityPlot.Create(calibrated.Reliability, calibrated.CalibrationError), reliabilityPath);
+            }
+            if (reportPath is not null)
+            {
+                var html = new HtmlReport($"Evaluation of {Path.GetFileName(dataPath)}");
+                html.Paragraph($"The model {modelPath} ({(model.Task == TaskKind.Regression ? "regression" : "classification")} of '{model.Preprocessor.State.Target.Name}') on {dataPath}, {dataset.Count:N0} rows.");
+                ReportPages.AddRemarks(html, remarks);
+                ReportPages.AddMetrics(html, report, "Metrics", $"Evaluation of {Path.GetFileName(dataPath)}");
+                ReportPages.AddImportance(html, model, dataset, $"the rows of {Path.GetFileName(dataPath)}");
+                html.Save(reportPath);
             }
             if (json)
             {
@@ -67,6 +99,8 @@ internal static class EvaluateCommand
             else if (quiet) output.WriteLine(report.Headline("").TrimStart()); // as a script reads it: one line, full precision
             else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
             if (plotPath is not null && !json && !quiet) output.WriteLine($"Plot written to {plotPath}");
+            if (reliabilityPath is not null && !json && !quiet) output.WriteLine($"Reliability diagram written to {reliabilityPath}");
+            if (reportPath is not null && !json && !quiet) output.WriteLine($"Report written to {reportPath}");
             return Cli.Success;
         }
     }

@@ -57,6 +57,21 @@ internal static class OptionValues
         }
     }
 
+    /// <summary>Makes <paramref name="option"/> take an integer in <c>[min, max]</c>, checked when the command line is read; <paramref name="expected"/> says so in the error.</summary>
+    public static Option<int> Between(this Option<int> option, int min, int max, string expected)
+    {
+        option.CustomParser = result =>
+        {
+            int? value = Integer(result, option.Name);
+            if (value is int n && (n < min || n > max))
+            {
+                result.AddError($"{option.Name}: expected {expected}. Received: '{Single(result)}'.");
+            }
+            return value ?? min;
+        };
+        return option;
+    }
+
     /// <summary>Makes <paramref name="option"/> take a share strictly between 0 and 1 (a coverage, such as 0.9), checked when the command line is read.</summary>
     public static Option<double?> Share(this Option<double?> option)
     {
@@ -84,6 +99,19 @@ internal static class OptionValues
             if (r.Tokens.Count == 1 && r.Tokens[0].Value is { Length: > 0 } path && !Rendering.PlotFile.HasFormat(path))
             {
                 r.AddError($"{option.Name}: expected a file name ending in .png or .svg. Received: '{path}'.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Makes <paramref name="option"/> take a file name ending in <c>.html</c>, checked when the command line is read.</summary>
+    public static Option<string> ReportPath(this Option<string> option)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Tokens.Count == 1 && r.Tokens[0].Value is { Length: > 0 } path && !Rendering.HtmlReport.HasFormat(path))
+            {
+                r.AddError($"{option.Name}: expected a file name ending in .html. Received: '{path}'.");
             }
         });
         return option;

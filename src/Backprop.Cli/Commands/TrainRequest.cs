@@ -13,6 +13,7 @@ namespace Backprop.Cli.Commands;
 /// <param name="Interactive">Stdout is a terminal: a live progress bar for long runs.</param>
 /// <param name="Threads">The threads the kernels may use (<c>--threads</c>), or <see langword="null"/> for every processor.</param>
 /// <param name="Interrupt">Acts as Ctrl+C does.</param>
+/// <param name="Report">Write an HTML report of the run to this file, or <see langword="null"/>.</param>
 /// <param name="Recipe"><c>tabular</c>, <c>quick</c> or <c>plain</c> when given (<c>--recipe</c>); <see langword="null"/> for <see cref="DataRecipe"/> with a CSV file, plain (the notebook) otherwise.</param>
 internal sealed record TrainRequest(
     Func<TabularTrainingOptions, TabularTrainingOptions> Apply,
@@ -25,7 +26,8 @@ internal sealed record TrainRequest(
     bool Interactive,
     int? Threads = null,
     CancellationToken Interrupt = default,
-    string? Recipe = null)
+    string? Recipe = null,
+    string? Report = null)
 {
     /// <summary>The options a fresh run trains with: the recipe's, changed by the flags.</summary>
     /// <remarks>

@@ -36,6 +36,10 @@ internal static class TrainRunner
             // Found now, not after the whole run (which then ended without its metrics).
             PlotFile.Check(plot);
         }
+        if (request.Report is { } report)
+        {
+            HtmlReport.Check(report);
+        }
         var metric = new MetricName<T>();
         trainer.Callbacks.Add(metric);
         bool epochLines = !request.Quiet && !request.Json;
@@ -130,6 +134,10 @@ internal static class TrainRunner
             SavePlot(plotPath, result.History, validation, $"{heldOut.ToLowerInvariant()} {(regression ? "R²" : "accuracy")}", heldOut.ToLowerInvariant());
         }
         string? save = result.Options.SavePath;
+        if (request.Report is { } reportPath)
+        {
+            WriteReport(reportPath, result, trainReport, validationReport, heldOut, remarks, seconds);
+        }
         if (request.Json)
         {
             WriteJson(output, result, regression, trainReport, validationReport, save, request.Plot, remarks, seconds);
@@ -153,8 +161,48 @@ internal static class TrainRunner
         {
             if (save is not null) output.WriteLine($"Saved model to {save}");
             if (request.Plot is not null) output.WriteLine($"Plot written to {request.Plot}");
+            if (request.Report is not null) output.WriteLine($"Report written to {request.Report}");
         }
         return Cli.Success;
+    }
+
+    // The HTML page of the run: what was read and decided, the curves, the metrics (held-out first), the importance.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WriteReport<T>(string path, TabularTrainingResult<T> result, IMetricsReport trainReport, IMetricsReport? heldOutReport,
+        string heldOut, Remarks remarks, double seconds) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        TabularTrainingOptions options = result.Options;
+        string source = options.Data is { } data ? Path.GetFileName(data) : $"the embedded {options.Dataset} data set";
+        var html = new HtmlReport($"Training on {source}");
+        string kept = result.BestEpoch is { } best ? $", the model of epoch {best} kept" : "";
+        string saved = options.SavePath is { } save ? $", saved to {save}." : ".";
+        html.Paragraph(string.Create(CultureInfo.InvariantCulture,
+            $"{(result.Model.Task == TaskKind.Regression ? "Regression" : "Classification")} of '{result.Model.Preprocessor.State.Target.Name}': {result.History.Count} epochs in {seconds:0.0} s{kept}{saved}"));
+        ReportPages.AddRemarks(html, remarks);
+        bool validation = heldOutReport is not null;
+        html.Heading("Training curves");
+        html.Figure(TrainingPlot.Create(result.History.Select(e => e.Loss).ToArray(),
+            validation ? result.History.Select(e => e.ValidationLoss ?? double.NaN).ToArray() : null,
+            validation ? result.History.Select(e => e.ValidationMetric ?? double.NaN).ToArray() : null,
+            $"{heldOut.ToLowerInvariant()} {(result.Model.Task == TaskKind.Regression ? "R²" : "accuracy")}", heldOut.ToLowerInvariant()),
+            validation ? $"The loss per epoch on the training rows and on the {heldOut.ToLowerInvariant()} rows, and the {heldOut.ToLowerInvariant()} metric." : "The training loss per epoch.");
+        if (heldOutReport is not null)
+        {
+            ReportPages.AddMetrics(html, heldOutReport, $"{heldOut} metrics", heldOut);
+        }
+        ReportPages.AddMetrics(html, trainReport, "Training metrics", "Training");
+        // On rows the model did not train on when there are some; otherwise on its training rows, which also shows what it memorized.
+        if (result.ValidationData is { } held)
+        {
+            ReportPages.AddImportance(html, result.Model, held, "the validation rows");
+        }
+        else
+        {
+            ReportPages.AddImportance(html, result.Model, result.TrainingData,
+                result.Folds is null ? "the training rows: it also shows what the model memorized"
+                    : $"the training rows, predicted by the ensemble, whose {result.Model.Members} members each trained on {result.Model.Members - 1} of their {result.Model.Members} folds");
+        }
+        html.Save(path);
     }
 
     // An option the library finds wrong is a usage error, named by its flag (--lr, not LearningRate).

@@ -13,6 +13,12 @@ internal sealed class Remarks(Action<string> writeLine)
     private readonly List<string> _warnings = [];
     private readonly List<string> _notes = [];
 
+    /// <summary>The warnings so far.</summary>
+    public IReadOnlyList<string> Warnings => _warnings;
+
+    /// <summary>The notes so far.</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
     /// <summary>Records a warning and writes its line.</summary>
     public void Warning(string text) => Add(_warnings, "warning", text);
 

@@ -154,6 +154,30 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
         BackwardChecked(workspace, input, batch);
     }
 
+    /// <summary>
+    /// <see cref="Backward"/> carried through to the input: also writes the gradient with respect to each input,
+    /// <c>∂L/∂x</c> <c>(B, I)</c>, into <paramref name="inputGradient"/> (attributions: how the outputs move with the inputs).
+    /// </summary>
+    /// <remarks>Like <see cref="Backward"/>, it adds the parameter gradients into <see cref="Gradients"/>.</remarks>
+    /// <param name="workspace">The workspace of the matching <see cref="Forward"/> call.</param>
+    /// <param name="input">The input of the matching <see cref="Forward"/> call.</param>
+    /// <param name="batch">Rows <c>B</c>.</param>
+    /// <param name="inputGradient">Receives <c>∂L/∂x</c>, <c>B·I</c> values.</param>
+    public void BackwardToInput(Workspace<T> workspace, ReadOnlySpan<T> input, int batch, Span<T> inputGradient)
+    {
+        CheckBatch(workspace, input.Length, batch);
+        if (inputGradient.Length < batch * InputFeatures)
+        {
+            throw new ArgumentException($"Expected room for {batch * InputFeatures} input gradients. Received: {inputGradient.Length}.", nameof(inputGradient));
+        }
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            ReadOnlySpan<T> x = l == 0 ? input[..(batch * InputFeatures)] : workspace.Output(l - 1, batch);
+            Span<T> dx = l == 0 ? inputGradient[..(batch * InputFeatures)] : workspace.OutputGradient(l - 1, batch);
+            _layers[l].Backward(dx, workspace.OutputGradient(l, batch), x, workspace.Output(l, batch), batch);
+        }
+    }
+
     /// <summary><see cref="Backward"/> for a caller that has checked the workspace, the input length and the batch once.</summary>
     internal void BackwardChecked(Workspace<T> workspace, ReadOnlySpan<T> input, int batch)
     {

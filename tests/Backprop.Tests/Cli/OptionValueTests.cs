@@ -15,6 +15,7 @@ public class OptionValueTests
     {
         ["evaluate"] = ["--model", "m.safetensors", "--data", "d.csv"],
         ["predict"] = ["--model", "m.safetensors", "--data", "d.csv"],
+        ["explain"] = ["--model", "m.safetensors", "--data", "d.csv"],
         ["info"] = ["--model", "m.safetensors"],
         ["export"] = ["--model", "m.safetensors", "--onnx", "m.onnx"],
     };

@@ -6,7 +6,7 @@ namespace Backprop.Tests.Examples;
 /// <summary>Keeps docs/cli.md in step with the CLI: every command and every option that <c>--help</c> shows is documented.</summary>
 public class CliDocsTests
 {
-    public static TheoryData<string> Commands => new() { "train", "evaluate", "predict", "info", "export", "datasets", "bench" };
+    public static TheoryData<string> Commands => new() { "train", "evaluate", "predict", "explain", "info", "export", "datasets", "bench" };
 
     [Theory]
     [MemberData(nameof(Commands))]

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Numerics;
+using Backprop.Data;
+using Backprop.Models;
+using Backprop.Preprocessing;
+using Backprop.Tensors;
+using ScottPlot;
+
+namespace Backprop.Cli.Rendering;
+
+/// <summary>The sections of <c>train --report</c> and <c>evaluate --report</c>: what was read and decided, curves, metrics, calibration, importance.</summary>
+internal static class ReportPages
+{
+    /// <summary>The permutation importance of a report uses at most this many rows (a seeded sample of larger data): seconds, not minutes.</summary>
+    public const int MaxImportanceRows = 10_000;
+
+    /// <summary>The notes and warnings of the run, as the terminal showed them.</summary>
+    public static void AddRemarks(HtmlReport html, Remarks remarks)
+    {
+        if (remarks.Warnings.Count + remarks.Notes.Count == 0) return;
+        html.Heading("What was read and decided");
+        html.Remarks([.. remarks.Warnings.Select(w => ("warning", w)), .. remarks.Notes.Select(n => ("note", n))]);
+    }
+
+    /// <summary>A metrics report's tables, then its pictures: confusion matrix and reliability, or predicted against actual.</summary>
+    public static void AddMetrics(HtmlReport html, IMetricsReport report, string title, string part)
+    {
+        html.Heading(title);
+        var text = new StringWriter { NewLine = "\n" };
+        report.WriteText(text, part);
+        html.Preformatted(text.ToString());
+        if (report is ClassificationReport classes)
+        {
+            html.Figure(ConfusionMatrixPlot.Create(classes.ConfusionMatrix, classes.Labels), $"{part}: confusion matrix (rows: actual, columns: predicted; shading: the share of each row).");
+            html.Figure(ReliabilityPlot.Create(classes.Reliability, classes.CalibrationError),
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{part}: reliability. Per bin of confidence, how often the model was right; on the diagonal a model is as sure as it is right (expected calibration error {classes.CalibrationError:0.0000})."),
+                PlotFile.Width, PlotFile.Height);
+        }
+        else if (report is RegressionReport values)
+        {
+            html.Figure(PredictedVsActualPlot.Create(values.Actual, values.Predicted), $"{part}: predicted against actual values.");
+        }
+    }
+
+    /// <summary>The permutation importance of <paramref name="model"/> on <paramref name="data"/>, as a table and a plot.</summary>
+    public static void AddImportance<T>(HtmlReport html, TabularModel<T> model, Dataset<T> data, string where) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (data.Count == 0) return;
+        Dataset<T> rows = data.Count <= MaxImportanceRows ? data : Sample(data, MaxImportanceRows);
+        IReadOnlyList<ColumnImportance> importance = PermutationImportance.Compute(model, rows, repeats: 5, seed: 0);
+        string metric = model.Task == TaskKind.Regression ? "R²" : "accuracy";
+        html.Heading("Importance of the columns");
+        html.Paragraph($"The drop in {metric} when a column's values are shuffled across the rows ({where}; {rows.Count:N0} rows"
+            + (rows.Count < data.Count ? $", a sample of {data.Count:N0}" : "") + "), mean and 95% interval over 5 shuffles. "
+            + "A column whose interval holds 0 is one the model does not need.");
+        html.Table(["column", $"drop in {metric}", "95% interval"],
+            importance.Select(c => (IReadOnlyList<string>)[c.Column, Signed(c.Mean), $"[{Signed(c.Low)}, {Signed(c.High)}]"]));
+        html.Figure(ImportancePlot.Create(importance, $"drop in {metric}"), "Permutation importance.", PlotFile.Width,
+            Math.Max(260, Math.Min(ImportancePlot.MaxColumns, importance.Count) * 34 + 140));
+    }
+
+    private static Dataset<T> Sample<T>(Dataset<T> data, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var rng = new Rng(0x5A_3B1E);
+        int[] order = [.. Enumerable.Range(0, data.Count)];
+        for (int i = 0; i < count; i++)
+        {
+            int j = i + rng.NextInt(order.Length - i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        int[] chosen = [.. order.Take(count).Order()];
+        var features = new Matrix<T>(count, data.FeatureCount);
+        var targets = new Matrix<T>(count, data.Targets.Columns);
+        for (int r = 0; r < count; r++)
+        {
+            data.Features.Row(chosen[r]).CopyTo(features.Row(r));
+            data.Targets.Row(chosen[r]).CopyTo(targets.Row(r));
+        }
+        return new Dataset<T>(features, targets, data.FeatureNames, data.ClassNames);
+    }
+
+    private static string Signed(double value) => value.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
+}
