@@ -186,8 +186,8 @@ internal static class ExplainCommand
             }
             if (importance is not null)
             {
-                output.WriteLine($"Permutation importance on {Path.GetFileName(dataPath)} ({scored} rows, {metric} {Format(score)}): the drop in {metric} when a column's values are shuffled, "
-                    + $"mean and 95% interval over {repeats} shuffles");
+                output.WriteLine($"Permutation importance on {Path.GetFileName(dataPath)} ({scored} rows, {metric} {Format(score)}):");
+                output.WriteLine($"the drop in {metric} when a column is shuffled; mean and 95% interval of {repeats} shuffles");
                 string[] names = [.. importance.Select(c => Printable.OneLine(c.Column))];
                 int width = Math.Max(6, names.Max(n => n.Length));
                 output.WriteLine($"  {"column".PadRight(width)}     drop  interval");
@@ -202,7 +202,8 @@ internal static class ExplainCommand
                 RowAttribution a = explained![row - 1];
                 output.WriteLine();
                 string what = regression ? $"predicted {Format(a.Value)}" : $"predicted '{Printable.OneLine(model.ClassLabels![a.Class])}' with probability {Format(a.Value)}";
-                output.WriteLine($"Row {row}: {what}; the mean row: {Format(a.Baseline)}. Each column's share of the difference (Integrated Gradients):");
+                output.WriteLine($"Row {row}: {what} (the mean row: {Format(a.Baseline)})");
+                output.WriteLine("each column's share of the difference, by Integrated Gradients:");
                 int width = Math.Max(6, columns.Max(c => Printable.OneLine(c).Length));
                 foreach (int c in Enumerable.Range(0, columns.Length).OrderByDescending(c => Math.Abs(a.Columns[c])))
                 {

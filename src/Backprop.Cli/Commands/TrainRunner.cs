@@ -190,7 +190,8 @@ internal static class TrainRunner
         {
             ReportPages.AddMetrics(html, heldOutReport, $"{heldOut} metrics", heldOut);
         }
-        ReportPages.AddMetrics(html, trainReport, "Training metrics", "Training");
+        // The pictures of the rows the model trained on say less than the held-out ones: only where there are no others.
+        ReportPages.AddMetrics(html, trainReport, "Training metrics", "Training", pictures: heldOutReport is null);
         // On rows the model did not train on when there are some; otherwise on its training rows, which also shows what it memorized.
         if (result.ValidationData is { } held)
         {

@@ -122,7 +122,7 @@ internal sealed class HtmlReport
         figure img { max-width: 100%; height: auto; }
         figcaption { color: #555; font-size: 0.9em; }
         ul.remarks { list-style: none; padding-left: 0; font-size: 0.95em; }
-        ul.remarks li { margin: 3px 0; }
+        ul.remarks li { margin: 3px 0; padding-left: 5.5em; text-indent: -5.5em; }
         ul.remarks span { display: inline-block; min-width: 5.5em; font-weight: 600; color: #1f77b4; }
         ul.remarks li.warning span { color: #c0392b; }
 

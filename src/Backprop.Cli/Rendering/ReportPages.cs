@@ -22,13 +22,17 @@ internal static class ReportPages
         html.Remarks([.. remarks.Warnings.Select(w => ("warning", w)), .. remarks.Notes.Select(n => ("note", n))]);
     }
 
-    /// <summary>A metrics report's tables, then its pictures: confusion matrix and reliability, or predicted against actual.</summary>
-    public static void AddMetrics(HtmlReport html, IMetricsReport report, string title, string part)
+    /// <summary>A metrics report's tables, then (with <paramref name="pictures"/>) its pictures: confusion matrix and reliability, or predicted against actual.</summary>
+    public static void AddMetrics(HtmlReport html, IMetricsReport report, string title, string part, bool pictures = true)
     {
         html.Heading(title);
         var text = new StringWriter { NewLine = "\n" };
         report.WriteText(text, part);
         html.Preformatted(text.ToString());
+        if (!pictures)
+        {
+            return;
+        }
         if (report is ClassificationReport classes)
         {
             html.Figure(ConfusionMatrixPlot.Create(classes.ConfusionMatrix, classes.Labels), $"{part}: confusion matrix (rows: actual, columns: predicted; shading: the share of each row).");
