@@ -31,7 +31,7 @@ internal static class EvaluateCommand
         }.PlotPath();
         var reportPath = new Option<string>("--report")
         {
-            Description = "Also write one self-contained HTML page: the metrics, confusion matrix and reliability (or predicted vs. actual), and the permutation importance of the columns",
+            Description = "Also write one self-contained HTML page: the metrics, confusion matrix and reliability (or predicted vs. actual), the permutation importance of the columns and the partial dependence of the 3 most important",
             HelpName = "FILE.html",
         }.ReportPath();
         var command = new Command("evaluate",

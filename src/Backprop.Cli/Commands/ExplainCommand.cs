@@ -52,6 +52,24 @@ internal static class ExplainCommand
             Description = "Points of the Integrated Gradients path from the baseline (the mean row) to the row; more, a smaller completeness gap",
             DefaultValueFactory = _ => 64,
         }.Between(1, 10_000, "an integer from 1 to 10000");
+        var dependence = new Option<string>("--dependence")
+        {
+            Description = "Also draw partial dependence with individual curves (ICE) of the columns: FILE-COLUMN.png (or .svg) for each of --columns, "
+                + "or of the 3 most important",
+            HelpName = "FILE.png",
+        }.PlotPath();
+        var columnsOption = new Option<string[]>("--columns")
+        {
+            Description = "The columns whose dependence --dependence draws, comma-separated (default: the 3 most important, or the first 3 without the target column)",
+            CustomParser = r =>
+            {
+                string text = string.Join(",", r.Tokens.Select(t => t.Value));
+                string[] names = text.Split(',', StringSplitOptions.TrimEntries);
+                if (names.Any(n => n.Length == 0)) r.AddError($"--columns: expected column names, comma-separated. Received: '{text}'.");
+                return names;
+            },
+            HelpName = "a,b",
+        };
         var command = new Command("explain",
             "Explain a saved model. Importance: how much the model's accuracy (or R²) drops when a column's values are shuffled, "
             + "by original column, with a 95% interval over the repeats (needs the target column). Attributions (--rows, --out): how much "
@@ -60,11 +78,12 @@ internal static class ExplainCommand
             + "  backprop explain --model pets.safetensors --data test.csv --rows 1,5 --plot importance.png\n"
             + "  backprop explain --model house.safetensors --data new.csv --out attributions.csv")
         {
-            model, data, delimiter, decimalSeparator, repeats, seed, plot, rows, outPath, steps, json,
+            model, data, delimiter, decimalSeparator, repeats, seed, plot, rows, outPath, steps, dependence, columnsOption, json,
         };
         command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
             new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(repeats), parse.GetValue(seed),
-                parse.GetValue(plot), parse.GetValue(rows) ?? [], parse.GetValue(outPath), parse.GetValue(steps), parse.GetValue(json), output, error)));
+                parse.GetValue(plot), parse.GetValue(rows) ?? [], parse.GetValue(outPath), parse.GetValue(steps), parse.GetValue(dependence),
+                parse.GetValue(columnsOption) ?? [], parse.GetValue(json), output, error)));
         return command;
     }
 
@@ -85,11 +104,21 @@ internal static class ExplainCommand
     }
 
     private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, int repeats, ulong seed, string? plotPath, int[] rows, string? outPath,
-        int steps, bool json, TextWriter output, TextWriter error) : IModelHandler
+        int steps, string? dependencePath, string[] dependenceColumns, bool json, TextWriter output, TextWriter error) : IModelHandler
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {
             if (plotPath is not null) PlotFile.Check(plotPath);
+            string[] known = [.. model.Preprocessor.State.Features.Select(f => f.Name)];
+            if (dependenceColumns.FirstOrDefault(c => !known.Contains(c)) is { } unknown)
+            {
+                throw new UsageException($"--columns: expected the model's columns ({string.Join(", ", known)}). Received: '{unknown}'.");
+            }
+            if (dependenceColumns.Length > 0 && dependencePath is null)
+            {
+                throw new UsageException("--columns: expected together with --dependence FILE.png (it names the columns drawn).");
+            }
+            if (dependencePath is not null) PlotFile.Check(dependencePath);
             var remarks = new Remarks(error.WriteLine);
             CsvTable table = ModelData.Table(model.Preprocessor, dataPath, delimiter, decimalSeparator);
             bool labelled = table.Find(model.Preprocessor.State.Target.Name) is not null;
@@ -124,14 +153,27 @@ internal static class ExplainCommand
             Matrix<T>? features = null;
             if (attributions)
             {
-                features = model.Preprocessor.TransformFeatures<T>(table, warnings: labelled ? null : new List<string>());
+                features = Features(model, table, labelled, remarks);
                 explained = Attributions.IntegratedGradients(model, features, steps: steps);
                 if (outPath is not null)
                 {
                     PredictionCsv.WriteFileAtomically(outPath, writer => WriteAttributions(writer, model, explained));
                 }
             }
-            string[] columns = [.. model.Preprocessor.State.Features.Select(f => f.Name)];
+            string[] columns = known;
+            var dependencePlots = new List<string>();
+            if (dependencePath is not null)
+            {
+                string[] drawn = dependenceColumns.Length > 0 ? dependenceColumns
+                    : importance is not null ? [.. importance.Take(3).Select(c => c.Column)] : [.. known.Take(3)];
+                foreach (string column in drawn)
+                {
+                    string file = DependencePlot.PathFor(dependencePath, column);
+                    features ??= Features(model, table, labelled, remarks);
+                    PlotFile.Save(DependencePlot.Create(PartialDependence.Compute(model, features, column)), file);
+                    dependencePlots.Add(file);
+                }
+            }
             if (plotPath is not null && importance is not null)
             {
                 PlotFile.Save(ImportancePlot.Create(importance, regression ? "drop in R²" : "drop in accuracy"), plotPath);
@@ -180,6 +222,7 @@ internal static class ExplainCommand
                     }
                     if (outPath is not null) w.WriteString("out", outPath);
                     if (plotPath is not null && importance is not null) w.WriteString("plot", plotPath);
+                    if (dependencePlots.Count > 0) w.WriteStrings("dependence_plots", dependencePlots);
                     remarks.WriteJson(w);
                 });
                 return Cli.Success;
@@ -213,7 +256,18 @@ internal static class ExplainCommand
             }
             if (outPath is not null) output.WriteLine($"{(importance is not null || rows.Length > 0 ? "\n" : "")}Wrote the attributions of {explained!.Length} rows to {outPath}");
             if (plotPath is not null && importance is not null) output.WriteLine($"Plot written to {plotPath}");
+            if (dependencePlots.Count > 0) output.WriteLine($"Partial dependence plots written to {string.Join(", ", dependencePlots)}");
             return Cli.Success;
+        }
+
+        // Every row encoded (the rows without a target too); what the encoding noticed is said once: by the labelled pass if there was one.
+        private static Matrix<T> Features<T>(TabularModel<T> model, CsvTable table, bool labelled, Remarks remarks) where T : unmanaged, IFloatingPointIeee754<T>
+        {
+            var warnings = new List<string>();
+            var imputed = new List<string>();
+            Matrix<T> features = model.Preprocessor.TransformFeatures<T>(table, warnings: warnings, notes: imputed);
+            if (!labelled) remarks.AddAll(warnings, imputed);
+            return features;
         }
 
         private static void WriteAttributions<T>(TextWriter writer, TabularModel<T> model, RowAttribution[] explained) where T : unmanaged, IFloatingPointIeee754<T>

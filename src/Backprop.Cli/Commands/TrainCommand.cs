@@ -272,7 +272,7 @@ internal static class TrainCommand
         var report = new Option<string>("--report")
         {
             Description = "Also write one self-contained HTML page of the run: what was read and decided, the curves, the metrics, the confusion matrix and reliability "
-                + "(or predicted vs. actual), and the permutation importance of the columns",
+                + "(or predicted vs. actual), the permutation importance of the columns and the partial dependence of the 3 most important",
             HelpName = "FILE.html",
         }.ReportPath();
         command.Options.Add(quiet);

@@ -47,7 +47,10 @@ internal static class ReportPages
         }
     }
 
-    /// <summary>The permutation importance of <paramref name="model"/> on <paramref name="data"/>, as a table and a plot.</summary>
+    /// <summary>
+    /// The permutation importance of <paramref name="model"/> on <paramref name="data"/>, as a table and a plot, then the partial
+    /// dependence of the 3 most important columns.
+    /// </summary>
     public static void AddImportance<T>(HtmlReport html, TabularModel<T> model, Dataset<T> data, string where) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (data.Count == 0) return;
@@ -62,6 +65,23 @@ internal static class ReportPages
             importance.Select(c => (IReadOnlyList<string>)[c.Column, Signed(c.Mean), $"[{Signed(c.Low)}, {Signed(c.High)}]"]));
         html.Figure(ImportancePlot.Create(importance, $"drop in {metric}"), "Permutation importance.", PlotFile.Width,
             Math.Max(260, Math.Min(ImportancePlot.MaxColumns, importance.Count) * 34 + 140));
+        AddDependence(html, model, rows.Features, importance.Take(3).Select(c => c.Column));
+    }
+
+    /// <summary>The partial dependence, with individual curves, of the <paramref name="columns"/> on the encoded <paramref name="rows"/>.</summary>
+    public static void AddDependence<T>(HtmlReport html, TabularModel<T> model, Matrix<T> rows, IEnumerable<string> columns) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        string[] drawn = [.. columns];
+        if (drawn.Length == 0 || rows.Rows == 0) return;
+        html.Heading("How the prediction moves with the most important columns");
+        html.Paragraph("Each column set to each value of a grid in every row, the rest of the row kept: a thin line per row "
+            + "(individual conditional expectation, 50 rows), and their mean (partial dependence). Parallel lines: the column acts alike "
+            + "in every row; crossing ones: its effect depends on the others.");
+        foreach (string column in drawn)
+        {
+            DependenceCurve curve = PartialDependence.Compute(model, rows, column);
+            html.Figure(DependencePlot.Create(curve), $"{curve.Explained} against '{column}'.", PlotFile.Width, 420);
+        }
     }
 
     private static Dataset<T> Sample<T>(Dataset<T> data, int count) where T : unmanaged, IFloatingPointIeee754<T>

@@ -322,6 +322,32 @@ public sealed class TabularPreprocessor
         return result;
     }
 
+    /// <summary>A value of a numeric feature column as the model sees it: standardized, or robustly scaled and smoothly clipped.</summary>
+    /// <exception cref="ArgumentException">The column is not numeric.</exception>
+    public double ScaleNumber(FeatureColumnState feature, double value)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        if (feature.Kind != FeatureKind.Numeric)
+        {
+            throw new ArgumentException($"Expected a numeric column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
+        }
+        return ScaleNumeric(value, feature);
+    }
+
+    /// <summary>The inverse of <see cref="ScaleNumber"/>: a numeric input as the model sees it, back in the column's units.</summary>
+    /// <exception cref="ArgumentException">The column is not numeric.</exception>
+    public double UnscaleNumber(FeatureColumnState feature, double input)
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        if (feature.Kind != FeatureKind.Numeric)
+        {
+            throw new ArgumentException($"Expected a numeric column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
+        }
+        // Smooth clipping c = z / √(1 + (z/3)²) inverts as z = c / √(1 − (c/3)²), for |c| < 3.
+        double z = State.Scaling == NumericScaling.Robust ? input / Math.Sqrt(Math.Max(1 - input * input / 9, 1e-12)) : input;
+        return z * feature.Scale + feature.Mean;
+    }
+
     // A numeric cell as the model sees it: standardized, or robustly scaled and smoothly clipped.
     private double ScaleNumeric(double value, FeatureColumnState feature)
     {

@@ -100,6 +100,27 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal("error: --rows: expected row numbers from 1 to 20 (the rows of animals4-unlabelled.csv). Received: 21.\n", pastMessage);
     }
 
+    [Fact]
+    public void Dependence_draws_the_columns_asked_or_the_three_most_important()
+    {
+        string model = Train();
+        string prefix = Path.Combine(_files.Directory, "dep.png");
+        var (code, output, error) = CliRunner.Run("explain", "--model", model, "--data", Animals(100, 5), "--dependence", prefix);
+        Assert.True(code == 0, error);
+        string[] drawn = [Path.Combine(_files.Directory, "dep-size.png"), Path.Combine(_files.Directory, "dep-color.png"), Path.Combine(_files.Directory, "dep-age.png")];
+        Assert.Contains($"Partial dependence plots written to {string.Join(", ", drawn)}", output);
+        Assert.All(drawn, file => Assert.True(new FileInfo(file).Length > 5_000));
+
+        var (asked, _, askedError) = CliRunner.Run("explain", "--model", model, "--data", Animals(20, 6, withTarget: false), "--dependence", prefix, "--columns", "age", "--rows", "1");
+        Assert.True(asked == 0, askedError);
+        var (unknown, _, unknownError) = CliRunner.Run("explain", "--model", model, "--data", Animals(20, 6), "--dependence", prefix, "--columns", "size,weight");
+        Assert.Equal(2, unknown);
+        Assert.Equal("error: --columns: expected the model's columns (size, color, age). Received: 'weight'.\n", unknownError);
+        var (alone, _, aloneError) = CliRunner.Run("explain", "--model", model, "--data", Animals(20, 6), "--columns", "size");
+        Assert.Equal(2, alone);
+        Assert.StartsWith("error: --columns: expected together with --dependence", aloneError);
+    }
+
     [Theory]
     [InlineData("--rows", "0", "error: --rows: expected row numbers from 1")]
     [InlineData("--rows", "1,x", "error: --rows: expected row numbers from 1")]

@@ -52,11 +52,12 @@ public sealed class ReportCliTests : IDisposable
         string html = File.ReadAllText(report);
         AssertSelfContained(html);
         foreach (string section in new[] { "<h1>Training on t.csv</h1>", "What was read and decided", "Training curves", "Out-of-fold metrics", "Training metrics",
-            "Importance of the columns", "Out-of-fold: confusion matrix", "Out-of-fold: reliability", "calibrated on 300 rows out of fold" })
+            "Importance of the columns", "Out-of-fold: confusion matrix", "Out-of-fold: reliability", "calibrated on 300 rows out of fold",
+            "How the prediction moves with the most important columns" })
         {
             Assert.True(html.Contains(section, StringComparison.Ordinal), $"no '{section}' in the report");
         }
-        Assert.True(Regex.Matches(html, "<img src=\"data:image/png;base64,").Count == 4, "curves, the out-of-fold confusion matrix and reliability diagram, importance");
+        Assert.True(Regex.Matches(html, "<img src=\"data:image/png;base64,").Count == 7, "curves, the out-of-fold confusion matrix and reliability diagram, importance, 3 dependence plots");
         Assert.Contains("shade &lt;i&gt;", html);
     }
 
