@@ -240,6 +240,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             InitialEpoch = initialEpoch,
         });
+        if (!ReferenceEquals(task.ValidationLossFunction, task.LossFunction))
+        {
+            trainer.ValidationLoss = ensemble is null ? task.ValidationLossFunction
+                : new EnsembleLoss<T>(task.ValidationLossFunction, options.Members, task.Outputs, TabularModel<T>.AverageOf(task.Output), folded: options.CrossFit == true);
+        }
         if (validation is not null)
         {
             // The main metric per epoch, for progress displays, plots and the history.

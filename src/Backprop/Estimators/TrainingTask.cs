@@ -17,8 +17,9 @@ namespace Backprop.Estimators;
 internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private TrainingTask(LossKind loss, int outputs, OutputKind output, TargetScaling scaling, ILoss<T> lossFunction, Dataset<T> train,
-        Dataset<T>? validation, T[]? sampleWeights, EpochMetric<T>? metric)
+        Dataset<T>? validation, T[]? sampleWeights, EpochMetric<T>? metric, ILoss<T>? validationLossFunction = null)
     {
+        ValidationLossFunction = validationLossFunction ?? lossFunction;
         Loss = loss;
         Outputs = outputs;
         Output = output;
@@ -44,6 +45,12 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>The loss the trainer minimizes.</summary>
     public ILoss<T> LossFunction { get; }
+
+    /// <summary>
+    /// The loss validation is scored with: <see cref="LossFunction"/> without label smoothing, so that the epoch kept and the
+    /// validation loss shown are the predictions' own log loss (smoothing is a way to train, not a way to judge).
+    /// </summary>
+    public ILoss<T> ValidationLossFunction { get; }
 
     /// <summary>The training rows as the network learns them (standardized targets, one-hot for one-vs-rest).</summary>
     public Dataset<T> Train { get; }
@@ -117,8 +124,9 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
         }
         if (loss == LossKind.CrossEntropy)
         {
-            return new TrainingTask<T>(loss, classes, OutputKind.Softmax, TargetScaling.None, new SoftmaxCrossEntropy<T>(classWeights, options.LabelSmoothing ?? (options.Calibrate == true ? TabularTrainingOptions.DefaultLabelSmoothing : 0)),
-                train, validation, null, EpochMetric<T>.Accuracy());
+            double smoothing = options.LabelSmoothing ?? (options.Calibrate == true ? TabularTrainingOptions.DefaultLabelSmoothing : 0);
+            return new TrainingTask<T>(loss, classes, OutputKind.Softmax, TargetScaling.None, new SoftmaxCrossEntropy<T>(classWeights, smoothing),
+                train, validation, null, EpochMetric<T>.Accuracy(), smoothing > 0 ? new SoftmaxCrossEntropy<T>(classWeights) : null);
         }
         // Binary cross-entropy: one logit for two classes, one per class (one-vs-rest targets) for more. Class weights become
         // per-sample weights, which the binary loss takes.

@@ -45,6 +45,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <remarks>On the training set it costs one extra forward pass over the data per epoch.</remarks>
     public EpochMetric<T>? Metric { get; set; }
 
+    /// <summary>The loss the validation rows are scored with; <see langword="null"/> (default) for <see cref="Loss"/>.</summary>
+    /// <remarks>For example the cross-entropy without the label smoothing the training loss has: the validation loss is then the predictions' log loss.</remarks>
+    public ILoss<T>? ValidationLoss { get; set; }
+
     /// <summary>Trains on <paramref name="data"/>, drawing shuffles from <paramref name="rng"/>.</summary>
     /// <returns>One record per completed epoch.</returns>
     /// <exception cref="ArgumentException">The data does not fit the model or the loss.</exception>
@@ -119,7 +123,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 // The same rows may validate (a cross-fitted ensemble's, each scored by the members that held it out): predicted once.
                 Matrix<T> outputs = ReferenceEquals(validation, data) && trainingOutputs is not null ? trainingOutputs : Model.Predict(validation.Features);
-                double validationLoss = double.CreateChecked(Loss.Forward(outputs.Data, validation.Targets.Data, [], validation.Count));
+                double validationLoss = double.CreateChecked((ValidationLoss ?? Loss).Forward(outputs.Data, validation.Targets.Data, [], validation.Count));
                 record = record with { ValidationLoss = validationLoss, ValidationMetric = Metric?.Compute(outputs, validation.Targets) };
             }
             record = record with { Seconds = Stopwatch.GetElapsedTime(start).TotalSeconds };

@@ -74,18 +74,18 @@ public sealed class CalibrationTests : IDisposable
         string train = Table("train.csv", 400, 2, classes: true), test = Table("test.csv", 3000, 3, classes: true);
         TabularTrainingOptions options = new()
         {
-            Data = train, Target = "target", HiddenLayers = [128, 128], Members = 1, ValidationFraction = 0.3, Epochs = 150, EarlyStopping = null,
-            LabelSmoothing = 0, LearningRate = 0.003,
+            Data = train, Target = "target", HiddenLayers = [48, 48], Members = 1, ValidationFraction = 0.3, Epochs = 100, EarlyStopping = null,
+            LabelSmoothing = 0, LearningRate = 0.01,
         };
-        TabularModel<double> calibrated = new TabularTrainer<double>(options with { Calibrate = true }).Fit().Model;
-        TabularModel<double> raw = new TabularTrainer<double>(options with { Calibrate = false }).Fit().Model;
+        TabularModel<float> calibrated = new TabularTrainer<float>(options with { Calibrate = true }).Fit().Model;
+        TabularModel<float> raw = new TabularTrainer<float>(options with { Calibrate = false }).Fit().Model;
         Assert.True(calibrated.Temperature > 1.2, $"temperature {calibrated.Temperature}");
         Assert.Equal(1, raw.Temperature);
         Assert.Null(raw.ConformalScores);
 
-        Dataset<double> rows = calibrated.Preprocessor.Transform<double>(CsvTable.Read(test, calibrated.Preprocessor.ReadOptions()));
+        Dataset<float> rows = calibrated.Preprocessor.Transform<float>(CsvTable.Read(test, calibrated.Preprocessor.ReadOptions()));
         int[] labels = rows.Labels();
-        Matrix<double> before = raw.PredictProbabilities(rows.Features), after = calibrated.PredictProbabilities(rows.Features);
+        Matrix<float> before = raw.PredictProbabilities(rows.Features), after = calibrated.PredictProbabilities(rows.Features);
         // The same network (same seed and options): the classes are the same, the probabilities honest.
         Assert.Equal(Classification.ArgMax(before), Classification.ArgMax(after));
         double eceBefore = Calibration.ExpectedCalibrationError(labels, before), eceAfter = Calibration.ExpectedCalibrationError(labels, after);
@@ -135,6 +135,24 @@ public sealed class CalibrationTests : IDisposable
         Assert.InRange(intervals, coverage - 0.03, coverage + 0.1);
         // Not covering by giving up: a set is mostly one or two classes of three.
         Assert.InRange(setSize / (runs * fresh), 1, 2.2);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void With_label_smoothing_the_validation_loss_is_the_predictions_own_log_loss(int members)
+    {
+        // Smoothing is how the network trains; the epoch is judged, and the loss shown, by the log loss of what it predicts.
+        TabularTrainingResult<double> result = new TabularTrainer<double>(new TabularTrainingOptions
+        {
+            Dataset = "wine", HiddenLayers = [8], Members = members, ValidationFraction = 0.3, Epochs = 3, EarlyStopping = null, LabelSmoothing = 0.2,
+            Calibrate = false,
+        }).Fit();
+        Dataset<double> held = result.ValidationData!;
+        double logLoss = Classification.LogLoss(held.Labels(), result.Model.PredictProbabilities(held.Features));
+        Assert.Equal(logLoss, result.History[^1].ValidationLoss!.Value, 1e-9);
+        // The training loss is the smoothed one: higher than the plain log loss of the same rows would be for a confident model.
+        Assert.NotEqual(result.History[^1].Loss, Classification.LogLoss(result.TrainingData.Labels(), result.Model.PredictProbabilities(result.TrainingData.Features)), 6);
     }
 
     [Fact]
