@@ -527,7 +527,10 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             : null;
         return Output == OutputKind.Identity
             ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale]) { SmoothClip = clip, Members = Members }
-            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels) { SmoothClip = clip, Members = Members, Temperature = Temperature };
+            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels)
+            {
+                SmoothClip = clip, Members = Members, Temperature = Temperature, SigmoidOutputs = Output == OutputKind.Sigmoid,
+            };
     }
 
     /// <summary>

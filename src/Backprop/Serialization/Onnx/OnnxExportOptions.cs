@@ -40,6 +40,13 @@ public sealed record OnnxExportOptions(
     /// </summary>
     public double Temperature { get; init; } = 1;
 
+    /// <summary>
+    /// A classifier trained with binary cross-entropy: its outputs are sigmoid logits, one for two classes (<c>p₁ = σ(z)</c>,
+    /// <c>p₀ = 1 − p₁</c>) or one per class (one-vs-rest, normalized to sum to 1); an ensemble averages the members' sigmoids.
+    /// <see langword="false"/> (default): softmax logits.
+    /// </summary>
+    public bool SigmoidOutputs { get; init; }
+
     /// <summary>Numeric columns only, named <paramref name="featureNames"/>, standardized with <paramref name="mean"/> and <paramref name="scale"/>.</summary>
     public static OnnxExportOptions Numeric(IReadOnlyList<string> featureNames, IReadOnlyList<double>? mean = null, IReadOnlyList<double>? scale = null,
         IReadOnlyList<string>? classLabels = null) =>

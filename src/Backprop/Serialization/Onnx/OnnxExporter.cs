@@ -154,7 +154,11 @@ public static class OnnxExporter
             // (N, M·O) → (N, M, O): one row of outputs per member, averaged over axis 1 below.
             members = graph.Node("Reshape", [x, graph.Int64Constant("members_shape", [0, options.Members, outputs], 3)]);
         }
-        if (options.ClassLabels is not null && members is not null)
+        if (options.ClassLabels is not null && options.SigmoidOutputs)
+        {
+            AddSigmoidOutputs(graph, options, members ?? x, members is not null, outputs);
+        }
+        else if (options.ClassLabels is not null && members is not null)
         {
             // The mean of the members' probabilities; the label is its arg-max.
             string each = graph.Node("Softmax", [members], attributes: [OnnxGraphBuilder.IntAttribute("axis", 2)]);
@@ -352,7 +356,7 @@ public static class OnnxExporter
             throw new BackpropException($"Cannot export to ONNX: {options.Members} members for a model with {architecture.OutputFeatures} outputs.");
         }
         int outputs = architecture.OutputFeatures / options.Members;
-        if (options.ClassLabels is not null && options.ClassLabels.Count != outputs)
+        if (options.ClassLabels is not null && options.ClassLabels.Count != (options.SigmoidOutputs && outputs == 1 ? 2 : outputs))
         {
             throw new BackpropException($"Cannot export to ONNX: {options.ClassLabels.Count} class labels for a model with {outputs} outputs.");
         }
@@ -362,6 +366,35 @@ public static class OnnxExporter
         {
             throw new BackpropException($"Cannot export to ONNX: expected a positive temperature, and 1 for a regressor. Received: {options.Temperature}.");
         }
+    }
+
+    // Sigmoid logits (N, O), or (N, M, O) for an ensemble -> probabilities and label, as TabularModel computes them: the members'
+    // sigmoids averaged, the temperature applied to the logit of the mean, then [1 − p, p] for one output or p normalized.
+    private static void AddSigmoidOutputs(OnnxGraphBuilder graph, OnnxExportOptions options, string logits, bool ensemble, int outputs)
+    {
+        string p = graph.Node("Sigmoid", [logits]);
+        if (ensemble)
+        {
+            p = graph.Node("ReduceMean", [p], attributes: [OnnxGraphBuilder.IntsAttribute("axes", [1]), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+        }
+        string one = graph.FloatConstant("one", [1f], 1);
+        if (options.Temperature != 1)
+        {
+            string logit = graph.Node("Sub", [graph.Node("Log", [p]), graph.Node("Log", [graph.Node("Sub", [one, p])])]);
+            p = graph.Node("Sigmoid", [graph.Node("Div", [logit, graph.FloatConstant("temperature", [(float)options.Temperature], 1)])]);
+        }
+        if (outputs == 1)
+        {
+            graph.Node("Concat", [graph.Node("Sub", [one, p]), p], "probabilities", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]);
+        }
+        else
+        {
+            string sum = graph.Node("ReduceSum", [p, graph.Int64Constant("class_axis", [1], 1)], attributes: [OnnxGraphBuilder.IntAttribute("keepdims", 1)]);
+            graph.Node("Div", [p, sum], "probabilities");
+        }
+        graph.Node("ArgMax", ["probabilities"], "label", attributes: [OnnxGraphBuilder.IntAttribute("axis", 1), OnnxGraphBuilder.IntAttribute("keepdims", 0)]);
+        graph.Output("probabilities", OnnxGraphBuilder.Float, null, outputs == 1 ? 2 : outputs);
+        graph.Output("label", OnnxGraphBuilder.Int64, [null]);
     }
 
     private static void CheckLength(IReadOnlyList<double>? values, int expected, string what)

@@ -49,6 +49,19 @@ public sealed class OnnxCheckerTests : IDisposable
         OnnxChecker.AssertValid(Export(7, 2, new OnnxExportOptions(Mixed, MixedMean, MixedScale, ["female", "male"])), _folder, "binary-classifier");
 
     [OnnxCheckerFact]
+    public void Calibrated_softmax_and_sigmoid_classifiers_pass_the_checker()
+    {
+        // A temperature on the softmax, on an ensemble's averaged probabilities, and on sigmoid outputs (one logit; one per class).
+        string[] three = ["Adelie", "Chinstrap", "Gentoo"];
+        OnnxChecker.AssertValid(Export(7, 3, new OnnxExportOptions(Mixed, MixedMean, MixedScale, three) { Temperature = 0.8 }), _folder, "temperature");
+        OnnxChecker.AssertValid(Export(7, 9, new OnnxExportOptions(Mixed, MixedMean, MixedScale, three) { Temperature = 1.3, Members = 3 }), _folder, "temperature-ensemble");
+        OnnxChecker.AssertValid(Export(7, 1, new OnnxExportOptions(Mixed, MixedMean, MixedScale, ["female", "male"]) { SigmoidOutputs = true, Temperature = 0.7 }),
+            _folder, "sigmoid-binary");
+        OnnxChecker.AssertValid(Export(7, 6, new OnnxExportOptions(Mixed, MixedMean, MixedScale, three) { SigmoidOutputs = true, Members = 2, Temperature = 1.2 }),
+            _folder, "sigmoid-ensemble");
+    }
+
+    [OnnxCheckerFact]
     public void Regressor_with_categorical_columns_passes_the_checker()
     {
         var options = new OnnxExportOptions(Mixed, MixedMean, MixedScale, TargetMean: [200], TargetScale: [14]);
