@@ -340,7 +340,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             Note(false, string.Create(CultureInfo.InvariantCulture,
                 $"kept epoch {k.Epoch} of {initialEpoch + history.Count}: its {monitored} ({k.Loss:G4}) is the run's lowest"));
         }
-        if (options.Calibrate == true && history.Count > 0)
+        if (options.Calibrate == true)
         {
             model = Calibrated(model, folds is null ? validationData! : trainingData, folds, embedded);
         }

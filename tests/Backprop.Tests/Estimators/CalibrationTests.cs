@@ -68,6 +68,24 @@ public sealed class CalibrationTests : IDisposable
     }
 
     [Fact]
+    public void A_resumed_run_calibrates_again_and_one_with_nothing_to_train_keeps_the_calibration()
+    {
+        string data = Table("r.csv", 200, 5, classes: true), path = PathOf("r.safetensors");
+        TabularTrainingOptions options = new() { Data = data, Target = "target", HiddenLayers = [8], Members = 3, Epochs = 4, EarlyStopping = null, SavePath = path };
+        TabularModel<double> whole = new TabularTrainer<double>(options).Fit().Model;
+        TabularModel<double> again = TabularTrainer<double>.Resume(path).Fit().Model; // all epochs trained: nothing to train
+        Assert.Equal(whole.Temperature, again.Temperature);
+        Assert.Equal(whole.ConformalScores!.Folds, again.ConformalScores!.Folds);
+        Assert.Equal(whole.Temperature, TabularModel<double>.Load(path).Temperature);
+
+        // Trained in two goes, calibrated at the end as the run in one go is.
+        string half = PathOf("half.safetensors");
+        new TabularTrainer<double>(options with { Epochs = 2, SavePath = half }).Fit();
+        TabularModel<double> resumed = TabularTrainer<double>.Resume(half, o => o with { Epochs = 4 }).Fit().Model;
+        Assert.Equal(whole.Temperature, resumed.Temperature, 1e-12);
+    }
+
+    [Fact]
     public void Temperature_scaling_lowers_the_calibration_error_of_an_over_confident_network_on_new_rows()
     {
         // One wide network trained long on noisy labels, no early stopping: sure of itself beyond what it gets right.
