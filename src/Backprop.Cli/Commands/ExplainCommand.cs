@@ -119,6 +119,7 @@ internal static class ExplainCommand
                 throw new UsageException("--columns: expected together with --dependence FILE.png (it names the columns drawn).");
             }
             if (dependencePath is not null) PlotFile.Check(dependencePath);
+            if (outPath is not null) Backprop.IO.AtomicFile.CheckTarget(outPath); // before the work, not after it
             var remarks = new Remarks(error.WriteLine);
             CsvTable table = ModelData.Table(model.Preprocessor, dataPath, delimiter, decimalSeparator);
             bool labelled = table.Find(model.Preprocessor.State.Target.Name) is not null;
@@ -145,6 +146,10 @@ internal static class ExplainCommand
                 Dataset<T> labelledRows = model.Preprocessor.Transform<T>(table, warnings: warnings, notes: imputed);
                 remarks.AddAll(warnings, imputed);
                 scored = labelledRows.Count;
+                if (scored == 0)
+                {
+                    throw new BackpropException($"{dataPath}: expected rows with a value in the target column '{model.Preprocessor.State.Target.Name}' to measure the importance on. Received: none.");
+                }
                 score = PermutationImportance.Score(model, labelledRows);
                 importance = PermutationImportance.Compute(model, labelledRows, repeats, seed);
             }
