@@ -9,9 +9,9 @@ namespace Backprop.Models;
 /// <c>T &lt; 1</c> sharpens an under-confident one (label smoothing makes one); the predicted class never changes.
 /// </summary>
 /// <remarks>
-/// The fit keeps one held-out row's worth of doubt: the targets are smoothed by <c>1/(n + 1)</c>. Without it, held-out rows
-/// that are all classified right (a small validation split of an easy table) pull <c>T</c> to its lowest value, and every
-/// later prediction would claim certainty on the evidence of a few dozen rows.
+/// The fit adds to the mean log loss a prior worth one row that the network's own scale is right (<c>ln T ~ N(0, 1)</c>, the
+/// maximum a posteriori <c>T</c>). Without it, held-out rows that are all classified right (a small validation split of an
+/// easy table) pull <c>T</c> to its lowest value, and every later prediction would claim certainty on a few dozen rows.
 /// </remarks>
 public static class TemperatureScaling
 {
@@ -21,7 +21,7 @@ public static class TemperatureScaling
     /// <summary>The highest temperature fitted.</summary>
     public const double Max = 20;
 
-    /// <summary>The temperature of least log loss on the rows (their targets smoothed by <c>1/(n + 1)</c>), in <c>[<see cref="Min"/>, <see cref="Max"/>]</c>.</summary>
+    /// <summary>The temperature of least log loss on the rows (with a prior worth one row on <c>ln T</c>), in <c>[<see cref="Min"/>, <see cref="Max"/>]</c>.</summary>
     /// <param name="logits">Raw outputs <c>(N, O)</c>: one per class (softmax), or one logit for two classes or one per class (sigmoid).</param>
     /// <param name="labels">The true class of each row.</param>
     /// <param name="output">How the logits become probabilities.</param>
@@ -49,13 +49,12 @@ public static class TemperatureScaling
         double[] z = new double[logits.Data.Length];
         for (int i = 0; i < z.Length; i++) z[i] = double.CreateChecked(logits.Data[i]);
         int[] y = labels.ToArray();
-        // One held-out row's worth of doubt: each row's target keeps 1/(n + 1) spread over the classes. On hundreds of rows
-        // that moves nothing; on a few rows that the model all gets right, the plain log loss falls without end as T → 0,
-        // and a handful of rows would make every later prediction certain.
-        double doubt = 1.0 / (labels.Length + 1);
-        double Objective(double logT) => LogLoss(z, logits.Columns, y, output, Math.Exp(logT), doubt);
-        // The objective is convex in 1/T (log-sum-exps of linear functions of it, minus linear ones), so unimodal in log T:
-        // a golden-section search on log T finds its minimum over the range.
+        // The log loss, plus a prior worth one row that the network's own scale is right: ln T ~ N(0, 1). On hundreds of rows
+        // it moves nothing; on a few rows that the model all gets right, the log loss alone falls without end as T → 0, and a
+        // handful of rows would make every later prediction certain.
+        double Objective(double logT) => LogLoss(z, logits.Columns, y, output, Math.Exp(logT)) + logT * logT / (2.0 * y.Length);
+        // The log loss is convex in 1/T (log-sum-exps of linear functions of it, minus linear ones), so unimodal in log T, and
+        // so is its sum with the prior: a golden-section search on log T finds the minimum over the range.
         double low = Math.Log(Min), high = Math.Log(Max);
         double ratio = (Math.Sqrt(5) - 1) / 2;
         double a = high - ratio * (high - low), b = low + ratio * (high - low);
@@ -87,27 +86,18 @@ public static class TemperatureScaling
         ArgumentNullException.ThrowIfNull(logits);
         double[] z = new double[logits.Data.Length];
         for (int i = 0; i < z.Length; i++) z[i] = double.CreateChecked(logits.Data[i]);
-        return LogLoss(z, logits.Columns, labels.ToArray(), output, temperature, 0);
+        return LogLoss(z, logits.Columns, labels.ToArray(), output, temperature);
     }
 
-    // −mean log p(y) of logits z (N, O) / T, in double, every term by log-sum-exp or softplus so that nothing overflows; with
-    // doubt ε, each row's target is (1 − ε)·onehot(y) + ε/C (the cross-entropy against it).
-    private static double LogLoss(double[] z, int outputs, int[] labels, OutputKind output, double temperature, double doubt)
+    // −mean log p(y) of logits z (N, O) / T, in double, every term by log-sum-exp or softplus so that nothing overflows.
+    private static double LogLoss(double[] z, int outputs, int[] labels, OutputKind output, double temperature)
     {
-        int classes = output == OutputKind.Sigmoid && outputs == 1 ? 2 : outputs;
-        var logP = new double[classes];
+        var logP = new double[output == OutputKind.Sigmoid && outputs == 1 ? 2 : outputs];
         double sum = 0;
         for (int r = 0; r < labels.Length; r++)
         {
             LogProbabilities(z.AsSpan(r * outputs, outputs), output, temperature, logP);
-            double row = -(1 - doubt) * logP[labels[r]];
-            if (doubt > 0)
-            {
-                double all = 0;
-                foreach (double v in logP) all += v;
-                row -= doubt * all / classes;
-            }
-            sum += row;
+            sum -= logP[labels[r]];
         }
         return sum / labels.Length;
     }

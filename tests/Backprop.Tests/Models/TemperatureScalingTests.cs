@@ -67,17 +67,19 @@ public class TemperatureScalingTests
     }
 
     [Fact]
-    public void Rows_all_classified_right_keep_one_rows_worth_of_doubt_and_no_rows_leave_it_at_one()
+    public void Rows_all_classified_right_do_not_make_the_model_certain_and_no_rows_leave_it_at_one()
     {
-        // Two rows, both right by a margin of 1: the plain log loss falls without end as T → 0. With the targets smoothed by
-        // 1/(n + 1) = 1/3 the loss is −(5/6)·log p − (1/6)·log(1 − p), least at p = 5/6 = σ(1/T): T = 1/ln 5.
+        // Two rows, both right by a margin of 1: the log loss alone falls without end as T → 0. With the prior worth one row
+        // on ln T the objective is ln(1 + e^(−1/T)) + (ln T)²/4: its minimum, found here by brute force.
         var logits = new Matrix<double>([1, 0, 0, 1], 2, 2);
-        Assert.Equal(1 / Math.Log(5), TemperatureScaling.Fit(logits, [0, 1], OutputKind.Softmax), 1e-6);
+        double expected = Enumerable.Range(0, 200_001).Select(i => Math.Exp(-3 + 6e-5 * i))
+            .MinBy(t => Math.Log(1 + Math.Exp(-1 / t)) + Math.Log(t) * Math.Log(t) / 4);
+        Assert.Equal(expected, TemperatureScaling.Fit(logits, [0, 1], OutputKind.Softmax), 1e-4);
+        Assert.True(expected > 0.3, $"T {expected}");
         // 36 rows all right (a small validation split of an easy table): confident, not certain.
         var many = new Matrix<double>([.. Enumerable.Range(0, 36).SelectMany(r => r % 2 == 0 ? new double[] { 2, 0 } : [0, 2])], 36, 2);
         double t = TemperatureScaling.Fit(many, [.. Enumerable.Range(0, 36).Select(r => r % 2)], OutputKind.Softmax);
-        double confidence = 1 / (1 + Math.Exp(-2 / t));
-        Assert.InRange(confidence, 0.95, 0.995);
+        Assert.InRange(1 / (1 + Math.Exp(-2 / t)), 0.95, 0.9999);
         Assert.Equal(1, TemperatureScaling.Fit(new Matrix<double>(0, 2), [], OutputKind.Softmax));
         Assert.Throws<ArgumentException>(() => TemperatureScaling.Fit(logits, [0, 1], OutputKind.Identity));
         Assert.Throws<ArgumentOutOfRangeException>(() => TemperatureScaling.Fit(logits, [0, 2], OutputKind.Softmax));
