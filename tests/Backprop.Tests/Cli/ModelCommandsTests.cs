@@ -208,6 +208,13 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Contains("categorical  4 categories (black, brown, grey, white)", text);
         Assert.Contains("Outputs      cat, dog", text);
         Assert.Contains("An ensemble of 5 networks trained as one: each has 2 of the last layer's 10 outputs, and a prediction averages theirs.", text);
+        // Calibrated out of fold: the temperature and the 120 rows' scores kept, said in both forms.
+        double temperature = root.GetProperty("temperature").GetDouble();
+        Assert.Equal(TabularModel<float>.Load(model).Temperature, temperature);
+        Assert.NotEqual(1, temperature);
+        Assert.Equal(120, root.GetProperty("conformal_rows").GetInt32());
+        Assert.Contains("Calibrated: the logits are divided by a temperature of ", text);
+        Assert.Contains("Keeps the errors of 120 held-out rows for conformal prediction (predict --set 0.9).", text);
     }
 
     [Fact]

@@ -29,6 +29,12 @@ public sealed class RecipeCliTests
         Assert.Equal(0, quick.GetProperty("validation").GetDouble());
         Assert.Equal(5, quick.GetProperty("members").GetInt32());
         Assert.True(quick.GetProperty("cross_fit").GetBoolean());
+        // Calibrated out of fold, so its classes train with label smoothing; --calibrate false leaves both off.
+        Assert.True(quick.GetProperty("calibrate").GetBoolean());
+        Assert.Equal(0.1, quick.GetProperty("label_smoothing").GetDouble());
+        JsonElement uncalibrated = Options("--data", Wine, "--epochs", "1", "--calibrate", "false");
+        Assert.False(uncalibrated.GetProperty("calibrate").GetBoolean());
+        Assert.Equal(0, uncalibrated.GetProperty("label_smoothing").GetDouble());
         // A split asked for replaces cross-fitting; both asked for is one clear error.
         Assert.False(Options("--data", Wine, "--epochs", "1", "--validation", "0.2").GetProperty("cross_fit").GetBoolean());
         var (code, _, error) = CliRunner.Run("train", "--data", Wine, "--epochs", "1", "--validation", "0.2", "--cross-fit");
@@ -37,6 +43,8 @@ public sealed class RecipeCliTests
 
         JsonElement notebook = Options("--dataset", "wine", "--epochs", "3");
         Assert.Equal([16], Hidden(notebook));
+        Assert.False(notebook.GetProperty("calibrate").GetBoolean());
+        Assert.Equal(0, notebook.GetProperty("label_smoothing").GetDouble());
         Assert.Equal("sgd", notebook.GetProperty("optimizer").GetString());
         Assert.Equal(1, notebook.GetProperty("batch_size").GetInt32());
     }
