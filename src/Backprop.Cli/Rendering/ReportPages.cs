@@ -54,7 +54,7 @@ internal static class ReportPages
     public static void AddImportance<T>(HtmlReport html, TabularModel<T> model, Dataset<T> data, string where) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (data.Count == 0) return;
-        Dataset<T> rows = data.Count <= MaxImportanceRows ? data : Sample(data, MaxImportanceRows);
+        Dataset<T> rows = data.Count <= MaxImportanceRows ? data : data.Subset(new Rng(0x5A_3B1E).Sample(data.Count, MaxImportanceRows));
         IReadOnlyList<ColumnImportance> importance = PermutationImportance.Compute(model, rows, repeats: 5, seed: 0);
         string metric = model.Task == TaskKind.Regression ? "R²" : "accuracy";
         html.Heading("Importance of the columns");
@@ -82,26 +82,6 @@ internal static class ReportPages
             DependenceCurve curve = PartialDependence.Compute(model, rows, column);
             html.Figure(DependencePlot.Create(curve), $"{curve.Explained} against '{column}'.", PlotFile.Width, 420);
         }
-    }
-
-    private static Dataset<T> Sample<T>(Dataset<T> data, int count) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        var rng = new Rng(0x5A_3B1E);
-        int[] order = [.. Enumerable.Range(0, data.Count)];
-        for (int i = 0; i < count; i++)
-        {
-            int j = i + rng.NextInt(order.Length - i);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        int[] chosen = [.. order.Take(count).Order()];
-        var features = new Matrix<T>(count, data.FeatureCount);
-        var targets = new Matrix<T>(count, data.Targets.Columns);
-        for (int r = 0; r < count; r++)
-        {
-            data.Features.Row(chosen[r]).CopyTo(features.Row(r));
-            data.Targets.Row(chosen[r]).CopyTo(targets.Row(r));
-        }
-        return new Dataset<T>(features, targets, data.FeatureNames, data.ClassNames);
     }
 
     private static string Signed(double value) => value.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);

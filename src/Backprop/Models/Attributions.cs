@@ -93,8 +93,11 @@ public static class Attributions
         var attributions = new RowAttribution[rows.Rows];
         IReadOnlyList<FeatureColumnState> columns = model.Preprocessor.State.Features;
         var encoded = new double[f];
-        var single = new Matrix<T>(1, f);
+        // The explained outputs of the rows and of the baseline, each predicted once.
+        double[]? values = probabilities is null ? model.PredictValues(rows) : null;
         Matrix<T> baselineRow = new(b, 1, f);
+        Matrix<T>? baselineProbabilities = probabilities is null ? null : model.PredictProbabilities(baselineRow);
+        double baselineValue = probabilities is null ? model.PredictValues(baselineRow)[0] : double.NaN;
         for (int r = 0; r < rows.Rows; r++)
         {
             Span<T> x = rows.Row(r);
@@ -119,8 +122,8 @@ public static class Attributions
             }
             for (int i = 0; i < f; i++) encoded[i] *= double.CreateChecked(x[i] - b[i]) / points;
 
-            x.CopyTo(single.Data);
-            double value = Explained(model, single, targets[r]), start = Explained(model, baselineRow, targets[r]);
+            double value = probabilities is null ? values![r] : double.CreateChecked(probabilities[r, targets[r]]);
+            double start = baselineProbabilities is null ? baselineValue : double.CreateChecked(baselineProbabilities[0, targets[r]]);
             var byColumn = new double[columns.Count];
             int offset = 0;
             for (int c = 0; c < columns.Count; c++)
@@ -133,10 +136,6 @@ public static class Attributions
         network.ZeroGradients();
         return attributions;
     }
-
-    // f for one row: the class's probability, or the value in the target's units.
-    private static double Explained<T>(TabularModel<T> model, Matrix<T> row, int target) where T : unmanaged, IFloatingPointIeee754<T> =>
-        model.Output == OutputKind.Identity ? model.PredictValues(row)[0] : double.CreateChecked(model.PredictProbabilities(row)[0, target]);
 
     // ∂f/∂z for the network's raw outputs z (M·O): the chain through the members' average, the temperature and the softmax.
     private static void OutputGradient<T>(TabularModel<T> model, ReadOnlySpan<T> raw, int target, Span<double> gradient) where T : unmanaged, IFloatingPointIeee754<T>

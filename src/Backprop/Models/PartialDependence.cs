@@ -88,7 +88,7 @@ public static class PartialDependence
         }
 
         // Every row at every grid point, in one prediction per point.
-        var sample = SampleRows(rows.Rows, individual);
+        int[] sample = new Rng(0x1CE).Sample(rows.Rows, individual);
         var average = new double[settings.Count];
         var curves = sample.Select(_ => new double[settings.Count]).ToArray();
         var moved = new Matrix<T>(rows.Rows, rows.Columns);
@@ -115,18 +115,5 @@ public static class PartialDependence
         int below = (int)Math.Floor(position);
         int above = Math.Min(below + 1, sorted.Length - 1);
         return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
-    }
-
-    private static int[] SampleRows(int rows, int count)
-    {
-        if (count >= rows) return [.. Enumerable.Range(0, rows)];
-        var rng = new Rng(0x1CE);
-        int[] order = [.. Enumerable.Range(0, rows)];
-        for (int i = 0; i < count; i++)
-        {
-            int j = i + rng.NextInt(rows - i);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return [.. order.Take(count).Order()];
     }
 }

@@ -51,11 +51,7 @@ public static class PermutationImportance
                 // A generator per column and repeat: a column's importance does not depend on which columns came before it.
                 var rng = new Rng(seed ^ (0x9E37_79B9_7F4A_7C15UL * (ulong)(column * repeats + repeat + 1)));
                 for (int r = 0; r < order.Length; r++) order[r] = r;
-                for (int r = order.Length - 1; r > 0; r--)
-                {
-                    int j = rng.NextInt(r + 1);
-                    (order[r], order[j]) = (order[j], order[r]);
-                }
+                rng.Shuffle<int>(order);
                 data.Features.Data.CopyTo(shuffled.Data, 0);
                 for (int r = 0; r < data.Count; r++)
                 {

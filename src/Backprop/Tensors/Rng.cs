@@ -89,6 +89,28 @@ public sealed class Rng
         return result;
     }
 
+    /// <summary>
+    /// <paramref name="count"/> distinct indices of <c>0 .. total-1</c>, ascending (a partial Fisher–Yates shuffle); all of them
+    /// when <paramref name="count"/> is at least <paramref name="total"/>.
+    /// </summary>
+    public int[] Sample(int total, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(total);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var order = new int[total];
+        for (int i = 0; i < total; i++) order[i] = i;
+        if (count >= total)
+        {
+            return order;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            int j = i + NextInt(total - i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return [.. order.Take(count).Order()];
+    }
+
     /// <summary>The full generator state, to save with a checkpoint.</summary>
     public ulong[] GetState() => [_s0, _s1, _s2, _s3];
 
