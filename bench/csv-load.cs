@@ -39,7 +39,7 @@ var process = Process.GetCurrentProcess();
 TimeSpan cpuBefore = process.TotalProcessorTime;
 long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 var clock = Stopwatch.StartNew();
-CsvTable table = CsvTable.Read(path);
+Table table = Table.Read(path);
 double readSeconds = clock.Elapsed.TotalSeconds;
 process.Refresh();
 double readCpu = (process.TotalProcessorTime - cpuBefore).TotalSeconds;

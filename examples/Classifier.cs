@@ -10,10 +10,10 @@ using Backprop.Preprocessing;
 using Backprop.Tensors;
 
 // 1. Read the table: types, delimiter and missing values are worked out by the loader, as `backprop train` does.
-CsvTable table;
+Table table;
 try
 {
-    table = args.Length > 0 ? CsvTable.Read(args[0]) : EmbeddedDatasets.ReadTable("wine");
+    table = args.Length > 0 ? Table.Read(args[0]) : EmbeddedDatasets.ReadTable("wine");
 }
 catch (BackpropException e)   // a missing file, a malformed CSV: the message says what and where
 {

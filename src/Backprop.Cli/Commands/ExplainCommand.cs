@@ -121,7 +121,7 @@ internal static class ExplainCommand
             if (dependencePath is not null) PlotFile.Check(dependencePath);
             if (outPath is not null) Backprop.IO.AtomicFile.CheckTarget(outPath); // before the work, not after it
             var remarks = new Remarks(error.WriteLine);
-            CsvTable table = ModelData.Table(model.Preprocessor, dataPath, delimiter, decimalSeparator);
+            Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator);
             bool labelled = table.Find(model.Preprocessor.State.Target.Name) is not null;
             bool attributions = rows.Length > 0 || outPath is not null;
             if (!labelled && !attributions)
@@ -266,7 +266,7 @@ internal static class ExplainCommand
         }
 
         // Every row encoded (the rows without a target too); what the encoding noticed is said once: by the labelled pass if there was one.
-        private static Matrix<T> Features<T>(TabularModel<T> model, CsvTable table, bool labelled, Remarks remarks) where T : unmanaged, IFloatingPointIeee754<T>
+        private static Matrix<T> Features<T>(TabularModel<T> model, Table table, bool labelled, Remarks remarks) where T : unmanaged, IFloatingPointIeee754<T>
         {
             var warnings = new List<string>();
             var imputed = new List<string>();

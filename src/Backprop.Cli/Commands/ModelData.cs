@@ -19,7 +19,7 @@ internal static class ModelData
     {
         var warnings = new List<string>();
         var imputed = new List<string>();
-        Dataset<T> data = preprocessor.Transform<T>(Table(preprocessor, path, delimiter, decimalSeparator), warnings: warnings, notes: imputed);
+        Dataset<T> data = preprocessor.Transform<T>(Read(preprocessor, path, delimiter, decimalSeparator), warnings: warnings, notes: imputed);
         remarks.AddAll(warnings, imputed);
         return data;
     }
@@ -27,7 +27,7 @@ internal static class ModelData
     /// <summary>The file's rows, read with the columns that were text in training kept as text (<c>predict</c> transforms them with the model).</summary>
     /// <remarks>The delimiter and the decimal separator are detected unless given (<paramref name="delimiter"/>, <paramref name="decimalSeparator"/>).</remarks>
     /// <exception cref="BackpropException">The file is missing or not a well-formed CSV file.</exception>
-    public static CsvTable Table(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator) =>
-        CsvTable.Read(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator });
+    public static Table Read(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator) =>
+        Table.Read(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator });
 
 }

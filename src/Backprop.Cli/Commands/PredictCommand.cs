@@ -78,7 +78,7 @@ internal static class PredictCommand
                 throw new UsageException($"{(interval is null ? "--set" : "--interval")}: expected a model that kept the rows it held out in training to calibrate on. "
                     + "Received: a model trained without (train it with cross-fitting, the default for a CSV file, or --validation, and --calibrate not false).");
             }
-            CsvTable table = ModelData.Table(model.Preprocessor, dataPath, delimiter, decimalSeparator);
+            Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator);
             var warnings = new List<string>();
             var imputed = new List<string>();
             Matrix<T>? probabilities = classification ? model.PredictProbabilities(table, warnings, imputed) : null;

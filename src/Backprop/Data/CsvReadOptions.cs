@@ -1,6 +1,6 @@
 namespace Backprop.Data;
 
-/// <summary>How <see cref="CsvTable"/> reads a CSV file.</summary>
+/// <summary>How <see cref="Table"/> reads a CSV file.</summary>
 /// <param name="Delimiter">
 /// The field delimiter; <see langword="null"/> (the default) detects it from the header line (see <see cref="DetectedDelimiters"/>).
 /// A tab, a space (each space separates two fields), <see cref="Whitespace"/> (runs of spaces and tabs), or an ASCII punctuation

@@ -10,6 +10,6 @@ internal enum DecimalSeparators
     /// <summary><c>0,538</c>; a cell with a point is not a number.</summary>
     Comma = 2,
 
-    /// <summary>Either, as long as the file does not mix them (checked by <see cref="CsvTable"/> once the file is read).</summary>
+    /// <summary>Either, as long as the file does not mix them (checked by <see cref="Table"/> once the file is read).</summary>
     Either = Point | Comma,
 }

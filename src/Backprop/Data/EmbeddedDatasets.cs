@@ -25,7 +25,7 @@ public static class EmbeddedDatasets
     /// any CSV file (as <c>backprop train</c> does).
     /// </summary>
     /// <exception cref="ArgumentException">No embedded data set has that name.</exception>
-    public static CsvTable ReadTable(string name, CsvReadOptions? options = null)
+    public static Table ReadTable(string name, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         string resource = $"Backprop.Data.{name.ToLowerInvariant()}.csv";
@@ -42,13 +42,13 @@ public static class EmbeddedDatasets
         }
         // The shipped files are plain enough to be split without Sep (the same table, checked by a test), which saves the
         // notebook run more time than reading the file takes; anything else goes through the CSV reader users' files go through.
-        return CsvTable.TryReadPlain(text, source, options ?? new CsvReadOptions())
-            ?? CsvTable.Read(() => assembly.GetManifestResourceStream(resource)!, source, options);
+        return Table.TryReadPlain(text, source, options ?? new CsvReadOptions())
+            ?? Table.Read(() => assembly.GetManifestResourceStream(resource)!, source, options);
     }
 
     // The embedded files are plain CSV files read into the same table as users' files, but they need no preprocessing
     // beyond the label: numeric features, the class label in the last column, classes sorted by name.
-    private static Dataset<T> FromTable<T>(CsvTable table) where T : unmanaged, IFloatingPointIeee754<T>
+    private static Dataset<T> FromTable<T>(Table table) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TableColumn label = table.Columns[^1];
         TableColumn[] features = table.Columns.Take(table.Columns.Count - 1).ToArray();

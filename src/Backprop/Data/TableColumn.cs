@@ -4,7 +4,7 @@ using nietras.SeparatedValues;
 
 namespace Backprop.Data;
 
-/// <summary>One column of a <see cref="CsvTable"/>, stored as numbers or as dictionary-coded text.</summary>
+/// <summary>One column of a <see cref="Table"/>, stored as numbers or as dictionary-coded text.</summary>
 /// <remarks>
 /// A column is numeric while every non-missing cell parses as a number (invariant culture, with the decimal separators the file
 /// allows: <see cref="CsvReadOptions.Decimal"/>); otherwise it is text, each distinct
@@ -127,7 +127,7 @@ public sealed class TableColumn
         Append(text, row, number);
     }
 
-    /// <summary>A cell of <see cref="CsvTable.TryReadPlain"/>, parsed by .NET's parser (the same numbers as Sep's for that text).</summary>
+    /// <summary>A cell of <see cref="Table.TryReadPlain"/>, parsed by .NET's parser (the same numbers as Sep's for that text).</summary>
     internal void Append(ReadOnlySpan<char> text, int row)
     {
         double? number = null;
@@ -171,7 +171,7 @@ public sealed class TableColumn
     internal bool TryParseNumber(ReadOnlySpan<char> text, out double value) => TryParseNumber(text, _decimals, out value);
 
     // Remembers the first number written with each decimal separator where either may be used: a file must not mix them
-    // (CsvTable checks). Where one is given, a number written with the other is text, so there is nothing to remember.
+    // (Table checks). Where one is given, a number written with the other is text, so there is nothing to remember.
     private void NoteSeparator(ReadOnlySpan<char> text, int row, double? number)
     {
         if (number is null || _decimals != DecimalSeparators.Either) return;

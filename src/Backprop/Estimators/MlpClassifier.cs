@@ -42,7 +42,7 @@ public sealed class MlpClassifier<T> : MlpEstimator<T> where T : unmanaged, IFlo
         {
             throw new BackpropException($"Expected one label per row ({features.Rows}). Received: {labels.Length}.");
         }
-        FitTable(Table(features, r => labels[r]));
+        FitTable(TableOf(features, r => labels[r]));
         return this;
     }
 
@@ -60,7 +60,7 @@ public sealed class MlpClassifier<T> : MlpEstimator<T> where T : unmanaged, IFlo
     /// <returns>This classifier.</returns>
     /// <exception cref="BackpropException">The table is unusable, or training diverged.</exception>
     /// <exception cref="OptionException">An option does not fit the data.</exception>
-    public MlpClassifier<T> Fit(CsvTable table, CsvTable? validation = null)
+    public MlpClassifier<T> Fit(Table table, Table? validation = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         FitTable(table, validation);
@@ -80,7 +80,7 @@ public sealed class MlpClassifier<T> : MlpEstimator<T> where T : unmanaged, IFlo
     public Matrix<T> PredictProba(Matrix<T> features) => Model.PredictProbabilities(Inputs(features));
 
     /// <summary>Class probabilities <c>(N, C)</c> for the rows of a table with the training columns (by name).</summary>
-    public Matrix<T> PredictProba(CsvTable table) => Model.PredictProbabilities(table);
+    public Matrix<T> PredictProba(Table table) => Model.PredictProbabilities(table);
 
     /// <summary>The most probable class of each row of <paramref name="features"/>.</summary>
     /// <exception cref="InvalidOperationException">The labels are text: use <see cref="PredictLabels(Matrix{T})"/>.</exception>
@@ -94,7 +94,7 @@ public sealed class MlpClassifier<T> : MlpEstimator<T> where T : unmanaged, IFlo
     public string[] PredictLabels(Matrix<T> features) => Classification.ArgMax(PredictProba(features)).Select(k => ClassLabels[k]).ToArray();
 
     /// <summary>The label of the most probable class of each row of <paramref name="table"/>.</summary>
-    public string[] PredictLabels(CsvTable table) => Classification.ArgMax(PredictProba(table)).Select(k => ClassLabels[k]).ToArray();
+    public string[] PredictLabels(Table table) => Classification.ArgMax(PredictProba(table)).Select(k => ClassLabels[k]).ToArray();
 
     /// <summary>Accuracy of <see cref="Predict"/> against <paramref name="labels"/>.</summary>
     public double Score(Matrix<T> features, int[] labels) => Classification.Accuracy(labels, Predict(features));

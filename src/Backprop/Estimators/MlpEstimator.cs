@@ -65,20 +65,20 @@ public abstract class MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>Fits to a table (read from a file or built in memory).</summary>
-    private protected void FitTable(CsvTable table, CsvTable? validation = null) => Keep(new TabularTrainer<T>(Options).Fit(table, validation));
+    private protected void FitTable(Table table, Table? validation = null) => Keep(new TabularTrainer<T>(Options).Fit(table, validation));
 
     /// <summary>A table of numeric columns <c>x0 … x{F−1}</c> from <paramref name="features"/>, and <paramref name="target"/> as column <see cref="TargetColumn"/>.</summary>
-    private protected static CsvTable Table(Matrix<T> features, Func<int, double> target)
+    private protected static Table TableOf(Matrix<T> features, Func<int, double> target)
     {
         ArgumentNullException.ThrowIfNull(features);
         (string, bool)[] header = [.. Enumerable.Range(0, features.Columns).Select(c => (Name(c), false)), (TargetColumn, false)];
-        return CsvTable.FromColumns("the feature matrix", header, features.Rows,
+        return Table.FromColumns("the feature matrix", header, features.Rows,
             (r, c) => c < features.Columns ? double.CreateChecked(features[r, c]) : target(r), (_, _) => null);
     }
 
     /// <summary>The rows of <paramref name="features"/> as the model's input table: column <c>k</c> of the matrix is the model's feature column <c>k</c>.</summary>
     /// <exception cref="ArgumentException">The matrix has another number of columns, or the model has a categorical input (give a table instead).</exception>
-    private protected CsvTable Inputs(Matrix<T> features)
+    private protected Table Inputs(Matrix<T> features)
     {
         ArgumentNullException.ThrowIfNull(features);
         FeatureColumnState[] columns = Model.Preprocessor.State.Features;
@@ -88,10 +88,10 @@ public abstract class MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754
         }
         if (columns.FirstOrDefault(c => c.Kind == FeatureKind.Categorical) is { } categorical)
         {
-            throw new ArgumentException($"Expected numeric inputs. Received: a model whose column '{categorical.Name}' is categorical; predict from a CsvTable.", nameof(features));
+            throw new ArgumentException($"Expected numeric inputs. Received: a model whose column '{categorical.Name}' is categorical; predict from a Table.", nameof(features));
         }
         (string, bool)[] header = columns.Select(c => (c.Name, c.Kind == FeatureKind.Boolean)).ToArray();
-        return CsvTable.FromColumns("the feature matrix", header, features.Rows,
+        return Table.FromColumns("the feature matrix", header, features.Rows,
             (r, c) => double.CreateChecked(features[r, c]),
             (r, c) => T.IsNaN(features[r, c]) ? null : features[r, c] != T.Zero ? "true" : "false");
     }

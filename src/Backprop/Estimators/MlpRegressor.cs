@@ -42,7 +42,7 @@ public sealed class MlpRegressor<T> : MlpEstimator<T> where T : unmanaged, IFloa
             // In a table a missing target skips its row; in an array it is more likely a mistake.
             throw new BackpropException($"Expected finite targets. Received: {targets[bad]} in row {bad}.");
         }
-        FitTable(Table(features, r => targets[r]));
+        FitTable(TableOf(features, r => targets[r]));
         return this;
     }
 
@@ -59,7 +59,7 @@ public sealed class MlpRegressor<T> : MlpEstimator<T> where T : unmanaged, IFloa
     /// <summary>Trains on a table, validating on <paramref name="validation"/> when given.</summary>
     /// <returns>This regressor.</returns>
     /// <exception cref="BackpropException">The table is unusable, or training diverged.</exception>
-    public MlpRegressor<T> Fit(CsvTable table, CsvTable? validation = null)
+    public MlpRegressor<T> Fit(Table table, Table? validation = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         FitTable(table, validation);
@@ -79,7 +79,7 @@ public sealed class MlpRegressor<T> : MlpEstimator<T> where T : unmanaged, IFloa
     public double[] Predict(Matrix<T> features) => Model.PredictValues(Inputs(features));
 
     /// <summary>The predicted target of each row of a table with the training columns (by name).</summary>
-    public double[] Predict(CsvTable table) => Model.PredictValues(table);
+    public double[] Predict(Table table) => Model.PredictValues(table);
 
     /// <summary>R² of <see cref="Predict(Matrix{T})"/> against <paramref name="targets"/>.</summary>
     public double Score(Matrix<T> features, double[] targets) => Regression.RSquared(targets, Predict(features));

@@ -104,13 +104,13 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>Trains on <paramref name="data"/> (a table read from a file or built in memory), validating on <paramref name="validation"/> if given.</summary>
     /// <inheritdoc cref="Fit(CancellationToken)"/>
-    public TabularTrainingResult<T> Fit(CsvTable data, CsvTable? validation = null, CancellationToken cancellationToken = default)
+    public TabularTrainingResult<T> Fit(Table data, Table? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         return Run(data, validation, cancellationToken);
     }
 
-    private TabularTrainingResult<T> Run(CsvTable? givenData, CsvTable? givenValidation, CancellationToken cancellationToken)
+    private TabularTrainingResult<T> Run(Table? givenData, Table? givenValidation, CancellationToken cancellationToken)
     {
         TabularTrainingOptions options = Options;
         // A save path that cannot be written fails now, not after the whole run.
@@ -120,7 +120,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         TabularPreprocessor? fitted = _resumed?.Model.Preprocessor;
         bool embedded = givenData is null && options.Data is null;
-        CsvTable table = givenData ?? ReadTable(options, fitted);
+        Table table = givenData ?? ReadTable(options, fitted);
 
         // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
         TabularOptions tabular = fitted is null
@@ -141,9 +141,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         var warnings = new List<string>();
         Dataset<T> trainingData = preprocessor.Transform<T>(table, trainRows, warnings);
         Dataset<T>? validationData = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
-        CsvTable? validationTable = givenValidation
+        Table? validationTable = givenValidation
             ?? (options.ValidationData is { } validationPath
-                ? CsvTable.Read(validationPath, preprocessor.ReadOptions(options.Delimiter) with { Decimal = options.Decimal })
+                ? Table.Read(validationPath, preprocessor.ReadOptions(options.Delimiter) with { Decimal = options.Decimal })
                 : null);
         if (validationTable is not null)
         {
@@ -457,7 +457,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             $"({task.ConstantPrediction}): the run diverged without overflowing; try a lower learning rate ({{LearningRate}}, now {learningRate:G3})"));
     }
 
-    private static CsvTable ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)
+    private static Table ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)
     {
         // A resumed model reads its data as it was read in training (its text columns as text); a fresh run its categorical ones.
         CsvReadOptions read = (fitted?.ReadOptions(options.Delimiter) ?? new CsvReadOptions(options.Delimiter, options.Categorical))
@@ -467,7 +467,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // The table is not all a run holds: the inputs it becomes (sizeof(T) a value, more for one-hot columns) come after
             // it, so it may take only a share of the memory (3/5 in float32, under half in float64), to be refused while reading.
             long share = (long)(MemoryBudget.Available() * 0.9 * 8 / (8 + Unsafe.SizeOf<T>()));
-            return CsvTable.Read(path, read with { MaxMemory = Math.Max(share, 1) });
+            return Table.Read(path, read with { MaxMemory = Math.Max(share, 1) });
         }
         if (options.Dataset is { } name)
         {
@@ -482,7 +482,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
     // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric columns; target 'cultivar', 3 classes";
     // "(delimiter ';', decimal ',')" for numbers with decimal commas.
-    private static string Summary(CsvTable table, TabularPreprocessor preprocessor)
+    private static string Summary(Table table, TabularPreprocessor preprocessor)
     {
         string delimiter = CsvReadOptions.NameOf(table.Delimiter) + (table.Decimal == ',' ? ", decimal ','" : "");
         string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)

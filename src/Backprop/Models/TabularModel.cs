@@ -194,7 +194,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <param name="warnings">Receives a line per column with categories not seen in training.</param>
     /// <param name="notes">Receives a line per column whose missing cells were imputed.</param>
     /// <exception cref="BackpropException">A cell does not fit its column, or is so far from anything seen in training that the network overflows (the message names it).</exception>
-    public Matrix<T> PredictProbabilities(CsvTable table, ICollection<string>? warnings = null, ICollection<string>? notes = null)
+    public Matrix<T> PredictProbabilities(Table table, ICollection<string>? warnings = null, ICollection<string>? notes = null)
     {
         Matrix<T> features = Preprocessor.TransformFeatures<T>(table, warnings: warnings, notes: notes);
         Matrix<T> probabilities = Probabilities(features);
@@ -213,9 +213,9 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     }
 
     /// <summary>Predicted values in the target's units for the rows of a raw table.</summary>
-    /// <inheritdoc cref="PredictProbabilities(CsvTable, ICollection{string}?, ICollection{string}?)" path="/param"/>
+    /// <inheritdoc cref="PredictProbabilities(Table, ICollection{string}?, ICollection{string}?)" path="/param"/>
     /// <exception cref="BackpropException">A cell does not fit its column, or is so far from anything seen in training that the network overflows (the message names it).</exception>
-    public double[] PredictValues(CsvTable table, ICollection<string>? warnings = null, ICollection<string>? notes = null)
+    public double[] PredictValues(Table table, ICollection<string>? warnings = null, ICollection<string>? notes = null)
     {
         Matrix<T> features = Preprocessor.TransformFeatures<T>(table, warnings: warnings, notes: notes);
         double[] values = Values(features);
@@ -384,7 +384,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     // A NaN or infinite prediction is never handed out: the row, and the input that took the network out of range, are named
     // instead (a cell of 1e308 is some 1e305 standard deviations out, beyond float arithmetic). With the table, by its file
     // line, column and cell; without, by its row and encoded input.
-    private void CheckFinite<TValue>(ReadOnlySpan<TValue> outputs, int perRow, Matrix<T> features, CsvTable? table)
+    private void CheckFinite<TValue>(ReadOnlySpan<TValue> outputs, int perRow, Matrix<T> features, Table? table)
         where TValue : IFloatingPointIeee754<TValue>
     {
         int bad = -1;

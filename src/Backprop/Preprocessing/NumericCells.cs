@@ -10,7 +10,7 @@ internal readonly struct NumericCells
     private readonly double[]? _levelValues;
 
     /// <exception cref="BackpropException">A cell is not a number (<paramref name="why"/> says why one was expected), or not finite.</exception>
-    public NumericCells(CsvTable table, TableColumn column, string why)
+    public NumericCells(Table table, TableColumn column, string why)
     {
         _column = column;
         if (column.IsNumeric)

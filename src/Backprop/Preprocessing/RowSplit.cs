@@ -20,7 +20,7 @@ public static class RowSplit
     /// <param name="validationFraction">Fraction of rows for validation, in [0, 1).</param>
     /// <param name="rng">Draws the shuffles.</param>
     /// <exception cref="BackpropException">The target column does not exist.</exception>
-    public static (int[] Training, int[] Validation) TrainValidation(CsvTable table, TabularOptions options, double validationFraction, Rng rng)
+    public static (int[] Training, int[] Validation) TrainValidation(Table table, TabularOptions options, double validationFraction, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(options);

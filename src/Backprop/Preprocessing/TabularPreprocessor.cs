@@ -6,7 +6,7 @@ using Backprop.Tensors;
 namespace Backprop.Preprocessing;
 
 /// <summary>
-/// Turns a raw <see cref="CsvTable"/> into a <see cref="Dataset{T}"/>: numeric features imputed and standardized, boolean
+/// Turns a raw <see cref="Table"/> into a <see cref="Dataset{T}"/>: numeric features imputed and standardized, boolean
 /// features as 0/1, categorical features one-hot encoded, the target as a class index (or its value, for regression).
 /// </summary>
 /// <remarks>
@@ -89,7 +89,7 @@ public sealed class TabularPreprocessor
     /// <param name="options">Target, features, categorical columns, missing values; defaults when <see langword="null"/>.</param>
     /// <param name="rows">The training rows (for example without a validation split); every row when <see langword="null"/>.</param>
     /// <exception cref="BackpropException">A named column does not exist, the target has one class, a value is not finite, ….</exception>
-    public static TabularPreprocessor Fit(CsvTable table, TabularOptions? options = null, IReadOnlyList<int>? rows = null)
+    public static TabularPreprocessor Fit(Table table, TabularOptions? options = null, IReadOnlyList<int>? rows = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         options ??= new TabularOptions();
@@ -178,7 +178,7 @@ public sealed class TabularPreprocessor
     /// <param name="warnings">Receives one line per column with categories not seen in training (encoded as all zeros).</param>
     /// <param name="notes">Receives one line per column whose missing cells were imputed (with what).</param>
     /// <exception cref="BackpropException">A feature column is absent, or a cell does not fit its column (with line, column, value).</exception>
-    public Matrix<T> TransformFeatures<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null,
+    public Matrix<T> TransformFeatures<T>(Table table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null,
         ICollection<string>? notes = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -194,7 +194,7 @@ public sealed class TabularPreprocessor
     /// <exception cref="BackpropException">
     /// The target or a feature column is absent, a cell does not fit its column, or a class was not seen in training.
     /// </exception>
-    public Dataset<T> Transform<T>(CsvTable table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null,
+    public Dataset<T> Transform<T>(Table table, IReadOnlyList<int>? rows = null, ICollection<string>? warnings = null,
         ICollection<string>? notes = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -236,7 +236,7 @@ public sealed class TabularPreprocessor
         return new Dataset<T>(features, targets, FeatureNames, ClassNames);
     }
 
-    private Matrix<T> Features<T>(CsvTable table, int[] rows, ICollection<string>? warnings, ICollection<string>? notes)
+    private Matrix<T> Features<T>(Table table, int[] rows, ICollection<string>? warnings, ICollection<string>? notes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         FeatureColumnState[] features = State.Features;
@@ -361,7 +361,7 @@ public sealed class TabularPreprocessor
     }
 
     // Class index of each of the rows (whose target is present); a label not seen in training is an error.
-    private int[] ClassIndices(CsvTable table, TableColumn target, int[] rows)
+    private int[] ClassIndices(Table table, TableColumn target, int[] rows)
     {
         var classOf = new int[rows.Length];
         if (State.Target.Numeric)
@@ -386,10 +386,10 @@ public sealed class TabularPreprocessor
         return classOf;
     }
 
-    private BackpropException UnknownClass(CsvTable table, TableColumn target, int row, string label) => new(
+    private BackpropException UnknownClass(Table table, TableColumn target, int row, string label) => new(
         $"Expected a class seen in training ({DataErrors.List(ClassNames!)}). Received: '{DataErrors.Quote(label)}' in the target column '{target.Name}' at {table.Source} line {table.LineOf(row)}.");
 
-    private static TargetColumnState FitTarget(CsvTable table, TableColumn target, int[] training, TabularOptions options, List<string> notes)
+    private static TargetColumnState FitTarget(Table table, TableColumn target, int[] training, TabularOptions options, List<string> notes)
     {
         string[] classes;
         bool numeric = target.IsNumeric;
@@ -455,7 +455,7 @@ public sealed class TabularPreprocessor
             : TaskKind.Regression;
     }
 
-    private static FeatureColumnState? FitNumeric(CsvTable table, TableColumn column, int[] training, MissingValueStrategy missing,
+    private static FeatureColumnState? FitNumeric(Table table, TableColumn column, int[] training, MissingValueStrategy missing,
         NumericScaling scaling, double[] scratch, List<string> notes)
     {
         var cells = new NumericCells(table, column, "numeric");
@@ -493,7 +493,7 @@ public sealed class TabularPreprocessor
         return new FeatureColumnState(column.Name, FeatureKind.Numeric, mean, scale, fill);
     }
 
-    private static FeatureColumnState? FitText(CsvTable table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,
+    private static FeatureColumnState? FitText(Table table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,
         bool categorical, List<string> notes)
     {
         var cells = new TextCells(column);
@@ -569,11 +569,11 @@ public sealed class TabularPreprocessor
         : text.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
         : null;
 
-    private static List<TableColumn> Resolve(CsvTable table, IReadOnlyList<string>? names, string role) =>
+    private static List<TableColumn> Resolve(Table table, IReadOnlyList<string>? names, string role) =>
         names is null ? [] : names.Distinct(StringComparer.Ordinal)
             .Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", name, table.ColumnNames)).ToList();
 
-    private static int[] SelectRows(CsvTable table, IReadOnlyList<int>? rows)
+    private static int[] SelectRows(Table table, IReadOnlyList<int>? rows)
     {
         if (rows is null)
         {
@@ -591,7 +591,7 @@ public sealed class TabularPreprocessor
     }
 
     // The missing cell that comes first in the file, among these columns.
-    private static void ThrowOnFirstMissing(CsvTable table, IEnumerable<TableColumn> columns)
+    private static void ThrowOnFirstMissing(Table table, IEnumerable<TableColumn> columns)
     {
         TableColumn? first = columns.Where(c => c.MissingCount > 0).MinBy(c => (c.FirstMissingRow, c.Index));
         if (first is not null)

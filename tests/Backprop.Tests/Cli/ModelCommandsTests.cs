@@ -93,7 +93,7 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Equal(41, lines.Length);
 
         TabularModel<float> loaded = TabularModel<float>.Load(model);
-        var expected = loaded.PredictProbabilities(CsvTable.Read(unlabelled, loaded.Preprocessor.ReadOptions()));
+        var expected = loaded.PredictProbabilities(Table.Read(unlabelled, loaded.Preprocessor.ReadOptions()));
         for (int r = 0; r < 40; r++)
         {
             string[] cells = lines[r + 1].Split(',');
@@ -116,7 +116,7 @@ public sealed class ModelCommandsTests : IDisposable
         string[] lines = output.TrimEnd('\n').Split('\n');
         Assert.Equal("row,label,set", lines[0]);
         TabularModel<float> loaded = TabularModel<float>.Load(model);
-        bool[,] sets = loaded.PredictSets(loaded.Preprocessor.TransformFeatures<float>(CsvTable.Read(unlabelled, loaded.Preprocessor.ReadOptions())), 0.9);
+        bool[,] sets = loaded.PredictSets(loaded.Preprocessor.TransformFeatures<float>(Table.Read(unlabelled, loaded.Preprocessor.ReadOptions())), 0.9);
         for (int r = 0; r < 40; r++)
         {
             string[] cells = lines[r + 1].Split(',');
@@ -228,7 +228,7 @@ public sealed class ModelCommandsTests : IDisposable
 
         string labelled = Pets(30, 5);
         TabularModel<float> loaded = TabularModel<float>.Load(model);
-        CsvTable table = CsvTable.Read(labelled, loaded.Preprocessor.ReadOptions());
+        Table table = Table.Read(labelled, loaded.Preprocessor.ReadOptions());
         var expected = loaded.PredictProbabilities(table);
 
         // Raw inputs: numeric columns in 'features' (NaN where missing), the categorical column as strings.

@@ -9,7 +9,7 @@ public sealed class CsvErrorTests : TempFileTest
 
     private static string ReadFileError(string path, CsvReadOptions? options = null)
     {
-        var e = Assert.Throws<BackpropException>(() => CsvTable.Read(path, options));
+        var e = Assert.Throws<BackpropException>(() => Table.Read(path, options));
         Assert.DoesNotContain('\n', e.Message);
         return e.Message;
     }
@@ -60,7 +60,7 @@ public sealed class CsvErrorTests : TempFileTest
     [Fact]
     public void Numeric_names_with_a_text_first_column_are_a_header()
     {
-        CsvTable table = CsvTable.Read(Files.Write("years.csv", "country,1990,1991\nFrance,1.5,2.5\nChad,0.5,0.7\n"));
+        Table table = Table.Read(Files.Write("years.csv", "country,1990,1991\nFrance,1.5,2.5\nChad,0.5,0.7\n"));
         Assert.Equal(["country", "1990", "1991"], table.ColumnNames);
     }
 
@@ -163,7 +163,7 @@ public sealed class CsvErrorTests : TempFileTest
         string row = new string('7', 15_000) + ",1\n";
         string ok = "a,b\n" + row + row + row;
         var options = new CsvReadOptions(MaxRowLength: 20_000);
-        Assert.Equal(3, CsvTable.Read(Files.Write("ok.csv", ok), options).RowCount);
+        Assert.Equal(3, Table.Read(Files.Write("ok.csv", ok), options).RowCount);
         string message = ReadError(ok + new string('8', 30_000) + ",1\n" + row, options);
         Assert.Contains("a longer row starting at ", message);
         Assert.Contains("line 5 (", message);
@@ -181,7 +181,7 @@ public sealed class CsvErrorTests : TempFileTest
 
     [Fact]
     public void A_bad_explicit_delimiter_is_an_argument_error() =>
-        Assert.Throws<ArgumentException>(() => CsvTable.Read(Files.Write("ok.csv", "a,b\n1,2\n"), new CsvReadOptions(Delimiter: '"')));
+        Assert.Throws<ArgumentException>(() => Table.Read(Files.Write("ok.csv", "a,b\n1,2\n"), new CsvReadOptions(Delimiter: '"')));
 
     // Found by CsvFuzzTests: a quoted header name may hold a line break, which every message quoting the name would carry.
     [Fact]
@@ -193,7 +193,7 @@ public sealed class CsvErrorTests : TempFileTest
     [Fact]
     public void A_quoted_cell_with_a_line_break_is_escaped_in_messages()
     {
-        CsvTable table = CsvTable.Read(Files.Write("one-class.csv", "x,y\n1,\"a\nb\"\n2,\"a\nb\"\n"));
+        Table table = Table.Read(Files.Write("one-class.csv", "x,y\n1,\"a\nb\"\n2,\"a\nb\"\n"));
         var e = Assert.Throws<BackpropException>(() => Backprop.Preprocessing.TabularPreprocessor.Fit(table));
         Assert.Contains("only 'a\\nb'", e.Message);
     }
@@ -206,9 +206,9 @@ public sealed class CsvErrorTests : TempFileTest
         const int columns = 2_000;
         string path = Files.Write("wide.csv", string.Join(",", Enumerable.Range(0, columns).Select(c => $"c{c}")) + "\n"
             + string.Join(",", Enumerable.Range(0, columns)) + "\n");
-        CsvTable.Read(path); // warm-up
+        Table.Read(path); // warm-up
         long before = GC.GetAllocatedBytesForCurrentThread();
-        CsvTable table = CsvTable.Read(path);
+        Table table = Table.Read(path);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal(columns, table.Columns.Count);
         Assert.Equal(1_999.0, table.Columns[^1].GetNumber(0));

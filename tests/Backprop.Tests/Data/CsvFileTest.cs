@@ -8,7 +8,7 @@ public abstract class CsvFileTest : TempFileTest
     /// <summary>Where <see cref="Read"/> writes the text.</summary>
     protected string DataPath => Path.Combine(Files.Directory, "data.csv");
 
-    protected CsvTable Read(string text, CsvReadOptions? options = null) => CsvTable.Read(Files.Write("data.csv", text), options);
+    protected Table Read(string text, CsvReadOptions? options = null) => Table.Read(Files.Write("data.csv", text), options);
 
     /// <summary>The message of the one-line error that reading <paramref name="text"/> gives.</summary>
     protected string ReadError(string text, CsvReadOptions? options = null)
@@ -19,6 +19,6 @@ public abstract class CsvFileTest : TempFileTest
     }
 
     /// <summary>A numeric column's values, row by row.</summary>
-    protected static double[] Numbers(CsvTable table, string column) =>
+    protected static double[] Numbers(Table table, string column) =>
         Enumerable.Range(0, table.RowCount).Select(table.Find(column)!.GetNumber).ToArray();
 }

@@ -81,10 +81,10 @@ public class CsvFuzzTests(ITestOutputHelper output)
         try
         {
             Stream Open() => new MemoryStream(file, writable: false);
-            CsvTable table = CsvTable.Read(Open, "fuzz.csv", options);
+            Table table = Table.Read(Open, "fuzz.csv", options);
             TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table);
             preprocessor.Transform<float>(table);
-            CsvTable again = CsvTable.Read(Open, "fuzz.csv", preprocessor.ReadOptions() with
+            Table again = Table.Read(Open, "fuzz.csv", preprocessor.ReadOptions() with
             {
                 Delimiter = options?.Delimiter,
                 Decimal = options?.Decimal,

@@ -4,13 +4,13 @@ namespace Backprop.Tests.Data;
 
 public sealed class CsvTableTests : TempFileTest
 {
-    private CsvTable Read(string text, CsvReadOptions? options = null, bool bom = false) =>
-        CsvTable.Read(Files.Write("data.csv", text, bom), options);
+    private Table Read(string text, CsvReadOptions? options = null, bool bom = false) =>
+        Table.Read(Files.Write("data.csv", text, bom), options);
 
     [Fact]
     public void Reads_numeric_and_text_columns_with_their_line_numbers()
     {
-        CsvTable table = Read("x,name,y\n1.5,ab,3\n-2e3,cd,4\n0,ab,5\n");
+        Table table = Read("x,name,y\n1.5,ab,3\n-2e3,cd,4\n0,ab,5\n");
         Assert.Equal(["x", "name", "y"], table.ColumnNames);
         Assert.Equal(3, table.RowCount);
         Assert.Equal(',', table.Delimiter);
@@ -34,7 +34,7 @@ public sealed class CsvTableTests : TempFileTest
     {
         // For the other delimiters, a comma inside a value (a decimal comma) must not split it.
         string d = delimiter.ToString(), b = delimiter == ',' ? "x" : "x,5";
-        CsvTable table = Read($"a{d}b{d}c\n1{d}{b}{d}3\n");
+        Table table = Read($"a{d}b{d}c\n1{d}{b}{d}3\n");
         Assert.Equal(delimiter, table.Delimiter);
         Assert.Equal(["a", "b", "c"], table.ColumnNames);
         Assert.Equal(b, table.Find("b")!.GetText(0));
@@ -45,7 +45,7 @@ public sealed class CsvTableTests : TempFileTest
     public void An_explicit_delimiter_overrides_detection()
     {
         // Detection would pick ';' (two of them); the caller says ','.
-        CsvTable table = Read("a;x,b;y\n1;2,3;4\n", new CsvReadOptions(Delimiter: ','));
+        Table table = Read("a;x,b;y\n1;2,3;4\n", new CsvReadOptions(Delimiter: ','));
         Assert.Equal(["a;x", "b;y"], table.ColumnNames);
         Assert.Equal("1;2", table.Find("a;x")!.GetText(0));
     }
@@ -53,7 +53,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void Quoted_fields_hold_delimiters_doubled_quotes_and_line_breaks()
     {
-        CsvTable table = Read("text,n\n\"a,b\",1\n\"say \"\"hi\"\"\",2\n\"two\nlines\",3\n\"\",4\nplain,5\n");
+        Table table = Read("text,n\n\"a,b\",1\n\"say \"\"hi\"\"\",2\n\"two\nlines\",3\n\"\",4\nplain,5\n");
         TableColumn text = table.Find("text")!;
         Assert.Equal("a,b", text.GetText(0));
         Assert.Equal("say \"hi\"", text.GetText(1));
@@ -68,7 +68,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void A_utf8_byte_order_mark_is_not_part_of_the_first_name()
     {
-        CsvTable table = Read("größe,été\n1,日本\n", bom: true);
+        Table table = Read("größe,été\n1,日本\n", bom: true);
         Assert.Equal(["größe", "été"], table.ColumnNames);
         Assert.Equal("日本", table.Find("été")!.GetText(0));
     }
@@ -76,7 +76,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void Crlf_line_ends_leave_no_carriage_return_in_values()
     {
-        CsvTable table = Read("a,b\r\n1,x\r\n2,y\r\n");
+        Table table = Read("a,b\r\n1,x\r\n2,y\r\n");
         Assert.True(table.Find("b")!.Levels.All(level => !level.Contains('\r')));
         Assert.Equal(["x", "y"], table.Find("b")!.Levels);
         Assert.Equal([1.0, 2], Enumerable.Range(0, 2).Select(table.Find("a")!.GetNumber));
@@ -85,7 +85,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void Missing_markers_leave_a_numeric_column_numeric()
     {
-        CsvTable table = Read("v,w\n1,a\n,b\nNA,c\nn/a,d\nNaN,e\nnull,f\n?,g\n 7 ,h\n");
+        Table table = Read("v,w\n1,a\n,b\nNA,c\nn/a,d\nNaN,e\nnull,f\n?,g\n 7 ,h\n");
         TableColumn v = table.Find("v")!;
         Assert.True(v.IsNumeric);
         Assert.Equal(6, v.MissingCount);
@@ -98,7 +98,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void Missing_markers_in_a_text_column_are_not_categories()
     {
-        CsvTable table = Read("c\nred\nNA\n?\nblue\n");
+        Table table = Read("c\nred\nNA\n?\nblue\n");
         TableColumn c = table.Find("c")!;
         Assert.Equal(["red", "blue"], c.Levels);
         Assert.Equal([0, -1, -1, 1], Enumerable.Range(0, 4).Select(c.GetCode));
@@ -108,7 +108,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void A_column_that_turns_to_text_after_numbers_keeps_their_spelling()
     {
-        CsvTable table = Read("code,n\n1.50,1\n007,2\nA1,3\n1.50,4\n");
+        Table table = Read("code,n\n1.50,1\n007,2\nA1,3\n1.50,4\n");
         TableColumn code = table.Find("code")!;
         Assert.False(code.IsNumeric);
         Assert.Equal(["1.50", "007", "A1"], code.Levels);
@@ -120,7 +120,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void Text_columns_asked_for_are_read_as_text()
     {
-        CsvTable table = Read("zip,n\n02134,1\n10001,2\n", new CsvReadOptions(TextColumns: ["zip"]));
+        Table table = Read("zip,n\n02134,1\n10001,2\n", new CsvReadOptions(TextColumns: ["zip"]));
         TableColumn zip = table.Find("zip")!;
         Assert.False(zip.IsNumeric);
         Assert.Equal(["02134", "10001"], zip.Levels);
@@ -130,7 +130,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void Blank_lines_are_skipped_and_unnamed_columns_get_a_name()
     {
-        CsvTable table = Read("a,\n\n1,2\n\n3,4\n\n\n");
+        Table table = Read("a,\n\n1,2\n\n3,4\n\n\n");
         Assert.Equal(["a", "column2"], table.ColumnNames);
         Assert.Equal(2, table.RowCount);
         Assert.Equal([3, 5], Enumerable.Range(0, 2).Select(table.LineOf));
@@ -165,7 +165,7 @@ public sealed class CsvTableTests : TempFileTest
     [Fact]
     public void Infinities_are_remembered_not_stored_as_numbers()
     {
-        CsvTable table = Read("a\n1\ninf\n1e999\n");
+        Table table = Read("a\n1\ninf\n1e999\n");
         TableColumn a = table.Find("a")!;
         Assert.True(a.IsNumeric);
         Assert.Equal(1, a.FirstNonFiniteRow);
@@ -177,7 +177,7 @@ public sealed class CsvTableTests : TempFileTest
     {
         byte[] bytes = "a,b\n1,2\n"u8.ToArray();
         int opened = 0;
-        CsvTable table = CsvTable.Read(() => { opened++; return new MemoryStream(bytes); }, "memory");
+        Table table = Table.Read(() => { opened++; return new MemoryStream(bytes); }, "memory");
         Assert.Equal("memory", table.Source);
         Assert.Equal(1, opened);
         Assert.Equal(2, table.Find("b")!.GetNumber(0));

@@ -11,8 +11,8 @@ public sealed class DecimalCommaTests : CsvFileTest
     public void An_excel_file_with_decimal_commas_reads_and_fits_exactly_like_its_dot_decimal_twin()
     {
         string dots = ExcelTwins.Dots();
-        CsvTable plain = CsvTable.Read(Files.Write("dots.csv", dots));
-        CsvTable excel = CsvTable.Read(Files.WriteBytes("excel.csv", ExcelTwins.Excel(dots)));
+        Table plain = Table.Read(Files.Write("dots.csv", dots));
+        Table excel = Table.Read(Files.WriteBytes("excel.csv", ExcelTwins.Excel(dots)));
 
         Assert.Equal((',', '.'), (plain.Delimiter, plain.Decimal));
         Assert.Equal((';', ','), (excel.Delimiter, excel.Decimal));
@@ -41,7 +41,7 @@ public sealed class DecimalCommaTests : CsvFileTest
         Assert.Equal(fromDots.Notes, fromExcel.Notes);
         Assert.Equal(fromDots.Transform<double>(plain).Features.Data, fromExcel.Transform<double>(excel).Features.Data);
         // A file to predict on is read with the fitted preprocessor's options, and detected again.
-        CsvTable again = CsvTable.Read(Files.WriteBytes("new.csv", ExcelTwins.Excel(dots)), fromExcel.ReadOptions());
+        Table again = Table.Read(Files.WriteBytes("new.csv", ExcelTwins.Excel(dots)), fromExcel.ReadOptions());
         Assert.Equal(fromDots.TransformFeatures<float>(plain).Data, fromExcel.TransformFeatures<float>(again).Data);
     }
 
@@ -55,7 +55,7 @@ public sealed class DecimalCommaTests : CsvFileTest
     [InlineData("1e5", 100_000.0)]
     public void Decimal_commas_in_a_semicolon_file_are_numbers(string text, double expected)
     {
-        CsvTable table = Read($"a;b\n{text};x\n3;y\n");
+        Table table = Read($"a;b\n{text};x\n3;y\n");
         Assert.True(table.Find("a")!.IsNumeric);
         Assert.Equal(expected, table.Find("a")!.GetNumber(0));
         Assert.Equal(text.Contains(',') ? ',' : '.', table.Decimal);
@@ -77,7 +77,7 @@ public sealed class DecimalCommaTests : CsvFileTest
     [Fact]
     public void A_comma_file_whose_numbers_have_no_separator_or_a_point_reads_as_before()
     {
-        CsvTable table = Read("a;b\n1.5;2\n-3;4\n");
+        Table table = Read("a;b\n1.5;2\n-3;4\n");
         Assert.Equal('.', table.Decimal);
         Assert.Equal([1.5, -3], Numbers(table, "a"));
     }
@@ -92,7 +92,7 @@ public sealed class DecimalCommaTests : CsvFileTest
         // Within a column.
         Assert.Contains("'2,5' (a decimal comma) in column 'x' at line 3 and '1.5' (a point) in column 'x' at line 2;", ReadError("x;y\n1.5;a\n2,5;b\n"));
         // A column that is text anyway (a version, a date) does not count.
-        CsvTable table = Read("version;x;y\n1.2;0,5;a\n2.0.1;1,5;b\n");
+        Table table = Read("version;x;y\n1.2;0,5;a\n2.0.1;1,5;b\n");
         Assert.False(table.Find("version")!.IsNumeric);
         Assert.Equal([0.5, 1.5], Numbers(table, "x"));
     }
@@ -100,9 +100,9 @@ public sealed class DecimalCommaTests : CsvFileTest
     [Fact]
     public void Asked_for_a_point_decimal_commas_are_text_and_asked_for_a_comma_points_are_text()
     {
-        CsvTable points = Read("x;y\n1,5;1.5\n2;2\n", new CsvReadOptions(Decimal: '.'));
+        Table points = Read("x;y\n1,5;1.5\n2;2\n", new CsvReadOptions(Decimal: '.'));
         Assert.Equal(('.', false, true), (points.Decimal, points.Find("x")!.IsNumeric, points.Find("y")!.IsNumeric));
-        CsvTable commas = Read("x;y\n1,5;1.5\n2;2\n", new CsvReadOptions(Decimal: ','));
+        Table commas = Read("x;y\n1,5;1.5\n2;2\n", new CsvReadOptions(Decimal: ','));
         Assert.Equal((',', true, false), (commas.Decimal, commas.Find("x")!.IsNumeric, commas.Find("y")!.IsNumeric));
         Assert.Equal(["1.5", "2"], commas.Find("y")!.Levels);
         // Asked for, decimal commas are read whatever the delimiter: tab, whitespace, or a quoted field of a comma file.
@@ -136,7 +136,7 @@ public sealed class DecimalCommaTests : CsvFileTest
     public void A_column_read_as_text_and_used_as_numbers_reads_its_decimal_commas()
     {
         // The target kept as text (say a categorical column named as the target), then fitted as a regression.
-        CsvTable table = Read("x;y\n1;0,5\n2;1,25\n3;2,5\n", new CsvReadOptions(TextColumns: ["y"]));
+        Table table = Read("x;y\n1;0,5\n2;1,25\n3;2,5\n", new CsvReadOptions(TextColumns: ["y"]));
         Assert.False(table.Find("y")!.IsNumeric);
         Assert.Equal(-1, table.Find("y")!.FirstNonNumericRow);
         var preprocessor = TabularPreprocessor.Fit(table, new TabularOptions(Task: TaskKind.Regression));

@@ -49,9 +49,9 @@ public sealed class DelimiterTests : CsvFileTest
     [Fact]
     public void A_file_in_aligned_columns_is_detected_and_read_like_its_comma_separated_twin()
     {
-        CsvTable spaces = Read(Spector);
+        Table spaces = Read(Spector);
         string csv = string.Join("\n", Spector.Split('\n').Select(line => string.Join(",", line.Split(' ', StringSplitOptions.RemoveEmptyEntries))));
-        CsvTable commas = CsvTable.Read(Files.Write("spector.csv", csv));
+        Table commas = Table.Read(Files.Write("spector.csv", csv));
 
         Assert.Equal(CsvReadOptions.Whitespace, spaces.Delimiter);
         Assert.Equal(["OBS", "GPA", "TUCE", "PSI", "GRADE"], spaces.ColumnNames);
@@ -63,7 +63,7 @@ public sealed class DelimiterTests : CsvFileTest
             Assert.Equal(Numbers(commas, column), Numbers(spaces, column));
         }
         Assert.Equal(Enumerable.Range(2, 32), Enumerable.Range(0, 32).Select(spaces.LineOf));
-        Assert.Equal("CsvTable(" + spaces.Source + ": 32 rows × 5 columns, delimiter whitespace)", spaces.ToString());
+        Assert.Equal("Table(" + spaces.Source + ": 32 rows × 5 columns, delimiter whitespace)", spaces.ToString());
         // Fitted alike, so a model trains alike.
         var options = new TabularOptions(Target: "GRADE", Drop: ["OBS"]);
         Assert.Equal(TabularPreprocessor.Fit(commas, options).State.ToJson(), TabularPreprocessor.Fit(spaces, options).State.ToJson());
@@ -73,7 +73,7 @@ public sealed class DelimiterTests : CsvFileTest
     public void A_header_of_names_each_in_single_quotes_names_what_is_inside_them()
     {
         // spector.csv as statsmodels ships it: 'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE', then rows of numbers.
-        CsvTable quoted = Read("'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE'\n1 2.66 20 0 0\n2 2.89 22 0 0\n3 3.28 24 0 1\n");
+        Table quoted = Read("'OBS' 'GPA' 'TUCE' 'PSI' 'GRADE'\n1 2.66 20 0 0\n2 2.89 22 0 0\n3 3.28 24 0 1\n");
         Assert.Equal(["OBS", "GPA", "TUCE", "PSI", "GRADE"], quoted.ColumnNames);
         // One quoted name among others is a name with quotes.
         Assert.Equal(["'a'", "b"], Read("'a',b\n1,2\n").ColumnNames);
@@ -83,7 +83,7 @@ public sealed class DelimiterTests : CsvFileTest
     public void Runs_of_spaces_and_tabs_delimit_and_those_at_the_ends_of_a_line_do_not()
     {
         // Asked for: a header with a tab would be detected as tab-separated.
-        CsvTable table = Read(" \t name   \"home town\"\tn \r\n\r\n   ann \t \"New  York\"  1  \r\n bob Paris\t\t2\n\t\n \"\" \"\"  3 \n",
+        Table table = Read(" \t name   \"home town\"\tn \r\n\r\n   ann \t \"New  York\"  1  \r\n bob Paris\t\t2\n\t\n \"\" \"\"  3 \n",
             new CsvReadOptions(Delimiter: CsvReadOptions.Whitespace));
         Assert.Equal(["name", "home town", "n"], table.ColumnNames);
         Assert.Equal(3, table.RowCount);
@@ -107,7 +107,7 @@ public sealed class DelimiterTests : CsvFileTest
     [Fact]
     public void A_single_space_delimits_one_field_each_so_two_spaces_hold_an_empty_cell()
     {
-        CsvTable table = Read("a b c\n1  3\n4 5 6\n", new CsvReadOptions(Delimiter: ' '));
+        Table table = Read("a b c\n1  3\n4 5 6\n", new CsvReadOptions(Delimiter: ' '));
         Assert.Equal(' ', table.Delimiter);
         Assert.True(table.Find("b")!.IsMissing(0));
         Assert.Equal([3.0, 6], Numbers(table, "c"));
@@ -118,7 +118,7 @@ public sealed class DelimiterTests : CsvFileTest
     public void Blank_lines_before_the_header_neither_hide_its_delimiter_nor_shift_the_line_numbers()
     {
         // Sep detected the delimiter from the first line, blank or not, and found ';' here.
-        CsvTable table = Read("\n  \r\n\r\n\ra,b\n1,2\n\n3,4\n");
+        Table table = Read("\n  \r\n\r\n\ra,b\n1,2\n\n3,4\n");
         Assert.Equal(',', table.Delimiter);
         Assert.Equal(["a", "b"], table.ColumnNames);
         Assert.Equal([6, 8], Enumerable.Range(0, 2).Select(table.LineOf));
@@ -130,7 +130,7 @@ public sealed class DelimiterTests : CsvFileTest
     {
         string[] names = Enumerable.Range(0, 5_000).Select(i => $"column{i}").ToArray();
         string text = string.Join(";", names) + "\n" + string.Join(";", names.Select((_, i) => i)) + "\n";
-        CsvTable table = Read(text);
+        Table table = Read(text);
         Assert.Equal(';', table.Delimiter);
         Assert.Equal(names, table.ColumnNames);
         Assert.Equal(4_999.0, table.Columns[^1].GetNumber(0));
@@ -139,7 +139,7 @@ public sealed class DelimiterTests : CsvFileTest
     [Fact]
     public void Detected_whitespace_with_leading_spaces_and_tabs_inside_runs()
     {
-        CsvTable table = Read("   x    y   label\n  1.5 \t 2   a\n\n -3 4\t b  \n");
+        Table table = Read("   x    y   label\n  1.5 \t 2   a\n\n -3 4\t b  \n");
         Assert.Equal(CsvReadOptions.Whitespace, table.Delimiter);
         Assert.Equal([1.5, -3], Numbers(table, "x"));
         Assert.Equal([2.0, 4], Numbers(table, "y"));
@@ -150,7 +150,7 @@ public sealed class DelimiterTests : CsvFileTest
     [Fact]
     public void A_file_read_as_one_column_says_so_where_a_column_is_missing()
     {
-        CsvTable table = Read("a:b:c\n1:2:3\n");
+        Table table = Read("a:b:c\n1:2:3\n");
         Assert.Single(table.Columns);
                 var fit = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table));
         Assert.Equal($"Expected a target column and feature columns in {DataPath}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
@@ -159,7 +159,7 @@ public sealed class DelimiterTests : CsvFileTest
         Assert.Equal($"Expected a target column and feature columns in {DataPath}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
             target.Message);
         // A model's columns looked up in a file that reads as one column (predict, evaluate).
-        CsvTable model = CsvTable.Read(Files.Write("train.csv", "a,b,c\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n"));
+        Table model = Table.Read(Files.Write("train.csv", "a,b,c\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n"));
         TabularPreprocessor preprocessor = TabularPreprocessor.Fit(model);
         var transform = Assert.Throws<BackpropException>(() => preprocessor.TransformFeatures<float>(table));
         Assert.Equal($"Expected the column 'a' (a feature in training) among the columns of {DataPath}. Received: one column only, 'a:b:c' (is the delimiter something else? use --delimiter).",
@@ -171,7 +171,7 @@ public sealed class DelimiterTests : CsvFileTest
     [Fact]
     public void One_column_whose_name_could_not_hide_a_delimiter_is_not_blamed_on_the_delimiter()
     {
-        CsvTable table = Read("price\n1\n2\n");
+        Table table = Read("price\n1\n2\n");
         var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table));
         Assert.Equal($"Expected a target column and feature columns in {DataPath}. Received: one column only, 'price'.", e.Message);
     }
@@ -198,7 +198,7 @@ public sealed class DelimiterTests : CsvFileTest
     [InlineData('/')]
     public void Other_ascii_punctuation_delimits(char delimiter)
     {
-        CsvTable table = Read($"a{delimiter}b\n1{delimiter}2\n", new CsvReadOptions(Delimiter: delimiter));
+        Table table = Read($"a{delimiter}b\n1{delimiter}2\n", new CsvReadOptions(Delimiter: delimiter));
         Assert.Equal([2.0], Numbers(table, "b"));
     }
 

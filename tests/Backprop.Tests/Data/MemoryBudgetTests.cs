@@ -27,20 +27,20 @@ public sealed class MemoryBudgetTests : TempFileTest
     public void A_file_whose_table_would_exceed_the_bound_is_refused_from_its_first_rows()
     {
         string path = Numbers(50_000); // 1.5 MB on disk, 4.6 MB as a table
-        var e = Assert.Throws<BackpropException>(() => CsvTable.Read(path, new CsvReadOptions(MaxMemory: 2_000_000)));
+        var e = Assert.Throws<BackpropException>(() => Table.Read(path, new CsvReadOptions(MaxMemory: 2_000_000)));
         Assert.Matches(@"^Expected data that fits in memory\. Received: .*numbers\.csv, 1\.\d MB, which would take about 4\.\d MB as a table " +
             @"\(from its first 4,096 rows\), more than the 2 MB available for it; use a sample of its rows or fewer columns \(reading files larger than memory is planned\)\.$",
             e.Message);
 
-        Assert.Equal(50_000, CsvTable.Read(path, new CsvReadOptions(MaxMemory: 6_000_000)).RowCount);
-        Assert.Equal(50_000, CsvTable.Read(path).RowCount); // the default: the memory the process can take
+        Assert.Equal(50_000, Table.Read(path, new CsvReadOptions(MaxMemory: 6_000_000)).RowCount);
+        Assert.Equal(50_000, Table.Read(path).RowCount); // the default: the memory the process can take
     }
 
     [Fact]
     public void Data_of_unknown_length_is_refused_once_the_table_holds_more_than_the_bound()
     {
         byte[] bytes = File.ReadAllBytes(Numbers(50_000));
-        var e = Assert.Throws<BackpropException>(() => CsvTable.Read(() => new OneWayStream(bytes), "stdin", new CsvReadOptions(MaxMemory: 2_000_000)));
+        var e = Assert.Throws<BackpropException>(() => Table.Read(() => new OneWayStream(bytes), "stdin", new CsvReadOptions(MaxMemory: 2_000_000)));
         Assert.StartsWith("Expected data that fits in memory. Received: stdin, which would take about 2", e.Message);
     }
 

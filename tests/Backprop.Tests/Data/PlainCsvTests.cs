@@ -3,7 +3,7 @@ using Backprop.Data;
 
 namespace Backprop.Tests.Data;
 
-/// <summary><see cref="CsvTable.TryReadPlain"/> (the embedded data sets' reader, without Sep) against Sep's reader on the same text.</summary>
+/// <summary><see cref="Table.TryReadPlain"/> (the embedded data sets' reader, without Sep) against Sep's reader on the same text.</summary>
 public sealed class PlainCsvTests
 {
     [Theory]
@@ -16,7 +16,7 @@ public sealed class PlainCsvTests
         {
             text = reader.ReadToEnd();
         }
-        CsvTable? plain = CsvTable.TryReadPlain(text, name, new CsvReadOptions());
+        Table? plain = Table.TryReadPlain(text, name, new CsvReadOptions());
         Assert.NotNull(plain);
         AssertSame(ReadWithSep(text), plain);
         AssertSame(plain, EmbeddedDatasets.ReadTable(name));
@@ -31,7 +31,7 @@ public sealed class PlainCsvTests
     [InlineData("big,small\n123456789012345678901234567890,0.1000000000000000055511151231257827\n")]
     public void Plain_text_reads_as_the_csv_reader_reads_it(string text)
     {
-        CsvTable? plain = CsvTable.TryReadPlain(text, "data.csv", new CsvReadOptions());
+        Table? plain = Table.TryReadPlain(text, "data.csv", new CsvReadOptions());
         Assert.NotNull(plain);
         AssertSame(ReadWithSep(text), plain);
     }
@@ -41,7 +41,7 @@ public sealed class PlainCsvTests
     {
         const string text = "zip,n\n02134,1\n10001,2\n";
         var options = new CsvReadOptions(TextColumns: ["zip"]);
-        CsvTable plain = CsvTable.TryReadPlain(text, "data.csv", options)!;
+        Table plain = Table.TryReadPlain(text, "data.csv", options)!;
         Assert.Equal(["02134", "10001"], plain.Find("zip")!.Levels);
         AssertSame(ReadWithSep(text, options), plain);
     }
@@ -55,7 +55,7 @@ public sealed class PlainCsvTests
     public void Errors_are_the_csv_readers(string text)
     {
         var sep = Assert.Throws<BackpropException>(() => ReadWithSep(text));
-        var plain = Assert.Throws<BackpropException>(() => CsvTable.TryReadPlain(text, "data.csv", new CsvReadOptions()));
+        var plain = Assert.Throws<BackpropException>(() => Table.TryReadPlain(text, "data.csv", new CsvReadOptions()));
         Assert.Equal(sep.Message, plain.Message);
     }
 
@@ -71,16 +71,16 @@ public sealed class PlainCsvTests
     [InlineData("")]                   // empty
     [InlineData("\na,b\n1,2\n")]      // a blank line before the header
     public void Anything_less_plain_is_left_to_the_csv_reader(string text) =>
-        Assert.Null(CsvTable.TryReadPlain(text, "data.csv", new CsvReadOptions()));
+        Assert.Null(Table.TryReadPlain(text, "data.csv", new CsvReadOptions()));
 
     [Fact]
     public void Another_delimiter_asked_for_is_left_to_the_csv_reader() =>
-        Assert.Null(CsvTable.TryReadPlain("a,b\n1,2\n", "data.csv", new CsvReadOptions(Delimiter: ';')));
+        Assert.Null(Table.TryReadPlain("a,b\n1,2\n", "data.csv", new CsvReadOptions(Delimiter: ';')));
 
-    private static CsvTable ReadWithSep(string text, CsvReadOptions? options = null) =>
-        CsvTable.Read(() => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "data.csv", options);
+    private static Table ReadWithSep(string text, CsvReadOptions? options = null) =>
+        Table.Read(() => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), "data.csv", options);
 
-    private static void AssertSame(CsvTable expected, CsvTable actual)
+    private static void AssertSame(Table expected, Table actual)
     {
         Assert.Equal(expected.ColumnNames, actual.ColumnNames);
         Assert.Equal(expected.Delimiter, actual.Delimiter);

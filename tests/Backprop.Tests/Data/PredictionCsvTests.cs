@@ -13,7 +13,7 @@ public sealed class PredictionCsvTests : TempFileTest
         string path = Path.Combine(Files.Directory, "preds.csv");
         PredictionCsv.WriteFileAtomically(path, w => PredictionCsv.WriteClasses(w, classes, [1, 2], probabilities));
 
-        CsvTable table = CsvTable.Read(path);
+        Table table = Table.Read(path);
         Assert.Equal(["row", "label", "cat, big", "say \"dog\"", "proba_row"], table.ColumnNames);
         Assert.Equal([1.0, 2], Enumerable.Range(0, 2).Select(table.Find("row")!.GetNumber));
         Assert.Equal(["say \"dog\"", "row"], Enumerable.Range(0, 2).Select(table.Find("label")!.GetText));

@@ -20,7 +20,7 @@ public sealed class CalibrationTests : IDisposable
     private string PathOf(string name) => Path.Combine(_files.Directory, name);
 
     // Two informative inputs and one of noise; a class from a noisy score (so no model is sure of every row), or a value with noise.
-    private string Table(string name, int rows, ulong seed, bool classes)
+    private string WriteCsv(string name, int rows, ulong seed, bool classes)
     {
         var rng = new Rng(seed);
         var lines = new List<string> { "a,b,noise,target" };
@@ -41,7 +41,7 @@ public sealed class CalibrationTests : IDisposable
     [Fact]
     public void A_run_that_holds_rows_out_fits_a_temperature_its_probabilities_use_and_its_file_keeps()
     {
-        string data = Table("c.csv", 300, 1, classes: true);
+        string data = WriteCsv("c.csv", 300, 1, classes: true);
         TabularTrainingResult<double> result = new TabularTrainer<double>(new TabularTrainingOptions { Data = data, Target = "target", HiddenLayers = [16] }).Fit();
         TabularModel<double> model = result.Model;
         Assert.True(result.Options.Calibrate);
@@ -70,7 +70,7 @@ public sealed class CalibrationTests : IDisposable
     [Fact]
     public void A_resumed_run_calibrates_again_and_one_with_nothing_to_train_keeps_the_calibration()
     {
-        string data = Table("r.csv", 200, 5, classes: true), path = PathOf("r.safetensors");
+        string data = WriteCsv("r.csv", 200, 5, classes: true), path = PathOf("r.safetensors");
         TabularTrainingOptions options = new() { Data = data, Target = "target", HiddenLayers = [8], Members = 3, Epochs = 4, EarlyStopping = null, SavePath = path };
         TabularModel<double> whole = new TabularTrainer<double>(options).Fit().Model;
         TabularModel<double> again = TabularTrainer<double>.Resume(path).Fit().Model; // all epochs trained: nothing to train
@@ -89,7 +89,7 @@ public sealed class CalibrationTests : IDisposable
     public void Temperature_scaling_lowers_the_calibration_error_of_an_over_confident_network_on_new_rows()
     {
         // One wide network trained long on noisy labels, no early stopping: sure of itself beyond what it gets right.
-        string train = Table("train.csv", 400, 2, classes: true), test = Table("test.csv", 3000, 3, classes: true);
+        string train = WriteCsv("train.csv", 400, 2, classes: true), test = WriteCsv("test.csv", 3000, 3, classes: true);
         TabularTrainingOptions options = new()
         {
             Data = train, Target = "target", HiddenLayers = [48, 48], Members = 1, ValidationFraction = 0.3, Epochs = 100, EarlyStopping = null,
@@ -101,7 +101,7 @@ public sealed class CalibrationTests : IDisposable
         Assert.Equal(1, raw.Temperature);
         Assert.Null(raw.ConformalScores);
 
-        Dataset<float> rows = calibrated.Preprocessor.Transform<float>(CsvTable.Read(test, calibrated.Preprocessor.ReadOptions()));
+        Dataset<float> rows = calibrated.Preprocessor.Transform<float>(Table.Read(test, calibrated.Preprocessor.ReadOptions()));
         int[] labels = rows.Labels();
         Matrix<float> before = raw.PredictProbabilities(rows.Features), after = calibrated.PredictProbabilities(rows.Features);
         // The same network (same seed and options): the classes are the same, the probabilities honest.
@@ -128,8 +128,8 @@ public sealed class CalibrationTests : IDisposable
                 Target = "target", HiddenLayers = [16], Seed = seed, Members = 3,
                 CrossFit = crossFit, ValidationFraction = crossFit ? 0 : 0.3,
             };
-            TabularModel<float> classifier = new TabularTrainer<float>(options with { Data = Table($"c{seed}.csv", 200, 10 + seed, classes: true) }).Fit().Model;
-            Dataset<float> rows = classifier.Preprocessor.Transform<float>(CsvTable.Read(Table($"ct{seed}.csv", fresh, 100 + seed, classes: true), classifier.Preprocessor.ReadOptions()));
+            TabularModel<float> classifier = new TabularTrainer<float>(options with { Data = WriteCsv($"c{seed}.csv", 200, 10 + seed, classes: true) }).Fit().Model;
+            Dataset<float> rows = classifier.Preprocessor.Transform<float>(Table.Read(WriteCsv($"ct{seed}.csv", fresh, 100 + seed, classes: true), classifier.Preprocessor.ReadOptions()));
             bool[,] sets = classifier.PredictSets(rows.Features, coverage);
             int[] labels = rows.Labels();
             for (int r = 0; r < fresh; r++)
@@ -138,8 +138,8 @@ public sealed class CalibrationTests : IDisposable
                 for (int c = 0; c < 3; c++) setSize += sets[r, c] ? 1 : 0;
             }
 
-            TabularModel<float> regressor = new TabularTrainer<float>(options with { Data = Table($"r{seed}.csv", 200, 20 + seed, classes: false) }).Fit().Model;
-            Dataset<float> values = regressor.Preprocessor.Transform<float>(CsvTable.Read(Table($"rt{seed}.csv", fresh, 200 + seed, classes: false), regressor.Preprocessor.ReadOptions()));
+            TabularModel<float> regressor = new TabularTrainer<float>(options with { Data = WriteCsv($"r{seed}.csv", 200, 20 + seed, classes: false) }).Fit().Model;
+            Dataset<float> values = regressor.Preprocessor.Transform<float>(Table.Read(WriteCsv($"rt{seed}.csv", fresh, 200 + seed, classes: false), regressor.Preprocessor.ReadOptions()));
             (double[] predicted, double[] lower, double[] upper) = regressor.PredictIntervals(values.Features, coverage);
             double[] truth = values.TargetValues();
             for (int r = 0; r < fresh; r++)

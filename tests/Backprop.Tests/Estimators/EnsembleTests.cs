@@ -41,7 +41,7 @@ public sealed class EnsembleTests : IDisposable
 
         // By hand: each member's softmax from its slice of the network's outputs, averaged.
         Matrix<double> features = new TabularPreprocessor(model.Preprocessor.State).TransformFeatures<double>(
-            CsvTable.Read(Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "wine.csv"), model.Preprocessor.ReadOptions()));
+            Table.Read(Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "wine.csv"), model.Preprocessor.ReadOptions()));
         Matrix<double> raw = model.Network.Predict(features), probabilities = model.PredictProbabilities(features);
         for (int r = 0; r < features.Rows; r += 17)
         {

@@ -60,7 +60,7 @@ public sealed class MlpEstimatorFileTests : IDisposable
         MlpClassifier<float> classifier = MlpClassifier<float>.Load(model);
         Assert.Equal(["setosa", "versicolor", "virginica"], classifier.ClassLabels);
         Assert.Throws<InvalidOperationException>(() => classifier.Classes); // text labels: no integers to give
-        CsvTable table = CsvTable.Read(Iris);
+        Table table = Table.Read(Iris);
         string[] predicted = classifier.PredictLabels(table);
         Assert.True(predicted.Zip(Enumerable.Range(0, 150).Select(r => table.Find("species")!.GetText(r)), (a, b) => a == b).Count(same => same) > 135);
         // A matrix works too, its columns in the order of the training columns.
@@ -79,7 +79,7 @@ public sealed class MlpEstimatorFileTests : IDisposable
         MlpClassifier<float>.Load(first).Save(second);
         Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
         // Resuming needs the data (a matrix has no path): given as a table with the model's columns.
-        CsvTable table = CsvTable.Read(Rows(x, y));
+        Table table = Table.Read(Rows(x, y));
         TabularTrainingResult<float> resumed = TabularTrainer<float>.Resume(second, o => o with { Epochs = 8 }).Fit(table);
         Assert.Equal(5, resumed.InitialEpoch);
     }
@@ -90,7 +90,7 @@ public sealed class MlpEstimatorFileTests : IDisposable
         string wine = Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "wine.csv");
         var regressor = new MlpRegressor<float>(new TabularTrainingOptions { Target = "alcohol", Epochs = 15, HiddenLayers = [16], LearningRate = 0.01 });
         regressor.Fit(wine);
-        Assert.True(regressor.Predict(CsvTable.Read(wine)).All(double.IsFinite));
+        Assert.True(regressor.Predict(Table.Read(wine)).All(double.IsFinite));
         regressor.Save(PathOf("alcohol.safetensors"));
         var (code, output, error) = CliRunner.Run("train", "--resume", PathOf("alcohol.safetensors"), "--epochs", "18");
         Assert.True(code == 0, error);

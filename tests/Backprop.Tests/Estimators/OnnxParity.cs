@@ -65,7 +65,7 @@ internal sealed class OnnxParity
             NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(xs, [rows, 2])),
             NamedOnnxValue.CreateFromTensor("size", new DenseTensor<string>(sizes, [rows, 1])),
         ]);
-        CsvTable table = CsvTable.Read(Path, model.Preprocessor.ReadOptions());
+        Table table = Table.Read(Path, model.Preprocessor.ReadOptions());
         float[] actual = results.First(v => v.Name == (classifier ? "probabilities" : "prediction")).AsEnumerable<float>().ToArray();
         double[] expected = classifier
             ? model.PredictProbabilities(table).Data.Select(v => (double)v).ToArray()

@@ -135,7 +135,7 @@ public sealed class TabularTrainerTests : IDisposable
         TabularTrainingOptions options = TabularTrainingOptions.Notebook with { Data = Wine, Dataset = null, Epochs = 2, BatchSize = 16, SavePath = PathOf("m.safetensors") };
         new TabularTrainer<float>(options).Fit();
         Assert.Equal(178, TabularTrainer<float>.Resume(PathOf("m.safetensors"), o => o with { Epochs = 3 }).Fit().TrainingData.Count);
-        CsvTable some = CsvTable.Read(_files.Write("some.csv", string.Join('\n', File.ReadLines(Wine).Take(61)) + "\n"));
+        Table some = Table.Read(_files.Write("some.csv", string.Join('\n', File.ReadLines(Wine).Take(61)) + "\n"));
         TabularTrainingResult<float> onSome = TabularTrainer<float>.Resume(PathOf("m.safetensors"), o => o with { Epochs = 3 }).Fit(some);
         Assert.Equal(60, onSome.TrainingData.Count);
         Assert.Equal(Wine, onSome.Options.Data); // a table given to Fit is not a path: the options keep the file's

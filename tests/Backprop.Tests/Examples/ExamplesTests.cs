@@ -54,7 +54,7 @@ public class ExamplesTests
     {
         var (code, output, error) = DotnetRun("Classifier.cs");
         Assert.True(code == 0, $"exit code {code}: {error}");
-        Assert.Contains("CsvTable(wine (embedded): 178 rows × 14 columns, delimiter ',')", output);
+        Assert.Contains("Table(wine (embedded): 178 rows × 14 columns, delimiter ',')", output);
         Assert.Contains("TabularPreprocessor(13 columns → 13 inputs; target 'cultivar': 3 classes)", output);
         Assert.Contains("on 133 rows; tested on 45.", output);   // a quarter held out, stratified
         Assert.True(NumberAfter(output, "Test accuracy: ") >= 0.9, output);
@@ -78,7 +78,7 @@ public class ExamplesTests
 
         var (code, output, error) = DotnetRun("Classifier.cs", path);
         Assert.True(code == 0, $"exit code {code}: {error}");
-        Assert.Contains($"CsvTable({path}: 120 rows × 4 columns, delimiter ';')", output);
+        Assert.Contains($"Table({path}: 120 rows × 4 columns, delimiter ';')", output);
         Assert.Contains("TabularPreprocessor(3 columns → 5 inputs; target 'label': 2 classes)", output);   // size, 3 colors, noise
         Assert.Contains("note: imputed", output);
         Assert.True(NumberAfter(output, "Test accuracy: ") >= 0.9, output);

@@ -13,7 +13,7 @@ public sealed class AttributionsTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     // Numeric x and z, a categorical size; a class from them, and a value.
-    private string Table(int rows)
+    private string WriteCsv(int rows)
     {
         var rng = new Rng(9);
         var lines = new List<string> { "x,size,z,label,amount" };
@@ -30,14 +30,14 @@ public sealed class AttributionsTests : IDisposable
 
     private (TabularModel<double> Model, Matrix<double> Rows) Train(bool classifier, int members)
     {
-        string data = Table(150);
+        string data = WriteCsv(150);
         TabularTrainingOptions options = new()
         {
             Data = data, Target = classifier ? "label" : "amount", Drop = [classifier ? "amount" : "label"], HiddenLayers = [12], Epochs = 40,
             Members = members, ValidationFraction = members == 1 ? 0.2 : 0, EarlyStopping = null,
         };
         TabularModel<double> model = new TabularTrainer<double>(options).Fit().Model;
-        return (model, model.Preprocessor.TransformFeatures<double>(CsvTable.Read(data, model.Preprocessor.ReadOptions())));
+        return (model, model.Preprocessor.TransformFeatures<double>(Table.Read(data, model.Preprocessor.ReadOptions())));
     }
 
     [Theory]

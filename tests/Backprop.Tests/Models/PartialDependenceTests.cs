@@ -14,7 +14,7 @@ public sealed class PartialDependenceTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     // y = 3x + 2·[size = L] + noise; z is unrelated.
-    private string Table(int rows)
+    private string WriteCsv(int rows)
     {
         var rng = new Rng(4);
         var lines = new List<string> { "x,size,z,y" };
@@ -33,12 +33,12 @@ public sealed class PartialDependenceTests : IDisposable
     [InlineData(NumericScaling.Robust)]
     public void A_linear_model_has_the_slope_of_its_column_and_parallel_individual_curves(NumericScaling scaling)
     {
-        string data = Table(300);
+        string data = WriteCsv(300);
         TabularModel<double> model = new TabularTrainer<double>(new TabularTrainingOptions
         {
             Data = data, HiddenLayers = [], Members = 1, ValidationFraction = 0.2, Epochs = 300, EarlyStopping = null, LearningRate = 0.05, Scaling = scaling,
         }).Fit().Model;
-        Matrix<double> rows = model.Preprocessor.TransformFeatures<double>(CsvTable.Read(data, model.Preprocessor.ReadOptions()));
+        Matrix<double> rows = model.Preprocessor.TransformFeatures<double>(Table.Read(data, model.Preprocessor.ReadOptions()));
 
         DependenceCurve x = PartialDependence.Compute(model, rows, "x", points: 11, individual: 20);
         Assert.True(x.Numeric);
@@ -82,8 +82,8 @@ public sealed class PartialDependenceTests : IDisposable
     [InlineData(NumericScaling.Robust)]
     public void Unscaling_a_number_undoes_its_scaling(NumericScaling scaling)
     {
-        string data = Table(50);
-        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(CsvTable.Read(data), new TabularOptions(Scaling: scaling));
+        string data = WriteCsv(50);
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(Table.Read(data), new TabularOptions(Scaling: scaling));
         FeatureColumnState x = preprocessor.State.Features[0];
         foreach (double value in new[] { 3.0, 9.5, 10.0, 14.25, 18.0 })
         {

@@ -13,7 +13,7 @@ public sealed class PermutationImportanceTests : IDisposable
     public void Dispose() => _files.Dispose();
 
     // The class is the sign of 'signal' (and a little of the category 'shade'); 'noise' is unrelated.
-    private string Table(string name, int rows, ulong seed)
+    private string WriteCsv(string name, int rows, ulong seed)
     {
         var rng = new Rng(seed);
         var lines = new List<string> { "noise,signal,shade,label" };
@@ -30,8 +30,8 @@ public sealed class PermutationImportanceTests : IDisposable
     [Fact]
     public void An_informative_column_ranks_first_and_a_noise_column_near_zero()
     {
-        TabularModel<float> model = new TabularTrainer<float>(new TabularTrainingOptions { Data = Table("train.csv", 400, 1), HiddenLayers = [16] }).Fit().Model;
-        Dataset<float> test = model.Preprocessor.Transform<float>(CsvTable.Read(Table("test.csv", 600, 2), model.Preprocessor.ReadOptions()));
+        TabularModel<float> model = new TabularTrainer<float>(new TabularTrainingOptions { Data = WriteCsv("train.csv", 400, 1), HiddenLayers = [16] }).Fit().Model;
+        Dataset<float> test = model.Preprocessor.Transform<float>(Table.Read(WriteCsv("test.csv", 600, 2), model.Preprocessor.ReadOptions()));
         IReadOnlyList<ColumnImportance> importance = PermutationImportance.Compute(model, test, repeats: 5, seed: 3);
         Assert.Equal(["signal", "shade", "noise"], importance.Select(c => c.Column));
         ColumnImportance signal = importance[0], shade = importance[1], noise = importance[2];

@@ -13,8 +13,8 @@ public sealed class IdentifierColumnsTests : TempFileTest
 {
     private static readonly string[] Grades = ["0", "1", "0", "0", "1", "1", "0", "1", "1", "0", "0", "1", "0", "1", "1", "0", "1", "0", "0", "1"];
 
-    private CsvTable Table(string header, Func<int, string> row, int rows = 20) =>
-        CsvTable.Read(Files.Write("data.csv", header + "\n" + string.Concat(Enumerable.Range(0, rows).Select(r => row(r) + "\n"))));
+    private Table ReadTable(string header, Func<int, string> row, int rows = 20) =>
+        Table.Read(Files.Write("data.csv", header + "\n" + string.Concat(Enumerable.Range(0, rows).Select(r => row(r) + "\n"))));
 
     // A feature that is not an identifier: values repeat, in no order.
     private static string Gpa(int r) => (2.0 + (r * 7 % 11) / 10.0).ToString(CultureInfo.InvariantCulture);
@@ -22,11 +22,11 @@ public sealed class IdentifierColumnsTests : TempFileTest
     [Fact]
     public void A_first_column_that_numbers_the_rows_is_dropped_with_the_way_to_keep_it()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("OBS,GPA,GRADE", r => $"{r + 1},{Gpa(r)},{Grades[r]}"));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("OBS,GPA,GRADE", r => $"{r + 1},{Gpa(r)},{Grades[r]}"));
         Assert.Equal(["GPA"], preprocessor.FeatureNames);
         Assert.Contains("dropped column 'OBS': it numbers the rows (1 to 20 in file order); to use it as a feature: Keep", preprocessor.Notes);
 
-        var kept = TabularPreprocessor.Fit(Table("OBS,GPA,GRADE", r => $"{r + 1},{Gpa(r)},{Grades[r]}"), new TabularOptions(Keep: ["OBS"]));
+        var kept = TabularPreprocessor.Fit(ReadTable("OBS,GPA,GRADE", r => $"{r + 1},{Gpa(r)},{Grades[r]}"), new TabularOptions(Keep: ["OBS"]));
         Assert.Equal(["OBS", "GPA"], kept.FeatureNames);
         Assert.DoesNotContain(kept.Notes, n => n.Contains("OBS", StringComparison.Ordinal));
     }
@@ -35,7 +35,7 @@ public sealed class IdentifierColumnsTests : TempFileTest
     public void A_first_column_that_numbers_groups_of_rows_is_dropped()
     {
         // modechoice: four rows (one per mode of travel) for each individual, numbered from 1.
-        var preprocessor = TabularPreprocessor.Fit(Table("individual,gpa,choice", r => $"{r / 2 + 1},{Gpa(r)},{Grades[r]}"));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("individual,gpa,choice", r => $"{r / 2 + 1},{Gpa(r)},{Grades[r]}"));
         Assert.Equal(["gpa"], preprocessor.FeatureNames);
         Assert.Contains("dropped column 'individual': it numbers groups of rows (1 to 10 in file order); to use it as a feature: Keep", preprocessor.Notes);
     }
@@ -44,7 +44,7 @@ public sealed class IdentifierColumnsTests : TempFileTest
     public void A_column_named_like_an_id_with_mostly_distinct_integers_is_dropped_wherever_it_is()
     {
         // biopsy: ID is a sample code (1000025, …), not in order, some repeated.
-        var preprocessor = TabularPreprocessor.Fit(Table("thickness,ID,class", r => $"{r % 5},{1_000_000 + r * 7919 % 20 / 2 * 13},{Grades[r]}"));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("thickness,ID,class", r => $"{r % 5},{1_000_000 + r * 7919 % 20 / 2 * 13},{Grades[r]}"));
         Assert.Equal(["thickness"], preprocessor.FeatureNames);
         Assert.Contains("dropped column 'ID': named like an identifier, with 10 distinct integers in 20 rows; to use it as a feature: Keep", preprocessor.Notes);
     }
@@ -71,7 +71,7 @@ public sealed class IdentifierColumnsTests : TempFileTest
     {
         // A year counting up (starts at neither 0 nor 1), a counter that is not the first column and not named like an id,
         // unique integers without an id's name, an id-named column with few distinct values, non-integers, a missing cell.
-        CsvTable table = Table("x,year,step,amount,group_id,ratio,gaps,y", r =>
+        Table table = ReadTable("x,year,step,amount,group_id,ratio,gaps,y", r =>
             $"{r % 3},{1947 + r},{r + 1},{r * r * 37 % 101},{r % 4},{r + 0.5},{(r == 5 ? "NA" : (r + 1).ToString(CultureInfo.InvariantCulture))},{Grades[r]}");
         var preprocessor = TabularPreprocessor.Fit(table);
         Assert.Equal(["x", "year", "step", "amount", "group_id", "ratio", "gaps"], preprocessor.FeatureNames);
@@ -82,7 +82,7 @@ public sealed class IdentifierColumnsTests : TempFileTest
     public void A_counter_that_is_the_only_feature_is_kept_with_a_note()
     {
         // y = f(x) sampled at x = 0, 1, 2, …: a curve to fit, not a table with a row number.
-        var preprocessor = TabularPreprocessor.Fit(Table("x,y", r => $"{r},{Math.Sin(r / 3.0).ToString(CultureInfo.InvariantCulture)}", rows: 30));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("x,y", r => $"{r},{Math.Sin(r / 3.0).ToString(CultureInfo.InvariantCulture)}", rows: 30));
         Assert.Equal(["x"], preprocessor.FeatureNames);
         Assert.Contains("column 'x' looks like an identifier (it numbers the rows (0 to 29 in file order)), but it is the only feature: kept", preprocessor.Notes);
     }
@@ -91,7 +91,7 @@ public sealed class IdentifierColumnsTests : TempFileTest
     public void Text_with_mostly_distinct_values_is_dropped_and_text_with_few_is_encoded()
     {
         // penguins_raw: "Individual ID" N1A1, N1A2, N2A1, … with most values seen once or twice.
-        CsvTable table = Table("Individual ID,island,y", r => $"N{r / 3}A{r % 3 % 2},{(r % 3 == 0 ? "Biscoe" : "Dream")},{Grades[r]}", rows: 20);
+        Table table = ReadTable("Individual ID,island,y", r => $"N{r / 3}A{r % 3 % 2},{(r % 3 == 0 ? "Biscoe" : "Dream")},{Grades[r]}", rows: 20);
         var preprocessor = TabularPreprocessor.Fit(table);
         Assert.Equal(["island=Biscoe", "island=Dream"], preprocessor.FeatureNames);
         Assert.Contains("dropped column 'Individual ID': identifier-like (14 distinct values in 20 rows: most categories would be seen once or twice); to use it as a feature: Keep",
@@ -102,7 +102,7 @@ public sealed class IdentifierColumnsTests : TempFileTest
     [Fact]
     public void A_categorical_column_with_many_categories_is_noted()
     {
-        CsvTable table = Table("zip,y", r => $"z{r % 25},{r % 2}", rows: 100);
+        Table table = ReadTable("zip,y", r => $"z{r % 25},{r % 2}", rows: 100);
         var preprocessor = TabularPreprocessor.Fit(table);
         Assert.Equal(25, preprocessor.FeatureCount);
         Assert.Contains("column 'zip': 25 categories, one-hot encoded as as many inputs", preprocessor.Notes);
@@ -113,21 +113,21 @@ public sealed class IdentifierColumnsTests : TempFileTest
     {
         // esoph's ncases: counts 0 to 17, 10 distinct values.
         int[] cases = [0, 1, 2, 3, 4, 5, 6, 8, 9, 17];
-        var preprocessor = TabularPreprocessor.Fit(Table("agegp,ncases", r => $"{r % 6},{cases[r % 10]}"));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("agegp,ncases", r => $"{r % 6},{cases[r % 10]}"));
         Assert.Equal(TaskKind.Classification, preprocessor.Task);
         Assert.Contains("target 'ncases' holds integers with 10 distinct values (0 to 17), so it is taken as 10 classes; to predict it as a number (a count, an amount): Task regression",
             preprocessor.Notes);
 
         // Labels 1, 2, 3 are classes beyond doubt; a task given is not inferred.
-        Assert.DoesNotContain(TabularPreprocessor.Fit(Table("a,class", r => $"{r % 4},{r % 3 + 1}")).Notes, n => n.StartsWith("target", StringComparison.Ordinal));
-        Assert.DoesNotContain(TabularPreprocessor.Fit(Table("agegp,ncases", r => $"{r % 6},{cases[r % 10]}"), new TabularOptions(Task: TaskKind.Classification)).Notes,
+        Assert.DoesNotContain(TabularPreprocessor.Fit(ReadTable("a,class", r => $"{r % 4},{r % 3 + 1}")).Notes, n => n.StartsWith("target", StringComparison.Ordinal));
+        Assert.DoesNotContain(TabularPreprocessor.Fit(ReadTable("agegp,ncases", r => $"{r % 6},{cases[r % 10]}"), new TabularOptions(Task: TaskKind.Classification)).Notes,
             n => n.StartsWith("target", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Braces_in_a_column_name_stay_text()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("{Keep},x,y", r => $"{r + 1},{r % 3},{Grades[r]}"));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("{Keep},x,y", r => $"{r + 1},{r % 3},{Grades[r]}"));
         Assert.Contains("dropped column '{Keep}': it numbers the rows (1 to 20 in file order); to use it as a feature: Keep", preprocessor.Notes);
     }
 }

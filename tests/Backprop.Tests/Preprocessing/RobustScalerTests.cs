@@ -37,7 +37,7 @@ public sealed class RobustScalerTests : TempFileTest
     [Fact]
     public void The_preprocessor_scales_numeric_columns_robustly_and_leaves_one_hot_columns()
     {
-        CsvTable table = CsvTable.Read(Files.Write("t.csv", "x,c,y\n1,a,p\n2,b,q\n4,a,p\n7,b,q\n1000,a,p\n"));
+        Table table = Table.Read(Files.Write("t.csv", "x,c,y\n1,a,p\n2,b,q\n4,a,p\n7,b,q\n1000,a,p\n"));
         TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, new TabularOptions("y", Scaling: NumericScaling.Robust));
         Assert.Equal(NumericScaling.Robust, preprocessor.State.Scaling);
         Dataset<double> data = preprocessor.Transform<double>(table);

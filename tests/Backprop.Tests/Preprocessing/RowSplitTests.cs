@@ -6,16 +6,16 @@ namespace Backprop.Tests.Preprocessing;
 
 public sealed class RowSplitTests : TempFileTest
 {
-    private CsvTable Table(string text) => CsvTable.Read(Files.Write("data.csv", text));
+    private Table ReadTable(string text) => Table.Read(Files.Write("data.csv", text));
 
     // 30 rows of class a, 10 of b, 1 of c, and 2 rows with no target.
-    private CsvTable Classes() => Table("x,y\n" +
+    private Table Classes() => ReadTable("x,y\n" +
         string.Concat(Enumerable.Range(0, 40).Select(i => $"{i},{(i % 4 == 3 ? "b" : "a")}\n")) + "40,c\n41,NA\n42,\n");
 
     [Fact]
     public void Class_targets_are_split_per_class()
     {
-        CsvTable table = Classes();
+        Table table = Classes();
         var (training, validation) = RowSplit.TrainValidation(table, new TabularOptions(), 0.2, new Rng(1));
         TableColumn y = table.Find("y")!;
         Assert.Equal(6, validation.Count(r => y.GetText(r) == "a"));
@@ -31,7 +31,7 @@ public sealed class RowSplitTests : TempFileTest
     [Fact]
     public void The_same_seed_gives_the_same_split()
     {
-        CsvTable table = Classes();
+        Table table = Classes();
         var first = RowSplit.TrainValidation(table, new TabularOptions(), 0.25, new Rng(7));
         var again = RowSplit.TrainValidation(table, new TabularOptions(), 0.25, new Rng(7));
         var other = RowSplit.TrainValidation(table, new TabularOptions(), 0.25, new Rng(8));
@@ -42,7 +42,7 @@ public sealed class RowSplitTests : TempFileTest
     [Fact]
     public void Regression_targets_are_split_as_one_group()
     {
-        CsvTable table = Table("x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},{i * 0.5}\n")));
+        Table table = ReadTable("x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},{i * 0.5}\n")));
         var (training, validation) = RowSplit.TrainValidation(table, new TabularOptions(), 0.2, new Rng(1));
         Assert.Equal(10, validation.Length);
         Assert.Equal(40, training.Length);
@@ -53,7 +53,7 @@ public sealed class RowSplitTests : TempFileTest
     [Fact]
     public void Preprocessing_fitted_on_the_training_rows_sees_no_validation_value()
     {
-        CsvTable table = Table("x,y\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"{i * i},{i % 2}\n")));
+        Table table = ReadTable("x,y\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"{i * i},{i % 2}\n")));
         var (training, validation) = RowSplit.TrainValidation(table, new TabularOptions(), 0.3, new Rng(3));
         var preprocessor = TabularPreprocessor.Fit(table, rows: training);
         Assert.Equal(training.Average(r => (double)r * r), preprocessor.State.Features[0].Mean, 9);

@@ -6,7 +6,7 @@ namespace Backprop.Tests.Preprocessing;
 /// <summary>Data that reads fine but cannot be used as asked: one clear line with the file, line and column.</summary>
 public sealed class TabularErrorTests : TempFileTest
 {
-    private CsvTable Table(string text, string name = "data.csv", CsvReadOptions? options = null) => CsvTable.Read(Files.Write(name, text), options);
+    private Table ReadTable(string text, string name = "data.csv", CsvReadOptions? options = null) => Table.Read(Files.Write(name, text), options);
 
     private string Path(string name) => System.IO.Path.Combine(Files.Directory, name);
 
@@ -17,22 +17,22 @@ public sealed class TabularErrorTests : TempFileTest
         return e.Message;
     }
 
-    private TabularPreprocessor Trained() => TabularPreprocessor.Fit(Table("age,color,label\n30,red,yes\n40,blue,no\n"));
+    private TabularPreprocessor Trained() => TabularPreprocessor.Fit(ReadTable("age,color,label\n30,red,yes\n40,blue,no\n"));
 
     [Fact]
     public void Target_column_not_found_lists_the_columns() =>
         Assert.Equal($"Expected a target column 'species' among the columns of {Path("data.csv")}. Received columns: a, b, c.",
-            Error(() => TabularPreprocessor.Fit(Table("a,b,c\n1,2,3\n"), new TabularOptions(Target: "species"))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("a,b,c\n1,2,3\n"), new TabularOptions(Target: "species"))));
 
     [Fact]
     public void A_name_in_another_case_is_suggested() =>
         Assert.EndsWith("Received columns: x, Species (names are case-sensitive: 'Species'?).",
-            Error(() => TabularPreprocessor.Fit(Table("x,Species\n1,a\n2,b\n"), new TabularOptions(Target: "species"))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("x,Species\n1,a\n2,b\n"), new TabularOptions(Target: "species"))));
 
     [Fact]
     public void Unknown_feature_and_drop_names_are_errors()
     {
-        CsvTable table = Table("a,b,c\n1,2,x\n3,4,y\n");
+        Table table = ReadTable("a,b,c\n1,2,x\n3,4,y\n");
         Assert.StartsWith("Expected a feature column 'z' among the columns", Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Features: ["a", "z"]))));
         Assert.StartsWith("Expected a column to drop 'q' among the columns", Error(() => TabularPreprocessor.Fit(table, new TabularOptions(Drop: ["q"]))));
         Assert.Equal("Expected the features to name columns other than the target 'c'. Received: 'c' among them.",
@@ -48,52 +48,52 @@ public sealed class TabularErrorTests : TempFileTest
     [Fact]
     public void Target_with_one_class() =>
         Assert.Equal($"Expected at least 2 classes in the target column 'y'. Received: only 'yes' in all 3 rows ({Path("data.csv")}).",
-            Error(() => TabularPreprocessor.Fit(Table("x,y\n1,yes\n2,yes\n3,yes\n"))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("x,y\n1,yes\n2,yes\n3,yes\n"))));
 
     [Fact]
     public void Numeric_target_with_one_class() =>
-        Assert.Contains("Received: only '1' in all 2 rows", Error(() => TabularPreprocessor.Fit(Table("x,y\n1,1\n2,1.0\n"))));
+        Assert.Contains("Received: only '1' in all 2 rows", Error(() => TabularPreprocessor.Fit(ReadTable("x,y\n1,1\n2,1.0\n"))));
 
     [Fact]
     public void Infinity_in_numeric_data_at_training() =>
         Assert.Equal($"Expected finite numbers in column 'a'. Received: '-Infinity' at {Path("data.csv")} line 3.",
-            Error(() => TabularPreprocessor.Fit(Table("a,y\n1,x\n-Infinity,y\n1e999,x\n"))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("a,y\n1,x\n-Infinity,y\n1e999,x\n"))));
 
     [Fact]
     public void Infinity_in_a_regression_target() =>
         Assert.Contains("Expected finite numbers in column 'y'. Received: '1e400'",
-            Error(() => TabularPreprocessor.Fit(Table("a,y\n1,0.5\n2,1e400\n"), new TabularOptions(Task: TaskKind.Regression))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("a,y\n1,0.5\n2,1e400\n"), new TabularOptions(Task: TaskKind.Regression))));
 
     [Fact]
     public void Text_target_for_regression() =>
         Assert.Equal($"Expected a number in column 'y' (a regression target). Received: 'big' at {Path("data.csv")} line 2.",
-            Error(() => TabularPreprocessor.Fit(Table("a,y\n1,big\n2,small\n"), new TabularOptions(Task: TaskKind.Regression))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("a,y\n1,big\n2,small\n"), new TabularOptions(Task: TaskKind.Regression))));
 
     [Fact]
     public void No_feature_left() =>
         Assert.StartsWith("Expected at least one usable feature column besides the target 'y'. Received: none",
-            Error(() => TabularPreprocessor.Fit(Table("a,y\n,1\n,2\n"))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("a,y\n,1\n,2\n"))));
 
     [Fact]
     public void Every_target_missing() =>
         Assert.StartsWith("Expected rows with a value in the target column 'y'. Received: every one missing",
-            Error(() => TabularPreprocessor.Fit(Table("a,y\n1,NA\n2,\n"))));
+            Error(() => TabularPreprocessor.Fit(ReadTable("a,y\n1,NA\n2,\n"))));
 
     [Fact]
     public void A_column_missing_at_transform_is_named()
     {
         TabularPreprocessor preprocessor = Trained();
         Assert.Equal($"Expected the column 'age' (a feature in training) among the columns of {Path("new.csv")}. Received columns: color.",
-            Error(() => preprocessor.TransformFeatures<float>(Table("color\nred\n", "new.csv"))));
+            Error(() => preprocessor.TransformFeatures<float>(ReadTable("color\nred\n", "new.csv"))));
         Assert.Equal($"Expected the target column 'label' among the columns of {Path("new.csv")}. Received columns: age, color.",
-            Error(() => preprocessor.Transform<float>(Table("age,color\n3,red\n", "new.csv"))));
+            Error(() => preprocessor.Transform<float>(ReadTable("age,color\n3,red\n", "new.csv"))));
     }
 
     [Fact]
     public void Text_in_a_numeric_column_at_transform_gives_line_column_and_value()
     {
         TabularPreprocessor preprocessor = Trained();
-        CsvTable fresh = Table("age,color\n31,red\n\"thirty, two\",blue\n", "new.csv", preprocessor.ReadOptions());
+        Table fresh = ReadTable("age,color\n31,red\n\"thirty, two\",blue\n", "new.csv", preprocessor.ReadOptions());
         Assert.Equal($"Expected a number in column 'age' (numeric in the training data). Received: 'thirty, two' at {Path("new.csv")} line 3.",
             Error(() => preprocessor.TransformFeatures<float>(fresh)));
     }
@@ -101,18 +101,18 @@ public sealed class TabularErrorTests : TempFileTest
     [Fact]
     public void Infinity_at_transform() =>
         Assert.Contains("Expected finite numbers in column 'age'. Received: 'inf' at",
-            Error(() => Trained().TransformFeatures<double>(Table("age,color\ninf,red\n", "new.csv"))));
+            Error(() => Trained().TransformFeatures<double>(ReadTable("age,color\ninf,red\n", "new.csv"))));
 
     [Fact]
     public void An_unseen_class_at_evaluation() =>
         Assert.Equal($"Expected a class seen in training (no, yes). Received: 'maybe' in the target column 'label' at {Path("new.csv")} line 3.",
-            Error(() => Trained().Transform<float>(Table("age,color,label\n1,red,yes\n2,red,maybe\n", "new.csv"))));
+            Error(() => Trained().Transform<float>(ReadTable("age,color,label\n1,red,yes\n2,red,maybe\n", "new.csv"))));
 
     [Fact]
     public void Not_a_boolean_in_a_boolean_column()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("flag,y\ntrue,a\nfalse,b\n"));
-        CsvTable fresh = Table("flag\ntrue\nyes\n", "new.csv", preprocessor.ReadOptions());
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("flag,y\ntrue,a\nfalse,b\n"));
+        Table fresh = ReadTable("flag\ntrue\nyes\n", "new.csv", preprocessor.ReadOptions());
         Assert.Equal($"Expected true or false in column 'flag' (boolean in the training data). Received: 'yes' at {Path("new.csv")} line 3.",
             Error(() => preprocessor.TransformFeatures<float>(fresh)));
     }

@@ -14,15 +14,15 @@ public sealed class TabularPreprocessorTests : TempFileTest
 
     private static readonly TabularOptions PeopleOptions = new(MinRowsForIdentifier: 3);
 
-    private CsvTable Table(string text, CsvReadOptions? options = null, string name = "data.csv") =>
-        CsvTable.Read(Files.Write(name, text), options);
+    private Table ReadTable(string text, CsvReadOptions? options = null, string name = "data.csv") =>
+        Table.Read(Files.Write(name, text), options);
 
     private string Path(string name) => System.IO.Path.Combine(Files.Directory, name);
 
     [Fact]
     public void Infers_kinds_imputes_standardizes_and_one_hot_encodes()
     {
-        CsvTable table = Table(People);
+        Table table = ReadTable(People);
         var preprocessor = TabularPreprocessor.Fit(table, PeopleOptions);
 
         Assert.Equal(["age", "color=blue", "color=red", "member", "score"], preprocessor.FeatureNames);
@@ -57,13 +57,13 @@ public sealed class TabularPreprocessorTests : TempFileTest
         Assert.Equal(["no", "yes"], data.ClassNames);
         Assert.Equal(preprocessor.FeatureNames, data.FeatureNames);
         Assert.Equal("TabularPreprocessor(4 columns → 5 inputs; target 'label': 2 classes)", preprocessor.ToString());
-        Assert.Equal($"CsvTable({table.Source}: 4 rows × 6 columns, delimiter ',')", table.ToString());
+        Assert.Equal($"Table({table.Source}: 4 rows × 6 columns, delimiter ',')", table.ToString());
     }
 
     [Fact]
     public void Median_imputation_uses_the_training_median()
     {
-        CsvTable table = Table("v,y\n1,a\n2,b\nNA,a\n10,b\n");
+        Table table = ReadTable("v,y\n1,a\n2,b\nNA,a\n10,b\n");
         var preprocessor = TabularPreprocessor.Fit(table, new TabularOptions(Missing: MissingValueStrategy.Median));
         FeatureColumnState v = preprocessor.State.Features[0];
         Assert.Equal(2, v.Fill);
@@ -74,7 +74,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [Fact]
     public void Missing_error_names_the_first_missing_cell_in_file_order()
     {
-        CsvTable table = Table("a,b,y\n1,2,x\n3,?,y\n,4,x\n");
+        Table table = ReadTable("a,b,y\n1,2,x\n3,?,y\n,4,x\n");
         var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table, new TabularOptions(Missing: MissingValueStrategy.Error)));
         Assert.Equal($"Expected no missing values (missing = error). Received: '?' in column 'b' at {Path("data.csv")} line 3.", e.Message);
     }
@@ -82,45 +82,45 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [Fact]
     public void Missing_error_applies_at_transform_too()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("a,y\n1,x\n3,y\n"), new TabularOptions(Missing: MissingValueStrategy.Error));
-        var e = Assert.Throws<BackpropException>(() => preprocessor.TransformFeatures<float>(Table("a\n1\nNA\n", name: "new.csv")));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("a,y\n1,x\n3,y\n"), new TabularOptions(Missing: MissingValueStrategy.Error));
+        var e = Assert.Throws<BackpropException>(() => preprocessor.TransformFeatures<float>(ReadTable("a\n1\nNA\n", name: "new.csv")));
         Assert.Contains("'NA' in column 'a' at " + Path("new.csv") + " line 3.", e.Message);
     }
 
     [Fact]
     public void Numeric_targets_with_few_integers_are_classes_sorted_by_value()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("x,y\n1,10\n2,8\n3,8\n4,10\n5,9\n6,9\n"));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("x,y\n1,10\n2,8\n3,8\n4,10\n5,9\n6,9\n"));
         Assert.Equal(["8", "9", "10"], preprocessor.ClassNames);
         Assert.True(preprocessor.State.Target.Numeric);
-        var data = preprocessor.Transform<float>(Table("x,y\n1,10\n2,8.0\n5,9\n", name: "new.csv"));
+        var data = preprocessor.Transform<float>(ReadTable("x,y\n1,10\n2,8.0\n5,9\n", name: "new.csv"));
         Assert.Equal([2f, 0, 1], data.Targets.Data); // 8.0 is class "8": labels are compared by value
     }
 
     [Fact]
     public void Numeric_targets_with_fractions_or_many_values_are_regression()
     {
-        var fractions = TabularPreprocessor.Fit(Table("x,y\n1,0.5\n2,1.5\n3,2\n"));
+        var fractions = TabularPreprocessor.Fit(ReadTable("x,y\n1,0.5\n2,1.5\n3,2\n"));
         Assert.Equal(TaskKind.Regression, fractions.Task);
         Assert.Null(fractions.ClassNames);
-        Assert.Equal([0.5, 1.5, 2], fractions.Transform<double>(Table("x,y\n1,0.5\n2,1.5\n3,2\n")).Targets.Data);
+        Assert.Equal([0.5, 1.5, 2], fractions.Transform<double>(ReadTable("x,y\n1,0.5\n2,1.5\n3,2\n")).Targets.Data);
 
         // Counts over a range far wider than their number (bills 1 to 355), and one row per value (16 years of employment):
         // quantities, not labels.
-        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(Table("x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 7},{1 + i % 5 * 80}\n")))).Task);
-        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(Table("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{60_171 + i * 650}\n")))).Task);
-        Assert.Equal(TaskKind.Classification, TabularPreprocessor.Fit(Table("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{i % 8}\n")))).Task);
+        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(ReadTable("x,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 7},{1 + i % 5 * 80}\n")))).Task);
+        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(ReadTable("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{60_171 + i * 650}\n")))).Task);
+        Assert.Equal(TaskKind.Classification, TabularPreprocessor.Fit(ReadTable("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{i % 8}\n")))).Task);
 
         string many = "x,y\n" + string.Concat(Enumerable.Range(0, 25).Select(i => $"{i},{i}\n"));
-        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(Table(many)).Task);
-        var forced = TabularPreprocessor.Fit(Table(many), new TabularOptions(Task: TaskKind.Classification));
+        Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(ReadTable(many)).Task);
+        var forced = TabularPreprocessor.Fit(ReadTable(many), new TabularOptions(Task: TaskKind.Classification));
         Assert.Equal(25, forced.ClassNames!.Count);
     }
 
     [Fact]
     public void Target_features_and_drop_choose_the_columns()
     {
-        CsvTable table = Table("a,b,c,d\n1,2,x,4\n5,6,y,8\n");
+        Table table = ReadTable("a,b,c,d\n1,2,x,4\n5,6,y,8\n");
         var byTarget = TabularPreprocessor.Fit(table, new TabularOptions(Target: "c", Drop: ["a"]));
         Assert.Equal(["b", "d"], byTarget.FeatureNames);
         Assert.Equal(["x", "y"], byTarget.ClassNames);
@@ -132,25 +132,25 @@ public sealed class TabularPreprocessorTests : TempFileTest
     public void Categorical_numbers_are_one_hot_and_keep_their_spelling_at_prediction()
     {
         var options = new TabularOptions(Categorical: ["zip"]);
-        CsvTable table = Table("zip,n,y\n02134,1,a\n10001,2,b\n02134,3,a\n", options.ReadOptions());
+        Table table = ReadTable("zip,n,y\n02134,1,a\n10001,2,b\n02134,3,a\n", options.ReadOptions());
         var preprocessor = TabularPreprocessor.Fit(table, options);
         Assert.Equal(["zip=02134", "zip=10001", "n"], preprocessor.FeatureNames);
 
         // The new file holds only one zip; read as numbers it would be 2134 and match nothing.
         string path = Files.Write("new.csv", "zip,n\n02134,2\n");
         var warnings = new List<string>();
-        var features = preprocessor.TransformFeatures<float>(CsvTable.Read(path, preprocessor.ReadOptions()), warnings: warnings);
+        var features = preprocessor.TransformFeatures<float>(Table.Read(path, preprocessor.ReadOptions()), warnings: warnings);
         Assert.Equal([1f, 0, 0], features.Data);
         Assert.Empty(warnings);
-        Assert.Throws<ArgumentException>(() => preprocessor.TransformFeatures<float>(CsvTable.Read(path)));
+        Assert.Throws<ArgumentException>(() => preprocessor.TransformFeatures<float>(Table.Read(path)));
     }
 
     [Fact]
     public void Unknown_categories_encode_as_zeros_with_a_warning()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table(People), PeopleOptions);
+        var preprocessor = TabularPreprocessor.Fit(ReadTable(People), PeopleOptions);
         var warnings = new List<string>();
-        CsvTable fresh = Table("id,age,color,member,score\nz,40,green,true,2.5\nw,40,green,false,2.5\nv,40,blue,false,2.5\n", preprocessor.ReadOptions(), "new.csv");
+        Table fresh = ReadTable("id,age,color,member,score\nz,40,green,true,2.5\nw,40,green,false,2.5\nv,40,blue,false,2.5\n", preprocessor.ReadOptions(), "new.csv");
         var features = preprocessor.TransformFeatures<double>(fresh, warnings: warnings);
         Assert.Equal([0.0, 0], new[] { features[0, 1], features[0, 2] });
         Assert.Equal([1.0, 0], new[] { features[2, 1], features[2, 2] });
@@ -160,7 +160,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [Fact]
     public void Fit_uses_only_the_training_rows()
     {
-        CsvTable table = Table("x,y\n1,a\n3,b\n100,a\n200,b\n");
+        Table table = ReadTable("x,y\n1,a\n3,b\n100,a\n200,b\n");
         var preprocessor = TabularPreprocessor.Fit(table, rows: [0, 1]);
         Assert.Equal(2, preprocessor.State.Features[0].Mean);
         Assert.Equal(1, preprocessor.State.Features[0].Scale);
@@ -173,7 +173,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
     public void Rows_not_transformed_are_not_checked()
     {
         // Row 2 holds a class unseen in the training rows; transforming the other rows must not trip on it.
-        CsvTable table = Table("x,y\n1,a\n3,b\n5,c\n");
+        Table table = ReadTable("x,y\n1,a\n3,b\n5,c\n");
         var preprocessor = TabularPreprocessor.Fit(table, rows: [0, 1]);
         Assert.Equal([0.0, 1], preprocessor.Transform<double>(table, rows: [0, 1]).Targets.Data);
         Assert.Throws<BackpropException>(() => preprocessor.Transform<double>(table));
@@ -182,7 +182,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [Fact]
     public void Rows_with_a_missing_target_are_skipped_with_a_note()
     {
-        CsvTable table = Table("x,y\n1,a\n2,NA\n3,b\n");
+        Table table = ReadTable("x,y\n1,a\n2,NA\n3,b\n");
         var preprocessor = TabularPreprocessor.Fit(table);
         Assert.Contains("skipped 1 row(s) whose target 'y' is missing", preprocessor.Notes);
         var warnings = new List<string>();
@@ -195,7 +195,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [Fact]
     public void Columns_with_no_value_are_dropped_and_short_unique_columns_kept()
     {
-        var preprocessor = TabularPreprocessor.Fit(Table("empty,name,y\n,ann,a\nNA,bob,b\n"));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("empty,name,y\n,ann,a\nNA,bob,b\n"));
         Assert.Equal(["name=ann", "name=bob"], preprocessor.FeatureNames); // 2 < 10 values: too few to call it an identifier
         Assert.Contains("dropped column 'empty': every value is missing", preprocessor.Notes);
     }
@@ -204,7 +204,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
     public void Too_many_categories_drop_the_column_or_fail_when_asked_for()
     {
         // 12 rows, 6 distinct values: not an identifier, but over a bound of 5.
-        CsvTable table = Table("town,x,y\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"t{i % 6},{i},{i % 2}\n")));
+        Table table = ReadTable("town,x,y\n" + string.Concat(Enumerable.Range(0, 12).Select(i => $"t{i % 6},{i},{i % 2}\n")));
         var preprocessor = TabularPreprocessor.Fit(table, new TabularOptions(MaxCategories: 5));
         Assert.Equal(["x"], preprocessor.FeatureNames);
         Assert.Contains("dropped column 'town': too many categories to one-hot encode (6 > 5)", preprocessor.Notes);
@@ -218,17 +218,17 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [InlineData("x;y\n1,5;a\n2;b\n0,25;a\n", '.')]         // or when '.' is asked for
     public void Decimal_commas_that_are_not_read_as_such_are_pointed_out(string text, char? decimalSeparator)
     {
-        var preprocessor = TabularPreprocessor.Fit(Table(text, new CsvReadOptions(Decimal: decimalSeparator)));
+        var preprocessor = TabularPreprocessor.Fit(ReadTable(text, new CsvReadOptions(Decimal: decimalSeparator)));
         Assert.Equal(["x=0,25", "x=1,5", "x=2"], preprocessor.FeatureNames);
         Assert.Contains("column 'x' holds numbers written with decimal commas (such as '1,5'), so it is not numeric; " +
             "read it with the decimal separator ',' (Decimal ,) to use them as numbers", preprocessor.Notes);
-        Assert.Empty(TabularPreprocessor.Fit(Table("x;y\nred, dark;a\n2;b\n")).Notes);
+        Assert.Empty(TabularPreprocessor.Fit(ReadTable("x;y\nred, dark;a\n2;b\n")).Notes);
     }
 
     [Fact]
     public void Json_round_trip_gives_the_same_transform()
     {
-        CsvTable table = Table(People);
+        Table table = ReadTable(People);
         var preprocessor = TabularPreprocessor.Fit(table, PeopleOptions);
         string json = preprocessor.State.ToJson();
         Assert.Contains("\"features\":[{\"name\":\"age\",\"kind\":\"Numeric\",\"mean\":40,", json);
@@ -238,7 +238,7 @@ public sealed class TabularPreprocessorTests : TempFileTest
         var restored = new TabularPreprocessor(TabularPreprocessorState.FromJson(json));
         Assert.Equal(json, restored.State.ToJson());
         Assert.Equal(preprocessor.FeatureNames, restored.FeatureNames);
-        CsvTable fresh = Table("label,score,member,color,age,extra\nno,9,false,blue,35,x\nyes,,TRUE,purple,NA,y\n", restored.ReadOptions(), "new.csv");
+        Table fresh = ReadTable("label,score,member,color,age,extra\nno,9,false,blue,35,x\nyes,,TRUE,purple,NA,y\n", restored.ReadOptions(), "new.csv");
         Assert.Equal(preprocessor.Transform<float>(fresh).Features.Data, restored.Transform<float>(fresh).Features.Data);
         Assert.Equal(preprocessor.Transform<double>(fresh).Features.Data, restored.Transform<double>(fresh).Features.Data);
         Assert.Equal(preprocessor.Transform<double>(fresh).Targets.Data, restored.Transform<double>(fresh).Targets.Data);

@@ -54,7 +54,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             if (tabular)
             {
                 TabularModel<float> model = TabularModel<float>.FromSaved(saved, "fuzz.safetensors").Model;
-                CsvTable table = CsvTable.Read(() => new MemoryStream(TabularCsv), "fuzz.safetensors (data)", model.Preprocessor.ReadOptions());
+                Table table = Table.Read(() => new MemoryStream(TabularCsv), "fuzz.safetensors (data)", model.Preprocessor.ReadOptions());
                 if (model.Output == OutputKind.Identity) model.PredictValues(table, new List<string>());
                 else model.PredictProbabilities(table, new List<string>());
             }
@@ -165,7 +165,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     /// <summary>A saved tabular model (classifier or regressor) and its metadata entries, to mutate.</summary>
     private static (Sequential<float> Network, Dictionary<string, string> Metadata) ValidTabularModel(bool regression)
     {
-        CsvTable table = CsvTable.Read(() => new MemoryStream(TabularCsv), "train.csv", new CsvReadOptions());
+        Table table = Table.Read(() => new MemoryStream(TabularCsv), "train.csv", new CsvReadOptions());
         TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, regression
             ? new TabularOptions(Target: "price", Drop: ["kind"])
             : new TabularOptions(Target: "kind", Drop: ["price"]));

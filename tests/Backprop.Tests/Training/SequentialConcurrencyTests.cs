@@ -77,12 +77,12 @@ public class SequentialConcurrencyTests
     public void Eight_threads_predicting_with_one_tabular_model_on_raw_tables_get_the_single_threaded_answers()
     {
         string csv = "size,color,kind\n" + string.Concat(Enumerable.Range(0, 120).Select(r => $"{r % 17 * 0.5},{(r % 3 == 0 ? "red" : r % 3 == 1 ? "blue" : "")},{(r % 17 > 8 ? "big" : "small")}\n"));
-        CsvTable table = CsvTable.Read(() => new MemoryStream(Encoding.UTF8.GetBytes(csv)), "pets.csv");
+        Table table = Table.Read(() => new MemoryStream(Encoding.UTF8.GetBytes(csv)), "pets.csv");
         TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table);
         var network = new Sequential<float>(preprocessor.FeatureCount, new Dense<float>(preprocessor.FeatureCount, 8), new Relu<float>(), new Dense<float>(8, 2));
         network.ResetParameters(new Rng(2));
         var model = new TabularModel<float>(network, preprocessor, OutputKind.Softmax);
-        CsvTable[] inputs = Enumerable.Range(0, 3).Select(k => CsvTable.Read(
+        Table[] inputs = Enumerable.Range(0, 3).Select(k => Table.Read(
             () => new MemoryStream(Encoding.UTF8.GetBytes("size,color\n" + string.Concat(Enumerable.Range(0, 40).Select(r => $"{(r + k) % 11},{(r % 2 == 0 ? "red" : "green")}\n")))),
             $"new{k}.csv", preprocessor.ReadOptions())).ToArray();
         Hammer(k => model.PredictProbabilities(inputs[k]).Data, (a, b) => a.AsSpan().SequenceEqual(b), inputs.Length);

@@ -19,12 +19,12 @@ namespace Backprop.Data;
 /// Anything else is a <see cref="BackpropException"/> whose message names the file, the line and the column.
 /// </para>
 /// </remarks>
-public sealed class CsvTable
+public sealed class Table
 {
     private readonly ChunkedList<int> _lines;
     private readonly Dictionary<string, int> _columnIndex;
 
-    private CsvTable(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines)
+    private Table(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines)
     {
         Source = source;
         Delimiter = delimiter;
@@ -59,16 +59,16 @@ public sealed class CsvTable
     /// <summary>The line of the file on which data row <paramref name="row"/> starts (the header is line 1).</summary>
     public int LineOf(int row) => _lines[row];
 
-    /// <summary>One line: <c>CsvTable(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
+    /// <summary>One line: <c>Table(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
     public override string ToString() =>
-        $"CsvTable({Source}: {Plural.Of(RowCount, "row")} × {Plural.Of(Columns.Count, "column")}, delimiter {(Delimiter == '\t' ? "'\\t'" : CsvReadOptions.NameOf(Delimiter))})";
+        $"Table({Source}: {Plural.Of(RowCount, "row")} × {Plural.Of(Columns.Count, "column")}, delimiter {(Delimiter == '\t' ? "'\\t'" : CsvReadOptions.NameOf(Delimiter))})";
 
     /// <summary>The column named <paramref name="name"/> (exact, case-sensitive), or <see langword="null"/>.</summary>
     public TableColumn? Find(string name) => _columnIndex.TryGetValue(name, out int index) ? Columns[index] : null;
 
     /// <summary>Reads the CSV file at <paramref name="path"/>.</summary>
     /// <exception cref="BackpropException">The file is missing, empty, not text, or not a well-formed CSV file with a header.</exception>
-    public static CsvTable Read(string path, CsvReadOptions? options = null)
+    public static Table Read(string path, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (Directory.Exists(path)) throw DataErrors.IsDirectory(path);
@@ -89,14 +89,14 @@ public sealed class CsvTable
     /// <param name="source">A name for the data in error messages, such as a file name.</param>
     /// <param name="options">Delimiter, text columns, resource bounds.</param>
     /// <exception cref="BackpropException">The data is empty, not text, or not a well-formed CSV file with a header.</exception>
-    public static CsvTable Read(Func<Stream> open, string source, CsvReadOptions? options = null)
+    public static Table Read(Func<Stream> open, string source, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(open);
         ArgumentNullException.ThrowIfNull(source);
         options ??= new CsvReadOptions();
         options.Validate();
         var textColumns = new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal);
-        CsvTable table = ReadOnce(open, source, options, textColumns);
+        Table table = ReadOnce(open, source, options, textColumns);
         string[] reread = table.Columns.Where(c => c.NeedsTextReread).Select(c => c.Name).ToArray();
         if (reread.Length == 0)
         {
@@ -115,7 +115,7 @@ public sealed class CsvTable
     /// </summary>
     /// <returns>The table; <see langword="null"/> when the text is not that plain, or the options ask for another delimiter
     /// (read it with <see cref="Read(Func{Stream}, string, CsvReadOptions?)"/>).</returns>
-    internal static CsvTable? TryReadPlain(string text, string source, CsvReadOptions options)
+    internal static Table? TryReadPlain(string text, string source, CsvReadOptions options)
     {
         options.Validate();
         if (options.Delimiter is not (null or ',') || options.Decimal == ',' || !IsPlain(text))
@@ -162,7 +162,7 @@ public sealed class CsvTable
             return null; // a column of numbers, then text: Sep's reader reads the file again with it as text
         }
         CheckHeaderIsNotData(source, columns, DecimalSeparators.Point);
-        return new CsvTable(source, ',', '.', columns, lineNumbers);
+        return new Table(source, ',', '.', columns, lineNumbers);
     }
 
     /// <summary>
@@ -170,7 +170,7 @@ public sealed class CsvTable
     /// numeric column takes its cells from <paramref name="number"/> (NaN for a missing value), a text column from
     /// <paramref name="text"/> (<see langword="null"/> for a missing value). The "line" of row <c>r</c> is <c>r + 1</c>.
     /// </summary>
-    internal static CsvTable FromColumns(string source, IReadOnlyList<(string Name, bool Text)> header, int rows,
+    internal static Table FromColumns(string source, IReadOnlyList<(string Name, bool Text)> header, int rows,
         Func<int, int, double> number, Func<int, int, string?> text)
     {
         TableColumn[] columns = CreateColumns(header.Select(h => h.Name).ToArray(), source,
@@ -191,7 +191,7 @@ public sealed class CsvTable
             }
             lines.Add(r + 1);
         }
-        return new CsvTable(source, ',', '.', columns, lines);
+        return new Table(source, ',', '.', columns, lines);
     }
 
     private static bool IsPlain(string text)
@@ -203,7 +203,7 @@ public sealed class CsvTable
         return true;
     }
 
-    private static CsvTable ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
+    private static Table ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
         Stream stream = open();
         using var text = new CheckedTextReader(stream, source, options.MaxRowLength, open);
@@ -267,7 +267,7 @@ public sealed class CsvTable
         }
         CheckHeaderIsNotData(source, columns, decimals);
         bool commas = CheckOneDecimalSeparator(source, columns, lines);
-        return new CsvTable(source, delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines);
+        return new Table(source, delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines);
     }
 
     private static bool NextNonBlankRow(SepReader reader)
