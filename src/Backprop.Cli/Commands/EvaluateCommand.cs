@@ -14,7 +14,7 @@ internal static class EvaluateCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var model = ModelOptions.Model();
-        var data = ModelOptions.Data("Labelled CSV file: the model's feature columns and its target column, by name (order and extra columns do not matter)");
+        var data = ModelOptions.Data("Labelled data: the model's feature columns and its target column, by name (order and extra columns do not matter)");
         var delimiter = ModelOptions.Delimiter();
         var decimalSeparator = ModelOptions.Decimal();
         var json = ModelOptions.Json("the metrics");

@@ -21,7 +21,7 @@ internal static class ExplainCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var model = ModelOptions.Model();
-        var data = ModelOptions.Data("CSV file with the model's feature columns, by name; with its target column for the importance");
+        var data = ModelOptions.Data("Data with the model's feature columns, by name; with its target column for the importance");
         var delimiter = ModelOptions.Delimiter();
         var decimalSeparator = ModelOptions.Decimal();
         var json = ModelOptions.Json("the importance and attributions");

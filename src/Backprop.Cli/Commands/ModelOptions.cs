@@ -17,8 +17,8 @@ internal static class ModelOptions
 
     public static Option<string> Data(string description) => new("--data")
     {
-        Description = description,
-        HelpName = "FILE.csv",
+        Description = description + "; a CSV or Parquet file, a folder of shards, or a quoted glob such as 'data/*.parquet'",
+        HelpName = "FILE",
         Required = true,
     };
 

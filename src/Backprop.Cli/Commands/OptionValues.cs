@@ -210,7 +210,7 @@ internal static class OptionValues
 
     private static bool IsDigits(string text) => text.Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit);
 
-    // "a file name" for MODEL or FILE.csv, "a value" otherwise.
+    // "a file name" for MODEL, FILE or FILE.csv, "a value" otherwise.
     private static string Article(string? helpName) =>
-        helpName is null ? "a value" : helpName.Contains('.') || helpName is "MODEL" ? "a file name" : helpName == "COLUMN" ? "a column name" : "a value";
+        helpName is null ? "a value" : helpName.Contains('.') || helpName is "MODEL" or "FILE" ? "a file name" : helpName == "COLUMN" ? "a column name" : "a value";
 }

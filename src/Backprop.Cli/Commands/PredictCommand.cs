@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Numerics;
 using Backprop.Cli.Rendering;
 using Backprop.Data;
+using Backprop.IO;
 using Backprop.Metrics;
 using Backprop.Models;
 using Backprop.Preprocessing;
@@ -16,14 +17,14 @@ internal static class PredictCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var model = ModelOptions.Model();
-        var data = ModelOptions.Data("CSV file with the model's feature columns, by name (the target column may be absent)");
+        var data = ModelOptions.Data("Data with the model's feature columns, by name (the target column may be absent)");
         var delimiter = ModelOptions.Delimiter();
         var decimalSeparator = ModelOptions.Decimal();
         var json = ModelOptions.Json("a summary (rows, output file, predicted class counts; requires --out)");
         var outPath = new Option<string>("--out")
         {
-            Description = "Write the predictions to this CSV file (written whole or not at all) instead of stdout",
-            HelpName = "FILE.csv",
+            Description = "Write the predictions to this file instead of stdout: CSV, or Parquet when it ends in .parquet (typed columns); written whole or not at all",
+            HelpName = "FILE",
         };
         var proba = new Option<bool>("--proba") { Description = "Add one probability column per class, named after the class (classification)" };
         var interval = new Option<double?>("--interval")
@@ -47,7 +48,7 @@ internal static class PredictCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(json) && result.GetValue(outPath) is null) result.AddError("--json: expected together with --out FILE.csv (stdout holds only the JSON summary).");
+            if (result.GetValue(json) && result.GetValue(outPath) is null) result.AddError("--json: expected together with --out FILE (stdout holds only the JSON summary).");
         });
         command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
             new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(outPath), parse.GetValue(proba),
@@ -103,7 +104,18 @@ internal static class PredictCommand
                 WriteCsv(output);
                 return Cli.Success;
             }
-            PredictionCsv.WriteFileAtomically(outPath, WriteCsv);
+            if (outPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            {
+                AtomicFile.Write(outPath, stream =>
+                {
+                    if (classification) PredictionParquet.WriteClasses(stream, model.ClassLabels!, classes, proba ? probabilities : null, sets);
+                    else PredictionParquet.WriteValues(stream, values, bounds?.Lower, bounds?.Upper);
+                });
+            }
+            else
+            {
+                PredictionCsv.WriteFileAtomically(outPath, WriteCsv);
+            }
             if (!json)
             {
                 output.WriteLine($"Wrote {rows} predictions to {outPath}");

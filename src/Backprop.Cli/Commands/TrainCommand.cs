@@ -259,8 +259,8 @@ internal static class TrainCommand
         }, nameof(O.CheckpointEvery), (o, v) => o with { CheckpointEvery = v });
         Option<string> validationData = flags.Add(new Option<string>("--validation-data")
         {
-            Description = "A separate labelled CSV file to validate on (same columns as --data), instead of holding out a fraction",
-            HelpName = "FILE.csv",
+            Description = "Separate labelled data to validate on (a CSV or Parquet file, a folder or a glob; same columns as --data), instead of holding out a fraction",
+            HelpName = "FILE",
         }, nameof(O.ValidationData), (o, v) => o with { ValidationData = v, ValidationFraction = 0 });
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print only the final result (no epoch lines, no progress bar)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (task, epochs, history, train and validation metrics, best epoch, options, model, warnings and notes, seconds), nothing else" };
@@ -290,7 +290,7 @@ internal static class TrainCommand
             }
             if (r.GetResult(validationData) is not null && r.GetResult(data) is null && r.GetResult(resume) is null)
             {
-                r.AddError("--validation-data: expected together with --data FILE.csv.");
+                r.AddError("--validation-data: expected together with --data FILE.");
             }
         });
         command.SetAction(parse =>
@@ -318,8 +318,9 @@ internal static class TrainCommand
     {
         Option<string> data = flags.Add(new Option<string>("--data")
         {
-            Description = "CSV file to train on: a header line, then rows; delimiter (, ; tab | or spaces) and decimal commas detected; the target is the last column unless --target",
-            HelpName = "FILE.csv",
+            Description = "Data to train on: a CSV file (a header line, then rows; delimiter (, ; tab | or spaces) and decimal commas detected), a Parquet file, "
+                + "or shards of either: a folder, or a quoted glob such as 'data/*.parquet'; the target is the last column unless --target",
+            HelpName = "FILE",
         }, nameof(O.Data), (o, v) => o with { Data = v, Dataset = null });
         Option<string> target = flags.Add(new Option<string>("--target")
         {
@@ -349,13 +350,13 @@ internal static class TrainCommand
                 // --data replaces the embedded data set, so naming both is a contradiction.
                 if (result.GetResult(dataset) is { Implicit: false })
                 {
-                    result.AddError("--data: expected either --data FILE.csv or --dataset NAME. Received: both.");
+                    result.AddError("--data: expected either --data FILE or --dataset NAME. Received: both.");
                 }
                 return;
             }
             foreach (Option option in companions)
             {
-                if (result.GetResult(option) is { Implicit: false }) result.AddError($"{option.Name}: expected together with --data FILE.csv.");
+                if (result.GetResult(option) is { Implicit: false }) result.AddError($"{option.Name}: expected together with --data FILE.");
             }
         });
         return data;

@@ -10,10 +10,31 @@ internal static class DataErrors
     private const int MaxQuoted = 40;
 
     public static BackpropException FileNotFound(string path) => new(
-        $"Expected an existing CSV file. Received: '{path}', which does not exist (full path {Path.GetFullPath(path)}).");
+        $"Expected an existing CSV or Parquet file, a folder of them, or a glob. Received: '{path}', which does not exist (full path {Path.GetFullPath(path)}).");
 
-    public static BackpropException IsDirectory(string path) => new(
-        $"Expected a CSV file. Received: '{path}', which is a directory.");
+    public static BackpropException NotParquet(string source, Exception e) => new(
+        $"Expected a Parquet file. Received: {source}, which could not be read as one ({e.Message.TrimEnd('.')}): damaged or cut short, or not Parquet?", e);
+
+    public static BackpropException UnsupportedParquetColumn(string source, string column, string what) => new(
+        $"Expected columns of numbers, text, booleans, dates or times in {source}. Received: '{Quote(column)}', {what}; " +
+        "write it as such a column, or leave it out of the file.");
+
+    public static BackpropException NoRows(string source, IReadOnlyList<string> columns) => new(
+        $"Expected data rows. Received: none in {source} (columns: {List(columns)}).");
+
+    public static BackpropException NoShards(string pattern, string why) => new(
+        $"Expected CSV or Parquet files (.csv, .tsv, .txt, .parquet) in '{pattern}'. Received: {why}.");
+
+    public static BackpropException ShardColumns(string first, IReadOnlyList<string> expected, string shard, IReadOnlyList<string> received)
+    {
+        string[] missing = expected.Except(received, StringComparer.Ordinal).ToArray(), extra = received.Except(expected, StringComparer.Ordinal).ToArray();
+        string difference = string.Join("; ", new[] { missing.Length > 0 ? $"missing {List(missing)}" : null, extra.Length > 0 ? $"extra {List(extra)}" : null }
+            .Where(d => d is not null));
+        return new($"Expected the columns of {first} in every shard. Received: {shard} with columns {List(received)} ({difference}).");
+    }
+
+    public static BackpropException ShardDecimals(string first, char firstDecimal, string shard, char decimalSeparator) => new(
+        $"Expected one decimal separator in every shard. Received: '{firstDecimal}' in {first} and '{decimalSeparator}' in {shard}; choose with --decimal.");
 
     public static BackpropException Unreadable(string path, Exception e) => new(
         $"Expected a readable CSV file. Received: '{path}', which could not be read ({e.Message}).", e);
@@ -56,19 +77,19 @@ internal static class DataErrors
         $"Expected a UTF-8 text file. Received: bytes that are not valid UTF-8 at {(exact ? "" : "or after ")}{source} line {line} " +
         "(a binary file, or another encoding: save it as UTF-8).");
 
-    public static BackpropException NotNumeric(string source, int line, string column, string value, string why) => new(
-        $"Expected a number in column '{column}' ({why}). Received: '{Quote(value)}' at {source} line {line}.");
+    public static BackpropException NotNumeric(string location, string column, string value, string why) => new(
+        $"Expected a number in column '{column}' ({why}). Received: '{Quote(value)}' at {location}.");
 
     public static BackpropException MixedDecimalSeparators(string source, (string Column, int Line, string Text) comma, (string Column, int Line, string Text) point) => new(
         $"Expected numbers written with one decimal separator in {source}. Received: '{Quote(comma.Text)}' (a decimal comma) in column '{comma.Column}' " +
         $"at line {comma.Line} and '{Quote(point.Text)}' (a point) in column '{point.Column}' at line {point.Line}; write them one way, " +
         "or choose with --decimal (numbers written the other way are then text).");
 
-    public static BackpropException NotFinite(string source, int line, string column, string value) => new(
-        $"Expected finite numbers in column '{column}'. Received: '{Quote(value)}' at {source} line {line}.");
+    public static BackpropException NotFinite(string location, string column, string value) => new(
+        $"Expected finite numbers in column '{column}'. Received: '{Quote(value)}' at {location}.");
 
-    public static BackpropException Missing(string source, int line, string column, string value) => new(
-        $"Expected no missing values (missing = error). Received: '{Quote(value)}' in column '{column}' at {source} line {line}.");
+    public static BackpropException Missing(string location, string column, string value) => new(
+        $"Expected no missing values (missing = error). Received: '{Quote(value)}' in column '{column}' at {location}.");
 
     public static BackpropException ColumnNotFound(string source, string what, string name, IReadOnlyList<string> columns)
     {

@@ -35,7 +35,7 @@ public static class PredictionCsv
                 $"Expected probabilities of shape ({predicted.Length}, {classNames.Count}). Received: ({probabilities.Rows}, {probabilities.Columns}).",
                 nameof(probabilities));
         }
-        string[] probabilityColumns = classNames.Select(c => c is "row" or "label" || (c == "set" && sets is not null) ? "proba_" + c : c).ToArray();
+        string[] probabilityColumns = ProbabilityColumns(classNames, sets is not null);
         using SepWriter csv = Open(writer);
         csv.Header.Add("row");
         csv.Header.Add("label");
@@ -93,6 +93,10 @@ public static class PredictionCsv
             row[3].Set(Number(upper![i]));
         }
     }
+
+    /// <summary>The probability columns' names: the classes', <c>proba_</c> before one that is also the name of another column.</summary>
+    internal static string[] ProbabilityColumns(IReadOnlyList<string> classNames, bool withSets) =>
+        classNames.Select(c => c is "row" or "label" || (c == "set" && withSets) ? "proba_" + c : c).ToArray();
 
     private static string Number(double value) => double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf"
         : value.ToString("R", CultureInfo.InvariantCulture);

@@ -3,7 +3,10 @@ using nietras.SeparatedValues;
 
 namespace Backprop.Data;
 
-/// <summary>A CSV file read into typed columns: a header of names, then rows of cells, streamed with Sep.</summary>
+/// <summary>
+/// A table of typed columns with named headers, read from a CSV file (streamed with Sep), a Parquet file, or shards of either
+/// (a folder, or a glob such as <c>data/*.parquet</c>), or built in memory.
+/// </summary>
 /// <remarks>
 /// <para>
 /// The file text is never held in memory: rows are parsed from a buffered stream and each cell goes straight into its column
@@ -18,27 +21,37 @@ namespace Backprop.Data;
 /// <c>\n</c> line ends, blank lines (skipped).
 /// Anything else is a <see cref="BackpropException"/> whose message names the file, the line and the column.
 /// </para>
+/// <para>
+/// Parquet files (<see cref="ParquetFile"/>) go through the same inference: a numeric column of any width is numbers, a string
+/// column is text unless every value reads as a number (as the same cells would in a CSV file), a boolean column is the text
+/// <c>true</c>/<c>false</c>, dates and times are their ISO 8601 text; nulls are missing cells.
+/// </para>
 /// </remarks>
 public sealed class Table
 {
     private readonly ChunkedList<int> _lines;
+    private readonly TablePart[] _parts;
     private readonly Dictionary<string, int> _columnIndex;
 
-    private Table(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines)
+    private Table(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines, TablePart[]? parts = null)
     {
         Source = source;
         Delimiter = delimiter;
         Decimal = decimalSeparator;
         Columns = columns;
         _lines = lines;
+        _parts = parts ?? [new TablePart(source, 0, null)];
         _columnIndex = columns.ToDictionary(c => c.Name, c => c.Index, StringComparer.Ordinal);
         ColumnNames = columns.Select(c => c.Name).ToArray();
     }
 
-    /// <summary>Where the table was read from, as given (a path, or a name for a stream); used in error messages.</summary>
+    /// <summary>Where the table was read from, as given (a path, a folder or glob of shards, or a name for a stream); used in error messages.</summary>
     public string Source { get; }
 
-    /// <summary>The field delimiter used (given or detected); <see cref="CsvReadOptions.Whitespace"/> for runs of spaces and tabs.</summary>
+    /// <summary>
+    /// The field delimiter used (given or detected); <see cref="CsvReadOptions.Whitespace"/> for runs of spaces and tabs. Of shards,
+    /// the first CSV shard's; <c>','</c> for a table read from Parquet alone or built in memory.
+    /// </summary>
     public char Delimiter { get; }
 
     /// <summary>
@@ -56,8 +69,54 @@ public sealed class Table
     /// <summary>Number of data rows (blank lines are not rows).</summary>
     public int RowCount => _lines.Count;
 
-    /// <summary>The line of the file on which data row <paramref name="row"/> starts (the header is line 1).</summary>
+    /// <summary>
+    /// The line of the CSV file on which data row <paramref name="row"/> starts (the header is line 1); for a row of a Parquet
+    /// file, its row number in that file, from 1. <see cref="LocationOf"/> also names the file.
+    /// </summary>
     public int LineOf(int row) => _lines[row];
+
+    /// <summary>
+    /// Where data row <paramref name="row"/> came from, for messages: <c>wine.csv line 12</c>, <c>data/part-2.csv line 7</c>, or
+    /// <c>data.parquet row 1,234 (row group 2 of 3)</c> (rows and row groups counted from 1).
+    /// </summary>
+    public string LocationOf(int row)
+    {
+        TablePart part = _parts[PartIndex(row)];
+        int position = _lines[row];
+        if (part.RowGroupStarts is not { } starts)
+        {
+            return $"{part.Source} line {position}";
+        }
+        int group = Array.BinarySearch(starts, position - 1);
+        group = group >= 0 ? group : ~group - 1;
+        return starts.Length == 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{part.Source} row {position:N0}")
+            : string.Create(CultureInfo.InvariantCulture, $"{part.Source} row {position:N0} (row group {group + 1} of {starts.Length})");
+    }
+
+    /// <summary>How the rows were read, for the notes of a run: <c>delimiter ','</c>, <c>Parquet</c>, <c>3 shards: Parquet</c>.</summary>
+    internal string Format
+    {
+        get
+        {
+            string csv = $"delimiter {CsvReadOptions.NameOf(Delimiter)}" + (Decimal == ',' ? ", decimal ','" : "");
+            bool anyCsv = _parts.Any(p => p.RowGroupStarts is null), anyParquet = _parts.Any(p => p.RowGroupStarts is not null);
+            string kinds = anyCsv && anyParquet ? $"Parquet and CSV, {csv}" : anyParquet ? "Parquet" : csv;
+            return _parts.Length > 1 ? $"{Plural.Of(_parts.Length, "shard")}: {kinds}" : kinds;
+        }
+    }
+
+    private int PartIndex(int row)
+    {
+        int lo = 0, hi = _parts.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) / 2;
+            if (_parts[mid].FirstRow <= row) lo = mid;
+            else hi = mid - 1;
+        }
+        return lo;
+    }
 
     /// <summary>One line: <c>Table(wine.csv: 178 rows × 14 columns, delimiter ',')</c>.</summary>
     public override string ToString() =>
@@ -66,13 +125,32 @@ public sealed class Table
     /// <summary>The column named <paramref name="name"/> (exact, case-sensitive), or <see langword="null"/>.</summary>
     public TableColumn? Find(string name) => _columnIndex.TryGetValue(name, out int index) ? Columns[index] : null;
 
-    /// <summary>Reads the CSV file at <paramref name="path"/>.</summary>
-    /// <exception cref="BackpropException">The file is missing, empty, not text, or not a well-formed CSV file with a header.</exception>
+    /// <summary>
+    /// Reads the data at <paramref name="path"/>: a CSV file, a Parquet file (named <c>.parquet</c>, or starting with its magic
+    /// bytes), a folder of shards, or a glob of shards (<c>data/*.parquet</c>, <c>logs/**/part-*.csv</c>; see <see cref="Shards"/>).
+    /// Shards are read in the order of their paths and become one table; they must have the same columns.
+    /// </summary>
+    /// <exception cref="BackpropException">The file is missing, empty, not text or Parquet, or not a well-formed table with a header;
+    /// a glob or folder holds no data file; shards disagree on their columns.</exception>
     public static Table Read(string path, CsvReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (Directory.Exists(path)) throw DataErrors.IsDirectory(path);
+        options ??= new CsvReadOptions();
+        options.Validate();
+        if (Shards.IsGlob(path) || Directory.Exists(path))
+        {
+            return ReadShards(path, Shards.Find(path), options);
+        }
         if (!File.Exists(path)) throw DataErrors.FileNotFound(path);
+        return ReadFile(path, options);
+    }
+
+    private static Table ReadFile(string path, CsvReadOptions options)
+    {
+        if (ParquetFile.IsParquet(path))
+        {
+            return ReadParquet(path, options);
+        }
         try
         {
             return Read(() => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan),
@@ -81,6 +159,85 @@ public sealed class Table
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw DataErrors.Unreadable(path, e);
+        }
+    }
+
+    // A string column that held numbers, then text, is read again as text, as a CSV file's is.
+    private static Table ReadParquet(string path, CsvReadOptions options)
+    {
+        var textColumns = new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal);
+        var (columns, rows, starts) = ParquetFile.Read(path, path, options, textColumns);
+        string[] reread = columns.Where(c => c.NeedsTextReread).Select(c => c.Name).ToArray();
+        if (reread.Length > 0)
+        {
+            textColumns.UnionWith(reread);
+            (columns, rows, starts) = ParquetFile.Read(path, path, options, textColumns);
+        }
+        return new Table(path, ',', '.', columns, rows, [new TablePart(path, 0, starts)]);
+    }
+
+    // The shards are read one by one and appended to the table's columns, so the memory held is the table's and one shard's.
+    // A column numeric in one shard and text in another is text in all: the shards are read again with it as text (the first
+    // pass could not know, and the numbers' original text is gone).
+    private static Table ReadShards(string source, IReadOnlyList<string> files, CsvReadOptions options)
+    {
+        var textColumns = new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal);
+        long limit = options.MaxMemory ?? MemoryBudget.Available();
+        while (true)
+        {
+            Table? first = null, csv = null;
+            TableColumn[] columns = [];
+            var positions = new ChunkedList<int>();
+            var parts = new List<TablePart>(files.Count);
+            long held = 0;
+            bool again = false;
+            foreach (string file in files)
+            {
+                Table shard = ReadFile(file, options with { TextColumns = textColumns, MaxMemory = Math.Max(1, limit - held) });
+                if (first is null)
+                {
+                    first = shard;
+                    columns = shard.Columns.Select(c => new TableColumn(c.Name, c.Index, !c.IsNumeric,
+                        shard.Decimal == ',' ? DecimalSeparators.Comma : DecimalSeparators.Point)).ToArray();
+                }
+                CheckShardColumns(first, shard);
+                if (shard._parts[0].RowGroupStarts is null)
+                {
+                    csv ??= shard;
+                    if (shard.Decimal != csv.Decimal) throw DataErrors.ShardDecimals(csv.Source, csv.Decimal, shard.Source, shard.Decimal);
+                }
+                string[] text = shard.Columns.Where(c => c.IsNumeric != first.Find(c.Name)!.IsNumeric).Select(c => c.Name).ToArray();
+                if (text.Length > 0)
+                {
+                    textColumns.UnionWith(text);
+                    again = true;
+                    break;
+                }
+                int offset = positions.Count;
+                if (shard.RowCount > int.MaxValue - offset)
+                {
+                    throw new BackpropException($"Expected at most {int.MaxValue:N0} rows. Received: more in {source} (at {shard.Source}).");
+                }
+                foreach (TableColumn column in columns)
+                {
+                    column.AppendColumn(shard.Find(column.Name)!, offset);
+                }
+                for (int r = 0; r < shard.RowCount; r++) positions.Add(shard._lines[r]);
+                parts.Add(shard._parts[0] with { FirstRow = offset });
+                held = 4L * positions.Count + columns.Sum(c => c.BytesHeld);
+            }
+            if (!again)
+            {
+                return new Table(source, csv?.Delimiter ?? ',', csv?.Decimal ?? '.', columns, positions, [.. parts]);
+            }
+        }
+    }
+
+    private static void CheckShardColumns(Table first, Table shard)
+    {
+        if (shard.Columns.Count != first.Columns.Count || shard.ColumnNames.Any(name => first.Find(name) is null))
+        {
+            throw DataErrors.ShardColumns(first.Source, first.ColumnNames, shard.Source, shard.ColumnNames);
         }
     }
 
@@ -319,8 +476,10 @@ public sealed class Table
         return CreateColumns(cells, source, textColumns, decimals);
     }
 
-    // The columns named by the header's cells, checked: printable names, not all numbers, no duplicates.
-    private static TableColumn[] CreateColumns(string[] cells, string source, HashSet<string> textColumns, DecimalSeparators decimals)
+    // The columns named by the header's cells, checked: printable names, not all numbers (unless they are names by the file's
+    // format, as Parquet's are), no duplicates.
+    internal static TableColumn[] CreateColumns(string[] cells, string source, IReadOnlySet<string> textColumns, DecimalSeparators decimals,
+        bool headerOfNames = false)
     {
         if (cells.Length > 1 && Array.TrueForAll(cells, cell => cell.Length > 2 && cell[0] == '\'' && cell[^1] == '\''))
         {
@@ -342,7 +501,7 @@ public sealed class Table
             // An unnamed column (pandas writes its index that way) gets a name that says where it is.
             names[c] = cell.Length == 0 ? $"column{c + 1}" : cell;
         }
-        if (numbers == names.Length)
+        if (numbers == names.Length && !headerOfNames)
         {
             throw DataErrors.NoHeader(source, names, numbers);
         }

@@ -236,6 +236,62 @@ public sealed class TableColumn
         AppendText(text, row);
     }
 
+    /// <summary>A null cell of a Parquet file: missing, remembered as the text <c>null</c>.</summary>
+    internal void AppendNull(int row) => AppendMissing("null", row);
+
+    /// <summary>
+    /// The cells of <paramref name="other"/> (a shard's column of the same kind) after this column's, its rows numbered from
+    /// <paramref name="offset"/>: the first missing, non-finite, non-numeric and decimal-separator cells are remembered as if
+    /// the shards had been one file.
+    /// </summary>
+    internal void AppendColumn(TableColumn other, int offset)
+    {
+        if (other.IsNumeric != IsNumeric)
+        {
+            throw new InvalidOperationException($"Column '{Name}': a {(other.IsNumeric ? "numeric" : "text")} shard appended to a {(IsNumeric ? "numeric" : "text")} column.");
+        }
+        if (FirstMissingRow < 0 && other.FirstMissingRow >= 0)
+        {
+            FirstMissingRow = offset + other.FirstMissingRow;
+            FirstMissingText = other.FirstMissingText;
+        }
+        MissingCount += other.MissingCount;
+        if (IsNumeric)
+        {
+            if (FirstNonFiniteRow < 0 && other.FirstNonFiniteRow >= 0)
+            {
+                FirstNonFiniteRow = offset + other.FirstNonFiniteRow;
+                FirstNonFiniteText = other.FirstNonFiniteText;
+            }
+            if (FirstCommaRow < 0 && other.FirstCommaRow >= 0)
+            {
+                FirstCommaRow = offset + other.FirstCommaRow;
+                FirstCommaText = other.FirstCommaText;
+            }
+            if (FirstPointRow < 0 && other.FirstPointRow >= 0)
+            {
+                FirstPointRow = offset + other.FirstPointRow;
+                FirstPointText = other.FirstPointText;
+            }
+            for (int r = 0; r < other.Count; r++) _numbers.Add(other._numbers[r]);
+            _numericValues += other._numericValues;
+            Count += other.Count;
+            return;
+        }
+        for (int r = 0; r < other.Count; r++)
+        {
+            if (other._codes[r] is int code and >= 0)
+            {
+                AppendText(other._levels[code], offset + r);
+            }
+            else
+            {
+                _codes.Add(-1);
+                Count++;
+            }
+        }
+    }
+
     private void AppendMissing(ReadOnlySpan<char> text, int row)
     {
         if (FirstMissingRow < 0)

@@ -481,15 +481,14 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));
 
     // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric columns; target 'cultivar', 3 classes";
-    // "(delimiter ';', decimal ',')" for numbers with decimal commas.
+    // "(delimiter ';', decimal ',')" for numbers with decimal commas, "(Parquet)", "(4 shards: Parquet)".
     private static string Summary(Table table, TabularPreprocessor preprocessor)
     {
-        string delimiter = CsvReadOptions.NameOf(table.Delimiter) + (table.Decimal == ',' ? ", decimal ','" : "");
         string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
         string columns = preprocessor.State.Features.Length == 1 ? "column" : "columns";
-        return $"read {Plural.Of(table.RowCount, "row")} × {Plural.Of(table.Columns.Count, "column")} of {table.Source} (delimiter {delimiter}): " +
+        return $"read {Plural.Of(table.RowCount, "row")} × {Plural.Of(table.Columns.Count, "column")} of {table.Source} ({table.Format}): " +
             $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}";
     }
 

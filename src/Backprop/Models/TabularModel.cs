@@ -431,7 +431,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             value = cells.GetText(bad) ?? "";
         }
         throw new BackpropException(
-            $"Expected values the model can compute with. Received: '{value}' in column '{column}' at {table.Source} line {table.LineOf(bad)}, {distance}: the network's outputs overflow for that row.");
+            $"Expected values the model can compute with. Received: '{value}' in column '{column}' at {table.LocationOf(bad)}, {distance}: the network's outputs overflow for that row.");
     }
 
     /// <summary>Saves the model, atomically, with <paramref name="extras"/> (for example the optimizer state for resuming).</summary>

@@ -17,13 +17,13 @@ internal readonly struct NumericCells
         {
             if (column.FirstNonFiniteRow >= 0)
             {
-                throw DataErrors.NotFinite(table.Source, table.LineOf(column.FirstNonFiniteRow), column.Name, column.FirstNonFiniteText!);
+                throw DataErrors.NotFinite(table.LocationOf(column.FirstNonFiniteRow), column.Name, column.FirstNonFiniteText!);
             }
             return;
         }
         if (column.FirstNonNumericRow >= 0)
         {
-            throw DataErrors.NotNumeric(table.Source, table.LineOf(column.FirstNonNumericRow), column.Name, column.FirstNonNumericText!, why);
+            throw DataErrors.NotNumeric(table.LocationOf(column.FirstNonNumericRow), column.Name, column.FirstNonNumericText!, why);
         }
         // Read as text (asked to be), yet every value is a number (with the column's decimal separators: FirstNonNumericRow says so).
         _levelValues = column.Levels.Select(level => column.TryParseNumber(level, out double value) ? value : double.NaN).ToArray();
@@ -31,7 +31,7 @@ internal readonly struct NumericCells
         if (infinite >= 0)
         {
             int row = Enumerable.Range(0, column.Count).First(r => column.GetCode(r) == infinite);
-            throw DataErrors.NotFinite(table.Source, table.LineOf(row), column.Name, column.Levels[infinite]);
+            throw DataErrors.NotFinite(table.LocationOf(row), column.Name, column.Levels[infinite]);
         }
     }
 

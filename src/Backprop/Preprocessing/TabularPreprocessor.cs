@@ -222,7 +222,7 @@ public sealed class TabularPreprocessor
                     // report a divergence, so the range itself is the error.
                     throw new BackpropException(
                         $"Expected regression targets within the range of {typeof(T).Name} (±{double.CreateChecked(T.BitDecrement(T.PositiveInfinity)):G3}). Received: " +
-                        $"{cells[selected[i]].ToString("G6", CultureInfo.InvariantCulture)} in the target column '{target.Name}' at {table.Source} line {table.LineOf(selected[i])}; " +
+                        $"{cells[selected[i]].ToString("G6", CultureInfo.InvariantCulture)} in the target column '{target.Name}' at {table.LocationOf(selected[i])}; " +
                         "train in double precision (--precision f64), or rescale the target.");
                 }
                 targets[i, 0] = value;
@@ -287,7 +287,7 @@ public sealed class TabularPreprocessor
                         if (value < 0)
                         {
                             throw new BackpropException(
-                                $"Expected true or false in column '{column.Name}' (boolean in the training data). Received: '{DataErrors.Quote(column.GetText(rows[i])!)}' at {table.Source} line {table.LineOf(rows[i])}.");
+                                $"Expected true or false in column '{column.Name}' (boolean in the training data). Received: '{DataErrors.Quote(column.GetText(rows[i])!)}' at {table.LocationOf(rows[i])}.");
                         }
                         data[i * width + offset] = T.CreateChecked(value);
                     }
@@ -387,7 +387,7 @@ public sealed class TabularPreprocessor
     }
 
     private BackpropException UnknownClass(Table table, TableColumn target, int row, string label) => new(
-        $"Expected a class seen in training ({DataErrors.List(ClassNames!)}). Received: '{DataErrors.Quote(label)}' in the target column '{target.Name}' at {table.Source} line {table.LineOf(row)}.");
+        $"Expected a class seen in training ({DataErrors.List(ClassNames!)}). Received: '{DataErrors.Quote(label)}' in the target column '{target.Name}' at {table.LocationOf(row)}.");
 
     private static TargetColumnState FitTarget(Table table, TableColumn target, int[] training, TabularOptions options, List<string> notes)
     {
@@ -596,7 +596,7 @@ public sealed class TabularPreprocessor
         TableColumn? first = columns.Where(c => c.MissingCount > 0).MinBy(c => (c.FirstMissingRow, c.Index));
         if (first is not null)
         {
-            throw DataErrors.Missing(table.Source, table.LineOf(first.FirstMissingRow), first.Name, first.FirstMissingText!);
+            throw DataErrors.Missing(table.LocationOf(first.FirstMissingRow), first.Name, first.FirstMissingText!);
         }
     }
 }

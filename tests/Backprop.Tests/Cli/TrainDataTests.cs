@@ -115,7 +115,7 @@ public sealed partial class TrainDataTests : TempFileTest
         var (exit, output, error) = Run("train", "--data", Path.Combine(Files.Directory, "absent.csv"));
         Assert.Equal(1, exit);
         Assert.Equal("", output);
-        Assert.StartsWith("error: Expected an existing CSV file. Received: '", error);
+        Assert.StartsWith("error: Expected an existing CSV or Parquet file, a folder of them, or a glob. Received: '", error);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 
@@ -135,7 +135,7 @@ public sealed partial class TrainDataTests : TempFileTest
     {
         var (exit, _, error) = Run("train", option, value);
         Assert.Equal(2, exit);
-        Assert.Contains($"{option}: expected together with --data FILE.csv.", error);
+        Assert.Contains($"{option}: expected together with --data FILE.", error);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed partial class TrainDataTests : TempFileTest
     {
         var (exit, _, error) = Run("train", "--data", "x.csv", "--dataset", "wine");
         Assert.Equal(2, exit);
-        Assert.Contains("--data: expected either --data FILE.csv or --dataset NAME. Received: both.", error);
+        Assert.Contains("--data: expected either --data FILE or --dataset NAME. Received: both.", error);
     }
 
     [Theory]

@@ -19,7 +19,7 @@ public sealed class CsvErrorTests : TempFileTest
     {
         string path = Path.Combine(Files.Directory, "nope.csv");
         string message = ReadFileError(path);
-        Assert.StartsWith("Expected an existing CSV file. Received: '", message);
+        Assert.StartsWith("Expected an existing CSV or Parquet file, a folder of them, or a glob. Received: '", message);
         Assert.Contains("nope.csv', which does not exist", message);
     }
 
@@ -33,8 +33,12 @@ public sealed class CsvErrorTests : TempFileTest
     }
 
     [Fact]
-    public void A_directory_is_not_a_file() =>
-        Assert.Contains("which is a directory", ReadFileError(Files.Directory));
+    public void A_directory_is_read_as_shards_and_says_when_it_holds_none()
+    {
+        string folder = Path.Combine(Files.Directory, "empty");
+        Directory.CreateDirectory(folder);
+        Assert.Equal($"Expected CSV or Parquet files (.csv, .tsv, .txt, .parquet) in '{folder}'. Received: an empty folder.", ReadFileError(folder));
+    }
 
     [Theory]
     [InlineData("")]

@@ -92,7 +92,7 @@ public class ExamplesTests
         var (code, output, error) = DotnetRun("Classifier.cs", path);
         Assert.Equal(1, code);
         Assert.Equal("", output);
-        Assert.StartsWith("error: Expected an existing CSV file.", error);
+        Assert.StartsWith("error: Expected an existing CSV or Parquet file, a folder of them, or a glob.", error);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 

@@ -1,0 +1,250 @@
+using System.Buffers;
+using System.Globalization;
+using System.Numerics;
+using Parquet;
+using Parquet.Schema;
+
+namespace Backprop.Data;
+
+/// <summary>
+/// Reads a Parquet file into the columns of a <see cref="Table"/>, one row group at a time, with Parquet.Net (fully managed,
+/// so the library stays pure managed; docs/data.md has the measurement behind the choice).
+/// </summary>
+/// <remarks>
+/// Each column gets the inference a CSV file's would: numbers of any physical width are numeric columns (decimals and 64-bit
+/// integers as the nearest <see cref="double"/>); strings go through the same cell parser as CSV text, so a string column of
+/// numbers is numeric and <c>NA</c> is missing; booleans are the text <c>true</c>/<c>false</c>; dates, times and UUIDs are their
+/// ISO 8601 / canonical text. Nulls are missing cells. A column named in <see cref="CsvReadOptions.TextColumns"/> is text
+/// whatever its type, its numbers written as invariant-culture text. Nested columns (lists, maps, structs) and binary columns
+/// are refused with their name.
+/// </remarks>
+internal static class ParquetFile
+{
+    private static ReadOnlySpan<byte> Magic => "PAR1"u8;
+
+    /// <summary>Whether the file at <paramref name="path"/> is Parquet: its name ends in <c>.parquet</c>, or its bytes begin with <c>PAR1</c>.</summary>
+    public static bool IsParquet(string path)
+    {
+        if (path.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".parq", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
+            Span<byte> start = stackalloc byte[4];
+            return stream.ReadAtLeast(start, 4, throwOnEndOfStream: false) == 4 && start.SequenceEqual(Magic);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // the CSV reader says what is wrong with the file
+        }
+    }
+
+    /// <summary>The columns of the Parquet file at <paramref name="path"/>, the row number (from 1) of each row, and the first row of each row group.</summary>
+    /// <exception cref="BackpropException">The file is not Parquet, is damaged, has no rows, or has a column that cannot be a feature or target.</exception>
+    public static (TableColumn[] Columns, ChunkedList<int> Rows, int[] RowGroupStarts) Read(string path, string source, CsvReadOptions options,
+        IReadOnlySet<string> textColumns)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DataErrors.Unreadable(path, e);
+        }
+        using (stream)
+        {
+            try
+            {
+                var budget = new MemoryBudget(source, options.MaxMemory ?? MemoryBudget.Available(), stream);
+                // Parquet.Net's API is asynchronous; these are reads of a local file, with no synchronization context to deadlock on.
+                return ReadAsync(stream, source, options, textColumns, budget).GetAwaiter().GetResult();
+            }
+            catch (BackpropException)
+            {
+                throw;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A damaged or truncated file makes the decoder throw whatever it meets (I/O, format, range, an unsupported
+                // encoding): none of it is the caller's bug, and the message names the file and what the decoder said.
+                throw DataErrors.NotParquet(source, e);
+            }
+        }
+    }
+
+    private static async Task<(TableColumn[], ChunkedList<int>, int[])> ReadAsync(Stream stream, string source, CsvReadOptions options,
+        IReadOnlySet<string> textColumns, MemoryBudget budget)
+    {
+        await using ParquetReader reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true).ConfigureAwait(false);
+        IReadOnlyList<Field> fields = reader.Schema.Fields;
+        if (fields.Count > options.MaxColumns)
+        {
+            throw DataErrors.TooManyColumns(source, fields.Count, options.MaxColumns);
+        }
+        var dataFields = new DataField[fields.Count];
+        var kinds = new CellKind[fields.Count];
+        for (int c = 0; c < fields.Count; c++)
+        {
+            if (fields[c] is not DataField { IsArray: false } field)
+            {
+                throw DataErrors.UnsupportedParquetColumn(source, fields[c].Name, $"a {fields[c].SchemaType.ToString().ToLowerInvariant()} column");
+            }
+            dataFields[c] = field;
+            kinds[c] = KindOf(field.ClrType) ?? throw DataErrors.UnsupportedParquetColumn(source, field.Name, $"a column of {TypeName(field.ClrType)}");
+        }
+        TableColumn[] columns = Table.CreateColumns(fields.Select(f => f.Name).ToArray(), source, textColumns, DecimalSeparators.Point,
+            headerOfNames: true);
+        var rows = new ChunkedList<int>();
+        var starts = new int[reader.RowGroupCount];
+        int row = 0;
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
+            if (group.RowCount > int.MaxValue - row)
+            {
+                throw new BackpropException($"Expected at most {int.MaxValue:N0} rows. Received: more in {source} (row group {g + 1}).");
+            }
+            int count = (int)group.RowCount;
+            starts[g] = row;
+            for (int c = 0; c < columns.Length; c++)
+            {
+                await ReadColumn(group, dataFields[c], kinds[c], count, columns[c], row).ConfigureAwait(false);
+            }
+            for (int r = 0; r < count; r++) rows.Add(row + r + 1);
+            row += count;
+            budget.Check(row, columns);
+        }
+        if (row == 0)
+        {
+            throw DataErrors.NoRows(source, columns.Select(c => c.Name).ToArray());
+        }
+        return (columns, rows, starts);
+    }
+
+    private enum CellKind { Double, Single, Half, SByte, Byte, Int16, UInt16, Int32, UInt32, Int64, UInt64, Decimal, BigInteger, Boolean, String, DateTime, DateOnly, TimeOnly, TimeSpan, DateTimeOffset, Guid }
+
+    private static CellKind? KindOf(Type type) => type switch
+    {
+        _ when type == typeof(double) => CellKind.Double,
+        _ when type == typeof(float) => CellKind.Single,
+        _ when type == typeof(Half) => CellKind.Half,
+        _ when type == typeof(sbyte) => CellKind.SByte,
+        _ when type == typeof(byte) => CellKind.Byte,
+        _ when type == typeof(short) => CellKind.Int16,
+        _ when type == typeof(ushort) => CellKind.UInt16,
+        _ when type == typeof(int) => CellKind.Int32,
+        _ when type == typeof(uint) => CellKind.UInt32,
+        _ when type == typeof(long) => CellKind.Int64,
+        _ when type == typeof(ulong) => CellKind.UInt64,
+        _ when type == typeof(decimal) => CellKind.Decimal,
+        _ when type == typeof(BigInteger) => CellKind.BigInteger,
+        _ when type == typeof(bool) => CellKind.Boolean,
+        _ when type == typeof(string) || type == typeof(ReadOnlyMemory<char>) => CellKind.String,
+        _ when type == typeof(DateTime) => CellKind.DateTime,
+        _ when type == typeof(DateOnly) => CellKind.DateOnly,
+        _ when type == typeof(TimeOnly) => CellKind.TimeOnly,
+        _ when type == typeof(TimeSpan) => CellKind.TimeSpan,
+        _ when type == typeof(DateTimeOffset) => CellKind.DateTimeOffset,
+        _ when type == typeof(Guid) => CellKind.Guid,
+        _ => null,
+    };
+
+    private static string TypeName(Type type) => type == typeof(byte[]) || type == typeof(ReadOnlyMemory<byte>) ? "binary values" : $"{type.Name} values";
+
+    private static Task ReadColumn(ParquetRowGroupReader group, DataField field, CellKind kind, int count, TableColumn column, int first) => kind switch
+    {
+        CellKind.Double => ReadNumbers<double>(group, field, count, column, first),
+        CellKind.Single => ReadNumbers<float>(group, field, count, column, first),
+        CellKind.Half => ReadNumbers<Half>(group, field, count, column, first),
+        CellKind.SByte => ReadNumbers<sbyte>(group, field, count, column, first),
+        CellKind.Byte => ReadNumbers<byte>(group, field, count, column, first),
+        CellKind.Int16 => ReadNumbers<short>(group, field, count, column, first),
+        CellKind.UInt16 => ReadNumbers<ushort>(group, field, count, column, first),
+        CellKind.Int32 => ReadNumbers<int>(group, field, count, column, first),
+        CellKind.UInt32 => ReadNumbers<uint>(group, field, count, column, first),
+        CellKind.Int64 => ReadNumbers<long>(group, field, count, column, first),
+        CellKind.UInt64 => ReadNumbers<ulong>(group, field, count, column, first),
+        CellKind.Decimal => ReadNumbers<decimal>(group, field, count, column, first),
+        CellKind.BigInteger => ReadNumbers<BigInteger>(group, field, count, column, first),
+        CellKind.Boolean => ReadText<bool>(group, field, count, column, first, static (b, _) => b ? "true" : "false"),
+        CellKind.String => ReadStrings(group, field, count, column, first),
+        CellKind.DateTime => ReadText<DateTime>(group, field, count, column, first, static (v, c) => v.ToString(v.TimeOfDay == TimeSpan.Zero ? "yyyy-MM-dd" : "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF", c)),
+        CellKind.DateOnly => ReadText<DateOnly>(group, field, count, column, first, static (v, c) => v.ToString("yyyy-MM-dd", c)),
+        CellKind.TimeOnly => ReadText<TimeOnly>(group, field, count, column, first, static (v, c) => v.ToString("HH:mm:ss.FFFFFFF", c)),
+        CellKind.TimeSpan => ReadText<TimeSpan>(group, field, count, column, first, static (v, c) => v.ToString("c", c)),
+        CellKind.DateTimeOffset => ReadText<DateTimeOffset>(group, field, count, column, first, static (v, c) => v.ToString("O", c)),
+        CellKind.Guid => ReadText<Guid>(group, field, count, column, first, static (v, _) => v.ToString("D")),
+        _ => throw new InvalidOperationException($"Unhandled cell kind {kind}."),
+    };
+
+    // Numbers go into a numeric column as the nearest double; into a text column (--categorical) as their invariant text.
+    private static async Task ReadNumbers<TNumber>(ParquetRowGroupReader group, DataField field, int count, TableColumn column, int first)
+        where TNumber : struct, INumberBase<TNumber>
+    {
+        TNumber?[] values = ArrayPool<TNumber?>.Shared.Rent(count);
+        try
+        {
+            await group.ReadAsync<TNumber>(field, values.AsMemory(0, count)).ConfigureAwait(false);
+            for (int r = 0; r < count; r++)
+            {
+                if (values[r] is not TNumber value)
+                {
+                    column.AppendNull(first + r);
+                }
+                else if (column.IsNumeric)
+                {
+                    column.Append(double.CreateSaturating(value), first + r);
+                }
+                else
+                {
+                    column.Append(value.ToString(typeof(TNumber) == typeof(double) || typeof(TNumber) == typeof(float) ? "R" : null, CultureInfo.InvariantCulture), first + r);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<TNumber?>.Shared.Return(values);
+        }
+    }
+
+    private static async Task ReadText<TValue>(ParquetRowGroupReader group, DataField field, int count, TableColumn column, int first,
+        Func<TValue, CultureInfo, string> text) where TValue : struct
+    {
+        TValue?[] values = ArrayPool<TValue?>.Shared.Rent(count);
+        try
+        {
+            await group.ReadAsync<TValue>(field, values.AsMemory(0, count)).ConfigureAwait(false);
+            for (int r = 0; r < count; r++)
+            {
+                if (values[r] is TValue value) column.Append(text(value, CultureInfo.InvariantCulture), first + r);
+                else column.AppendNull(first + r);
+            }
+        }
+        finally
+        {
+            ArrayPool<TValue?>.Shared.Return(values);
+        }
+    }
+
+    private static async Task ReadStrings(ParquetRowGroupReader group, DataField field, int count, TableColumn column, int first)
+    {
+        string?[] values = ArrayPool<string?>.Shared.Rent(count);
+        try
+        {
+            await group.ReadAsync(field, values.AsMemory(0, count)).ConfigureAwait(false);
+            for (int r = 0; r < count; r++)
+            {
+                if (values[r] is string value) column.Append(value.AsSpan(), first + r);
+                else column.AppendNull(first + r);
+            }
+        }
+        finally
+        {
+            ArrayPool<string?>.Shared.Return(values, clearArray: true);
+        }
+    }
+}
