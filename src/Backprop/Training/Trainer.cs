@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using Backprop.Data;
 using Backprop.Losses;
 using Backprop.Optimizers;
@@ -49,6 +50,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <remarks>For example the cross-entropy without the label smoothing the training loss has: the validation loss is then the predictions' log loss.</remarks>
     public ILoss<T>? ValidationLoss { get; set; }
 
+    /// <summary>
+    /// The ranks of a data-parallel run, or <see langword="null"/> (the default) for one process. Every rank must hold the same
+    /// model, data and generator state: each rank steps on its contiguous share of every batch (rank <c>r</c> of <c>N</c> takes
+    /// rows <c>[r·B/N, (r+1)·B/N)</c>), the gradients of the batch's mean loss are summed in rank order, and every rank takes
+    /// the same step. Dropout draws from a generator of the rank's own (the shared one keeps the shuffles in step).
+    /// </summary>
+    public ICollective? Collective { get; set; }
+
     /// <summary>Trains on <paramref name="data"/>, drawing shuffles from <paramref name="rng"/>.</summary>
     /// <returns>One record per completed epoch.</returns>
     /// <exception cref="ArgumentException">The data does not fit the model or the loss.</exception>
@@ -91,6 +100,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var targets = new T[batchSize * targetColumns];
         var weights = sampleWeights is null ? [] : new T[batchSize];
         int[] order = Enumerable.Range(0, n).ToArray();
+        _parallel = Collective is { Size: > 1 } collective ? new DataParallelBuffers(collective, Model.ParameterCount, rng) : null;
 
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
         for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
@@ -235,9 +245,31 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    // The buffers of a data-parallel run, allocated once per Fit: a step allocates nothing.
+    private DataParallelBuffers? _parallel;
+
+    private sealed class DataParallelBuffers(ICollective collective, int parameters, Rng shared)
+    {
+        public ICollective Collective { get; } = collective;
+
+        // This rank's gradients scaled to its share of the batch, then its share of the batch's mean loss: (P + 1).
+        public T[] Local { get; } = new T[parameters + 1];
+
+        // Every rank's Local, rank after rank: (N, P + 1).
+        public T[] All { get; } = new T[(parameters + 1) * collective.Size];
+
+        // Dropout's draws differ by rank (each masks other rows), so they come from a generator of the rank's own, seeded from
+        // the shared one's state at the start of the run without drawing from it: the shared one shuffles as one process's would.
+        public Rng Dropout { get; } = new(shared.GetState()[0] ^ (0x9E3779B97F4A7C15UL * (ulong)(collective.Rank + 1)));
+    }
+
     // One optimizer step on a batch: inputs (B, F), targets (B, K), weights (B) or none -> mean loss
     private double Step(Workspace<T> workspace, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, ReadOnlySpan<T> weights, int rows, Rng rng)
     {
+        if (_parallel is { } parallel)
+        {
+            return ParallelStep(parallel, workspace, inputs, targets, weights, rows);
+        }
         Model.ZeroGradients();
         ReadOnlySpan<T> output = Model.ForwardChecked(workspace, inputs, rows, rng);
         T loss = Loss.ForwardBackward(workspace.LossGradient(rows), output, targets, weights, rows);
@@ -248,6 +280,61 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         Optimizer.StepChecked(Model.Parameters, Model.Gradients);
         return double.CreateChecked(loss);
+    }
+
+    // Rank r of N steps on rows [r·B/N, (r+1)·B/N) of the batch: the gradient of its rows' mean loss, times their share of the
+    // batch (count/B, or their weight over the batch's), is its part of the batch's mean-loss gradient; the parts are summed in
+    // rank order (0, 1, …, N−1 on every rank, whatever the order the messages arrive in), then every rank clips and steps alike.
+    private double ParallelStep(DataParallelBuffers parallel, Workspace<T> workspace, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets,
+        ReadOnlySpan<T> weights, int rows)
+    {
+        ICollective collective = parallel.Collective;
+        int size = collective.Size, rank = collective.Rank, features = Model.InputFeatures, outputs = Loss.TargetColumns(Model.OutputFeatures);
+        int from = (int)((long)rows * rank / size), to = (int)((long)rows * (rank + 1) / size), count = to - from;
+        int parameters = Model.ParameterCount;
+        Model.ZeroGradients();
+        T share = T.Zero, loss = T.Zero;
+        if (count > 0)
+        {
+            ReadOnlySpan<T> localWeights = weights.IsEmpty ? [] : weights.Slice(from, count);
+            ReadOnlySpan<T> localInputs = inputs.Slice(from * features, count * features);
+            ReadOnlySpan<T> output = Model.ForwardChecked(workspace, localInputs, count, parallel.Dropout);
+            loss = Loss.ForwardBackward(workspace.LossGradient(count), output, targets.Slice(from * outputs, count * outputs), localWeights, count);
+            Model.BackwardChecked(workspace, localInputs, count);
+            share = weights.IsEmpty ? T.CreateChecked(count) / T.CreateChecked(rows) : Sum(localWeights) / Sum(weights);
+        }
+        Span<T> local = parallel.Local;
+        TensorPrimitives.Multiply(Model.Gradients, share, local[..parameters]);
+        local[parameters] = loss * share;
+        Gather(collective, parallel.Local, parallel.All);
+        Span<T> all = parallel.All, gradients = Model.Gradients;
+        all[..parameters].CopyTo(gradients);
+        T total = all[parameters];
+        for (int r = 1; r < size; r++)
+        {
+            TensorPrimitives.Add(gradients, all.Slice(r * (parameters + 1), parameters), gradients);
+            total += all[r * (parameters + 1) + parameters];
+        }
+        if (Options.ClipNorm is { } maxNorm)
+        {
+            ClipGradientNorm(gradients, maxNorm);
+        }
+        Optimizer.StepChecked(Model.Parameters, gradients);
+        return double.CreateChecked(total);
+    }
+
+    private static T Sum(ReadOnlySpan<T> values)
+    {
+        T sum = T.Zero;
+        foreach (T value in values) sum += value;
+        return sum;
+    }
+
+    private static void Gather(ICollective collective, Span<T> local, Span<T> all)
+    {
+        if (typeof(T) == typeof(float)) collective.AllGather(MemoryMarshal.Cast<T, float>(local), MemoryMarshal.Cast<T, float>(all));
+        else if (typeof(T) == typeof(double)) collective.AllGather(MemoryMarshal.Cast<T, double>(local), MemoryMarshal.Cast<T, double>(all));
+        else throw new NotSupportedException($"Data-parallel training in {typeof(T).Name}: float and double are supported.");
     }
 
     /// <summary>Rescales <paramref name="gradients"/> so that their joint L2 norm is at most <paramref name="maxNorm"/>; returns the norm before.</summary>
