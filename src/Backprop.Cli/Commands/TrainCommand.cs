@@ -137,6 +137,14 @@ internal static class TrainCommand
             DefaultValueFactory = _ => notebook.Initialization is { } i ? OptionNames.Name(i) : "auto",
         }, nameof(O.Initialization), (o, v) => o with { Initialization = v == "auto" ? null : Parse<Initialization>(v) });
         init.OneOf(["auto", .. OptionNames.All<Initialization>()]);
+        var distributed = new Option<string>("--distributed")
+        {
+            Description = "Train data-parallel over the ranks of an MPI job: mpirun -np N backprop train … --distributed mpi (Open MPI); "
+                + "every rank reads the data, steps on its share of every batch (--batch-size is the global batch), rank 0 prints and writes the model",
+            HelpName = "mpi",
+        };
+        distributed.OneOf(["mpi"]);
+        command.Options.Add(distributed);
         var threads = new Option<int?>("--threads")
         {
             Description = "Threads for the matrix kernels, at most one per processor (default: every processor; results are identical for any count)",
@@ -307,7 +315,8 @@ internal static class TrainCommand
                 Threads: parse.GetValue(threads),
                 Interrupt: interrupt,
                 Recipe: parse.GetValue(recipeOption),
-                Report: parse.GetValue(report));
+                Report: parse.GetValue(report),
+                Distributed: parse.GetValue(distributed));
             return TrainRunner.Run(request, output, parse.InvocationConfiguration.Error);
         });
         return command;

@@ -14,6 +14,8 @@ namespace Backprop.Cli.Commands;
 /// <param name="Threads">The threads the kernels may use (<c>--threads</c>), or <see langword="null"/> for every processor.</param>
 /// <param name="Interrupt">Acts as Ctrl+C does.</param>
 /// <param name="Report">Write an HTML report of the run to this file, or <see langword="null"/>.</param>
+/// <param name="Distributed"><c>mpi</c> to train data-parallel over the ranks of an MPI job (<c>--distributed</c>); <see langword="null"/> for one process.</param>
+/// <param name="Collective">The ranks of the job once joined (set by <see cref="TrainRunner"/>), or <see langword="null"/>.</param>
 /// <param name="Recipe"><c>tabular</c>, <c>quick</c> or <c>plain</c> when given (<c>--recipe</c>); <see langword="null"/> for <see cref="DataRecipe"/> with a CSV file, plain (the notebook) otherwise.</param>
 internal sealed record TrainRequest(
     Func<TabularTrainingOptions, TabularTrainingOptions> Apply,
@@ -27,7 +29,9 @@ internal sealed record TrainRequest(
     int? Threads = null,
     CancellationToken Interrupt = default,
     string? Recipe = null,
-    string? Report = null)
+    string? Report = null,
+    string? Distributed = null,
+    Training.ICollective? Collective = null)
 {
     /// <summary>The options a fresh run trains with: the recipe's, changed by the flags.</summary>
     /// <remarks>

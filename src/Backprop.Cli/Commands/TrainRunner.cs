@@ -14,7 +14,13 @@ namespace Backprop.Cli.Commands;
 /// <summary>Runs <c>train</c>: hands the options to the library's <see cref="TabularTrainer{T}"/>, shows its progress, and reports.</summary>
 internal static class TrainRunner
 {
-    public static int Run(TrainRequest request, TextWriter output, TextWriter notes)
+    // SIGUSR1: 10 on Linux, 30 on macOS (.NET names only the portable signals).
+    private static PosixSignal UserSignal1 => (PosixSignal)(OperatingSystem.IsMacOS() ? 30 : 10);
+
+    public static int Run(TrainRequest request, TextWriter output, TextWriter notes) =>
+        request.Distributed == "mpi" ? DistributedRun.Mpi(request, output, notes, RunOneRank) : RunOneRank(request, output, notes);
+
+    private static int RunOneRank(TrainRequest request, TextWriter output, TextWriter notes)
     {
         // The precision is the one decision left to the command line, because it is a type: given, or the resumed file's.
         bool f64 = request.Precision switch
@@ -31,6 +37,7 @@ internal static class TrainRunner
         TabularTrainer<T> trainer = Usage(request, () => request.Resume is { } path
             ? TabularTrainer<T>.Resume(path, request.Apply)
             : new TabularTrainer<T>(request.Fresh()));
+        trainer.Collective = request.Collective;
         if (request.Plot is { } plot)
         {
             // Found now, not after the whole run (which then ended without its metrics).
@@ -87,10 +94,21 @@ internal static class TrainRunner
             if (interrupt.IsCancellationRequested) return;
             signal.Cancel = true;
             Say("Stopping after the current batch (Ctrl+C again to quit at once)…");
-            interrupt.Cancel();
+            try
+            {
+                interrupt.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The signal came as the run was ending (a distributed run's other rank stopped it first): it leaves anyway.
+            }
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+        // mpirun ends the job at once on Ctrl+C and does not pass SIGINT on; it passes SIGUSR1 to every rank, so that one stops a
+        // distributed run as Ctrl+C stops one process (kill -USR1 on mpirun). The ranks agree on the step to stop at.
+        using PosixSignalRegistration? sigusr1 = request.Collective is not null && !OperatingSystem.IsWindows()
+            ? PosixSignalRegistration.Create(UserSignal1, Interrupt) : null;
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         TabularTrainingResult<T>? result = null;

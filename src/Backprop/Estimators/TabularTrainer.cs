@@ -95,6 +95,13 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     /// <summary>Receives what the run decided or noticed (the data read, columns dropped or imputed, unseen categories), before training starts.</summary>
     public Action<TrainingNote>? Notes { get; set; }
 
+    /// <summary>
+    /// The ranks of a data-parallel run (<see cref="Trainer{T}.Collective"/>), or <see langword="null"/> for one process. Every
+    /// rank runs the same options on the same data and ends with the same model; rank 0 alone writes the model file and its
+    /// checkpoints.
+    /// </summary>
+    public ICollective? Collective { get; set; }
+
     /// <summary>Trains on the data the options name (<see cref="TabularTrainingOptions.Data"/> or <see cref="TabularTrainingOptions.Dataset"/>; a resumed run's own by default).</summary>
     /// <param name="cancellationToken">Ends the run after the current batch (Ctrl+C), saving the best model so far.</param>
     /// <exception cref="BackpropException">The data is unreadable or unusable, a file cannot be written, or training diverged (<see cref="TrainingDivergedException"/>).</exception>
@@ -201,6 +208,13 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             // What the options made of this table: the network, the optimizer, the epochs and which one is kept.
             Note(false, OptionPlaceholders.Escape(options.Describe(network, trainingData.Count)));
+            if (Collective is { Size: > 1 } ranks)
+            {
+                int fewest = options.BatchSize / ranks.Size, most = (options.BatchSize + ranks.Size - 1) / ranks.Size;
+                string share = fewest == most ? $"{Plural.Of(fewest, "row")} each" : $"{fewest} or {most} rows each";
+                Note(false, $"data-parallel over {ranks.Size} ranks: each steps on its share of every batch of {options.BatchSize} ({share}), " +
+                    "the gradients summed in rank order; rank 0 writes the model");
+            }
         }
         LearningRateScale[] rates = options.Parametrization == Parametrization.Ntk ? NtkLearningRates.For(network) : [];
         Optimizer<T> NewOptimizer() => OptimizerFactory.Create<T>(options.Optimizer, options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay,
@@ -239,7 +253,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         var trainer = new Trainer<T>(network, loss, optimizer, new TrainerOptions(epochs, options.BatchSize, options.Shuffle, options.ClipNorm)
         {
             InitialEpoch = initialEpoch,
-        });
+        })
+        {
+            Collective = Collective,
+        };
         if (!ReferenceEquals(task.ValidationLossFunction, task.LossFunction))
         {
             trainer.ValidationLoss = ensemble is null ? task.ValidationLossFunction
@@ -279,7 +296,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         List<EpochRecord> history = [];
         trainer.Callbacks.Add(new HistoryRecorder(history));
         List<EpochRecord> WholeHistory() => [.. earlier, .. history];
-        string? save = options.SavePath;
+        string? save = Collective is { Rank: > 0 } ? null : options.SavePath;
         string? best = save is not null && options.CheckpointEvery is not null ? TabularTrainingOptions.BestPathOf(save) : null;
         // Snapshots of the best epoch, for early stopping and for a file written on Ctrl+C; a run with neither (the notebook)
         // keeps none and takes the state it ends with.

@@ -101,6 +101,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var weights = sampleWeights is null ? [] : new T[batchSize];
         int[] order = Enumerable.Range(0, n).ToArray();
         _parallel = Collective is { Size: > 1 } collective ? new DataParallelBuffers(collective, Model.ParameterCount, rng) : null;
+        _cancellation = cancellationToken;
 
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
         for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
@@ -156,7 +157,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         double lossSum = 0, weightSum = 0;
         for (int batch = 0; batch < batches; batch++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
+            // The ranks of a data-parallel run agree on stopping inside the step (a signal reaches them at different times).
+            if (_parallel is null) cancellationToken.ThrowIfCancellationRequested();
             int first = batch * batchSize, rows = Math.Min(batchSize, n - first);
             ReadOnlySpan<T> batchInputs = inputs, batchTargets = targets;
             double batchWeight = 1;
@@ -247,16 +249,18 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     // The buffers of a data-parallel run, allocated once per Fit: a step allocates nothing.
     private DataParallelBuffers? _parallel;
+    private CancellationToken _cancellation;
 
     private sealed class DataParallelBuffers(ICollective collective, int parameters, Rng shared)
     {
         public ICollective Collective { get; } = collective;
 
-        // This rank's gradients scaled to its share of the batch, then its share of the batch's mean loss: (P + 1).
-        public T[] Local { get; } = new T[parameters + 1];
+        // This rank's gradients scaled to its share of the batch, its share of the batch's mean loss, and 1 when it was asked
+        // to stop: (P + 2).
+        public T[] Local { get; } = new T[parameters + 2];
 
-        // Every rank's Local, rank after rank: (N, P + 1).
-        public T[] All { get; } = new T[(parameters + 1) * collective.Size];
+        // Every rank's Local, rank after rank: (N, P + 2).
+        public T[] All { get; } = new T[(parameters + 2) * collective.Size];
 
         // Dropout's draws differ by rank (each masks other rows), so they come from a generator of the rank's own, seeded from
         // the shared one's state at the start of the run without drawing from it: the shared one shuffles as one process's would.
@@ -285,6 +289,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Rank r of N steps on rows [r·B/N, (r+1)·B/N) of the batch: the gradient of its rows' mean loss, times their share of the
     // batch (count/B, or their weight over the batch's), is its part of the batch's mean-loss gradient; the parts are summed in
     // rank order (0, 1, …, N−1 on every rank, whatever the order the messages arrive in), then every rank clips and steps alike.
+    // A stop asked of any rank (Ctrl+C, which reaches each at its own moment) travels with the gradients: all stop at that step.
     private double ParallelStep(DataParallelBuffers parallel, Workspace<T> workspace, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets,
         ReadOnlySpan<T> weights, int rows)
     {
@@ -306,14 +311,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         Span<T> local = parallel.Local;
         TensorPrimitives.Multiply(Model.Gradients, share, local[..parameters]);
         local[parameters] = loss * share;
+        local[parameters + 1] = _cancellation.IsCancellationRequested ? T.One : T.Zero;
         Gather(collective, parallel.Local, parallel.All);
         Span<T> all = parallel.All, gradients = Model.Gradients;
+        int stride = parameters + 2;
+        for (int r = 0; r < size; r++)
+        {
+            if (all[r * stride + parameters + 1] != T.Zero) throw new OperationCanceledException(_cancellation);
+        }
         all[..parameters].CopyTo(gradients);
         T total = all[parameters];
         for (int r = 1; r < size; r++)
         {
-            TensorPrimitives.Add(gradients, all.Slice(r * (parameters + 1), parameters), gradients);
-            total += all[r * (parameters + 1) + parameters];
+            TensorPrimitives.Add(gradients, all.Slice(r * stride, parameters), gradients);
+            total += all[r * stride + parameters];
         }
         if (Options.ClipNorm is { } maxNorm)
         {

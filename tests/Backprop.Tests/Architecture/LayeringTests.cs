@@ -28,13 +28,14 @@ public class LayeringTests
         "Backprop.Training",
         "Backprop.Models",
         "Backprop.Estimators",
+        "Backprop.Mpi",
         "Backprop.Cli.Rendering",
         "Backprop.Cli.Commands",
         "Backprop.Cli",
     ];
 
     private static readonly ArchUnitNET.Domain.Architecture Code = new ArchLoader()
-        .LoadAssemblies(typeof(BackpropException).Assembly, typeof(Backprop.Cli.Cli).Assembly)
+        .LoadAssemblies(typeof(BackpropException).Assembly, typeof(Backprop.Mpi.MpiCollective).Assembly, typeof(Backprop.Cli.Cli).Assembly)
         .Build();
 
     // "Backprop" alone, "Backprop.Serialization" with "Backprop.Serialization.Onnx"; the layers named apart stay apart.
@@ -63,5 +64,13 @@ public class LayeringTests
             .Distinct().Order().ToArray();
         Assert.All(namespaces, n => Assert.Contains(Layers, layer => System.Text.RegularExpressions.Regex.IsMatch(n, Pattern(layer))));
         Assert.Contains("Backprop.Serialization.Onnx", namespaces);
+    }
+
+    [Fact]
+    public void The_core_library_knows_nothing_of_MPI()
+    {
+        // MPI lives in its own assembly, which the CLI loads only for --distributed mpi.
+        Assert.DoesNotContain(typeof(BackpropException).Assembly.GetReferencedAssemblies(), a => a.Name == "Backprop.Mpi");
+        Assert.Contains(typeof(Backprop.Cli.Cli).Assembly.GetReferencedAssemblies(), a => a.Name == "Backprop.Mpi");
     }
 }
