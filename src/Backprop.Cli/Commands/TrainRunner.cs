@@ -93,7 +93,7 @@ internal static class TrainRunner
         {
             if (interrupt.IsCancellationRequested) return;
             signal.Cancel = true;
-            Say("Stopping after the current batch (Ctrl+C again to quit at once)…");
+            Say(request.Collective is { Size: > 1 } ? "Stopping every rank after the current batch…" : "Stopping after the current batch (Ctrl+C again to quit at once)…");
             try
             {
                 interrupt.Cancel();

@@ -102,6 +102,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int[] order = Enumerable.Range(0, n).ToArray();
         _parallel = Collective is { Size: > 1 } collective ? new DataParallelBuffers(collective, Model.ParameterCount, rng) : null;
         _cancellation = cancellationToken;
+        if (_parallel is not null)
+        {
+            CheckRanksAgree(_parallel.Collective, data, rng);
+        }
 
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
         for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
@@ -332,6 +336,34 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         Optimizer.StepChecked(Model.Parameters, gradients);
         return double.CreateChecked(total);
+    }
+
+    // Ranks that train on different data, weights or generator states would each take a step of their own and drift apart
+    // silently: their rows, a checksum of the data and of the weights, and the generator's state are compared once, before
+    // the first step.
+    private void CheckRanksAgree(ICollective collective, Dataset<T> data, Rng rng)
+    {
+        double features = 0, targets = 0, weights = 0;
+        foreach (T value in data.Features.Data) features += double.CreateChecked(value);
+        foreach (T value in data.Targets.Data) targets += double.CreateChecked(value);
+        foreach (T value in Model.Parameters) weights += double.CreateChecked(value);
+        ulong[] state = rng.GetState();
+        double[] local = [data.Count, features, targets, weights, state[0] >> 11, state[1] >> 11];
+        var all = new double[local.Length * collective.Size];
+        collective.AllGather(local, all);
+        for (int r = 1; r < collective.Size; r++)
+        {
+            ReadOnlySpan<double> other = all.AsSpan(r * local.Length, local.Length), first = all.AsSpan(0, local.Length);
+            if (!other.SequenceEqual(first))
+            {
+                string what = other[0] != first[0] ? $"{other[0]:N0} rows on rank {r}, {first[0]:N0} on rank 0"
+                    : other[1] != first[1] || other[2] != first[2] ? $"other values on rank {r} than on rank 0"
+                    : other[3] != first[3] ? $"other initial weights on rank {r} than on rank 0"
+                    : $"another random state on rank {r} than on rank 0";
+                throw new BackpropException($"Expected every rank to train on the same data with the same options and seed. Received: {what}; " +
+                    "give every rank the same --data (the same files at the same path on every machine) and the same flags.");
+            }
+        }
     }
 
     private static T Sum(ReadOnlySpan<T> values)

@@ -112,6 +112,29 @@ public class DataParallelTests
     }
 
     [Fact]
+    public void Ranks_with_different_data_are_refused_before_the_first_step()
+    {
+        var group = new ThreadGroup(2);
+        var errors = new Exception?[2];
+        Thread[] threads = Enumerable.Range(0, 2).Select(r => new Thread(() =>
+        {
+            try
+            {
+                Train(Data<double>(r == 0 ? 40 : 41), 8, null, new ThreadGroup.Member(group, r));
+            }
+            catch (Exception e)
+            {
+                errors[r] = e;
+            }
+        })).ToArray();
+        foreach (Thread thread in threads) thread.Start();
+        foreach (Thread thread in threads) thread.Join();
+        Assert.All(errors, e => Assert.Equal("Expected every rank to train on the same data with the same options and seed. Received: 41 rows on rank 1, " +
+            "40 on rank 0; give every rank the same --data (the same files at the same path on every machine) and the same flags.",
+            Assert.IsType<BackpropException>(e).Message));
+    }
+
+    [Fact]
     public void A_group_of_one_is_one_process()
     {
         var group = new ThreadGroup(1);
