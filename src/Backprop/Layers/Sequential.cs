@@ -190,6 +190,9 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>The rows <see cref="Predict"/> runs through the network at a time.</summary>
+    internal const int PredictChunk = 256;
+
     /// <summary>The model's outputs <c>(N, O)</c> for <paramref name="inputs"/> <c>(N, I)</c>, in inference mode.</summary>
     /// <remarks>Thread-safe as long as nothing trains the model at the same time: each call uses its own workspace.</remarks>
     public Matrix<T> Predict(Matrix<T> inputs)
@@ -200,7 +203,7 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"Expected inputs with {InputFeatures} columns. Received: {inputs.Columns}.", nameof(inputs));
         }
         var outputs = new Matrix<T>(inputs.Rows, OutputFeatures);
-        int chunk = Math.Clamp(inputs.Rows, 1, 256);
+        int chunk = Math.Clamp(inputs.Rows, 1, PredictChunk);
         Workspace<T> workspace = CreateWorkspace(chunk);
         for (int start = 0; start < inputs.Rows; start += chunk)
         {

@@ -131,13 +131,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             Matrix<T>? trainingOutputs = null;
             if (Metric is not null)
             {
-                trainingOutputs = Model.Predict(data.Features);
+                trainingOutputs = PredictShared(data.Features);
                 record = record with { Metric = Metric.Compute(trainingOutputs, data.Targets) };
             }
             if (validation is not null)
             {
                 // The same rows may validate (a cross-fitted ensemble's, each scored by the members that held it out): predicted once.
-                Matrix<T> outputs = ReferenceEquals(validation, data) && trainingOutputs is not null ? trainingOutputs : Model.Predict(validation.Features);
+                Matrix<T> outputs = ReferenceEquals(validation, data) && trainingOutputs is not null ? trainingOutputs : PredictShared(validation.Features);
                 double validationLoss = double.CreateChecked((ValidationLoss ?? Loss).Forward(outputs.Data, validation.Targets.Data, [], validation.Count));
                 record = record with { ValidationLoss = validationLoss, ValidationMetric = Metric?.Compute(outputs, validation.Targets) };
             }
@@ -336,6 +336,36 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         Optimizer.StepChecked(Model.Parameters, gradients);
         return double.CreateChecked(total);
+    }
+
+    // The model's outputs for every row, for the epoch's metrics and validation. The ranks of a data-parallel run share the work:
+    // each predicts its run of whole 256-row chunks (Sequential.Predict's), so that every row goes through the very products it
+    // would in one process, and the ranks gather the outputs in rank order.
+    private Matrix<T> PredictShared(Matrix<T> inputs)
+    {
+        if (_parallel is not { } parallel)
+        {
+            return Model.Predict(inputs);
+        }
+        const int Chunk = Sequential<T>.PredictChunk;
+        ICollective collective = parallel.Collective;
+        int n = inputs.Rows, outputs = Model.OutputFeatures, size = collective.Size, chunks = (n + Chunk - 1) / Chunk;
+        int Start(int rank) => (int)Math.Min(n, (long)chunks * rank / size * Chunk);
+        int most = Enumerable.Range(0, size).Max(r => Start(r + 1) - Start(r));
+        int from = Start(collective.Rank), rows = Start(collective.Rank + 1) - from;
+        var local = new T[most * outputs];
+        if (rows > 0)
+        {
+            Model.Predict(new Matrix<T>(inputs.RowRange(from, rows).ToArray(), rows, inputs.Columns)).Data.CopyTo(local, 0);
+        }
+        var all = new T[local.Length * size];
+        Gather(collective, local, all);
+        var result = new Matrix<T>(n, outputs);
+        for (int r = 0; r < size; r++)
+        {
+            all.AsSpan(r * local.Length, (Start(r + 1) - Start(r)) * outputs).CopyTo(result.Data.AsSpan(Start(r) * outputs));
+        }
+        return result;
     }
 
     // Ranks that train on different data, weights or generator states would each take a step of their own and drift apart

@@ -65,16 +65,32 @@ public class DataParallelTests
         return (model, trainer.Fit(data, new Rng(3), null, weights));
     }
 
-    private static (Sequential<T> Model, IReadOnlyList<EpochRecord> History)[] TrainOnRanks<T>(int ranks, Dataset<T> data, int batch, T[]? weights)
-        where T : unmanaged, IFloatingPointIeee754<T>
+    // Runs one thread a rank; an exception on a rank is rethrown here (on a bare thread it would end the test host).
+    private static TResult[] OnRanks<TResult>(int ranks, Func<ICollective, TResult> run)
     {
         var group = new ThreadGroup(ranks);
-        var results = new (Sequential<T>, IReadOnlyList<EpochRecord>)[ranks];
-        Thread[] threads = Enumerable.Range(0, ranks).Select(r => new Thread(() => results[r] = Train(data, batch, weights, new ThreadGroup.Member(group, r)))).ToArray();
+        var results = new TResult[ranks];
+        var errors = new Exception?[ranks];
+        Thread[] threads = Enumerable.Range(0, ranks).Select(r => new Thread(() =>
+        {
+            try
+            {
+                results[r] = run(new ThreadGroup.Member(group, r));
+            }
+            catch (Exception e)
+            {
+                errors[r] = e;
+            }
+        })).ToArray();
         foreach (Thread thread in threads) thread.Start();
         foreach (Thread thread in threads) thread.Join();
+        if (errors.Any(e => e is not null)) throw new AggregateException(errors.OfType<Exception>());
         return results;
     }
+
+    private static (Sequential<T> Model, IReadOnlyList<EpochRecord> History)[] TrainOnRanks<T>(int ranks, Dataset<T> data, int batch, T[]? weights)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        OnRanks(ranks, collective => Train(data, batch, weights, collective));
 
     [Theory]
     [InlineData(2, 8, 64, false)]
@@ -100,6 +116,36 @@ public class DataParallelTests
         for (int e = 0; e < history.Count; e++) Assert.Equal(history[e].Loss, results[0].History[e].Loss, 1e-10);
     }
 
+    [Theory]
+    [InlineData(2, 700)] // 3 chunks of 256 rows: 1 and 2
+    [InlineData(3, 700)]
+    [InlineData(4, 200)] // one chunk: rank 0 predicts it alone
+    public void Ranks_share_the_epoch_predictions_and_get_one_process_outputs_to_the_bit(int ranks, int rows)
+    {
+        // A zero learning rate keeps every rank's weights the one process's: the validation loss and metric then depend only
+        // on the predictions, which must be the same products row for row.
+        Dataset<double> data = Data<double>(rows), validation = Data<double>(rows / 2);
+        // A fingerprint of every output, in row order: one bit off anywhere changes it.
+        var metric = new EpochMetric<double>("fingerprint", (outputs, _) => outputs.Data.Select((v, i) => v * (i + 1)).Sum());
+        IReadOnlyList<EpochRecord> Fit(ICollective? collective)
+        {
+            var model = new Sequential<double>(3, new Dense<double>(3, 16), new Relu<double>(), new Dense<double>(16, 3));
+            model.ResetParameters(new Rng(5));
+            var trainer = new Trainer<double>(model, new SoftmaxCrossEntropy<double>(), new Sgd<double>(0), new TrainerOptions(Epochs: 2, BatchSize: 32))
+            {
+                Collective = collective,
+                Metric = metric,
+            };
+            return trainer.Fit(data, new Rng(3), validation);
+        }
+        IReadOnlyList<EpochRecord> single = Fit(null);
+        IReadOnlyList<EpochRecord>[] histories = OnRanks(ranks, Fit);
+        foreach (IReadOnlyList<EpochRecord> history in histories)
+        {
+            Assert.Equal(single.Select(e => (e.Metric, e.ValidationLoss, e.ValidationMetric)), history.Select(e => (e.Metric, e.ValidationLoss, e.ValidationMetric)));
+        }
+    }
+
     [Fact]
     public void Float32_ranks_agree_with_one_process_to_float_rounding()
     {
@@ -114,21 +160,9 @@ public class DataParallelTests
     [Fact]
     public void Ranks_with_different_data_are_refused_before_the_first_step()
     {
-        var group = new ThreadGroup(2);
-        var errors = new Exception?[2];
-        Thread[] threads = Enumerable.Range(0, 2).Select(r => new Thread(() =>
-        {
-            try
-            {
-                Train(Data<double>(r == 0 ? 40 : 41), 8, null, new ThreadGroup.Member(group, r));
-            }
-            catch (Exception e)
-            {
-                errors[r] = e;
-            }
-        })).ToArray();
-        foreach (Thread thread in threads) thread.Start();
-        foreach (Thread thread in threads) thread.Join();
+        var errors = Assert.Throws<AggregateException>(() => OnRanks(2, collective => Train(Data<double>(collective.Rank == 0 ? 40 : 41), 8, null, collective)))
+            .InnerExceptions;
+        Assert.Equal(2, errors.Count);
         Assert.All(errors, e => Assert.Equal("Expected every rank to train on the same data with the same options and seed. Received: 41 rows on rank 1, " +
             "40 on rank 0; give every rank the same --data (the same files at the same path on every machine) and the same flags.",
             Assert.IsType<BackpropException>(e).Message));
