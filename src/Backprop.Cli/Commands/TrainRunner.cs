@@ -66,7 +66,12 @@ internal static class TrainRunner
             // More threads than processors only take turns on them: the results are the same for any count, the time is not.
             remarks.Note($"--threads {request.Threads}: this machine has {processors} {(processors == 1 ? "processor" : "processors")}, so the kernels use {processors}");
         }
-        Tensors.Parallelism.MaxThreads = Math.Min(request.Threads ?? processors, processors);
+        // The ranks of an MPI job on one machine share its processors: each takes its part unless --threads says otherwise
+        // (Open MPI tells a rank how many ranks run on its machine).
+        int ranksHere = request.Collective is not null
+            && int.TryParse(Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE"), NumberStyles.None, CultureInfo.InvariantCulture, out int local)
+            && local > 1 ? local : 1;
+        Tensors.Parallelism.MaxThreads = Math.Min(request.Threads ?? Math.Max(1, processors / ranksHere), processors);
         // A file's run says where its settings come from, once its data is read (an error before that stays one line), the
         // notebook's own run (no file) prints nothing but its epochs.
         string? recipe = request.Resume is null && trainer.Options.Data is not null
