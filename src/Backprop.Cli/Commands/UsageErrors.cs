@@ -23,6 +23,13 @@ internal static class UsageErrors
                 : command.Subcommands.Select(c => c.Name);
             string? meant = Closest(unknown, names);
             string kind = option ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
+            if (!option && File.Exists(unknown) && parse.Tokens.Any(t => t.Value is "--data" or "--validation-data"))
+            {
+                // "--data shards/*.csv" unquoted: the shell gave the first file to --data and the others as extra words.
+                yield return $"unknown {kind} '{word}' for '{where}': a second file after --data; an unquoted glob? The shell expands it " +
+                    "into its files: quote it, as --data 'shards/*.csv', or give the folder.";
+                yield break;
+            }
             yield return meant is not null
                 ? $"unknown {kind} '{word}' for '{where}'; did you mean '{meant}'? (see '{where} --help')"
                 : $"unknown {kind} '{word}' for '{where}' (see '{where} --help').";

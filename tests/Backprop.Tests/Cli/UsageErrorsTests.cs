@@ -25,4 +25,16 @@ public sealed class UsageErrorsTests
         Assert.DoesNotContain("did you mean", error);
         Assert.StartsWith("error: unknown option '--zzzzzz' for 'backprop train'", error);
     }
+
+    [Fact]
+    public void An_unquoted_glob_after_data_says_to_quote_it()
+    {
+        using var files = new TempFiles();
+        string first = files.Write("part-0.csv", "x,y\n1,2\n"), second = files.Write("part-1.csv", "x,y\n3,4\n");
+        // What the shell passes for --data part-*.csv: the first file to --data, the second as an extra word.
+        var (code, _, error) = CliRunner.Run("train", "--data", first, second);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: unknown argument '{second}' for 'backprop train': a second file after --data; an unquoted glob? The shell expands it " +
+            "into its files: quote it, as --data 'shards/*.csv', or give the folder.", error.TrimEnd('\n'));
+    }
 }
