@@ -80,11 +80,11 @@ internal static class EvaluateCommand
             }
             if (reportPath is not null)
             {
-                var html = new HtmlReport($"Evaluation of {Path.GetFileName(dataPath)}");
+                var html = new HtmlReport($"Evaluation of {ModelData.Name(dataPath)}");
                 html.Paragraph($"The model {modelPath} ({(model.Task == TaskKind.Regression ? "regression" : "classification")} of '{model.Preprocessor.State.Target.Name}') on {dataPath}, {dataset.Count:N0} rows.");
                 ReportPages.AddRemarks(html, remarks);
-                ReportPages.AddMetrics(html, report, "Metrics", $"Evaluation of {Path.GetFileName(dataPath)}");
-                ReportPages.AddImportance(html, model, dataset, $"the rows of {Path.GetFileName(dataPath)}");
+                ReportPages.AddMetrics(html, report, "Metrics", $"Evaluation of {ModelData.Name(dataPath)}");
+                ReportPages.AddImportance(html, model, dataset, $"the rows of {ModelData.Name(dataPath)}");
                 html.Save(reportPath);
             }
             if (json)
@@ -97,7 +97,7 @@ internal static class EvaluateCommand
                 });
             }
             else if (quiet) output.WriteLine(report.Headline("").TrimStart()); // as a script reads it: one line, full precision
-            else report.WriteText(output, $"Evaluation of {Path.GetFileName(dataPath)}");
+            else report.WriteText(output, $"Evaluation of {ModelData.Name(dataPath)}");
             if (plotPath is not null && !json && !quiet) output.WriteLine($"Plot written to {plotPath}");
             if (reliabilityPath is not null && !json && !quiet) output.WriteLine($"Reliability diagram written to {reliabilityPath}");
             if (reportPath is not null && !json && !quiet) output.WriteLine($"Report written to {reportPath}");

@@ -127,11 +127,11 @@ internal static class ExplainCommand
             if (!labelled && !attributions)
             {
                 throw new UsageException($"--data: expected the target column '{model.Preprocessor.State.Target.Name}' for the importance (or --rows, --out for attributions alone). "
-                    + $"Received: {Path.GetFileName(dataPath)} without it.");
+                    + $"Received: {ModelData.Name(dataPath)} without it.");
             }
             if (rows.FirstOrDefault(r => r > table.RowCount) is int past and > 0)
             {
-                throw new UsageException($"--rows: expected row numbers from 1 to {table.RowCount} (the rows of {Path.GetFileName(dataPath)}). Received: {past}.");
+                throw new UsageException($"--rows: expected row numbers from 1 to {table.RowCount} (the rows of {ModelData.Name(dataPath)}). Received: {past}.");
             }
             bool regression = model.Task == TaskKind.Regression;
             string metric = regression ? "R²" : "accuracy";
@@ -234,7 +234,7 @@ internal static class ExplainCommand
             }
             if (importance is not null)
             {
-                output.WriteLine($"Permutation importance on {Path.GetFileName(dataPath)} ({scored} rows, {metric} {Format(score)}):");
+                output.WriteLine($"Permutation importance on {ModelData.Name(dataPath)} ({scored} rows, {metric} {Format(score)}):");
                 output.WriteLine($"the drop in {metric} when a column is shuffled; mean and 95% interval of {repeats} shuffles");
                 string[] names = [.. importance.Select(c => Printable.OneLine(c.Column))];
                 int width = Math.Max(6, names.Max(n => n.Length));

@@ -24,6 +24,10 @@ internal static class ModelData
         return data;
     }
 
+    /// <summary>How a command names its data in headings: the file's name, or a folder or glob of shards as given.</summary>
+    public static string Name(string path) =>
+        path.AsSpan().IndexOfAny('*', '?') >= 0 || Directory.Exists(path) ? path : Path.GetFileName(path);
+
     /// <summary>The file's rows, read with the columns that were text in training kept as text (<c>predict</c> transforms them with the model).</summary>
     /// <remarks>The delimiter and the decimal separator are detected unless given (<paramref name="delimiter"/>, <paramref name="decimalSeparator"/>).</remarks>
     /// <exception cref="BackpropException">The file is missing or not a well-formed CSV file.</exception>

@@ -195,7 +195,7 @@ internal static class TrainRunner
         string heldOut, Remarks remarks, double seconds) where T : unmanaged, IFloatingPointIeee754<T>
     {
         TabularTrainingOptions options = result.Options;
-        string source = options.Data is { } data ? Path.GetFileName(data) : $"the embedded {options.Dataset} data set";
+        string source = options.Data is { } data ? ModelData.Name(data) : $"the embedded {options.Dataset} data set";
         var html = new HtmlReport($"Training on {source}");
         string kept = result.BestEpoch is { } best ? $", the model of epoch {best} kept" : "";
         string saved = options.SavePath is { } save ? $", saved to {save}." : ".";

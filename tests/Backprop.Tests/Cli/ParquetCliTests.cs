@@ -110,6 +110,12 @@ public sealed class ParquetCliTests : TempFileTest
         Assert.Contains($"note: read 120 rows × 3 columns of {Path.Combine(folder, "part-*.csv")} (3 shards: delimiter ','): ", error);
         Assert.Equal(Run("train", "--data", csv, "--hidden", "8", "--epochs", "3").Output, output);
         Assert.Equal(output, Run("train", "--data", folder, "--hidden", "8", "--epochs", "3").Output);
+
+        // Commands name shards by the glob or folder given, not by one file's name.
+        string model = Path.Combine(Files.Directory, "shards.safetensors");
+        Assert.Equal(0, Run("train", "--data", folder, "--hidden", "8", "--epochs", "3", "--save", model).Exit);
+        Assert.StartsWith($"Evaluation of {Path.Combine(folder, "part-*.csv")} (120 samples)\n", Run("evaluate", "--model", model, "--data", Path.Combine(folder, "part-*.csv")).Output);
+        Assert.StartsWith($"Evaluation of {folder} (120 samples)\n", Run("evaluate", "--model", model, "--data", folder).Output);
     }
 
     [Fact]
