@@ -66,6 +66,33 @@ public sealed class ParquetFileTests : TempFileTest
     }
 
     [Fact]
+    public void A_file_of_several_large_row_groups_reads_as_its_CSV_does()
+    {
+        // 40,000 rows in 4 row groups of 10,000: pages, dictionaries and levels that span more than one buffer.
+        const int Rows = 40_000;
+        var random = new Random(3);
+        var x = new double?[Rows];
+        var n = new long[Rows];
+        var word = new string?[Rows];
+        var flag = new bool?[Rows];
+        var csv = new System.Text.StringBuilder("x,n,word,flag\n");
+        for (int i = 0; i < Rows; i++)
+        {
+            x[i] = i % 97 == 0 ? null : Math.Round(random.NextDouble() * 100 - 50, 3);
+            n[i] = random.Next(1000);
+            word[i] = i % 89 == 0 ? null : $"w{random.Next(40)}";
+            flag[i] = i % 83 == 0 ? null : random.Next(2) == 0;
+            csv.Append(System.Globalization.CultureInfo.InvariantCulture,
+                $"{(x[i] is double v ? v.ToString("R", System.Globalization.CultureInfo.InvariantCulture) : "")},{n[i]},{word[i]},{(flag[i] is bool b ? (b ? "true" : "false") : "")}\n");
+        }
+        string parquet = ApacheParquet.Write(Path.Combine(Files.Directory, "large.parquet"), 10_000, Compression.Snappy,
+            ("x", x), ("n", n), ("word", word), ("flag", flag));
+        Table table = Table.Read(parquet);
+        AssertSameColumns(Table.Read(Files.Write("large.csv", csv.ToString())), table);
+        Assert.Equal($"{parquet} row 30,001 (row group 4 of 4)", table.LocationOf(30_000));
+    }
+
+    [Fact]
     public void Trains_the_same_model_as_on_the_CSV_file()
     {
         var options = new TabularTrainingOptions { HiddenLayers = [8], Epochs = 3, Members = 2, Seed = 3 };
