@@ -77,7 +77,7 @@ internal static class PredictCommand
             if ((interval ?? set) is not null && model.ConformalScores is null)
             {
                 throw new UsageException($"{(interval is null ? "--set" : "--interval")}: expected a model that kept the rows it held out in training to calibrate on. "
-                    + "Received: a model trained without (train it with cross-fitting, the default for a CSV file, or --validation, and --calibrate not false).");
+                    + "Received: a model trained without (train it with cross-fitting, the default for a data file, or --validation, and --calibrate not false).");
             }
             Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator);
             var warnings = new List<string>();

@@ -76,7 +76,7 @@ internal static class TrainRunner
         // notebook's own run (no file) prints nothing but its epochs.
         string? recipe = request.Resume is null && trainer.Options.Data is not null
             ? request.RecipeFor(trainer.Options) is var name && name == TrainRequest.DataRecipe && request.Recipe is null
-                ? $"recipe {name}, the default for a CSV file (--recipe plain or tabular for the others)"
+                ? $"recipe {name}, the default for a data file (--recipe plain or tabular for the others)"
                 : $"recipe {name}"
             : null;
         trainer.Notes = note =>
