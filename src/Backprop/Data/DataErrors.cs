@@ -17,7 +17,7 @@ internal static class DataErrors
 
     public static BackpropException UnsupportedParquetColumn(string source, string column, string what) => new(
         $"Expected columns of numbers, text, booleans, dates or times in {source}. Received: '{Quote(column)}', {what}; " +
-        "write it as such a column, or leave it out of the file.");
+        "leave it out (--drop) or write it as such a column.");
 
     public static BackpropException NoRows(string source, IReadOnlyList<string> columns) => new(
         $"Expected data rows. Received: none in {source} (columns: {List(columns)}).");

@@ -16,7 +16,8 @@ namespace Backprop.Data;
 /// numbers is numeric and <c>NA</c> is missing; booleans are the text <c>true</c>/<c>false</c>; dates, times and UUIDs are their
 /// ISO 8601 / canonical text. Nulls are missing cells. A column named in <see cref="CsvReadOptions.TextColumns"/> is text
 /// whatever its type, its numbers written as invariant-culture text. Nested columns (lists, maps, structs) and binary columns
-/// are refused with their name.
+/// are not read: they become columns of missing cells marked <see cref="TableColumn.Unsupported"/>, which the preprocessing
+/// refuses by name only where they would be used (so <c>--drop</c> leaves them out).
 /// </remarks>
 internal static class ParquetFile
 {
@@ -85,19 +86,25 @@ internal static class ParquetFile
         {
             throw DataErrors.TooManyColumns(source, fields.Count, options.MaxColumns);
         }
-        var dataFields = new DataField[fields.Count];
-        var kinds = new CellKind[fields.Count];
+        var dataFields = new DataField?[fields.Count];
+        var kinds = new CellKind?[fields.Count];
+        var unsupported = new string?[fields.Count];
         for (int c = 0; c < fields.Count; c++)
         {
             if (fields[c] is not DataField { IsArray: false } field)
             {
-                throw DataErrors.UnsupportedParquetColumn(source, fields[c].Name, $"a {fields[c].SchemaType.ToString().ToLowerInvariant()} column");
+                unsupported[c] = $"a {fields[c].SchemaType.ToString().ToLowerInvariant()} column";
+                continue;
             }
             dataFields[c] = field;
-            kinds[c] = KindOf(field.ClrType) ?? throw DataErrors.UnsupportedParquetColumn(source, field.Name, $"a column of {TypeName(field.ClrType)}");
+            kinds[c] = KindOf(field.ClrType);
+            if (kinds[c] is null) unsupported[c] = $"a column of {TypeName(field.ClrType)}";
         }
-        TableColumn[] columns = Table.CreateColumns(fields.Select(f => f.Name).ToArray(), source, textColumns, DecimalSeparators.Point,
-            headerOfNames: true);
+        // A column that is not read is text (its cells all missing), so that it can never pass for numbers.
+        TableColumn[] columns = Table.CreateColumns(fields.Select(f => f.Name).ToArray(), source,
+            unsupported.Any(u => u is not null) ? new HashSet<string>(textColumns.Concat(fields.Where((_, c) => unsupported[c] is not null).Select(f => f.Name)), StringComparer.Ordinal) : textColumns,
+            DecimalSeparators.Point, headerOfNames: true);
+        for (int c = 0; c < columns.Length; c++) columns[c].Unsupported = unsupported[c];
         var rows = new ChunkedList<int>();
         var starts = new int[reader.RowGroupCount];
         int row = 0;
@@ -112,7 +119,14 @@ internal static class ParquetFile
             starts[g] = row;
             for (int c = 0; c < columns.Length; c++)
             {
-                await ReadColumn(group, dataFields[c], kinds[c], count, columns[c], row).ConfigureAwait(false);
+                if (kinds[c] is CellKind kind)
+                {
+                    await ReadColumn(group, dataFields[c]!, kind, count, columns[c], row).ConfigureAwait(false);
+                }
+                else
+                {
+                    for (int r = 0; r < count; r++) columns[c].AppendNull(row + r);
+                }
             }
             for (int r = 0; r < count; r++) rows.Add(row + r + 1);
             row += count;

@@ -220,7 +220,9 @@ public sealed class Table
                 }
                 foreach (TableColumn column in columns)
                 {
-                    column.AppendColumn(shard.Find(column.Name)!, offset);
+                    TableColumn part = shard.Find(column.Name)!;
+                    column.AppendColumn(part, offset);
+                    column.Unsupported ??= part.Unsupported;
                 }
                 for (int r = 0; r < shard.RowCount; r++) positions.Add(shard._lines[r]);
                 parts.Add(shard._parts[0] with { FirstRow = offset });

@@ -51,6 +51,13 @@ public sealed class TableColumn
     /// <summary>Number of rows.</summary>
     public int Count { get; private set; }
 
+    /// <summary>
+    /// What the column is when it cannot be read as cells (a Parquet list, map, struct or binary column, as "a list column"),
+    /// or <see langword="null"/>. Such a column holds missing cells only: it may be left out (<c>--drop</c>, or not a feature
+    /// of the model), and the preprocessing refuses it, naming it, where it would be used.
+    /// </summary>
+    internal string? Unsupported { get; set; }
+
     /// <summary>Number of missing cells.</summary>
     public int MissingCount { get; private set; }
 

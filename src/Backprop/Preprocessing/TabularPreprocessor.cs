@@ -116,6 +116,7 @@ public sealed class TabularPreprocessor
         List<TableColumn> candidates = (options.Features is null ? table.Columns.Where(c => c != target) : explicitFeatures)
             .Where(c => !drop.Contains(c.Name))
             .ToList();
+        ThrowOnUnsupported(table, candidates.Prepend(target));
         if (options.Missing == MissingValueStrategy.Error)
         {
             ThrowOnFirstMissing(table, candidates.Append(target));
@@ -202,6 +203,7 @@ public sealed class TabularPreprocessor
         TargetColumnState targetState = State.Target;
         TableColumn target = table.Find(targetState.Name)
             ?? throw DataErrors.ColumnNotFound(table.Source, $"the target column '{targetState.Name}'", targetState.Name, table.ColumnNames);
+        ThrowOnUnsupported(table, [target]);
         int[] all = SelectRows(table, rows);
         int[] selected = all.Where(r => !target.IsMissing(r)).ToArray();
         if (selected.Length < all.Length)
@@ -243,6 +245,7 @@ public sealed class TabularPreprocessor
         TableColumn[] columns = features
             .Select(f => table.Find(f.Name) ?? throw DataErrors.ColumnNotFound(table.Source, $"the column '{f.Name}' (a feature in training)", f.Name, table.ColumnNames))
             .ToArray();
+        ThrowOnUnsupported(table, columns);
         int width = FeatureCount;
         var result = new Matrix<T>(rows.Length, width);
         T[] data = result.Data;
@@ -591,6 +594,16 @@ public sealed class TabularPreprocessor
     }
 
     // The missing cell that comes first in the file, among these columns.
+    // A column the file holds but the reader could not read as cells (a Parquet list or binary column) cannot be an input or
+    // the target; left out (--drop, --features, or not used by the model) it does no harm.
+    private static void ThrowOnUnsupported(Table table, IEnumerable<TableColumn> columns)
+    {
+        if (columns.FirstOrDefault(c => c.Unsupported is not null) is { } column)
+        {
+            throw DataErrors.UnsupportedParquetColumn(table.Source, column.Name, column.Unsupported!);
+        }
+    }
+
     private static void ThrowOnFirstMissing(Table table, IEnumerable<TableColumn> columns)
     {
         TableColumn? first = columns.Where(c => c.MissingCount > 0).MinBy(c => (c.FirstMissingRow, c.Index));
