@@ -5,11 +5,11 @@ namespace Backprop.Mpi;
 
 /// <summary>
 /// The ranks of an MPI job (<c>mpirun -np N …</c>) as an <see cref="ICollective"/>: Open MPI's <c>libmpi</c>, loaded when the
-/// first rank starts, through the few calls data-parallel training needs (init, rank and size, all-gather, abort, finalize).
+/// first rank starts, through the few calls data-parallel training needs (init, rank and size, all-gather, finalize).
 /// </summary>
 /// <remarks>
 /// <para>
-/// A small binding of its own rather than MPI.NET: nine C functions and three handles, bound at run time with
+/// A small binding of its own rather than MPI.NET: six C functions and three handles, bound at run time with
 /// <see cref="NativeLibrary"/> (so the assembly builds and loads without MPI installed, and publishes with Native AOT), where
 /// MPI.NET brings a generated wrapper of the whole standard. Open MPI's handles are the addresses of exported objects
 /// (<c>ompi_mpi_comm_world</c>, <c>ompi_mpi_float</c>, <c>ompi_mpi_double</c>); MPICH's are integers, so MPICH is refused
@@ -27,7 +27,6 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
     private static readonly string[] LibraryNames = ["libmpi.so.40", "libmpi.so", "libmpi.40.dylib", "libmpi.dylib"];
 
     private readonly delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int> _allgather;
-    private readonly delegate* unmanaged<nint, int, int> _abort;
     private readonly delegate* unmanaged<int> _finalize;
     private readonly nint _world, _float, _double;
     private bool _finalized;
@@ -42,7 +41,6 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
         var commRank = (delegate* unmanaged<nint, int*, int>)Export(library, "MPI_Comm_rank");
         var commSize = (delegate* unmanaged<nint, int*, int>)Export(library, "MPI_Comm_size");
         _allgather = (delegate* unmanaged<void*, int, nint, void*, int, nint, nint, int>)Export(library, "MPI_Allgather");
-        _abort = (delegate* unmanaged<nint, int, int>)Export(library, "MPI_Abort");
         _finalize = (delegate* unmanaged<int>)Export(library, "MPI_Finalize");
         int flag = 0, provided = 0, rank = 0, size = 0;
         Check(initialized(&flag), "MPI_Initialized");
@@ -102,9 +100,6 @@ public sealed unsafe class MpiCollective : ICollective, IDisposable
             Check(_allgather(send, local.Length, type, receive, local.Length, type, _world), "MPI_Allgather");
         }
     }
-
-    /// <summary>Ends every rank of the job with <paramref name="exitCode"/> (after a rank failed: the others would wait for it forever).</summary>
-    public void Abort(int exitCode) => _abort(_world, exitCode);
 
     /// <summary>Leaves the job (<c>MPI_Finalize</c>); every rank must.</summary>
     public void Dispose()

@@ -101,9 +101,9 @@ internal static class ParquetFile
             if (kinds[c] is null) unsupported[c] = $"a column of {TypeName(field.ClrType)}";
         }
         // A column that is not read is text (its cells all missing), so that it can never pass for numbers.
-        TableColumn[] columns = Table.CreateColumns(fields.Select(f => f.Name).ToArray(), source,
-            unsupported.Any(u => u is not null) ? new HashSet<string>(textColumns.Concat(fields.Where((_, c) => unsupported[c] is not null).Select(f => f.Name)), StringComparer.Ordinal) : textColumns,
-            DecimalSeparators.Point, headerOfNames: true);
+        var text = new HashSet<string>(textColumns, StringComparer.Ordinal);
+        text.UnionWith(fields.Where((_, c) => unsupported[c] is not null).Select(f => f.Name));
+        TableColumn[] columns = Table.CreateColumns(fields.Select(f => f.Name).ToArray(), source, text, DecimalSeparators.Point, headerOfNames: true);
         for (int c = 0; c < columns.Length; c++) columns[c].Unsupported = unsupported[c];
         var rows = new ChunkedList<int>();
         var starts = new int[reader.RowGroupCount];
