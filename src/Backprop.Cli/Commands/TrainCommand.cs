@@ -265,6 +265,18 @@ internal static class TrainCommand
             Description = "Every N epochs, write the current model to the --save file and the best one so far beside it (MODEL.best.safetensors)",
             HelpName = "N",
         }, nameof(O.CheckpointEvery), (o, v) => o with { CheckpointEvery = v });
+        flags.Add(new Option<bool>("--stream")
+        {
+            Description = "Read --data in chunks rather than whole, for data larger than memory: a first pass fits the preprocessing on a uniform sample "
+                + "and holds out the validation rows, then every epoch streams the rows through a shuffle buffer (float32); "
+                + "chosen by itself when the files take more than a quarter of the memory available; --stream false never",
+        }, nameof(O.Stream), (o, v) => o with { Stream = v });
+        flags.Add(new Option<long?>("--stream-memory")
+        {
+            Description = $"What a streamed run's data may hold at once: the shuffle buffer, samples and chunk (e.g. 512MB, 2GB; default {O.DefaultStreamMemory / 1_000_000}MB, or a quarter of the memory available if less)",
+            CustomParser = ParseSize,
+            HelpName = "SIZE",
+        }, nameof(O.StreamMemory), (o, v) => o with { StreamMemory = v });
         Option<string> validationData = flags.Add(new Option<string>("--validation-data")
         {
             Description = "Separate labelled data to validate on (a CSV or Parquet file, a folder or a glob; same columns as --data), instead of holding out a fraction",
@@ -401,6 +413,31 @@ internal static class TrainCommand
             widths.Add(width);
         }
         return [.. widths];
+    }
+
+    // "256MB", "1.5GB", "64 M", "1000000" (bytes) -> bytes; units of 1000 (KB, MB, GB, TB; the B may be left out).
+    private static long? ParseSize(ArgumentResult result)
+    {
+        string text = string.Concat(result.Tokens.Select(t => t.Value)).Trim();
+        int unit = text.Length;
+        while (unit > 0 && char.IsAsciiLetter(text[unit - 1])) unit--;
+        string suffix = text[unit..].ToUpperInvariant();
+        double scale = suffix switch
+        {
+            "" or "B" => 1,
+            "K" or "KB" => 1e3,
+            "M" or "MB" => 1e6,
+            "G" or "GB" => 1e9,
+            "T" or "TB" => 1e12,
+            _ => 0,
+        };
+        if (scale == 0 || !double.TryParse(text[..unit].Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value)
+            || !(value * scale < long.MaxValue))
+        {
+            result.AddError($"--stream-memory: expected a size such as 512MB or 2GB. Received: '{text}'.");
+            return 0;
+        }
+        return (long)(value * scale);
     }
 
     // "balanced" -> empty array; "1,2.5,1" -> the weights (their range is the options record's to check).

@@ -47,16 +47,7 @@ internal static class ParquetFile
     public static (TableColumn[] Columns, ChunkedList<int> Rows, int[] RowGroupStarts) Read(string path, string source, CsvReadOptions options,
         IReadOnlySet<string> textColumns)
     {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw DataErrors.Unreadable(path, e);
-        }
-        using (stream)
+        using (FileStream stream = Open(path))
         {
             try
             {
@@ -81,6 +72,102 @@ internal static class ParquetFile
         IReadOnlySet<string> textColumns, MemoryBudget budget)
     {
         await using ParquetReader reader = await ParquetReader.CreateAsync(stream, leaveStreamOpen: true).ConfigureAwait(false);
+        Layout layout = LayoutOf(reader, source, options, textColumns);
+        TableColumn[] columns = layout.NewColumns(source);
+        var rows = new ChunkedList<int>();
+        int[] starts = RowGroupStarts(reader, source);
+        for (int g = 0; g < reader.RowGroupCount; g++)
+        {
+            int count = await ReadGroup(reader, g, layout, columns, starts[g]).ConfigureAwait(false);
+            for (int r = 0; r < count; r++) rows.Add(starts[g] + r + 1);
+            budget.Check(rows.Count, columns);
+        }
+        if (rows.Count == 0)
+        {
+            throw DataErrors.NoRows(source, columns.Select(c => c.Name).ToArray());
+        }
+        return (columns, rows, starts);
+    }
+
+    /// <summary>
+    /// The Parquet file at <paramref name="path"/> one row group at a time: each group's columns (rows numbered from 0 within the
+    /// group), the row number in the file (from 1) of each of its rows, and the first row of every group. Only one group is held.
+    /// </summary>
+    /// <exception cref="BackpropException">The file is not Parquet, is damaged, or has no rows.</exception>
+    public static IEnumerable<(TableColumn[] Columns, ChunkedList<int> Rows, int[] RowGroupStarts)> ReadGroups(string path, CsvReadOptions options,
+        IReadOnlySet<string> textColumns)
+    {
+        using (FileStream stream = Open(path))
+        {
+            ParquetReader reader = Guarded(path, () => ParquetReader.CreateAsync(stream, leaveStreamOpen: true).GetAwaiter().GetResult());
+            try
+            {
+                Layout layout = Guarded(path, () => LayoutOf(reader, path, options, textColumns));
+                int[] starts = Guarded(path, () => RowGroupStarts(reader, path));
+                int total = 0;
+                for (int g = 0; g < starts.Length; g++)
+                {
+                    TableColumn[] columns = layout.NewColumns(path);
+                    int count = Guarded(path, () => ReadGroup(reader, g, layout, columns, 0).GetAwaiter().GetResult());
+                    var rows = new ChunkedList<int>();
+                    for (int r = 0; r < count; r++) rows.Add(starts[g] + r + 1);
+                    total += count;
+                    if (count > 0) yield return (columns, rows, starts);
+                }
+                if (total == 0)
+                {
+                    throw DataErrors.NoRows(path, layout.Names);
+                }
+            }
+            finally
+            {
+                reader.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.RandomAccess);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DataErrors.Unreadable(path, e);
+        }
+    }
+
+    // What the decoder throws on a damaged file becomes one line naming it (see Read).
+    private static TResult Guarded<TResult>(string source, Func<TResult> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (BackpropException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw DataErrors.NotParquet(source, e);
+        }
+    }
+
+    // Which columns are read and how: a data field of a type read (its kind), or a column that is not (why).
+    private sealed record Layout(string[] Names, DataField?[] Fields, CellKind?[] Kinds, string?[] Unsupported, HashSet<string> Text)
+    {
+        public TableColumn[] NewColumns(string source)
+        {
+            TableColumn[] columns = Table.CreateColumns(Names, source, Text, DecimalSeparators.Point, headerOfNames: true);
+            for (int c = 0; c < columns.Length; c++) columns[c].Unsupported = Unsupported[c];
+            return columns;
+        }
+    }
+
+    private static Layout LayoutOf(ParquetReader reader, string source, CsvReadOptions options, IReadOnlySet<string> textColumns)
+    {
         IReadOnlyList<Field> fields = reader.Schema.Fields;
         if (fields.Count > options.MaxColumns)
         {
@@ -103,40 +190,44 @@ internal static class ParquetFile
         // A column that is not read is text (its cells all missing), so that it can never pass for numbers.
         var text = new HashSet<string>(textColumns, StringComparer.Ordinal);
         text.UnionWith(fields.Where((_, c) => unsupported[c] is not null).Select(f => f.Name));
-        TableColumn[] columns = Table.CreateColumns(fields.Select(f => f.Name).ToArray(), source, text, DecimalSeparators.Point, headerOfNames: true);
-        for (int c = 0; c < columns.Length; c++) columns[c].Unsupported = unsupported[c];
-        var rows = new ChunkedList<int>();
+        return new Layout(fields.Select(f => f.Name).ToArray(), dataFields, kinds, unsupported, text);
+    }
+
+    // The first row (from 0) of every row group.
+    private static int[] RowGroupStarts(ParquetReader reader, string source)
+    {
         var starts = new int[reader.RowGroupCount];
-        int row = 0;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        long row = 0;
+        for (int g = 0; g < starts.Length; g++)
         {
+            starts[g] = (int)row;
             using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
-            if (group.RowCount > int.MaxValue - row)
+            row += group.RowCount;
+            if (row > int.MaxValue)
             {
                 throw new BackpropException($"Expected at most {int.MaxValue:N0} rows. Received: more in {source} (row group {g + 1}).");
             }
-            int count = (int)group.RowCount;
-            starts[g] = row;
-            for (int c = 0; c < columns.Length; c++)
-            {
-                if (kinds[c] is CellKind kind)
-                {
-                    await ReadColumn(group, dataFields[c]!, kind, count, columns[c], row).ConfigureAwait(false);
-                }
-                else
-                {
-                    for (int r = 0; r < count; r++) columns[c].AppendNull(row + r);
-                }
-            }
-            for (int r = 0; r < count; r++) rows.Add(row + r + 1);
-            row += count;
-            budget.Check(row, columns);
         }
-        if (row == 0)
+        return starts;
+    }
+
+    // Appends row group g's cells to the columns, its rows numbered from first (for the cells' messages) -> its row count.
+    private static async Task<int> ReadGroup(ParquetReader reader, int g, Layout layout, TableColumn[] columns, int first)
+    {
+        using ParquetRowGroupReader group = reader.OpenRowGroupReader(g);
+        int count = (int)group.RowCount;
+        for (int c = 0; c < columns.Length; c++)
         {
-            throw DataErrors.NoRows(source, columns.Select(c => c.Name).ToArray());
+            if (layout.Kinds[c] is CellKind kind)
+            {
+                await ReadColumn(group, layout.Fields[c]!, kind, count, columns[c], first).ConfigureAwait(false);
+            }
+            else
+            {
+                for (int r = 0; r < count; r++) columns[c].AppendNull(first + r);
+            }
         }
-        return (columns, rows, starts);
+        return count;
     }
 
     private enum CellKind { Double, Single, Half, SByte, Byte, Int16, UInt16, Int32, UInt32, Int64, UInt64, Decimal, BigInteger, Boolean, String, DateTime, DateOnly, TimeOnly, TimeSpan, DateTimeOffset, Guid }

@@ -45,6 +45,13 @@ public sealed class Table
         ColumnNames = columns.Select(c => c.Name).ToArray();
     }
 
+    // A table of columns filled by the caller (a sample of a stream's rows).
+    internal static Table Create(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines, TablePart[] parts) =>
+        new(source, delimiter, decimalSeparator, columns, lines, parts);
+
+    // The file (and row groups) row `row` comes from.
+    internal TablePart PartOf(int row) => _parts[PartIndex(row)];
+
     /// <summary>Where the table was read from, as given (a path, a folder or glob of shards, or a name for a stream); used in error messages.</summary>
     public string Source { get; }
 
@@ -364,56 +371,16 @@ public sealed class Table
 
     private static Table ReadOnce(Func<Stream> open, string source, CsvReadOptions options, HashSet<string> textColumns)
     {
-        Stream stream = open();
-        using var text = new CheckedTextReader(stream, source, options.MaxRowLength, open);
-        var budget = new MemoryBudget(source, options.MaxMemory ?? MemoryBudget.Available(), stream);
-        TextReader input = text;
-        char delimiter;
-        if (options.Delimiter is char given)
-        {
-            delimiter = given;
-        }
-        else
-        {
-            var peek = new HeaderPeekReader(text);
-            input = peek;
-            // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
-            delimiter = DelimiterDetection.Detect(peek.Header) ?? ';';
-        }
-        if (delimiter == CsvReadOptions.Whitespace)
-        {
-            input = new WhitespaceDelimitedReader(input);
-        }
-        DecimalSeparators decimals = options.DecimalSeparatorsFor(delimiter);
-        var sepOptions = new SepReaderOptions(new Sep(delimiter == CsvReadOptions.Whitespace ? WhitespaceDelimitedReader.Delimiter : delimiter))
-        {
-            HasHeader = false,            // the header is read as row 0, so that its checks and messages are ours
-            DisableColCountCheck = true,  // likewise for ragged rows
-            Unescape = true,
-            Trim = SepTrim.All,
-            CultureInfo = CultureInfo.InvariantCulture,
-        };
-        using SepReader reader = sepOptions.From(input);
-        if (!NextNonBlankRow(reader))
-        {
-            throw DataErrors.Empty(source);
-        }
-        TableColumn[] columns = ReadHeader(reader.Current, source, options, textColumns, decimals);
+        using CsvSource csv = CsvSource.Open(open, source, options);
+        var budget = new MemoryBudget(source, options.MaxMemory ?? MemoryBudget.Available(), csv.Stream);
+        SepReader reader = csv.Reader;
+        TableColumn[] columns = csv.NewColumns(textColumns);
         var lines = new ChunkedList<int>();
         int row = 0;
         while (NextNonBlankRow(reader))
         {
-            SepReader.Row current = reader.Current;
-            if (current.ColCount != columns.Length)
-            {
-                throw DataErrors.Ragged(source, current.LineNumberFrom, columns.Length, current.ColCount,
-                    current.LineNumberToExcl - current.LineNumberFrom > 1);
-            }
-            for (int c = 0; c < columns.Length; c++)
-            {
-                columns[c].Append(current[c], row);
-            }
-            lines.Add(current.LineNumberFrom);
+            csv.Append(columns, row);
+            lines.Add(reader.Current.LineNumberFrom);
             row++;
             if (row % MemoryBudget.CheckEvery == 0)
             {
@@ -424,9 +391,224 @@ public sealed class Table
         {
             throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
         }
-        CheckHeaderIsNotData(source, columns, decimals);
+        CheckHeaderIsNotData(source, columns, csv.Decimals);
         bool commas = CheckOneDecimalSeparator(source, columns, lines);
-        return new Table(source, delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines);
+        return new Table(source, csv.Delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines);
+    }
+
+    /// <summary>
+    /// Reads the data at <paramref name="path"/> (as <see cref="Read(string, CsvReadOptions?)"/>: a CSV or Parquet file, a folder
+    /// or glob of shards) a chunk of rows at a time, so that only one chunk is held: a CSV file in chunks of
+    /// <paramref name="rowsPerChunk"/> rows, a Parquet file by row groups, shards one after the other. Each chunk is a table of its
+    /// own (its <see cref="Source"/> the file it comes from, <see cref="LocationOf"/> the rows' place in it), its columns' kinds
+    /// inferred from its own cells: a column numeric in one chunk may be text in another (read it again with the column in
+    /// <see cref="CsvReadOptions.TextColumns"/>), and all-missing columns are numeric.
+    /// </summary>
+    /// <exception cref="BackpropException">As <see cref="Read(string, CsvReadOptions?)"/>, raised when the chunk is reached.</exception>
+    public static IEnumerable<Table> ReadChunks(string path, CsvReadOptions? options = null, int rowsPerChunk = 65_536)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerChunk);
+        options ??= new CsvReadOptions();
+        options.Validate();
+        bool shards = Shards.IsGlob(path) || Directory.Exists(path);
+        if (!shards && !File.Exists(path)) throw DataErrors.FileNotFound(path);
+        return ReadChunksOf(shards ? Shards.Find(path) : [path], options, rowsPerChunk);
+    }
+
+    private static IEnumerable<Table> ReadChunksOf(IReadOnlyList<string> files, CsvReadOptions options, int rowsPerChunk)
+    {
+        var textColumns = new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal);
+        Table? first = null;
+        foreach (string file in files)
+        {
+            IEnumerable<Table> chunks = ParquetFile.IsParquet(file)
+                ? ParquetFile.ReadGroups(file, options, textColumns).Select(g => new Table(file, ',', '.', g.Columns, g.Rows, [new TablePart(file, 0, g.RowGroupStarts)]))
+                : ReadCsvChunks(file, options, textColumns, rowsPerChunk);
+            foreach (Table chunk in chunks)
+            {
+                first ??= chunk;
+                CheckShardColumns(first, chunk);
+                yield return chunk;
+            }
+        }
+    }
+
+    // A CSV file in chunks; its decimal separator is decided by the first chunk whose numbers show one, and a later chunk that
+    // shows the other is refused as one file would be.
+    private static IEnumerable<Table> ReadCsvChunks(string file, CsvReadOptions options, IReadOnlySet<string> textColumns, int rowsPerChunk)
+    {
+        Func<Stream> open = () => new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        CsvSource csv;
+        try
+        {
+            csv = CsvSource.Open(open, file, options);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DataErrors.Unreadable(file, e);
+        }
+        using (csv)
+        {
+            (string Column, int Line, string Text)? comma = null, point = null;
+            bool any = false;
+            while (true)
+            {
+                TableColumn[] columns = csv.NewColumns(textColumns);
+                var lines = new ChunkedList<int>();
+                int row = 0;
+                while (row < rowsPerChunk && NextCsvRow(csv))
+                {
+                    csv.Append(columns, row);
+                    lines.Add(csv.Reader.Current.LineNumberFrom);
+                    row++;
+                }
+                if (row == 0)
+                {
+                    if (!any) throw DataErrors.HeaderOnly(file, columns.Select(c => c.Name).ToArray());
+                    yield break;
+                }
+                if (!any)
+                {
+                    CheckHeaderIsNotData(file, columns, csv.Decimals);
+                    any = true;
+                }
+                CheckOneDecimalSeparator(file, columns, lines);
+                if (columns.FirstOrDefault(c => c.IsNumeric && c.FirstCommaRow >= 0) is { } withComma)
+                {
+                    comma ??= (withComma.Name, lines[withComma.FirstCommaRow], withComma.FirstCommaText!);
+                }
+                if (columns.FirstOrDefault(c => c.IsNumeric && c.FirstPointRow >= 0) is { } withPoint)
+                {
+                    point ??= (withPoint.Name, lines[withPoint.FirstPointRow], withPoint.FirstPointText!);
+                }
+                if (comma is { } c && point is { } p && options.Decimal is null)
+                {
+                    throw DataErrors.MixedDecimalSeparators(file, c, p);
+                }
+                yield return new Table(file, csv.Delimiter, comma is not null || options.Decimal == ',' ? ',' : '.', columns, lines);
+            }
+        }
+    }
+
+    private static bool NextCsvRow(CsvSource csv)
+    {
+        try
+        {
+            return NextNonBlankRow(csv.Reader);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw DataErrors.Unreadable(csv.Source, e);
+        }
+    }
+
+    // A CSV file opened for reading: the decoder, the detected delimiter and Sep's reader past the header.
+    private sealed class CsvSource : IDisposable
+    {
+        private readonly CheckedTextReader _text;
+        private readonly string[] _header;
+
+        private CsvSource(string source, Stream stream, CheckedTextReader text, SepReader reader, char delimiter, DecimalSeparators decimals,
+            string[] header)
+        {
+            Source = source;
+            Stream = stream;
+            _text = text;
+            Reader = reader;
+            Delimiter = delimiter;
+            Decimals = decimals;
+            _header = header;
+        }
+
+        public string Source { get; }
+
+        public Stream Stream { get; }
+
+        public SepReader Reader { get; }
+
+        public char Delimiter { get; }
+
+        public DecimalSeparators Decimals { get; }
+
+        public static CsvSource Open(Func<Stream> open, string source, CsvReadOptions options)
+        {
+            Stream stream = open();
+            var text = new CheckedTextReader(stream, source, options.MaxRowLength, open);
+            try
+            {
+                TextReader input = text;
+                char delimiter;
+                if (options.Delimiter is char given)
+                {
+                    delimiter = given;
+                }
+                else
+                {
+                    var peek = new HeaderPeekReader(text);
+                    input = peek;
+                    // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
+                    delimiter = DelimiterDetection.Detect(peek.Header) ?? ';';
+                }
+                if (delimiter == CsvReadOptions.Whitespace)
+                {
+                    input = new WhitespaceDelimitedReader(input);
+                }
+                DecimalSeparators decimals = options.DecimalSeparatorsFor(delimiter);
+                var sepOptions = new SepReaderOptions(new Sep(delimiter == CsvReadOptions.Whitespace ? WhitespaceDelimitedReader.Delimiter : delimiter))
+                {
+                    HasHeader = false,            // the header is read as row 0, so that its checks and messages are ours
+                    DisableColCountCheck = true,  // likewise for ragged rows
+                    Unescape = true,
+                    Trim = SepTrim.All,
+                    CultureInfo = CultureInfo.InvariantCulture,
+                };
+                SepReader reader = sepOptions.From(input);
+                if (!NextNonBlankRow(reader))
+                {
+                    reader.Dispose();
+                    throw DataErrors.Empty(source);
+                }
+                SepReader.Row header = reader.Current;
+                if (header.ColCount > options.MaxColumns)
+                {
+                    reader.Dispose();
+                    throw DataErrors.TooManyColumns(source, header.ColCount, options.MaxColumns);
+                }
+                var cells = new string[header.ColCount];
+                for (int c = 0; c < cells.Length; c++) cells[c] = header[c].ToString();
+                return new CsvSource(source, stream, text, reader, delimiter, decimals, cells);
+            }
+            catch
+            {
+                text.Dispose();
+                throw;
+            }
+        }
+
+        // Columns named by the header, empty.
+        public TableColumn[] NewColumns(IReadOnlySet<string> textColumns) => CreateColumns(_header, Source, textColumns, Decimals);
+
+        // The current row's cells appended to the columns as row `row`.
+        public void Append(TableColumn[] columns, int row)
+        {
+            SepReader.Row current = Reader.Current;
+            if (current.ColCount != columns.Length)
+            {
+                throw DataErrors.Ragged(Source, current.LineNumberFrom, columns.Length, current.ColCount,
+                    current.LineNumberToExcl - current.LineNumberFrom > 1);
+            }
+            for (int c = 0; c < columns.Length; c++)
+            {
+                columns[c].Append(current[c], row);
+            }
+        }
+
+        public void Dispose()
+        {
+            Reader.Dispose();
+            _text.Dispose();
+        }
     }
 
     private static bool NextNonBlankRow(SepReader reader)
@@ -464,18 +646,6 @@ public sealed class Table
                 (point.Name, lines[point.FirstPointRow], point.FirstPointText!));
         }
         return comma is not null;
-    }
-
-    private static TableColumn[] ReadHeader(SepReader.Row header, string source, CsvReadOptions options, HashSet<string> textColumns,
-        DecimalSeparators decimals)
-    {
-        if (header.ColCount > options.MaxColumns)
-        {
-            throw DataErrors.TooManyColumns(source, header.ColCount, options.MaxColumns);
-        }
-        var cells = new string[header.ColCount];
-        for (int c = 0; c < cells.Length; c++) cells[c] = header[c].ToString();
-        return CreateColumns(cells, source, textColumns, decimals);
     }
 
     // The columns named by the header's cells, checked: printable names, not all numbers (unless they are names by the file's

@@ -299,6 +299,41 @@ public sealed class TableColumn
         }
     }
 
+    /// <summary>
+    /// Cell <paramref name="row"/> of <paramref name="other"/> (a chunk's column of the same name), appended as row
+    /// <paramref name="at"/>: a number to a numeric column, a text to a text column (a column that holds no number yet turns to
+    /// text for it), a missing cell as missing. Non-finite numbers are not carried (the chunk's reader reports them).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A number for a text column, or a text for a column that holds numbers.</exception>
+    internal void AppendCell(TableColumn other, int row, int at)
+    {
+        if (other.IsMissing(row))
+        {
+            AppendMissing("", at);
+            return;
+        }
+        if (other.IsNumeric)
+        {
+            if (!IsNumeric)
+            {
+                throw new InvalidOperationException($"Column '{Name}': a number appended to a text column.");
+            }
+            _numbers.Add(other._numbers[row]);
+            _numericValues++;
+            Count++;
+            return;
+        }
+        if (IsNumeric)
+        {
+            if (_numericValues > 0)
+            {
+                throw new InvalidOperationException($"Column '{Name}': a text appended to a column of numbers.");
+            }
+            SwitchToText();
+        }
+        AppendText(other._levels[other._codes[row]], at);
+    }
+
     private void AppendMissing(ReadOnlySpan<char> text, int row)
     {
         if (FirstMissingRow < 0)

@@ -51,6 +51,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // The folds of cross-fitting draw from a generator of their own too (a resumed run deals the same folds).
     internal const ulong FoldSeedSalt = 0x5EED_F01D_5000_0002;
 
+    // The share of rows a streamed run holds out when the options hold out none (and would cross-fit).
+    private const double StreamedValidationFraction = 0.1;
+
     private readonly SavedTraining<T>? _resumed;
 
     /// <summary>Prepares a fresh run.</summary>
@@ -127,7 +130,17 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         TabularPreprocessor? fitted = _resumed?.Model.Preprocessor;
         bool embedded = givenData is null && options.Data is null;
-        Table table = givenData ?? ReadTable(options, fitted);
+        StreamedTable? streamed = null;
+        if (givenData is null && options.Data is { } dataPath && (options.Stream ?? ChoosesStreaming(dataPath)))
+        {
+            options = Streaming(options);
+            streamed = StreamedTable.Scan(options, ReadOptionsOf(options, fitted), fitted?.State.Target.Name ?? options.Target, cancellationToken);
+        }
+        else if (options.Stream is null && options.Data is not null && givenData is null)
+        {
+            options = options with { Stream = false };
+        }
+        Table table = streamed?.Sample ?? givenData ?? ReadTable(options, fitted);
 
         // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
         TabularOptions tabular = fitted is null
@@ -140,14 +153,16 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         int[]? trainRows = null, validationRows = null;
         bool separateValidation = givenValidation is not null || options.ValidationData is not null;
-        if (options.ValidationFraction > 0 && !separateValidation)
+        if (options.ValidationFraction > 0 && !separateValidation && streamed is null)
         {
             (trainRows, validationRows) = RowSplit.TrainValidation(table, tabular, options.ValidationFraction, new Rng(options.Seed ^ SplitSeedSalt));
         }
         TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
         var warnings = new List<string>();
         Dataset<T> trainingData = preprocessor.Transform<T>(table, trainRows, warnings);
-        Dataset<T>? validationData = validationRows is null ? null : preprocessor.Transform<T>(table, validationRows, warnings);
+        Dataset<T>? validationData = validationRows is not null ? preprocessor.Transform<T>(table, validationRows, warnings)
+            : streamed?.Validation is { } heldOut ? preprocessor.Transform<T>(heldOut, warnings: warnings)
+            : null;
         Table? validationTable = givenValidation
             ?? (options.ValidationData is { } validationPath
                 ? Table.Read(validationPath, preprocessor.ReadOptions(options.Delimiter) with { Decimal = options.Decimal })
@@ -157,7 +172,15 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // Encoded with the preprocessing fitted on the training data, as predictions on new data will be.
             validationData = preprocessor.Transform<T>(validationTable, warnings: warnings);
         }
-        if (!embedded)
+        if (streamed is not null)
+        {
+            Note(false, OptionPlaceholders.Escape(StreamSummary(streamed, preprocessor)));
+            if (streamed.SkippedRows > 0)
+            {
+                Note(false, $"skipped {streamed.SkippedRows} row(s) whose target '{OptionPlaceholders.Escape(preprocessor.State.Target.Name)}' is missing");
+            }
+        }
+        else if (!embedded)
         {
             Note(false, OptionPlaceholders.Escape(Summary(table, preprocessor)));
         }
@@ -207,7 +230,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (!embedded && _resumed is null)
         {
             // What the options made of this table: the network, the optimizer, the epochs and which one is kept.
-            Note(false, OptionPlaceholders.Escape(options.Describe(network, trainingData.Count)));
+            Note(false, OptionPlaceholders.Escape(options.Describe(network, streamed is null ? trainingData.Count : (int)Math.Min(int.MaxValue, streamed.TrainingRows))));
             if (Collective is { Size: > 1 } ranks)
             {
                 int fewest = options.BatchSize / ranks.Size, most = (options.BatchSize + ranks.Size - 1) / ranks.Size;
@@ -314,9 +337,27 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         foreach (ITrainingCallback<T> callback in Callbacks) trainer.Callbacks.Add(callback);
 
+        using StreamedBatches<T>? batches = streamed is null ? null
+            : new StreamedBatches<T>(streamed, preprocessor, task, network.InputFeatures, loss.TargetColumns(network.OutputFeatures),
+                preprocessor.ReadOptions(options.Delimiter) with { Decimal = options.Decimal }, options.StreamMemory!.Value, options.BatchSize);
+        if (batches is not null)
+        {
+            Note(false, string.Create(CultureInfo.InvariantCulture,
+                $"streamed: every epoch reads the data again, in a shuffle buffer of {batches.BufferRows:N0} rows " +
+                $"({TabularTrainingOptions.MemoryText(4L * batches.BufferRows * (batches.FeatureCount + batches.TargetColumns + (batches.Weighted ? 1 : 0)))} of float32, " +
+                $"within {{StreamMemory}} {TabularTrainingOptions.MemoryText(options.StreamMemory!.Value)})"));
+        }
         try
         {
-            trainer.Fit(train, rng, validation, task.SampleWeights, cancellationToken);
+            if (batches is not null)
+            {
+                trainer.Fit(batches, rng, validation, cancellationToken);
+                foreach (string warning in batches.Warnings) Note(true, OptionPlaceholders.Escape(warning));
+            }
+            else
+            {
+                trainer.Fit(train, rng, validation, task.SampleWeights, cancellationToken);
+            }
         }
         catch (OperationCanceledException e) when (e is not TrainingCanceledException)
         {
@@ -474,11 +515,49 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             $"({task.ConstantPrediction}): the run diverged without overflowing; try a lower learning rate ({{LearningRate}}, now {learningRate:G3})"));
     }
 
+    // A resumed model reads its data as it was read in training (its text columns as text); a fresh run its categorical ones.
+    private static CsvReadOptions ReadOptionsOf(TabularTrainingOptions options, TabularPreprocessor? fitted) =>
+        (fitted?.ReadOptions(options.Delimiter) ?? new CsvReadOptions(options.Delimiter, options.Categorical)) with { Decimal = options.Decimal };
+
+    // Data whose files take more than a quarter of the memory available is streamed unless asked not to be: read whole, its
+    // table and the inputs made of it take about as much again as the file.
+    private bool ChoosesStreaming(string path)
+    {
+        long bytes = StreamedTable.DataBytes(path), available = MemoryBudget.Available();
+        if (bytes <= available / 4)
+        {
+            return false;
+        }
+        Note(false, $"streaming {OptionPlaceholders.Escape(path)}: its {MemoryBudget.Size(bytes)} are more than a quarter of the {MemoryBudget.Size(available)} " +
+            "of memory available ({Stream} false to read it whole)");
+        return true;
+    }
+
+    // The options of a streamed run, with what streaming decides: the validation rows are held out by a key of their position
+    // (cross-fitting would predict every row each epoch), so a default run without validation holds out a tenth.
+    private TabularTrainingOptions Streaming(TabularTrainingOptions options)
+    {
+        if (Collective is { Size: > 1 } ranks)
+        {
+            throw new OptionException(nameof(options.Stream), "off in a data-parallel run (every rank reads the data whole)", $"on with {ranks.Size} ranks");
+        }
+        options = options with
+        {
+            Stream = true,
+            StreamMemory = options.StreamMemory ?? Math.Min(TabularTrainingOptions.DefaultStreamMemory, Math.Max(MemoryBudget.Available() / 4, 1_000_000)),
+        };
+        if (options.CrossFit is null && options.ValidationFraction == 0 && options.ValidationData is null && options.Members >= 2)
+        {
+            Note(false, $"streamed: {Number(StreamedValidationFraction * 100)}% of the rows held out to choose the epoch and calibrate " +
+                "(cross-fitting needs every row in memory; {ValidationFraction} to choose another share)");
+            options = options with { ValidationFraction = StreamedValidationFraction, CrossFit = false };
+        }
+        return options;
+    }
+
     private static Table ReadTable(TabularTrainingOptions options, TabularPreprocessor? fitted)
     {
-        // A resumed model reads its data as it was read in training (its text columns as text); a fresh run its categorical ones.
-        CsvReadOptions read = (fitted?.ReadOptions(options.Delimiter) ?? new CsvReadOptions(options.Delimiter, options.Categorical))
-            with { Decimal = options.Decimal };
+        CsvReadOptions read = ReadOptionsOf(options, fitted);
         if (options.Data is { } path)
         {
             // The table is not all a run holds: the inputs it becomes (sizeof(T) a value, more for one-hot columns) come after
@@ -494,6 +573,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         throw new OptionException(nameof(options.Data), "a CSV file or an embedded {Dataset} to train on", "none");
     }
 
+    private static string Number(double value) => TabularTrainingOptions.Number(value);
+
     // text is a template: options written {Name}, other braces doubled (OptionPlaceholders.Escape).
     private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));
 
@@ -507,6 +588,24 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         string columns = preprocessor.State.Features.Length == 1 ? "column" : "columns";
         return $"read {Plural.Of(table.RowCount, "row")} × {Plural.Of(table.Columns.Count, "column")} of {table.Source} ({table.Format}): " +
             $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}";
+    }
+
+    // "streamed 7,000,000 rows × 17 columns of data.csv (1 GB; delimiter ','): 6,300,000 train, 700,000 validate (200,000 of them
+    // kept); preprocessing fitted on a uniform sample of 250,000 training rows: …".
+    private static string StreamSummary(StreamedTable streamed, TabularPreprocessor preprocessor)
+    {
+        string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
+            .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+        string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
+        string columns = preprocessor.State.Features.Length == 1 ? "column" : "columns";
+        string validation = streamed.ValidationRows == 0 ? ""
+            : streamed.Validation!.RowCount < streamed.ValidationRows
+                ? string.Create(CultureInfo.InvariantCulture, $", {streamed.ValidationRows:N0} held out to validate (a uniform sample of {streamed.Validation.RowCount:N0} of them kept)")
+                : string.Create(CultureInfo.InvariantCulture, $", {streamed.ValidationRows:N0} held out to validate");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"streamed {streamed.Rows:N0} rows × {Plural.Of(streamed.Sample.Columns.Count, "column")} of {streamed.Source} ({MemoryBudget.Size(streamed.Bytes)}; {streamed.Format}): " +
+            $"{streamed.TrainingRows:N0} to train{validation}; preprocessing fitted on a uniform sample of {streamed.Sample.RowCount:N0} training rows: " +
+            $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}");
     }
 
     // The run's own epochs, also when it ends by an exception (cancellation).

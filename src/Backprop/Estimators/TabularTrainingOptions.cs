@@ -155,6 +155,28 @@ public sealed record TabularTrainingOptions
     [JsonPropertyName("validation")]
     public double ValidationFraction { get; init; }
 
+    /// <summary>
+    /// Read <see cref="Data"/> in chunks rather than whole, so that a file larger than memory trains (docs/data.md, "Larger than
+    /// memory"): a first pass fits the preprocessing on a uniform sample of the rows and holds out the validation rows, then every
+    /// epoch streams the rows through a shuffle buffer, stored as float32. <see langword="null"/> (default) streams when the data's
+    /// files take more than a quarter of the memory available; <see langword="true"/> always; <see langword="false"/> never.
+    /// </summary>
+    public bool? Stream { get; init; }
+
+    /// <summary>
+    /// What a streamed run's data may hold at once, in bytes: the shuffle buffer (a quarter), the preprocessing's sample and the
+    /// validation rows (an eighth each), and the chunk being read; at least 16 MB. <see langword="null"/> (default) for 256 MB, or
+    /// a quarter of the memory available if that is less (a run's peak memory then stays under 512 MB whatever the file's size);
+    /// the run records what it used.
+    /// </summary>
+    public long? StreamMemory { get; init; }
+
+    /// <summary>The default <see cref="StreamMemory"/>: 256 MB.</summary>
+    public const long DefaultStreamMemory = 256_000_000;
+
+    /// <summary>The least <see cref="StreamMemory"/>: 16 MB.</summary>
+    public const long MinStreamMemory = 16_000_000;
+
     /// <summary>Seed of the run's generators (split, initialization, shuffling, dropout): same seed, same model. Default 0.</summary>
     public ulong Seed { get; init; }
 
@@ -347,6 +369,9 @@ public sealed record TabularTrainingOptions
             CheckColumnsAgainst(Target);
         }
         Check(!Keep.Any(Drop.Contains), nameof(Keep), "columns not also in {Drop}", Quote(Keep.FirstOrDefault(Drop.Contains)));
+        Check(Stream != true || Dataset is null, nameof(Stream), "a {Data} file to stream (an embedded {Dataset} is in memory)", $"'{Dataset}'");
+        Check(StreamMemory is not long memory || memory >= MinStreamMemory, nameof(StreamMemory), $"at least {MinStreamMemory / 1_000_000} MB", MemoryText(StreamMemory ?? 0));
+        Check(Stream != true || CrossFit != true, nameof(CrossFit), "off with {Stream} (it predicts every row out of fold each epoch)", "on");
         Check(Enum.IsDefined(Missing), nameof(Missing), "mean, median or error", Number((int)Missing));
         Check(Task is null || Enum.IsDefined(Task.Value), nameof(Task), "classification or regression", Number((int?)Task ?? 0));
         Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "a number ≥ 0 and < 1", Number(ValidationFraction));
@@ -472,6 +497,9 @@ public sealed record TabularTrainingOptions
     }
 
     private static bool Names(IReadOnlyList<string>? names) => names is null || names.All(n => !string.IsNullOrEmpty(n));
+
+    // "256 MB", "1.5 GB", "1,000 bytes".
+    internal static string MemoryText(long bytes) => MemoryBudget.Size(bytes);
 
     internal static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 

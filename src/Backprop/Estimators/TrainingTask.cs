@@ -17,8 +17,11 @@ namespace Backprop.Estimators;
 internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private TrainingTask(LossKind loss, int outputs, OutputKind output, TargetScaling scaling, ILoss<T> lossFunction, Dataset<T> train,
-        Dataset<T>? validation, T[]? sampleWeights, EpochMetric<T>? metric, ILoss<T>? validationLossFunction = null)
+        Dataset<T>? validation, T[]? sampleWeights, EpochMetric<T>? metric, ILoss<T>? validationLossFunction = null,
+        Func<Dataset<T>, Dataset<T>>? encode = null, IReadOnlyList<double>? weightOfClass = null)
     {
+        _encode = encode ?? (data => data);
+        _weightOfClass = weightOfClass;
         ValidationLossFunction = validationLossFunction ?? lossFunction;
         Loss = loss;
         Outputs = outputs;
@@ -32,6 +35,9 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     /// <summary>The loss, resolved (the options may leave it to the task).</summary>
+    private readonly Func<Dataset<T>, Dataset<T>> _encode;
+    private readonly IReadOnlyList<double>? _weightOfClass;
+
     public LossKind Loss { get; }
 
     /// <summary>Network outputs.</summary>
@@ -68,6 +74,12 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
     /// About the loss a constant prediction gives: ln C for C classes (uniform probabilities), 1 for a standardized regression
     /// target (its mean). A trained model far above it has diverged.
     /// </summary>
+    // Rows of the same preprocessing as the training rows (a chunk of a streamed file) as the loss reads them, as Train is made:
+    // the targets standardized (regression) or one column per class (one-vs-rest), and their sample weights (class weights of
+    // the binary loss).
+    public (Dataset<T> Data, T[]? Weights) Encode(Dataset<T> rows) =>
+        (_encode(rows), _weightOfClass is { } weights ? rows.Labels().Select(label => T.CreateChecked(weights[label])).ToArray() : null);
+
     public double ConstantLoss => Output == OutputKind.Identity ? 1 : Math.Log(Math.Max(2, Train.ClassNames?.Count ?? Outputs));
 
     /// <summary>What <see cref="ConstantLoss"/> predicts, for messages.</summary>
@@ -103,7 +115,7 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
             TargetScaling scaling = resumedScaling ?? TargetScaling.Fit(train.TargetValues());
             ILoss<T> function = loss == LossKind.Huber ? new Huber<T>(options.HuberDelta) : new MeanSquaredError<T>();
             return new TrainingTask<T>(loss, 1, OutputKind.Identity, scaling, function, Standardize(train, scaling),
-                validation is null ? null : Standardize(validation, scaling), null, EpochMetric<T>.RSquared());
+                validation is null ? null : Standardize(validation, scaling), null, EpochMetric<T>.RSquared(), encode: data => Standardize(data, scaling));
         }
 
         if (loss is not (LossKind.CrossEntropy or LossKind.BinaryCrossEntropy))
@@ -135,7 +147,7 @@ internal sealed class TrainingTask<T> where T : unmanaged, IFloatingPointIeee754
         return new TrainingTask<T>(loss, oneVsRest ? classes : 1, OutputKind.Sigmoid, TargetScaling.None, new BinaryCrossEntropyWithLogits<T>(),
             oneVsRest ? OneHot(train, classes) : train, validation is null ? null : oneVsRest ? OneHot(validation, classes) : validation, sampleWeights,
             // Accuracy per epoch reads class indices from the targets: not for one-vs-rest targets (one column per class).
-            oneVsRest ? null : EpochMetric<T>.Accuracy());
+            oneVsRest ? null : EpochMetric<T>.Accuracy(), encode: oneVsRest ? data => OneHot(data, classes) : null, weightOfClass: classWeights);
     }
 
     private static Dataset<T> Standardize(Dataset<T> data, TargetScaling scaling)

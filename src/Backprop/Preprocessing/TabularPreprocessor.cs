@@ -604,7 +604,7 @@ public sealed class TabularPreprocessor
         }
     }
 
-    private static void ThrowOnFirstMissing(Table table, IEnumerable<TableColumn> columns)
+    internal static void ThrowOnFirstMissing(Table table, IEnumerable<TableColumn> columns)
     {
         TableColumn? first = columns.Where(c => c.MissingCount > 0).MinBy(c => (c.FirstMissingRow, c.Index));
         if (first is not null)

@@ -92,7 +92,6 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         int features = Model.InputFeatures, targetColumns = data.Targets.Columns;
         int n = data.Count, batchSize = Math.Min(Options.BatchSize, Math.Max(n, 1));
         int batches = (n + batchSize - 1) / batchSize;
-        var context = new TrainingContext<T>(Model, Optimizer, Options, batches) { Validation = validation, Metric = Metric };
         // Every shape is checked here, once per run: the steps below call the layers and the optimizer without checks.
         Workspace<T> workspace = Model.CreateWorkspace(batchSize);
         Optimizer.Prepare(Model.ParameterCount);
@@ -106,14 +105,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             CheckRanksAgree(_parallel.Collective, data, rng);
         }
-
-        foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
-        for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
+        return Run(batches, data, validation, context =>
         {
-            context.Epoch = epoch;
-            foreach (ITrainingCallback<T> callback in Callbacks) callback.OnEpochBegin(context);
-            long start = Stopwatch.GetTimestamp();
-            double learningRate = double.CreateChecked(Optimizer.LearningRate);
             if (Options.Shuffle)
             {
                 // A fresh permutation of 0..n−1 each epoch, as np.random.permutation: the order depends on the generator's
@@ -121,15 +114,84 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 for (int i = 0; i < n; i++) order[i] = i;
                 rng.Shuffle<int>(order);
             }
-            (double lossSum, double weightSum) = TrainEpoch(data, sampleWeights, order, workspace, inputs, targets, weights, rng, context,
-                cancellationToken);
+            return TrainEpoch(data, sampleWeights, order, workspace, inputs, targets, weights, rng, context, cancellationToken);
+        });
+    }
+
+    /// <summary>
+    /// Trains on the rows <paramref name="source"/> delivers each epoch (for example streamed from a file larger than memory, in
+    /// the order of a shuffle buffer), and after every epoch measures the loss (and <see cref="Metric"/>) on
+    /// <paramref name="validation"/>. No metric is computed on the training rows (that would take another pass over them).
+    /// </summary>
+    /// <param name="source">The training rows, epoch after epoch; its row count sets the batches of an epoch for progress displays.</param>
+    /// <param name="rng">The run's generator (the source's shuffles, dropout).</param>
+    /// <param name="validation">Held-out samples, evaluated in inference mode after every epoch; null for none.</param>
+    /// <param name="cancellationToken">Checked before every step.</param>
+    /// <returns>One record per completed epoch.</returns>
+    /// <exception cref="ArgumentException">The source or the validation data does not fit the model or the loss.</exception>
+    /// <exception cref="NotSupportedException">A data-parallel run (<see cref="Collective"/>): its ranks must agree on rows a source does not hold.</exception>
+    public IReadOnlyList<EpochRecord> Fit(IBatchSource<T> source, Rng rng, Dataset<T>? validation = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(rng);
+        if (Collective is { Size: > 1 })
+        {
+            throw new NotSupportedException("A data-parallel run trains on a data set every rank holds, not on a batch source.");
+        }
+        int features = Model.InputFeatures, targetColumns = Loss.TargetColumns(Model.OutputFeatures);
+        if (source.FeatureCount != features || source.TargetColumns != targetColumns)
+        {
+            throw new ArgumentException($"Expected {features} features and {targetColumns} target columns per sample. " +
+                $"Received: {source.FeatureCount} and {source.TargetColumns}.", nameof(source));
+        }
+        if (validation is not null)
+        {
+            CheckShape(validation, nameof(validation));
+        }
+        int batchSize = (int)Math.Min(Options.BatchSize, Math.Max(source.Count, 1));
+        int batches = (int)Math.Min(int.MaxValue, (source.Count + batchSize - 1) / batchSize);
+        Workspace<T> workspace = Model.CreateWorkspace(batchSize);
+        Optimizer.Prepare(Model.ParameterCount);
+        var inputs = new T[batchSize * features];
+        var targets = new T[batchSize * targetColumns];
+        var weights = source.Weighted ? new T[batchSize] : [];
+        _parallel = null;
+        _cancellation = cancellationToken;
+        return Run(batches, null, validation, context =>
+        {
+            source.BeginEpoch(context.Epoch, Options.Shuffle ? rng : null, cancellationToken);
+            try
+            {
+                return TrainEpoch(source, workspace, inputs, targets, weights, rng, context, cancellationToken);
+            }
+            finally
+            {
+                source.EndEpoch();
+            }
+        });
+    }
+
+    // The epochs of a run: callbacks around each, the weights checked, the metric and validation measured, the record kept.
+    // data: the training rows to measure the metric on (null: not measured).
+    private IReadOnlyList<EpochRecord> Run(int batches, Dataset<T>? data, Dataset<T>? validation,
+        Func<TrainingContext<T>, (double LossSum, double WeightSum)> trainEpoch)
+    {
+        var context = new TrainingContext<T>(Model, Optimizer, Options, batches) { Validation = validation, Metric = Metric };
+        foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
+        for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
+        {
+            context.Epoch = epoch;
+            foreach (ITrainingCallback<T> callback in Callbacks) callback.OnEpochBegin(context);
+            long start = Stopwatch.GetTimestamp();
+            double learningRate = double.CreateChecked(Optimizer.LearningRate);
+            (double lossSum, double weightSum) = trainEpoch(context);
             if (!AllFinite(Model.Parameters))
             {
                 Diverged(context, epoch, batches - 1, batches, "a weight became NaN or infinite");
             }
             var record = new EpochRecord(epoch, weightSum > 0 ? lossSum / weightSum : 0, 0, LearningRate: learningRate);
             Matrix<T>? trainingOutputs = null;
-            if (Metric is not null)
+            if (Metric is not null && data is not null)
             {
                 trainingOutputs = PredictShared(data.Features);
                 record = record with { Metric = Metric.Compute(trainingOutputs, data.Targets) };
@@ -147,6 +209,34 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainEnd(context);
         return context.History;
+    }
+
+    // One epoch of a source's rows in mini-batches (see the Dataset overload) -> the loss summed over the samples and their weight.
+    private (double LossSum, double WeightSum) TrainEpoch(IBatchSource<T> source, Workspace<T> workspace, T[] inputs, T[] targets, T[] weights,
+        Rng rng, TrainingContext<T> context, CancellationToken cancellationToken)
+    {
+        int batchSize = workspace.MaxBatch, features = Model.InputFeatures, targetColumns = targets.Length / batchSize;
+        double lossSum = 0, weightSum = 0;
+        for (int batch = 0; ; batch++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int rows = source.Next(inputs, targets, weights, batchSize);
+            if (rows == 0)
+            {
+                break;
+            }
+            ReadOnlySpan<T> batchWeights = weights.Length == 0 ? [] : weights.AsSpan(0, rows);
+            double loss = Step(workspace, inputs.AsSpan(0, rows * features), targets.AsSpan(0, rows * targetColumns), batchWeights, rows, rng);
+            if (!double.IsFinite(loss))
+            {
+                Diverged(context, context.Epoch, batch, context.BatchesPerEpoch, $"the loss became {Describe(loss)}");
+            }
+            double batchWeight = batchWeights.IsEmpty ? rows : double.CreateChecked(Sum(batchWeights));
+            lossSum += loss * batchWeight;
+            weightSum += batchWeight;
+            OnBatchEnd(context, batch, loss);
+        }
+        return (lossSum, weightSum);
     }
 
     // One pass over the data in mini-batches -> the loss summed over the samples (weighted) and the sum of their weights.

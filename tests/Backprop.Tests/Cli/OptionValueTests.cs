@@ -30,6 +30,7 @@ public class OptionValueTests
         if (type == typeof(int)) return ["x", "1.5", "99999999999", "-1", ""];
         if (type == typeof(double)) return ["x", "0,01", "1e999", "-1e300", ""];
         if (type == typeof(ulong)) return ["x", "-1", "18446744073709551616"];
+        if (type == typeof(long)) return ["x", "-1", "1.5x", "1e99GB", "99999999TB", "10", ""]; // sizes (--stream-memory)
         if (type == typeof(int[])) return ["x", "1.5", "99999999999", "-1"];
         if (type == typeof(double[])) return ["x", "-1", "1e999"];
         if (type == typeof(char)) return ["ab", "", "x", "#"];

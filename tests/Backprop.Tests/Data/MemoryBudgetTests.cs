@@ -29,7 +29,7 @@ public sealed class MemoryBudgetTests : TempFileTest
         string path = Numbers(50_000); // 1.5 MB on disk, 4.6 MB as a table
         var e = Assert.Throws<BackpropException>(() => Table.Read(path, new CsvReadOptions(MaxMemory: 2_000_000)));
         Assert.Matches(@"^Expected data that fits in memory\. Received: .*numbers\.csv, 1\.\d MB, which would take about 4\.\d MB as a table " +
-            @"\(from its first 4,096 rows\), more than the 2 MB available for it; use a sample of its rows or fewer columns \(reading files larger than memory is planned\)\.$",
+            @"\(from its first 4,096 rows\), more than the 2 MB available for it; stream it \(train --stream reads it in chunks\), or use a sample of its rows or fewer columns\.$",
             e.Message);
 
         Assert.Equal(50_000, Table.Read(path, new CsvReadOptions(MaxMemory: 6_000_000)).RowCount);
@@ -52,13 +52,12 @@ public sealed class MemoryBudgetTests : TempFileTest
     [InlineData(3_140_000_000, "3.1 GB")]
     public void Sizes_read_as_people_write_them(long bytes, string text) => Assert.Equal(text, MemoryBudget.Size(bytes));
 
-    [Fact]
-    public async Task Train_under_a_memory_limit_refuses_a_file_too_large_in_one_line_at_once()
+    // backprop train on the file under a 32 MB heap: (exit code, stdout, stderr).
+    private static async Task<(int Code, string Output, string Error)> TrainUnderLimit(string path, params string[] flags)
     {
-        string path = Numbers(600_000); // 18 MB on disk, 53 MB as a table, under a 32 MB heap
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x2000000";
-        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "train", "--data", path, "--epochs", "1"])
+        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "train", "--data", path, "--epochs", "1", .. flags])
         {
             start.ArgumentList.Add(argument);
         }
@@ -66,10 +65,29 @@ public sealed class MemoryBudgetTests : TempFileTest
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         string error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.Equal(1, process.ExitCode);
-        Assert.Equal("", await output);
+        return (process.ExitCode, await output, error);
+    }
+
+    [Fact]
+    public async Task Train_under_a_memory_limit_refuses_a_file_too_large_in_one_line_at_once_when_asked_not_to_stream()
+    {
+        string path = Numbers(600_000); // 18 MB on disk, 53 MB as a table, under a 32 MB heap
+        var (code, output, error) = await TrainUnderLimit(path, "--stream", "false");
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
         Assert.Matches(@"^error: Expected data that fits in memory\. Received: .*numbers\.csv, 18\.\d MB, which would take about 5\d\.\d MB as a table \(from its first 4,096 rows\)", error);
         Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public async Task Train_under_a_memory_limit_streams_a_file_larger_than_a_quarter_of_it()
+    {
+        string path = Numbers(600_000);
+        var (code, output, error) = await TrainUnderLimit(path, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("note: streaming ", error + output);
+        Assert.Matches(@"are more than a quarter of the \d+(\.\d)? MB of memory available \(--stream false to read it whole\)", error + output);
+        Assert.Contains("streamed 600,000 rows", error + output);
     }
 
     /// <summary>A stream that only reads forward, as a pipe does: no length, no position.</summary>

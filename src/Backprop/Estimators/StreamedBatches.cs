@@ -1,0 +1,256 @@
+using System.Collections.Concurrent;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
+using Backprop.Data;
+using Backprop.Preprocessing;
+using Backprop.Tensors;
+using Backprop.Training;
+
+namespace Backprop.Estimators;
+
+/// <summary>
+/// The training rows of a streamed run, epoch after epoch: a reader thread reads the data chunk by chunk, leaves out the
+/// held-out rows, encodes the rest with the fitted preprocessing and the task (targets standardized or one-hot, class weights)
+/// and stores them as float32; the training thread draws batches from a shuffle buffer of bounded size that those rows flow
+/// through. The order is the run generator's alone (the reader draws nothing), so a run is reproducible and a resumed one
+/// continues as the run in one go would have.
+/// </summary>
+/// <remarks>
+/// The buffer is the one of <c>tf.data</c>'s <c>shuffle</c>: filled with the first rows, then each row drawn from it at random is
+/// replaced by the next row read; at the end of the data the rest is drawn without replacement. A row therefore leaves at most
+/// a buffer's length of rows before or after its place in the file — a file sorted by its target needs a buffer that spans the
+/// sorted runs, or shuffled shards. Without shuffling, rows go in file order.
+/// </remarks>
+internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+{
+    // Encoded chunks waiting for the training thread: enough to keep it busy while the next is read.
+    private const int ChunksAhead = 2;
+
+    private readonly StreamedTable _table;
+    private readonly TabularPreprocessor _preprocessor;
+    private readonly TrainingTask<T> _task;
+    private readonly CsvReadOptions _read;
+    private readonly int _width;
+    private readonly int _capacity;
+    private float[]? _buffer;
+    private int _size;
+    private Rng? _rng;
+    private BlockingCollection<Block>? _queue;
+    private CancellationTokenSource? _reading;
+    private Task? _reader;
+    private Block? _block;
+    private int _cursor;
+    private readonly List<string> _warnings = [];
+
+    public StreamedBatches(StreamedTable table, TabularPreprocessor preprocessor, TrainingTask<T> task, int featureCount, int targetColumns,
+        CsvReadOptions read, long memory, int batchSize)
+    {
+        _table = table;
+        _preprocessor = preprocessor;
+        _task = task;
+        _read = read;
+        FeatureCount = featureCount;
+        TargetColumns = targetColumns;
+        Weighted = task.SampleWeights is not null;
+        _width = featureCount + targetColumns + (Weighted ? 1 : 0);
+        // A quarter of the stream's memory, float32 rows; at least a batch, at most every row.
+        long rows = memory / 4 / (4L * _width);
+        _capacity = (int)Math.Clamp(rows, Math.Min(batchSize, table.TrainingRows), Math.Min(table.TrainingRows, Array.MaxLength / _width));
+    }
+
+    public long Count => _table.TrainingRows;
+
+    public int FeatureCount { get; }
+
+    public int TargetColumns { get; }
+
+    public bool Weighted { get; }
+
+    /// <summary>Rows the shuffle buffer holds.</summary>
+    public int BufferRows => _capacity;
+
+    /// <summary>What encoding the streamed rows noticed (categories the preprocessing's sample had not seen), first epoch's first.</summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            lock (_warnings) return [.. _warnings];
+        }
+    }
+
+    public void BeginEpoch(int epoch, Rng? rng, CancellationToken cancellationToken)
+    {
+        EndEpoch();
+        _rng = rng;
+        _size = 0;
+        _block = null;
+        _cursor = 0;
+        if (rng is not null)
+        {
+            _buffer ??= new float[(long)_capacity * _width];
+        }
+        _reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = new BlockingCollection<Block>(ChunksAhead);
+        _queue = queue;
+        CancellationToken token = _reading.Token;
+        bool firstEpoch = epoch == 0 || _warnings.Count == 0;
+        _reader = Task.Factory.StartNew(() => Read(queue, firstEpoch, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (rng is not null)
+        {
+            // The buffer starts full (or with every row, when it holds them all).
+            while (_size < _capacity && NextIncoming() is { } row)
+            {
+                row.Span.CopyTo(_buffer.AsSpan(_size++ * _width, _width));
+            }
+        }
+    }
+
+    public int Next(Span<T> inputs, Span<T> targets, Span<T> weights, int rows)
+    {
+        int n = 0;
+        for (; n < rows; n++)
+        {
+            if (_rng is null)
+            {
+                if (NextIncoming() is not { } next) break;
+                Emit(next.Span, n, inputs, targets, weights);
+                continue;
+            }
+            if (_size == 0) break;
+            int slot = _rng.NextInt(_size);
+            Span<float> drawn = _buffer.AsSpan(slot * _width, _width);
+            Emit(drawn, n, inputs, targets, weights);
+            if (NextIncoming() is { } incoming)
+            {
+                incoming.Span.CopyTo(drawn);
+            }
+            else
+            {
+                _size--;
+                _buffer.AsSpan(_size * _width, _width).CopyTo(drawn);
+            }
+        }
+        return n;
+    }
+
+    public void EndEpoch()
+    {
+        if (_reader is null)
+        {
+            return;
+        }
+        _reading!.Cancel();
+        try
+        {
+            _reader.Wait();
+        }
+        catch (AggregateException)
+        {
+            // Canceled, or failed after the epoch no longer needed it: nothing to report.
+        }
+        _reading.Dispose();
+        _queue!.Dispose();
+        _reader = null;
+        _reading = null;
+        _queue = null;
+        _block = null;
+    }
+
+    public void Dispose() => EndEpoch();
+
+    // Row n of the batch from a stored row: inputs, targets, weight.
+    private void Emit(ReadOnlySpan<float> row, int n, Span<T> inputs, Span<T> targets, Span<T> weights)
+    {
+        TensorPrimitives.ConvertTruncating(row[..FeatureCount], inputs.Slice(n * FeatureCount, FeatureCount));
+        TensorPrimitives.ConvertTruncating(row.Slice(FeatureCount, TargetColumns), targets.Slice(n * TargetColumns, TargetColumns));
+        if (Weighted)
+        {
+            weights[n] = T.CreateTruncating(row[^1]);
+        }
+    }
+
+    // The next row read, or null at the end of the data; a failure of the reader is the caller's to see.
+    private ReadOnlyMemory<float>? NextIncoming()
+    {
+        while (_block is null || _cursor == _block.Rows)
+        {
+            if (_queue is null)
+            {
+                return null;
+            }
+            if (!_queue.TryTake(out Block? block, Timeout.Infinite))
+            {
+                // The reader ended: at the end of the data, or by failing.
+                if (_reader!.Exception?.InnerException is { } failure)
+                {
+                    ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+                _reading!.Token.ThrowIfCancellationRequested();
+                _block = null;
+                return null;
+            }
+            _block = block;
+            _cursor = 0;
+        }
+        return _block.Values.AsMemory(_cursor++ * _width, _width);
+    }
+
+    // The reader thread: every chunk's training rows, encoded, in file order.
+    private void Read(BlockingCollection<Block> queue, bool keepWarnings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            long row = 0;
+            var warnings = new List<string>();
+            var rows = new List<int>(StreamedTable.CsvRowsPerChunk);
+            foreach (Table chunk in Table.ReadChunks(_table.Source, _read, _table.RowsPerChunk))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                rows.Clear();
+                for (int r = 0; r < chunk.RowCount; r++, row++)
+                {
+                    if (!_table.IsHeldOut(row)) rows.Add(r);
+                }
+                warnings.Clear();
+                Dataset<T> transformed = _preprocessor.Transform<T>(chunk, rows, warnings);
+                if (keepWarnings)
+                {
+                    Keep(warnings);
+                }
+                if (transformed.Count == 0)
+                {
+                    continue;
+                }
+                (Dataset<T> data, T[]? weights) = _task.Encode(transformed);
+                var block = new Block(new float[data.Count * _width], data.Count);
+                for (int r = 0; r < data.Count; r++)
+                {
+                    Span<float> stored = block.Values.AsSpan(r * _width, _width);
+                    TensorPrimitives.ConvertTruncating<T, float>(data.Features.Row(r), stored[..FeatureCount]);
+                    TensorPrimitives.ConvertTruncating<T, float>(data.Targets.Row(r), stored.Slice(FeatureCount, TargetColumns));
+                    if (weights is not null) stored[^1] = float.CreateTruncating(weights[r]);
+                }
+                queue.Add(block, cancellationToken);
+            }
+        }
+        finally
+        {
+            queue.CompleteAdding();
+        }
+    }
+
+    // The encoding's warnings, but the skipped rows (the first pass counted them): the first few kept.
+    private void Keep(List<string> warnings)
+    {
+        lock (_warnings)
+        {
+            foreach (string warning in warnings)
+            {
+                if (_warnings.Count < 3 && !warning.StartsWith("skipped ", StringComparison.Ordinal)) _warnings.Add(warning);
+            }
+        }
+    }
+
+    private sealed record Block(float[] Values, int Rows);
+}
