@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using Backprop.Data;
 using Backprop.Preprocessing;
@@ -24,8 +25,12 @@ namespace Backprop.Estimators;
 /// </remarks>
 internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
-    // Encoded chunks waiting for the training thread: enough to keep it busy while the next is read.
-    private const int ChunksAhead = 2;
+    // Encoded slices waiting for the training thread: enough to keep it busy while the next chunk is read and encoded.
+    private const int ChunksAhead = 64;
+
+    // Arrays of at most this many bytes are small objects to the runtime's collector, collected young and cheaply; larger ones
+    // (from 85,000 bytes) are collected only with the oldest generation, so a stream of them would grow the process.
+    private const int SmallObjectBytes = 80_000;
 
     private readonly StreamedTable _table;
     private readonly TabularPreprocessor _preprocessor;
@@ -33,6 +38,7 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
     private readonly CsvReadOptions _read;
     private readonly int _width;
     private readonly int _capacity;
+    private readonly int _sliceRows;
     private float[]? _buffer;
     private int _size;
     private Rng? _rng;
@@ -56,6 +62,8 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
         _width = featureCount + targetColumns + (Weighted ? 1 : 0);
         // A quarter of the stream's memory, float32 rows; at least a batch, at most every row.
         long rows = memory / 4 / (4L * _width);
+        // Rows encoded at once: their inputs in T, their inputs and targets in float32, each a small object.
+        _sliceRows = Math.Max(1, SmallObjectBytes / (Math.Max(Unsafe.SizeOf<T>() * (featureCount + targetColumns), 4 * _width)));
         _capacity = (int)Math.Clamp(rows, Math.Min(batchSize, table.TrainingRows), Math.Min(table.TrainingRows, Array.MaxLength / _width));
     }
 
@@ -212,26 +220,30 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
                 {
                     if (!_table.IsHeldOut(row)) rows.Add(r);
                 }
-                warnings.Clear();
-                Dataset<T> transformed = _preprocessor.Transform<T>(chunk, rows, warnings);
-                if (keepWarnings)
+                // Encoded a slice at a time, so that every array made for it is collected young (see SliceRows).
+                for (int first = 0; first < rows.Count; first += _sliceRows)
                 {
-                    Keep(warnings);
+                    warnings.Clear();
+                    Dataset<T> transformed = _preprocessor.Transform<T>(chunk, rows.GetRange(first, Math.Min(_sliceRows, rows.Count - first)), warnings);
+                    if (keepWarnings)
+                    {
+                        Keep(warnings);
+                    }
+                    if (transformed.Count == 0)
+                    {
+                        continue;
+                    }
+                    (Dataset<T> data, T[]? weights) = _task.Encode(transformed);
+                    var block = new Block(new float[data.Count * _width], data.Count);
+                    for (int r = 0; r < data.Count; r++)
+                    {
+                        Span<float> stored = block.Values.AsSpan(r * _width, _width);
+                        TensorPrimitives.ConvertTruncating<T, float>(data.Features.Row(r), stored[..FeatureCount]);
+                        TensorPrimitives.ConvertTruncating<T, float>(data.Targets.Row(r), stored.Slice(FeatureCount, TargetColumns));
+                        if (weights is not null) stored[^1] = float.CreateTruncating(weights[r]);
+                    }
+                    queue.Add(block, cancellationToken);
                 }
-                if (transformed.Count == 0)
-                {
-                    continue;
-                }
-                (Dataset<T> data, T[]? weights) = _task.Encode(transformed);
-                var block = new Block(new float[data.Count * _width], data.Count);
-                for (int r = 0; r < data.Count; r++)
-                {
-                    Span<float> stored = block.Values.AsSpan(r * _width, _width);
-                    TensorPrimitives.ConvertTruncating<T, float>(data.Features.Row(r), stored[..FeatureCount]);
-                    TensorPrimitives.ConvertTruncating<T, float>(data.Targets.Row(r), stored.Slice(FeatureCount, TargetColumns));
-                    if (weights is not null) stored[^1] = float.CreateTruncating(weights[r]);
-                }
-                queue.Add(block, cancellationToken);
             }
         }
         finally

@@ -1,5 +1,6 @@
 using Backprop.Data;
 using Backprop.Preprocessing;
+using Backprop.Tensors;
 
 namespace Backprop.Estimators;
 
@@ -24,10 +25,14 @@ internal sealed class StreamedTable
     private const ulong SampleSalt = 0x5EED_5A3B_1E00_0003;
     private const ulong ValidationSampleSalt = 0x5EED_5A3B_1E00_0004;
 
-    private readonly ulong _seed;
+    private const ulong SubsetSalt = 0x5EED_5A3B_1E00_0006;
 
-    private StreamedTable(string source, CsvReadOptions readOptions, ulong seed, double validationFraction)
+    private readonly ulong _seed;
+    private readonly long _memory;
+
+    private StreamedTable(string source, CsvReadOptions readOptions, ulong seed, double validationFraction, long memory)
     {
+        _memory = memory;
         Source = source;
         ReadOptions = readOptions;
         _seed = seed;
@@ -49,6 +54,12 @@ internal sealed class StreamedTable
     /// <summary>The validation rows, or a uniform sample of them; <see langword="null"/> without a validation fraction.</summary>
     public Table? Validation { get; private set; }
 
+    /// <summary>Rows of <see cref="Sample"/> (also once released).</summary>
+    public int SampleRows { get; private set; }
+
+    /// <summary>Columns of the data.</summary>
+    public int Columns { get; private set; }
+
     /// <summary>Rows read.</summary>
     public long Rows { get; private set; }
 
@@ -67,11 +78,38 @@ internal sealed class StreamedTable
     /// <summary>How the rows were read: "delimiter ','", "Parquet", "3 shards: Parquet".</summary>
     public string Format { get; private set; } = "";
 
+    /// <summary>Seconds the first pass took (the last one, if a column's kind made it start again).</summary>
+    public double Seconds { get; private set; }
+
     /// <summary>Bytes of the data's files.</summary>
     public long Bytes { get; private set; }
 
     /// <summary>Rows per chunk of a CSV file.</summary>
     public int RowsPerChunk => CsvRowsPerChunk;
+
+    /// <summary>
+    /// The rows of <paramref name="sample"/> (<see cref="Sample"/> or <see cref="Validation"/>) to make inputs of, so that they
+    /// take at most an eighth of the stream's memory at <paramref name="bytesPerRow"/> each: a uniform subset, in order; every row
+    /// (<see langword="null"/>) when they fit.
+    /// </summary>
+    public IReadOnlyList<int>? RowsWithin(Table sample, int bytesPerRow)
+    {
+        int fit = (int)Math.Min(int.MaxValue, _memory / 8 / Math.Max(bytesPerRow, 1));
+        if (sample.RowCount <= fit)
+        {
+            return null;
+        }
+        int[] rows = new Rng(_seed ^ SubsetSalt).Sample(sample.RowCount, Math.Max(fit, 1));
+        Array.Sort(rows);
+        return rows;
+    }
+
+    /// <summary>Lets the samples go once their inputs are made: a run holds those, not the cells.</summary>
+    public void ReleaseSamples()
+    {
+        Sample = null!;
+        Validation = null;
+    }
 
     /// <summary>Whether row <paramref name="row"/> of the stream (counted from 0 over every file) is held out to validate.</summary>
     public bool IsHeldOut(long row) => ValidationFraction > 0 && TableSample.Key(_seed ^ HoldOutSalt, row) < ValidationFraction;
@@ -93,7 +131,7 @@ internal sealed class StreamedTable
     {
         string path = options.Data!;
         var text = new HashSet<string>(read.TextColumns ?? [], StringComparer.Ordinal);
-        var streamed = new StreamedTable(path, read, options.Seed, options.ValidationFraction) { Bytes = DataBytes(path) };
+        var streamed = new StreamedTable(path, read, options.Seed, options.ValidationFraction, options.StreamMemory!.Value) { Bytes = DataBytes(path) };
         while (!streamed.TryScan(options, target, text, cancellationToken))
         {
             // A column changed kind: read again with it as text.
@@ -105,6 +143,7 @@ internal sealed class StreamedTable
     private bool TryScan(TabularTrainingOptions options, string? targetName, HashSet<string> text, CancellationToken cancellationToken)
     {
         ReadOptions = ReadOptions with { TextColumns = [.. text] };
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var sample = new TableSample(Source, options.StreamMemory!.Value / 8);
         var validation = new TableSample(Source, options.StreamMemory!.Value / 8);
         var numeric = new Dictionary<string, bool>(StringComparer.Ordinal); // the kind of every column that held a value so far
@@ -165,6 +204,7 @@ internal sealed class StreamedTable
                 ? $"Expected rows with a value in the target column '{targetName}'. Received: every one missing ({Source})."
                 : $"Expected rows to train on in {Source}. Received: all {row:N0} held out to validate; lower the validation fraction.");
         }
+        Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
         Rows = row;
         TrainingRows = training;
         ValidationRows = held;
@@ -172,6 +212,8 @@ internal sealed class StreamedTable
         Files = files.Count;
         Sample = sample.ToTable();
         Validation = held > 0 ? validation.ToTable() : null;
+        SampleRows = Sample.RowCount;
+        Columns = Sample.Columns.Count;
         string csvFormat = $"delimiter {CsvReadOptions.NameOf(delimiter)}" + (decimalSeparator == ',' ? ", decimal ','" : "");
         string kinds = csv && parquet ? $"Parquet and CSV, {csvFormat}" : parquet ? "Parquet" : csvFormat;
         Format = files.Count > 1 ? $"{Plural.Of(files.Count, "shard")}: {kinds}" : kinds;
