@@ -46,7 +46,7 @@ internal sealed class MemoryBudget(string source, long limit, Stream stream)
             string basis = position > 0 && position < _length ? $" (from its first {rows:N0} rows)" : "";
             throw new BackpropException(string.Create(CultureInfo.InvariantCulture,
                 $"Expected data that fits in memory. Received: {source}{size}, which would take about {Size(projected)} as a table{basis}, " +
-                $"more than the {Size(limit)} available for it; stream it (train --stream reads it in chunks), or use a sample of its rows or fewer columns."));
+                $"more than the {Size(limit)} available for it; train --stream reads data larger than memory in chunks; to read it whole, use a sample of its rows or fewer columns."));
         }
     }
 

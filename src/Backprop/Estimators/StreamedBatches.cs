@@ -47,6 +47,7 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
     private Task? _reader;
     private Block? _block;
     private int _cursor;
+    private bool _exhausted;
     private readonly List<string> _warnings = [];
 
     public StreamedBatches(StreamedTable table, TabularPreprocessor preprocessor, TrainingTask<T> task, int featureCount, int targetColumns,
@@ -94,6 +95,7 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
         _size = 0;
         _block = null;
         _cursor = 0;
+        _exhausted = false;
         if (rng is not null)
         {
             _buffer ??= new float[(long)_capacity * _width];
@@ -183,19 +185,28 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
     {
         while (_block is null || _cursor == _block.Rows)
         {
-            if (_queue is null)
+            if (_queue is null || _exhausted)
             {
                 return null;
             }
             if (!_queue.TryTake(out Block? block, Timeout.Infinite))
             {
-                // The reader ended: at the end of the data, or by failing.
-                if (_reader!.Exception?.InnerException is { } failure)
+                // The reader ended: at the end of the data, canceled, or failing (it completes the queue before its task ends).
+                try
                 {
-                    ExceptionDispatchInfo.Capture(failure).Throw();
+                    _reader!.Wait();
+                }
+                catch (AggregateException e) when (e.InnerException is not OperationCanceledException)
+                {
+                    ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+                }
+                catch (AggregateException)
+                {
+                    // Canceled: said below.
                 }
                 _reading!.Token.ThrowIfCancellationRequested();
                 _block = null;
+                _exhausted = true;
                 return null;
             }
             _block = block;

@@ -29,7 +29,7 @@ public sealed class MemoryBudgetTests : TempFileTest
         string path = Numbers(50_000); // 1.5 MB on disk, 4.6 MB as a table
         var e = Assert.Throws<BackpropException>(() => Table.Read(path, new CsvReadOptions(MaxMemory: 2_000_000)));
         Assert.Matches(@"^Expected data that fits in memory\. Received: .*numbers\.csv, 1\.\d MB, which would take about 4\.\d MB as a table " +
-            @"\(from its first 4,096 rows\), more than the 2 MB available for it; stream it \(train --stream reads it in chunks\), or use a sample of its rows or fewer columns\.$",
+            @"\(from its first 4,096 rows\), more than the 2 MB available for it; train --stream reads data larger than memory in chunks; to read it whole, use a sample of its rows or fewer columns\.$",
             e.Message);
 
         Assert.Equal(50_000, Table.Read(path, new CsvReadOptions(MaxMemory: 6_000_000)).RowCount);

@@ -143,6 +143,29 @@ public sealed class StreamingTests : TempFileTest
     }
 
     [Fact]
+    public void A_file_that_changes_under_a_run_fails_it_at_the_file_and_line_not_quietly()
+    {
+        var text = new StringBuilder("x,y\n");
+        for (int r = 0; r < 20_000; r++) text.Append(r % 10).Append(',').Append(r % 7).Append('\n');
+        string path = Files.Write("changing.csv", text.ToString());
+        TabularTrainingOptions options = new() { Data = path, Stream = true, StreamMemory = 16_000_000, Task = TaskKind.Regression };
+        StreamedTable table = StreamedTable.Scan(options, new CsvReadOptions(), null, CancellationToken.None);
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table.Sample, new TabularOptions(Task: TaskKind.Regression));
+        var task = TrainingTask<float>.Create(options with { Loss = LossKind.MeanSquaredError }, preprocessor, preprocessor.Transform<float>(table.Sample), null, null);
+        using var batches = new StreamedBatches<float>(table, preprocessor, task, 1, 1, preprocessor.ReadOptions(), 16_000_000, 64);
+        Files.Write("changing.csv", text.ToString().Replace("\n3,3\n", "\nthree,3\n", StringComparison.Ordinal));
+        int line = text.ToString().Split('\n').ToList().IndexOf("3,3") + 1;
+        batches.BeginEpoch(0, null, CancellationToken.None);
+        var e = Assert.Throws<BackpropException>(() =>
+        {
+            var buffer = new float[64];
+            while (batches.Next(buffer, new float[64], [], 64) > 0) { }
+        });
+        Assert.Contains($"{path} line {line}", e.Message);
+        batches.EndEpoch();
+    }
+
+    [Fact]
     public void A_column_of_numbers_that_turns_to_text_in_a_later_chunk_is_a_category_as_in_the_whole_table()
     {
         string train = Learnable("train.csv", 12_000, 4, r => r < 10_000 ? (r % 3).ToString(CultureInfo.InvariantCulture) : "many");
