@@ -269,7 +269,7 @@ internal static class TrainCommand
         {
             Description = "Read --data in chunks rather than whole, for data larger than memory: a first pass fits the preprocessing on a uniform sample "
                 + "and holds out the validation rows, then every epoch streams the rows through a shuffle buffer (float32); "
-                + "chosen by itself when the files take more than a quarter of the memory available; --stream false never",
+                + "chosen by itself when the files take more than an eighth of the memory available, or the table would not fit; --stream false never",
         }, nameof(O.Stream), (o, v) => o with { Stream = v });
         flags.Add(new Option<long?>("--stream-memory")
         {

@@ -32,7 +32,7 @@ internal sealed class MemoryBudget(string source, long limit, Stream stream)
     /// <summary>Throws when the table read so far, or the whole file at the rate of the rows so far, would hold more than the limit.</summary>
     /// <param name="rows">The rows read so far.</param>
     /// <param name="columns">The table's columns, holding those rows.</param>
-    /// <exception cref="BackpropException">The file would not fit.</exception>
+    /// <exception cref="TooLargeForMemoryException">The file would not fit.</exception>
     public void Check(int rows, IReadOnlyList<TableColumn> columns)
     {
         long held = 4L * rows;
@@ -44,9 +44,10 @@ internal sealed class MemoryBudget(string source, long limit, Stream stream)
         {
             string size = _length > 0 ? $", {Size(_length)}" : "";
             string basis = position > 0 && position < _length ? $" (from its first {rows:N0} rows)" : "";
-            throw new BackpropException(string.Create(CultureInfo.InvariantCulture,
-                $"Expected data that fits in memory. Received: {source}{size}, which would take about {Size(projected)} as a table{basis}, " +
-                $"more than the {Size(limit)} available for it; train --stream reads data larger than memory in chunks; to read it whole, use a sample of its rows or fewer columns."));
+            string table = string.Create(CultureInfo.InvariantCulture,
+                $"would take about {Size(projected)} as a table{basis}, more than the {Size(limit)} available for it");
+            throw new TooLargeForMemoryException($"Expected data that fits in memory. Received: {source}{size}, which {table}; " +
+                "train --stream reads data larger than memory in chunks; to read it whole, use a sample of its rows or fewer columns.", $"it {table}");
         }
     }
 

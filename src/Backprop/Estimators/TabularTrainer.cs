@@ -131,16 +131,34 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         TabularPreprocessor? fitted = _resumed?.Model.Preprocessor;
         bool embedded = givenData is null && options.Data is null;
         StreamedTable? streamed = null;
-        if (givenData is null && options.Data is { } dataPath && (options.Stream ?? ChoosesStreaming(dataPath)))
+        Table? whole = givenData;
+        if (givenData is null && options.Data is { } dataPath)
         {
-            options = Streaming(options);
-            streamed = StreamedTable.Scan(options, ReadOptionsOf(options, fitted), fitted?.State.Target.Name ?? options.Target, cancellationToken);
+            bool stream = options.Stream ?? ChoosesStreaming(dataPath);
+            if (!stream)
+            {
+                try
+                {
+                    whole = ReadTable(options, fitted);
+                }
+                catch (TooLargeForMemoryException e) when (options.Stream is null)
+                {
+                    // The first rows showed that the table would not fit after all: streamed instead, not refused.
+                    Note(false, OptionPlaceholders.Escape($"streaming {dataPath}: {e.Reason}") + " ({Stream} false to be refused instead)");
+                    stream = true;
+                }
+            }
+            if (stream)
+            {
+                options = Streaming(options);
+                streamed = StreamedTable.Scan(options, ReadOptionsOf(options, fitted), fitted?.State.Target.Name ?? options.Target, cancellationToken);
+            }
+            else
+            {
+                options = options with { Stream = false };
+            }
         }
-        else if (options.Stream is null && options.Data is not null && givenData is null)
-        {
-            options = options with { Stream = false };
-        }
-        Table table = streamed?.Sample ?? givenData ?? ReadTable(options, fitted);
+        Table table = streamed?.Sample ?? whole ?? ReadTable(options, fitted);
 
         // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
         TabularOptions tabular = fitted is null
@@ -522,16 +540,17 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     private static CsvReadOptions ReadOptionsOf(TabularTrainingOptions options, TabularPreprocessor? fitted) =>
         (fitted?.ReadOptions(options.Delimiter) ?? new CsvReadOptions(options.Delimiter, options.Categorical)) with { Decimal = options.Decimal };
 
-    // Data whose files take more than a quarter of the memory available is streamed unless asked not to be: read whole, its
-    // table and the inputs made of it take about as much again as the file.
+    // Data whose files take more than an eighth of the memory available is streamed unless asked not to be: read whole, a run
+    // holds the table (8 bytes a cell), the inputs made of it (one-hot columns widen them) and their split, measured at 5.8
+    // times a 1 GB CSV file's size (docs/data.md).
     private bool ChoosesStreaming(string path)
     {
         long bytes = StreamedTable.DataBytes(path), available = MemoryBudget.Available();
-        if (bytes <= available / 4)
+        if (bytes <= available / 8)
         {
             return false;
         }
-        Note(false, $"streaming {OptionPlaceholders.Escape(path)}: its {MemoryBudget.Size(bytes)} are more than a quarter of the {MemoryBudget.Size(available)} " +
+        Note(false, $"streaming {OptionPlaceholders.Escape(path)}: its {MemoryBudget.Size(bytes)} are more than an eighth of the {MemoryBudget.Size(available)} " +
             "of memory available ({Stream} false to read it whole)");
         return true;
     }

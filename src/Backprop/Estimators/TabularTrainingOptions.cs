@@ -159,13 +159,14 @@ public sealed record TabularTrainingOptions
     /// Read <see cref="Data"/> in chunks rather than whole, so that a file larger than memory trains (docs/data.md, "Larger than
     /// memory"): a first pass fits the preprocessing on a uniform sample of the rows and holds out the validation rows, then every
     /// epoch streams the rows through a shuffle buffer, stored as float32. <see langword="null"/> (default) streams when the data's
-    /// files take more than a quarter of the memory available; <see langword="true"/> always; <see langword="false"/> never.
+    /// files take more than an eighth of the memory available, or when the first rows read show that the table would not fit;
+    /// <see langword="true"/> always; <see langword="false"/> never.
     /// </summary>
     public bool? Stream { get; init; }
 
     /// <summary>
     /// What a streamed run's data may hold at once, in bytes: the shuffle buffer (a quarter), the preprocessing's sample and the
-    /// validation rows (an eighth each), and the chunk being read; at least 16 MB. <see langword="null"/> (default) for 256 MB, or
+    /// validation rows (an eighth each), and the chunk being read; at least 1 MB. <see langword="null"/> (default) for 256 MB, or
     /// a quarter of the memory available if that is less (a run's peak memory then stays under 512 MB whatever the file's size);
     /// the run records what it used.
     /// </summary>
@@ -174,8 +175,8 @@ public sealed record TabularTrainingOptions
     /// <summary>The default <see cref="StreamMemory"/>: 256 MB.</summary>
     public const long DefaultStreamMemory = 256_000_000;
 
-    /// <summary>The least <see cref="StreamMemory"/>: 16 MB.</summary>
-    public const long MinStreamMemory = 16_000_000;
+    /// <summary>The least <see cref="StreamMemory"/>: 1 MB (a run needs a shuffle buffer of a batch, and samples of some rows).</summary>
+    public const long MinStreamMemory = 1_000_000;
 
     /// <summary>Seed of the run's generators (split, initialization, shuffling, dropout): same seed, same model. Default 0.</summary>
     public ulong Seed { get; init; }

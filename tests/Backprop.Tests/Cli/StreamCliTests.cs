@@ -70,7 +70,7 @@ public sealed class StreamCliTests : TempFileTest
 
     [Theory]
     [InlineData(new[] { "--stream-memory", "lots" }, "--stream-memory: expected a size such as 512MB or 2GB. Received: 'lots'.")]
-    [InlineData(new[] { "--stream-memory", "1MB" }, "--stream-memory: expected at least 16 MB. Received: 1 MB.")]
+    [InlineData(new[] { "--stream-memory", "100KB" }, "--stream-memory: expected at least 1 MB. Received: 100 KB.")]
     [InlineData(new[] { "--stream", "--cross-fit" }, "--cross-fit: expected off with --stream (it predicts every row out of fold each epoch). Received: on.")]
     public void Bad_streaming_options_are_one_line_and_exit_code_2(string[] flags, string message)
     {

@@ -27,7 +27,7 @@ public sealed class MemoryBudgetTests : TempFileTest
     public void A_file_whose_table_would_exceed_the_bound_is_refused_from_its_first_rows()
     {
         string path = Numbers(50_000); // 1.5 MB on disk, 4.6 MB as a table
-        var e = Assert.Throws<BackpropException>(() => Table.Read(path, new CsvReadOptions(MaxMemory: 2_000_000)));
+        var e = Assert.Throws<TooLargeForMemoryException>(() => Table.Read(path, new CsvReadOptions(MaxMemory: 2_000_000)));
         Assert.Matches(@"^Expected data that fits in memory\. Received: .*numbers\.csv, 1\.\d MB, which would take about 4\.\d MB as a table " +
             @"\(from its first 4,096 rows\), more than the 2 MB available for it; train --stream reads data larger than memory in chunks; to read it whole, use a sample of its rows or fewer columns\.$",
             e.Message);
@@ -40,7 +40,7 @@ public sealed class MemoryBudgetTests : TempFileTest
     public void Data_of_unknown_length_is_refused_once_the_table_holds_more_than_the_bound()
     {
         byte[] bytes = File.ReadAllBytes(Numbers(50_000));
-        var e = Assert.Throws<BackpropException>(() => Table.Read(() => new OneWayStream(bytes), "stdin", new CsvReadOptions(MaxMemory: 2_000_000)));
+        var e = Assert.Throws<TooLargeForMemoryException>(() => Table.Read(() => new OneWayStream(bytes), "stdin", new CsvReadOptions(MaxMemory: 2_000_000)));
         Assert.StartsWith("Expected data that fits in memory. Received: stdin, which would take about 2", e.Message);
     }
 
@@ -80,14 +80,29 @@ public sealed class MemoryBudgetTests : TempFileTest
     }
 
     [Fact]
-    public async Task Train_under_a_memory_limit_streams_a_file_larger_than_a_quarter_of_it()
+    public async Task Train_under_a_memory_limit_streams_a_file_larger_than_an_eighth_of_it()
     {
         string path = Numbers(600_000);
-        var (code, output, error) = await TrainUnderLimit(path, "--quiet");
+        var (code, output, error) = await TrainUnderLimit(path, "--quiet", "--members", "1");
         Assert.True(code == 0, error);
         Assert.Contains("note: streaming ", error + output);
-        Assert.Matches(@"are more than a quarter of the \d+(\.\d)? MB of memory available \(--stream false to read it whole\)", error + output);
+        Assert.Matches(@"are more than an eighth of the \d+(\.\d)? MB of memory available \(--stream false to read it whole\)", error + output);
         Assert.Contains("streamed 600,000 rows", error + output);
+    }
+
+    [Fact]
+    public async Task Train_streams_a_small_file_whose_table_would_not_fit_when_its_first_rows_show_it()
+    {
+        // 3 MB of mostly empty cells (1 byte each in the file, 8 as a table): under an eighth of a 32 MB heap, so the run
+        // starts to read it whole, and the first rows show a table of 24 MB.
+        var text = new StringBuilder(string.Join(",", Enumerable.Range(0, 100).Select(c => $"c{c}")) + ",y\n");
+        var random = new Random(2);
+        for (int r = 0; r < 30_000; r++) text.Append(random.Next(10)).Append(',', 99).Append(',').Append(r % 2).Append('\n');
+        string path = Files.Write("sparse.csv", text.ToString());
+        var (code, output, error) = await TrainUnderLimit(path);
+        Assert.True(code == 0, error);
+        Assert.Matches(@"note: streaming .*sparse\.csv: it would take about 2\d\.\d MB as a table \(from its first [\d,]+ rows\), more than the [\d.]+ MB available for it \(--stream false to be refused instead\)", error);
+        Assert.Contains("streamed 30,000 rows", error);
     }
 
     /// <summary>A stream that only reads forward, as a pipe does: no length, no position.</summary>

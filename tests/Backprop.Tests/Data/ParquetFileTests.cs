@@ -208,7 +208,7 @@ public sealed class ParquetFileTests : TempFileTest
     public void A_file_larger_than_the_memory_allowed_is_refused_while_reading()
     {
         string path = WineParquet();
-        var error = Assert.Throws<BackpropException>(() => Table.Read(path, new CsvReadOptions(MaxMemory: 10_000)));
+        var error = Assert.Throws<TooLargeForMemoryException>(() => Table.Read(path, new CsvReadOptions(MaxMemory: 10_000)));
         Assert.StartsWith($"Expected data that fits in memory. Received: {path}", error.Message);
     }
 }

@@ -125,7 +125,7 @@ public sealed class ShardsTests : TempFileTest
         Write(folder, "a.csv", "x,y\n" + rows);
         Write(folder, "b.csv", "x,y\n" + rows);
         Assert.Equal(10_000, Table.Read(folder, new CsvReadOptions(MaxMemory: 250_000)).RowCount);
-        var error = Assert.Throws<BackpropException>(() => Table.Read(folder, new CsvReadOptions(MaxMemory: 150_000)));
+        var error = Assert.Throws<TooLargeForMemoryException>(() => Table.Read(folder, new CsvReadOptions(MaxMemory: 150_000)));
         Assert.StartsWith($"Expected data that fits in memory. Received: {Path.Combine(folder, "b.csv")}", error.Message);
     }
 }
