@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
+using System.Text.RegularExpressions;
 using Backprop.Data;
 using Backprop.Preprocessing;
 using Backprop.Tensors;
@@ -23,7 +25,7 @@ namespace Backprop.Estimators;
 /// a buffer's length of rows before or after its place in the file — a file sorted by its target needs a buffer that spans the
 /// sorted runs, or shuffled shards. Without shuffling, rows go in file order.
 /// </remarks>
-internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable where T : unmanaged, IFloatingPointIeee754<T>
 {
     // Encoded slices waiting for the training thread: enough to keep it busy while the next chunk is read and encoded.
     private const int ChunksAhead = 64;
@@ -48,7 +50,8 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
     private Block? _block;
     private int _cursor;
     private bool _exhausted;
-    private readonly List<string> _warnings = [];
+    private bool _warned;
+    private readonly List<(string Column, int Rows, string First)> _warnings = [];
 
     public StreamedBatches(StreamedTable table, TabularPreprocessor preprocessor, TrainingTask<T> task, int featureCount, int targetColumns,
         CsvReadOptions read, long memory, int batchSize)
@@ -84,7 +87,11 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
     {
         get
         {
-            lock (_warnings) return [.. _warnings];
+            lock (_warnings)
+            {
+                return [.. _warnings.Select(w => w.Rows == 0 ? w.First
+                    : UnseenCategories().Replace(w.First, m => $"column '{m.Groups[1].Value}': {w.Rows} streamed row(s) ", 1))];
+            }
         }
     }
 
@@ -104,8 +111,10 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
         var queue = new BlockingCollection<Block>(ChunksAhead);
         _queue = queue;
         CancellationToken token = _reading.Token;
-        bool firstEpoch = epoch == 0 || _warnings.Count == 0;
-        _reader = Task.Factory.StartNew(() => Read(queue, firstEpoch, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // The first epoch's warnings (a resumed run's first): later epochs read the same rows again.
+        bool keepWarnings = !_warned;
+        _warned = true;
+        _reader = Task.Factory.StartNew(() => Read(queue, keepWarnings, token), token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (rng is not null)
         {
             // The buffer starts full (or with every row, when it holds them all).
@@ -263,17 +272,33 @@ internal sealed class StreamedBatches<T> : IBatchSource<T>, IDisposable where T 
         }
     }
 
-    // The encoding's warnings, but the skipped rows (the first pass counted them): the first few kept.
+    // The encoding's warnings of the first epoch, but the skipped rows (the first pass counted them): one per column, its
+    // count of rows the epoch's (each slice says its own).
     private void Keep(List<string> warnings)
     {
         lock (_warnings)
         {
             foreach (string warning in warnings)
             {
-                if (_warnings.Count < 3 && !warning.StartsWith("skipped ", StringComparison.Ordinal)) _warnings.Add(warning);
+                if (warning.StartsWith("skipped ", StringComparison.Ordinal)) continue;
+                Match unseen = UnseenCategories().Match(warning);
+                string column = unseen.Success ? unseen.Groups[1].Value : warning;
+                int rows = unseen.Success ? int.Parse(unseen.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
+                if (_warnings.FindIndex(w => w.Column == column) is int known and >= 0)
+                {
+                    _warnings[known] = _warnings[known] with { Rows = _warnings[known].Rows + rows };
+                }
+                else
+                {
+                    _warnings.Add((column, rows, warning));
+                }
             }
         }
     }
+
+    // "column 'color': 3 row(s) with a category not seen in training (such as 'teal') encoded as all zeros".
+    [GeneratedRegex(@"^column '(.*)': (\d+) row\(s\) ")]
+    private static partial Regex UnseenCategories();
 
     private sealed record Block(float[] Values, int Rows);
 }

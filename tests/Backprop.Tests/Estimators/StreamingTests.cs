@@ -166,6 +166,22 @@ public sealed class StreamingTests : TempFileTest
     }
 
     [Fact]
+    public void A_category_too_rare_to_be_sampled_is_one_warning_counting_its_streamed_rows()
+    {
+        string train = Learnable("train.csv", 30_000, 6, r => r is 12_345 or 23_456 ? "rare" : r % 2 == 0 ? "even" : "odd");
+        var notes = new List<TrainingNote>();
+        // 1 MB: a sample of a few thousand rows, which the two rare rows are not in.
+        var trainer = new TabularTrainer<float>(Options(train) with { Stream = true, StreamMemory = 1_000_000, Epochs = 2, ValidationFraction = 0 })
+        {
+            Notes = notes.Add,
+        };
+        TabularTrainingResult<float> result = trainer.Fit();
+        Assert.DoesNotContain("rare", result.Model.Preprocessor.State.Features.Single(f => f.Name == "extra").Categories!);
+        TrainingNote warning = Assert.Single(notes, n => n.IsWarning);
+        Assert.Equal("column 'extra': 2 streamed row(s) with a category not seen in training (such as 'rare') encoded as all zeros", warning.Text);
+    }
+
+    [Fact]
     public void A_column_of_numbers_that_turns_to_text_in_a_later_chunk_is_a_category_as_in_the_whole_table()
     {
         string train = Learnable("train.csv", 12_000, 4, r => r < 10_000 ? (r % 3).ToString(CultureInfo.InvariantCulture) : "many");
