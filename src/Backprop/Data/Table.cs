@@ -102,15 +102,15 @@ public sealed class Table
     }
 
     /// <summary>How the rows were read, for the notes of a run: <c>delimiter ','</c>, <c>Parquet</c>, <c>3 shards: Parquet</c>.</summary>
-    internal string Format
+    internal string Format => FormatOf(_parts.Length, _parts.Any(p => p.RowGroupStarts is null), _parts.Any(p => p.RowGroupStarts is not null),
+        Delimiter, Decimal);
+
+    // How data of `files` files was read (the delimiter and decimal separator of its CSV files), as Format says it.
+    internal static string FormatOf(int files, bool anyCsv, bool anyParquet, char delimiter, char decimalSeparator)
     {
-        get
-        {
-            string csv = $"delimiter {CsvReadOptions.NameOf(Delimiter)}" + (Decimal == ',' ? ", decimal ','" : "");
-            bool anyCsv = _parts.Any(p => p.RowGroupStarts is null), anyParquet = _parts.Any(p => p.RowGroupStarts is not null);
-            string kinds = anyCsv && anyParquet ? $"Parquet and CSV, {csv}" : anyParquet ? "Parquet" : csv;
-            return _parts.Length > 1 ? $"{Plural.Of(_parts.Length, "shard")}: {kinds}" : kinds;
-        }
+        string csv = $"delimiter {CsvReadOptions.NameOf(delimiter)}" + (decimalSeparator == ',' ? ", decimal ','" : "");
+        string kinds = anyCsv && anyParquet ? $"Parquet and CSV, {csv}" : anyParquet ? "Parquet" : csv;
+        return files > 1 ? $"{Plural.Of(files, "shard")}: {kinds}" : kinds;
     }
 
     private int PartIndex(int row)

@@ -232,7 +232,7 @@ internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable 
             long row = 0;
             var warnings = new List<string>();
             var rows = new List<int>(StreamedTable.CsvRowsPerChunk);
-            foreach (Table chunk in Table.ReadChunks(_table.Source, _read, _table.RowsPerChunk))
+            foreach (Table chunk in Table.ReadChunks(_table.Source, _read, StreamedTable.CsvRowsPerChunk))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rows.Clear();

@@ -84,9 +84,6 @@ internal sealed class StreamedTable
     /// <summary>Bytes of the data's files.</summary>
     public long Bytes { get; private set; }
 
-    /// <summary>Rows per chunk of a CSV file.</summary>
-    public int RowsPerChunk => CsvRowsPerChunk;
-
     /// <summary>
     /// The rows of <paramref name="sample"/> (<see cref="Sample"/> or <see cref="Validation"/>) to make inputs of, so that they
     /// take at most an eighth of the stream's memory at <paramref name="bytesPerRow"/> each: a uniform subset, in order; every row
@@ -214,9 +211,7 @@ internal sealed class StreamedTable
         Validation = held > 0 ? validation.ToTable() : null;
         SampleRows = Sample.RowCount;
         Columns = Sample.Columns.Count;
-        string csvFormat = $"delimiter {CsvReadOptions.NameOf(delimiter)}" + (decimalSeparator == ',' ? ", decimal ','" : "");
-        string kinds = csv && parquet ? $"Parquet and CSV, {csvFormat}" : parquet ? "Parquet" : csvFormat;
-        Format = files.Count > 1 ? $"{Plural.Of(files.Count, "shard")}: {kinds}" : kinds;
+        Format = Table.FormatOf(files.Count, csv, parquet, delimiter, decimalSeparator);
         return true;
     }
 

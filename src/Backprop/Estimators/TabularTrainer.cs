@@ -194,7 +194,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         if (streamed is not null)
         {
-            Note(false, OptionPlaceholders.Escape(StreamSummary(streamed, preprocessor, trainingData.Count, validationData?.Count ?? 0)));
+            Note(false, OptionPlaceholders.Escape(StreamSummary(streamed, preprocessor, validationData?.Count ?? 0)));
             streamed.ReleaseSamples();
             if (streamed.SkippedRows > 0)
             {
@@ -602,25 +602,24 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
     // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric columns; target 'cultivar', 3 classes";
     // "(delimiter ';', decimal ',')" for numbers with decimal commas, "(Parquet)", "(4 shards: Parquet)".
-    private static string Summary(Table table, TabularPreprocessor preprocessor)
+    private static string Summary(Table table, TabularPreprocessor preprocessor) =>
+        $"read {Plural.Of(table.RowCount, "row")} × {Plural.Of(table.Columns.Count, "column")} of {table.Source} ({table.Format}): {InputsOf(preprocessor)}";
+
+    // "13 inputs from 13 numeric columns; target 'cultivar', 3 classes".
+    private static string InputsOf(TabularPreprocessor preprocessor)
     {
         string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
             .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
         string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
         string columns = preprocessor.State.Features.Length == 1 ? "column" : "columns";
-        return $"read {Plural.Of(table.RowCount, "row")} × {Plural.Of(table.Columns.Count, "column")} of {table.Source} ({table.Format}): " +
-            $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}";
+        return $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}";
     }
 
     // "streamed 8,523,747 rows × 17 columns of train.csv (1 GB; delimiter ','; first pass 18.2 s, 55 MB/s): 7,671,335 to train,
     // 852,412 held out to validate (a uniform sample of 126,984 of them kept); preprocessing fitted on a uniform sample of 239,734
     // training rows: …".
-    private static string StreamSummary(StreamedTable streamed, TabularPreprocessor preprocessor, int trainingSample, int validationSample)
+    private static string StreamSummary(StreamedTable streamed, TabularPreprocessor preprocessor, int validationSample)
     {
-        string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
-            .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
-        string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
-        string columns = preprocessor.State.Features.Length == 1 ? "column" : "columns";
         string validation = streamed.ValidationRows == 0 ? ""
             : validationSample < streamed.ValidationRows
                 ? string.Create(CultureInfo.InvariantCulture, $", {streamed.ValidationRows:N0} held out to validate (a uniform sample of {validationSample:N0} of them kept)")
@@ -628,8 +627,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         return string.Create(CultureInfo.InvariantCulture,
             $"streamed {streamed.Rows:N0} rows × {Plural.Of(streamed.Columns, "column")} of {streamed.Source} ({MemoryBudget.Size(streamed.Bytes)}; {streamed.Format}; " +
             $"first pass {streamed.Seconds:0.#} s, {streamed.Bytes / 1e6 / Math.Max(streamed.Seconds, 1e-3):0} MB/s): " +
-            $"{streamed.TrainingRows:N0} to train{validation}; preprocessing fitted on a uniform sample of {streamed.SampleRows:N0} training rows: " +
-            $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}");
+            $"{streamed.TrainingRows:N0} to train{validation}; preprocessing fitted on a uniform sample of {streamed.SampleRows:N0} training rows: {InputsOf(preprocessor)}");
     }
 
     // The run's own epochs, also when it ends by an exception (cancellation).

@@ -8,14 +8,6 @@ namespace Backprop.Tests.Cli;
 /// <summary><c>train --stream</c> end to end: shards of CSV and Parquet streamed, the model evaluated, resumed, and bad values refused.</summary>
 public sealed class StreamCliTests : TempFileTest
 {
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = Backprop.Cli.Cli.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     // Rows told apart by x and a colour: a CSV shard and a Parquet shard (row groups of 500) in a folder.
     private string Shards(int rows)
     {
@@ -44,7 +36,7 @@ public sealed class StreamCliTests : TempFileTest
     public void Trains_streamed_on_shards_then_evaluates_and_resumes()
     {
         string data = Shards(4000), model = Path.Combine(Files.Directory, "m.safetensors");
-        var (exit, output, error) = Run("train", "--data", data, "--stream", "--members", "1", "--validation", "0.2", "--hidden", "8", "--epochs", "3",
+        var (exit, output, error) = CliRunner.Run("train", "--data", data, "--stream", "--members", "1", "--validation", "0.2", "--hidden", "8", "--epochs", "3",
             "--save", model, "--json");
         Assert.True(exit == 0, error);
         using JsonDocument json = JsonDocument.Parse(output);
@@ -58,12 +50,12 @@ public sealed class StreamCliTests : TempFileTest
         Assert.Contains("in a shuffle buffer of ", notes);
         Assert.True(root.GetProperty("validation").GetProperty("accuracy").GetDouble() > 0.7);
 
-        var evaluated = Run("evaluate", "--model", model, "--data", data);
-        Assert.True(evaluated.Exit == 0, evaluated.Error);
+        var evaluated = CliRunner.Run("evaluate", "--model", model, "--data", data);
+        Assert.True(evaluated.ExitCode == 0, evaluated.Error);
         Assert.Contains("accuracy", evaluated.Output);
 
-        var resumed = Run("train", "--resume", model, "--epochs", "4", "--save", model);
-        Assert.True(resumed.Exit == 0, resumed.Error);
+        var resumed = CliRunner.Run("train", "--resume", model, "--epochs", "4", "--save", model);
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
         Assert.Contains("resuming ", resumed.Error);
         Assert.Contains("Epoch 3 ", resumed.Output);
     }
@@ -75,7 +67,7 @@ public sealed class StreamCliTests : TempFileTest
     public void Bad_streaming_options_are_one_line_and_exit_code_2(string[] flags, string message)
     {
         string data = Shards(100);
-        var (exit, output, error) = Run(["train", "--data", data, .. flags]);
+        var (exit, output, error) = CliRunner.Run(["train", "--data", data, .. flags]);
         Assert.Equal(2, exit);
         Assert.Equal("", output);
         Assert.Equal($"error: {message}\n", error);
@@ -84,7 +76,7 @@ public sealed class StreamCliTests : TempFileTest
     [Fact]
     public void Streaming_an_embedded_data_set_is_refused_by_name()
     {
-        var (exit, _, error) = Run("train", "--dataset", "iris", "--stream");
+        var (exit, _, error) = CliRunner.Run("train", "--dataset", "iris", "--stream");
         Assert.Equal(2, exit);
         Assert.StartsWith("error: --stream: expected a --data file to stream (an embedded --dataset is in memory). Received: 'iris'.", error);
     }
