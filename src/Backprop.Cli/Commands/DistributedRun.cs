@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Backprop.Mpi;
+using Backprop.Training;
 
 namespace Backprop.Cli.Commands;
 
@@ -33,8 +34,13 @@ internal static class DistributedRun
         }
         catch (Exception e) when (!root)
         {
-            // Rank 0 says the errors every rank meets (bad data, a bad option); a rank says only an error of its own.
-            if (e is not (BackpropException or UsageException))
+            // Rank 0 says the errors every rank meets (bad data, a bad option); a rank says only an error of its own (in the
+            // shards it alone reads, or a bug).
+            if (e is RankFailedException own)
+            {
+                notes.WriteLine($"error: rank {own.Rank}: {Rendering.Printable.OneLine(own.Message)}");
+            }
+            else if (e is not (BackpropException or UsageException))
             {
                 notes.WriteLine($"error: rank {mpi.Rank}: internal error ({e.GetType().Name}): {Rendering.Printable.OneLine(e.Message)}");
             }

@@ -140,7 +140,8 @@ internal static class TrainCommand
         var distributed = new Option<string>("--distributed")
         {
             Description = "Train data-parallel over the ranks of an MPI job: mpirun -np N backprop train … --distributed mpi (Open MPI); "
-                + "every rank reads the data, steps on its share of every batch (--batch-size is the global batch), rank 0 prints and writes the model",
+                + "with at least as many shards (--data folder or glob) as ranks, each rank streams its own shards, else every rank reads the data; "
+                + "each steps on its share of every batch (--batch-size is the global batch), rank 0 prints and writes the model",
             HelpName = "mpi",
         };
         distributed.OneOf(["mpi"]);
@@ -269,7 +270,8 @@ internal static class TrainCommand
         {
             Description = "Read --data in chunks rather than whole, for data larger than memory: a first pass fits the preprocessing on a uniform sample "
                 + "and holds out the validation rows, then every epoch streams the rows through a shuffle buffer (float32); "
-                + "chosen by itself when the files take more than an eighth of the memory available, or the table would not fit; --stream false never",
+                + "chosen by itself when the files take more than an eighth of the memory available, or the table would not fit, "
+                + "or for --distributed over as many shards as ranks (each rank its own); --stream false never",
         }, nameof(O.Stream), (o, v) => o with { Stream = v });
         flags.Add(new Option<long?>("--stream-memory")
         {

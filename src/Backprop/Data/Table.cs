@@ -416,6 +416,13 @@ public sealed class Table
         return ReadChunksOf(shards ? Shards.Find(path) : [path], options, rowsPerChunk);
     }
 
+    /// <summary>The chunks of <paramref name="files"/> (some shards of a table, as a rank of a data-parallel run reads its own), one after the other.</summary>
+    internal static IEnumerable<Table> ReadChunks(IReadOnlyList<string> files, CsvReadOptions options, int rowsPerChunk)
+    {
+        options.Validate();
+        return ReadChunksOf(files, options, rowsPerChunk);
+    }
+
     private static IEnumerable<Table> ReadChunksOf(IReadOnlyList<string> files, CsvReadOptions options, int rowsPerChunk)
     {
         var textColumns = new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal);

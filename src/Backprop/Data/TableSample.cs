@@ -1,7 +1,7 @@
 namespace Backprop.Data;
 
 /// <summary>
-/// A uniform sample of the rows of a stream of tables (the chunks of <see cref="Table.ReadChunks"/>), bounded in memory: every
+/// A uniform sample of the rows of a stream of tables (the chunks of <see cref="Table.ReadChunks(string, CsvReadOptions?, int)"/>), bounded in memory: every
 /// row offered whose key is below the sample's <see cref="Rate"/>. When the rows held pass the bound the rate halves and the
 /// rows above it are dropped, so the sample is at all times the rows of the stream whose key is below the rate: a Bernoulli
 /// sample at that rate, the same rows whatever the chunking, as many as the bound allows (between half of it and all of it).
@@ -113,29 +113,48 @@ internal sealed class TableSample(string source, long maxBytes)
         return columns;
     }
 
+    /// <summary>
+    /// Lowers the rate to <paramref name="rate"/> (if it is lower), dropping the rows whose keys are not below it: the sample the
+    /// stream gives at that rate. The ranks of a data-parallel run bring their samples to the lowest rate among them, so that
+    /// their union is a uniform sample of the whole data.
+    /// </summary>
+    public void LowerRate(double rate)
+    {
+        if (rate < Rate && _columns is not null)
+        {
+            Rate = rate;
+            KeepBelowRate();
+        }
+    }
+
     // Halves the rate until the rows held fit the bound, keeping the rows whose keys are below it.
     private void Shrink()
     {
         while (BytesHeld > maxBytes && Count > 1)
         {
             Rate /= 2;
-            TableColumn[] columns = NewColumns();
-            var keys = new List<double>();
-            var lines = new ChunkedList<int>();
-            var partOfRow = new ChunkedList<int>();
-            for (int r = 0; r < _keys.Count; r++)
-            {
-                if (_keys[r] >= Rate) continue;
-                for (int c = 0; c < columns.Length; c++) columns[c].AppendCell(_columns![c], r, keys.Count);
-                keys.Add(_keys[r]);
-                lines.Add(_lines[r]);
-                partOfRow.Add(_partOfRow[r]);
-            }
-            _columns = columns;
-            _keys.Clear();
-            _keys.AddRange(keys);
-            _lines = lines;
-            _partOfRow = partOfRow;
+            KeepBelowRate();
         }
+    }
+
+    private void KeepBelowRate()
+    {
+        TableColumn[] columns = NewColumns();
+        var keys = new List<double>();
+        var lines = new ChunkedList<int>();
+        var partOfRow = new ChunkedList<int>();
+        for (int r = 0; r < _keys.Count; r++)
+        {
+            if (_keys[r] >= Rate) continue;
+            for (int c = 0; c < columns.Length; c++) columns[c].AppendCell(_columns![c], r, keys.Count);
+            keys.Add(_keys[r]);
+            lines.Add(_lines[r]);
+            partOfRow.Add(_partOfRow[r]);
+        }
+        _columns = columns;
+        _keys.Clear();
+        _keys.AddRange(keys);
+        _lines = lines;
+        _partOfRow = partOfRow;
     }
 }

@@ -68,10 +68,10 @@ internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable 
         long rows = memory / 4 / (4L * _width);
         // Rows encoded at once: their inputs in T, their inputs and targets in float32, each a small object.
         _sliceRows = Math.Max(1, SmallObjectBytes / (Math.Max(Unsafe.SizeOf<T>() * (featureCount + targetColumns), 4 * _width)));
-        _capacity = (int)Math.Clamp(rows, Math.Min(batchSize, table.TrainingRows), Math.Min(table.TrainingRows, Array.MaxLength / _width));
+        _capacity = (int)Math.Clamp(rows, Math.Min(batchSize, table.LocalTrainingRows), Math.Min(table.LocalTrainingRows, Array.MaxLength / _width));
     }
 
-    public long Count => _table.TrainingRows;
+    public long Count => _table.LocalTrainingRows;
 
     public int FeatureCount { get; }
 
@@ -229,16 +229,15 @@ internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable 
     {
         try
         {
-            long row = 0;
             var warnings = new List<string>();
             var rows = new List<int>(StreamedTable.CsvRowsPerChunk);
-            foreach (Table chunk in Table.ReadChunks(_table.Source, _read, StreamedTable.CsvRowsPerChunk))
+            foreach ((Table chunk, long position) in _table.Share.Chunks(_read, StreamedTable.CsvRowsPerChunk))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rows.Clear();
-                for (int r = 0; r < chunk.RowCount; r++, row++)
+                for (int r = 0; r < chunk.RowCount; r++)
                 {
-                    if (!_table.IsHeldOut(row)) rows.Add(r);
+                    if (!_table.IsHeldOut(position + r)) rows.Add(r);
                 }
                 // Encoded a slice at a time, so that every array made for it is collected young (see SliceRows).
                 for (int first = 0; first < rows.Count; first += _sliceRows)

@@ -1,6 +1,7 @@
 using Backprop.Data;
 using Backprop.Preprocessing;
 using Backprop.Tensors;
+using Backprop.Training;
 
 namespace Backprop.Estimators;
 
@@ -29,15 +30,23 @@ internal sealed class StreamedTable
 
     private readonly ulong _seed;
     private readonly long _memory;
+    private TableSample? _sample, _validation;
+    private string[] _columnNames = [];
+    private bool _csv, _parquet;
+    private char _delimiter = ',', _decimal = '.';
 
-    private StreamedTable(string source, CsvReadOptions readOptions, ulong seed, double validationFraction, long memory)
+    private StreamedTable(string source, CsvReadOptions readOptions, ulong seed, double validationFraction, long memory, StreamShare share)
     {
         _memory = memory;
         Source = source;
         ReadOptions = readOptions;
         _seed = seed;
         ValidationFraction = validationFraction;
+        Share = share;
     }
+
+    /// <summary>What this process reads of the data: everything, or a rank's share of a data-parallel run's.</summary>
+    public StreamShare Share { get; }
 
     /// <summary>The data, as the options name it (a file, folder or glob).</summary>
     public string Source { get; }
@@ -63,11 +72,17 @@ internal sealed class StreamedTable
     /// <summary>Rows read.</summary>
     public long Rows { get; private set; }
 
-    /// <summary>Rows every epoch trains on: not held out, their target present.</summary>
+    /// <summary>Rows every epoch trains on: not held out, their target present (of every rank).</summary>
     public long TrainingRows { get; private set; }
+
+    /// <summary>Of <see cref="TrainingRows"/>, those this process reads (all of them, but in a data-parallel run).</summary>
+    public long LocalTrainingRows { get; private set; }
 
     /// <summary>Rows held out to validate (their target present), of which <see cref="Validation"/> holds all or a sample.</summary>
     public long ValidationRows { get; private set; }
+
+    /// <summary>Of a data-parallel run, the <see cref="LocalTrainingRows"/> and the files each rank reads; <see langword="null"/> for one process.</summary>
+    public (long TrainingRows, int Files)[]? Ranks { get; private set; }
 
     /// <summary>Rows skipped because their target is missing.</summary>
     public long SkippedRows { get; private set; }
@@ -108,51 +123,111 @@ internal sealed class StreamedTable
         Validation = null;
     }
 
-    /// <summary>Whether row <paramref name="row"/> of the stream (counted from 0 over every file) is held out to validate.</summary>
-    public bool IsHeldOut(long row) => ValidationFraction > 0 && TableSample.Key(_seed ^ HoldOutSalt, row) < ValidationFraction;
+    /// <summary>Whether the row at <paramref name="position"/> (<see cref="StreamShare"/>'s: its file's index and its row there) is held out to validate.</summary>
+    public bool IsHeldOut(long position) => ValidationFraction > 0 && TableSample.Key(_seed ^ HoldOutSalt, position) < ValidationFraction;
 
     /// <summary>The bytes of the data's files: the file, or every shard of a folder or glob.</summary>
-    public static long DataBytes(string path)
-    {
-        IReadOnlyList<string> files = Shards.IsGlob(path) || Directory.Exists(path) ? Shards.Find(path) : File.Exists(path) ? [path] : [];
-        return files.Sum(file => new FileInfo(file).Length);
-    }
+    public static long DataBytes(string path) => FilesOf(path).Sum(file => new FileInfo(file).Length);
+
+    /// <summary>The number of the data's files: 1, or the shards of a folder or glob (0 when there is no such file).</summary>
+    public static int FileCount(string path) => FilesOf(path).Count;
+
+    private static IReadOnlyList<string> FilesOf(string path) =>
+        Shards.IsGlob(path) || Directory.Exists(path) ? Shards.Find(path) : File.Exists(path) ? [path] : [];
 
     /// <summary>Reads the data once: the samples and counts.</summary>
     /// <param name="options">The run's options: data, how to read it, target, columns, seed, validation fraction, memory.</param>
     /// <param name="read">How to read the data (a resumed model's text columns, or the options' categorical ones).</param>
     /// <param name="target">The target column, or <see langword="null"/> for the last column.</param>
+    /// <param name="collective">
+    /// The ranks of a data-parallel run, each of which reads its share of the data (<see cref="StreamShare"/>); they exchange
+    /// what they found, so that every rank ends with the same samples (the union of theirs, at one rate) and counts.
+    /// <see langword="null"/> for one process.
+    /// </param>
     /// <param name="cancellationToken">Ends the pass between chunks.</param>
-    /// <exception cref="BackpropException">The data is unreadable, has no usable row, or a cell is not what its column allows.</exception>
-    public static StreamedTable Scan(TabularTrainingOptions options, CsvReadOptions read, string? target, CancellationToken cancellationToken)
+    /// <exception cref="BackpropException">The data is unreadable, has no usable row, or a cell is not what its column allows (on any rank).</exception>
+    public static StreamedTable Scan(TabularTrainingOptions options, CsvReadOptions read, string? target, ICollective? collective,
+        CancellationToken cancellationToken)
     {
         string path = options.Data!;
+        int ranks = collective?.Size ?? 1;
+        StreamShare share = StreamShare.Of(path, collective?.Rank ?? 0, ranks);
         var text = new HashSet<string>(read.TextColumns ?? [], StringComparer.Ordinal);
-        var streamed = new StreamedTable(path, read, options.Seed, options.ValidationFraction, options.StreamMemory!.Value) { Bytes = DataBytes(path) };
-        while (!streamed.TryScan(options, target, text, cancellationToken))
+        // Each rank's samples take their share of the memory: their union takes what one process's would.
+        long memory = options.StreamMemory!.Value;
+        var streamed = new StreamedTable(path, read, options.Seed, options.ValidationFraction, memory, share)
         {
-            // A column changed kind: read again with it as text.
+            Bytes = share.Files.Sum(file => new FileInfo(file).Length),
+        };
+        if (collective is null || ranks == 1)
+        {
+            while (!streamed.TryScan(options, target, text, memory / 8, cancellationToken))
+            {
+                // A column changed kind: read again with it as text.
+            }
+            streamed.Complete(null, target);
+            return streamed;
         }
-        return streamed;
+        while (true)
+        {
+            string? error = null;
+            try
+            {
+                while (!streamed.TryScan(options, target, text, memory / 8 / ranks, cancellationToken))
+                {
+                }
+            }
+            catch (BackpropException e)
+            {
+                // Said by every rank at once below: a rank that failed alone would leave the others waiting for it.
+                error = e.Message;
+            }
+            RankScan[] scans = [.. collective.AllGather(streamed.Describe(error, text)).Select(RankScan.Read)];
+            if (scans.FirstOrDefault(s => s.Error is not null) is { } failed)
+            {
+                throw new BackpropException(failed.Error!);
+            }
+            // A column text on one rank is text on all (as reading the whole table would make it): those that read it as
+            // numbers read their share again.
+            var union = scans.SelectMany(s => s.Text).ToHashSet(StringComparer.Ordinal);
+            if (scans.All(s => s.Text.SetEquals(union)))
+            {
+                streamed.Complete(scans, target);
+                streamed.Exchange(collective, scans);
+                return streamed;
+            }
+            if (!text.SetEquals(union))
+            {
+                text.UnionWith(union);
+                streamed._sample = null;
+            }
+        }
     }
 
     // One pass; false when a column turned out to hold numbers and text (added to `text`: the pass must start again).
-    private bool TryScan(TabularTrainingOptions options, string? targetName, HashSet<string> text, CancellationToken cancellationToken)
+    private bool TryScan(TabularTrainingOptions options, string? targetName, HashSet<string> text, long sampleBytes, CancellationToken cancellationToken)
     {
+        if (_sample is not null && ReadOptions.TextColumns is { } read && text.SetEquals(read))
+        {
+            // Scanned already with these columns as text (a rank waiting while another read its share again).
+            return true;
+        }
         ReadOptions = ReadOptions with { TextColumns = [.. text] };
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var sample = new TableSample(Source, options.StreamMemory!.Value / 8);
-        var validation = new TableSample(Source, options.StreamMemory!.Value / 8);
+        var sample = new TableSample(Source, sampleBytes);
+        var validation = new TableSample(Source, sampleBytes);
         var numeric = new Dictionary<string, bool>(StringComparer.Ordinal); // the kind of every column that held a value so far
         var drop = new HashSet<string>(options.Drop, StringComparer.Ordinal);
         var files = new List<string>();
         bool parquet = false, csv = false;
         char delimiter = ',', decimalSeparator = '.';
-        long row = 0, training = 0, held = 0, skipped = 0;
-        foreach (Table chunk in Table.ReadChunks(Source, ReadOptions, CsvRowsPerChunk))
+        long rows = 0, training = 0, held = 0, skipped = 0;
+        string[] names = [];
+        foreach ((Table chunk, long first) in Share.Chunks(ReadOptions, CsvRowsPerChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
             targetName ??= chunk.ColumnNames[^1];
+            if (names.Length == 0) names = [.. chunk.ColumnNames];
             TableColumn target = chunk.Find(targetName)
                 ?? throw DataErrors.ColumnNotFound(chunk.Source, $"a target column '{targetName}'", targetName, chunk.ColumnNames);
             string[] changed = [.. chunk.Columns
@@ -177,42 +252,143 @@ internal sealed class StreamedTable
                     decimalSeparator = chunk.Decimal;
                 }
             }
-            for (int r = 0; r < chunk.RowCount; r++, row++)
+            for (int r = 0; r < chunk.RowCount; r++)
             {
+                long position = first + r;
                 if (target.IsMissing(r))
                 {
                     skipped++;
                 }
-                else if (IsHeldOut(row))
+                else if (IsHeldOut(position))
                 {
                     held++;
-                    validation.Offer(chunk, r, TableSample.Key(_seed ^ ValidationSampleSalt, row), text);
+                    validation.Offer(chunk, r, TableSample.Key(_seed ^ ValidationSampleSalt, position), text);
                 }
                 else
                 {
                     training++;
-                    sample.Offer(chunk, r, TableSample.Key(_seed ^ SampleSalt, row), text);
+                    sample.Offer(chunk, r, TableSample.Key(_seed ^ SampleSalt, position), text);
                 }
             }
-        }
-        if (training == 0)
-        {
-            throw new BackpropException(skipped == row
-                ? $"Expected rows with a value in the target column '{targetName}'. Received: every one missing ({Source})."
-                : $"Expected rows to train on in {Source}. Received: all {row:N0} held out to validate; lower the validation fraction.");
+            rows += chunk.RowCount;
         }
         Seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-        Rows = row;
-        TrainingRows = training;
+        Rows = rows;
+        TrainingRows = LocalTrainingRows = training;
         ValidationRows = held;
         SkippedRows = skipped;
         Files = files.Count;
-        Sample = sample.ToTable();
-        Validation = held > 0 ? validation.ToTable() : null;
+        _sample = sample;
+        _validation = validation;
+        _columnNames = names;
+        (_csv, _parquet, _delimiter, _decimal) = (csv, parquet, delimiter, decimalSeparator);
+        return true;
+    }
+
+    // The counts of every rank (null: this process's alone), checked, and this process's samples as tables.
+    private void Complete(RankScan[]? scans, string? targetName)
+    {
+        if (scans is not null)
+        {
+            if (scans.Where(s => s.Columns.Length > 0).Select(s => s.Columns).Distinct(StringArrayComparer.Instance).Skip(1).Any())
+            {
+                RankScan first = scans.First(s => s.Columns.Length > 0);
+                int other = Array.FindIndex(scans, s => s.Columns.Length > 0 && !StringArrayComparer.Instance.Equals(s.Columns, first.Columns));
+                throw new BackpropException($"Expected every shard of {Source} to have the columns of the first ({DataErrors.List(first.Columns)}). " +
+                    $"Received: the shards of rank {other} have {DataErrors.List(scans[other].Columns)}.");
+            }
+            Ranks = [.. scans.Select(s => (s.TrainingRows, s.Files))];
+            Rows = scans.Sum(s => s.Rows);
+            TrainingRows = scans.Sum(s => s.TrainingRows);
+            ValidationRows = scans.Sum(s => s.ValidationRows);
+            SkippedRows = scans.Sum(s => s.SkippedRows);
+            Files = Share.Files.Count;
+            Seconds = scans.Max(s => s.Seconds);
+            RankScan csv = scans.FirstOrDefault(s => s.Csv) ?? scans[0];
+            Format = Table.FormatOf(Files, scans.Any(s => s.Csv), scans.Any(s => s.Parquet), csv.Delimiter, csv.Decimal);
+        }
+        else
+        {
+            Format = Table.FormatOf(Files, _csv, _parquet, _delimiter, _decimal);
+        }
+        if (TrainingRows == 0)
+        {
+            throw new BackpropException(SkippedRows == Rows
+                ? $"Expected rows with a value in the target column '{targetName ?? _columnNames.LastOrDefault()}'. Received: every one missing ({Source})."
+                : $"Expected rows to train on in {Source}. Received: all {Rows:N0} held out to validate; lower the validation fraction.");
+        }
+        if (scans is null)
+        {
+            Sample = _sample!.ToTable();
+            Validation = ValidationRows > 0 ? _validation!.ToTable() : null;
+            SampleRows = Sample.RowCount;
+            Columns = Sample.Columns.Count;
+            _sample = _validation = null;
+        }
+    }
+
+    // Every rank's samples, brought to the lowest rate among them (so that their union is a uniform sample of the whole data)
+    // and sent to every rank: each ends with their union, in rank order.
+    private void Exchange(ICollective collective, RankScan[] scans)
+    {
+        _sample!.LowerRate(scans.Min(s => s.SampleRate));
+        _validation!.LowerRate(scans.Min(s => s.ValidationRate));
+        Sample = TableBytes.Concatenate(Source, collective.AllGather(_sample.Count > 0 ? TableBytes.Write(_sample.ToTable()) : []))!;
+        Validation = ValidationRows > 0 ? TableBytes.Concatenate(Source, collective.AllGather(_validation.Count > 0 ? TableBytes.Write(_validation.ToTable()) : [])) : null;
         SampleRows = Sample.RowCount;
         Columns = Sample.Columns.Count;
-        Format = Table.FormatOf(files.Count, csv, parquet, delimiter, decimalSeparator);
-        return true;
+        _sample = _validation = null;
+    }
+
+    // What this rank found, for the others: its error, or its columns, text columns, counts, sampling rates and formats.
+    private byte[] Describe(string? error, IReadOnlySet<string> text)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream))
+        {
+            writer.Write(error ?? "");
+            writer.Write(_columnNames.Length);
+            foreach (string name in _columnNames) writer.Write(name);
+            writer.Write(text.Count);
+            foreach (string name in text.Order(StringComparer.Ordinal)) writer.Write(name);
+            writer.Write(Rows);
+            writer.Write(LocalTrainingRows);
+            writer.Write(ValidationRows);
+            writer.Write(SkippedRows);
+            writer.Write(Files);
+            writer.Write(_sample?.Rate ?? 1);
+            writer.Write(_validation?.Rate ?? 1);
+            writer.Write(Seconds);
+            writer.Write(_csv);
+            writer.Write(_parquet);
+            writer.Write(_delimiter);
+            writer.Write(_decimal);
+        }
+        return stream.ToArray();
+    }
+
+    // A rank's Describe, read.
+    private sealed record RankScan(string? Error, string[] Columns, HashSet<string> Text, long Rows, long TrainingRows, long ValidationRows,
+        long SkippedRows, int Files, double SampleRate, double ValidationRate, double Seconds, bool Csv, bool Parquet, char Delimiter, char Decimal)
+    {
+        public static RankScan Read(byte[] bytes)
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes));
+            string error = reader.ReadString();
+            string[] columns = [.. Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString())];
+            var text = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString()).ToHashSet(StringComparer.Ordinal);
+            return new RankScan(error.Length == 0 ? null : error, columns, text, reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(),
+                reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadBoolean(), reader.ReadBoolean(), reader.ReadChar(), reader.ReadChar());
+        }
+    }
+
+    private sealed class StringArrayComparer : IEqualityComparer<string[]>
+    {
+        public static readonly StringArrayComparer Instance = new();
+
+        public bool Equals(string[]? x, string[]? y) => x is not null && y is not null && x.Order(StringComparer.Ordinal).SequenceEqual(y.Order(StringComparer.Ordinal));
+
+        public int GetHashCode(string[] obj) => obj.Length;
     }
 
     // What reading the whole table would refuse, refused where it is, with its file and line: a non-finite number, or a missing

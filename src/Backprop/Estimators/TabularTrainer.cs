@@ -151,7 +151,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             if (stream)
             {
                 options = Streaming(options);
-                streamed = StreamedTable.Scan(options, ReadOptionsOf(options, fitted), fitted?.State.Target.Name ?? options.Target, cancellationToken);
+                streamed = StreamedTable.Scan(options, ReadOptionsOf(options, fitted), fitted?.State.Target.Name ?? options.Target, Collective, cancellationToken);
             }
             else
             {
@@ -252,7 +252,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             // What the options made of this table: the network, the optimizer, the epochs and which one is kept.
             Note(false, OptionPlaceholders.Escape(options.Describe(network, streamed is null ? trainingData.Count : (int)Math.Min(int.MaxValue, streamed.TrainingRows))));
-            if (Collective is { Size: > 1 } ranks)
+            if (streamed?.Ranks is { } shares)
+            {
+                Note(false, OptionPlaceholders.Escape(RankShares(streamed, shares, options.BatchSize)));
+            }
+            else if (Collective is { Size: > 1 } ranks)
             {
                 int fewest = options.BatchSize / ranks.Size, most = (options.BatchSize + ranks.Size - 1) / ranks.Size;
                 string share = fewest == most ? $"{Plural.Of(fewest, "row")} each" : $"{fewest} or {most} rows each";
@@ -545,6 +549,12 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // times a 1 GB CSV file's size (docs/data.md).
     private bool ChoosesStreaming(string path)
     {
+        if (Collective is { Size: > 1 } ranks && StreamedTable.FileCount(path) >= ranks.Size)
+        {
+            // Shards enough for every rank: each reads and streams its own, so that the data may be larger than one machine holds.
+            Note(false, $"streaming {OptionPlaceholders.Escape(path)}: each of the {ranks.Size} ranks reads its own shards ({{Stream}} false for every rank to read them all)");
+            return true;
+        }
         long bytes = StreamedTable.DataBytes(path), available = MemoryBudget.Available();
         if (bytes <= available / 8)
         {
@@ -559,10 +569,6 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // (cross-fitting would predict every row each epoch), so a default run without validation holds out a tenth.
     private TabularTrainingOptions Streaming(TabularTrainingOptions options)
     {
-        if (Collective is { Size: > 1 } ranks)
-        {
-            throw new OptionException(nameof(options.Stream), "off in a data-parallel run (every rank reads the data whole)", $"on with {ranks.Size} ranks");
-        }
         options = options with
         {
             Stream = true,
@@ -629,6 +635,24 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             $"first pass {streamed.Seconds:0.#} s, {streamed.Bytes / 1e6 / Math.Max(streamed.Seconds, 1e-3):0} MB/s): " +
             $"{streamed.TrainingRows:N0} to train{validation}; preprocessing fitted on a uniform sample of {streamed.SampleRows:N0} training rows: {InputsOf(preprocessor)}");
     }
+
+    // "data-parallel over 2 ranks, each streaming its own shards (1 and 3 files; 5,000 and 6,000 training rows): each steps on its
+    // rows' share of every batch of 32, the gradients summed in rank order; rank 0 writes the model".
+    private static string RankShares(StreamedTable streamed, (long TrainingRows, int Files)[] shares, int batchSize)
+    {
+        static string List<TValue>(IEnumerable<TValue> values)
+        {
+            string[] items = [.. values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v:N0}"))];
+            return items.Length <= 2 ? string.Join(" and ", items) : string.Join(", ", items[..^1]) + " and " + items[^1];
+        }
+        string what = streamed.Share.ByChunk
+            ? string.Create(CultureInfo.InvariantCulture, $"every {Ordinal(shares.Length)} chunk of the data (fewer files than ranks: each reads them all); {List(shares.Select(s => s.TrainingRows))} training rows")
+            : $"its own shards ({List(shares.Select(s => s.Files))} files; {List(shares.Select(s => s.TrainingRows))} training rows)";
+        return $"data-parallel over {shares.Length} ranks, each streaming {what}: each steps on its rows' share of every batch of {batchSize}, " +
+            "the gradients summed in rank order; rank 0 writes the model";
+    }
+
+    private static string Ordinal(int n) => n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 
     // The run's own epochs, also when it ends by an exception (cancellation).
     private sealed class HistoryRecorder(List<EpochRecord> records) : ITrainingCallback<T>

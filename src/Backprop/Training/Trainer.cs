@@ -128,16 +128,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <param name="validation">Held-out samples, evaluated in inference mode after every epoch; null for none.</param>
     /// <param name="cancellationToken">Checked before every step.</param>
     /// <returns>One record per completed epoch.</returns>
+    /// <remarks>
+    /// In a data-parallel run (<see cref="Collective"/>) each rank's source holds rows of its own (its shards), not the same
+    /// rows: an epoch is <c>S = ⌈(n₀ + … + n₋₁) / B⌉</c> steps on every rank, rank <c>r</c> steps on
+    /// <c>⌊(s+1)·nᵣ/S⌋ − ⌊s·nᵣ/S⌋</c> of its <c>nᵣ</c> rows at step <c>s</c> (the global batch of about <c>B</c> rows drawn
+    /// from the ranks in proportion to their rows, every row once an epoch), and the gradients are summed in rank order as
+    /// for a shared data set. Each rank's source draws its order from a generator of the rank's own, seeded each epoch by one
+    /// draw of the shared generator, which stays in step on every rank; the validation data must be the same on every rank.
+    /// </remarks>
     /// <exception cref="ArgumentException">The source or the validation data does not fit the model or the loss.</exception>
-    /// <exception cref="NotSupportedException">A data-parallel run (<see cref="Collective"/>): its ranks must agree on rows a source does not hold.</exception>
+    /// <exception cref="RankFailedException">In a data-parallel run, a source delivered other rows than it counted (its files changed).</exception>
     public IReadOnlyList<EpochRecord> Fit(IBatchSource<T> source, Rng rng, Dataset<T>? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(rng);
-        if (Collective is { Size: > 1 })
-        {
-            throw new NotSupportedException("A data-parallel run trains on a data set every rank holds, not on a batch source.");
-        }
         int features = Model.InputFeatures, targetColumns = Loss.TargetColumns(Model.OutputFeatures);
         if (source.FeatureCount != features || source.TargetColumns != targetColumns)
         {
@@ -147,6 +151,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (validation is not null)
         {
             CheckShape(validation, nameof(validation));
+        }
+        if (Collective is { Size: > 1 } collective)
+        {
+            return FitShares(source, collective, rng, validation, cancellationToken);
         }
         int batchSize = (int)Math.Min(Options.BatchSize, Math.Max(source.Count, 1));
         int batches = (int)Math.Min(int.MaxValue, (source.Count + batchSize - 1) / batchSize);
@@ -169,6 +177,84 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 source.EndEpoch();
             }
         });
+    }
+
+    // Fit(IBatchSource) on the ranks of a data-parallel run, each source holding the rank's own rows (see its remarks).
+    private IReadOnlyList<EpochRecord> FitShares(IBatchSource<T> source, ICollective collective, Rng rng, Dataset<T>? validation,
+        CancellationToken cancellationToken)
+    {
+        var counts = new double[collective.Size];
+        collective.AllGather([source.Count], counts);
+        long rows = source.Count, total = (long)counts.Sum();
+        long steps = Math.Max(1, (total + Options.BatchSize - 1) / Options.BatchSize);
+        int batches = (int)Math.Min(int.MaxValue, steps);
+        int most = (int)Math.Max(1, (rows + steps - 1) / steps);
+        int features = Model.InputFeatures, targetColumns = source.TargetColumns;
+        Workspace<T> workspace = Model.CreateWorkspace(most);
+        Optimizer.Prepare(Model.ParameterCount);
+        var inputs = new T[most * features];
+        var targets = new T[most * targetColumns];
+        var weights = source.Weighted ? new T[most] : [];
+        DataParallelBuffers parallel = _parallel = new DataParallelBuffers(collective, Model.ParameterCount, rng);
+        _cancellation = cancellationToken;
+        CheckRanksAgree(collective, validation, rng, sharedData: false);
+        return Run(batches, null, validation, context =>
+        {
+            // One draw of the shared generator an epoch, the same on every rank: the rank's own order and dropout masks from it,
+            // so that a run resumed at an epoch (from the shared generator's saved state) goes on as the run in one go.
+            ulong draw = rng.NextUInt64(), rankSalt = 0x9E3779B97F4A7C15UL * (ulong)(collective.Rank + 1);
+            Rng? order = Options.Shuffle ? new Rng(draw ^ rankSalt) : null;
+            parallel.Dropout.SetState(new Rng(draw ^ rankSalt ^ DropoutSalt).GetState());
+            try
+            {
+                // Not canceled through the token: the ranks agree on the step to stop at inside it.
+                source.BeginEpoch(context.Epoch, order, CancellationToken.None);
+                return TrainShares(source, rows, steps, workspace, inputs, targets, weights, context);
+            }
+            catch (BackpropException e) when (e is not RankFailedException)
+            {
+                throw new RankFailedException(collective.Rank, e.Message, e);
+            }
+            finally
+            {
+                source.EndEpoch();
+            }
+        });
+    }
+
+    // One epoch of a rank's own rows (FitShares): at step s, rows [⌊s·n/S⌋, ⌊(s+1)·n/S⌋) of its n.
+    private (double LossSum, double WeightSum) TrainShares(IBatchSource<T> source, long rows, long steps, Workspace<T> workspace,
+        T[] inputs, T[] targets, T[] weights, TrainingContext<T> context)
+    {
+        DataParallelBuffers parallel = _parallel!;
+        int features = Model.InputFeatures, targetColumns = source.TargetColumns;
+        double lossSum = 0, weightSum = 0;
+        for (long step = 0; step < steps; step++)
+        {
+            int want = (int)((Int128)(step + 1) * rows / steps - (Int128)step * rows / steps);
+            int got = want == 0 ? 0 : source.Next(inputs, targets, weights, want);
+            if (got != want)
+            {
+                throw new RankFailedException(parallel.Collective.Rank, $"Expected {rows:N0} rows an epoch on rank {parallel.Collective.Rank}, as its first pass " +
+                    $"counted. Received: fewer in epoch {context.Epoch}; did its data files change during the run?");
+            }
+            double loss = ParallelStep(parallel, workspace, inputs.AsSpan(0, got * features), targets.AsSpan(0, got * targetColumns),
+                weights.Length == 0 ? [] : weights.AsSpan(0, got), got, ownRows: true);
+            int batch = (int)Math.Min(step, int.MaxValue - 1);
+            if (!double.IsFinite(loss))
+            {
+                Diverged(context, context.Epoch, batch, context.BatchesPerEpoch, $"the loss became {Describe(loss)}");
+            }
+            lossSum += loss * parallel.StepWeight;
+            weightSum += parallel.StepWeight;
+            OnBatchEnd(context, batch, loss);
+        }
+        if (source.Next(inputs, targets, weights, 1) != 0)
+        {
+            throw new RankFailedException(parallel.Collective.Rank, $"Expected {rows:N0} rows an epoch on rank {parallel.Collective.Rank}, as its first pass " +
+                $"counted. Received: more in epoch {context.Epoch}; did its data files change during the run?");
+        }
+        return (lossSum, weightSum);
     }
 
     // The epochs of a run: callbacks around each, the weights checked, the metric and validation measured, the record kept.
@@ -341,6 +427,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    // A rank's dropout generator in a run on its own rows is seeded apart from its order (FitShares).
+    private const ulong DropoutSalt = 0xD509_0A75_0000_0007;
+
     // The buffers of a data-parallel run, allocated once per Fit: a step allocates nothing.
     private DataParallelBuffers? _parallel;
     private CancellationToken _cancellation;
@@ -349,12 +438,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public ICollective Collective { get; } = collective;
 
-        // This rank's gradients scaled to its share of the batch, its share of the batch's mean loss, and 1 when it was asked
-        // to stop: (P + 2).
-        public T[] Local { get; } = new T[parameters + 2];
+        // This rank's gradients of its rows' summed (weighted) loss, that sum, 1 when it was asked to stop, and its rows' count
+        // (or weight): (P + 3).
+        public T[] Local { get; } = new T[parameters + 3];
 
-        // Every rank's Local, rank after rank: (N, P + 2).
-        public T[] All { get; } = new T[(parameters + 2) * collective.Size];
+        // Every rank's Local, rank after rank: (N, P + 3).
+        public T[] All { get; } = new T[(parameters + 3) * collective.Size];
+
+        // The last step's rows (or weight) over every rank.
+        public double StepWeight { get; set; }
 
         // Dropout's draws differ by rank (each masks other rows), so they come from a generator of the rank's own, seeded from
         // the shared one's state at the start of the run without drawing from it: the shared one shuffles as one process's would.
@@ -380,19 +472,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateChecked(loss);
     }
 
-    // Rank r of N steps on rows [r·B/N, (r+1)·B/N) of the batch: the gradient of its rows' mean loss, times their share of the
-    // batch (count/B, or their weight over the batch's), is its part of the batch's mean-loss gradient; the parts are summed in
-    // rank order (0, 1, …, N−1 on every rank, whatever the order the messages arrive in), then every rank clips and steps alike.
-    // A stop asked of any rank (Ctrl+C, which reaches each at its own moment) travels with the gradients: all stop at that step.
+    // Rank r of N steps on rows [r·B/N, (r+1)·B/N) of the batch (ownRows: on all of the rows given, its own share of the
+    // data): the gradient of its rows' mean loss times their count (or weight) is its part of the gradient of the batch's
+    // summed loss; the parts are summed in rank order (0, 1, …, N−1 on every rank, whatever the order the messages arrive in)
+    // and divided by the batch's count (or weight), then every rank clips and steps alike. A stop asked of any rank (Ctrl+C,
+    // which reaches each at its own moment) travels with the gradients: all stop at that step.
     private double ParallelStep(DataParallelBuffers parallel, Workspace<T> workspace, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets,
-        ReadOnlySpan<T> weights, int rows)
+        ReadOnlySpan<T> weights, int rows, bool ownRows = false)
     {
         ICollective collective = parallel.Collective;
         int size = collective.Size, rank = collective.Rank, features = Model.InputFeatures, outputs = Loss.TargetColumns(Model.OutputFeatures);
-        int from = (int)((long)rows * rank / size), to = (int)((long)rows * (rank + 1) / size), count = to - from;
+        int from = ownRows ? 0 : (int)((long)rows * rank / size), to = ownRows ? rows : (int)((long)rows * (rank + 1) / size), count = to - from;
         int parameters = Model.ParameterCount;
         Model.ZeroGradients();
-        T share = T.Zero, loss = T.Zero;
+        T weight = T.Zero, loss = T.Zero;
         if (count > 0)
         {
             ReadOnlySpan<T> localWeights = weights.IsEmpty ? [] : weights.Slice(from, count);
@@ -400,25 +493,33 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             ReadOnlySpan<T> output = Model.ForwardChecked(workspace, localInputs, count, parallel.Dropout);
             loss = Loss.ForwardBackward(workspace.LossGradient(count), output, targets.Slice(from * outputs, count * outputs), localWeights, count);
             Model.BackwardChecked(workspace, localInputs, count);
-            share = weights.IsEmpty ? T.CreateChecked(count) / T.CreateChecked(rows) : Sum(localWeights) / Sum(weights);
+            weight = weights.IsEmpty ? T.CreateChecked(count) : Sum(localWeights);
         }
         Span<T> local = parallel.Local;
-        TensorPrimitives.Multiply(Model.Gradients, share, local[..parameters]);
-        local[parameters] = loss * share;
+        TensorPrimitives.Multiply(Model.Gradients, weight, local[..parameters]);
+        local[parameters] = loss * weight;
         local[parameters + 1] = _cancellation.IsCancellationRequested ? T.One : T.Zero;
+        local[parameters + 2] = weight;
         Gather(collective, parallel.Local, parallel.All);
         Span<T> all = parallel.All, gradients = Model.Gradients;
-        int stride = parameters + 2;
+        int stride = parameters + 3;
         for (int r = 0; r < size; r++)
         {
             if (all[r * stride + parameters + 1] != T.Zero) throw new OperationCanceledException(_cancellation);
         }
         all[..parameters].CopyTo(gradients);
-        T total = all[parameters];
+        T total = all[parameters], totalWeight = all[parameters + 2];
         for (int r = 1; r < size; r++)
         {
             TensorPrimitives.Add(gradients, all.Slice(r * stride, parameters), gradients);
             total += all[r * stride + parameters];
+            totalWeight += all[r * stride + parameters + 2];
+        }
+        parallel.StepWeight = double.CreateChecked(totalWeight);
+        if (totalWeight > T.Zero)
+        {
+            TensorPrimitives.Divide(gradients, totalWeight, gradients);
+            total /= totalWeight;
         }
         if (Options.ClipNorm is { } maxNorm)
         {
@@ -461,14 +562,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     // Ranks that train on different data, weights or generator states would each take a step of their own and drift apart
     // silently: their rows, a checksum of the data and of the weights, and the generator's state are compared once, before
     // the first step.
-    private void CheckRanksAgree(ICollective collective, Dataset<T> data, Rng rng)
+    // sharedData: the training data (every rank's the same); otherwise the validation data, if any (each rank trains on its own).
+    private void CheckRanksAgree(ICollective collective, Dataset<T>? data, Rng rng, bool sharedData = true)
     {
         double features = 0, targets = 0, weights = 0;
-        foreach (T value in data.Features.Data) features += double.CreateChecked(value);
-        foreach (T value in data.Targets.Data) targets += double.CreateChecked(value);
+        foreach (T value in data?.Features.Data ?? []) features += double.CreateChecked(value);
+        foreach (T value in data?.Targets.Data ?? []) targets += double.CreateChecked(value);
         foreach (T value in Model.Parameters) weights += double.CreateChecked(value);
         ulong[] state = rng.GetState();
-        double[] local = [data.Count, features, targets, weights, state[0] >> 11, state[1] >> 11];
+        double[] local = [data?.Count ?? 0, features, targets, weights, state[0] >> 11, state[1] >> 11];
         var all = new double[local.Length * collective.Size];
         collective.AllGather(local, all);
         for (int r = 1; r < collective.Size; r++)
@@ -476,7 +578,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             ReadOnlySpan<double> other = all.AsSpan(r * local.Length, local.Length), first = all.AsSpan(0, local.Length);
             if (!other.SequenceEqual(first))
             {
-                string what = other[0] != first[0] ? $"{other[0]:N0} rows on rank {r}, {first[0]:N0} on rank 0"
+                string rowsOf = sharedData ? "rows" : "validation rows";
+                string what = other[0] != first[0] ? $"{other[0]:N0} {rowsOf} on rank {r}, {first[0]:N0} on rank 0"
                     : other[1] != first[1] || other[2] != first[2] ? $"other values on rank {r} than on rank 0"
                     : other[3] != first[3] ? $"other initial weights on rank {r} than on rank 0"
                     : $"another random state on rank {r} than on rank 0";

@@ -93,4 +93,43 @@ public sealed class DistributedMpiTests : TempFileTest
         Assert.Matches(@"Saved the best model so far \(epoch \d+\) to ", error.Result);
         Assert.Equal(0, CliRunner.Run("info", "--model", model).ExitCode);
     }
+
+    // Wine in shards of 60, 60 and 58 rows (with a bad cell at a line of the last, if asked).
+    private string WineShards(string? badCell = null)
+    {
+        string[] lines = File.ReadAllLines(Wine());
+        Directory.CreateDirectory(Path.Combine(Files.Directory, "shards"));
+        for (int shard = 0; shard < 3; shard++)
+        {
+            string[] rows = [.. lines.Skip(1 + 60 * shard).Take(60)];
+            if (shard == 2 && badCell is not null) rows[9] = badCell + rows[9][rows[9].IndexOf(',', StringComparison.Ordinal)..];
+            Files.Write(Path.Combine("shards", $"part-{shard}.csv"), string.Join('\n', [lines[0], .. rows]) + "\n");
+        }
+        return Path.Combine(Files.Directory, "shards", "*.csv");
+    }
+
+    [MpiFact]
+    public void Ranks_stream_their_own_shards_and_rank_0_writes_the_model()
+    {
+        string shards = WineShards(), model = Path.Combine(Files.Directory, "shards.safetensors");
+        var (exit, output, error) = MpiRun(2, "train", "--data", shards, "--epochs", "20", "--distributed", "mpi", "--save", model);
+        Assert.True(exit == 0, error);
+        Assert.Contains($"note: streaming {shards}: each of the 2 ranks reads its own shards (--stream false for every rank to read them all)", error);
+        Assert.Contains("note: data-parallel over 2 ranks, each streaming its own shards (1 and 2 files; ", error);
+        Assert.Single(output.Split('\n'), line => line.StartsWith("Saved model to ", StringComparison.Ordinal));
+        var (evaluated, report, _) = CliRunner.Run("evaluate", "--model", model, "--data", Wine(), "--json");
+        Assert.Equal(0, evaluated);
+        double accuracy = System.Text.Json.JsonDocument.Parse(report).RootElement.GetProperty("accuracy").GetDouble();
+        Assert.InRange(accuracy, 0.9, 1);
+    }
+
+    [MpiFact]
+    public void A_bad_cell_in_a_shard_one_rank_reads_is_one_error_line_with_its_file_and_line()
+    {
+        string shards = WineShards(badCell: "inf");
+        var (exit, _, error) = MpiRun(2, "train", "--data", shards, "--distributed", "mpi");
+        Assert.NotEqual(0, exit);
+        string line = Assert.Single(error.Split('\n'), line => line.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"{Path.Combine(Files.Directory, "shards", "part-2.csv")} line 11", line);
+    }
 }

@@ -13,9 +13,12 @@ namespace Backprop.Tests.Estimators;
 public sealed class StreamingTests : TempFileTest
 {
     // A learnable table: x0..x3 numbers, a category, and a class from a nonlinear rule with 10% of labels flipped.
-    private string Learnable(string name, int rows, int seed, Func<int, string>? extra = null)
+    private string Learnable(string name, int rows, int seed, Func<int, string>? extra = null) =>
+        Files.Write(name, LearnableText(new Random(seed), rows, extra));
+
+    // The table's text: its header and `rows` rows drawn from `random`; `extra(r)` the cell of an extra column in row r.
+    internal static string LearnableText(Random random, int rows, Func<int, string>? extra = null)
     {
-        var random = new Random(seed);
         var text = new StringBuilder("x0,x1,x2,x3,color," + (extra is null ? "" : "extra,") + "label\n");
         string[] colors = ["red", "green", "blue"];
         for (int r = 0; r < rows; r++)
@@ -28,10 +31,11 @@ public sealed class StreamingTests : TempFileTest
             if (extra is not null) text.Append(extra(r)).Append(',');
             text.Append(label).Append('\n');
         }
-        return Files.Write(name, text.ToString());
+        return text.ToString();
     }
 
-    private static double Accuracy(TabularModel<float> model, string path)
+    // The share of the rows of `path` whose label the model predicts.
+    internal static double Accuracy(TabularModel<float> model, string path)
     {
         Table table = Table.Read(path, model.Preprocessor.ReadOptions());
         Matrix<float> probabilities = model.PredictProbabilities(table);
@@ -45,7 +49,8 @@ public sealed class StreamingTests : TempFileTest
         return (double)correct / table.RowCount;
     }
 
-    private static TabularTrainingOptions Options(string data) => new()
+    // A small network's run, a tenth held out, the best epoch kept.
+    internal static TabularTrainingOptions Options(string data) => new()
     {
         Data = data,
         Members = 1,
@@ -104,7 +109,7 @@ public sealed class StreamingTests : TempFileTest
         for (int r = 0; r < 20_000; r++) text.Append(r % 10).Append(',').Append(r).Append('\n');
         string path = Files.Write("ids.csv", text.ToString());
         TabularTrainingOptions options = new() { Data = path, Stream = true, StreamMemory = 16_000_000, ValidationFraction = 0.2, Task = TaskKind.Regression, Seed = 9 };
-        StreamedTable table = StreamedTable.Scan(options, new CsvReadOptions(), "id", CancellationToken.None);
+        StreamedTable table = StreamedTable.Scan(options, new CsvReadOptions(), "id", null, CancellationToken.None);
         TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table.Sample, new TabularOptions("id", Task: TaskKind.Regression, Keep: ["x"]));
         var task = TrainingTask<double>.Create(options with { Loss = LossKind.MeanSquaredError }, preprocessor,
             preprocessor.Transform<double>(table.Sample), null, null);
@@ -149,7 +154,7 @@ public sealed class StreamingTests : TempFileTest
         for (int r = 0; r < 20_000; r++) text.Append(r % 10).Append(',').Append(r % 7).Append('\n');
         string path = Files.Write("changing.csv", text.ToString());
         TabularTrainingOptions options = new() { Data = path, Stream = true, StreamMemory = 16_000_000, Task = TaskKind.Regression };
-        StreamedTable table = StreamedTable.Scan(options, new CsvReadOptions(), null, CancellationToken.None);
+        StreamedTable table = StreamedTable.Scan(options, new CsvReadOptions(), null, null, CancellationToken.None);
         TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table.Sample, new TabularOptions(Task: TaskKind.Regression));
         var task = TrainingTask<float>.Create(options with { Loss = LossKind.MeanSquaredError }, preprocessor, preprocessor.Transform<float>(table.Sample), null, null);
         using var batches = new StreamedBatches<float>(table, preprocessor, task, 1, 1, preprocessor.ReadOptions(), 16_000_000, 64);

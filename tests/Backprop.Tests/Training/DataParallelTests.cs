@@ -14,31 +14,6 @@ namespace Backprop.Tests.Training;
 /// </summary>
 public class DataParallelTests
 {
-    // Ranks as threads: AllGather copies every rank's buffer into every rank's, rank after rank, between two barriers.
-    private sealed class ThreadGroup(int size)
-    {
-        private readonly Barrier _barrier = new(size);
-        private readonly Array?[] _slots = new Array?[size];
-
-        public sealed class Member(ThreadGroup group, int rank) : ICollective
-        {
-            public int Rank => rank;
-            public int Size => group._slots.Length;
-            public int Calls { get; private set; }
-            public void AllGather(ReadOnlySpan<float> local, Span<float> all) => Gather(local, all);
-            public void AllGather(ReadOnlySpan<double> local, Span<double> all) => Gather(local, all);
-
-            private void Gather<TValue>(ReadOnlySpan<TValue> local, Span<TValue> all)
-            {
-                Calls++;
-                group._slots[rank] = local.ToArray();
-                group._barrier.SignalAndWait();
-                for (int r = 0; r < Size; r++) ((TValue[])group._slots[r]!).CopyTo(all.Slice(r * local.Length, local.Length));
-                group._barrier.SignalAndWait();
-            }
-        }
-    }
-
     private static Dataset<T> Data<T>(int rows) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var rng = new Rng(11);
@@ -65,32 +40,9 @@ public class DataParallelTests
         return (model, trainer.Fit(data, new Rng(3), null, weights));
     }
 
-    // Runs one thread a rank; an exception on a rank is rethrown here (on a bare thread it would end the test host).
-    private static TResult[] OnRanks<TResult>(int ranks, Func<ICollective, TResult> run)
-    {
-        var group = new ThreadGroup(ranks);
-        var results = new TResult[ranks];
-        var errors = new Exception?[ranks];
-        Thread[] threads = Enumerable.Range(0, ranks).Select(r => new Thread(() =>
-        {
-            try
-            {
-                results[r] = run(new ThreadGroup.Member(group, r));
-            }
-            catch (Exception e)
-            {
-                errors[r] = e;
-            }
-        })).ToArray();
-        foreach (Thread thread in threads) thread.Start();
-        foreach (Thread thread in threads) thread.Join();
-        if (errors.Any(e => e is not null)) throw new AggregateException(errors.OfType<Exception>());
-        return results;
-    }
-
     private static (Sequential<T> Model, IReadOnlyList<EpochRecord> History)[] TrainOnRanks<T>(int ranks, Dataset<T> data, int batch, T[]? weights)
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        OnRanks(ranks, collective => Train(data, batch, weights, collective));
+        ThreadRanks.Run(ranks, collective => Train(data, batch, weights, collective));
 
     [Theory]
     [InlineData(2, 8, 64, false)]
@@ -139,7 +91,7 @@ public class DataParallelTests
             return trainer.Fit(data, new Rng(3), validation);
         }
         IReadOnlyList<EpochRecord> single = Fit(null);
-        IReadOnlyList<EpochRecord>[] histories = OnRanks(ranks, Fit);
+        IReadOnlyList<EpochRecord>[] histories = ThreadRanks.Run(ranks, Fit);
         foreach (IReadOnlyList<EpochRecord> history in histories)
         {
             Assert.Equal(single.Select(e => (e.Metric, e.ValidationLoss, e.ValidationMetric)), history.Select(e => (e.Metric, e.ValidationLoss, e.ValidationMetric)));
@@ -160,7 +112,7 @@ public class DataParallelTests
     [Fact]
     public void Ranks_with_different_data_are_refused_before_the_first_step()
     {
-        var errors = Assert.Throws<AggregateException>(() => OnRanks(2, collective => Train(Data<double>(collective.Rank == 0 ? 40 : 41), 8, null, collective)))
+        var errors = Assert.Throws<AggregateException>(() => ThreadRanks.Run(2, collective => Train(Data<double>(collective.Rank == 0 ? 40 : 41), 8, null, collective)))
             .InnerExceptions;
         Assert.Equal(2, errors.Count);
         Assert.All(errors, e => Assert.Equal("Expected every rank to train on the same data with the same options and seed. Received: 41 rows on rank 1, " +
@@ -171,11 +123,131 @@ public class DataParallelTests
     [Fact]
     public void A_group_of_one_is_one_process()
     {
-        var group = new ThreadGroup(1);
-        var rank = new ThreadGroup.Member(group, 0);
+        var group = new ThreadRanks(1);
+        var rank = new ThreadRanks.Member(group, 0);
         var (single, _) = Train(Data<double>(40), 8, null, null);
         var (model, _) = Train(Data<double>(40), 8, null, rank);
         Assert.Equal(0, rank.Calls); // a group of one is one process: no gathering at all
         Assert.Equal(single.Parameters, model.Parameters);
+    }
+
+    // Rows of a data set, in order or in an order drawn from the epoch's generator; counts every row it delivers.
+    private sealed class DatasetSource<T>(Dataset<T> data) : IBatchSource<T> where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        private int[] _order = [];
+        private int _next;
+
+        public List<int> Delivered { get; } = [];
+        public long Count => data.Count;
+        public int FeatureCount => data.FeatureCount;
+        public int TargetColumns => data.Targets.Columns;
+        public bool Weighted => false;
+
+        public void BeginEpoch(int epoch, Rng? rng, CancellationToken cancellationToken)
+        {
+            _order = rng is null ? [.. Enumerable.Range(0, data.Count)] : rng.Permutation(data.Count);
+            _next = 0;
+        }
+
+        public int Next(Span<T> inputs, Span<T> targets, Span<T> weights, int rows)
+        {
+            int n = Math.Min(rows, data.Count - _next);
+            for (int r = 0; r < n; r++, _next++)
+            {
+                data.Features.Row(_order[_next]).CopyTo(inputs.Slice(r * FeatureCount, FeatureCount));
+                data.Targets.Row(_order[_next]).CopyTo(targets.Slice(r * TargetColumns, TargetColumns));
+                Delivered.Add(_order[_next]);
+            }
+            return n;
+        }
+
+        public void EndEpoch()
+        {
+        }
+    }
+
+    private static Dataset<double> Rows(Dataset<double> data, IEnumerable<int> rows)
+    {
+        int[] chosen = [.. rows];
+        var features = new Matrix<double>(chosen.Length, data.FeatureCount);
+        var targets = new Matrix<double>(chosen.Length, data.Targets.Columns);
+        for (int r = 0; r < chosen.Length; r++)
+        {
+            data.Features.Row(chosen[r]).CopyTo(features.Row(r));
+            data.Targets.Row(chosen[r]).CopyTo(targets.Row(r));
+        }
+        return new Dataset<double>(features, targets);
+    }
+
+    private static (Sequential<double> Model, IReadOnlyList<EpochRecord> History, int Steps) TrainOnSource(IBatchSource<double> source, bool shuffle,
+        ICollective? collective, int epochs = 3)
+    {
+        var steps = new StepCounter();
+        var model = new Sequential<double>(3, new Dense<double>(3, 16), new Relu<double>(), new Dense<double>(16, 3));
+        model.ResetParameters(new Rng(5));
+        var trainer = new Trainer<double>(model, new SoftmaxCrossEntropy<double>(), new Adam<double>(new AdamOptions(0.01)),
+            new TrainerOptions(Epochs: epochs, BatchSize: 8, Shuffle: shuffle))
+        {
+            Collective = collective,
+        };
+        trainer.Callbacks.Add(steps);
+        return (model, trainer.Fit(source, new Rng(3)), steps.Steps);
+    }
+
+    [Fact]
+    public void Ranks_of_their_own_rows_take_the_steps_of_one_process_on_the_batches_they_make_together()
+    {
+        // 40 rows on rank 0 and 24 on rank 1, in order: 8 steps of 5 + 3 rows, the batch of one process being rank 0's next
+        // 5 rows and rank 1's next 3.
+        Dataset<double> data = Data<double>(64);
+        int[] first = [.. Enumerable.Range(0, 40)], second = [.. Enumerable.Range(40, 24)];
+        int[] interleaved = [.. Enumerable.Range(0, 8).SelectMany(s => first.Skip(5 * s).Take(5).Concat(second.Skip(3 * s).Take(3)))];
+        var (single, history, _) = TrainOnSource(new DatasetSource<double>(Rows(data, interleaved)), shuffle: false, null);
+        var results = ThreadRanks.Run(2, c => TrainOnSource(new DatasetSource<double>(Rows(data, c.Rank == 0 ? first : second)), shuffle: false, c));
+        Assert.Equal(results[0].Model.Parameters, results[1].Model.Parameters);
+        double difference = single.Parameters.Zip(results[0].Model.Parameters, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(difference < 1e-10, $"largest difference {difference:G3}");
+        for (int e = 0; e < history.Count; e++) Assert.Equal(history[e].Loss, results[0].History[e].Loss, 1e-10);
+
+        // A rank without rows: the other's steps are one process's, to the bit (batches of 8 = 64 / 8 steps; scaled by 8 and back).
+        var (alone, _, _) = TrainOnSource(new DatasetSource<double>(data), shuffle: false, null);
+        var withEmpty = ThreadRanks.Run(2, c => TrainOnSource(new DatasetSource<double>(Rows(data, c.Rank == 0 ? Enumerable.Range(0, 64) : [])), shuffle: false, c));
+        Assert.Equal(alone.Parameters, withEmpty[1].Model.Parameters);
+    }
+
+    [Theory]
+    [InlineData(2, 37, 50)]
+    [InlineData(3, 5, 60)]
+    [InlineData(3, 0, 21)]
+    public void Ranks_of_their_own_rows_deliver_each_row_once_an_epoch_in_orders_of_their_own(int ranks, int fewer, int more)
+    {
+        Dataset<double> data = Data<double>(200);
+        var sources = new DatasetSource<double>[ranks];
+        var results = ThreadRanks.Run(ranks, c =>
+        {
+            sources[c.Rank] = new DatasetSource<double>(Rows(data, Enumerable.Range(0, c.Rank == 0 ? fewer : more)));
+            return TrainOnSource(sources[c.Rank], shuffle: true, c, epochs: 2);
+        });
+        Assert.All(results, r => Assert.Equal(results[0].Model.Parameters, r.Model.Parameters));
+        foreach (DatasetSource<double> source in sources)
+        {
+            int count = (int)source.Count;
+            Assert.Equal(2 * count, source.Delivered.Count);
+            Assert.Equal(Enumerable.Range(0, count), source.Delivered.Take(count).Order());
+            Assert.Equal(Enumerable.Range(0, count), source.Delivered.Skip(count).Order());
+            if (count > 10) Assert.NotEqual(source.Delivered.Take(count), source.Delivered.Skip(count));
+        }
+        if (ranks == 3 && fewer > 0) Assert.NotEqual(sources[1].Delivered, sources[2].Delivered); // same rows, orders of their own
+        // An epoch is ⌈rows / 8⌉ steps: the global batch, about 8 rows drawn from every rank in proportion.
+        int total = fewer + more * (ranks - 1);
+        Assert.All(results, r => Assert.Equal(2 * ((total + 7) / 8), r.Steps));
+        Assert.All(results, r => Assert.True(r.History.Count == 2 && double.IsFinite(r.History[^1].Loss)));
+    }
+
+    private sealed class StepCounter : ITrainingCallback<double>
+    {
+        public int Steps { get; private set; }
+
+        public void OnBatchEnd(TrainingContext<double> context, int batch, double loss) => Steps++;
     }
 }
