@@ -549,7 +549,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // times a 1 GB CSV file's size (docs/data.md).
     private bool ChoosesStreaming(string path)
     {
-        if (Collective is { Size: > 1 } ranks && StreamedTable.FileCount(path) >= ranks.Size)
+        if (Collective is { Size: > 1 } ranks && StreamedTable.FileCount(path) >= ranks.Size && Options.CrossFit != true)
         {
             // Shards enough for every rank: each reads and streams its own, so that the data may be larger than one machine holds.
             Note(false, $"streaming {OptionPlaceholders.Escape(path)}: each of the {ranks.Size} ranks reads its own shards ({{Stream}} false for every rank to read them all)");
@@ -569,6 +569,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // (cross-fitting would predict every row each epoch), so a default run without validation holds out a tenth.
     private TabularTrainingOptions Streaming(TabularTrainingOptions options)
     {
+        if (options.CrossFit == true)
+        {
+            // Asked for, with data streamed by the run's own choice (an explicit --stream refuses it when the options are validated).
+            throw new OptionException(nameof(options.CrossFit), "off for data streamed because it does not fit in memory (it predicts every row each epoch)", "on");
+        }
         options = options with
         {
             Stream = true,
