@@ -11,7 +11,7 @@ using Backprop.Tensors;
 
 namespace Backprop.Cli.Commands;
 
-/// <summary><c>backprop predict</c>: a saved model's predictions for the rows of a CSV file, as CSV.</summary>
+/// <summary><c>backprop predict</c>: a saved model's predictions for the rows of a CSV or Parquet file (or shards), as CSV or Parquet, a chunk of rows at a time.</summary>
 internal static class PredictCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -56,6 +56,9 @@ internal static class PredictCommand
         return command;
     }
 
+    // Rows read and predicted at once (a CSV file's; a Parquet file's row group): a chunk of a few tens of columns is a few MB.
+    private const int RowsPerChunk = 16_384;
+
     private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, string? outPath, bool proba, double? interval, double? set, bool json,
         TextWriter output, TextWriter error) : IModelHandler
     {
@@ -79,43 +82,70 @@ internal static class PredictCommand
                 throw new UsageException($"{(interval is null ? "--set" : "--interval")}: expected a model that kept the rows it held out in training to calibrate on. "
                     + "Received: a model trained without (train it with cross-fitting, the default for a data file, or --validation, and --calibrate not false).");
             }
-            Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator);
-            var warnings = new List<string>();
-            var imputed = new List<string>();
-            Matrix<T>? probabilities = classification ? model.PredictProbabilities(table, warnings, imputed) : null;
-            int[] classes = probabilities is null ? [] : Classification.ArgMax(probabilities);
-            double[] values = classification ? [] : model.PredictValues(table, warnings, imputed);
-            // The rows are encoded again: their warnings and notes are said above, and their values checked.
-            Matrix<T>? features = (interval ?? set) is null ? null : model.Preprocessor.TransformFeatures<T>(table);
-            bool[,]? sets = set is double setCoverage ? model.PredictSets(features!, setCoverage) : null;
-            (double[] Values, double[] Lower, double[] Upper)? bounds = interval is double coverage ? model.PredictIntervals(features!, coverage) : null;
             var remarks = new Remarks(error.WriteLine);
-            remarks.AddAll(warnings, imputed);
-            int rows = table.RowCount;
+            var warnings = new TransformRemarks();
+            var notes = new TransformRemarks();
+            long rows = 0, setMembers = 0;
+            long[] counts = new long[model.ClassLabels?.Count ?? 0];
+            double sum = 0, width = double.NaN;
 
-            void WriteCsv(TextWriter target)
+            // Every chunk of rows read, predicted and written before the next is read: a file larger than memory is predicted
+            // in the memory of a chunk. `write` gets the chunk's first row (from 0) and its predictions.
+            void Predict(Action<long, int[], Matrix<T>?, bool[,]?, double[], (double[] Values, double[] Lower, double[] Upper)?> write)
             {
-                if (classification) PredictionCsv.WriteClasses(target, model.ClassLabels!, classes, proba ? probabilities : null, sets);
-                else PredictionCsv.WriteValues(target, values, bounds?.Lower, bounds?.Upper);
+                CsvReadOptions read = model.Preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator };
+                foreach (Table table in Table.ReadChunks(dataPath, read, RowsPerChunk))
+                {
+                    var chunkWarnings = new List<string>();
+                    var chunkNotes = new List<string>();
+                    Matrix<T>? probabilities = classification ? model.PredictProbabilities(table, chunkWarnings, chunkNotes) : null;
+                    int[] classes = probabilities is null ? [] : Classification.ArgMax(probabilities);
+                    double[] values = classification ? [] : model.PredictValues(table, chunkWarnings, chunkNotes);
+                    warnings.Add(chunkWarnings);
+                    notes.Add(chunkNotes);
+                    // The rows are encoded again: their warnings and notes are said above, and their values checked.
+                    Matrix<T>? features = (interval ?? set) is null ? null : model.Preprocessor.TransformFeatures<T>(table);
+                    bool[,]? sets = set is double setCoverage ? model.PredictSets(features!, setCoverage) : null;
+                    (double[] Values, double[] Lower, double[] Upper)? bounds = interval is double coverage ? model.PredictIntervals(features!, coverage) : null;
+                    write(rows, classes, probabilities, sets, values, bounds);
+                    rows += table.RowCount;
+                    foreach (int c in classes) counts[c]++;
+                    if (sets is not null) setMembers += sets.Cast<bool>().Count(b => b);
+                    sum += values.Sum();
+                    // Split-conformal intervals have one width for every row.
+                    if (bounds is { } b && b.Values.Length > 0) width = b.Upper[0] - b.Lower[0];
+                }
             }
+
+            void WriteCsv(TextWriter target) => Predict((first, classes, probabilities, sets, values, bounds) =>
+            {
+                if (classification) PredictionCsv.WriteClasses(target, model.ClassLabels!, classes, proba ? probabilities : null, sets, first + 1, header: first == 0);
+                else PredictionCsv.WriteValues(target, values, bounds?.Lower, bounds?.Upper, first + 1, header: first == 0);
+            });
 
             if (outPath is null)
             {
                 WriteCsv(output);
+                remarks.AddAll(warnings.Messages, notes.Messages);
                 return Cli.Success;
             }
             if (outPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
             {
                 AtomicFile.Write(outPath, stream =>
                 {
-                    if (classification) PredictionParquet.WriteClasses(stream, model.ClassLabels!, classes, proba ? probabilities : null, sets);
-                    else PredictionParquet.WriteValues(stream, values, bounds?.Lower, bounds?.Upper);
+                    using var parquet = new PredictionParquetWriter(stream);
+                    Predict((_, classes, probabilities, sets, values, bounds) =>
+                    {
+                        if (classification) parquet.WriteClasses(model.ClassLabels!, classes, proba ? probabilities : null, sets);
+                        else parquet.WriteValues(values, bounds?.Lower, bounds?.Upper);
+                    });
                 });
             }
             else
             {
                 PredictionCsv.WriteFileAtomically(outPath, WriteCsv);
             }
+            remarks.AddAll(warnings.Messages, notes.Messages);
             if (!json)
             {
                 output.WriteLine($"Wrote {rows} predictions to {outPath}");
@@ -129,23 +159,22 @@ internal static class PredictCommand
                 if (classification)
                 {
                     w.WriteStartObject("predicted_counts");
-                    for (int c = 0; c < model.ClassLabels!.Count; c++) w.WriteNumber(model.ClassLabels[c], classes.Count(k => k == c));
+                    for (int c = 0; c < model.ClassLabels!.Count; c++) w.WriteNumber(model.ClassLabels[c], counts[c]);
                     w.WriteEndObject();
-                    if (sets is not null)
+                    if (set is not null)
                     {
                         // How large the sets are on average: 1 where the model is sure enough for the coverage asked.
-                        w.WriteNumber("set_coverage", set!.Value);
-                        w.WriteNumberOrNull("mean_set_size", rows == 0 ? double.NaN : (double)sets.Cast<bool>().Count(b => b) / rows);
+                        w.WriteNumber("set_coverage", set.Value);
+                        w.WriteNumberOrNull("mean_set_size", rows == 0 ? double.NaN : (double)setMembers / rows);
                     }
                 }
                 else
                 {
-                    w.WriteNumberOrNull("mean_prediction", values.DefaultIfEmpty(double.NaN).Average());
-                    if (bounds is { } b)
+                    w.WriteNumberOrNull("mean_prediction", rows == 0 ? double.NaN : sum / rows);
+                    if (interval is not null)
                     {
-                        // Split-conformal intervals have one width for every row.
-                        w.WriteNumber("interval_coverage", interval!.Value);
-                        w.WriteNumberOrNull("interval_width", rows == 0 ? double.NaN : b.Upper[0] - b.Lower[0]);
+                        w.WriteNumber("interval_coverage", interval.Value);
+                        w.WriteNumberOrNull("interval_width", width);
                     }
                 }
                 remarks.WriteJson(w);

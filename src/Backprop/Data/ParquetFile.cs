@@ -293,7 +293,7 @@ internal static class ParquetFile
         TNumber?[] values = ArrayPool<TNumber?>.Shared.Rent(count);
         try
         {
-            await group.ReadAsync<TNumber>(field, values.AsMemory(0, count)).ConfigureAwait(false);
+            await ReadValues(group, field, values, count).ConfigureAwait(false);
             for (int r = 0; r < count; r++)
             {
                 if (values[r] is not TNumber value)
@@ -322,7 +322,7 @@ internal static class ParquetFile
         TValue?[] values = ArrayPool<TValue?>.Shared.Rent(count);
         try
         {
-            await group.ReadAsync<TValue>(field, values.AsMemory(0, count)).ConfigureAwait(false);
+            await ReadValues(group, field, values, count).ConfigureAwait(false);
             for (int r = 0; r < count; r++)
             {
                 if (values[r] is TValue value) column.Append(text(value, CultureInfo.InvariantCulture), first + r);
@@ -332,6 +332,29 @@ internal static class ParquetFile
         finally
         {
             ArrayPool<TValue?>.Shared.Return(values);
+        }
+    }
+
+    // The first `count` values of a column of structs into `values` (null where missing). A required column (no definition
+    // levels) is read into values that cannot be null: Parquet.Net 6.1.0 reading one into nullable values sometimes makes
+    // nulls of some of them and shifts the rest (measured: a 600,000-row file of 19 row groups, 3 reads in 30 wrong, each a
+    // different way), and it cannot hold a null anyway.
+    private static async Task ReadValues<TValue>(ParquetRowGroupReader group, DataField field, TValue?[] values, int count) where TValue : struct
+    {
+        if (field.MaxDefinitionLevel > 0)
+        {
+            await group.ReadAsync<TValue>(field, values.AsMemory(0, count)).ConfigureAwait(false);
+            return;
+        }
+        TValue[] required = ArrayPool<TValue>.Shared.Rent(count);
+        try
+        {
+            await group.ReadAsync<TValue>(field, required.AsMemory(0, count)).ConfigureAwait(false);
+            for (int r = 0; r < count; r++) values[r] = required[r];
+        }
+        finally
+        {
+            ArrayPool<TValue>.Shared.Return(required);
         }
     }
 

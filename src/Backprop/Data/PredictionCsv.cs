@@ -19,8 +19,10 @@ public static class PredictionCsv
     /// <param name="predicted">The predicted class index of each sample.</param>
     /// <param name="probabilities">Optional <c>(N, C)</c> class probabilities, written after the label.</param>
     /// <param name="sets">Optional <c>(N, C)</c> prediction sets (conformal), written last as the column <c>set</c>: the labels in the set joined by <c>|</c>.</param>
+    /// <param name="firstRow">The <c>row</c> of the first sample: 1, or the next row of a file written a chunk of rows at a time.</param>
+    /// <param name="header">Whether to write the header line (not before the rows of a later chunk).</param>
     public static void WriteClasses<T>(TextWriter writer, IReadOnlyList<string> classNames, ReadOnlySpan<int> predicted, Matrix<T>? probabilities = null,
-        bool[,]? sets = null)
+        bool[,]? sets = null, long firstRow = 1, bool header = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (sets is not null && (sets.GetLength(0) != predicted.Length || sets.GetLength(1) != classNames.Count))
@@ -36,7 +38,7 @@ public static class PredictionCsv
                 nameof(probabilities));
         }
         string[] probabilityColumns = ProbabilityColumns(classNames, sets is not null);
-        using SepWriter csv = Open(writer);
+        using SepWriter csv = Open(writer, header);
         csv.Header.Add("row");
         csv.Header.Add("label");
         if (probabilities is not null) csv.Header.Add(probabilityColumns);
@@ -50,7 +52,7 @@ public static class PredictionCsv
                 throw new ArgumentOutOfRangeException(nameof(predicted), label, $"Expected class indices in [0, {classNames.Count}).");
             }
             using SepWriter.Row row = csv.NewRow();
-            row[0].Format(i + 1);
+            row[0].Format(firstRow + i);
             row[1].Set(classNames[label]);
             if (probabilities is not null)
             {
@@ -73,20 +75,22 @@ public static class PredictionCsv
     /// Writes one line per sample of regression predictions (<c>row,prediction</c>) to <paramref name="writer"/>, with a prediction
     /// interval's <c>lower</c> and <c>upper</c> bounds when given (infinite bounds as <c>-inf</c> and <c>inf</c>).
     /// </summary>
-    public static void WriteValues(TextWriter writer, ReadOnlySpan<double> predictions, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null)
+    /// <remarks><paramref name="firstRow"/> and <paramref name="header"/>: as for <see cref="WriteClasses"/>.</remarks>
+    public static void WriteValues(TextWriter writer, ReadOnlySpan<double> predictions, IReadOnlyList<double>? lower = null, IReadOnlyList<double>? upper = null,
+        long firstRow = 1, bool header = true)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if ((lower is null) != (upper is null) || (lower is not null && (lower.Count != predictions.Length || upper!.Count != predictions.Length)))
         {
             throw new ArgumentException($"Expected both bounds, {predictions.Length} of each, or neither.", nameof(lower));
         }
-        using SepWriter csv = Open(writer);
+        using SepWriter csv = Open(writer, header);
         csv.Header.Add(["row", "prediction"]);
         if (lower is not null) csv.Header.Add(["lower", "upper"]);
         for (int i = 0; i < predictions.Length; i++)
         {
             using SepWriter.Row row = csv.NewRow();
-            row[0].Format(i + 1);
+            row[0].Format(firstRow + i);
             row[1].Set(Number(predictions[i]));
             if (lower is null) continue;
             row[2].Set(Number(lower[i]));
@@ -117,6 +121,6 @@ public static class PredictionCsv
         });
     }
 
-    private static SepWriter Open(TextWriter writer) =>
-        new SepWriterOptions(new Sep(',')) { Escape = true, CultureInfo = CultureInfo.InvariantCulture }.To(writer, leaveOpen: true);
+    private static SepWriter Open(TextWriter writer, bool header) =>
+        new SepWriterOptions(new Sep(',')) { Escape = true, CultureInfo = CultureInfo.InvariantCulture, WriteHeader = header }.To(writer, leaveOpen: true);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -51,7 +50,7 @@ internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable 
     private int _cursor;
     private bool _exhausted;
     private bool _warned;
-    private readonly List<(string Column, int Rows, string First)> _warnings = [];
+    private readonly TransformRemarks _warnings = new();
 
     public StreamedBatches(StreamedTable table, TabularPreprocessor preprocessor, TrainingTask<T> task, int featureCount, int targetColumns,
         CsvReadOptions read, long memory, int batchSize)
@@ -89,8 +88,7 @@ internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable 
         {
             lock (_warnings)
             {
-                return [.. _warnings.Select(w => w.Rows == 0 ? w.First
-                    : UnseenCategories().Replace(w.First, m => $"column '{m.Groups[1].Value}': {w.Rows} streamed row(s) ", 1))];
+                return [.. _warnings.Messages.Select(w => UnseenCategories().Replace(w, m => $"{m.Value}streamed ", 1))];
             }
         }
     }
@@ -277,26 +275,12 @@ internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable 
     {
         lock (_warnings)
         {
-            foreach (string warning in warnings)
-            {
-                if (warning.StartsWith("skipped ", StringComparison.Ordinal)) continue;
-                Match unseen = UnseenCategories().Match(warning);
-                string column = unseen.Success ? unseen.Groups[1].Value : warning;
-                int rows = unseen.Success ? int.Parse(unseen.Groups[2].Value, CultureInfo.InvariantCulture) : 0;
-                if (_warnings.FindIndex(w => w.Column == column) is int known and >= 0)
-                {
-                    _warnings[known] = _warnings[known] with { Rows = _warnings[known].Rows + rows };
-                }
-                else
-                {
-                    _warnings.Add((column, rows, warning));
-                }
-            }
+            _warnings.Add(warnings.Where(w => !w.StartsWith("skipped ", StringComparison.Ordinal)));
         }
     }
 
-    // "column 'color': 3 row(s) with a category not seen in training (such as 'teal') encoded as all zeros".
-    [GeneratedRegex(@"^column '(.*)': (\d+) row\(s\) ")]
+    // "column 'color': 3 " of "column 'color': 3 row(s) with a category not seen in training (such as 'teal') encoded as all zeros".
+    [GeneratedRegex(@"^column '.*': \d+ (?=row\(s\) with a category)")]
     private static partial Regex UnseenCategories();
 
     private sealed record Block(float[] Values, int Rows);

@@ -53,11 +53,15 @@ public sealed class MemoryBudgetTests : TempFileTest
     public void Sizes_read_as_people_write_them(long bytes, string text) => Assert.Equal(text, MemoryBudget.Size(bytes));
 
     // backprop train on the file under a 32 MB heap: (exit code, stdout, stderr).
-    private static async Task<(int Code, string Output, string Error)> TrainUnderLimit(string path, params string[] flags)
+    private static Task<(int Code, string Output, string Error)> TrainUnderLimit(string path, params string[] flags) =>
+        UnderLimit(["train", "--data", path, "--epochs", "1", .. flags]);
+
+    // backprop with these arguments under a 32 MB heap.
+    private static async Task<(int Code, string Output, string Error)> UnderLimit(params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["DOTNET_GCHeapHardLimit"] = "0x2000000";
-        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "train", "--data", path, "--epochs", "1", .. flags])
+        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "backprop.dll"), .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -88,6 +92,24 @@ public sealed class MemoryBudgetTests : TempFileTest
         Assert.Contains("note: streaming ", error + output);
         Assert.Matches(@"are more than an eighth of the \d+(\.\d)? MB of memory available \(--stream false to read it whole\)", error + output);
         Assert.Contains("streamed 600,000 rows", error + output);
+    }
+
+    [Fact]
+    public async Task Predict_under_a_memory_limit_writes_the_predictions_of_a_file_whose_table_would_not_fit()
+    {
+        string path = Numbers(600_000), model = Path.Combine(Files.Directory, "m.safetensors");
+        string sample = Files.Write("sample.csv", string.Join('\n', File.ReadLines(path).Take(2001)) + "\n");
+        Assert.Equal(0, Cli.CliRunner.Run("train", "--data", sample, "--members", "1", "--epochs", "2", "--save", model).ExitCode);
+        foreach (string output in (string[])["p.csv", "p.parquet"])
+        {
+            string at = Path.Combine(Files.Directory, output);
+            var (code, text, error) = await UnderLimit("predict", "--model", model, "--data", path, "--proba", "--out", at);
+            Assert.True(code == 0, error);
+            Assert.Equal($"Wrote 600000 predictions to {at}\n", text.ReplaceLineEndings("\n"));
+            Table predictions = Table.Read(at);
+            Assert.Equal(600_000, predictions.RowCount);
+            Assert.Equal(Enumerable.Range(1, 600_000).Select(r => (double)r), Enumerable.Range(0, 600_000).Select(predictions.Find("row")!.GetNumber));
+        }
     }
 
     [Fact]
