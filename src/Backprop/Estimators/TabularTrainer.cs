@@ -642,17 +642,23 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     // "data-parallel over 2 ranks, each streaming its own shards (1 and 3 files; 5,000 and 6,000 training rows): each steps on its
-    // rows' share of every batch of 32, the gradients summed in rank order; rank 0 writes the model".
+    // rows' share of every batch of 32, the gradients summed in rank order; rank 0 writes the model"; of more than 4 ranks the
+    // ranges, "(1–2 files and 4,980–5,020 training rows a rank)".
     private static string RankShares(StreamedTable streamed, (long TrainingRows, int Files)[] shares, int batchSize)
     {
-        static string List<TValue>(IEnumerable<TValue> values)
+        static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+        static string List(IEnumerable<long> values)
         {
-            string[] items = [.. values.Select(v => string.Create(CultureInfo.InvariantCulture, $"{v:N0}"))];
+            string[] items = [.. values.Select(N)];
             return items.Length <= 2 ? string.Join(" and ", items) : string.Join(", ", items[..^1]) + " and " + items[^1];
         }
+        static string Range(IEnumerable<long> values) => values.Min() == values.Max() ? N(values.Min()) : $"{N(values.Min())}–{N(values.Max())}";
+        IEnumerable<long> files = shares.Select(s => (long)s.Files), rows = shares.Select(s => s.TrainingRows);
+        string counts = shares.Length > 4 ? $"{Range(rows)} training rows a rank" : $"{List(rows)} training rows";
         string what = streamed.Share.ByChunk
-            ? string.Create(CultureInfo.InvariantCulture, $"every {Ordinal(shares.Length)} chunk of the data (fewer files than ranks: each reads them all); {List(shares.Select(s => s.TrainingRows))} training rows")
-            : $"its own shards ({List(shares.Select(s => s.Files))} files; {List(shares.Select(s => s.TrainingRows))} training rows)";
+            ? $"every {Ordinal(shares.Length)} chunk of the data (fewer files than ranks: each reads them all); {counts}"
+            : shares.Length > 4 ? $"its own shards ({Range(files)} files and {counts})"
+            : $"its own shards ({List(files)} files; {counts})";
         return $"data-parallel over {shares.Length} ranks, each streaming {what}: each steps on its rows' share of every batch of {batchSize}, " +
             "the gradients summed in rank order; rank 0 writes the model";
     }

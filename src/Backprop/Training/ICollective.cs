@@ -2,8 +2,8 @@ namespace Backprop.Training;
 
 /// <summary>
 /// The processes of a data-parallel run (the ranks of an MPI job), as <see cref="Trainer{T}"/> needs them: each rank holds the
-/// same model and data, takes its share of every batch, and the ranks' gradients are summed in rank order, so that every
-/// rank takes the same optimizer step and the result does not depend on timing.
+/// same model, takes its share of every batch (of the same data, or of its own shards), and the ranks' gradients are summed
+/// in rank order, so that every rank takes the same optimizer step and the result does not depend on timing.
 /// </summary>
 /// <remarks>
 /// The core library declares what it needs and implements nothing native: the MPI implementation lives in the optional

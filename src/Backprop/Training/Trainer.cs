@@ -52,9 +52,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 
     /// <summary>
     /// The ranks of a data-parallel run, or <see langword="null"/> (the default) for one process. Every rank must hold the same
-    /// model, data and generator state: each rank steps on its contiguous share of every batch (rank <c>r</c> of <c>N</c> takes
-    /// rows <c>[r·B/N, (r+1)·B/N)</c>), the gradients of the batch's mean loss are summed in rank order, and every rank takes
-    /// the same step. Dropout draws from a generator of the rank's own (the shared one keeps the shuffles in step).
+    /// model and generator state. Trained on a <see cref="Dataset{T}"/>, every rank holds the same data and steps on its
+    /// contiguous share of every batch (rank <c>r</c> of <c>N</c> takes rows <c>[r·B/N, (r+1)·B/N)</c>); trained on an
+    /// <see cref="IBatchSource{T}"/>, each rank's source holds rows of its own, and each steps on its rows' share of every
+    /// batch. Either way the gradients of the batch's mean loss are summed in rank order, and every rank takes the same step.
+    /// Dropout draws from a generator of the rank's own (the shared one keeps the shuffles in step).
     /// </summary>
     public ICollective? Collective { get; set; }
 

@@ -120,6 +120,17 @@ public sealed class StreamedDataParallelTests : TempFileTest
     }
 
     [Fact]
+    public void Many_ranks_are_described_by_the_ranges_of_their_shares()
+    {
+        string data = Shards("train", 8, [900, 1000, 1100, 1000, 1000, 1000]);
+        var notes = new List<string>();
+        TabularTrainingResult<float>[] ranks = OnRanks<float>(5, Options(data) with { Epochs = 1 }, notes);
+        Assert.All(ranks, r => Assert.Equal(ranks[0].Model.Network.Parameters, r.Model.Network.Parameters));
+        Assert.Matches(@"^data-parallel over 5 ranks, each streaming its own shards \(1–2 files and [\d,]+–[\d,]+ training rows a rank\): each steps",
+            Assert.Single(notes, n => n.StartsWith("data-parallel", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Shards_are_dealt_to_ranks_whole_by_bytes_and_positions_do_not_depend_on_the_ranks()
     {
         string data = Shards("train", 7, [3000, 500, 1200, 800, 700]);
