@@ -171,6 +171,7 @@ internal sealed class StreamedTable
         while (true)
         {
             string? error = null;
+            bool canceled = false;
             try
             {
                 while (!streamed.TryScan(options, target, text, memory / 8 / ranks, cancellationToken))
@@ -182,7 +183,16 @@ internal sealed class StreamedTable
                 // Said by every rank at once below: a rank that failed alone would leave the others waiting for it.
                 error = e.Message;
             }
-            RankScan[] scans = [.. collective.AllGather(streamed.Describe(error, text)).Select(RankScan.Read)];
+            catch (OperationCanceledException)
+            {
+                // Stopped between chunks (the signal of a stop reaches each rank at its own moment): every rank stops below.
+                canceled = true;
+            }
+            RankScan[] scans = [.. collective.AllGather(streamed.Describe(error, canceled, text)).Select(RankScan.Read)];
+            if (scans.Any(s => s.Canceled))
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
             if (scans.FirstOrDefault(s => s.Error is not null) is { } failed)
             {
                 throw new BackpropException(failed.Error!);
@@ -340,12 +350,13 @@ internal sealed class StreamedTable
         _sample = _validation = null;
     }
 
-    // What this rank found, for the others: its error, or its columns, text columns, counts, sampling rates and formats.
-    private byte[] Describe(string? error, IReadOnlySet<string> text)
+    // What this rank found, for the others: whether it was stopped, its error, or its columns, text columns, counts, sampling rates and formats.
+    private byte[] Describe(string? error, bool canceled, IReadOnlySet<string> text)
     {
         using var stream = new MemoryStream();
         using (var writer = new BinaryWriter(stream))
         {
+            writer.Write(canceled);
             writer.Write(error ?? "");
             writer.Write(_columnNames.Length);
             foreach (string name in _columnNames) writer.Write(name);
@@ -368,16 +379,17 @@ internal sealed class StreamedTable
     }
 
     // A rank's Describe, read.
-    private sealed record RankScan(string? Error, string[] Columns, HashSet<string> Text, long Rows, long TrainingRows, long ValidationRows,
+    private sealed record RankScan(bool Canceled, string? Error, string[] Columns, HashSet<string> Text, long Rows, long TrainingRows, long ValidationRows,
         long SkippedRows, int Files, double SampleRate, double ValidationRate, double Seconds, bool Csv, bool Parquet, char Delimiter, char Decimal)
     {
         public static RankScan Read(byte[] bytes)
         {
             using var reader = new BinaryReader(new MemoryStream(bytes));
+            bool canceled = reader.ReadBoolean();
             string error = reader.ReadString();
             string[] columns = [.. Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString())];
             var text = Enumerable.Range(0, reader.ReadInt32()).Select(_ => reader.ReadString()).ToHashSet(StringComparer.Ordinal);
-            return new RankScan(error.Length == 0 ? null : error, columns, text, reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(),
+            return new RankScan(canceled, error.Length == 0 ? null : error, columns, text, reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(),
                 reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadBoolean(), reader.ReadBoolean(), reader.ReadChar(), reader.ReadChar());
         }
     }

@@ -110,6 +110,19 @@ public sealed class StreamedDataParallelTests : TempFileTest
     }
 
     [Fact]
+    public void A_stop_that_reaches_one_rank_during_the_first_pass_stops_every_rank_there()
+    {
+        string data = Shards("train", 9, [3000, 3000]);
+        var errors = Assert.Throws<AggregateException>(() => ThreadRanks.Run(2, collective =>
+        {
+            var trainer = new TabularTrainer<float>(Options(data)) { Collective = collective };
+            return trainer.Fit(collective.Rank == 1 ? new CancellationToken(canceled: true) : CancellationToken.None);
+        })).InnerExceptions;
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.IsAssignableFrom<OperationCanceledException>(e));
+    }
+
+    [Fact]
     public void One_file_is_shared_by_chunks_when_there_are_fewer_files_than_ranks()
     {
         string data = Shards("train", 6, [40_000]);

@@ -48,9 +48,19 @@ internal sealed class ThreadRanks(int size)
         {
             Calls++;
             group._slots[rank] = local.ToArray();
-            group._barrier.SignalAndWait();
+            Wait();
             for (int r = 0; r < Size; r++) ((TValue[])group._slots[r]!).CopyTo(all.Slice(r * local.Length, local.Length));
-            group._barrier.SignalAndWait();
+            Wait();
+        }
+
+        // A rank that left the run (an exception before a collective the others make) would leave them waiting for ever, as
+        // MPI ranks would until mpirun ends the job: here the wait fails the test instead.
+        private void Wait()
+        {
+            if (!group._barrier.SignalAndWait(TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException($"Rank {rank} waited 30 s for the others at a collective: one of them left the run.");
+            }
         }
     }
 }
