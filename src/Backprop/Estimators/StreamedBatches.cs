@@ -88,10 +88,31 @@ internal sealed partial class StreamedBatches<T> : IBatchSource<T>, IDisposable 
         {
             lock (_warnings)
             {
-                return [.. _warnings.Messages.Select(w => UnseenCategories().Replace(w, m => $"{m.Value}streamed ", 1))];
+                return Streamed(_warnings.Messages);
             }
         }
     }
+
+    /// <summary>
+    /// <see cref="Warnings"/> of every rank of a data-parallel run, each rank's counts of its own rows summed (every rank
+    /// must call it, at the same point of the run).
+    /// </summary>
+    public IReadOnlyList<string> WarningsOfEveryRank(ICollective collective)
+    {
+        IReadOnlyList<string> mine;
+        lock (_warnings) mine = _warnings.Messages;
+        var all = new TransformRemarks();
+        foreach (byte[] rank in collective.AllGather(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', mine))))
+        {
+            string text = System.Text.Encoding.UTF8.GetString(rank);
+            if (text.Length > 0) all.Add(text.Split('\n'));
+        }
+        return Streamed(all.Messages);
+    }
+
+    // "column 'color': 3 streamed row(s) …": the rows counted are the epoch's, not a table's.
+    private static string[] Streamed(IEnumerable<string> warnings) =>
+        [.. warnings.Select(w => UnseenCategories().Replace(w, m => $"{m.Value}streamed ", 1))];
 
     public void BeginEpoch(int epoch, Rng? rng, CancellationToken cancellationToken)
     {

@@ -377,7 +377,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             if (batches is not null)
             {
                 trainer.Fit(batches, rng, validation, cancellationToken);
-                foreach (string warning in batches.Warnings) Note(true, OptionPlaceholders.Escape(warning));
+                // A rank's warnings count its own rows: of a data-parallel run, every rank's are summed.
+                IReadOnlyList<string> streamedWarnings = streamed!.Ranks is not null && Collective is { } ranks ? batches.WarningsOfEveryRank(ranks) : batches.Warnings;
+                foreach (string warning in streamedWarnings) Note(true, OptionPlaceholders.Escape(warning));
             }
             else
             {

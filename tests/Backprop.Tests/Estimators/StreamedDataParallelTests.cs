@@ -110,6 +110,23 @@ public sealed class StreamedDataParallelTests : TempFileTest
     }
 
     [Fact]
+    public void A_category_too_rare_to_be_sampled_is_one_warning_counting_the_rows_of_every_rank()
+    {
+        // One 'rare' row in each shard, which the samples (of 1 MB) miss: rank 0 reads one of them, rank 1 the other.
+        string data = Shards("train", 10, [15_000, 15_000], (shard, r) => r == 12_345 ? "rare" : r % 2 == 0 ? "even" : "odd");
+        var notes = new List<TrainingNote>();
+        TabularTrainingResult<float>[] ranks = ThreadRanks.Run(2, collective => new TabularTrainer<float>(
+            Options(data) with { StreamMemory = 1_000_000, Epochs = 1, ValidationFraction = 0 })
+        {
+            Collective = collective,
+            Notes = collective.Rank == 0 ? notes.Add : null,
+        }.Fit());
+        Assert.DoesNotContain("rare", ranks[0].Model.Preprocessor.State.Features.Single(f => f.Name == "extra").Categories!);
+        TrainingNote warning = Assert.Single(notes, n => n.IsWarning);
+        Assert.Equal("column 'extra': 2 streamed row(s) with a category not seen in training (such as 'rare') encoded as all zeros", warning.Text);
+    }
+
+    [Fact]
     public void A_stop_that_reaches_one_rank_during_the_first_pass_stops_every_rank_there()
     {
         string data = Shards("train", 9, [3000, 3000]);
