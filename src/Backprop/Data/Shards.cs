@@ -21,6 +21,13 @@ internal static class Shards
     /// <summary>Whether <paramref name="path"/> is a glob: it holds <c>*</c> or <c>?</c>.</summary>
     public static bool IsGlob(string path) => path.AsSpan().IndexOfAny('*', '?') >= 0;
 
+    /// <summary>The files of the data at <paramref name="path"/>: the shards of a folder or glob (<see cref="Find"/>), or the file itself.</summary>
+    /// <exception cref="BackpropException">No such file, or a folder or glob without data files.</exception>
+    public static IReadOnlyList<string> FilesOf(string path) =>
+        IsGlob(path) || Directory.Exists(path) ? Find(path)
+        : File.Exists(path) ? [path]
+        : throw DataErrors.FileNotFound(path);
+
     /// <summary>The shard files of the folder or glob <paramref name="path"/>, sorted by path; at least one.</summary>
     /// <exception cref="BackpropException">The folder or glob names no data file.</exception>
     public static IReadOnlyList<string> Find(string path)

@@ -411,9 +411,7 @@ public sealed class Table
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rowsPerChunk);
         options ??= new CsvReadOptions();
         options.Validate();
-        bool shards = Shards.IsGlob(path) || Directory.Exists(path);
-        if (!shards && !File.Exists(path)) throw DataErrors.FileNotFound(path);
-        return ReadChunksOf(shards ? Shards.Find(path) : [path], options, rowsPerChunk);
+        return ReadChunksOf(Shards.FilesOf(path), options, rowsPerChunk);
     }
 
     /// <summary>The chunks of <paramref name="files"/> (some shards of a table, as a rank of a data-parallel run reads its own), one after the other.</summary>

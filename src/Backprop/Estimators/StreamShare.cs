@@ -45,16 +45,11 @@ internal sealed class StreamShare
     /// <summary>Whether every rank reads every file and keeps every <see cref="Ranks"/>-th chunk (fewer files than ranks).</summary>
     public bool ByChunk { get; }
 
-    /// <summary>The bytes of the files this rank reads.</summary>
-    public long Bytes => Read.Sum(file => new FileInfo(file).Length);
-
     /// <summary>The files of the data at <paramref name="path"/> (a file, a folder or a glob of shards), and rank <paramref name="rank"/>'s share of them.</summary>
     /// <exception cref="BackpropException">No such file, or a folder or glob without data files.</exception>
     public static StreamShare Of(string path, int rank, int ranks)
     {
-        IReadOnlyList<string> files = Shards.IsGlob(path) || Directory.Exists(path) ? Shards.Find(path)
-            : File.Exists(path) ? [path]
-            : throw DataErrors.FileNotFound(path);
+        IReadOnlyList<string> files = Shards.FilesOf(path);
         if (ranks <= 1)
         {
             return new StreamShare(files, files, 0, 1, byChunk: false);

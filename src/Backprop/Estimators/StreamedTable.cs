@@ -126,15 +126,6 @@ internal sealed class StreamedTable
     /// <summary>Whether the row at <paramref name="position"/> (<see cref="StreamShare"/>'s: its file's index and its row there) is held out to validate.</summary>
     public bool IsHeldOut(long position) => ValidationFraction > 0 && TableSample.Key(_seed ^ HoldOutSalt, position) < ValidationFraction;
 
-    /// <summary>The bytes of the data's files: the file, or every shard of a folder or glob.</summary>
-    public static long DataBytes(string path) => FilesOf(path).Sum(file => new FileInfo(file).Length);
-
-    /// <summary>The number of the data's files: 1, or the shards of a folder or glob (0 when there is no such file).</summary>
-    public static int FileCount(string path) => FilesOf(path).Count;
-
-    private static IReadOnlyList<string> FilesOf(string path) =>
-        Shards.IsGlob(path) || Directory.Exists(path) ? Shards.Find(path) : File.Exists(path) ? [path] : [];
-
     /// <summary>Reads the data once: the samples and counts.</summary>
     /// <param name="options">The run's options: data, how to read it, target, columns, seed, validation fraction, memory.</param>
     /// <param name="read">How to read the data (a resumed model's text columns, or the options' categorical ones).</param>

@@ -551,13 +551,14 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // times a 1 GB CSV file's size (docs/data.md).
     private bool ChoosesStreaming(string path)
     {
-        if (Collective is { Size: > 1 } ranks && StreamedTable.FileCount(path) >= ranks.Size && Options.CrossFit != true)
+        IReadOnlyList<string> files = Shards.FilesOf(path);
+        if (Collective is { Size: > 1 } ranks && files.Count >= ranks.Size && Options.CrossFit != true)
         {
             // Shards enough for every rank: each reads and streams its own, so that the data may be larger than one machine holds.
             Note(false, $"streaming {OptionPlaceholders.Escape(path)}: each of the {ranks.Size} ranks reads its own shards ({{Stream}} false for every rank to read them all)");
             return true;
         }
-        long bytes = StreamedTable.DataBytes(path), available = MemoryBudget.Available();
+        long bytes = files.Sum(file => new FileInfo(file).Length), available = MemoryBudget.Available();
         if (bytes <= available / 8)
         {
             return false;
