@@ -20,6 +20,12 @@ public static class Cli
     /// <summary>Exit code of a run interrupted by Ctrl+C.</summary>
     public const int Interrupted = 130;
 
+    /// <summary>
+    /// Exit code of a run whose output's reader closed the pipe before the end (<c>predict … | head</c>): 128 + SIGPIPE, the status
+    /// the shell gives any program that a closed pipe stops, so <c>set -o pipefail</c> sees it alike.
+    /// </summary>
+    public const int OutputClosed = 141;
+
     /// <summary>Parses <paramref name="args"/> and runs the command, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
     /// <returns>The process exit code.</returns>
     /// <param name="args">The command line.</param>

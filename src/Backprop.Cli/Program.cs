@@ -1,4 +1,5 @@
 using Backprop.Cli;
+using Backprop.Cli.Rendering;
 
 // A rank of an MPI job writes to a terminal that mpirun forwards, often into a file or a pipe (a job's log, --json for a
 // script): .NET would set that terminal up with escape sequences ahead of the first line, and a progress bar would redraw
@@ -8,4 +9,7 @@ if (mpiRank)
 {
     Environment.SetEnvironmentVariable("TERM", "dumb");
 }
-return Cli.Run(args, Console.Out, Console.Error, interactive: !mpiRank && !Console.IsOutputRedirected, colorErrors: !mpiRank && !Console.IsErrorRedirected);
+TextWriter output = StandardOutput.ForProcess();
+int exitCode = Cli.Run(args, output, Console.Error, interactive: !mpiRank && !Console.IsOutputRedirected, colorErrors: !mpiRank && !Console.IsErrorRedirected);
+output.Flush();
+return exitCode;

@@ -108,6 +108,11 @@ internal static class PredictCommand
                     bool[,]? sets = set is double setCoverage ? model.PredictSets(features!, setCoverage) : null;
                     (double[] Values, double[] Lower, double[] Upper)? bounds = interval is double coverage ? model.PredictIntervals(features!, coverage) : null;
                     write(rows, classes, probabilities, sets, values, bounds);
+                    if (output is StandardOutput { ReaderGone: true })
+                    {
+                        // `predict … | head`: what is left would be predicted for no one.
+                        return;
+                    }
                     rows += table.RowCount;
                     foreach (int c in classes) counts[c]++;
                     if (sets is not null) setMembers += sets.Cast<bool>().Count(b => b);
@@ -126,6 +131,10 @@ internal static class PredictCommand
             if (outPath is null)
             {
                 WriteCsv(output);
+                if (output is StandardOutput { ReaderGone: true })
+                {
+                    return Cli.OutputClosed;
+                }
                 remarks.AddAll(warnings.Messages, notes.Messages);
                 return Cli.Success;
             }
