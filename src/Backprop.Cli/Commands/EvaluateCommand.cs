@@ -66,8 +66,22 @@ internal static class EvaluateCommand
             }
             if (reportPath is not null) HtmlReport.Check(reportPath);
             var remarks = new Remarks(error.WriteLine);
-            Dataset<T> dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, decimalSeparator, remarks);
-            IMetricsReport report = MetricsReport.Evaluate(model, dataset);
+            // The HTML report's importance and dependence predict the rows again with columns shuffled: they need the table. The
+            // metrics alone need only each row's prediction and target, so the data is read a chunk at a time.
+            Dataset<T>? dataset = null;
+            IMetricsReport report;
+            if (reportPath is not null)
+            {
+                dataset = ModelData.Labelled<T>(model.Preprocessor, dataPath, delimiter, decimalSeparator, remarks);
+                report = MetricsReport.Evaluate(model, dataset);
+            }
+            else
+            {
+                var warnings = new TransformRemarks();
+                var notes = new TransformRemarks();
+                report = MetricsReport.Evaluate(model, ModelData.ReadChunks(model.Preprocessor, dataPath, delimiter, decimalSeparator), warnings, notes);
+                remarks.AddAll(warnings.Messages, notes.Messages);
+            }
             if (plotPath is not null)
             {
                 PlotFile.Save(report is ClassificationReport classes
@@ -78,7 +92,7 @@ internal static class EvaluateCommand
             {
                 PlotFile.Save(ReliabilityPlot.Create(calibrated.Reliability, calibrated.CalibrationError), reliabilityPath);
             }
-            if (reportPath is not null)
+            if (reportPath is not null && dataset is not null)
             {
                 var html = new HtmlReport($"Evaluation of {ModelData.Name(dataPath)}");
                 html.Paragraph($"The model {modelPath} ({(model.Task == TaskKind.Regression ? "regression" : "classification")} of '{model.Preprocessor.State.Target.Name}') on {dataPath}, {dataset.Count:N0} rows.");

@@ -24,6 +24,16 @@ internal static class ModelData
         return data;
     }
 
+    /// <summary>
+    /// The rows a command reads at a time (<c>predict</c>, <c>evaluate</c>; a Parquet file's row group instead): a chunk of a few tens
+    /// of columns is a few MB, so the command's memory is a chunk's, whatever the file.
+    /// </summary>
+    public const int RowsPerChunk = 16_384;
+
+    /// <summary>The file's rows as <see cref="Read"/> reads them, <see cref="RowsPerChunk"/> of a CSV file (or a Parquet row group) at a time.</summary>
+    public static IEnumerable<Table> ReadChunks(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator) =>
+        Table.ReadChunks(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator }, RowsPerChunk);
+
     /// <summary>How a command names its data in headings: the file's name, or a folder or glob of shards as given.</summary>
     public static string Name(string path) =>
         path.AsSpan().IndexOfAny('*', '?') >= 0 || Directory.Exists(path) ? path : Path.GetFileName(path);

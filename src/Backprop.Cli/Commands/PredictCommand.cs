@@ -56,9 +56,6 @@ internal static class PredictCommand
         return command;
     }
 
-    // Rows read and predicted at once (a CSV file's; a Parquet file's row group): a chunk of a few tens of columns is a few MB.
-    private const int RowsPerChunk = 16_384;
-
     private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, string? outPath, bool proba, double? interval, double? set, bool json,
         TextWriter output, TextWriter error) : IModelHandler
     {
@@ -93,8 +90,7 @@ internal static class PredictCommand
             // in the memory of a chunk. `write` gets the chunk's first row (from 0) and its predictions.
             void Predict(Action<long, int[], Matrix<T>?, bool[,]?, double[], (double[] Values, double[] Lower, double[] Upper)?> write)
             {
-                CsvReadOptions read = model.Preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator };
-                foreach (Table table in Table.ReadChunks(dataPath, read, RowsPerChunk))
+                foreach (Table table in ModelData.ReadChunks(model.Preprocessor, dataPath, delimiter, decimalSeparator))
                 {
                     var chunkWarnings = new List<string>();
                     var chunkNotes = new List<string>();

@@ -95,6 +95,17 @@ public sealed class MemoryBudgetTests : TempFileTest
     }
 
     [Fact]
+    public async Task Evaluate_under_a_memory_limit_measures_a_file_whose_table_would_not_fit()
+    {
+        string path = Numbers(600_000), model = Path.Combine(Files.Directory, "m.safetensors");
+        string sample = Files.Write("sample.csv", string.Join('\n', File.ReadLines(path).Take(2001)) + "\n");
+        Assert.Equal(0, Cli.CliRunner.Run("train", "--data", sample, "--members", "1", "--epochs", "2", "--save", model).ExitCode);
+        var (code, text, error) = await UnderLimit("evaluate", "--model", model, "--data", path, "--json");
+        Assert.True(code == 0, error);
+        Assert.Contains("\"samples\":600000,", text);
+    }
+
+    [Fact]
     public async Task Predict_under_a_memory_limit_writes_the_predictions_of_a_file_whose_table_would_not_fit()
     {
         string path = Numbers(600_000), model = Path.Combine(Files.Directory, "m.safetensors");
