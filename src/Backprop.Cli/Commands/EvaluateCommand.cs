@@ -82,6 +82,10 @@ internal static class EvaluateCommand
                 report = MetricsReport.Evaluate(model, ModelData.ReadChunks(model.Preprocessor, dataPath, delimiter, decimalSeparator), warnings, notes);
                 remarks.AddAll(warnings.Messages, notes.Messages);
             }
+            if (report.Count == 0)
+            {
+                throw new BackpropException($"{dataPath}: expected rows with a value in the target column '{model.Preprocessor.State.Target.Name}' to evaluate the model on. Received: none.");
+            }
             if (plotPath is not null)
             {
                 PlotFile.Save(report is ClassificationReport classes

@@ -51,6 +51,18 @@ public sealed class EvaluateChunksTests : TempFileTest
     }
 
     [Fact]
+    public void Data_without_a_single_target_value_is_an_error_not_a_report_of_nothing()
+    {
+        string model = Path.Combine(Files.Directory, "m.safetensors");
+        Assert.Equal(0, CliRunner.Run("train", "--data", Rows("train.csv", 600, regression: false), "--members", "1", "--epochs", "2", "--save", model).ExitCode);
+        string data = Files.Write("unlabelled.csv", "x,color,y\n1,red,\n2,blue,\n");
+        var (exit, output, error) = CliRunner.Run("evaluate", "--model", model, "--data", data);
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"warning: skipped 2 row(s) whose target 'y' is missing\nerror: {data}: expected rows with a value in the target column 'y' to evaluate the model on. Received: none.\n", error);
+    }
+
+    [Fact]
     public void A_bad_cell_in_a_later_chunk_is_said_with_its_line()
     {
         string model = Path.Combine(Files.Directory, "m.safetensors");
