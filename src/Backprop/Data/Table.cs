@@ -399,7 +399,8 @@ public sealed class Table
     /// <summary>
     /// Reads the data at <paramref name="path"/> (as <see cref="Read(string, CsvReadOptions?)"/>: a CSV or Parquet file, a folder
     /// or glob of shards) a chunk of rows at a time, so that only one chunk is held: a CSV file in chunks of
-    /// <paramref name="rowsPerChunk"/> rows, a Parquet file by row groups, shards one after the other. Each chunk is a table of its
+    /// <paramref name="rowsPerChunk"/> rows (fewer for a file of more than a few hundred columns: about a million cells a chunk,
+    /// at least 64 rows), a Parquet file by row groups, shards one after the other. Each chunk is a table of its
     /// own (its <see cref="Source"/> the file it comes from, <see cref="LocationOf"/> the rows' place in it), its columns' kinds
     /// inferred from its own cells: a column numeric in one chunk may be text in another (read it again with the column in
     /// <see cref="CsvReadOptions.TextColumns"/>), and all-missing columns are numeric.
@@ -439,6 +440,11 @@ public sealed class Table
         }
     }
 
+    // A chunk of a wide file holds fewer rows: at most about a million cells (8 MB of numbers) whatever its width, but at least
+    // 64 rows. The count depends on the file's columns only, so every rank of a data-parallel run cuts a file alike.
+    private const int MaxChunkCells = 1 << 20;
+    private const int MinChunkRows = 64;
+
     // A CSV file in chunks; its decimal separator is decided by the first chunk whose numbers show one, and a later chunk that
     // shows the other is refused as one file would be.
     private static IEnumerable<Table> ReadCsvChunks(string file, CsvReadOptions options, IReadOnlySet<string> textColumns, int rowsPerChunk)
@@ -461,8 +467,8 @@ public sealed class Table
             {
                 TableColumn[] columns = csv.NewColumns(textColumns);
                 var lines = new ChunkedList<int>();
-                int row = 0;
-                while (row < rowsPerChunk && NextCsvRow(csv))
+                int row = 0, rows = Math.Min(rowsPerChunk, Math.Max(MinChunkRows, MaxChunkCells / columns.Length));
+                while (row < rows && NextCsvRow(csv))
                 {
                     csv.Append(columns, row);
                     lines.Add(csv.Reader.Current.LineNumberFrom);

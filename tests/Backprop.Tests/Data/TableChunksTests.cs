@@ -53,6 +53,20 @@ public sealed class TableChunksTests : TempFileTest
     }
 
     [Fact]
+    public void A_wide_CSV_file_reads_in_chunks_of_about_a_million_cells()
+    {
+        // 2,100 columns: 2^20 / 2,100 = 499 rows a chunk, below the 8,192 asked; a chunk of 8,192 would hold 17 M cells (138 MB).
+        var text = new StringBuilder(string.Join(",", Enumerable.Range(0, 2100).Select(c => $"c{c}")) + "\n");
+        for (int r = 0; r < 1200; r++) text.AppendJoin(',', Enumerable.Range(0, 2100).Select(c => (r + c) % 10)).Append('\n');
+        string path = Files.Write("wide.csv", text.ToString());
+        Table[] chunks = [.. Table.ReadChunks(path, rowsPerChunk: 8192)];
+        Assert.Equal([499, 499, 202], chunks.Select(c => c.RowCount));
+        AssertSameCells(Table.Read(path), chunks);
+        // Fewer rows asked than fit: the rows asked.
+        Assert.Equal([300, 300, 300, 300], Table.ReadChunks(path, rowsPerChunk: 300).Select(c => c.RowCount));
+    }
+
+    [Fact]
     public void A_Parquet_file_reads_by_row_groups_and_shards_one_after_the_other()
     {
         int rows = 250;
