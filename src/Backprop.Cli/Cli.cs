@@ -97,6 +97,13 @@ public static class Cli
             error.WriteLine("Interrupted.");
             return Interrupted;
         }
+        catch (IOException e)
+        {
+            // Files are checked where they are read and saved (with their names); what is left is the machine's: a full disk under
+            // standard output redirected to a file, a device that fails. Not a bug of ours: one line, no stack trace.
+            Error($"error: input/output failed: {Printable.OneLine(e.Message).TrimEnd('.')}.");
+            return Failure;
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             return Internal(e, parse.GetValue(verbose));

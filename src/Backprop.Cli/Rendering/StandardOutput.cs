@@ -31,12 +31,30 @@ public sealed class StandardOutput : TextWriter
         };
     }
 
-    /// <summary>This process's standard output: a <see cref="StandardOutput"/> where it is redirected on Unix, else <see cref="Console.Out"/>.</summary>
-    /// <remarks>A terminal stays the console's (its width, its escape sequences); Windows reports a closed pipe through the console already.</remarks>
+    /// <summary>This process's standard output: a <see cref="StandardOutput"/> where it is a pipe (on Unix), else <see cref="Console.Out"/>.</summary>
+    /// <remarks>
+    /// Only a pipe has a reader that can leave. A terminal stays the console's (its width, its escape sequences), and so does a
+    /// file: a file stream writes at the offset it keeps itself, so with <c>&gt; log 2&gt;&amp;1</c> its lines would overwrite
+    /// those stderr wrote through the shared offset. On Windows the console's writer stays (its standard output is not
+    /// descriptor 1; a closed pipe goes unnoticed there, as before).
+    /// </remarks>
     public static TextWriter ForProcess() =>
-        OperatingSystem.IsWindows() || !Console.IsOutputRedirected
-            ? Console.Out
-            : new StandardOutput(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0));
+        !OperatingSystem.IsWindows() && Console.IsOutputRedirected && ForPipe(new SafeFileHandle(1, ownsHandle: false)) is { } pipe
+            ? pipe
+            : Console.Out;
+
+    /// <summary>A <see cref="StandardOutput"/> writing to <paramref name="handle"/> if it is a pipe (or a socket); <see langword="null"/> for a file or a device.</summary>
+    public static StandardOutput? ForPipe(SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var stream = new FileStream(handle, FileAccess.Write, bufferSize: 0);
+        if (stream.CanSeek)
+        {
+            // A file (or /dev/null): written through the console's shared offset. The handle is not the stream's to close.
+            return null;
+        }
+        return new StandardOutput(stream);
+    }
 
     /// <summary>A write failed because the pipe's reader has closed it; later writes are dropped.</summary>
     public bool ReaderGone { get; private set; }

@@ -79,6 +79,60 @@ public sealed class StandardOutputTests : TempFileTest
     }
 
     [Fact]
+    public void Only_a_pipe_gets_the_writer_a_file_keeps_the_console_s()
+    {
+        using AnonymousPipeServerStream pipe = ClosedPipe();
+        using StandardOutput? toPipe = StandardOutput.ForPipe(new SafeFileHandle(pipe.SafePipeHandle.DangerousGetHandle(), ownsHandle: false));
+        Assert.NotNull(toPipe);
+        using FileStream file = File.Create(Path.Combine(Files.Directory, "out.txt"));
+        Assert.Null(StandardOutput.ForPipe(new SafeFileHandle(file.SafeFileHandle.DangerousGetHandle(), ownsHandle: false)));
+        file.WriteByte((byte)'x'); // the handle is still open: the probe did not close it
+    }
+
+    [Fact]
+    public async Task Output_and_errors_redirected_to_one_file_keep_every_line()
+    {
+        // `> log 2>&1`: a stream of its own on descriptor 1 would write at its own offset, over the lines stderr wrote.
+        if (OperatingSystem.IsWindows())
+        {
+            return; // a POSIX shell's redirection
+        }
+        var rows = new StringBuilder("x,y\n");
+        for (int r = 0; r < 300; r++) rows.Append(r % 17).Append(',').Append(r % 17 > 8 ? "b" : "a").Append('\n');
+        string data = Files.Write("d.csv", rows.ToString()), log = Path.Combine(Files.Directory, "log.txt");
+        string cli = Path.Combine(AppContext.BaseDirectory, "backprop.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("sh");
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("dotnet \"$0\" train --data \"$1\" --epochs 2 --members 1 > \"$2\" 2>&1");
+        start.ArgumentList.Add(cli);
+        start.ArgumentList.Add(data);
+        start.ArgumentList.Add(log);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+        string[] lines = File.ReadAllLines(log);
+        Assert.StartsWith("note: read 300 rows × 2 columns of ", lines[0], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Count(l => l.StartsWith("Epoch ", StringComparison.Ordinal)));
+        Assert.StartsWith("Training Accuracy: ", lines[^1], StringComparison.Ordinal);
+        Assert.All(lines, l => Assert.Matches("^(note: |Epoch |Early stopping|Training Accuracy)", l));
+    }
+
+    [Fact]
+    public void A_write_that_fails_otherwise_is_one_error_line_not_an_internal_error()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // /dev/full
+        }
+        using var device = new StreamWriter(new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0)) { AutoFlush = true };
+        var error = new StringWriter();
+        int exit = Backprop.Cli.Cli.Run(["datasets"], device, error);
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: input/output failed: No space left on device", error.ToString(), StringComparison.Ordinal);
+        Assert.Single(error.ToString().TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void Predict_into_a_pipe_its_reader_left_stops_after_the_chunk_it_was_writing()
     {
         // 40,000 rows, three chunks of 16,384; an infinite value in the third, which a run reading on would stop at.
