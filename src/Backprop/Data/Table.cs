@@ -399,8 +399,8 @@ public sealed class Table
     /// <summary>
     /// Reads the data at <paramref name="path"/> (as <see cref="Read(string, CsvReadOptions?)"/>: a CSV or Parquet file, a folder
     /// or glob of shards) a chunk of rows at a time, so that only one chunk is held: a CSV file in chunks of
-    /// <paramref name="rowsPerChunk"/> rows (fewer for a file of more than a few hundred columns: about a million cells a chunk,
-    /// at least 64 rows), a Parquet file by row groups, shards one after the other. Each chunk is a table of its
+    /// <paramref name="rowsPerChunk"/> rows (fewer for a wide file: at most about a million cells a chunk, at least 64 rows), a
+    /// Parquet file by row groups, shards one after the other. Each chunk is a table of its
     /// own (its <see cref="Source"/> the file it comes from, <see cref="LocationOf"/> the rows' place in it), its columns' kinds
     /// inferred from its own cells: a column numeric in one chunk may be text in another (read it again with the column in
     /// <see cref="CsvReadOptions.TextColumns"/>), and all-missing columns are numeric.
