@@ -72,17 +72,17 @@ public sealed class Gelu<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
     {
         for (int k = 0; k < x.Length; k += Vector<float>.Count)
         {
-            Lanes.Store(ErfcExponent(Lanes.Load(x, k), out _), y, k);
+            Lanes.Store(ErfcExponent(Lanes.Load(x, k), out _, out _), y, k);
         }
         TensorPrimitives.Exp(y, y);
         var half = new Vector<float>(0.5f);
         for (int k = 0; k < x.Length; k += Vector<float>.Count)
         {
             Vector<float> xk = Lanes.Load(x, k);
-            _ = ErfcExponent(xk, out Vector<float> rounding);
-            Vector<float> z = Vector.Abs(xk) * new Vector<float>((float)InverseSqrt2);
+            // The exponent again, for its rounding and t (no buffer to keep them in: a few multiply-adds, the pass is memory-bound).
+            _ = ErfcExponent(xk, out Vector<float> rounding, out Vector<float> t);
             // ½ · erfc(|x|/√2), the exponent's rounding error put back to first order: exp(s + r) = exp(s) · (1 + r).
-            Vector<float> tail = half * HalfReciprocal(z) * Lanes.Load(y, k) * (Vector<float>.One + rounding);
+            Vector<float> tail = half * t * Lanes.Load(y, k) * (Vector<float>.One + rounding);
             Vector<float> phi = Vector.ConditionalSelect(Vector.LessThan(xk, Vector<float>.Zero), tail, Vector<float>.One - tail);
             Lanes.Store(xk * phi, y, k);
         }
@@ -110,15 +110,14 @@ public sealed class Gelu<T> : ActivationLayer<T> where T : unmanaged, IFloatingP
         }
     }
 
-    // t = 1 / (1 + z/2).
-    private static Vector<float> HalfReciprocal(Vector<float> z) => Vector<float>.One / (Vector<float>.One + new Vector<float>(0.5f) * z);
-
     // −z² + P(t) for z = |x|/√2, Numerical Recipes' erfcc: erfc(z) = t · exp(−z² + P(t)) to a relative 1.2e-7 for z ≥ 0. The
     // sum is rounded to float, an absolute error of up to 5e-7 where it is near −8 (|x| = 4), which exp turns into a relative
-    // one: `rounding` is the part lost (of −x²/2 = −z², taken from x itself, and of the sum), for the caller to put back.
-    private static Vector<float> ErfcExponent(Vector<float> x, out Vector<float> rounding)
+    // one: `rounding` is the part lost (of −x²/2 = −z², taken from x itself, and of the sum), for the caller to put back;
+    // `t` is the fit's variable.
+    private static Vector<float> ErfcExponent(Vector<float> x, out Vector<float> rounding, out Vector<float> t)
     {
-        Vector<float> z = Vector.Abs(x) * new Vector<float>((float)InverseSqrt2), t = HalfReciprocal(z);
+        Vector<float> z = Vector.Abs(x) * new Vector<float>((float)InverseSqrt2);
+        t = Vector<float>.One / (Vector<float>.One + new Vector<float>(0.5f) * z); // t = 1 / (1 + z/2)
         Vector<float> p = new Vector<float>(0.17087277f);
         p = p * t + new Vector<float>(-0.82215223f);
         p = p * t + new Vector<float>(1.48851587f);
