@@ -125,7 +125,7 @@ public static class Cli
     {
         var root = new RootCommand(
             "Backprop: neural networks for tabular data, in pure C#.\n\n"
-            + "Exit codes: 0 success, 1 bad input or failure, 2 usage error, 130 interrupted.\n\n"
+            + "Exit codes: 0 success, 1 bad input or failure, 2 usage error, 130 interrupted, 141 output pipe closed.\n\n"
             + "Example:\n  backprop train                 # the classic Iris notebook: 4→16→3 MLP, per-sample SGD");
         root.Subcommands.Add(TrainCommand.Create(output, interactive, interrupt));
         root.Subcommands.Add(DatasetsCommand.Create(output));
