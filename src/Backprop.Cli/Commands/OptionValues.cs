@@ -72,15 +72,19 @@ internal static class OptionValues
         return option;
     }
 
-    /// <summary>Makes <paramref name="option"/> take a share strictly between 0 and 1 (a coverage, such as 0.9), checked when the command line is read.</summary>
-    public static Option<double?> Share(this Option<double?> option)
+    /// <summary>
+    /// Makes <paramref name="option"/> take a share below 1 and above 0, or from <paramref name="minimum"/> when given (a coverage, such
+    /// as 0.9), checked when the command line is read.
+    /// </summary>
+    public static Option<double?> Share(this Option<double?> option, double? minimum = null)
     {
         option.CustomParser = result =>
         {
             double? value = Number(result, option.Name);
-            if (value is double share && !(share > 0 && share < 1))
+            if (value is double share && !((minimum is double least ? share >= least : share > 0) && share < 1))
             {
-                result.AddError($"{option.Name}: expected a number between 0 and 1, for example 0.9. Received: '{Single(result)}'.");
+                string range = minimum is double from ? $"from {from.ToString(CultureInfo.InvariantCulture)} to below 1" : "between 0 and 1";
+                result.AddError($"{option.Name}: expected a number {range}, for example 0.9. Received: '{Single(result)}'.");
                 return null;
             }
             return value;

@@ -29,10 +29,10 @@ internal static class PredictCommand
         var proba = new Option<bool>("--proba") { Description = "Add one probability column per class, named after the class (classification)" };
         var interval = new Option<double?>("--interval")
         {
-            Description = "Add columns lower and upper: a conformal prediction interval meant to hold this share of new values, e.g. 0.9 (regression; "
-                + "calibrated on the rows the model held out in training)",
+            Description = "Add columns lower and upper: a conformal prediction interval meant to hold this share of new values, from 0.5 to below 1, "
+                + "e.g. 0.9 (regression; calibrated on the rows the model held out in training)",
             HelpName = "COVERAGE",
-        }.Share();
+        }.Share(minimum: ConformalScores.MinimumIntervalCoverage);
         var set = new Option<double?>("--set")
         {
             Description = "Add a column set: the classes (joined by |) of a conformal prediction set meant to hold the true class for this share of new rows, "

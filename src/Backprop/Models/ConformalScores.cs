@@ -62,13 +62,26 @@ public sealed class ConformalScores
         return below < coverage * (Count + 1);
     }
 
+    /// <summary>The smallest coverage an interval is given for: one half (<see cref="Interval"/>).</summary>
+    public const double MinimumIntervalCoverage = 0.5;
+
     /// <summary>The prediction interval, from each fold's predictor's value for the row (one value for one fold; one per member for cross-fitting).</summary>
-    /// <inheritdoc cref="Includes"/>
+    /// <remarks>
+    /// Below a coverage of one half the CV+ bounds can cross (the <c>⌊α(n + 1)⌋</c>-th largest of <c>ŷₖ₍ᵢ₎ − Rᵢ</c> above the
+    /// <c>⌈(1 − α)(n + 1)⌉</c>-th smallest of <c>ŷₖ₍ᵢ₎ + Rᵢ</c> when the members disagree by more than the small errors), and CV+
+    /// promises only <c>1 − 2α</c>, nothing there; from one half up they cannot (each <c>ŷ + R</c> is at least its <c>ŷ − R</c>, so
+    /// the order statistics of rank <c>n + 1 − r ≤ r</c> keep their order).
+    /// </remarks>
     /// <param name="predictions">The row's prediction by the predictor of each fold, in the target's units.</param>
-    /// <param name="coverage">In <c>(0, 1)</c>, for example 0.9.</param>
+    /// <param name="coverage">In <c>[0.5, 1)</c>, for example 0.9.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A coverage below one half, or not below 1.</exception>
     public (double Lower, double Upper) Interval(ReadOnlySpan<double> predictions, double coverage)
     {
         CheckShape(predictions.Length, coverage);
+        if (coverage < MinimumIntervalCoverage)
+        {
+            throw new ArgumentOutOfRangeException(nameof(coverage), coverage, $"Expected a coverage of at least {MinimumIntervalCoverage} for an interval.");
+        }
         int rank = Rank(coverage);
         if (rank > Count)
         {

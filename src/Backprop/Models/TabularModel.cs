@@ -252,14 +252,22 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// out for that coverage.
     /// </summary>
     /// <param name="features">Encoded features <c>(N, F)</c>.</param>
-    /// <param name="coverage">The share of new rows whose value the interval should hold, in <c>(0, 1)</c>, for example 0.9.</param>
-    /// <returns>The predictions (as <see cref="PredictValues(Matrix{T})"/>) and their intervals' bounds.</returns>
+    /// <param name="coverage">
+    /// The share of new rows whose value the interval should hold, in <c>[0.5, 1)</c>, for example 0.9 (below one half the bounds
+    /// of a cross-fitted model can cross: <see cref="ConformalScores.Interval"/>).
+    /// </param>
+    /// <returns>The predictions (as <see cref="PredictValues(Matrix{T})"/>) and their intervals' bounds, which hold the prediction.</returns>
     /// <exception cref="InvalidOperationException">The model is a classifier, or holds no <see cref="ConformalScores"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A coverage below one half, or not below 1.</exception>
     public (double[] Values, double[] Lower, double[] Upper) PredictIntervals(Matrix<T> features, double coverage)
     {
         if (Output != OutputKind.Identity)
         {
             throw new InvalidOperationException("A classification model predicts sets of classes; use PredictSets.");
+        }
+        if (coverage < ConformalScores.MinimumIntervalCoverage)
+        {
+            throw new ArgumentOutOfRangeException(nameof(coverage), coverage, $"Expected a coverage of at least {ConformalScores.MinimumIntervalCoverage} for an interval.");
         }
         ConformalScores scores = ScoresFor(coverage);
         double[] values = PredictValues(features);
@@ -271,6 +279,10 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             for (int k = 0; k < byFold.Length; k++) row[k] = byFold[k][r];
             (lower[r], upper[r]) = scores.Interval(row, coverage);
+            // CV+ judges each member against its own fold's errors, and can leave the members' average just outside when they
+            // disagree; holding it costs nothing of the coverage (a wider interval holds at least as many values).
+            lower[r] = Math.Min(lower[r], values[r]);
+            upper[r] = Math.Max(upper[r], values[r]);
         }
         return (values, lower, upper);
     }

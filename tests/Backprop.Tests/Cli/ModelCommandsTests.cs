@@ -157,7 +157,9 @@ public sealed class ModelCommandsTests : IDisposable
 
     [Theory]
     [InlineData("--set", "0.9", "--set: expected a classification model")]
-    [InlineData("--interval", "1", "--interval: expected a number between 0 and 1, for example 0.9. Received: '1'.")]
+    [InlineData("--interval", "1", "--interval: expected a number from 0.5 to below 1, for example 0.9. Received: '1'.")]
+    [InlineData("--interval", "0.3", "--interval: expected a number from 0.5 to below 1, for example 0.9. Received: '0.3'.")]
+    [InlineData("--set", "0", "--set: expected a number between 0 and 1, for example 0.9. Received: '0'.")]
     public void Predict_interval_and_set_say_what_they_need_in_one_line(string flag, string value, string message)
     {
         string model = Path.Combine(_files.Directory, "age.safetensors");

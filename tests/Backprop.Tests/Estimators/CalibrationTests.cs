@@ -155,6 +155,26 @@ public sealed class CalibrationTests : IDisposable
         Assert.InRange(setSize / (runs * fresh), 1, 2.2);
     }
 
+    [Fact]
+    public void A_cross_fitted_interval_holds_its_prediction_at_every_coverage_from_one_half()
+    {
+        // Far outside the training rows five members trained on different fifths disagree by more than their errors: CV+ alone
+        // leaves their average outside some intervals there.
+        TabularTrainingOptions options = new() { Data = WriteCsv("disagree.csv", 60, 3, classes: false), Target = "target", HiddenLayers = [8], Members = 5 };
+        TabularModel<double> model = new TabularTrainer<double>(options).Fit().Model;
+        Dataset<double> rows = model.Preprocessor.Transform<double>(Table.Read(WriteCsv("disagree-new.csv", 500, 4, classes: false), model.Preprocessor.ReadOptions()));
+        for (int r = 0; r < rows.Count; r++)
+        {
+            for (int c = 0; c < rows.Features.Columns; c++) rows.Features[r, c] *= 20;
+        }
+        foreach (double coverage in new[] { 0.5, 0.55, 0.7, 0.9 })
+        {
+            (double[] predicted, double[] lower, double[] upper) = model.PredictIntervals(rows.Features, coverage);
+            for (int r = 0; r < predicted.Length; r++) Assert.True(lower[r] <= predicted[r] && predicted[r] <= upper[r], $"coverage {coverage}, row {r}: {predicted[r]} in [{lower[r]}, {upper[r]}]");
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.PredictIntervals(rows.Features, 0.3));
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]

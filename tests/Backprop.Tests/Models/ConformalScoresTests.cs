@@ -71,6 +71,33 @@ public class ConformalScoresTests
     }
 
     [Fact]
+    public void Cross_fitted_bounds_never_cross_from_a_coverage_of_one_half_and_lower_coverages_are_refused()
+    {
+        // Members that disagree by more than their folds' errors: at a low coverage the brute-force CV+ bounds cross (so the data
+        // below is the case that matters), and from one half up they cannot.
+        var rng = new Rng(5);
+        int crossedBelowHalf = 0;
+        for (int trial = 0; trial < 200; trial++)
+        {
+            double[][] folds = [.. Enumerable.Range(0, 5).Select(_ => Enumerable.Range(0, 4 + trial % 30).Select(_ => rng.NextDouble()).ToArray())];
+            double[] predictions = [.. Enumerable.Range(0, 5).Select(_ => 10 * rng.NextNormal())];
+            var scores = new ConformalScores(folds);
+            int n = scores.Count;
+            double[] plus = [.. folds.SelectMany((f, k) => f.Select(s => predictions[k] + s)).Order()];
+            double[] minus = [.. folds.SelectMany((f, k) => f.Select(s => predictions[k] - s)).Order()];
+            int lowRank = Math.Max(1, (int)Math.Ceiling(0.2 * (n + 1)));
+            crossedBelowHalf += minus[n - lowRank] > plus[lowRank - 1] ? 1 : 0;
+            foreach (double coverage in new[] { 0.5, 0.6, 0.8, 0.9 })
+            {
+                (double lower, double upper) = scores.Interval(predictions, coverage);
+                Assert.True(lower <= upper, $"trial {trial}, coverage {coverage}: [{lower}, {upper}]");
+            }
+            Assert.Throws<ArgumentOutOfRangeException>(() => scores.Interval(predictions, 0.2));
+        }
+        Assert.True(crossedBelowHalf > 100, $"{crossedBelowHalf}");
+    }
+
+    [Fact]
     public void Bad_scores_and_shapes_are_refused()
     {
         Assert.Throws<ArgumentException>(() => new ConformalScores([]));
