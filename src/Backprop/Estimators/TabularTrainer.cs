@@ -123,6 +123,13 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     private TabularTrainingResult<T> Run(Table? givenData, Table? givenValidation, CancellationToken cancellationToken)
     {
         TabularTrainingOptions options = Options;
+        // A rate past the precision's largest number is infinite in it: the run could not take one step.
+        if (!T.IsFinite(T.CreateTruncating(options.LearningRate)))
+        {
+            throw new OptionException(nameof(options.LearningRate),
+                string.Create(CultureInfo.InvariantCulture, $"a rate that float32 holds (at most {float.MaxValue:G3})"),
+                TabularTrainingOptions.Number(options.LearningRate));
+        }
         // A save path that cannot be written fails now, not after the whole run.
         if (options.SavePath is { } savePath)
         {
@@ -244,6 +251,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         else
         {
+            options.CheckNetworkSize(trainingData.FeatureCount, task.Outputs);
             network = Mlp.Create<T>(trainingData.FeatureCount, options.HiddenLayers, task.Outputs, options.Activation!.Value, options.Initialization!.Value,
                 options.Dropout, options.FeatureScale, options.ZeroOutputLayer, options.Members, options.Embedding);
             network.ResetParameters(rng);

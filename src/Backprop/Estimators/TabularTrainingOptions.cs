@@ -441,6 +441,29 @@ public sealed record TabularTrainingOptions
         return this;
     }
 
+    /// <summary>
+    /// Checks that the network these options build for <paramref name="inputs"/> and <paramref name="outputs"/> fits one block of
+    /// parameters (an array holds at most <see cref="Array.MaxLength"/>): its layers' weights and biases, of every member.
+    /// </summary>
+    /// <exception cref="OptionException">The widths, times the members, make a network past that.</exception>
+    public void CheckNetworkSize(int inputs, int outputs)
+    {
+        long total = 0;
+        int[] widths = [inputs, .. HiddenLayers, outputs];
+        for (int layer = 1; layer < widths.Length; layer++)
+        {
+            // Each member's weights and biases (the first layer's members share its inputs; the later ones see their own units).
+            total += (long)Members * ((long)widths[layer - 1] + 1) * widths[layer];
+        }
+        if (total > Array.MaxLength)
+        {
+            string members = Members == 1 ? "" : $", {Number(Members)} members";
+            throw new OptionException(nameof(HiddenLayers),
+                string.Create(CultureInfo.InvariantCulture, $"a network of at most {Array.MaxLength:N0} weights and biases ({Plural.Of(inputs, "input")}, {Plural.Of(outputs, "output")}{members})"),
+                string.Create(CultureInfo.InvariantCulture, $"{string.Join(",", HiddenLayers.Select(w => Number(w)))}: {total:N0}"));
+        }
+    }
+
     /// <summary>The options as one JSON object, as the model file's <c>training</c> entry holds them (snake_case keys, a <c>version</c>).</summary>
     public string ToJson() => TrainingEntries.OptionsJson(this);
 

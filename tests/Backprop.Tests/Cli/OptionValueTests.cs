@@ -73,6 +73,26 @@ public class OptionValueTests
     }
 
     [Theory]
+    [InlineData("--lr: expected a rate that float32 holds (at most 3.4E+38). Received: 1E+39.", "--lr", "1e39")]
+    [InlineData("--lr: expected a rate that float32 holds (at most 3.4E+38). Received: 1E+308.", "--lr", "1e308", "--data", "iris.csv")]
+    [InlineData("--hidden: expected a network of at most 2,147,483,591 weights and biases (4 inputs, 3 outputs). Received: 46341,46341: 2,147,905,353.",
+        "--hidden", "46341,46341")]
+    [InlineData("--hidden: expected a network of at most 2,147,483,591 weights and biases (4 inputs, 3 outputs, 64 members). Received: 1000000000: 512,000,000,192.",
+        "--hidden", "1000000000", "--members", "64", "--data", "iris.csv")]
+    public void A_value_in_range_that_the_network_or_its_precision_cannot_hold_is_one_line(string message, params string[] options)
+    {
+        // Each option's range allows it; only the run knows its inputs and float32's largest number. Checked before any training.
+        string iris = Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "iris.csv");
+        string[] args = ["train", .. options.Select(o => o == "iris.csv" ? iris : o)];
+        var (code, output, error) = CliRunner.Run(args);
+
+        Assert.True(code == 2, $"exit code {code} for {string.Join(' ', args)}: {error}");
+        Assert.Equal($"error: {message}", error.Split('\n').Single(l => l.StartsWith("error: ", StringComparison.Ordinal)));
+        Assert.DoesNotContain("Exception", error);
+        Assert.DoesNotContain("Epoch", output);
+    }
+
+    [Theory]
     [MemberData(nameof(Cases))]
     public void A_wrong_value_is_one_line_naming_the_option_and_exit_code_2(string command, string option, string value)
     {
