@@ -181,6 +181,13 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (options.ValidationFraction > 0 && !separateValidation && streamed is null)
         {
             (trainRows, validationRows) = RowSplit.TrainValidation(table, tabular, options.ValidationFraction, new Rng(options.Seed ^ SplitSeedSalt));
+            if (validationRows.Length == 0)
+            {
+                // Nothing to judge an epoch or calibrate on: every loss and metric of it would be NaN.
+                throw new OptionException(nameof(options.ValidationFraction),
+                    $"a share that holds out at least one of the {Plural.Of(trainRows.Length, "row")} with a target (each class keeps one for training)",
+                    Number(options.ValidationFraction));
+            }
         }
         TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
         var warnings = new List<string>();
@@ -222,6 +229,12 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
         // Cross-fitting replaces a validation split: chosen where there is none to use. Calibration wherever rows are held out.
         bool crossFit = options.CrossFit ?? (options.Members >= 2 && validationData is null);
+        if (crossFit && trainingData.Count < options.Members)
+        {
+            // A member without a fold would never validate, and the out-of-fold predictions would miss it.
+            throw new OptionException(nameof(options.Members), $"at most {trainingData.Count}, one a row, to cross-fit {Plural.Of(trainingData.Count, "row")} (or {{CrossFit}} false)",
+                Number(options.Members));
+        }
         bool calibrate = options.Calibrate ?? (validationData is not null || crossFit);
         options = options with { CrossFit = crossFit, Calibrate = calibrate };
         TrainingTask<T> task = TrainingTask<T>.Create(options, preprocessor, trainingData, validationData, _resumed?.Model.TargetScaling);

@@ -235,7 +235,7 @@ public sealed partial class TrainDataTests : TempFileTest
     public void Counts_of_one_are_singular()
     {
         string file = Files.Write("one.csv", "x,y\n0.5,1.5\n");
-        var (exit, _, error) = Run("train", "--data", file, "--epochs", "1", "--validation", "0");
+        var (exit, _, error) = Run("train", "--data", file, "--epochs", "1", "--validation", "0", "--members", "1");
         Assert.Equal(0, exit);
         Assert.Contains("): 1 input from 1 numeric column; target 'y', regression\n", error);
         Assert.Contains("note: read 1 row × 2 columns of ", error);

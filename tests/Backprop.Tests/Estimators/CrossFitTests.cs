@@ -91,4 +91,20 @@ public sealed class CrossFitTests : IDisposable
         Assert.Equal("ValidationFraction", Assert.Throws<OptionException>(() => (Wine with { ValidationFraction = 0.2 }).Validate()).Option);
         Assert.Equal("ValidationFraction", Assert.Throws<OptionException>(() => (Wine with { ValidationData = "v.csv" }).Validate()).Option);
     }
+
+    [Fact]
+    public void Fewer_rows_than_members_or_a_split_that_holds_none_out_is_an_option_error_not_nan()
+    {
+        // Two rows, five members: three folds would be empty. A split of 0.99 of two classes of one row each holds none out.
+        string tiny = _files.Write("tiny.csv", "x,y\n1,a\n2,b\n");
+        var members = Assert.Throws<OptionException>(() => new TabularTrainer<float>(new TabularTrainingOptions { Data = tiny }).Fit());
+        Assert.Equal(nameof(TabularTrainingOptions.Members), members.Option);
+        Assert.Contains("at most 2, one a row, to cross-fit 2 rows", members.Message);
+        var split = Assert.Throws<OptionException>(() => new TabularTrainer<float>(new TabularTrainingOptions { Data = tiny, ValidationFraction = 0.99, CrossFit = false }).Fit());
+        Assert.Equal(nameof(TabularTrainingOptions.ValidationFraction), split.Option);
+        // As many members as rows still cross-fit: every member holds out one row.
+        TabularTrainingResult<float> two = new TabularTrainer<float>(new TabularTrainingOptions { Data = tiny, Members = 2, Epochs = 2 }).Fit();
+        Assert.True(two.Options.CrossFit);
+        Assert.All(two.History, r => Assert.True(double.IsFinite(r.ValidationLoss!.Value)));
+    }
 }
