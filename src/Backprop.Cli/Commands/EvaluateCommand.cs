@@ -41,9 +41,14 @@ internal static class EvaluateCommand
         {
             model, data, delimiter, decimalSeparator, json, quiet, plot, reliability, reportPath,
         };
-        command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
-            new Handler(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(json), parse.GetValue(quiet),
-                parse.GetValue(plot), parse.GetValue(reliability), parse.GetValue(reportPath), output, error)));
+        command.SetAction(parse =>
+        {
+            OutputFiles.Check([(model.Name, parse.GetValue(model), "the model"), (data.Name, parse.GetValue(data), "the data")],
+                [(plot.Name, parse.GetValue(plot)), (reliability.Name, parse.GetValue(reliability)), (reportPath.Name, parse.GetValue(reportPath))]);
+            return ModelLoader.Run(parse.GetValue(model)!,
+                new Handler(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(json), parse.GetValue(quiet),
+                    parse.GetValue(plot), parse.GetValue(reliability), parse.GetValue(reportPath), output, error));
+        });
         return command;
     }
 

@@ -80,12 +80,22 @@ internal static class ExplainCommand
         {
             model, data, delimiter, decimalSeparator, repeats, seed, plot, rows, outPath, steps, dependence, columnsOption, json,
         };
-        command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
-            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(repeats), parse.GetValue(seed),
-                parse.GetValue(plot), parse.GetValue(rows) ?? [], parse.GetValue(outPath), parse.GetValue(steps), parse.GetValue(dependence),
-                parse.GetValue(columnsOption) ?? [], parse.GetValue(json), output, error)));
+        command.SetAction(parse =>
+        {
+            CheckOutputs(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(outPath), parse.GetValue(plot), dependencePlots: []);
+            return ModelLoader.Run(parse.GetValue(model)!,
+                new Handler(parse.GetValue(model)!, parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(repeats),
+                    parse.GetValue(seed), parse.GetValue(plot), parse.GetValue(rows) ?? [], parse.GetValue(outPath), parse.GetValue(steps), parse.GetValue(dependence),
+                    parse.GetValue(columnsOption) ?? [], parse.GetValue(json), output, error));
+        });
         return command;
     }
+
+    // The files explain writes against the files it reads: before the model is read, and again for --dependence's plots once
+    // the model's columns are known.
+    private static void CheckOutputs(string modelPath, string dataPath, string? outPath, string? plotPath, IEnumerable<string> dependencePlots) =>
+        OutputFiles.Check([("--model", modelPath, "the model"), ("--data", dataPath, "the data")],
+            [("--out", outPath), ("--plot", plotPath), .. dependencePlots.Select(file => ("--dependence", (string?)file))]);
 
     private static int[] ParseRows(ArgumentResult result)
     {
@@ -103,7 +113,7 @@ internal static class ExplainCommand
         return [.. rows];
     }
 
-    private sealed class Handler(string dataPath, char? delimiter, char? decimalSeparator, int repeats, ulong seed, string? plotPath, int[] rows, string? outPath,
+    private sealed class Handler(string modelPath, string dataPath, char? delimiter, char? decimalSeparator, int repeats, ulong seed, string? plotPath, int[] rows, string? outPath,
         int steps, string? dependencePath, string[] dependenceColumns, bool json, TextWriter output, TextWriter error) : IModelHandler
     {
         public int Run<T>(TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
@@ -118,7 +128,13 @@ internal static class ExplainCommand
             {
                 throw new UsageException("--columns: expected together with --dependence FILE.png (it names the columns drawn).");
             }
-            if (dependencePath is not null) PlotFile.Check(dependencePath);
+            if (dependencePath is not null)
+            {
+                PlotFile.Check(dependencePath);
+                // Without --columns, the 3 most important are drawn, which may be any of the model's columns.
+                CheckOutputs(modelPath, dataPath, outPath, plotPath,
+                    (dependenceColumns.Length > 0 ? dependenceColumns : known).Select(column => DependencePlot.PathFor(dependencePath, column)));
+            }
             if (outPath is not null) Backprop.IO.AtomicFile.CheckTarget(outPath); // before the work, not after it
             var remarks = new Remarks(error.WriteLine);
             Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator);

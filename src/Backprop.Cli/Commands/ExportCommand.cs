@@ -25,7 +25,11 @@ internal static class ExportCommand
         {
             model, onnx,
         };
-        command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!, new Handler(parse.GetValue(onnx)!, output)));
+        command.SetAction(parse =>
+        {
+            OutputFiles.Check([(model.Name, parse.GetValue(model), "the model")], [(onnx.Name, parse.GetValue(onnx))]);
+            return ModelLoader.Run(parse.GetValue(model)!, new Handler(parse.GetValue(onnx)!, output));
+        });
         return command;
     }
 

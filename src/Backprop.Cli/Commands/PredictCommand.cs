@@ -50,9 +50,13 @@ internal static class PredictCommand
         {
             if (result.GetValue(json) && result.GetValue(outPath) is null) result.AddError("--json: expected together with --out FILE (stdout holds only the JSON summary).");
         });
-        command.SetAction(parse => ModelLoader.Run(parse.GetValue(model)!,
-            new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(outPath), parse.GetValue(proba),
-                parse.GetValue(interval), parse.GetValue(set), parse.GetValue(json), output, error)));
+        command.SetAction(parse =>
+        {
+            OutputFiles.Check([(model.Name, parse.GetValue(model), "the model"), (data.Name, parse.GetValue(data), "the data")], [(outPath.Name, parse.GetValue(outPath))]);
+            return ModelLoader.Run(parse.GetValue(model)!,
+                new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(outPath), parse.GetValue(proba),
+                    parse.GetValue(interval), parse.GetValue(set), parse.GetValue(json), output, error));
+        });
         return command;
     }
 

@@ -38,6 +38,7 @@ internal static class TrainRunner
             ? TabularTrainer<T>.Resume(path, request.Apply)
             : new TabularTrainer<T>(request.Fresh()));
         trainer.Collective = request.Collective;
+        CheckOutputs(request, trainer.Options);
         if (request.Plot is { } plot)
         {
             // Found now, not after the whole run (which then ended without its metrics).
@@ -227,6 +228,23 @@ internal static class TrainRunner
                     : $"the training rows, predicted by the ensemble, whose {result.Model.Members} members each trained on {result.Model.Members - 1} of their {result.Model.Members} folds");
         }
         html.Save(path);
+    }
+
+    // The run's options, not the command line's: a resumed run reads the data its file names unless --data says otherwise.
+    private static void CheckOutputs(TrainRequest request, TabularTrainingOptions options)
+    {
+        string? save = options.SavePath;
+        string? best = save is not null && options.CheckpointEvery is not null ? TabularTrainingOptions.BestPathOf(save) : null;
+        // --resume m --save m continues a run in place (the file is read whole before the run): the resumed file then stands for
+        // the --save file, which is checked against the other outputs.
+        string? resume = request.Resume is { } path && !(save is not null && OutputFiles.Same(path, save)) && !(best is not null && OutputFiles.Same(path, best))
+            ? path : null;
+        OutputFiles.Check(
+            [(request.FlagOf(nameof(TabularTrainingOptions.Data)), options.Data, "the training data"),
+             (request.FlagOf(nameof(TabularTrainingOptions.ValidationData)), options.ValidationData, "the validation data"),
+             ("--resume", resume, "the model to resume")],
+            [(request.FlagOf(nameof(TabularTrainingOptions.SavePath)), save), (request.FlagOf(nameof(TabularTrainingOptions.CheckpointEvery)), best),
+             ("--plot", request.Plot), ("--report", request.Report)]);
     }
 
     // An option the library finds wrong is a usage error, named by its flag (--lr, not LearningRate).

@@ -415,6 +415,17 @@ public sealed class Table
         return ReadChunksOf(Shards.FilesOf(path), options, rowsPerChunk);
     }
 
+    /// <summary>
+    /// The files that <see cref="Read(string, CsvReadOptions?)"/> reads for <paramref name="path"/>: the shards of a folder or
+    /// glob, in the order they are read, or the file itself.
+    /// </summary>
+    /// <exception cref="BackpropException">No such file, or a folder or glob without data files.</exception>
+    public static IReadOnlyList<string> Files(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Shards.FilesOf(path);
+    }
+
     /// <summary>The chunks of <paramref name="files"/> (some shards of a table, as a rank of a data-parallel run reads its own), one after the other.</summary>
     internal static IEnumerable<Table> ReadChunks(IReadOnlyList<string> files, CsvReadOptions options, int rowsPerChunk)
     {
