@@ -14,7 +14,7 @@ internal static class ExportCommand
         var model = ModelOptions.Model();
         var onnx = new Option<string>("--onnx")
         {
-            Description = "ONNX file to write (opset 13): input 'features' float[N, F] of the raw numeric columns (NaN for missing) and one string[N, 1] input per categorical column; outputs 'probabilities' and 'label' (classification) or 'prediction' (regression)",
+            Description = "ONNX file to write (opset 13): input 'features' float[N, F] of the raw numeric columns (NaN for missing) and one string[N, 1] input per categorical column (empty or NA for missing); outputs 'probabilities' and 'label' (classification) or 'prediction' (regression)",
             HelpName = "OUT.onnx",
             Required = true,
         };

@@ -523,7 +523,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             if (feature.Kind == FeatureKind.Categorical)
             {
-                columns.Add(new OnnxInputColumn(feature.Name, feature.Categories));
+                columns.Add(new OnnxInputColumn(feature.Name, feature.Categories, MissingCategory: feature.FillCategory));
                 for (int c = 0; c < feature.Width; c++) { mean.Add(0); scale.Add(1); }
             }
             else

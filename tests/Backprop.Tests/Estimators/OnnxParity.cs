@@ -15,12 +15,18 @@ namespace Backprop.Tests.Estimators;
 /// </summary>
 internal sealed class OnnxParity
 {
+    // Missing cells as a user's file may write them (CSV reading trims spaces, so none here).
+    private static readonly string[] MissingSpellings = ["", "NA", "n/a", "?", "NULL", "nan", "Null"];
+
     private readonly List<string> _lines = ["x,size,z,label,amount"];
 
     /// <summary>Writes the table to <paramref name="path"/>.</summary>
     /// <param name="path">The CSV file to write.</param>
     /// <param name="rows">Rows.</param>
-    /// <param name="messy">Every 11th <c>x</c> missing and one 40 standard deviations out (robust scaling clips it).</param>
+    /// <param name="messy">
+    /// Every 11th <c>x</c> missing and one 40 standard deviations out (robust scaling clips it); every 7th <c>size</c> missing,
+    /// written as each of the missing-value markers in turn (the graph gets the same text).
+    /// </param>
     /// <param name="threeClasses">Labels hi, mid and lo rather than hi and lo.</param>
     public OnnxParity(string path, int rows, bool messy, bool threeClasses)
     {
@@ -30,6 +36,7 @@ internal sealed class OnnxParity
         {
             double x = rng.NextNormal() * (messy && r == 7 ? 40 : 1), z = rng.NextNormal() * 3 + 10;
             string size = (r % 3) switch { 0 => "S", 1 => "M", _ => "L" };
+            if (messy && r % 7 == 3) size = MissingSpellings[r / 7 % MissingSpellings.Length];
             string label = x + z / 5 > 2 ? "hi" : threeClasses && x > 0 ? "mid" : "lo";
             string cell = messy && r % 11 == 4 ? "" : x.ToString("R", CultureInfo.InvariantCulture);
             _lines.Add(string.Create(CultureInfo.InvariantCulture, $"{cell},{size},{z:R},{label},{2 * x - z:R}"));

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Backprop.Training;
 using Backprop.Layers;
 using Backprop.IO;
+using Backprop.Data;
 
 namespace Backprop.Serialization.Onnx;
 
@@ -14,7 +15,8 @@ namespace Backprop.Serialization.Onnx;
 /// <para>
 /// Graph: input <c>features</c> <c>float[N, F]</c> (the numeric raw columns, in order) and one <c>string[N, 1]</c> input per categorical
 /// column (named after it) → NaN replaced by each numeric column's <see cref="OnnxInputColumn.MissingValue"/> (<c>IsNaN</c>, <c>Where</c>) → one-hot encoding (<c>ai.onnx.ml.OneHotEncoder</c>, unknown categories become all zeros, then
-/// <c>Squeeze</c> of axis 1) and reassembly in column order (<c>Gather</c>, <c>Concat</c>) → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>),
+/// <c>Squeeze</c> of axis 1; a missing-value marker becomes the column's <see cref="OnnxInputColumn.MissingCategory"/>: a second
+/// <c>OneHotEncoder</c> over the markers, <c>ReduceSum</c>, <c>Mul</c> by that category's one-hot row, <c>Add</c>) and reassembly in column order (<c>Gather</c>, <c>Concat</c>) → <c>Sub</c> mean, <c>Div</c> scale → per layer <c>Gemm</c> (transB = 1: weights stay <c>(O, I)</c>),
 /// <c>Mul</c> by a feature scale's factors, and the activations (<c>Relu</c>, <c>Tanh</c>, <c>Sigmoid</c>, <c>LeakyRelu</c>,
 /// <c>Gelu</c> as <c>0.5·x·(1 + erf(x/√2))</c>, <c>Selu</c>, <c>Mish</c> as <c>x·tanh(softplus(x))</c>) →
 /// a classifier's <c>probabilities</c> <c>float[N, C]</c> (<c>Softmax</c>) and <c>label</c> <c>int64[N]</c> (<c>ArgMax</c>, first maximum),
@@ -95,14 +97,7 @@ public static class OnnxExporter
                 if (column.IsCategorical)
                 {
                     graph.Input(column.Name, OnnxGraphBuilder.String, null, 1);
-                    // OneHotEncoder: (N, 1) strings → (N, 1, K) floats; zeros = 1 maps an unknown category to all zeros.
-                    string oneHot = graph.Node("OneHotEncoder", [column.Name], domain: "ai.onnx.ml", attributes:
-                        [OnnxGraphBuilder.StringsAttribute("cats_strings", column.Categories!), OnnxGraphBuilder.IntAttribute("zeros", 1)]);
-                    // Declared, because older onnx checkers (Debian's 1.12 among them) infer no type for OneHotEncoder, and every
-                    // value after an untyped one is untyped; newer ones infer this same float[N, 1, K].
-                    graph.Intermediate(oneHot, OnnxGraphBuilder.Float, null, 1, column.Categories!.Count);
-                    // (N, 1, K) → (N, K). Squeeze rather than Reshape to [-1, K]: inference then keeps the batch dimension N.
-                    pieces.Add(graph.Node("Squeeze", [oneHot, graph.Int64Constant("onehot_axes", [1], 1)]));
+                    pieces.Add(AddOneHot(graph, column));
                     continue;
                 }
                 // A run of consecutive numeric columns becomes one Gather of their positions in `features`.
@@ -314,6 +309,41 @@ public static class OnnxExporter
         return graph.Node("Reshape", [both, graph.Int64Constant($"layers_{k}_shape", [0, f * (1 + d)], 2)]);
     }
 
+    // input (N, 1) strings -> (N, K) floats: the one-hot encoding of the column's categories, an unknown category all zeros and a
+    // missing one (any spelling of a marker) the MissingCategory's, as the training preprocessing encodes them.
+    private static string AddOneHot(OnnxGraphBuilder graph, OnnxInputColumn column)
+    {
+        IReadOnlyList<string> categories = column.Categories!;
+        string oneHot = Squeeze(graph, OneHotEncoder(graph, column.Name, categories));
+        if (column.MissingCategory is null)
+        {
+            return oneHot;
+        }
+        // Missing: a second encoder over the 34 marker spellings (none is a category, Validate checks), summed to a 0/1 flag
+        // per row, adds the fill category's one-hot row to the all-zeros row the first encoder gave. Exact in float, and
+        // only ai.onnx.ml 1 and opset 13 ops: a string Equal needs opset 19, a string-to-string LabelEncoder ai.onnx.ml 2.
+        string markers = Squeeze(graph, OneHotEncoder(graph, column.Name, MissingValues.Spellings));
+        string missing = graph.Node("ReduceSum", [markers, graph.Int64Constant("marker_axis", [1], 1)], attributes: [OnnxGraphBuilder.IntAttribute("keepdims", 1)]);
+        float[] fill = [.. categories.Select(c => c == column.MissingCategory ? 1f : 0f)];
+        string filled = graph.Node("Mul", [missing, graph.FloatConstant("missing_category", fill, fill.Length)]);   // (N, 1) · (K) → (N, K)
+        return graph.Node("Add", [oneHot, filled]);
+    }
+
+    // OneHotEncoder: (N, 1) strings → (N, 1, K) floats; zeros = 1 maps a string not in `categories` to all zeros.
+    private static string OneHotEncoder(OnnxGraphBuilder graph, string input, IReadOnlyList<string> categories)
+    {
+        string oneHot = graph.Node("OneHotEncoder", [input], domain: "ai.onnx.ml", attributes:
+            [OnnxGraphBuilder.StringsAttribute("cats_strings", categories), OnnxGraphBuilder.IntAttribute("zeros", 1)]);
+        // Declared, because older onnx checkers (Debian's 1.12 among them) infer no type for OneHotEncoder, and every
+        // value after an untyped one is untyped; newer ones infer this same float[N, 1, K].
+        graph.Intermediate(oneHot, OnnxGraphBuilder.Float, null, 1, categories.Count);
+        return oneHot;
+    }
+
+    // (N, 1, K) → (N, K). Squeeze rather than Reshape to [-1, K]: inference then keeps the batch dimension N.
+    private static string Squeeze(OnnxGraphBuilder graph, string oneHot) =>
+        graph.Node("Squeeze", [oneHot, graph.Int64Constant("onehot_axes", [1], 1)]);
+
     private static float[] Parameter(IReadOnlyList<SafeTensor> tensors, string name, params int[] shape)
     {
         SafeTensor tensor = tensors.FirstOrDefault(t => t.Name == name)
@@ -337,7 +367,7 @@ public static class OnnxExporter
         {
             if (column.MissingValue is not null)
             {
-                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has a missing value; only numeric columns are imputed in the graph (an unknown category encodes as all zeros).");
+                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has a numeric MissingValue; only numeric columns are imputed with one (a categorical column's is its MissingCategory).");
             }
             if (!names.Add(column.Name) || column.Name.StartsWith("bp_", StringComparison.Ordinal) || column.Name is "probabilities" or "label" or "prediction")
             {
@@ -347,6 +377,18 @@ public static class OnnxExporter
             {
                 throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' needs at least one category and no duplicates.");
             }
+            if (column.MissingCategory is not null && !column.Categories.Contains(column.MissingCategory, StringComparer.Ordinal))
+            {
+                throw new BackpropException($"Cannot export to ONNX: expected the MissingCategory of column '{column.Name}' to be one of its categories. Received: '{column.MissingCategory}'.");
+            }
+            if (column.MissingCategory is not null && column.Categories.FirstOrDefault(c => MissingValues.IsMissing(c)) is { } marker)
+            {
+                throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has the category '{marker}', which reads as a missing value; a column with a MissingCategory cannot have it.");
+            }
+        }
+        if (options.Columns.FirstOrDefault(c => !c.IsCategorical && c.MissingCategory is not null) is { } numeric)
+        {
+            throw new BackpropException($"Cannot export to ONNX: numeric column '{numeric.Name}' has a MissingCategory; a numeric column's is its MissingValue.");
         }
         CheckLength(options.Mean, architecture.InputFeatures, "means");
         CheckLength(options.Scale, architecture.InputFeatures, "scales");
@@ -418,7 +460,9 @@ public static class OnnxExporter
         }
         foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
         {
-            doc.Append(CultureInfo.InvariantCulture, $" Input '{column.Name}' string[N, 1], one of: {string.Join(", ", column.Categories!)} (anything else encodes as all zeros).");
+            string missing = column.MissingCategory is null ? ""
+                : $"; a missing value ({string.Join(", ", MissingValues.Markers.Select(m => m.Length == 0 ? "empty" : m))}, any case) as '{column.MissingCategory}'";
+            doc.Append(CultureInfo.InvariantCulture, $" Input '{column.Name}' string[N, 1], one of: {string.Join(", ", column.Categories!)} (anything else encodes as all zeros{missing}).");
         }
         doc.Append(options.ClassLabels is not null
             ? $" Outputs 'probabilities' float[N, {options.ClassLabels.Count}] and 'label' int64[N], an index into the classes: {string.Join(", ", options.ClassLabels)}."

@@ -9,7 +9,13 @@ namespace Backprop.Serialization.Onnx;
 /// Numeric columns: the value a missing input (NaN) is replaced with before standardization, as the training preprocessing
 /// imputed it; <see langword="null"/> leaves NaN in place (and in the outputs).
 /// </param>
-public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null, double? MissingValue = null)
+/// <param name="MissingCategory">
+/// Categorical columns: the category (one of <see cref="Categories"/>) that a missing input is encoded as, as the training
+/// preprocessing imputed it; a missing input is any spelling of a missing-value marker (<see cref="Data.MissingValues.Spellings"/>:
+/// empty, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>, <c>?</c>, any case). <see langword="null"/> encodes a missing input as
+/// an unknown category (all zeros).
+/// </param>
+public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null, double? MissingValue = null, string? MissingCategory = null)
 {
     /// <summary>Whether the column is categorical.</summary>
     public bool IsCategorical => Categories is not null;

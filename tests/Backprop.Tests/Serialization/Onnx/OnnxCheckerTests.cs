@@ -12,9 +12,12 @@ namespace Backprop.Tests.Serialization.Onnx;
 public sealed class OnnxCheckerTests : IDisposable
 {
     // Raw columns of a penguins-like table: bill_length (numeric, imputed), island (3 categories), body_mass (numeric),
-    // sex (2 categories) → 1 + 3 + 1 + 2 = 7 encoded values.
+    // sex (2 categories, imputed) → 1 + 3 + 1 + 2 = 7 encoded values.
     private static readonly OnnxInputColumn[] Mixed =
-        [new("bill_length", MissingValue: 44), new("island", ["Biscoe", "Dream", "Torgersen"]), new("body_mass"), new("sex", ["female", "male"])];
+    [
+        new("bill_length", MissingValue: 44), new("island", ["Biscoe", "Dream", "Torgersen"]), new("body_mass"),
+        new("sex", ["female", "male"], MissingCategory: "male"),
+    ];
 
     private static readonly double[] MixedMean = [44, 0, 0, 0, 4200, 0, 0], MixedScale = [5.5, 1, 1, 1, 800, 1, 1];
 

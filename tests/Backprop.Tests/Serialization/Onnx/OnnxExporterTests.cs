@@ -171,6 +171,59 @@ public class OnnxExporterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Missing_categories_are_encoded_as_their_fill_category_inside_the_graph()
+    {
+        // x (numeric), sex (2 categories, a missing one is "male"), island (3 categories, no fill: a missing one is all zeros)
+        // → 1 + 2 + 3 = 6 encoded values. Every spelling of every missing-value marker, known and unknown categories.
+        OnnxInputColumn[] columns =
+        [
+            new("x", MissingValue: 0.5), new("sex", ["female", "male"], MissingCategory: "male"), new("island", ["Biscoe", "Dream", "Torgersen"]),
+        ];
+        string[] sexes = [.. MissingValues.Spellings, "female", "male", "unknown", "FEMALE", "NAN?"];
+        int rows = sexes.Length;
+        var numeric = new Matrix<float>(rows, 1);
+        string[] islands = new string[rows];
+        var encoded = new Matrix<float>(rows, 6);
+        var sex = new OneHotEncoder(columns[1].Categories!);
+        var island = new OneHotEncoder(columns[2].Categories!);
+        for (int r = 0; r < rows; r++)
+        {
+            numeric[r, 0] = r % 4 == 1 ? float.NaN : r * 0.1f - 2;
+            encoded[r, 0] = r % 4 == 1 ? 0.5f : numeric[r, 0];
+            // As TabularPreprocessor encodes a cell: a marker is the fill category, anything not in training all zeros.
+            sex.Encode(encoded.Row(r).Slice(1, 2), MissingValues.IsMissing(sexes[r]) ? sex.IndexOf("male") : sex.IndexOf(sexes[r]));
+            islands[r] = (r % 5) switch { 0 => "NA", 1 => "", 2 => "Atlantis", _ => island.Categories[r % 3] };
+            island.Encode(encoded.Row(r).Slice(3, 3), island.IndexOf(islands[r]));
+        }
+        double[] mean = [0.3, 0, 0, 0, 0, 0], scale = [1.7, 1, 1, 1, 1, 1];
+        Sequential<float> model = ModelFileTests.Mlp<float>(9, 6, 8, 3);
+        byte[] onnx = OnnxExporter.ToBytes(model, new OnnxExportOptions(columns, mean, scale, ["a", "b", "c"]));
+
+        Dictionary<string, float[]> results = Run(onnx, Floats("features", numeric), Strings("sex", sexes), Strings("island", islands));
+
+        Matrix<float> logits = model.Predict(new StandardScaler<float>(mean, scale).Transform(encoded));
+        double[] expected = Enumerable.Range(0, rows).SelectMany(r => Softmax(logits.Row(r))).ToArray();
+        double difference = MaxAbsDifference(expected, results["probabilities"]);
+        output.WriteLine($"missing categories: max |probability difference| {difference:E2} over {rows} rows");
+        Assert.True(difference <= Tolerance, $"max difference {difference}");
+        Assert.Equal(Classification.ArgMax(logits).Select(l => (float)l), results["label"]);
+        using var session = new InferenceSession(onnx);
+        Assert.Contains("as 'male'", session.ModelMetadata.GraphDescription);
+    }
+
+    [Fact]
+    public void A_missing_category_must_be_a_category_and_no_category_a_missing_marker()
+    {
+        Sequential<float> model = ModelFileTests.Mlp<float>(1, 2, 2);
+        Assert.Contains("MissingCategory of column 'k' to be one of its categories. Received: 'w'", Assert.Throws<BackpropException>(() =>
+            OnnxExporter.ToBytes(model, new OnnxExportOptions([new("k", ["u", "v"], MissingCategory: "w")]))).Message);
+        Assert.Contains("the category 'n/a', which reads as a missing value", Assert.Throws<BackpropException>(() =>
+            OnnxExporter.ToBytes(model, new OnnxExportOptions([new("k", ["n/a", "v"], MissingCategory: "v")]))).Message);
+        Assert.Contains("numeric column 'a' has a MissingCategory", Assert.Throws<BackpropException>(() =>
+            OnnxExporter.ToBytes(model, new OnnxExportOptions([new("a", MissingCategory: "v"), new("b")]))).Message);
+    }
+
+    [Fact]
     public void Activations_without_a_Backprop_layer_yet_match_their_formulas()
     {
         // Tanh, Sigmoid, LeakyRelu and Gelu are exported from the architecture alone; the reference is computed here in double.
