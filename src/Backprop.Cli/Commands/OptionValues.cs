@@ -62,7 +62,7 @@ internal static class OptionValues
     {
         option.CustomParser = result =>
         {
-            int? value = Integer(result, option.Name);
+            int? value = Integer(result, option.Name, expected);
             if (value is int n && (n < min || n > max))
             {
                 result.AddError($"{option.Name}: expected {expected}. Received: '{Single(result)}'.");
@@ -178,12 +178,14 @@ internal static class OptionValues
         return separator;
     }
 
-    private static int? Integer(ArgumentResult result, string name)
+    // An integer; one too large for an int is out of the option's own range where it has one (expected), else out of int's.
+    private static int? Integer(ArgumentResult result, string name, string? expected = null)
     {
         string text = Single(result);
         if (int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int value)) return value;
+        string range = expected ?? (text.StartsWith('-') ? $"an integer of at least {int.MinValue:N0}" : $"an integer of at most {int.MaxValue:N0}");
         result.AddError(long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _) || IsDigits(text)
-            ? $"{name}: expected an integer from {int.MinValue:N0} to {int.MaxValue:N0}. Received: '{text}'."
+            ? string.Create(CultureInfo.InvariantCulture, $"{name}: expected {range}. Received: '{text}'.")
             : $"{name}: expected an integer. Received: '{text}'.");
         return null;
     }

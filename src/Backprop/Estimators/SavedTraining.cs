@@ -78,8 +78,8 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         {
             if (!same) throw new OptionException(option, OptionPlaceholders.Escape($"{savedValue} (fixed by the model being resumed, '{Source}')"), value);
         }
-        static string List<TItem>(IReadOnlyList<TItem>? items) => items is null ? "none" : string.Join(",", items);
-        Fixed(saved.HiddenLayers.SequenceEqual(options.HiddenLayers), nameof(options.HiddenLayers), List(saved.HiddenLayers), List(options.HiddenLayers));
+        static string List<TItem>(IReadOnlyList<TItem>? items) => items is null or { Count: 0 } ? "none" : string.Join(",", items);
+        Fixed(saved.HiddenLayers.SequenceEqual(options.HiddenLayers ?? []), nameof(options.HiddenLayers), List(saved.HiddenLayers), List(options.HiddenLayers));
         Fixed(saved.Activation == options.Activation || options.Activation is null, nameof(options.Activation), Name(saved.Activation), Name(options.Activation));
         Fixed(saved.Members == options.Members, nameof(options.Members), TabularTrainingOptions.Number(saved.Members), TabularTrainingOptions.Number(options.Members));
         Fixed(saved.Embedding == options.Embedding, nameof(options.Embedding), OptionNames.Name(saved.Embedding), OptionNames.Name(options.Embedding));

@@ -81,8 +81,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     public static TabularTrainer<T> Resume(string path, Func<TabularTrainingOptions, TabularTrainingOptions>? change = null)
     {
         SavedTraining<T> saved = SavedTraining<T>.Load(path);
-        TabularTrainingOptions options = (change is null ? saved.Options : change(saved.Options) ?? throw new ArgumentNullException(nameof(change))).Validate();
+        TabularTrainingOptions options = change is null ? saved.Options : change(saved.Options) ?? throw new ArgumentNullException(nameof(change));
+        // What the file fixes first: a changed task is "fixed by the model", not a loss that does not suit it.
         saved.CheckChanges(options);
+        options = options.Validate();
         return new TabularTrainer<T>(options, saved);
     }
 

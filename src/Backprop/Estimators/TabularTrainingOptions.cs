@@ -370,6 +370,11 @@ public sealed record TabularTrainingOptions
             CheckColumnsAgainst(Target);
         }
         Check(!Keep.Any(Drop.Contains), nameof(Keep), "columns not also in {Drop}", Quote(Keep.FirstOrDefault(Drop.Contains)));
+        Check(Features is null || !Features.Any(Drop.Contains), nameof(Drop), "columns not also in {Features}", Quote(Features?.FirstOrDefault(Drop.Contains)));
+        Check(Repeated(Features) is null, nameof(Features), "each column once", $"{Quote(Repeated(Features))} twice");
+        Check(Repeated(Drop) is null, nameof(Drop), "each column once", $"{Quote(Repeated(Drop))} twice");
+        Check(Repeated(Categorical) is null, nameof(Categorical), "each column once", $"{Quote(Repeated(Categorical))} twice");
+        Check(Repeated(Keep) is null, nameof(Keep), "each column once", $"{Quote(Repeated(Keep))} twice");
         Check(Stream != true || Dataset is null, nameof(Stream), "a {Data} file to stream (an embedded {Dataset} is in memory)", $"'{Dataset}'");
         Check(StreamMemory is not long memory || memory >= MinStreamMemory, nameof(StreamMemory), $"at least {MinStreamMemory / 1_000_000} MB", MemoryText(StreamMemory ?? 0));
         Check(Stream != true || CrossFit != true, nameof(CrossFit), "off with {Stream} (it predicts every row out of fold each epoch)", "on");
@@ -521,6 +526,10 @@ public sealed record TabularTrainingOptions
     }
 
     private static bool Names(IReadOnlyList<string>? names) => names is null || names.All(n => !string.IsNullOrEmpty(n));
+
+    // The first name given twice (a typo's trace, or a list pasted twice), if any.
+    private static string? Repeated(IReadOnlyList<string>? names) =>
+        names?.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1)?.Key;
 
     // "256 MB", "1.5 GB", "1,000 bytes".
     internal static string MemoryText(long bytes) => MemoryBudget.Size(bytes);

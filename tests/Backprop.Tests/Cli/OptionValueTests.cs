@@ -79,9 +79,13 @@ public class OptionValueTests
         "--hidden", "46341,46341")]
     [InlineData("--hidden: expected a network of at most 2,147,483,591 weights and biases (4 inputs, 3 outputs, 64 members). Received: 1000000000: 512,000,000,192.",
         "--hidden", "1000000000", "--members", "64", "--data", "iris.csv")]
-    public void A_value_in_range_that_the_network_or_its_precision_cannot_hold_is_one_line(string message, params string[] options)
+    [InlineData("--features: expected each column once. Received: 'sepal_length' twice.", "--data", "iris.csv", "--features", "sepal_length,petal_width,sepal_length")]
+    [InlineData("--drop: expected columns not also in --features. Received: 'sepal_width'.", "--data", "iris.csv", "--drop", "sepal_width", "--features", "sepal_width,petal_length")]
+    [InlineData("--epochs: expected an integer of at most 2,147,483,647. Received: '99999999999'.", "--epochs", "99999999999")]
+    public void A_value_that_the_run_cannot_use_is_one_line(string message, params string[] options)
     {
-        // Each option's range allows it; only the run knows its inputs and float32's largest number. Checked before any training.
+        // Values each option's own parse allows but the run cannot use (its inputs, float32's largest number, its other columns), and
+        // an integer past int's range: checked before any training.
         string iris = Path.Combine(RepositoryPaths.Root, "src", "Backprop", "Data", "Embedded", "iris.csv");
         string[] args = ["train", .. options.Select(o => o == "iris.csv" ? iris : o)];
         var (code, output, error) = CliRunner.Run(args);

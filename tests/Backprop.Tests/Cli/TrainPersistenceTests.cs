@@ -191,6 +191,8 @@ public sealed class TrainPersistenceTests : IDisposable
     [InlineData("--optimizer", "adam", "--optimizer: expected sgd (fixed by the model being resumed")]
     [InlineData("--loss", "bce", "--loss: expected cross-entropy (fixed by the model being resumed")]
     [InlineData("--epochs", "2", "--epochs: expected at least the 3 epochs")]
+    [InlineData("--task", "regression", "--task: expected classification (fixed by the model being resumed")]
+    [InlineData("--members", "3", "--members: expected 1 (fixed by the model being resumed")]
     public void What_the_saved_model_fixes_cannot_change_on_resume(string flag, string value, string message)
     {
         string model = PathOf("m.safetensors");
