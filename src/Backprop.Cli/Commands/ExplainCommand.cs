@@ -135,6 +135,11 @@ internal static class ExplainCommand
                 CheckOutputs(modelPath, dataPath, outPath, plotPath,
                     (dependenceColumns.Length > 0 ? dependenceColumns : known).Select(column => DependencePlot.PathFor(dependencePath, column)));
             }
+            if (outPath is not null && outPath.EndsWith(".parquet", StringComparison.OrdinalIgnoreCase))
+            {
+                // predict writes Parquet for that name; the attributions are CSV only, and CSV bytes in a .parquet file would fool a reader.
+                throw new UsageException($"--out: expected a CSV file name (explain writes its attributions as CSV). Received: '{outPath}'.");
+            }
             if (outPath is not null) Backprop.IO.AtomicFile.CheckTarget(outPath); // before the work, not after it
             var remarks = new Remarks(error.WriteLine);
             Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator);

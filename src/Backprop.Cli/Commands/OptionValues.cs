@@ -142,7 +142,8 @@ internal static class OptionValues
     public static char? Delimiter(ArgumentResult result)
     {
         string text = Single(result);
-        char? delimiter = text switch
+        // The words in any case, as the other options' words (--dataset IRIS); a single character as it is.
+        char? delimiter = (text.Length > 1 ? text.ToLowerInvariant() : text) switch
         {
             "tab" or "\\t" => '\t',
             "comma" => ',',
@@ -165,7 +166,7 @@ internal static class OptionValues
     public static char? Decimal(ArgumentResult result)
     {
         string text = Single(result);
-        char? separator = text switch
+        char? separator = text.ToLowerInvariant() switch
         {
             "." or "point" => '.',
             "," or "comma" => ',',

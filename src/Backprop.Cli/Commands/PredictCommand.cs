@@ -23,9 +23,12 @@ internal static class PredictCommand
         var json = ModelOptions.Json("a summary (rows, output file, predicted class counts; requires --out)");
         var outPath = new Option<string>("--out")
         {
-            Description = "Write the predictions to this file instead of stdout: CSV, or Parquet when it ends in .parquet (typed columns); written whole or not at all",
+            Description = "Write the predictions to this file instead of stdout ('-': stdout): CSV, or Parquet when it ends in .parquet (typed columns); "
+                + "written whole or not at all",
             HelpName = "FILE",
         };
+        // '-' is stdout, as for most command-line tools; a file of that name is ./-.
+        string? OutPath(ParseResult parse) => parse.GetValue(outPath) is "-" ? null : parse.GetValue(outPath);
         var proba = new Option<bool>("--proba") { Description = "Add one probability column per class, named after the class (classification)" };
         var interval = new Option<double?>("--interval")
         {
@@ -48,13 +51,13 @@ internal static class PredictCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(json) && result.GetValue(outPath) is null) result.AddError("--json: expected together with --out FILE (stdout holds only the JSON summary).");
+            if (result.GetValue(json) && result.GetValue(outPath) is null or "-") result.AddError("--json: expected together with --out FILE (stdout holds only the JSON summary).");
         });
         command.SetAction(parse =>
         {
-            OutputFiles.Check([(model.Name, parse.GetValue(model), "the model"), (data.Name, parse.GetValue(data), "the data")], [(outPath.Name, parse.GetValue(outPath))]);
+            OutputFiles.Check([(model.Name, parse.GetValue(model), "the model"), (data.Name, parse.GetValue(data), "the data")], [(outPath.Name, OutPath(parse))]);
             return ModelLoader.Run(parse.GetValue(model)!,
-                new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), parse.GetValue(outPath), parse.GetValue(proba),
+                new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), OutPath(parse), parse.GetValue(proba),
                     parse.GetValue(interval), parse.GetValue(set), parse.GetValue(json), output, error));
         });
         return command;

@@ -97,8 +97,10 @@ public sealed class CsvFormatsCliTests : TempFileTest
         Assert.True(code == 0, error);
         Assert.EndsWith("(delimiter whitespace): 3 inputs from 3 numeric columns; target 'GRADE', 2 classes", Notes(error)[0]);
         Assert.StartsWith("Training Accuracy: ", output.TrimEnd('\n').Split('\n')[^1]);
-        // Given, it reads the same; so does a file with single spaces given as such.
+        // Given, it reads the same (the word in any case, as other options' words); so does a file with single spaces given as such.
         Assert.Equal(output, CliRunner.Run("train", "--recipe", "plain", "--data", spector, "--delimiter", "whitespace", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
+            "--lr", "0.05").Output);
+        Assert.Equal(output, CliRunner.Run("train", "--recipe", "plain", "--data", spector, "--delimiter", "WhiteSpace", "--target", "GRADE", "--drop", "OBS", "--epochs", "30",
             "--lr", "0.05").Output);
         string single = Files.Write("single.txt", string.Join("\n", DelimiterTests.Spector.Split('\n')
             .Select(line => string.Join(" ", line.Split(' ', StringSplitOptions.RemoveEmptyEntries)))));

@@ -82,6 +82,17 @@ public sealed class ExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Attributions_are_csv_and_a_parquet_name_is_refused_before_the_work()
+    {
+        string model = Train();
+        string outPath = Path.Combine(_files.Directory, "attributions.parquet");
+        var (code, _, error) = CliRunner.Run("explain", "--model", model, "--data", Animals(20, 3), "--out", outPath);
+        Assert.Equal(2, code);
+        Assert.Equal($"error: --out: expected a CSV file name (explain writes its attributions as CSV). Received: '{outPath}'.", error.TrimEnd('\n'));
+        Assert.False(File.Exists(outPath));
+    }
+
+    [Fact]
     public void Attributions_need_no_target_and_the_importance_does()
     {
         string model = Train();

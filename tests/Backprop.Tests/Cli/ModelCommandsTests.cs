@@ -179,12 +179,16 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Contains("--set: expected a model that kept the rows it held out in training", error);
     }
 
-    [Fact]
-    public void Predict_without_out_writes_csv_to_stdout()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Predict_without_out_or_to_dash_writes_csv_to_stdout(bool dash)
     {
         string model = Train();
-        var (code, output, _) = CliRunner.Run("predict", "--model", model, "--data", Pets(5, 4, withTarget: false));
+        string[] args = ["predict", "--model", model, "--data", Pets(5, 4, withTarget: false), .. dash ? new[] { "--out", "-" } : []];
+        var (code, output, _) = CliRunner.Run(args);
         Assert.Equal(0, code);
+        Assert.False(File.Exists("-"));
         Assert.StartsWith("row,label\n", output);
         Assert.Equal(["row", "1", "2", "3", "4", "5"], output.TrimEnd('\n').Split('\n').Select(l => l.Split(',')[0]));
     }
