@@ -422,6 +422,12 @@ public sealed record TabularTrainingOptions
         {
             throw new OptionException(nameof(Schedule), problem, $"'{Schedule}'");
         }
+        if (Schedule is CosineSchedule cosine)
+        {
+            // A floor above the rate would raise it as the run goes on, and a warm-up as long as the run never reaches the rate.
+            Check(cosine.MinimumLearningRate <= LearningRate, nameof(Schedule), $"a floor no higher than the {{LearningRate}} {Number(LearningRate)}", $"'{Schedule}'");
+            Check(Epochs == 0 || cosine.WarmupEpochs < Epochs, nameof(Schedule), $"a warm-up shorter than the run's {{Epochs}} {Number(Epochs)}", $"'{Schedule}'");
+        }
 
         Check(Epochs >= 0, nameof(Epochs), "an integer ≥ 0", Number(Epochs));
         Check(BatchSize >= 1, nameof(BatchSize), "an integer ≥ 1", Number(BatchSize));

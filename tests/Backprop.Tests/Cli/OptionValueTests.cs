@@ -82,6 +82,8 @@ public class OptionValueTests
     [InlineData("--features: expected each column once. Received: 'sepal_length' twice.", "--data", "iris.csv", "--features", "sepal_length,petal_width,sepal_length")]
     [InlineData("--drop: expected columns not also in --features. Received: 'sepal_width'.", "--data", "iris.csv", "--drop", "sepal_width", "--features", "sepal_width,petal_length")]
     [InlineData("--epochs: expected an integer of at most 2,147,483,647. Received: '99999999999'.", "--epochs", "99999999999")]
+    [InlineData("--schedule: expected a floor no higher than the --lr 0.01. Received: 'cosine:0:5'.", "--schedule", "cosine:0:5")]
+    [InlineData("--schedule: expected a warm-up shorter than the run's --epochs 3. Received: 'cosine:100'.", "--schedule", "cosine:100", "--epochs", "3")]
     public void A_value_that_the_run_cannot_use_is_one_line(string message, params string[] options)
     {
         // Values each option's own parse allows but the run cannot use (its inputs, float32's largest number, its other columns), and
