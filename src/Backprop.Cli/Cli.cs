@@ -129,7 +129,7 @@ public static class Cli
             + "Example:\n  backprop train                 # the classic Iris notebook: 4→16→3 MLP, per-sample SGD");
         root.Subcommands.Add(TrainCommand.Create(output, interactive, interrupt));
         root.Subcommands.Add(DatasetsCommand.Create(output));
-        root.Subcommands.Add(BenchCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output, error));
         root.Subcommands.Add(EvaluateCommand.Create(output, error));
         root.Subcommands.Add(PredictCommand.Create(output, error));
         root.Subcommands.Add(ExplainCommand.Create(output, error));

@@ -9,7 +9,7 @@ namespace Backprop.Cli.Commands;
 /// <summary><c>backprop bench</c>: runs the standard workloads (seed, mlp, gemm) and prints their rates, as text or JSON.</summary>
 internal static class BenchCommand
 {
-    public static Command Create(TextWriter output)
+    public static Command Create(TextWriter output, TextWriter error)
     {
         var workload = new Option<string>("--workload")
         {
@@ -43,8 +43,14 @@ internal static class BenchCommand
         command.SetAction(parse =>
         {
             string chosen = parse.GetValue(workload)!;
-            int? requested = parse.GetValue(threads);
             int all = Environment.ProcessorCount;
+            int? requested = parse.GetValue(threads);
+            if (requested > all)
+            {
+                // As train: more threads than processors only take turns on them, and the report says what ran.
+                error.WriteLine($"note: --threads {requested}: this machine has {all} {(all == 1 ? "processor" : "processors")}, so the kernels use {all}");
+                requested = all;
+            }
             int saved = Parallelism.MaxThreads;
             var results = new List<BenchResult>();
             bool asJson = parse.GetValue(json);

@@ -24,6 +24,20 @@ public class BenchCommandTests
         Assert.True(result.GetProperty("seconds").GetDouble() > 0);
     }
 
+    [Fact]
+    public void More_threads_than_processors_run_on_the_processors_and_say_so()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = Backprop.Cli.Cli.Run(["bench", "--workload", "seed", "--threads", "2147483647", "--json"], output, error);
+        Assert.Equal(0, exit);
+        int processors = Environment.ProcessorCount;
+        Assert.Equal($"note: --threads 2147483647: this machine has {processors} {(processors == 1 ? "processor" : "processors")}, so the kernels use {processors}\n",
+            error.ToString().ReplaceLineEndings("\n"));
+        using JsonDocument json = JsonDocument.Parse(output.ToString());
+        Assert.Equal(processors, Assert.Single(json.RootElement.GetProperty("results").EnumerateArray()).GetProperty("threads").GetInt32());
+    }
+
     [Theory]
     [InlineData("--threads", "0")]
     [InlineData("--workload", "everything")]
