@@ -44,7 +44,7 @@ internal sealed record ClassificationReport(
     /// <summary>The summary metrics, the per-class scores and the confusion matrix, as aligned plain-text tables.</summary>
     public void WriteText(TextWriter output, string title)
     {
-        output.WriteLine($"{title} ({Count} samples)");
+        output.WriteLine($"{title} ({Count} {(Count == 1 ? "sample" : "samples")})");
         output.WriteLine($"  accuracy           {Format(Accuracy)}");
         output.WriteLine($"  balanced accuracy  {Format(BalancedAccuracy)}");
         output.WriteLine($"  macro F1           {Format(F1Macro)}");

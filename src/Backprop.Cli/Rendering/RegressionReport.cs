@@ -18,7 +18,7 @@ internal sealed record RegressionReport(int Count, double R2, double Mae, double
     /// <summary>One line per metric.</summary>
     public void WriteText(TextWriter output, string title)
     {
-        output.WriteLine($"{title} ({Count} samples)");
+        output.WriteLine($"{title} ({Count} {(Count == 1 ? "sample" : "samples")})");
         output.WriteLine($"  R²    {Format(R2)}");
         output.WriteLine($"  MAE   {Format(Mae)}");
         output.WriteLine($"  RMSE  {Format(Rmse)}");

@@ -23,6 +23,18 @@ public sealed class ClassificationReportTests
     }
 
     [Fact]
+    public void The_title_counts_one_sample_in_the_singular()
+    {
+        var one = new Matrix<double>(1, 2);
+        one[0, 1] = 1;
+        Assert.Equal("Validation (1 sample)", Text(ClassificationReport.Create(["no", "yes"], [1], one))[0]);
+        Assert.Equal("Validation (6 samples)", Text(Report("a", "b", "c"))[0]);
+        var text = new StringWriter { NewLine = "\n" };
+        new RegressionReport(1, 1, 0, 0, [2.0], [2.0]).WriteText(text, "Evaluation of x.csv");
+        Assert.StartsWith("Evaluation of x.csv (1 sample)\n", text.ToString());
+    }
+
+    [Fact]
     public void Short_labels_head_the_columns_of_the_confusion_matrix()
     {
         string[] lines = Text(Report("setosa", "versicolor", "virginica"));
