@@ -10,6 +10,10 @@ if (mpiRank)
     Environment.SetEnvironmentVariable("TERM", "dumb");
 }
 TextWriter output = StandardOutput.ForProcess();
-int exitCode = Cli.Run(args, output, Console.Error, interactive: !mpiRank && !Console.IsOutputRedirected, colorErrors: !mpiRank && !Console.IsErrorRedirected);
+bool errorsOnTerminal = !mpiRank && !Console.IsErrorRedirected;
+// On a terminal, long notes break between words rather than mid-word; redirected, each stays one line.
+TextWriter errors = errorsOnTerminal ? new WrappedLines(Console.Error, () => Console.WindowWidth) : Console.Error;
+int exitCode = Cli.Run(args, output, errors, interactive: !mpiRank && !Console.IsOutputRedirected, colorErrors: errorsOnTerminal);
+errors.Flush();
 output.Flush();
 return exitCode;
