@@ -208,6 +208,12 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // Encoded with the preprocessing fitted on the training data, as predictions on new data will be.
             validationData = preprocessor.Transform<T>(validationTable, warnings: warnings);
         }
+        if (options.ValidationData is { } validating && options.Data is { } training
+            && string.Equals(Path.GetFullPath(validating), Path.GetFullPath(training), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+        {
+            // Allowed (a smoke test), but every number called validation would be the training rows' own.
+            Note(true, "{ValidationData} is the {Data} file: the rows it validates on are the rows it trains on, so the validation loss and the epoch it picks say nothing of new data");
+        }
         if (streamed is not null)
         {
             Note(false, OptionPlaceholders.Escape(StreamSummary(streamed, preprocessor, validationData?.Count ?? 0)));

@@ -232,6 +232,17 @@ public sealed partial class TrainDataTests : TempFileTest
     }
 
     [Fact]
+    public void Validating_on_the_training_file_trains_with_a_warning()
+    {
+        string file = Files.Write("same.csv", "x,y\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i => $"{i},{(i % 3 == 0 ? "a" : "b")}")) + "\n");
+        var (exit, _, error) = Run("train", "--data", file, "--validation-data", Path.Combine(Path.GetDirectoryName(file)!, ".", "same.csv"), "--epochs", "1");
+        Assert.Equal(0, exit);
+        Assert.Contains("warning: --validation-data is the --data file: the rows it validates on are the rows it trains on", error);
+        var (_, _, apart) = Run("train", "--data", file, "--validation-data", Files.Write("other.csv", File.ReadAllText(file)), "--epochs", "1");
+        Assert.DoesNotContain("warning:", apart);
+    }
+
+    [Fact]
     public void Counts_of_one_are_singular()
     {
         string file = Files.Write("one.csv", "x,y\n0.5,1.5\n");
