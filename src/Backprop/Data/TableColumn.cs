@@ -42,8 +42,8 @@ public sealed class TableColumn
     /// <summary>The header name.</summary>
     public string Name { get; }
 
-    /// <summary>Position in the file, from 0.</summary>
-    public int Index { get; }
+    /// <summary>Position in the table, from 0 (in the file, but for columns left out before it: <see cref="Table.Notes"/>).</summary>
+    public int Index { get; internal set; }
 
     /// <summary>Whether every non-missing cell is a number (and the column was not asked to be text).</summary>
     public bool IsNumeric { get; private set; }

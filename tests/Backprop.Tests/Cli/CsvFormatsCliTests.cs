@@ -123,6 +123,35 @@ public sealed class CsvFormatsCliTests : TempFileTest
         Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, path) + "\n", error);
     }
 
+    [Fact]
+    public void A_delimiter_ending_every_line_and_R_row_names_train_predict_and_stream_with_a_note()
+    {
+        // The user test: "x,z,y," made an empty 'column4' the default target (exit 1); R's write.table was a ragged file.
+        string trailing = Files.Write("tc.csv", "x,z,y,\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i % 7},{i % 5},{(i % 2 == 0 ? "a" : "b")},\n")));
+        string rNames = Files.Write("mt.txt", "\"x\" \"z\" \"y\"\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"\"car {i}\" {i % 7} {i % 5} {(i % 2 == 0 ? "a" : "b")}\n")));
+        foreach ((string path, string note) in new[]
+        {
+            (trailing, "note: left out column 4: no name in the header and no value in any row (every line ends with a delimiter)"),
+            (rNames, "note: the header has one field fewer than the rows: the first field of each row read as a row name, not used"),
+        })
+        {
+            foreach (string stream in new[] { "false", "true" })
+            {
+                var (code, _, error) = CliRunner.Run("train", "--data", path, "--epochs", "1", "--members", "1", "--stream", stream, "--save", PathOf("m.safetensors"));
+                Assert.True(code == 0, error);
+                Assert.Contains("target 'y', 2 classes", Notes(error)[0]);
+                Assert.Contains(note, Notes(error));
+            }
+            var (predictCode, predictOutput, predictError) = CliRunner.Run("predict", "--model", PathOf("m.safetensors"), "--data", path);
+            Assert.True(predictCode == 0, predictError);
+            Assert.Equal(31, predictOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Contains(note, Notes(predictError));
+            var (evaluateCode, _, evaluateError) = CliRunner.Run("evaluate", "--model", PathOf("m.safetensors"), "--data", path);
+            Assert.True(evaluateCode == 0, evaluateError);
+            Assert.Contains(note, Notes(evaluateError));
+        }
+    }
+
     [Theory]
     [InlineData("train", "--decimal", ";", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: ';'.")]
     [InlineData("predict", "--decimal", "x", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: 'x'.")]
