@@ -89,9 +89,10 @@ internal static class DataErrors
         $"Expected a number in column '{column}' ({why}). Received: '{Quote(value)}' at {location}.");
 
     public static BackpropException MixedDecimalSeparators(string source, (string Column, int Line, string Text) comma, (string Column, int Line, string Text) point) => new(
-        $"Expected numbers written with one decimal separator in {source}. Received: '{Quote(comma.Text)}' (a decimal comma) in column '{comma.Column}' " +
-        $"at line {comma.Line} and '{Quote(point.Text)}' (a point) in column '{point.Column}' at line {point.Line}; write them one way, " +
-        "or choose with --decimal (numbers written the other way are then text).");
+        $"Expected numbers written with one decimal separator in {source}. Received: '{Quote(comma.Text)}' " +
+        $"({(comma.Text.Contains(',') ? "a decimal comma" : "points between thousands, as beside decimal commas")}) in column '{comma.Column}' " +
+        $"at line {comma.Line} and '{Quote(point.Text)}' ({(point.Text.Contains('.') ? "a point" : "commas between thousands, as beside decimal points")}) " +
+        $"in column '{point.Column}' at line {point.Line}; write them one way, or choose with --decimal (numbers written the other way are then text).");
 
     public static BackpropException NotFinite(string location, string column, string value) => new(
         $"Expected finite numbers in column '{column}'. Received: '{Quote(value)}' at {location}.");

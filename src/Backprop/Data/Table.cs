@@ -72,7 +72,8 @@ public sealed class Table
 
     /// <summary>
     /// What the reader inferred about the file's layout beyond its delimiter and decimal separator, one line each, for the notes of
-    /// a run: a column without a name or a value left out, the first field of each row read as a row name. Empty for most files.
+    /// a run: a column without a name or a value left out, the first field of each row read as a row name, a column of numbers
+    /// with thousands separators. Empty for most files.
     /// </summary>
     public IReadOnlyList<string> Notes { get; }
 
@@ -189,7 +190,7 @@ public sealed class Table
             textColumns.UnionWith(reread);
             (columns, rows, starts) = ParquetFile.Read(path, path, options, textColumns);
         }
-        return new Table(path, ',', '.', columns, rows, [new TablePart(path, 0, starts)]);
+        return new Table(path, ',', '.', columns, rows, [new TablePart(path, 0, starts)], NotesOf([], columns));
     }
 
     // The shards are read one by one and appended to the table's columns, so the memory held is the table's and one shard's.
@@ -408,7 +409,7 @@ public sealed class Table
         columns = csv.WithoutEmptyUnnamed(columns, lines);
         CheckHeaderIsNotData(source, columns, csv.Decimals);
         bool commas = CheckOneDecimalSeparator(source, columns, lines);
-        return new Table(source, csv.Delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines, notes: csv.Notes);
+        return new Table(source, csv.Delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines, notes: NotesOf(csv.Notes, columns));
     }
 
     /// <summary>
@@ -455,7 +456,8 @@ public sealed class Table
         foreach (string file in files)
         {
             IEnumerable<Table> chunks = ParquetFile.IsParquet(file)
-                ? ParquetFile.ReadGroups(file, options, textColumns).Select(g => new Table(file, ',', '.', g.Columns, g.Rows, [new TablePart(file, 0, g.RowGroupStarts)]))
+                ? ParquetFile.ReadGroups(file, options, textColumns).Select(g => new Table(file, ',', '.', g.Columns, g.Rows, [new TablePart(file, 0, g.RowGroupStarts)],
+                    NotesOf([], g.Columns)))
                 : ReadCsvChunks(file, options, textColumns, rowsPerChunk);
             foreach (Table chunk in chunks)
             {
@@ -524,10 +526,16 @@ public sealed class Table
                 {
                     throw DataErrors.MixedDecimalSeparators(file, c, p);
                 }
-                yield return new Table(file, csv.Delimiter, comma is not null || options.Decimal == ',' ? ',' : '.', columns, lines, notes: csv.Notes);
+                yield return new Table(file, csv.Delimiter, comma is not null || options.Decimal == ',' ? ',' : '.', columns, lines, notes: NotesOf(csv.Notes, columns));
             }
         }
     }
+
+    // The layout's notes, then one for each numeric column written with thousands separators: what was inferred, said once.
+    private static IReadOnlyList<string> NotesOf(IReadOnlyList<string> layout, TableColumn[] columns) =>
+        [.. layout, .. columns.Where(c => c.IsNumeric && c.FirstGroupedRow >= 0).Select(c =>
+            $"column '{c.Name}': numbers with '{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals " +
+            $"(such as '{DataErrors.Quote(c.FirstGroupedText!)}')")];
 
     private static bool NextCsvRow(CsvSource csv)
     {

@@ -152,6 +152,30 @@ public sealed class CsvFormatsCliTests : TempFileTest
         }
     }
 
+    [Fact]
+    public void Numbers_with_thousands_separators_are_a_feature_in_train_and_predict()
+    {
+        // The user test: 'Umsatz' (4.105,74, 812,33) was text, all distinct, and dropped as an identifier: no feature but Menge.
+        var random = new Random(3);
+        string rows = string.Concat(Enumerable.Range(0, 80).Select(_ => random.NextDouble() * 4500 + 500).Select(u =>
+            u.ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture).Replace(',', '_').Replace('.', ',').Replace('_', '.')
+            + $";{random.Next(1, 9)};{(u > 2500 ? "ja" : "nein")}\n"));
+        string path = Files.Write("de2.csv", "Umsatz;Menge;Klasse\n" + rows);
+        const string Note = "note: column 'Umsatz': numbers with '.' thousands separators and ',' decimals";
+        foreach (string[] decimalOption in new[] { Array.Empty<string>(), ["--decimal", ","] })
+        {
+            var (code, _, error) = CliRunner.Run(["train", "--data", path, "--epochs", "1", "--members", "1", "--save", PathOf("de.safetensors"), .. decimalOption]);
+            Assert.True(code == 0, error);
+            Assert.EndsWith("(delimiter ';', decimal ','): 2 inputs from 2 numeric columns; target 'Klasse', 2 classes", Notes(error)[0]);
+            Assert.Contains(Notes(error), note => note.StartsWith(Note, StringComparison.Ordinal));
+            Assert.DoesNotContain(Notes(error), note => note.Contains("dropped column 'Umsatz'"));
+        }
+        var (predictCode, predictOutput, predictError) = CliRunner.Run("predict", "--model", PathOf("de.safetensors"), "--data", path);
+        Assert.True(predictCode == 0, predictError);
+        Assert.Equal(81, predictOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains(Notes(predictError), note => note.StartsWith(Note, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("train", "--decimal", ";", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: ';'.")]
     [InlineData("predict", "--decimal", "x", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: 'x'.")]
