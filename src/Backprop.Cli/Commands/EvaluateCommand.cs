@@ -84,7 +84,7 @@ internal static class EvaluateCommand
             {
                 var warnings = new TransformRemarks();
                 var notes = new TransformRemarks();
-                report = MetricsReport.Evaluate(model, ModelData.ReadChunks(model.Preprocessor, dataPath, delimiter, decimalSeparator), warnings, notes);
+                report = MetricsReport.Evaluate(model, ModelData.ReadChunks(model.Preprocessor, dataPath, delimiter, decimalSeparator, remarks), warnings, notes);
                 remarks.AddAll(warnings.Messages, notes.Messages);
             }
             if (report.Count == 0)

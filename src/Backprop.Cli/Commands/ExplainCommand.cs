@@ -142,7 +142,7 @@ internal static class ExplainCommand
             }
             if (outPath is not null) Backprop.IO.AtomicFile.CheckTarget(outPath); // before the work, not after it
             var remarks = new Remarks(error.WriteLine);
-            Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator);
+            Table table = ModelData.Read(model.Preprocessor, dataPath, delimiter, decimalSeparator, remarks);
             bool labelled = table.Find(model.Preprocessor.State.Target.Name) is not null;
             bool attributions = rows.Length > 0 || outPath is not null;
             if (!labelled && !attributions)

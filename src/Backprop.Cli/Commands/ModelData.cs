@@ -19,7 +19,7 @@ internal static class ModelData
     {
         var warnings = new List<string>();
         var imputed = new List<string>();
-        Dataset<T> data = preprocessor.Transform<T>(Read(preprocessor, path, delimiter, decimalSeparator), warnings: warnings, notes: imputed);
+        Dataset<T> data = preprocessor.Transform<T>(Read(preprocessor, path, delimiter, decimalSeparator, remarks), warnings: warnings, notes: imputed);
         remarks.AddAll(warnings, imputed);
         return data;
     }
@@ -30,9 +30,19 @@ internal static class ModelData
     /// </summary>
     public const int RowsPerChunk = 16_384;
 
-    /// <summary>The file's rows as <see cref="Read"/> reads them, <see cref="RowsPerChunk"/> of a CSV file (or a Parquet row group) at a time.</summary>
-    public static IEnumerable<Table> ReadChunks(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator) =>
-        Table.ReadChunks(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator }, RowsPerChunk);
+    /// <summary>
+    /// The file's rows as <see cref="Read"/> reads them, <see cref="RowsPerChunk"/> of a CSV file (or a Parquet row group) at a time;
+    /// what the reader inferred about the layout (<see cref="Table.Notes"/>) is noted once.
+    /// </summary>
+    public static IEnumerable<Table> ReadChunks(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator, Remarks remarks)
+    {
+        var said = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Table chunk in Table.ReadChunks(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator }, RowsPerChunk))
+        {
+            foreach (string note in chunk.Notes) if (said.Add(note)) remarks.Note(note);
+            yield return chunk;
+        }
+    }
 
     /// <summary>How a command names its data in headings: the file's name, or a folder or glob of shards as given.</summary>
     public static string Name(string path) =>
@@ -41,7 +51,11 @@ internal static class ModelData
     /// <summary>The file's rows, read with the columns that were text in training kept as text (<c>predict</c> transforms them with the model).</summary>
     /// <remarks>The delimiter and the decimal separator are detected unless given (<paramref name="delimiter"/>, <paramref name="decimalSeparator"/>).</remarks>
     /// <exception cref="BackpropException">The file is missing or not a well-formed CSV file.</exception>
-    public static Table Read(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator) =>
-        Table.Read(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator });
+    public static Table Read(TabularPreprocessor preprocessor, string path, char? delimiter, char? decimalSeparator, Remarks remarks)
+    {
+        Table table = Table.Read(path, preprocessor.ReadOptions(delimiter) with { Decimal = decimalSeparator });
+        foreach (string note in table.Notes) remarks.Note(note);
+        return table;
+    }
 
 }

@@ -97,7 +97,7 @@ internal static class PredictCommand
             // in the memory of a chunk. `write` gets the chunk's first row (from 0) and its predictions.
             void Predict(Action<long, int[], Matrix<T>?, bool[,]?, double[], (double[] Values, double[] Lower, double[] Upper)?> write)
             {
-                foreach (Table table in ModelData.ReadChunks(model.Preprocessor, dataPath, delimiter, decimalSeparator))
+                foreach (Table table in ModelData.ReadChunks(model.Preprocessor, dataPath, delimiter, decimalSeparator, remarks))
                 {
                     var chunkWarnings = new List<string>();
                     var chunkNotes = new List<string>();

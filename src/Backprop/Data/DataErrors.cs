@@ -67,6 +67,14 @@ internal static class DataErrors
         $"Expected {expected} fields on every row, as in the header. Received: {received} at {source} line {line}" +
         (spansLines ? " (the row spans several lines: an unclosed quote?)." : "."));
 
+    public static BackpropException RaggedAfterRowNames(string source, int line, int firstLine, int named, int received, bool spansLines) => new(
+        $"Expected {named + 1} fields on every row, as on the first (line {firstLine}: a row name, then the header's {named}). Received: {received} at {source} line {line}" +
+        (spansLines ? " (the row spans several lines: an unclosed quote?)." : "."));
+
+    public static BackpropException ValueInUnnamedColumn(string source, int column, string text, int line) => new(
+        $"Expected no value in column {column}, which has no name in the header and no value in the rows read first (left out for that). " +
+        $"Received: '{Quote(text)}' at {source} line {line}; give the column a name in the header.");
+
     public static BackpropException UnterminatedQuote(string source, long line) => new(
         $"Expected a closing quote for the quoted field that starts at {source} line {line}. Received: the end of the file (an unterminated quote).");
 
@@ -81,9 +89,10 @@ internal static class DataErrors
         $"Expected a number in column '{column}' ({why}). Received: '{Quote(value)}' at {location}.");
 
     public static BackpropException MixedDecimalSeparators(string source, (string Column, int Line, string Text) comma, (string Column, int Line, string Text) point) => new(
-        $"Expected numbers written with one decimal separator in {source}. Received: '{Quote(comma.Text)}' (a decimal comma) in column '{comma.Column}' " +
-        $"at line {comma.Line} and '{Quote(point.Text)}' (a point) in column '{point.Column}' at line {point.Line}; write them one way, " +
-        "or choose with --decimal (numbers written the other way are then text).");
+        $"Expected numbers written with one decimal separator in {source}. Received: '{Quote(comma.Text)}' " +
+        $"({(comma.Text.Contains(',') ? "a decimal comma" : "points between thousands, as beside decimal commas")}) in column '{comma.Column}' " +
+        $"at line {comma.Line} and '{Quote(point.Text)}' ({(point.Text.Contains('.') ? "a point" : "commas between thousands, as beside decimal points")}) " +
+        $"in column '{point.Column}' at line {point.Line}; write them one way, or choose with --decimal (numbers written the other way are then text).");
 
     public static BackpropException NotFinite(string location, string column, string value) => new(
         $"Expected finite numbers in column '{column}'. Received: '{Quote(value)}' at {location}.");

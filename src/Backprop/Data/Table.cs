@@ -33,9 +33,11 @@ public sealed class Table
     private readonly TablePart[] _parts;
     private readonly Dictionary<string, int> _columnIndex;
 
-    private Table(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines, TablePart[]? parts = null)
+    private Table(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines, TablePart[]? parts = null,
+        IReadOnlyList<string>? notes = null)
     {
         Source = source;
+        Notes = notes ?? [];
         Delimiter = delimiter;
         Decimal = decimalSeparator;
         Columns = columns;
@@ -46,8 +48,9 @@ public sealed class Table
     }
 
     // A table of columns filled by the caller (a sample of a stream's rows).
-    internal static Table Create(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines, TablePart[] parts) =>
-        new(source, delimiter, decimalSeparator, columns, lines, parts);
+    internal static Table Create(string source, char delimiter, char decimalSeparator, TableColumn[] columns, ChunkedList<int> lines, TablePart[] parts,
+        IReadOnlyList<string>? notes = null) =>
+        new(source, delimiter, decimalSeparator, columns, lines, parts, notes);
 
     // The file (and row groups) row `row` comes from.
     internal TablePart PartOf(int row) => _parts[PartIndex(row)];
@@ -66,6 +69,13 @@ public sealed class Table
     /// with a decimal comma); otherwise <c>'.'</c>. See <see cref="CsvReadOptions.Decimal"/>.
     /// </summary>
     public char Decimal { get; }
+
+    /// <summary>
+    /// What the reader inferred about the file's layout beyond its delimiter and decimal separator, one line each, for the notes of
+    /// a run: a column without a name or a value left out, the first field of each row read as a row name, a column of numbers
+    /// with thousands separators. Empty for most files.
+    /// </summary>
+    public IReadOnlyList<string> Notes { get; }
 
     /// <summary>The columns, in file order.</summary>
     public IReadOnlyList<TableColumn> Columns { get; }
@@ -180,7 +190,7 @@ public sealed class Table
             textColumns.UnionWith(reread);
             (columns, rows, starts) = ParquetFile.Read(path, path, options, textColumns);
         }
-        return new Table(path, ',', '.', columns, rows, [new TablePart(path, 0, starts)]);
+        return new Table(path, ',', '.', columns, rows, [new TablePart(path, 0, starts)], NotesOf([], columns));
     }
 
     // The shards are read one by one and appended to the table's columns, so the memory held is the table's and one shard's.
@@ -196,6 +206,7 @@ public sealed class Table
             TableColumn[] columns = [];
             var positions = new ChunkedList<int>();
             var parts = new List<TablePart>(files.Count);
+            var notes = new List<string>();
             long held = 0;
             bool again = false;
             foreach (string file in files)
@@ -208,6 +219,7 @@ public sealed class Table
                         shard.Decimal == ',' ? DecimalSeparators.Comma : DecimalSeparators.Point)).ToArray();
                 }
                 CheckShardColumns(first, shard);
+                notes.AddRange(shard.Notes.Except(notes));
                 if (shard._parts[0].RowGroupStarts is null)
                 {
                     csv ??= shard;
@@ -237,7 +249,7 @@ public sealed class Table
             }
             if (!again)
             {
-                return new Table(source, csv?.Delimiter ?? ',', csv?.Decimal ?? '.', columns, positions, [.. parts]);
+                return new Table(source, csv?.Delimiter ?? ',', csv?.Decimal ?? '.', columns, positions, [.. parts], notes);
             }
         }
     }
@@ -310,6 +322,7 @@ public sealed class Table
             string[] cells = lines[i].Split(',');
             if (cells.Length != columns.Length)
             {
+                if (row == 0 && cells.Length == columns.Length + 1) return null; // a row name before each row: Sep's reader leaves them out
                 throw DataErrors.Ragged(source, i + 1, columns.Length, cells.Length, false);
             }
             for (int c = 0; c < columns.Length; c++)
@@ -323,9 +336,11 @@ public sealed class Table
         {
             throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
         }
-        if (columns.Any(c => c.NeedsTextReread))
+        if (columns.Any(c => c.NeedsTextReread) || columns.Any(c => header[c.Index].Length == 0 && c.MissingCount == c.Count))
         {
-            return null; // a column of numbers, then text: Sep's reader reads the file again with it as text
+            // A column of numbers, then text: Sep's reader reads the file again with it as text. An unnamed column without a
+            // value: Sep's reader leaves it out, with a note.
+            return null;
         }
         CheckHeaderIsNotData(source, columns, DecimalSeparators.Point);
         return new Table(source, ',', '.', columns, lineNumbers);
@@ -377,7 +392,7 @@ public sealed class Table
         TableColumn[] columns = csv.NewColumns(textColumns);
         var lines = new ChunkedList<int>();
         int row = 0;
-        while (NextNonBlankRow(reader))
+        while (csv.MoveNext())
         {
             csv.Append(columns, row);
             lines.Add(reader.Current.LineNumberFrom);
@@ -391,9 +406,10 @@ public sealed class Table
         {
             throw DataErrors.HeaderOnly(source, columns.Select(c => c.Name).ToArray());
         }
+        columns = csv.WithoutEmptyUnnamed(columns, lines);
         CheckHeaderIsNotData(source, columns, csv.Decimals);
         bool commas = CheckOneDecimalSeparator(source, columns, lines);
-        return new Table(source, csv.Delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines);
+        return new Table(source, csv.Delimiter, commas || options.Decimal == ',' ? ',' : '.', columns, lines, notes: NotesOf(csv.Notes, columns));
     }
 
     /// <summary>
@@ -440,7 +456,8 @@ public sealed class Table
         foreach (string file in files)
         {
             IEnumerable<Table> chunks = ParquetFile.IsParquet(file)
-                ? ParquetFile.ReadGroups(file, options, textColumns).Select(g => new Table(file, ',', '.', g.Columns, g.Rows, [new TablePart(file, 0, g.RowGroupStarts)]))
+                ? ParquetFile.ReadGroups(file, options, textColumns).Select(g => new Table(file, ',', '.', g.Columns, g.Rows, [new TablePart(file, 0, g.RowGroupStarts)],
+                    NotesOf([], g.Columns)))
                 : ReadCsvChunks(file, options, textColumns, rowsPerChunk);
             foreach (Table chunk in chunks)
             {
@@ -490,6 +507,7 @@ public sealed class Table
                     if (!any) throw DataErrors.HeaderOnly(file, columns.Select(c => c.Name).ToArray());
                     yield break;
                 }
+                columns = csv.WithoutEmptyUnnamed(columns, lines);
                 if (!any)
                 {
                     CheckHeaderIsNotData(file, columns, csv.Decimals);
@@ -508,16 +526,22 @@ public sealed class Table
                 {
                     throw DataErrors.MixedDecimalSeparators(file, c, p);
                 }
-                yield return new Table(file, csv.Delimiter, comma is not null || options.Decimal == ',' ? ',' : '.', columns, lines);
+                yield return new Table(file, csv.Delimiter, comma is not null || options.Decimal == ',' ? ',' : '.', columns, lines, notes: NotesOf(csv.Notes, columns));
             }
         }
     }
+
+    // The layout's notes, then one for each numeric column written with thousands separators: what was inferred, said once.
+    private static IReadOnlyList<string> NotesOf(IReadOnlyList<string> layout, TableColumn[] columns) =>
+        [.. layout, .. columns.Where(c => c.IsNumeric && c.FirstGroupedRow >= 0).Select(c =>
+            $"column '{c.Name}': numbers with '{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals " +
+            $"(such as '{DataErrors.Quote(c.FirstGroupedText!)}')")];
 
     private static bool NextCsvRow(CsvSource csv)
     {
         try
         {
-            return NextNonBlankRow(csv.Reader);
+            return csv.MoveNext();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -525,11 +549,16 @@ public sealed class Table
         }
     }
 
-    // A CSV file opened for reading: the decoder, the detected delimiter and Sep's reader past the header.
+    // A CSV file opened for reading: the decoder, the detected delimiter and Sep's reader past the header, its first row read to
+    // see whether the rows start with a row name.
     private sealed class CsvSource : IDisposable
     {
         private readonly CheckedTextReader _text;
         private readonly string[] _header;
+        private readonly List<string> _notes = [];
+        private bool _pending;
+        private bool[]? _ignored;
+        private readonly int _firstLine;
 
         private CsvSource(string source, Stream stream, CheckedTextReader text, SepReader reader, char delimiter, DecimalSeparators decimals,
             string[] header)
@@ -541,7 +570,23 @@ public sealed class Table
             Delimiter = delimiter;
             Decimals = decimals;
             _header = header;
+            // R's read.table rule: a header one field shorter than the first row names the columns after the row names, which R's
+            // write.table (and a printed data frame) writes first on each row without a name of their own.
+            _pending = NextNonBlankRow(reader);
+            // A first row that spans lines is a quote left open more likely than a row name.
+            RowNames = _pending && reader.Current.ColCount == header.Length + 1 && reader.Current.LineNumberToExcl - reader.Current.LineNumberFrom == 1;
+            _firstLine = _pending ? reader.Current.LineNumberFrom : 0;
+            if (RowNames)
+            {
+                _notes.Add("the header has one field fewer than the rows: the first field of each row read as a row name, not used");
+            }
         }
+
+        // Whether the first field of every row is a row name, left out.
+        public bool RowNames { get; }
+
+        // What the reader inferred about the layout (Table.Notes).
+        public IReadOnlyList<string> Notes => _notes;
 
         public string Source { get; }
 
@@ -611,19 +656,76 @@ public sealed class Table
         // Columns named by the header, empty.
         public TableColumn[] NewColumns(IReadOnlySet<string> textColumns) => CreateColumns(_header, Source, textColumns, Decimals);
 
-        // The current row's cells appended to the columns as row `row`.
+        // Moves to the next row that is not blank (the first one, read on opening, first).
+        public bool MoveNext()
+        {
+            if (_pending)
+            {
+                _pending = false;
+                return true;
+            }
+            return NextNonBlankRow(Reader);
+        }
+
+        // The current row's cells appended to the columns as row `row` (a row name left out).
         public void Append(TableColumn[] columns, int row)
         {
             SepReader.Row current = Reader.Current;
-            if (current.ColCount != columns.Length)
+            int first = RowNames ? 1 : 0;
+            if (current.ColCount != columns.Length + first)
             {
-                throw DataErrors.Ragged(Source, current.LineNumberFrom, columns.Length, current.ColCount,
-                    current.LineNumberToExcl - current.LineNumberFrom > 1);
+                bool spansLines = current.LineNumberToExcl - current.LineNumberFrom > 1;
+                throw RowNames
+                    ? DataErrors.RaggedAfterRowNames(Source, current.LineNumberFrom, _firstLine, columns.Length, current.ColCount, spansLines)
+                    : DataErrors.Ragged(Source, current.LineNumberFrom, columns.Length, current.ColCount, spansLines);
             }
             for (int c = 0; c < columns.Length; c++)
             {
-                columns[c].Append(current[c], row);
+                columns[c].Append(current[c + first], row);
             }
+        }
+
+        // A column without a name in the header and without a value in any row (the empty last field of a file whose every line
+        // ends with a delimiter, as spreadsheets export them) is no data: left out, with a note, so that it is neither a feature
+        // nor the default target. The first rows read decide (a chunked read's first chunk); a later value in such a column is
+        // refused, so that a chunked read never leaves out what a whole read would keep.
+        public TableColumn[] WithoutEmptyUnnamed(TableColumn[] columns, ChunkedList<int> lines)
+        {
+            if (_ignored is null)
+            {
+                _ignored = [.. columns.Select((column, c) => _header[c].Length == 0 && column.MissingCount == column.Count)];
+                if (Array.TrueForAll(_ignored, ignored => ignored))
+                {
+                    Array.Fill(_ignored, false); // nothing left to read: the usual errors say what is wrong
+                }
+                for (int c = 0; c < _ignored.Length; c++)
+                {
+                    if (!_ignored[c]) continue;
+                    _notes.Add($"left out column {c + 1}: no name in the header and no value in any row" +
+                        (c == _ignored.Length - 1 ? " (every line ends with a delimiter)" : ""));
+                }
+            }
+            if (!_ignored.Contains(true))
+            {
+                return columns;
+            }
+            var kept = new List<TableColumn>(columns.Length);
+            for (int c = 0; c < columns.Length; c++)
+            {
+                TableColumn column = columns[c];
+                if (!_ignored[c])
+                {
+                    column.Index = kept.Count;
+                    kept.Add(column);
+                }
+                else if (column.MissingCount < column.Count)
+                {
+                    int row = Enumerable.Range(0, column.Count).First(r => !column.IsMissing(r));
+                    string text = column.IsNumeric ? column.GetNumber(row).ToString("R", CultureInfo.InvariantCulture) : column.GetText(row)!;
+                    throw DataErrors.ValueInUnnamedColumn(Source, c + 1, text, lines[row]);
+                }
+            }
+            return [.. kept];
         }
 
         public void Dispose()

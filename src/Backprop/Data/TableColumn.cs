@@ -42,8 +42,8 @@ public sealed class TableColumn
     /// <summary>The header name.</summary>
     public string Name { get; }
 
-    /// <summary>Position in the file, from 0.</summary>
-    public int Index { get; }
+    /// <summary>Position in the table, from 0 (in the file, but for columns left out before it: <see cref="Table.Notes"/>).</summary>
+    public int Index { get; internal set; }
 
     /// <summary>Whether every non-missing cell is a number (and the column was not asked to be text).</summary>
     public bool IsNumeric { get; private set; }
@@ -100,6 +100,15 @@ public sealed class TableColumn
     /// <summary>Text of the cell at <see cref="FirstPointRow"/>.</summary>
     internal string? FirstPointText { get; private set; }
 
+    /// <summary>Numeric column: row of the first number written with thousands separators (<c>4.105,74</c>, <c>1,234,567</c>), or −1.</summary>
+    internal int FirstGroupedRow { get; private set; } = -1;
+
+    /// <summary>Text of the cell at <see cref="FirstGroupedRow"/>.</summary>
+    internal string? FirstGroupedText { get; private set; }
+
+    /// <summary>The thousands separator of the cell at <see cref="FirstGroupedRow"/>: <c>'.'</c> (beside decimal commas) or <c>','</c>.</summary>
+    internal char GroupSeparator { get; private set; }
+
     /// <summary>Whether the cell at <paramref name="row"/> is missing.</summary>
     /// <remarks>In a numeric column an infinity is stored as <see cref="double.NaN"/> too; <see cref="FirstNonFiniteRow"/> tells them apart.</remarks>
     public bool IsMissing(int row) => IsNumeric ? double.IsNaN(_numbers[row]) : _codes[row] < 0;
@@ -120,16 +129,19 @@ public sealed class TableColumn
         if (IsNumeric && !MissingValues.IsMissing(text))
         {
             // Sep's parser falls back to .NET's with thousands separators allowed, which would read the decimal comma of "1,5"
-            // as 15: a cell with a comma is parsed here, as a decimal comma or not at all. Sep's own parser, faster, reads the rest.
-            if (text.Contains(','))
-            {
-                number = TryParseNumber(text, _decimals, out double value) ? value : null;
-            }
-            else if (((_decimals & DecimalSeparators.Point) != 0 || !text.Contains('.')) && cell.TryParse(out double value))
+            // as 15: a cell with a comma is parsed here, as a decimal comma, with thousands separators or not at all. Sep's own
+            // parser, faster, reads the rest.
+            char group = '\0';
+            if (text.Contains(',') ? TryParseUngrouped(text, _decimals, out double value)
+                : ((_decimals & DecimalSeparators.Point) != 0 || !text.Contains('.')) && cell.TryParse(out value))
             {
                 number = value;
             }
-            NoteSeparator(text, row, number);
+            else if (TryParseGrouped(text, _decimals, out double grouped, out group))
+            {
+                number = grouped;
+            }
+            NoteSeparator(text, row, number, group);
         }
         Append(text, row, number);
     }
@@ -140,18 +152,22 @@ public sealed class TableColumn
         double? number = null;
         if (IsNumeric && !MissingValues.IsMissing(text))
         {
-            number = TryParseNumber(text, _decimals, out double value) ? value : null;
-            NoteSeparator(text, row, number);
+            char group = '\0';
+            number = TryParseUngrouped(text, _decimals, out double value) || TryParseGrouped(text, _decimals, out value, out group) ? value : null;
+            NoteSeparator(text, row, number, group);
         }
         Append(text, row, number);
     }
 
     /// <summary>
     /// <paramref name="text"/> as a number written with one of <paramref name="decimals"/> (invariant culture otherwise: a sign,
-    /// an exponent): with a point or no separator, as .NET reads it; with a decimal comma, exactly one comma and no point.
-    /// A comma is never a thousands separator.
+    /// an exponent): with a point or no separator, as .NET reads it; with a decimal comma, exactly one comma and no point; or,
+    /// when it is none of these, with well-formed thousands separators (<see cref="TryParseGrouped"/>).
     /// </summary>
-    internal static bool TryParseNumber(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value)
+    internal static bool TryParseNumber(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value) =>
+        TryParseUngrouped(text, decimals, out value) || TryParseGrouped(text, decimals, out value, out _);
+
+    private static bool TryParseUngrouped(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value)
     {
         value = 0;
         int comma = text.IndexOf(',');
@@ -164,12 +180,72 @@ public sealed class TableColumn
         {
             return false;
         }
-        // The same text with a point, so that the number is the one its dot-decimal spelling gives, to the bit.
+        return TryParseAsDotDecimal(text, removeGroups: '\0', decimalComma: true, out value);
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a number with thousands separators, tried when it is not a number without them: where a comma
+    /// may be the decimal separator, points between groups (<c>4.105,74</c>, <c>1.234.567</c>, <c>-12.345,6</c>); where a point
+    /// may be, commas (<c>1,234,567.89</c>; <c>271,377</c> where a comma is not a decimal separator, or where it has several
+    /// groups). Only well-formed groups count: 1 to 3 digits, not starting with 0, then groups of exactly 3 digits, then the
+    /// decimals. <paramref name="group"/> is the thousands separator read.
+    /// </summary>
+    internal static bool TryParseGrouped(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value, out char group)
+    {
+        value = 0;
+        group = '\0';
+        foreach ((DecimalSeparators allowed, char separator, char decimalSeparator) in GroupingConventions)
+        {
+            if ((decimals & allowed) != 0 && IsGrouped(text, separator, decimalSeparator))
+            {
+                group = separator;
+                return TryParseAsDotDecimal(text, separator, decimalSeparator == ',', out value);
+            }
+        }
+        return false;
+    }
+
+    // Points between groups beside decimal commas; commas between groups beside decimal points.
+    private static readonly (DecimalSeparators Allowed, char Group, char Decimal)[] GroupingConventions =
+        [(DecimalSeparators.Comma, '.', ','), (DecimalSeparators.Point, ',', '.')];
+
+    // [+-] [1-9] d{0,2} (G ddd)+ (D d+)?
+    private static bool IsGrouped(ReadOnlySpan<char> text, char group, char decimalSeparator)
+    {
+        int i = text.Length > 0 && text[0] is '+' or '-' ? 1 : 0;
+        int lead = i;
+        while (i < text.Length && char.IsAsciiDigit(text[i])) i++;
+        if (i - lead is < 1 or > 3 || text[lead] == '0') return false;
+        int groups = 0;
+        while (i + 3 < text.Length && text[i] == group && char.IsAsciiDigit(text[i + 1]) && char.IsAsciiDigit(text[i + 2]) && char.IsAsciiDigit(text[i + 3])
+            && (i + 4 == text.Length || !char.IsAsciiDigit(text[i + 4])))
+        {
+            i += 4;
+            groups++;
+        }
+        if (groups == 0) return false;
+        if (i == text.Length) return true;
+        if (text[i] != decimalSeparator || i + 1 == text.Length) return false;
+        for (i++; i < text.Length; i++)
+        {
+            if (!char.IsAsciiDigit(text[i])) return false;
+        }
+        return true;
+    }
+
+    // The text as .NET reads a dot-decimal number: `removeGroups` left out, a decimal comma written as a point, so that the
+    // number is the one its plain dot-decimal spelling gives, to the bit.
+    private static bool TryParseAsDotDecimal(ReadOnlySpan<char> text, char removeGroups, bool decimalComma, out double value)
+    {
         char[]? rented = text.Length > 128 ? ArrayPool<char>.Shared.Rent(text.Length) : null;
         Span<char> point = rented is null ? stackalloc char[text.Length] : rented.AsSpan(0, text.Length);
-        text.CopyTo(point);
-        point[comma] = '.';
-        bool parsed = double.TryParse(point, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        int length = 0;
+        foreach (char c in text)
+        {
+            if (c == removeGroups && removeGroups != '\0') continue;
+            point[length++] = decimalComma && c == ',' ? '.' : c;
+        }
+        bool parsed = double.TryParse(point[..length], NumberStyles.Float, CultureInfo.InvariantCulture, out value);
         if (rented is not null) ArrayPool<char>.Shared.Return(rented);
         return parsed;
     }
@@ -179,15 +255,26 @@ public sealed class TableColumn
 
     // Remembers the first number written with each decimal separator where either may be used: a file must not mix them
     // (Table checks). Where one is given, a number written with the other is text, so there is nothing to remember.
-    private void NoteSeparator(ReadOnlySpan<char> text, int row, double? number)
+    // group: the thousands separator the number was written with, or '\0'.
+    private void NoteSeparator(ReadOnlySpan<char> text, int row, double? number, char group)
     {
-        if (number is null || _decimals != DecimalSeparators.Either) return;
-        if (FirstCommaRow < 0 && text.Contains(','))
+        if (number is null) return;
+        if (group != '\0' && FirstGroupedRow < 0)
+        {
+            FirstGroupedRow = row;
+            FirstGroupedText = text.ToString();
+            GroupSeparator = group;
+        }
+        if (_decimals != DecimalSeparators.Either) return;
+        // A number with points between groups is written with the decimal comma's convention, one with commas between groups
+        // with the point's.
+        bool comma = group == '.' || (group == '\0' && text.Contains(','));
+        if (FirstCommaRow < 0 && comma)
         {
             FirstCommaRow = row;
             FirstCommaText = text.ToString();
         }
-        else if (FirstPointRow < 0 && text.Contains('.'))
+        else if (FirstPointRow < 0 && !comma && text.ContainsAny('.', ','))
         {
             FirstPointRow = row;
             FirstPointText = text.ToString();
@@ -279,6 +366,12 @@ public sealed class TableColumn
             {
                 FirstPointRow = offset + other.FirstPointRow;
                 FirstPointText = other.FirstPointText;
+            }
+            if (FirstGroupedRow < 0 && other.FirstGroupedRow >= 0)
+            {
+                FirstGroupedRow = offset + other.FirstGroupedRow;
+                FirstGroupedText = other.FirstGroupedText;
+                GroupSeparator = other.GroupSeparator;
             }
             for (int r = 0; r < other.Count; r++) _numbers.Add(other._numbers[r]);
             _numericValues += other._numericValues;
@@ -377,6 +470,8 @@ public sealed class TableColumn
         FirstNonFiniteText = null;
         FirstCommaRow = FirstPointRow = -1;
         FirstCommaText = FirstPointText = null;
+        FirstGroupedRow = -1;
+        FirstGroupedText = null;
         for (int i = 0; i < Count; i++) _codes.Add(-1);
         _numbers.Clear();
     }

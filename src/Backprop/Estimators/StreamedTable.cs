@@ -93,6 +93,9 @@ internal sealed class StreamedTable
     /// <summary>How the rows were read: "delimiter ','", "Parquet", "3 shards: Parquet".</summary>
     public string Format { get; private set; } = "";
 
+    /// <summary>What the reader inferred about the files' layout (<see cref="Table.Notes"/> of their chunks), each note once.</summary>
+    public IReadOnlyList<string> ReadNotes { get; private set; } = [];
+
     /// <summary>Seconds the first pass took (the last one, if a column's kind made it start again).</summary>
     public double Seconds { get; private set; }
 
@@ -224,9 +227,11 @@ internal sealed class StreamedTable
         char delimiter = ',', decimalSeparator = '.';
         long rows = 0, training = 0, held = 0, skipped = 0;
         string[] names = [];
+        var notes = new List<string>();
         foreach ((Table chunk, long first) in Share.Chunks(ReadOptions, CsvRowsPerChunk))
         {
             cancellationToken.ThrowIfCancellationRequested();
+            notes.AddRange(chunk.Notes.Except(notes));
             targetName ??= chunk.ColumnNames[^1];
             if (names.Length == 0) names = [.. chunk.ColumnNames];
             TableColumn target = chunk.Find(targetName)
@@ -282,6 +287,7 @@ internal sealed class StreamedTable
         _sample = sample;
         _validation = validation;
         _columnNames = names;
+        ReadNotes = notes;
         (_csv, _parquet, _delimiter, _decimal) = (csv, parquet, delimiter, decimalSeparator);
         return true;
     }

@@ -217,6 +217,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (streamed is not null)
         {
             Note(false, OptionPlaceholders.Escape(StreamSummary(streamed, preprocessor, validationData?.Count ?? 0)));
+            foreach (string note in streamed.ReadNotes) Note(false, OptionPlaceholders.Escape(note));
             streamed.ReleaseSamples();
             if (streamed.SkippedRows > 0)
             {
@@ -226,6 +227,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         else if (!embedded)
         {
             Note(false, OptionPlaceholders.Escape(Summary(table, preprocessor)));
+            foreach (string note in table.Notes) Note(false, OptionPlaceholders.Escape(note));
         }
         if (validationRows is not null && table.RowCount - trainRows!.Length - validationRows.Length is int skipped and > 0)
         {

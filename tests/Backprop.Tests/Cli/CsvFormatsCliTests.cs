@@ -125,6 +125,59 @@ public sealed class CsvFormatsCliTests : TempFileTest
         Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, path) + "\n", error);
     }
 
+    [Fact]
+    public void A_delimiter_ending_every_line_and_R_row_names_train_predict_and_stream_with_a_note()
+    {
+        // The user test: "x,z,y," made an empty 'column4' the default target (exit 1); R's write.table was a ragged file.
+        string trailing = Files.Write("tc.csv", "x,z,y,\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"{i % 7},{i % 5},{(i % 2 == 0 ? "a" : "b")},\n")));
+        string rNames = Files.Write("mt.txt", "\"x\" \"z\" \"y\"\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"\"car {i}\" {i % 7} {i % 5} {(i % 2 == 0 ? "a" : "b")}\n")));
+        foreach ((string path, string note) in new[]
+        {
+            (trailing, "note: left out column 4: no name in the header and no value in any row (every line ends with a delimiter)"),
+            (rNames, "note: the header has one field fewer than the rows: the first field of each row read as a row name, not used"),
+        })
+        {
+            foreach (string stream in new[] { "false", "true" })
+            {
+                var (code, _, error) = CliRunner.Run("train", "--data", path, "--epochs", "1", "--members", "1", "--stream", stream, "--save", PathOf("m.safetensors"));
+                Assert.True(code == 0, error);
+                Assert.Contains("target 'y', 2 classes", Notes(error)[0]);
+                Assert.Contains(note, Notes(error));
+            }
+            var (predictCode, predictOutput, predictError) = CliRunner.Run("predict", "--model", PathOf("m.safetensors"), "--data", path);
+            Assert.True(predictCode == 0, predictError);
+            Assert.Equal(31, predictOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+            Assert.Contains(note, Notes(predictError));
+            var (evaluateCode, _, evaluateError) = CliRunner.Run("evaluate", "--model", PathOf("m.safetensors"), "--data", path);
+            Assert.True(evaluateCode == 0, evaluateError);
+            Assert.Contains(note, Notes(evaluateError));
+        }
+    }
+
+    [Fact]
+    public void Numbers_with_thousands_separators_are_a_feature_in_train_and_predict()
+    {
+        // The user test: 'Umsatz' (4.105,74, 812,33) was text, all distinct, and dropped as an identifier: no feature but Menge.
+        var random = new Random(3);
+        string rows = string.Concat(Enumerable.Range(0, 80).Select(_ => random.NextDouble() * 4500 + 500).Select(u =>
+            u.ToString("#,##0.00", System.Globalization.CultureInfo.InvariantCulture).Replace(',', '_').Replace('.', ',').Replace('_', '.')
+            + $";{random.Next(1, 9)};{(u > 2500 ? "ja" : "nein")}\n"));
+        string path = Files.Write("de2.csv", "Umsatz;Menge;Klasse\n" + rows);
+        const string Note = "note: column 'Umsatz': numbers with '.' thousands separators and ',' decimals";
+        foreach (string[] decimalOption in new[] { Array.Empty<string>(), ["--decimal", ","] })
+        {
+            var (code, _, error) = CliRunner.Run(["train", "--data", path, "--epochs", "1", "--members", "1", "--save", PathOf("de.safetensors"), .. decimalOption]);
+            Assert.True(code == 0, error);
+            Assert.EndsWith("(delimiter ';', decimal ','): 2 inputs from 2 numeric columns; target 'Klasse', 2 classes", Notes(error)[0]);
+            Assert.Contains(Notes(error), note => note.StartsWith(Note, StringComparison.Ordinal));
+            Assert.DoesNotContain(Notes(error), note => note.Contains("dropped column 'Umsatz'"));
+        }
+        var (predictCode, predictOutput, predictError) = CliRunner.Run("predict", "--model", PathOf("de.safetensors"), "--data", path);
+        Assert.True(predictCode == 0, predictError);
+        Assert.Equal(81, predictOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains(Notes(predictError), note => note.StartsWith(Note, StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("train", "--decimal", ";", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: ';'.")]
     [InlineData("predict", "--decimal", "x", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: 'x'.")]

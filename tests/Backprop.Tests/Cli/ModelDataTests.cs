@@ -21,7 +21,7 @@ public sealed class ModelDataTests : TempFileTest
     public void Prediction_input_may_lack_the_target_and_warns_about_unseen_categories_and_imputed_cells()
     {
         TabularPreprocessor preprocessor = Trained();
-        Table table = ModelData.Read(preprocessor, Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n;NA\n"), null, null);
+        Table table = ModelData.Read(preprocessor, Files.Write("new.csv", "zip;size\n02134;2\n99999;2\n;NA\n"), null, null, new Remarks(_ => { }));
         var warnings = new List<string>();
         var imputed = new List<string>();
         Matrix<float> features = preprocessor.TransformFeatures<float>(table, warnings: warnings, notes: imputed);
@@ -47,7 +47,7 @@ public sealed class ModelDataTests : TempFileTest
     [Fact]
     public void A_missing_training_column_is_an_error() =>
         Assert.Contains("Expected the column 'zip' (a feature in training)",
-            Assert.Throws<BackpropException>(() => Trained().TransformFeatures<float>(ModelData.Read(Trained(), Files.Write("bad.csv", "size\n1\n"), null, null))).Message);
+            Assert.Throws<BackpropException>(() => Trained().TransformFeatures<float>(ModelData.Read(Trained(), Files.Write("bad.csv", "size\n1\n"), null, null, new Remarks(_ => { })))).Message);
 
     [Theory]
     [InlineData("iris")]

@@ -36,6 +36,15 @@ public sealed class PlainCsvTests
         AssertSame(ReadWithSep(text), plain);
     }
 
+    [Theory]
+    [InlineData("a,b,\n1,2,\n3,4,\n")] // an unnamed column without a value, left out with a note
+    [InlineData("a,b\nr1,1,2\nr2,3,4\n")] // row names, left out with a note
+    public void Layouts_with_a_note_are_left_to_the_csv_reader(string text)
+    {
+        Assert.Null(Table.TryReadPlain(text, "data.csv", new CsvReadOptions()));
+        Assert.NotEmpty(ReadWithSep(text).Notes);
+    }
+
     [Fact]
     public void Text_columns_are_honoured()
     {
@@ -47,7 +56,7 @@ public sealed class PlainCsvTests
     }
 
     [Theory]
-    [InlineData("a,b\n1,2,3\n")]      // ragged row
+    [InlineData("a,b\n1,2\n1,2,3\n")] // ragged row
     [InlineData("a,b\n\n")]           // header only
     [InlineData("1,2\n3,4\n")]        // no header: numbers
     [InlineData("a,a\n1,2\n")]        // duplicate names
