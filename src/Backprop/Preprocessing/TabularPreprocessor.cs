@@ -507,6 +507,10 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column {Quoted(column)}: every value is missing");
             return null;
         }
+        if (!categorical && !column.IsNumeric && MistypedNumbers.Find(table, column, training, counts) is { } typo)
+        {
+            throw typo;
+        }
         if (!categorical && present.Any(level => level.Contains(',')) && Array.TrueForAll(present, LooksLikeDecimalComma))
         {
             notes.Add($"column {Quoted(column)} holds numbers written with decimal commas (such as '{OptionPlaceholders.Escape(DataErrors.Quote(present.First(l => l.Contains(','))))}'), " +

@@ -240,4 +240,30 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Contains("): 1 input from 1 numeric column; target 'y', regression\n", error);
         Assert.Contains("note: read 1 row × 2 columns of ", error);
     }
+
+    // 150 rows of a measurement and a class it predicts, as iris; the measurement of line 101 written '1.2.3'.
+    private string MeasurementWithTypo()
+    {
+        var text = new StringBuilder("length,kind\n");
+        for (int r = 0; r < 150; r++)
+        {
+            string length = r == 99 ? "1.2.3" : (1 + r % 50 / 10.0 + (r % 3) * 5).ToString(CultureInfo.InvariantCulture);
+            text.Append(length).Append(',').Append("abc"[r % 3]).Append('\n');
+        }
+        return Files.Write("typo.csv", text.ToString());
+    }
+
+    [Fact]
+    public void A_typo_in_a_column_of_numbers_is_one_line_at_its_cell_and_the_option_it_suggests_works()
+    {
+        string path = MeasurementWithTypo();
+        var (exit, _, error) = Run("train", "--data", path, "--recipe", "quick", "--epochs", "1");
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: Expected a number in column 'length', as its other 149 values are. Received: '1.2.3' at {path} line 101; " +
+            "fix or empty the cell, or read the column as categories (--categorical length).\n", error);
+
+        (exit, _, error) = Run("train", "--data", path, "--recipe", "quick", "--epochs", "1", "--categorical", "length");
+        Assert.Equal(0, exit);
+        Assert.Contains("note: column 'length': ", error);
+    }
 }
