@@ -424,6 +424,16 @@ public sealed class TabularPreprocessor
             throw new BackpropException(
                 $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in {(training.Length == 1 ? "the only row" : $"all {training.Length:N0} rows")} ({table.Source}).");
         }
+        if (classes.Length == training.Length && training.Length >= options.MinRowsForIdentifier)
+        {
+            // Every class a single row (a date, a name as the last column): no class can be learned, and no error would say so.
+            bool numbers = numeric || Array.TrueForAll(classes, c => target.TryParseNumber(c, out _));
+            string name = OptionPlaceholders.Escape(target.Name);
+            throw BackpropException.SuggestingOptions(
+                $"Expected a target column with several rows per class. Received: '{name}', as many classes as rows ({training.Length:N0}, each value once) " +
+                $"in {OptionPlaceholders.Escape(table.Source)}; choose the column to predict ({{Target}} NAME)" +
+                (numbers ? $", or predict its values as numbers ({{Task}} regression)." : "."));
+        }
         if (classes.Length > options.MaxClasses)
         {
             string hint = numeric

@@ -266,4 +266,15 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Equal(0, exit);
         Assert.Contains("note: column 'length': ", error);
     }
+
+    [Fact]
+    public void A_date_as_the_default_target_is_one_line_that_names_the_target_option()
+    {
+        // airquality with its Date last: 153 classes of one row each trained to an out-of-fold accuracy of 0, unsaid.
+        string path = Files.Write("air.csv", "Ozone,Temp,Date\n" + string.Concat(Enumerable.Range(0, 40).Select(r => $"{20 + r % 7},{60 + r % 11},1973-05-{r + 1:D2}\n")));
+        var (exit, _, error) = Run("train", "--data", path, "--recipe", "quick", "--epochs", "1");
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: Expected a target column with several rows per class. Received: 'Date', as many classes as rows (40, each value once) in {path}; " +
+            "choose the column to predict (--target NAME).\n", error);
+    }
 }
