@@ -277,4 +277,27 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Equal($"error: Expected a target column with several rows per class. Received: 'Date', as many classes as rows (40, each value once) in {path}; " +
             "choose the column to predict (--target NAME).\n", error);
     }
+
+    [Fact]
+    public void A_constant_column_is_dropped_in_training_and_ignored_by_predict_and_export()
+    {
+        string train = Files.Write("const.csv", "x,const,kind\n" + string.Concat(Enumerable.Range(0, 40).Select(r => $"{r % 10},5,{(r % 10 < 5 ? "lo" : "hi")}\n")));
+        string model = Path.Combine(Files.Directory, "const.safetensors");
+        var (exit, _, error) = Run("train", "--data", train, "--recipe", "quick", "--epochs", "1", "--save", model);
+        Assert.True(exit == 0, error);
+        Assert.Contains("note: dropped column 'const': the same value (5) in every row; to use it as a feature: --keep\n", error);
+
+        // In new data the column varies, or is text: not an input of the model, so not read.
+        string fresh = Files.Write("new.csv", "x,const\n1,7\n8,not a number\n");
+        (exit, string output, error) = Run("predict", "--model", model, "--data", fresh);
+        Assert.True(exit == 0, error);
+        Assert.Equal(3, output.TrimEnd('\n').Split('\n').Length);
+
+        (exit, output, error) = Run("export", "--model", model, "--onnx", Path.Combine(Files.Directory, "const.onnx"));
+        Assert.True(exit == 0, error);
+
+        (exit, _, error) = Run("train", "--data", train, "--recipe", "quick", "--epochs", "1", "--keep", "const");
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("'const'", error);
+    }
 }
