@@ -186,7 +186,8 @@ public sealed class TabularPreprocessor
             throw new BackpropException(
                 $"Expected at least one usable feature column besides the target '{target.Name}'. Received: none ({table.Source} columns: {DataErrors.List(table.ColumnNames)}).");
         }
-        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState, options.Scaling), notes);
+        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState, options.Scaling),
+            ImputationNotes.Summarize(notes));
     }
 
     /// <summary>The model inputs <c>(N, F)</c> of the <paramref name="rows"/> of <paramref name="table"/> (all rows by default); no target needed.</summary>

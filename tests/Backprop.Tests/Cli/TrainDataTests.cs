@@ -300,4 +300,21 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.True(exit == 0, error);
         Assert.DoesNotContain("'const'", error);
     }
+
+    [Fact]
+    public void Many_imputed_columns_are_one_note_in_train_and_predict()
+    {
+        // 12 columns, each missing a cell somewhere (the fertility data's years).
+        string Years(string name) => Files.Write(name, string.Join(',', Enumerable.Range(1960, 12)) + ",y\n" + string.Concat(Enumerable.Range(0, 30).Select(r =>
+            string.Join(',', Enumerable.Range(0, 12).Select(c => r == c ? "" : $"{(r * (c + 3)) % 17}")) + $",{(r % 2 == 0 ? "a" : "b")}\n")));
+        string model = Path.Combine(Files.Directory, "years.safetensors");
+        var (exit, _, error) = Run("train", "--data", Years("train.csv"), "--recipe", "quick", "--epochs", "1", "--save", model);
+        Assert.True(exit == 0, error);
+        Assert.Single(error.Split('\n'), line => line.StartsWith("note: imputed", StringComparison.Ordinal));
+        Assert.Contains("note: imputed 12 missing values in 12 columns ('1960': 1, '1961': 1, '1962': 1, '1963': 1, '1964': 1 and 7 more), each with its mean\n", error);
+
+        (exit, _, error) = Run("predict", "--model", model, "--data", Years("new.csv"));
+        Assert.True(exit == 0, error);
+        Assert.Equal("note: imputed 12 missing values in 12 columns ('1960': 1, '1961': 1, '1962': 1, '1963': 1, '1964': 1 and 7 more), each with its training mean\n", error);
+    }
 }
