@@ -258,6 +258,11 @@ internal static class TrainRunner
         {
             throw new UsageException(e.Format(request.FlagOf), e);
         }
+        catch (BackpropException e) when (e.Template is not null)
+        {
+            // A problem of the data whose fix is an option: still a data error, its option named by its flag.
+            throw new BackpropException(e.Format(request.FlagOf));
+        }
     }
 
     // The --json object. A method of its own, like the two below, so that a plain run never loads System.Text.Json's writer.

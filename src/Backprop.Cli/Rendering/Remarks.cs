@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Backprop.Preprocessing;
 
 namespace Backprop.Cli.Rendering;
 
@@ -25,11 +26,13 @@ internal sealed class Remarks(Action<string> writeLine)
     /// <summary>Records a note and writes its line.</summary>
     public void Note(string text) => Add(_notes, "note", text);
 
-    /// <summary>Records and writes the warnings, then the notes, that a transform reported.</summary>
+    /// <summary>Records and writes the warnings, then the notes, that a transform reported (the imputation of many columns in one note).</summary>
     public void AddAll(IEnumerable<string> warnings, IEnumerable<string> notes)
     {
         foreach (string warning in warnings) Warning(warning);
-        foreach (string note in notes) Note(note);
+        var said = new TransformRemarks();
+        said.Add(notes);
+        foreach (string note in said.Messages) Note(note);
     }
 
     /// <summary>Writes the <c>warnings</c> and <c>notes</c> arrays (empty when there were none).</summary>

@@ -22,7 +22,9 @@ namespace Backprop.Preprocessing;
 /// A column that identifies rows rather than describes them is dropped with a note, once it has at least this many values
 /// (default 10; below that, distinct values prove little): a string column whose values are all or mostly distinct (a name, a
 /// key), and an integer column that numbers the rows or is named like an id (the rules: <c>IdentifierColumns</c>).
-/// Columns listed in <see cref="Features"/>, <see cref="Categorical"/> or <see cref="Keep"/> are never dropped.
+/// Columns listed in <see cref="Features"/>, <see cref="Categorical"/> or <see cref="Keep"/> are never dropped. A class
+/// target with as many classes as it has rows, at least this many, is an error (a date or a name taken for the target);
+/// from this many training rows on, a column with the same value in every row is dropped with a note too (unless named).
 /// </param>
 /// <param name="MaxClasses">
 /// Resource bound: a class target with more distinct values would need that many outputs (a million labels: a network of

@@ -18,8 +18,9 @@ namespace Backprop.Preprocessing;
 /// Column kinds are inferred: numbers are numeric; <c>true</c>/<c>false</c> are boolean; other strings (and numeric columns
 /// named in <see cref="TabularOptions.Categorical"/>) are categorical; a column that identifies rows (a string column whose
 /// values are all or mostly distinct, an integer column that numbers the rows or is named like an id) is dropped, unless named
-/// in <see cref="TabularOptions.Keep"/>; a column with no value at all is dropped. Each drop, each imputation, each skipped row
-/// and how the task was inferred is reported in <see cref="Notes"/>.
+/// in <see cref="TabularOptions.Keep"/>, as is a column with the same value in every row (from
+/// <see cref="TabularOptions.MinRowsForIdentifier"/> rows on); a column with no value at all is dropped. Each drop, each
+/// imputation, each skipped row and how the task was inferred is reported in <see cref="Notes"/>.
 /// </para>
 /// </remarks>
 public sealed class TabularPreprocessor
@@ -139,12 +140,21 @@ public sealed class TabularPreprocessor
         var scratch = new double[2 * training.Length];
         var named = new HashSet<string>(explicitFeatures.Concat(kept).Select(c => c.Name).Concat(categorical), StringComparer.Ordinal);
         var identifiers = new List<(TableColumn Column, string Reason)>();
+        var constants = new List<string>();
         foreach (TableColumn column in candidates)
         {
             bool isExplicit = named.Contains(column.Name);
             if (column.IsNumeric && !isExplicit && IdentifierColumns.NumericReason(column, options.MinRowsForIdentifier) is { } reason)
             {
                 identifiers.Add((column, reason));
+                continue;
+            }
+            // From as many rows as an identifier needs: in a file of a row or two every column is constant, and says little.
+            if (!isExplicit && training.Length >= options.MinRowsForIdentifier && ConstantValue(table, column, training, out bool someMissing) is { } value)
+            {
+                notes.Add($"dropped column {Quoted(column)}: the same value ({OptionPlaceholders.Escape(value)}) in every row" +
+                    $"{(someMissing ? " that has one" : "")}; to use it as a feature: {{Keep}}");
+                constants.Add(column.Name);
                 continue;
             }
             FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
@@ -165,12 +175,19 @@ public sealed class TabularPreprocessor
                 notes.Add($"dropped column {Quoted(column)}: {reason}; to use it as a feature: {{Keep}}");
             }
         }
+        if (features.Count == 0 && constants.Count > 0)
+        {
+            throw BackpropException.SuggestingOptions(
+                $"Expected at least one feature column whose value varies besides the target '{OptionPlaceholders.Escape(target.Name)}'. Received: the same value in every row of " +
+                $"{OptionPlaceholders.Escape(DataErrors.List(constants))} ({OptionPlaceholders.Escape(table.Source)}); to use them anyway: {{Keep}}.");
+        }
         if (features.Count == 0)
         {
             throw new BackpropException(
                 $"Expected at least one usable feature column besides the target '{target.Name}'. Received: none ({table.Source} columns: {DataErrors.List(table.ColumnNames)}).");
         }
-        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState, options.Scaling), notes);
+        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState, options.Scaling),
+            ImputationNotes.Summarize(notes));
     }
 
     /// <summary>The model inputs <c>(N, F)</c> of the <paramref name="rows"/> of <paramref name="table"/> (all rows by default); no target needed.</summary>
@@ -424,6 +441,16 @@ public sealed class TabularPreprocessor
             throw new BackpropException(
                 $"Expected at least 2 classes in the target column '{target.Name}'. Received: only '{DataErrors.Quote(classes[0])}' in {(training.Length == 1 ? "the only row" : $"all {training.Length:N0} rows")} ({table.Source}).");
         }
+        if (classes.Length == training.Length && training.Length >= options.MinRowsForIdentifier)
+        {
+            // Every class a single row (a date, a name as the last column): no class can be learned, and no error would say so.
+            bool numbers = numeric || Array.TrueForAll(classes, c => target.TryParseNumber(c, out _));
+            string name = OptionPlaceholders.Escape(target.Name);
+            throw BackpropException.SuggestingOptions(
+                $"Expected a target column with several rows per class. Received: '{name}', as many classes as rows ({training.Length:N0}, each value once) " +
+                $"in {OptionPlaceholders.Escape(table.Source)}; choose the column to predict ({{Target}} NAME)" +
+                (numbers ? $", or predict its values as numbers ({{Task}} regression)." : "."));
+        }
         if (classes.Length > options.MaxClasses)
         {
             string hint = numeric
@@ -507,6 +534,10 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column {Quoted(column)}: every value is missing");
             return null;
         }
+        if (!categorical && !column.IsNumeric && MistypedNumbers.Find(table, column, training, counts) is { } typo)
+        {
+            throw typo;
+        }
         if (!categorical && present.Any(level => level.Contains(',')) && Array.TrueForAll(present, LooksLikeDecimalComma))
         {
             notes.Add($"column {Quoted(column)} holds numbers written with decimal commas (such as '{OptionPlaceholders.Escape(DataErrors.Quote(present.First(l => l.Contains(','))))}'), " +
@@ -555,6 +586,46 @@ public sealed class TabularPreprocessor
             notes.Add($"imputed {missingCount} missing value(s) in column {Quoted(column)} with {how}");
         }
         return feature;
+    }
+
+    /// <summary>
+    /// The one value <paramref name="column"/> holds in every training row that has one (as a note writes it), or
+    /// <see langword="null"/>: such a column tells the rows apart by nothing. As an input it is a constant (its missing cells
+    /// imputed with that value), whose scale of 1 would only feign a spread (info: mean 5, std 1).
+    /// </summary>
+    private static string? ConstantValue(Table table, TableColumn column, int[] training, out bool someMissing)
+    {
+        someMissing = false;
+        if (column.IsNumeric)
+        {
+            var cells = new NumericCells(table, column, "numeric");
+            double first = double.NaN;
+            foreach (int r in training)
+            {
+                double value = cells[r];
+                if (double.IsNaN(value))
+                {
+                    someMissing = true;
+                    continue;
+                }
+                if (double.IsNaN(first)) first = value;
+                else if (value != first) return null;
+            }
+            return double.IsNaN(first) ? null : first.ToString("G6", CultureInfo.InvariantCulture);
+        }
+        int code = -1;
+        foreach (int r in training)
+        {
+            int next = column.GetCode(r);
+            if (next < 0)
+            {
+                someMissing = true;
+                continue;
+            }
+            if (code < 0) code = next;
+            else if (next != code) return null;
+        }
+        return code < 0 ? null : $"'{DataErrors.Quote(column.Levels[code])}'";
     }
 
     // A categorical column with more categories than this is worth a note: it widens the network's input by that much.

@@ -13,9 +13,9 @@ public sealed partial class TransformRemarks
 {
     private readonly List<(string Key, long Count, string First)> _messages = [];
 
-    /// <summary>The messages so far, in the order they were first said, their counts summed.</summary>
+    /// <summary>The messages so far, in the order they were first said, their counts summed; the imputation of many columns said in one.</summary>
     public IReadOnlyList<string> Messages =>
-        [.. _messages.Select(m => m.Count < 0 ? m.First : Count().Replace(m.First, m.Count.ToString(CultureInfo.InvariantCulture), 1))];
+        ImputationNotes.Summarize([.. _messages.Select(m => m.Count < 0 ? m.First : Count().Replace(m.First, m.Count.ToString(CultureInfo.InvariantCulture), 1))]);
 
     /// <summary>Adds a chunk's messages.</summary>
     public void Add(IEnumerable<string> messages)

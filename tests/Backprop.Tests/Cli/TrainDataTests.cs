@@ -251,4 +251,81 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Contains("): 1 input from 1 numeric column; target 'y', regression\n", error);
         Assert.Contains("note: read 1 row × 2 columns of ", error);
     }
+
+    // 150 rows of a measurement and a class it predicts, as iris; the measurement of line 101 written '1.2.3'.
+    private string MeasurementWithTypo()
+    {
+        var text = new StringBuilder("length,kind\n");
+        for (int r = 0; r < 150; r++)
+        {
+            string length = r == 99 ? "1.2.3" : (1 + r % 50 / 10.0 + (r % 3) * 5).ToString(CultureInfo.InvariantCulture);
+            text.Append(length).Append(',').Append("abc"[r % 3]).Append('\n');
+        }
+        return Files.Write("typo.csv", text.ToString());
+    }
+
+    [Fact]
+    public void A_typo_in_a_column_of_numbers_is_one_line_at_its_cell_and_the_option_it_suggests_works()
+    {
+        string path = MeasurementWithTypo();
+        var (exit, _, error) = Run("train", "--data", path, "--recipe", "quick", "--epochs", "1");
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: Expected a number in column 'length', as its other 149 values are. Received: '1.2.3' at {path} line 101; " +
+            "fix or empty the cell, or read the column as categories (--categorical length).\n", error);
+
+        (exit, _, error) = Run("train", "--data", path, "--recipe", "quick", "--epochs", "1", "--categorical", "length");
+        Assert.Equal(0, exit);
+        Assert.Contains("note: column 'length': ", error);
+    }
+
+    [Fact]
+    public void A_date_as_the_default_target_is_one_line_that_names_the_target_option()
+    {
+        // airquality with its Date last: 153 classes of one row each trained to an out-of-fold accuracy of 0, unsaid.
+        string path = Files.Write("air.csv", "Ozone,Temp,Date\n" + string.Concat(Enumerable.Range(0, 40).Select(r => $"{20 + r % 7},{60 + r % 11},1973-05-{r + 1:D2}\n")));
+        var (exit, _, error) = Run("train", "--data", path, "--recipe", "quick", "--epochs", "1");
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: Expected a target column with several rows per class. Received: 'Date', as many classes as rows (40, each value once) in {path}; " +
+            "choose the column to predict (--target NAME).\n", error);
+    }
+
+    [Fact]
+    public void A_constant_column_is_dropped_in_training_and_ignored_by_predict_and_export()
+    {
+        string train = Files.Write("const.csv", "x,const,kind\n" + string.Concat(Enumerable.Range(0, 40).Select(r => $"{r % 10},5,{(r % 10 < 5 ? "lo" : "hi")}\n")));
+        string model = Path.Combine(Files.Directory, "const.safetensors");
+        var (exit, _, error) = Run("train", "--data", train, "--recipe", "quick", "--epochs", "1", "--save", model);
+        Assert.True(exit == 0, error);
+        Assert.Contains("note: dropped column 'const': the same value (5) in every row; to use it as a feature: --keep\n", error);
+
+        // In new data the column varies, or is text: not an input of the model, so not read.
+        string fresh = Files.Write("new.csv", "x,const\n1,7\n8,not a number\n");
+        (exit, string output, error) = Run("predict", "--model", model, "--data", fresh);
+        Assert.True(exit == 0, error);
+        Assert.Equal(3, output.TrimEnd('\n').Split('\n').Length);
+
+        (exit, output, error) = Run("export", "--model", model, "--onnx", Path.Combine(Files.Directory, "const.onnx"));
+        Assert.True(exit == 0, error);
+
+        (exit, _, error) = Run("train", "--data", train, "--recipe", "quick", "--epochs", "1", "--keep", "const");
+        Assert.True(exit == 0, error);
+        Assert.DoesNotContain("'const'", error);
+    }
+
+    [Fact]
+    public void Many_imputed_columns_are_one_note_in_train_and_predict()
+    {
+        // 12 columns, each missing a cell somewhere (the fertility data's years).
+        string Years(string name) => Files.Write(name, string.Join(',', Enumerable.Range(1960, 12)) + ",y\n" + string.Concat(Enumerable.Range(0, 30).Select(r =>
+            string.Join(',', Enumerable.Range(0, 12).Select(c => r == c ? "" : $"{(r * (c + 3)) % 17}")) + $",{(r % 2 == 0 ? "a" : "b")}\n")));
+        string model = Path.Combine(Files.Directory, "years.safetensors");
+        var (exit, _, error) = Run("train", "--data", Years("train.csv"), "--recipe", "quick", "--epochs", "1", "--save", model);
+        Assert.True(exit == 0, error);
+        Assert.Single(error.Split('\n'), line => line.StartsWith("note: imputed", StringComparison.Ordinal));
+        Assert.Contains("note: imputed 12 missing values in 12 columns ('1960': 1, '1961': 1, '1962': 1, '1963': 1, '1964': 1 and 7 more), each with its mean\n", error);
+
+        (exit, _, error) = Run("predict", "--model", model, "--data", Years("new.csv"));
+        Assert.True(exit == 0, error);
+        Assert.Equal("note: imputed 12 missing values in 12 columns ('1960': 1, '1961': 1, '1962': 1, '1963': 1, '1964': 1 and 7 more), each with its training mean\n", error);
+    }
 }

@@ -116,4 +116,38 @@ public sealed class TabularErrorTests : TempFileTest
         Assert.Equal($"Expected true or false in column 'flag' (boolean in the training data). Received: 'yes' at {Path("new.csv")} line 3.",
             Error(() => preprocessor.TransformFeatures<float>(fresh)));
     }
+
+    // n rows of a feature and a last column whose every value is distinct: a date, the default target.
+    private Table EachTargetValueOnce(int rows, Func<int, string> target) =>
+        ReadTable("x,Date\n" + string.Concat(Enumerable.Range(0, rows).Select(r => $"{r % 4},{target(r)}\n")));
+
+    [Fact]
+    public void A_class_target_with_as_many_classes_as_rows_is_an_error_that_suggests_another_target()
+    {
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(EachTargetValueOnce(153, r => $"1973-{5 + r / 31:D2}-{1 + r % 31:D2}")));
+        Assert.Equal($"Expected a target column with several rows per class. Received: 'Date', as many classes as rows (153, each value once) in {Path("data.csv")}; " +
+            "choose the column to predict (Target NAME).", e.Message);
+        Assert.Equal($"Expected a target column with several rows per class. Received: 'Date', as many classes as rows (153, each value once) in {Path("data.csv")}; " +
+            "choose the column to predict (--target NAME).", e.Format(name => "--" + name.ToLowerInvariant()));
+    }
+
+    [Fact]
+    public void Numbers_taken_as_classes_one_a_row_suggest_a_regression_too()
+    {
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(EachTargetValueOnce(12, r => $"{r * 3}"), new TabularOptions(Task: TaskKind.Classification)));
+        Assert.EndsWith("(12, each value once) in " + Path("data.csv") + "; choose the column to predict (Target NAME), or predict its values as numbers (Task regression).", e.Message);
+        // Read as text, numbers still are.
+        e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(
+            Table.Read(Files.Write("codes.csv", "x,code\n" + string.Concat(Enumerable.Range(0, 12).Select(r => $"{r % 4},{r * 3}\n"))), new CsvReadOptions(TextColumns: ["code"]))));
+        Assert.EndsWith("or predict its values as numbers (Task regression).", e.Message);
+    }
+
+    [Fact]
+    public void A_few_rows_of_a_class_each_are_no_such_error()
+    {
+        // Below 10 rows distinct values prove little (and a row per class of a small file is refused where it matters: a split).
+        Assert.Equal(["a", "b", "c"], TabularPreprocessor.Fit(ReadTable("x,y\n1,a\n2,b\n3,c\n")).ClassNames);
+        // A class of two rows among classes of one: not every value is once.
+        Assert.Equal(10, TabularPreprocessor.Fit(EachTargetValueOnce(11, r => $"d{Math.Min(r, 9)}")).ClassNames!.Count);
+    }
 }

@@ -111,7 +111,8 @@ public sealed class TabularPreprocessorTests : TempFileTest
         Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(ReadTable("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{60_171 + i * 650}\n")))).Task);
         Assert.Equal(TaskKind.Classification, TabularPreprocessor.Fit(ReadTable("x,y\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"{i % 7},{i % 8}\n")))).Task);
 
-        string many = "x,y\n" + string.Concat(Enumerable.Range(0, 25).Select(i => $"{i},{i}\n"));
+        // 25 values, each in two rows (a class of one row each is an error: TabularErrorTests).
+        string many = "x,y\n" + string.Concat(Enumerable.Range(0, 50).Select(i => $"{i},{i % 25}\n"));
         Assert.Equal(TaskKind.Regression, TabularPreprocessor.Fit(ReadTable(many)).Task);
         var forced = TabularPreprocessor.Fit(ReadTable(many), new TabularOptions(Task: TaskKind.Classification));
         Assert.Equal(25, forced.ClassNames!.Count);

@@ -1,0 +1,61 @@
+using Backprop.Data;
+
+namespace Backprop.Preprocessing;
+
+/// <summary>
+/// Finds a column of numbers with a few cells that are not numbers (a typo such as <c>1.2.3</c>, a marker such as <c>unknown</c>
+/// that is not a missing-value spelling): read as text, it would become one category per distinct number, silently (iris
+/// with one such cell: 44 categories, and the accuracy from 0.97 to 0.72).
+/// </summary>
+/// <remarks>
+/// Conservative, so that codes that mix numbers and text (<c>401</c>, <c>250</c>, <c>V45</c>) stay categories: at most
+/// <see cref="MaxCells"/> cells, and at most 1% of the column's values, are not numbers, and the numbers take at least
+/// <see cref="MinDistinctNumbers"/> distinct values (a quantity, not a handful of numeric codes).
+/// </remarks>
+internal static class MistypedNumbers
+{
+    /// <summary>The most cells that are not numbers a column of numbers may hold to be taken for one with typos.</summary>
+    public const int MaxCells = 5;
+
+    /// <summary>The fewest distinct numbers such a column holds.</summary>
+    public const int MinDistinctNumbers = 10;
+
+    /// <summary>
+    /// The error for text <paramref name="column"/> when its cells in the <paramref name="training"/> rows are numbers but for a
+    /// few, naming the first such cell; <see langword="null"/> otherwise.
+    /// </summary>
+    /// <param name="table">The table, to say where the cell is.</param>
+    /// <param name="column">A column read as text.</param>
+    /// <param name="training">The training rows.</param>
+    /// <param name="counts">How often each of the column's distinct values occurs in the training rows, indexed by code.</param>
+    public static BackpropException? Find(Table table, TableColumn column, int[] training, int[] counts)
+    {
+        var isNumber = new bool[counts.Length];
+        int numbers = 0, others = 0, distinctNumbers = 0;
+        for (int code = 0; code < counts.Length; code++)
+        {
+            if (counts[code] == 0) continue;
+            isNumber[code] = column.TryParseNumber(column.Levels[code], out _);
+            if (isNumber[code])
+            {
+                numbers += counts[code];
+                distinctNumbers++;
+            }
+            else
+            {
+                others += counts[code];
+            }
+        }
+        if (others == 0 || others > MaxCells || others * 100 > numbers + others || distinctNumbers < MinDistinctNumbers)
+        {
+            return null;
+        }
+        int first = Array.Find(training, r => column.GetCode(r) is int code and >= 0 && !isNumber[code]);
+        string name = OptionPlaceholders.Escape(column.Name);
+        string more = others == 1 ? "" : $" (and {Plural.Of(others - 1, "other cell")} that {(others == 2 ? "is not a number" : "are not numbers")})";
+        return BackpropException.SuggestingOptions(
+            $"Expected a number in column '{name}', as its other {numbers:N0} values are. " +
+            $"Received: '{OptionPlaceholders.Escape(DataErrors.Quote(column.Levels[column.GetCode(first)]))}' at {OptionPlaceholders.Escape(table.LocationOf(first))}{more}; " +
+            $"fix or empty the cell, or read the column as categories ({{Categorical}} {name}).");
+    }
+}
