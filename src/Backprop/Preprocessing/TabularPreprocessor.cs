@@ -421,6 +421,12 @@ public sealed class TabularPreprocessor
             TaskKind task = options.Task ?? InferNumericTask(values, options);
             if (task == TaskKind.Regression)
             {
+                if (values.Length >= 2 && Array.TrueForAll(values, v => v == values[0]))
+                {
+                    // As a target of one class: a constant is all there is to predict, and an R² of it is undefined (shown as 0).
+                    throw new BackpropException(string.Create(CultureInfo.InvariantCulture,
+                        $"Expected a target column whose values vary. Received: '{target.Name}' is {values[0]:R} in all {training.Length:N0} rows ({table.Source})."));
+                }
                 return new TargetColumnState(target.Name, TaskKind.Regression, Numeric: true);
             }
             classes = [.. LabelEncoder.FitNumeric(values).Classes];

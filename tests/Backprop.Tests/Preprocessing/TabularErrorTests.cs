@@ -51,6 +51,17 @@ public sealed class TabularErrorTests : TempFileTest
             Error(() => TabularPreprocessor.Fit(ReadTable("x,y\n1,yes\n2,yes\n3,yes\n"))));
 
     [Fact]
+    public void Regression_target_that_never_varies()
+    {
+        Assert.Equal($"Expected a target column whose values vary. Received: 'y' is 3.5 in all 3 rows ({Path("data.csv")}).",
+            Error(() => TabularPreprocessor.Fit(ReadTable("x,y\n1,3.5\n2,3.5\n3,3.50\n"))));
+        Assert.Contains("whose values vary", Error(() => TabularPreprocessor.Fit(ReadTable("x,y\n1,2\n2,2\n"), new TabularOptions(Task: TaskKind.Regression))));
+        // One row is a toy, not a mistake; two values are a target.
+        TabularPreprocessor.Fit(ReadTable("x,y\n1,3.5\n"));
+        TabularPreprocessor.Fit(ReadTable("x,y\n1,3.5\n2,3.25\n"));
+    }
+
+    [Fact]
     public void Numeric_target_with_one_class() =>
         Assert.Contains("Received: only '1' in all 2 rows", Error(() => TabularPreprocessor.Fit(ReadTable("x,y\n1,1\n2,1.0\n"))));
 
