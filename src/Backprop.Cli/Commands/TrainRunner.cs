@@ -79,7 +79,10 @@ internal static class TrainRunner
             ? request.RecipeFor(trainer.Options) is var name && name == TrainRequest.DataRecipe && request.Recipe is null
                 ? $"recipe {name}, the default for a data file (--recipe plain or tabular for the others)"
                 : $"recipe {name}"
-            : null;
+            // Given again with --resume (the command line that started the run, repeated), it changes nothing: said, not refused.
+            : request.Resume is not null && request.Recipe is { } given
+                ? $"--recipe {given}: a resumed run continues with the options of its file; the recipe is not applied (change single options with their flags)"
+                : null;
         trainer.Notes = note =>
         {
             if (note.IsWarning) remarks.Warning(note.Format(request.FlagOf));

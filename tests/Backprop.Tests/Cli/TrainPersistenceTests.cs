@@ -179,6 +179,8 @@ public sealed class TrainPersistenceTests : IDisposable
         using JsonDocument json = JsonDocument.Parse(output);
         Assert.Equal(89, json.RootElement.GetProperty("train").GetProperty("samples").GetInt32());
         Assert.Contains("of " + half, error);
+        // The recipe given again with --resume (the first command line repeated) changes nothing, and says so.
+        Assert.Contains("note: --recipe plain: a resumed run continues with the options of its file; the recipe is not applied", error);
         // Without --data, the file's data: all 178 rows.
         var (_, again, _) = CliRunner.Run("train", "--recipe", "plain", "--resume", PathOf("m.safetensors"), "--epochs", "3", "--json");
         using JsonDocument all = JsonDocument.Parse(again);
