@@ -93,9 +93,24 @@ internal static class IdentifierColumns
             : null;
     }
 
-    /// <summary>Whether <paramref name="name"/> is a word <c>id</c> with others (<c>customer_id</c>, <c>PassengerId</c>, <c>Individual ID</c>) or a name such as <c>index</c>.</summary>
-    public static bool IsNamedLikeIdentifier(string name) =>
-        IdentifierNames.Contains(name.Trim()) || Words(name).Any(word => word.Equals("id", StringComparison.OrdinalIgnoreCase));
+    // Words that, after the id, make the name a measure of the ids rather than one (video_id_count, user_id_mean).
+    private static readonly HashSet<string> QuantityWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "count", "counts", "n", "total", "sum", "mean", "avg", "average", "median", "min", "max", "rate", "ratio", "pct", "percent",
+        "share", "frequency", "freq", "len", "length", "size",
+    };
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is a word <c>id</c> with others (<c>customer_id</c>, <c>PassengerId</c>, <c>Individual ID</c>),
+    /// not followed by a word of quantity (<c>video_id_count</c> counts), or a name such as <c>index</c>.
+    /// </summary>
+    public static bool IsNamedLikeIdentifier(string name)
+    {
+        if (IdentifierNames.Contains(name.Trim())) return true;
+        string[] words = [.. Words(name)];
+        int id = Array.FindLastIndex(words, word => word.Equals("id", StringComparison.OrdinalIgnoreCase));
+        return id >= 0 && !words.Skip(id + 1).Any(QuantityWords.Contains);
+    }
 
     // "PassengerId" → Passenger, Id; "customer_id" → customer, id; "ID" → ID; "paid" → paid; "IDCode" → IDCode (one word: ambiguous).
     private static IEnumerable<string> Words(string name)

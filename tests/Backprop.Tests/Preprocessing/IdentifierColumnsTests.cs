@@ -56,7 +56,23 @@ public sealed class IdentifierColumnsTests : TempFileTest
     [InlineData("id")]
     [InlineData("index")]
     [InlineData("Unnamed: 0")]
+    [InlineData("id_number")]
+    [InlineData("user_id_hash")]
     public void Names_like_an_identifier(string name) => Assert.True(IdentifierColumns.IsNamedLikeIdentifier(name));
+
+    [Theory]
+    [InlineData("video_id_count")]
+    [InlineData("user id total")]
+    [InlineData("sessionIdMean")]
+    public void Names_that_measure_the_ids_are_not_identifiers(string name) => Assert.False(IdentifierColumns.IsNamedLikeIdentifier(name));
+
+    [Fact]
+    public void A_count_of_ids_with_many_distinct_values_stays_a_feature()
+    {
+        // A user's file: counts per row, mostly distinct; "id" in the name is what they count, not what the row is.
+        var preprocessor = TabularPreprocessor.Fit(ReadTable("video_id_count,class", r => $"{r * 37 % 101},{Grades[r]}"));
+        Assert.Equal(["video_id_count"], preprocessor.FeatureNames);
+    }
 
     [Theory]
     [InlineData("paid")]
