@@ -264,7 +264,7 @@ internal static class TrainRunner
         catch (BackpropException e) when (e.Template is not null)
         {
             // A problem of the data whose fix is an option: still a data error, its option named by its flag.
-            throw new BackpropException(e.Format(request.FlagOf));
+            throw new BackpropException(e.Format(request.FlagOf), e);
         }
     }
 
