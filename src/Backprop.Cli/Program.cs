@@ -1,6 +1,9 @@
 using Backprop.Cli;
 using Backprop.Cli.Rendering;
 
+// First, so that the background compilation overlaps everything after it (StartupProfile: the multicore JIT).
+StartupProfile.Start(args);
+
 // A rank of an MPI job writes to a terminal that mpirun forwards, often into a file or a pipe (a job's log, --json for a
 // script): .NET would set that terminal up with escape sequences ahead of the first line, and a progress bar would redraw
 // itself into the log. So a rank prints plain lines, as into a file. Read before any use of the console.
