@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using Backprop.Tensors;
@@ -103,25 +102,15 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
     public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
     {
         LayerChecks.Bound(this, _parameters);
-        int i = InputsPerGroup, o = OutputsPerGroup;
-        LayerChecks.Length<T>(input, batch * InputFeatures, nameof(input));
-        LayerChecks.Length<T>(output, batch * OutputFeatures, nameof(output));
-        // Each group's slice is strided in the rows: it is copied into contiguous scratch for the product and back. Rented, so a
-        // step allocates nothing once the pool holds buffers of this size; local, so one model serves many threads.
-        T[] x = ArrayPool<T>.Shared.Rent(batch * i), y = ArrayPool<T>.Shared.Rent(batch * o);
-        try
+        int i = InputsPerGroup, o = OutputsPerGroup, width = InputFeatures, outputs = OutputFeatures;
+        LayerChecks.Length<T>(input, batch * width, nameof(input));
+        LayerChecks.Length<T>(output, batch * outputs, nameof(output));
+        if (batch == 0) return;
+        // Each group's columns are a block of the wider rows: the product reads and writes them in place, through strides.
+        for (int g = 0; g < Groups; g++)
         {
-            for (int g = 0; g < Groups; g++)
-            {
-                Gather(x, input, batch, InputFeatures, g * i, i);
-                Gemm.MultiplyTransposedBAddBias(y.AsSpan(0, batch * o), x.AsSpan(0, batch * i), Weight(g), Bias(g), batch, o, i);
-                Scatter(output, y, batch, OutputFeatures, g * o, o);
-            }
-        }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(x);
-            ArrayPool<T>.Shared.Return(y);
+            Gemm.MultiplyStrided(output[(g * o)..], outputs, input[(g * i)..], width, 1, Weight(g), 1, i, batch, o, i,
+                accumulate: false, Bias(g));
         }
     }
 
@@ -131,48 +120,27 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
     public void Backward(Span<T> dinput, ReadOnlySpan<T> doutput, ReadOnlySpan<T> input, ReadOnlySpan<T> output, int batch)
     {
         LayerChecks.Bound(this, _parameters);
-        int i = InputsPerGroup, o = OutputsPerGroup;
-        LayerChecks.Length<T>(input, batch * InputFeatures, nameof(input));
-        LayerChecks.Length<T>(doutput, batch * OutputFeatures, nameof(doutput));
-        if (!dinput.IsEmpty) LayerChecks.Length<T>(dinput, batch * InputFeatures, nameof(dinput));
-        T[] x = ArrayPool<T>.Shared.Rent(batch * i), dy = ArrayPool<T>.Shared.Rent(batch * o);
-        try
+        int i = InputsPerGroup, o = OutputsPerGroup, width = InputFeatures, outputs = OutputFeatures;
+        LayerChecks.Length<T>(input, batch * width, nameof(input));
+        LayerChecks.Length<T>(doutput, batch * outputs, nameof(doutput));
+        if (!dinput.IsEmpty) LayerChecks.Length<T>(dinput, batch * width, nameof(dinput));
+        if (batch == 0) return;
+        for (int g = 0; g < Groups; g++)
         {
-            for (int g = 0; g < Groups; g++)
+            ReadOnlySpan<T> dyg = doutput[(g * o)..];
+            if (!dinput.IsEmpty)
             {
-                Gather(dy, doutput, batch, OutputFeatures, g * o, o);
-                Span<T> dyg = dy.AsSpan(0, batch * o), xg = x.AsSpan(0, batch * i);
-                if (!dinput.IsEmpty)
-                {
-                    Gemm.Multiply(xg, dyg, Weight(g), batch, i, o, accumulate: false);
-                    Scatter(dinput, x, batch, InputFeatures, g * i, i);
-                }
-                Gather(x, input, batch, InputFeatures, g * i, i);
-                Gemm.MultiplyTransposedA(WeightGradient(g), dyg, xg, o, i, batch, accumulate: true);
-                Span<T> dbias = BiasGradient(g);
-                for (int b = 0; b < batch; b++)
-                {
-                    TensorPrimitives.Add(dbias, dyg.Slice(b * o, o), dbias);
-                }
+                // (B, O) · (O, I): weight[g] row-major
+                Gemm.MultiplyStrided(dinput[(g * i)..], width, dyg, outputs, 1, Weight(g), i, 1, batch, i, o, accumulate: false);
+            }
+            // (O, B) · (B, I): doutput[:, g] read transposed
+            Gemm.MultiplyStrided<T>(WeightGradient(g), i, dyg, 1, outputs, input[(g * i)..], width, 1, o, i, batch, accumulate: true);
+            Span<T> dbias = BiasGradient(g);
+            for (int b = 0; b < batch; b++)
+            {
+                TensorPrimitives.Add(dbias, dyg.Slice(b * outputs, o), dbias);
             }
         }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(x);
-            ArrayPool<T>.Shared.Return(dy);
-        }
-    }
-
-    // source (B, width) -> target (B, count): columns [start, start + count) of every row.
-    private static void Gather(Span<T> target, ReadOnlySpan<T> source, int batch, int width, int start, int count)
-    {
-        for (int b = 0; b < batch; b++) source.Slice(b * width + start, count).CopyTo(target.Slice(b * count, count));
-    }
-
-    // source (B, count) -> columns [start, start + count) of every row of target (B, width).
-    private static void Scatter(Span<T> target, ReadOnlySpan<T> source, int batch, int width, int start, int count)
-    {
-        for (int b = 0; b < batch; b++) source.Slice(b * count, count).CopyTo(target.Slice(b * width + start, count));
     }
 
     private int CheckGroup(int group)

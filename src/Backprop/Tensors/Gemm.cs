@@ -96,6 +96,39 @@ public static unsafe class Gemm
         }
     }
 
+    // c (M, N), rows ldc apart, (+)= a (M, K) · b (K, N) (+ bias), a and b read through their strides: a column block of wider rows
+    /// <summary>
+    /// <c>C (M, N) = A (M, K) · B (K, N) + bias</c> (or <c>+=</c> when <paramref name="accumulate"/>), each operand addressed
+    /// through strides: element <c>(i, j)</c> of <c>C</c> is <c>c[i·ldc + j]</c>, of <c>A</c> <c>a[i·aRowStride + p·aColumnStride]</c>,
+    /// of <c>B</c> <c>b[p·bRowStride + j·bColumnStride]</c>. For products over column blocks of wider matrices (the groups of
+    /// <see cref="Layers.GroupedDense{T}"/>) without copying them out and back. <c>B</c>'s rows must be contiguous
+    /// (<paramref name="bColumnStride"/> 1), or else its columns and <c>A</c>'s rows (the two layouts of a dot product).
+    /// </summary>
+    internal static void MultiplyStrided<T>(Span<T> c, nint ldc, ReadOnlySpan<T> a, nint aRowStride, nint aColumnStride,
+        ReadOnlySpan<T> b, nint bRowStride, nint bColumnStride, int m, int n, int k, bool accumulate, ReadOnlySpan<T> bias = default)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if ((m | n | k) < 0 || ldc < n || Math.Min(aRowStride, aColumnStride) < 0 || Math.Min(bRowStride, bColumnStride) < 0
+            || (bColumnStride != 1 && (bRowStride != 1 || aColumnStride != 1)) || (!bias.IsEmpty && bias.Length < n)
+            || (m > 0 && n > 0 && (long)(m - 1) * ldc + n > c.Length)
+            || (m > 0 && k > 0 && (long)(m - 1) * aRowStride + (long)(k - 1) * aColumnStride >= a.Length)
+            || (k > 0 && n > 0 && (long)(k - 1) * bRowStride + (long)(n - 1) * bColumnStride >= b.Length))
+        {
+            throw new ArgumentException($"Expected strided operands that hold C {m}×{n} (rows {ldc} apart), A {m}×{k} " +
+                $"(strides {aRowStride}, {aColumnStride}) and B {k}×{n} (strides {bRowStride}, {bColumnStride}), B's rows or " +
+                $"columns contiguous, and a bias of {n} or none. Received: C {c.Length}, A {a.Length}, B {b.Length}, bias {bias.Length}.");
+        }
+        fixed (T* pc = c, pa = a, pb = b, pbias = bias)
+        {
+            Run(new GemmProblem<T>
+            {
+                C = pc, Ldc = ldc, M = m, N = n, K = k, Accumulate = accumulate, Bias = bias.IsEmpty ? null : pbias,
+                A = pa, ARowStride = aRowStride, AColumnStride = aColumnStride,
+                B = pb, BRowStride = bRowStride, BColumnStride = bColumnStride,
+            });
+        }
+    }
+
     // c (M, N) (+)= op(a) · op(b) (+ bias, then max(·, 0) if relu), packed, with TKernel, on the calling thread
     /// <summary>
     /// The packed path with the micro-kernel <typeparamref name="TKernel"/>, on the calling thread, whatever the product's size

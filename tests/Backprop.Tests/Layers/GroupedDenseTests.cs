@@ -40,12 +40,13 @@ public class GroupedDenseTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(9)]
-    public void It_computes_what_a_dense_layer_with_the_block_diagonal_weight_does(int batch)
+    [InlineData(1, 3, 4, 2)]
+    [InlineData(9, 3, 4, 2)]
+    [InlineData(32, 3, 40, 16)] // every product of a group large enough for the packed path
+    [InlineData(32, 5, 100, 1)] // a regression ensemble's output layer
+    public void It_computes_what_a_dense_layer_with_the_block_diagonal_weight_does(int batch, int groups, int inputs, int outputs)
     {
         // Same input, output gradient and (block-diagonal) weights: same output, input gradient and, on the blocks, weight gradients.
-        const int groups = 3, inputs = 4, outputs = 2;
         var grouped = new GroupedDense<double>(groups, inputs, outputs);
         var dense = new Dense<double>(groups * inputs, groups * outputs);
         var groupedModel = new Sequential<double>(groups * inputs, grouped);

@@ -226,6 +226,79 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(1, 3, 4)]      // direct
+    [InlineData(32, 1, 100)]   // direct, a regression ensemble's output layer
+    [InlineData(7, 33, 17)]    // packed, partial tiles
+    [InlineData(32, 16, 40)]   // packed
+    [InlineData(130, 70, 300)] // packed, split over threads, K blocked
+    public void A_strided_product_over_column_blocks_is_bit_for_bit_the_product_of_the_blocks_copied_out(int m, int n, int k)
+    {
+        var rng = new Rng(33);
+        foreach (Variant variant in Enum.GetValues<Variant>())
+        {
+            foreach (bool accumulate in (bool[])[false, true])
+            {
+                // Each operand as stored by its variant, (rows, columns), placed at column 3 of rows 5 wider than it.
+                (int rows, int columns) aStored = variant == Variant.TransposedA ? (k, m) : (m, k);
+                (int rows, int columns) bStored = variant == Variant.TransposedB ? (n, k) : (k, n);
+                float[] a = Random<float>(rng, aStored.rows * aStored.columns), b = Random<float>(rng, bStored.rows * bStored.columns);
+                float[] c = Random<float>(rng, m * n);
+                float[] wideA = Widened(a, aStored.rows, aStored.columns), wideB = Widened(b, bStored.rows, bStored.columns);
+                float[] wideC = Widened(c, m, n);
+                float[] wideBefore = (float[])wideC.Clone();
+                Fast(variant, c, a, b, m, n, k, accumulate);
+
+                int lda = aStored.columns + 5, ldb = bStored.columns + 5;
+                (nint aRow, nint aColumn) = variant == Variant.TransposedA ? (1, lda) : (lda, 1);
+                (nint bRow, nint bColumn) = variant == Variant.TransposedB ? (1, ldb) : (ldb, 1);
+                Gemm.MultiplyStrided<float>(wideC.AsSpan(3), n + 5, wideA.AsSpan(3), aRow, aColumn, wideB.AsSpan(3), bRow, bColumn,
+                    m, n, k, accumulate);
+
+                for (int i = 0; i < m; i++)
+                {
+                    for (int j = -3; j < n + 2; j++)
+                    {
+                        int at = i * (n + 5) + 3 + j;
+                        float expected = j >= 0 && j < n ? c[i * n + j] : wideBefore[at];
+                        Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(wideC[at]),
+                            $"{variant} accumulate={accumulate}: C[{i}, {j}] is {wideC[at]}, expected {expected}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_strided_product_with_a_bias_adds_it_to_every_row_of_its_block()
+    {
+        float[] a = [1, 2, 3, 4], b = [1, 0, 0, 1], bias = [10, 20];
+        float[] c = [-1, -1, -1, -1, -1, -1, -1, -1]; // rows of 4: the block is columns 1 and 2
+        Gemm.MultiplyStrided<float>(c.AsSpan(1), 4, a, 2, 1, b, 2, 1, 2, 2, 2, accumulate: false, bias);
+        Assert.Equal([-1, 11, 22, -1, -1, 13, 24, -1], c);
+    }
+
+    [Fact]
+    public void A_strided_product_refuses_operands_its_strides_run_past_and_layouts_it_cannot_read()
+    {
+        float[] a = new float[12], b = new float[12], c = new float[12];
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyStrided<float>(c, 3, a, 4, 1, b, 3, 1, 4, 3, 4, accumulate: false)); // A's last row past its end
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyStrided<float>(c, 4, a, 3, 1, b, 3, 1, 4, 3, 3, accumulate: false)); // C's last row past its end
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyStrided<float>(c, 2, a, 3, 1, b, 3, 1, 2, 3, 3, accumulate: false)); // C's rows overlap
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyStrided<float>(c, 3, a, 1, 3, b, 1, 3, 3, 3, 3, accumulate: false)); // no contiguous dimension for the dot products
+        Assert.Throws<ArgumentException>(() => Gemm.MultiplyStrided<float>(c, 3, a, 3, 1, b, 3, 1, 3, 3, 3, accumulate: false, [1f, 2f])); // short bias
+        Gemm.MultiplyStrided<float>(c, 3, a, 3, 1, b, 3, 1, 4, 3, 3, accumulate: false); // exactly fits
+    }
+
+    // matrix (rows, columns) -> the same values at column 3 of rows of columns + 5, the other columns random
+    private static float[] Widened(float[] matrix, int rows, int columns)
+    {
+        var rng = new Rng((ulong)(rows * 31 + columns));
+        float[] wide = Random<float>(rng, rows * (columns + 5) + 3);
+        for (int r = 0; r < rows; r++) matrix.AsSpan(r * columns, columns).CopyTo(wide.AsSpan(r * (columns + 5) + 3));
+        return wide;
+    }
+
     private static void Reference<T>(Variant variant, T[] c, T[] a, T[] b, int m, int n, int k, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T> => Product<T>(variant, fast: false)(c, a, b, m, n, k, accumulate);
 
