@@ -32,7 +32,7 @@ internal static class StartupProfile
     public static void Start(string[] args)
     {
         if (Environment.ProcessorCount < 2
-            || File(args, Environment.GetEnvironmentVariable, OperatingSystem.IsWindows(), OperatingSystem.IsMacOS()) is not { } file)
+            || Location(args, Environment.GetEnvironmentVariable, OperatingSystem.IsWindows(), OperatingSystem.IsMacOS()) is not { } file)
         {
             return;
         }
@@ -50,7 +50,7 @@ internal static class StartupProfile
     }
 
     /// <summary>The profile's folder and file name for <paramref name="args"/>, or null when no profile is kept for this run.</summary>
-    internal static (string Folder, string Name)? File(string[] args, Func<string, string?> environment, bool windows, bool macOS)
+    internal static (string Folder, string Name)? Location(string[] args, Func<string, string?> environment, bool windows, bool macOS)
     {
         if (args.Length == 0 || Array.IndexOf(s_commands, args[0]) < 0)
         {

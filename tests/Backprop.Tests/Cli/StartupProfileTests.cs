@@ -20,23 +20,23 @@ public sealed class StartupProfileTests : IDisposable
     public void The_profile_of_a_command_lives_in_the_users_cache_folder_one_file_a_command()
     {
         var linux = Environment(("HOME", "/home/ada"));
-        Assert.Equal(("/home/ada/.cache/backprop/jit", "train.jitprofile"), StartupProfile.File(["train", "--data", "x.csv"], linux, false, false));
-        Assert.Equal(("/home/ada/.cache/backprop/jit", "predict.jitprofile"), StartupProfile.File(["predict"], linux, false, false));
+        Assert.Equal(("/home/ada/.cache/backprop/jit", "train.jitprofile"), StartupProfile.Location(["train", "--data", "x.csv"], linux, false, false));
+        Assert.Equal(("/home/ada/.cache/backprop/jit", "predict.jitprofile"), StartupProfile.Location(["predict"], linux, false, false));
         Assert.Equal(("/var/cache/ada/backprop/jit", "evaluate.jitprofile"),
-            StartupProfile.File(["evaluate"], Environment(("HOME", "/home/ada"), ("XDG_CACHE_HOME", "/var/cache/ada")), false, false));
+            StartupProfile.Location(["evaluate"], Environment(("HOME", "/home/ada"), ("XDG_CACHE_HOME", "/var/cache/ada")), false, false));
         Assert.Equal(("/Users/ada/Library/Caches/backprop/jit", "export.jitprofile"),
-            StartupProfile.File(["export"], Environment(("HOME", "/Users/ada"), ("XDG_CACHE_HOME", "/elsewhere")), false, true));
+            StartupProfile.Location(["export"], Environment(("HOME", "/Users/ada"), ("XDG_CACHE_HOME", "/elsewhere")), false, true));
         // (A rooted path of the machine running the test: on Windows, C:\Users\ada\AppData\Local.)
         string local = Path.Combine(Path.GetTempPath(), "ada", "AppData", "Local");
         Assert.Equal((Path.Combine(local, "backprop", "jit"), "explain.jitprofile"),
-            StartupProfile.File(["explain"], Environment(("LOCALAPPDATA", local), ("HOME", "/home/ada")), true, false));
+            StartupProfile.Location(["explain"], Environment(("LOCALAPPDATA", local), ("HOME", "/home/ada")), true, false));
     }
 
     [Fact]
     public void A_relative_XDG_cache_home_is_ignored_as_the_specification_says()
     {
         Assert.Equal(("/home/ada/.cache/backprop/jit", "train.jitprofile"),
-            StartupProfile.File(["train"], Environment(("HOME", "/home/ada"), ("XDG_CACHE_HOME", "cache")), false, false));
+            StartupProfile.Location(["train"], Environment(("HOME", "/home/ada"), ("XDG_CACHE_HOME", "cache")), false, false));
     }
 
     [Theory]
@@ -47,22 +47,22 @@ public sealed class StartupProfileTests : IDisposable
     [InlineData("Train")]
     [InlineData("../../etc/train")]
     public void Short_commands_benchmarks_and_anything_else_keep_no_profile(string command) =>
-        Assert.Null(StartupProfile.File([command], Environment(("HOME", "/home/ada")), false, false));
+        Assert.Null(StartupProfile.Location([command], Environment(("HOME", "/home/ada")), false, false));
 
     [Fact]
     public void No_profile_without_a_command_a_home_when_switched_off_or_in_an_MPI_rank()
     {
-        Assert.Null(StartupProfile.File([], Environment(("HOME", "/home/ada")), false, false));
-        Assert.Null(StartupProfile.File(["train"], Environment(), false, false));
-        Assert.Null(StartupProfile.File(["train"], Environment(("HOME", "relative")), false, false));
-        Assert.Null(StartupProfile.File(["train"], Environment(), true, false));
+        Assert.Null(StartupProfile.Location([], Environment(("HOME", "/home/ada")), false, false));
+        Assert.Null(StartupProfile.Location(["train"], Environment(), false, false));
+        Assert.Null(StartupProfile.Location(["train"], Environment(("HOME", "relative")), false, false));
+        Assert.Null(StartupProfile.Location(["train"], Environment(), true, false));
         foreach (string off in (string[])["0", "false", "OFF", " no "])
         {
-            Assert.Null(StartupProfile.File(["train"], Environment(("HOME", "/home/ada"), (StartupProfile.Switch, off)), false, false));
+            Assert.Null(StartupProfile.Location(["train"], Environment(("HOME", "/home/ada"), (StartupProfile.Switch, off)), false, false));
         }
-        Assert.NotNull(StartupProfile.File(["train"], Environment(("HOME", "/home/ada"), (StartupProfile.Switch, "1")), false, false));
-        Assert.Null(StartupProfile.File(["train"], Environment(("HOME", "/home/ada"), ("OMPI_COMM_WORLD_SIZE", "2")), false, false));
-        Assert.Null(StartupProfile.File(["train"], Environment(("HOME", "/home/ada"), ("PMI_SIZE", "2")), false, false));
+        Assert.NotNull(StartupProfile.Location(["train"], Environment(("HOME", "/home/ada"), (StartupProfile.Switch, "1")), false, false));
+        Assert.Null(StartupProfile.Location(["train"], Environment(("HOME", "/home/ada"), ("OMPI_COMM_WORLD_SIZE", "2")), false, false));
+        Assert.Null(StartupProfile.Location(["train"], Environment(("HOME", "/home/ada"), ("PMI_SIZE", "2")), false, false));
     }
 
     [Fact]
