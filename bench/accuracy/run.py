@@ -360,13 +360,14 @@ def cached(runs: list, data_set: str, seed: int, tool: str, digest: str, version
 
 def run_all(args, runs: list) -> None:
     """Runs every requested tool on every requested set and seed, recording each run as it completes."""
-    cli = shlex.split(args.cli)
+    clis = {v.name: shlex.split(args.cli_for.get(v.name, args.cli)) for v in args.variants}
     for data_set in args.sets:
         frame = prepare(data_set, args.data_dir, args.refresh)
         for seed in args.seeds:
             parts = split(data_set, frame, seed, args.data_dir)
-            jobs = [(f"{BACKPROP}:{v.name}", {"flags": list(v.flags)},
-                     lambda v=v: run_backprop(cli, v, data_set, parts, seed, args.timeout))
+            jobs = [(f"{BACKPROP}:{v.name}", {"flags": list(v.flags)} | ({"cli": args.cli_for[v.name]}
+                                                                         if v.name in args.cli_for else {}),
+                     lambda v=v: run_backprop(clis[v.name], v, data_set, parts, seed, args.timeout))
                     for v in args.variants] if args.only in ("all", BACKPROP) else []
             if args.only in ("all", "peers"):
                 jobs += [(tool, {"version": tool_version(tool)},
@@ -518,10 +519,22 @@ def parse_sets(text: str) -> list:
     return [SETS_BY_NAME[n] for n in text.split(",")]
 
 
+def parse_cli_for(text: str) -> tuple[str, str]:
+    """NAME="COMMAND": the command that runs Backprop's CLI for one variant."""
+    name, _, command = text.partition("=")
+    if not name or not command.strip():
+        raise argparse.ArgumentTypeError(f"--cli-for '{text}': expected NAME=\"COMMAND\"")
+    return name, command
+
+
 def parse_arguments(argv: list):
     """The command line."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cli", default=DEFAULT_CLI, help="command that runs Backprop's CLI [default: %(default)s]")
+    parser.add_argument("--cli-for", dest="cli_for", action="append", type=parse_cli_for, default=[],
+                        metavar='NAME="COMMAND"',
+                        help="run variant NAME with this command instead of --cli (another build, such as the Native AOT "
+                             "binary, measured in the same run); repeatable")
     parser.add_argument("--variant", dest="variants", action="append", type=Variant.parse, metavar='NAME="FLAGS"',
                         help="a Backprop variant: extra `train` flags under a name; repeatable "
                              "[default: one variant, default, with no extra flags]")
@@ -553,6 +566,9 @@ def parse_arguments(argv: list):
     names = [v.name for v in args.variants or []]
     if len(set(names)) < len(names):
         parser.error("two variants have the same name")
+    args.cli_for = dict(args.cli_for)
+    if unknown := sorted(set(args.cli_for) - set(names or ["default"])):
+        parser.error(f"--cli-for names no variant given with --variant: {', '.join(unknown)}")
     if args.out is None:
         args.out = args.results.with_name("results.md" if args.table == "main" else "results-ablation.md")
     return args
