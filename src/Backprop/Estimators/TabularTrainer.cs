@@ -260,6 +260,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // Smoothed labels make a network under-confident: only where temperature scaling sharpens it back.
             LabelSmoothing = options.LabelSmoothing ?? (task.Loss == LossKind.CrossEntropy && calibrate ? TabularTrainingOptions.DefaultLabelSmoothing : 0),
         };
+        foreach (string unused in options.UnusedOptionWarnings()) Note(true, unused);
 
         var rng = new Rng(options.Seed);
         Sequential<T> network;

@@ -244,7 +244,9 @@ public sealed record TabularTrainingOptions
     public LossKind? Loss { get; init; }
 
     /// <summary>Huber's δ in standardized target units (<see cref="LossKind.Huber"/>). Default 1.</summary>
-    public double HuberDelta { get; init; } = 1;
+    public double HuberDelta { get; init; } = DefaultHuberDelta;
+
+    private const double DefaultHuberDelta = 1;
 
     /// <summary>
     /// Label smoothing ε of the cross-entropy, in <c>[0, 1]</c>: the targets are <c>1 − ε</c> on the true class and <c>ε/C</c>
@@ -286,7 +288,9 @@ public sealed record TabularTrainingOptions
     public double LearningRate { get; init; } = 1e-3;
 
     /// <summary>Adam's β₂, the decay of its second-moment estimate, in <c>[0, 1)</c>. Default 0.999 (PyTorch's); the tabular recipe 0.95 (RealMLP's, adapts faster).</summary>
-    public double Beta2 { get; init; } = 0.999;
+    public double Beta2 { get; init; } = DefaultBeta2;
+
+    private const double DefaultBeta2 = 0.999;
 
     /// <summary>SGD momentum in <c>[0, 1)</c>. Default 0 (PyTorch's).</summary>
     public double Momentum { get; init; }
@@ -450,6 +454,27 @@ public sealed record TabularTrainingOptions
         Check(!(Loss == LossKind.BinaryCrossEntropy && LabelSmoothing > 0), nameof(LabelSmoothing), "0 with {Loss} bce (it smooths the cross-entropy)",
             Number(LabelSmoothing ?? 0));
         return this;
+    }
+
+    /// <summary>
+    /// Warning templates for options set away from their defaults that the run will not use, because the optimizer, loss or
+    /// loop they belong to is not the one chosen (a typo-free flag that silently does nothing is a surprise). Call on resolved
+    /// options (<see cref="Loss"/> chosen).
+    /// </summary>
+    internal IEnumerable<string> UnusedOptionWarnings()
+    {
+        if (Optimizer == OptimizerKind.Sgd && Beta2 != DefaultBeta2)
+        {
+            yield return $"{{Beta2}} {Number(Beta2)} is unused: it is the second-moment decay of adam and adamw, and {{Optimizer}} is sgd";
+        }
+        if (Loss is { } loss && loss != LossKind.Huber && HuberDelta != DefaultHuberDelta)
+        {
+            yield return $"{{HuberDelta}} {Number(HuberDelta)} is unused: the loss is {OptionNames.Name(loss)} ({{Loss}} huber to use it)";
+        }
+        if (MinDelta != 0 && EarlyStopping is null && !RestoreBest)
+        {
+            yield return $"{{MinDelta}} {Number(MinDelta)} does not change the model without {{EarlyStopping}} or {{RestoreBest}}: the run keeps its last epoch";
+        }
     }
 
     /// <summary>

@@ -72,6 +72,25 @@ public class TrainToolboxFlagsTests
         Assert.NotEqual(Lines(baseline)[3], Lines(changed)[3]);
     }
 
+    [Theory]
+    [InlineData("--beta2", "0.9", "warning: --beta2 0.9 is unused: it is the second-moment decay of adam and adamw, and --optimizer is sgd")]
+    [InlineData("--huber-delta", "2", "warning: --huber-delta 2 is unused: the loss is cross-entropy (--loss huber to use it)")]
+    [InlineData("--min-delta", "0.01", "warning: --min-delta 0.01 does not change the model without --early-stopping or --restore-best: the run keeps its last epoch")]
+    public void A_flag_the_run_does_not_use_is_named_in_a_warning_and_changes_nothing(string flag, string value, string warning)
+    {
+        string[] common = ["--dataset", "wine", "--epochs", "4", "--batch-size", "8"]; // the notebook's SGD and cross-entropy
+        (_, string baseline, string quiet) = Run(common);
+        (int code, string output, string error) = Run([.. common, flag, value]);
+        Assert.True(code == 0, error);
+        Assert.Equal(baseline, output);
+        Assert.DoesNotContain("warning", quiet);
+        Assert.Equal([warning], Lines(error));
+
+        (_, string json, _) = Run([.. common, flag, value, "--json"]);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(warning["warning: ".Length..], Assert.Single(document.RootElement.GetProperty("warnings").EnumerateArray()).GetString());
+    }
+
     [Fact]
     public void Regression_task_reports_r2_mae_and_rmse()
     {

@@ -199,4 +199,39 @@ public class TabularTrainingOptionsTests
         Assert.True(OptionNames.TryParse("HeNormal", out Initialization he) && he == Initialization.HeNormal); // an older spelling
         Assert.False(OptionNames.TryParse("adamx", out OptimizerKind _));
     }
+
+    [Fact]
+    public void Options_the_chosen_optimizer_loss_or_loop_does_not_use_are_named_once_each()
+    {
+        Assert.Equal(["Beta2 0.9 is unused: it is the second-moment decay of adam and adamw, and Optimizer is sgd"],
+            Unused(new() { Optimizer = OptimizerKind.Sgd, Beta2 = 0.9, Loss = LossKind.CrossEntropy }));
+        Assert.Equal(["HuberDelta 2 is unused: the loss is mse (Loss huber to use it)"],
+            Unused(new() { HuberDelta = 2, Loss = LossKind.MeanSquaredError }));
+        Assert.Equal(["MinDelta 0.01 does not change the model without EarlyStopping or RestoreBest: the run keeps its last epoch"],
+            Unused(new() { MinDelta = 0.01, EarlyStopping = null, Loss = LossKind.CrossEntropy }));
+        Assert.Equal(3, Unused(new() { Optimizer = OptimizerKind.Sgd, Beta2 = 0.9, HuberDelta = 0.5, MinDelta = 1, EarlyStopping = null, Loss = LossKind.CrossEntropy }).Length);
+    }
+
+    [Fact]
+    public void Options_in_use_and_the_recipes_as_they_are_warn_of_nothing()
+    {
+        Assert.Empty(Unused(new() { Beta2 = 0.9, Loss = LossKind.CrossEntropy }));                        // adam uses it
+        Assert.Empty(Unused(new() { Optimizer = OptimizerKind.AdamW, Beta2 = 0.9, Loss = LossKind.CrossEntropy }));
+        Assert.Empty(Unused(new() { HuberDelta = 2, Loss = LossKind.Huber }));
+        Assert.Empty(Unused(new() { MinDelta = 0.01, EarlyStopping = 3, Loss = LossKind.MeanSquaredError }));
+        Assert.Empty(Unused(new() { MinDelta = 0.01, EarlyStopping = null, RestoreBest = true, Loss = LossKind.MeanSquaredError }));
+        foreach (TabularTrainingOptions recipe in (TabularTrainingOptions[])[TabularTrainingOptions.Notebook, TabularTrainingOptions.Plain, new(), TabularTrainingOptions.Tabular])
+        {
+            foreach (LossKind loss in (LossKind[])[LossKind.CrossEntropy, LossKind.MeanSquaredError])
+            {
+                Assert.Empty(Unused(recipe with { Loss = loss }));
+            }
+        }
+        // A recipe's own choice that another flag makes moot is named too: the tabular recipe's β₂ under SGD.
+        Assert.Equal(["Beta2 0.95 is unused: it is the second-moment decay of adam and adamw, and Optimizer is sgd"],
+            Unused(TabularTrainingOptions.Tabular with { Optimizer = OptimizerKind.Sgd, Loss = LossKind.CrossEntropy }));
+    }
+
+    private static string[] Unused(TabularTrainingOptions options) =>
+        [.. options.UnusedOptionWarnings().Select(template => new TrainingNote(true, template).Text)];
 }
