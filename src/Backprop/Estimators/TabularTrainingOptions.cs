@@ -459,7 +459,7 @@ public sealed record TabularTrainingOptions
     /// <summary>
     /// Warning templates for options set away from their defaults that the run will not use, because the optimizer, loss or
     /// loop they belong to is not the one chosen (a typo-free flag that silently does nothing is a surprise). Call on resolved
-    /// options (<see cref="Loss"/> chosen).
+    /// options (<see cref="Loss"/> chosen, <see cref="Stream"/> true for a streamed run).
     /// </summary>
     internal IEnumerable<string> UnusedOptionWarnings()
     {
@@ -474,6 +474,14 @@ public sealed record TabularTrainingOptions
         if (MinDelta != 0 && EarlyStopping is null && !RestoreBest)
         {
             yield return $"{{MinDelta}} {Number(MinDelta)} does not change the model without {{EarlyStopping}} or {{RestoreBest}}: the run keeps its last epoch";
+        }
+        if (Dropout > 0 && HiddenLayers.Count == 0)
+        {
+            yield return $"{{Dropout}} {Number(Dropout)} is unused: it drops hidden units, and {{HiddenLayers}} is none";
+        }
+        if (StreamMemory is long memory && Stream != true)
+        {
+            yield return $"{{StreamMemory}} {MemoryText(memory)} is unused: the data is read whole, not streamed ({{Stream}} to stream it)";
         }
     }
 

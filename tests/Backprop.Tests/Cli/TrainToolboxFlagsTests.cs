@@ -76,6 +76,7 @@ public class TrainToolboxFlagsTests
     [InlineData("--beta2", "0.9", "warning: --beta2 0.9 is unused: it is the second-moment decay of adam and adamw, and --optimizer is sgd")]
     [InlineData("--huber-delta", "2", "warning: --huber-delta 2 is unused: the loss is cross-entropy (--loss huber to use it)")]
     [InlineData("--min-delta", "0.01", "warning: --min-delta 0.01 does not change the model without --early-stopping or --restore-best: the run keeps its last epoch")]
+    [InlineData("--stream-memory", "64MB", "warning: --stream-memory 64 MB is unused: the data is read whole, not streamed (--stream to stream it)")]
     public void A_flag_the_run_does_not_use_is_named_in_a_warning_and_changes_nothing(string flag, string value, string warning)
     {
         string[] common = ["--dataset", "wine", "--epochs", "4", "--batch-size", "8"]; // the notebook's SGD and cross-entropy
@@ -89,6 +90,17 @@ public class TrainToolboxFlagsTests
         (_, string json, _) = Run([.. common, flag, value, "--json"]);
         using var document = System.Text.Json.JsonDocument.Parse(json);
         Assert.Equal(warning["warning: ".Length..], Assert.Single(document.RootElement.GetProperty("warnings").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public void Dropout_without_a_hidden_layer_is_named_in_a_warning_and_changes_nothing()
+    {
+        string[] common = ["--dataset", "wine", "--epochs", "4", "--batch-size", "8", "--hidden", "none"];
+        (_, string baseline, _) = Run(common);
+        (int code, string output, string error) = Run([.. common, "--dropout", "0.3"]);
+        Assert.True(code == 0, error);
+        Assert.Equal(baseline, output);
+        Assert.Equal(["warning: --dropout 0.3 is unused: it drops hidden units, and --hidden is none"], Lines(error));
     }
 
     [Fact]

@@ -209,6 +209,10 @@ public class TabularTrainingOptionsTests
             Unused(new() { HuberDelta = 2, Loss = LossKind.MeanSquaredError }));
         Assert.Equal(["MinDelta 0.01 does not change the model without EarlyStopping or RestoreBest: the run keeps its last epoch"],
             Unused(new() { MinDelta = 0.01, EarlyStopping = null, Loss = LossKind.CrossEntropy }));
+        Assert.Equal(["Dropout 0.2 is unused: it drops hidden units, and HiddenLayers is none"],
+            Unused(new() { Dropout = 0.2, HiddenLayers = [], Loss = LossKind.CrossEntropy }));
+        Assert.Equal(["StreamMemory 50 MB is unused: the data is read whole, not streamed (Stream to stream it)"],
+            Unused(new() { StreamMemory = 50_000_000, Loss = LossKind.CrossEntropy }));
         Assert.Equal(3, Unused(new() { Optimizer = OptimizerKind.Sgd, Beta2 = 0.9, HuberDelta = 0.5, MinDelta = 1, EarlyStopping = null, Loss = LossKind.CrossEntropy }).Length);
     }
 
@@ -220,6 +224,8 @@ public class TabularTrainingOptionsTests
         Assert.Empty(Unused(new() { HuberDelta = 2, Loss = LossKind.Huber }));
         Assert.Empty(Unused(new() { MinDelta = 0.01, EarlyStopping = 3, Loss = LossKind.MeanSquaredError }));
         Assert.Empty(Unused(new() { MinDelta = 0.01, EarlyStopping = null, RestoreBest = true, Loss = LossKind.MeanSquaredError }));
+        Assert.Empty(Unused(new() { Dropout = 0.2, HiddenLayers = [8], Loss = LossKind.CrossEntropy }));
+        Assert.Empty(Unused(new() { StreamMemory = 50_000_000, Stream = true, Loss = LossKind.CrossEntropy }));
         foreach (TabularTrainingOptions recipe in (TabularTrainingOptions[])[TabularTrainingOptions.Notebook, TabularTrainingOptions.Plain, new(), TabularTrainingOptions.Tabular])
         {
             foreach (LossKind loss in (LossKind[])[LossKind.CrossEntropy, LossKind.MeanSquaredError])
