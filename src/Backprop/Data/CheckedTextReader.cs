@@ -6,17 +6,14 @@ namespace Backprop.Data;
 
 /// <summary>
 /// Decodes a stream as strict UTF-8 (or UTF-16/32 when it starts with that byte-order mark) for the CSV parser, and stops early
-/// on what is not a CSV file: a NUL character, bytes that are not UTF-8, a row longer than the resource bound, or a quote that
-/// is still open at the end of the data.
+/// on what is not a CSV file: a NUL character, bytes that are not UTF-8, a line longer than the resource bound on a row.
 /// </summary>
 /// <remarks>
 /// Why a wrapper rather than checks on parsed rows: the parser buffers a whole row before handing it over, so a file with no
-/// line break (or an unclosed quote) would be read into memory entire before any row-level check could run. Here every chunk is
-/// checked as it is decoded, with vectorized searches, so the cost is a small fraction of parsing.
-/// A row ends at a line break outside quotes; quotes are counted per line, which is exact for RFC 4180 files
-/// (an escaped quote is two quote characters, so the parity is unchanged). The parser counts quotes the same way, so a quote still
-/// open at the end means that it read every line after that quote as one field: the row count and every value after it would be
-/// wrong, and the file is refused with the line where that quote opened.
+/// line break would be read into memory entire before any row-level check could run. Here every chunk is checked as it is
+/// decoded, with vectorized searches, so the cost is a small fraction of parsing. Lines, not rows: quotes (a row may span
+/// lines inside them) are read once the delimiter is known, by <see cref="FieldQuoteReader"/>, which bounds whole rows; this
+/// bound comes first, so that the header's detection cannot read a file without line breaks whole either.
 /// </remarks>
 internal sealed class CheckedTextReader : FilterTextReader
 {
@@ -24,10 +21,7 @@ internal sealed class CheckedTextReader : FilterTextReader
     private readonly string _source;
     private readonly int _maxRowLength;
     private long _line = 1;
-    private long _rowStartLine = 1;
-    private long _rowLength;
-    private bool _insideQuotes;
-    private long _quoteLine;
+    private long _lineLength;
 
     /// <param name="stream">The bytes to decode.</param>
     /// <param name="source">The name of the data in error messages.</param>
@@ -43,6 +37,12 @@ internal sealed class CheckedTextReader : FilterTextReader
         _maxRowLength = maxRowLength;
     }
 
+    /// <summary>
+    /// Whether lines are measured against the bound (from the start); turned off once a <see cref="FieldQuoteReader"/> reads the
+    /// text after this one, which bounds whole rows from the first line on.
+    /// </summary>
+    public bool BoundsLines { get; set; } = true;
+
     public override int Read(Span<char> buffer)
     {
         int count;
@@ -56,10 +56,6 @@ internal sealed class CheckedTextReader : FilterTextReader
             if (_reopen is null) throw DataErrors.NotTextEncoding(_source, _line, exact: false);
             using Stream again = _reopen();
             throw DataErrors.NotTextEncoding(_source, LineOfFirstInvalidByte(again), exact: true);
-        }
-        if (count == 0 && !buffer.IsEmpty && _insideQuotes)
-        {
-            throw DataErrors.UnterminatedQuote(_source, _quoteLine);
         }
         Check(buffer[..count]);
         return count;
@@ -92,46 +88,27 @@ internal sealed class CheckedTextReader : FilterTextReader
         {
             throw DataErrors.NotTextNul(_source, _line + chunk[..nul].Count('\n'));
         }
-        // Fast path, nearly every chunk: no quote, so rows are lines, and the lines wholly inside a chunk shorter than the
-        // bound are shorter than the bound; only the line carried over from the previous chunk needs its length checked.
-        if (!_insideQuotes && chunk.Length <= _maxRowLength && !chunk.Contains('"'))
+        if (!BoundsLines)
         {
-            int first = chunk.IndexOf('\n');
-            if (_rowLength + (first < 0 ? chunk.Length : first) > _maxRowLength)
-            {
-                throw DataErrors.RowTooLong(_source, _rowStartLine, _maxRowLength);
-            }
-            if (first < 0)
-            {
-                _rowLength += chunk.Length;
-                return;
-            }
-            _line += chunk.Count('\n');
-            _rowStartLine = _line;
-            _rowLength = chunk.Length - 1 - chunk.LastIndexOf('\n');
+            _line += chunk.Count('\n'); // for the line of a NUL or an invalid byte
             return;
         }
-        while (!chunk.IsEmpty)
+        // Only until the header is read and the delimiter known (then BoundsLines is off): line by line is fast enough.
+        for (ReadOnlySpan<char> rest = chunk; ;)
         {
-            int newline = chunk.IndexOf('\n');
-            ReadOnlySpan<char> segment = newline < 0 ? chunk : chunk[..newline];
-            _rowLength += segment.Length;
-            int quotes = segment.Count('"');
-            if ((quotes & 1) == 1) _insideQuotes = !_insideQuotes;
-            // A quote open after a segment with quotes is its last one (it may close one and open another: y","z).
-            if (quotes > 0 && _insideQuotes) _quoteLine = _line;
-            if (_rowLength > _maxRowLength)
+            int lineBreak = rest.IndexOf('\n');
+            if (_lineLength + (lineBreak < 0 ? rest.Length : lineBreak) > _maxRowLength)
             {
-                throw DataErrors.RowTooLong(_source, _rowStartLine, _maxRowLength);
+                throw DataErrors.RowTooLong(_source, _line, _maxRowLength);
             }
-            if (newline < 0) break;
+            if (lineBreak < 0)
+            {
+                _lineLength += rest.Length;
+                return;
+            }
             _line++;
-            if (!_insideQuotes)
-            {
-                _rowLength = 0;
-                _rowStartLine = _line;
-            }
-            chunk = chunk[(newline + 1)..];
+            _lineLength = 0;
+            rest = rest[(lineBreak + 1)..];
         }
     }
 }

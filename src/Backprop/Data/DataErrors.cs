@@ -78,6 +78,10 @@ internal static class DataErrors
     public static BackpropException UnterminatedQuote(string source, long line) => new(
         $"Expected a closing quote for the quoted field that starts at {source} line {line}. Received: the end of the file (an unterminated quote).");
 
+    public static BackpropException StandInAndStrayQuote(string source, char standIn) => new(
+        $"Expected no character U+{(int)standIn:X4} (a noncharacter) in a file with quotes inside unquoted fields, which are read with its help. " +
+        $"Received: both in {source}; quote those fields (\"5'11\"\"\") or remove the character.");
+
     public static BackpropException NotTextNul(string source, long line) => new(
         $"Expected a UTF-8 text file. Received: a NUL byte at {source} line {line} (a binary file?).");
 

@@ -559,13 +559,15 @@ public sealed class Table
         private bool _pending;
         private bool[]? _ignored;
         private readonly int _firstLine;
+        private readonly FieldQuoteReader _quotes;
 
-        private CsvSource(string source, Stream stream, CheckedTextReader text, SepReader reader, char delimiter, DecimalSeparators decimals,
-            string[] header)
+        private CsvSource(string source, Stream stream, CheckedTextReader text, FieldQuoteReader quotes, SepReader reader, char delimiter,
+            DecimalSeparators decimals, string[] header)
         {
             Source = source;
             Stream = stream;
             _text = text;
+            _quotes = quotes;
             Reader = reader;
             Delimiter = delimiter;
             Decimals = decimals;
@@ -617,6 +619,10 @@ public sealed class Table
                     // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
                     delimiter = DelimiterDetection.Detect(peek.Header) ?? ';';
                 }
+                // Quotes are read once the delimiter is known: only at a field's start do they quote it.
+                var quotes = new FieldQuoteReader(input, delimiter, delimiter == CsvReadOptions.Whitespace, source, options.MaxRowLength);
+                input = quotes;
+                text.BoundsLines = false; // the quote reader bounds rows from the first line on: one check is enough
                 if (delimiter == CsvReadOptions.Whitespace)
                 {
                     input = new WhitespaceDelimitedReader(input);
@@ -643,8 +649,8 @@ public sealed class Table
                     throw DataErrors.TooManyColumns(source, header.ColCount, options.MaxColumns);
                 }
                 var cells = new string[header.ColCount];
-                for (int c = 0; c < cells.Length; c++) cells[c] = header[c].ToString();
-                return new CsvSource(source, stream, text, reader, delimiter, decimals, cells);
+                for (int c = 0; c < cells.Length; c++) cells[c] = quotes.ReplacedQuotes ? FieldQuoteReader.Restore(header[c].Span) : header[c].ToString();
+                return new CsvSource(source, stream, text, quotes, reader, delimiter, decimals, cells);
             }
             catch
             {
@@ -678,6 +684,17 @@ public sealed class Table
                 throw RowNames
                     ? DataErrors.RaggedAfterRowNames(Source, current.LineNumberFrom, _firstLine, columns.Length, current.ColCount, spansLines)
                     : DataErrors.Ragged(Source, current.LineNumberFrom, columns.Length, current.ColCount, spansLines);
+            }
+            if (_quotes.ReplacedQuotes)
+            {
+                // Some quote was a character of its field (5'11"): the cells that hold one get it back.
+                for (int c = 0; c < columns.Length; c++)
+                {
+                    SepReader.Col cell = current[c + first];
+                    if (cell.Span.Contains(FieldQuoteReader.StandIn)) columns[c].Append(FieldQuoteReader.Restore(cell.Span), row);
+                    else columns[c].Append(cell, row);
+                }
+                return;
             }
             for (int c = 0; c < columns.Length; c++)
             {

@@ -182,4 +182,38 @@ public sealed class CsvTableTests : TempFileTest
         Assert.Equal(1, opened);
         Assert.Equal(2, table.Find("b")!.GetNumber(0));
     }
+
+    // From trying real files: an inch mark in each of two rows opened a quote in the first and closed it in the second, and the
+    // two rows were read as one, with no error (5 rows of 6). Python's csv and pandas read the quote as a character.
+    [Fact]
+    public void A_quote_inside_an_unquoted_field_is_a_character_of_the_field_as_pandas_reads_it()
+    {
+        Table table = Read("name,height,y\na,5.11\",1\nb,6.0\",0\nc,5.5,1\nO\"Brien,5.9,0\n\"d, e\",\"6.1\",1\n");
+        Assert.Equal(5, table.RowCount);
+        Assert.Equal([2, 3, 4, 5, 6], Enumerable.Range(0, 5).Select(table.LineOf));
+        TableColumn name = table.Find("name")!, height = table.Find("height")!;
+        Assert.Equal(["a", "b", "c", "O\"Brien", "d, e"], Enumerable.Range(0, 5).Select(name.GetText));
+        Assert.False(height.IsNumeric); // as in pandas: '5.11"' is text
+        Assert.Equal(["5.11\"", "6.0\"", "5.5", "5.9", "6.1"], Enumerable.Range(0, 5).Select(height.GetText));
+    }
+
+    [Fact]
+    public void A_single_stray_quote_no_longer_reads_to_the_end_of_the_file_and_a_header_may_hold_one()
+    {
+        Table table = Read("x,size\"\n1,ab\"c\n2,de\n");
+        Assert.Equal(["x", "size\""], table.ColumnNames);
+        Assert.Equal(["ab\"c", "de"], Enumerable.Range(0, 2).Select(table.Find("size\"")!.GetText));
+    }
+
+    [Fact]
+    public void Stray_quotes_are_characters_in_whitespace_delimited_text_and_in_chunked_reads()
+    {
+        Table table = Read("name height\nab 5\"  \n\"c d\" 6\"\n", new CsvReadOptions(Delimiter: CsvReadOptions.Whitespace));
+        Assert.Equal(["5\"", "6\""], Enumerable.Range(0, 2).Select(table.Find("height")!.GetText));
+        Assert.Equal(["ab", "c d"], Enumerable.Range(0, 2).Select(table.Find("name")!.GetText));
+
+        string path = Files.Write("chunks.csv", "a,b\n" + string.Concat(Enumerable.Range(0, 300).Select(i => $"{i},x{i}\"\n")));
+        string?[] texts = [.. Table.ReadChunks(path, rowsPerChunk: 64).SelectMany(chunk => Enumerable.Range(0, chunk.RowCount).Select(chunk.Find("b")!.GetText))];
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"x{i}\""), texts);
+    }
 }
