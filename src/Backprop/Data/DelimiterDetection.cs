@@ -11,15 +11,10 @@ internal static class DelimiterDetection
     {
         IReadOnlyList<char> candidates = CsvReadOptions.DetectedDelimiters;
         Span<int> counts = stackalloc int[candidates.Count];
-        bool quoted = false;
+        var quotes = new HeaderQuotes();
         foreach (char c in header)
         {
-            if (c == '"')
-            {
-                quoted = !quoted;
-                continue;
-            }
-            if (quoted) continue;
+            if (quotes.Step(c) || quotes.Quoted) continue;
             for (int d = 0; d < candidates.Count; d++)
             {
                 if (c == candidates[d]) counts[d]++;
@@ -39,15 +34,16 @@ internal static class DelimiterDetection
     private static int Names(ReadOnlySpan<char> header)
     {
         int names = 0;
-        bool quoted = false, inName = false;
+        bool inName = false;
+        var quotes = new HeaderQuotes();
         foreach (char c in header)
         {
-            if (!quoted && c == ' ')
+            quotes.Step(c);
+            if (!quotes.Quoted && c == ' ')
             {
                 inName = false;
                 continue;
             }
-            if (c == '"') quoted = !quoted;
             if (!inName) names++;
             inName = true;
         }

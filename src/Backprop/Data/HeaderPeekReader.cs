@@ -9,8 +9,8 @@ namespace Backprop.Data;
 /// <remarks>
 /// Why not let the parser detect the delimiter: Sep looks at the first line only, blank or not, and knows neither whitespace
 /// nor a file of one column. Why not read the header and open the data again: a stream source is opened once for a table.
-/// What is held: the header line (bounded by the row length the inner <see cref="CheckedTextReader"/> enforces) and the rest of
-/// the block it ended in. Leading blank lines are not held but counted, and given back as that many line breaks, so the
+/// What is held: the header line (bounded by the row length, as a row is) and the rest of the block it ended in. Its quotes
+/// are read as <see cref="HeaderQuotes"/> says. Leading blank lines are not held but counted, and given back as that many line breaks, so the
 /// parser's line numbers are those of the file.
 /// </remarks>
 internal sealed class HeaderPeekReader : FilterTextReader
@@ -20,11 +20,15 @@ internal sealed class HeaderPeekReader : FilterTextReader
     private int _heldPosition;
 
     /// <summary>Reads <paramref name="inner"/> up to the end of its header line.</summary>
-    public HeaderPeekReader(TextReader inner) : base(inner)
+    /// <param name="inner">The text, from its start.</param>
+    /// <param name="source">The name of the data in error messages.</param>
+    /// <param name="maxRowLength">The resource bound on a row, the header's too (a quoted name may hold line breaks).</param>
+    public HeaderPeekReader(TextReader inner, string source, int maxRowLength) : base(inner)
     {
         var header = new StringBuilder();
         var block = new char[1 << 14];
-        bool inHeader = false, quoted = false, carriageReturn = false;
+        bool inHeader = false, carriageReturn = false;
+        var quotes = new HeaderQuotes();
         string rest = "";
         int count;
         while (rest.Length == 0 && (count = inner.Read(block)) > 0)
@@ -45,19 +49,17 @@ internal sealed class HeaderPeekReader : FilterTextReader
                     carriageReturn = false;
                     header.Append(c);
                     inHeader = c is not (' ' or '\t');
-                    if (c == '"') quoted = true;
+                    quotes.Step(c);
                     continue;
                 }
-                if (c == '"')
-                {
-                    quoted = !quoted;
-                }
-                else if (!quoted && c is '\r' or '\n')
+                quotes.Step(c);
+                if (!quotes.Quoted && c is '\r' or '\n')
                 {
                     rest = new string(block, i, count - i);
                     break;
                 }
                 header.Append(c);
+                if (header.Length > maxRowLength) throw DataErrors.RowTooLong(source, _lineBreaks + 1, maxRowLength);
             }
         }
         Header = inHeader ? header.ToString() : "";

@@ -614,7 +614,7 @@ public sealed class Table
                 }
                 else
                 {
-                    var peek = new HeaderPeekReader(text);
+                    var peek = new HeaderPeekReader(text, source, options.MaxRowLength);
                     input = peek;
                     // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
                     delimiter = DelimiterDetection.Detect(peek.Header) ?? ';';

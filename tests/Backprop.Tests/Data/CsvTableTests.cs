@@ -206,6 +206,20 @@ public sealed class CsvTableTests : TempFileTest
     }
 
     [Fact]
+    public void A_header_with_an_inch_mark_ends_at_its_line_and_its_delimiter_is_found()
+    {
+        // The header's quote opens nothing, so the header is its first line, not the file up to the row bound.
+        string rows = string.Concat(Enumerable.Range(0, 50).Select(i => $"{i};{i % 3}\n"));
+        Table table = Read("size\";class\n" + rows, new CsvReadOptions(MaxRowLength: 100));
+        Assert.Equal(';', table.Delimiter);
+        Assert.Equal(["size\"", "class"], table.ColumnNames);
+        Assert.Equal(50, table.RowCount);
+        // A header really left open is bounded as a row is.
+        var e = Assert.Throws<BackpropException>(() => Read("\"size;class\n" + rows, new CsvReadOptions(MaxRowLength: 100)));
+        Assert.StartsWith("Expected rows of at most 100 characters. Received: a longer row starting at ", e.Message);
+    }
+
+    [Fact]
     public void Stray_quotes_are_characters_in_whitespace_delimited_text_and_in_chunked_reads()
     {
         Table table = Read("name height\nab 5\"  \n\"c d\" 6\"\n", new CsvReadOptions(Delimiter: CsvReadOptions.Whitespace));
