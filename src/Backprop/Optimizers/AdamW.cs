@@ -29,6 +29,9 @@ public sealed class AdamW<T> : Optimizer<T> where T : unmanaged, IFloatingPointI
         AdamStep.Apply(parameters, gradients, Slot(state, 0, offset, parameters.Length), Slot(state, 1, offset, parameters.Length), step, learningRate, Options, T.Zero);
     }
 
+    /// <inheritdoc/>
+    public override double WeightDecayPerStep => double.CreateChecked(LearningRate) * Options.WeightDecay;
+
     /// <summary>For example <c>AdamW(lr: 0.001, weight decay: 0.01)</c>.</summary>
     public override string ToString() =>
         $"AdamW(lr: {LearningRate.ToString(null, CultureInfo.InvariantCulture)}, weight decay: {Options.WeightDecay.ToString(CultureInfo.InvariantCulture)})";

@@ -26,6 +26,13 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>The current learning rate (schedules change it between steps).</summary>
     public T LearningRate { get; set; }
 
+    /// <summary>
+    /// How much of each weight the weight decay alone takes away in one step at the current <see cref="LearningRate"/>:
+    /// <c>lr · λ</c> where it scales the weights (<c>θ ← θ (1 − lr · λ)</c>: SGD's L2 term and AdamW's decoupled decay); 0 where it
+    /// does not (none, or Adam's L2 term, which the second moment normalizes). Past 2 the weights change sign and grow every step.
+    /// </summary>
+    public virtual double WeightDecayPerStep => 0;
+
     /// <summary>Steps taken so far; the first call of <see cref="Step"/> is step 1.</summary>
     public long StepCount { get; set; }
 

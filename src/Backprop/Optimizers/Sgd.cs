@@ -62,6 +62,9 @@ public sealed class Sgd<T> : Optimizer<T> where T : unmanaged, IFloatingPointIee
         return options;
     }
 
+    /// <inheritdoc/>
+    public override double WeightDecayPerStep => double.CreateChecked(LearningRate) * Options.WeightDecay;
+
     /// <summary>For example <c>Sgd(lr: 0.01)</c> or <c>Sgd(lr: 0.1, momentum: 0.9, nesterov)</c>.</summary>
     public override string ToString()
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
@@ -400,9 +401,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         context.StopRequested = true;
         context.Diverged = true;
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainEnd(context);
+        double shrink = Optimizer.WeightDecayPerStep;
         throw new TrainingDivergedException(epoch, batch,
-            $"Training diverged: {what} at epoch {epoch}, batch {batch + 1} of {batches}. " +
-            $"Try a lower learning rate (now {Optimizer.LearningRate}), gradient clipping, or a smaller initialization.");
+            $"Training diverged: {what} at epoch {epoch}, batch {batch + 1} of {batches}. " + (shrink > 2
+                // The decay alone multiplies every weight by 1 − lr·λ < −1 each step: no rate or clipping of the gradient helps.
+                ? $"The weight decay times the learning rate is {shrink.ToString("G3", CultureInfo.InvariantCulture)}, so every step " +
+                  $"multiplies the weights by {(1 - shrink).ToString("G3", CultureInfo.InvariantCulture)}: use a weight decay below " +
+                  $"2 / learning rate ({(2 / double.CreateChecked(Optimizer.LearningRate)).ToString("G3", CultureInfo.InvariantCulture)}), usually far below."
+                : $"Try a lower learning rate (now {Optimizer.LearningRate}), gradient clipping, or a smaller initialization."));
     }
 
     private static string Describe(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "+∞" : "−∞";

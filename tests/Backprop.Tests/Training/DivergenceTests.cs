@@ -52,6 +52,34 @@ public class DivergenceTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("adamw")]
+    public void A_weight_decay_that_flips_the_weights_is_named_rather_than_the_learning_rate(string optimizer)
+    {
+        // lr 0.01 and λ 500: each step multiplies every weight by 1 − 5 = −4, whatever the gradient.
+        var model = new Sequential<float>(2, new Dense<float>(2, 8), new Relu<float>(), new Dense<float>(8, 1));
+        model.ResetParameters(new Rng(1));
+        Optimizer<float> decaying = optimizer == "sgd"
+            ? new Sgd<float>(new SgdOptions(LearningRate: 0.01, WeightDecay: 500))
+            : new AdamW<float>(new AdamOptions(LearningRate: 0.01, WeightDecay: 500));
+        var trainer = new Trainer<float>(model, new MeanSquaredError<float>(), decaying, new TrainerOptions(Epochs: 20, BatchSize: 8));
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(Line<float>(), new Rng(0)));
+        Assert.Contains("The weight decay times the learning rate is 5, so every step multiplies the weights by -4: " +
+            "use a weight decay below 2 / learning rate (200), usually far below.", e.Message);
+        Assert.DoesNotContain("lower learning rate", e.Message);
+    }
+
+    [Fact]
+    public void Only_a_decay_that_scales_the_weights_counts_per_step()
+    {
+        Assert.Equal(0.5, new Sgd<float>(new SgdOptions(LearningRate: 0.01, WeightDecay: 50)).WeightDecayPerStep, 6);
+        Assert.Equal(0.5, new AdamW<double>(new AdamOptions(LearningRate: 0.01, WeightDecay: 50)).WeightDecayPerStep, 12);
+        Assert.Equal(0, new Adam<float>(new AdamOptions(LearningRate: 0.01, WeightDecay: 50)).WeightDecayPerStep); // normalized away
+        var sgd = new Sgd<double>(new SgdOptions(LearningRate: 0.01, WeightDecay: 50)) { LearningRate = 0.1 };
+        Assert.Equal(5, sgd.WeightDecayPerStep, 12); // at the current rate, as a schedule sets it
+    }
+
     // Raises the learning rate to a diverging value from a given epoch on: a run that improves, then blows up.
     private sealed class Sabotage<T>(int fromEpoch) : ITrainingCallback<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
