@@ -16,22 +16,22 @@ public sealed class NativeAotTests(NativeAotTests.Executable native) : IClassFix
     public void Dispose() => _files.Dispose();
 
     [NativeAotFact]
-    public void The_notebook_run_prints_exactly_what_the_jit_build_prints()
+    public async Task The_notebook_run_prints_exactly_what_the_jit_build_prints()
     {
-        var (code, output, error) = native.Run("train");
+        var (code, output, error) = await native.Run("train");
         Assert.True(code == 0, $"exit code {code}: {error}");
         Assert.Equal(CliRunner.Run("train").Output, output);
         Assert.EndsWith("Training Accuracy: 0.98\n", output);
     }
 
     [NativeAotFact]
-    public void A_csv_file_trains_to_the_same_model_file_and_scores_the_same()
+    public async Task A_csv_file_trains_to_the_same_model_file_and_scores_the_same()
     {
         string data = _files.Write("shapes.csv", MixedCsv(180, seed: 3));
         string nativeModel = Path.Combine(_files.Directory, "native.safetensors");
         string jitModel = Path.Combine(_files.Directory, "jit.safetensors");
 
-        var (code, _, error) = native.Run("train", "--data", data, "--target", "shape", "--save", nativeModel, "--json");
+        var (code, _, error) = await native.Run("train", "--data", data, "--target", "shape", "--save", nativeModel, "--json");
         Assert.True(code == 0, $"exit code {code}: {error}");
         var jit = CliRunner.Run("train", "--data", data, "--target", "shape", "--save", jitModel, "--json");
         Assert.True(jit.ExitCode == 0, jit.Error);
@@ -39,22 +39,22 @@ public sealed class NativeAotTests(NativeAotTests.Executable native) : IClassFix
         // same arithmetic in both builds, whatever vector width each kernel took.
         Assert.Equal(File.ReadAllBytes(jitModel), File.ReadAllBytes(nativeModel));
 
-        var nativeScores = native.Run("evaluate", "--model", nativeModel, "--data", data);
+        var nativeScores = await native.Run("evaluate", "--model", nativeModel, "--data", data);
         var jitScores = CliRunner.Run("evaluate", "--model", jitModel, "--data", data);
         Assert.True(nativeScores.ExitCode == 0, nativeScores.Error);
         Assert.Equal(jitScores.Output, nativeScores.Output);
         Assert.Contains("accuracy", nativeScores.Output, StringComparison.OrdinalIgnoreCase);
 
-        var nativePredictions = native.Run("predict", "--model", nativeModel, "--data", data, "--proba");
+        var nativePredictions = await native.Run("predict", "--model", nativeModel, "--data", data, "--proba");
         var jitPredictions = CliRunner.Run("predict", "--model", jitModel, "--data", data, "--proba");
         Assert.True(nativePredictions.ExitCode == 0, nativePredictions.Error);
         Assert.Equal(jitPredictions.Output, nativePredictions.Output);
     }
 
     [NativeAotFact]
-    public void A_bad_option_value_gets_the_same_one_line_error_and_exit_code()
+    public async Task A_bad_option_value_gets_the_same_one_line_error_and_exit_code()
     {
-        var nativeRun = native.Run("train", "--epochs", "ten");
+        var nativeRun = await native.Run("train", "--epochs", "ten");
         var jitRun = CliRunner.Run("train", "--epochs", "ten");
         Assert.NotEqual(0, nativeRun.ExitCode);
         Assert.Equal(jitRun.ExitCode, nativeRun.ExitCode);
@@ -83,17 +83,24 @@ public sealed class NativeAotTests(NativeAotTests.Executable native) : IClassFix
         return csv.ToString();
     }
 
-    /// <summary>The CLI published once for the class, as README's "Install" section publishes it, into a temporary folder.</summary>
+    /// <summary>
+    /// The CLI published once for the class, as README's "Install" section publishes it, into a temporary folder. Awaited, not
+    /// waited on: the publish takes a minute or more, and xUnit runs as many tests at once as there are processors, so a test
+    /// blocked on it would hold one of two slots that other tests' awaits need (an interrupted process's output unread).
+    /// </summary>
     public sealed class Executable : IDisposable
     {
-        private readonly Lazy<string> _path;
+        private readonly Lazy<Task<string>> _path;
         private readonly string _folder = Path.Combine(Path.GetTempPath(), "backprop-aot-" + Guid.NewGuid().ToString("N"));
 
-        public Executable() => _path = new Lazy<string>(Publish);
+        public Executable() => _path = new Lazy<Task<string>>(() => Task.Run(Publish));
 
         /// <summary>Runs the native executable with the arguments; its exit code, standard output and standard error.</summary>
-        public (int ExitCode, string Output, string Error) Run(params string[] arguments) =>
-            Start(_path.Value, arguments, TimeSpan.FromMinutes(2));
+        public async Task<(int ExitCode, string Output, string Error)> Run(params string[] arguments)
+        {
+            string executable = await _path.Value;
+            return await Task.Run(() => Start(executable, arguments, TimeSpan.FromMinutes(2)));
+        }
 
         private string Publish()
         {
