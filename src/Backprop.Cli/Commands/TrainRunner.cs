@@ -14,9 +14,6 @@ namespace Backprop.Cli.Commands;
 /// <summary>Runs <c>train</c>: hands the options to the library's <see cref="TabularTrainer{T}"/>, shows its progress, and reports.</summary>
 internal static class TrainRunner
 {
-    // SIGUSR1: 10 on Linux, 30 on macOS (.NET names only the portable signals).
-    private static PosixSignal UserSignal1 => (PosixSignal)(OperatingSystem.IsMacOS() ? 30 : 10);
-
     public static int Run(TrainRequest request, TextWriter output, TextWriter notes) =>
         request.Distributed == "mpi" ? DistributedRun.Mpi(request, output, notes, RunOneRank) : RunOneRank(request, output, notes);
 
@@ -100,7 +97,7 @@ internal static class TrainRunner
         using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(request.Interrupt);
         void Interrupt(PosixSignalContext signal)
         {
-            if (interrupt.IsCancellationRequested) return;
+            if (interrupt.IsCancellationRequested) return; // a second Ctrl+C or SIGTERM: the default action, quit at once
             signal.Cancel = true;
             Say(request.Collective is { Size: > 1 } ? "Stopping every rank after the current batch…" : "Stopping after the current batch (Ctrl+C again to quit at once)…");
             try
@@ -116,8 +113,7 @@ internal static class TrainRunner
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
         // mpirun ends the job at once on Ctrl+C and does not pass SIGINT on; it passes SIGUSR1 to every rank, so that one stops a
         // distributed run as Ctrl+C stops one process (kill -USR1 on mpirun). The ranks agree on the step to stop at.
-        using PosixSignalRegistration? sigusr1 = request.Collective is not null && !OperatingSystem.IsWindows()
-            ? PosixSignalRegistration.Create(UserSignal1, Interrupt) : null;
+        using IDisposable? sigusr1 = request.Collective is not null && !OperatingSystem.IsWindows() ? RankStopSignal.Route(Interrupt) : null;
 
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         TabularTrainingResult<T>? result = null;
