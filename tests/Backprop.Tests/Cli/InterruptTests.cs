@@ -39,12 +39,13 @@ public sealed class InterruptTests : IDisposable
         catch (OperationCanceledException)
         {
             // What the process was doing: its threads' states and kernel waits, and what it printed after the epoch lines.
-            string threads = string.Join("; ", Directory.EnumerateDirectories($"/proc/{process.Id}/task").Select(task =>
+            string tasks = $"/proc/{process.Id}/task";
+            string threads = !Directory.Exists(tasks) ? "(no /proc)" : string.Join("; ", Directory.EnumerateDirectories(tasks).Select(task =>
                 $"{File.ReadAllText(Path.Combine(task, "comm")).Trim()} {File.ReadAllText(Path.Combine(task, "stat")).Split(' ')[2]} {File.ReadAllText(Path.Combine(task, "wchan"))}"));
             process.Kill(entireProcessTree: true);
-            string printed = await error;
-            string tail = (await rest)[^Math.Min(300, rest.Result.Length)..];
-            Assert.Fail($"backprop train did not stop within 60 s of SIGINT. Threads: {threads}. Its errors: {printed}. Its output ends: {tail}");
+            string printed = await error, output = await rest;
+            Assert.Fail($"backprop train did not stop within 60 s of SIGINT. Threads: {threads}. Its errors: {printed}. " +
+                $"Its output ends: {output[^Math.Min(300, output.Length)..]}");
         }
         await rest;
         string errors = await error;
