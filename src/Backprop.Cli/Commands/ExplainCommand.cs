@@ -258,12 +258,12 @@ internal static class ExplainCommand
                 output.WriteLine($"Permutation importance on {ModelData.Name(dataPath)} ({scored} rows, {metric} {Format(score)}):");
                 output.WriteLine($"the drop in {metric} when a column is shuffled; mean and 95% interval of {repeats} shuffles");
                 string[] names = [.. importance.Select(c => Printable.OneLine(c.Column))];
-                int width = Math.Max(6, names.Max(n => n.Length));
+                int width = Math.Max(6, names.Max(CellText.Width));
                 output.WriteLine($"  {"column".PadRight(width)}     drop  interval");
                 for (int i = 0; i < importance.Count; i++)
                 {
                     ColumnImportance c = importance[i];
-                    output.WriteLine($"  {names[i].PadRight(width)}  {Signed(c.Mean),7}  [{Signed(c.Low)}, {Signed(c.High)}]");
+                    output.WriteLine($"  {CellText.PadRight(names[i], width)}  {Signed(c.Mean),7}  [{Signed(c.Low)}, {Signed(c.High)}]");
                 }
             }
             foreach (int row in rows)
@@ -273,10 +273,10 @@ internal static class ExplainCommand
                 string what = regression ? $"predicted {Format(a.Value)}" : $"predicted '{Printable.OneLine(model.ClassLabels![a.Class])}' with probability {Format(a.Value)}";
                 output.WriteLine($"Row {row}: {what} (the mean row: {Format(a.Baseline)})");
                 output.WriteLine("each column's share of the difference, by Integrated Gradients:");
-                int width = Math.Max(6, columns.Max(c => Printable.OneLine(c).Length));
+                int width = Math.Max(6, columns.Max(c => CellText.Width(Printable.OneLine(c))));
                 foreach (int c in Enumerable.Range(0, columns.Length).OrderByDescending(c => Math.Abs(a.Columns[c])))
                 {
-                    output.WriteLine($"  {Printable.OneLine(columns[c]).PadRight(width)}  {Signed(a.Columns[c]),8}");
+                    output.WriteLine($"  {CellText.PadRight(Printable.OneLine(columns[c]), width)}  {Signed(a.Columns[c]),8}");
                 }
                 output.WriteLine($"  {"(gap)".PadRight(width)}  {Signed(a.Gap),8}");
             }

@@ -63,10 +63,10 @@ internal static class InfoCommand
             int columns = state.Features.Length, inputs = model.Network.InputFeatures;
             output.WriteLine($"Inputs ({columns} {(columns == 1 ? "column" : "columns")} → {inputs} model {(inputs == 1 ? "input" : "inputs")})");
             string[] names = state.Features.Select(f => P(f.Name)).ToArray();
-            int width = names.Max(n => n.Length);
+            int width = names.Max(CellText.Width);
             for (int f = 0; f < names.Length; f++)
             {
-                output.WriteLine($"  {names[f].PadRight(width)}  {Describe(state.Features[f], state.Scaling)}");
+                output.WriteLine($"  {CellText.PadRight(names[f], width)}  {Describe(state.Features[f], state.Scaling)}");
             }
             output.WriteLine();
             output.WriteLine(model.Task == TaskKind.Regression

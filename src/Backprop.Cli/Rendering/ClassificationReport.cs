@@ -54,32 +54,32 @@ internal sealed record ClassificationReport(
         // Labels come from the data: printed escaped (a line break or an escape sequence in one would break the table or the
         // terminal), and cut to a length that leaves room for the figures on an 80-column terminal (JSON has them whole).
         string[] labels = Labels.Select(l => Shortened(Printable.OneLine(l))).ToArray();
-        int width = Math.Max(9, labels.Max(l => l.Length));
+        int width = Math.Max(9, labels.Max(CellText.Width));
         output.WriteLine();
         output.WriteLine($"  {"class".PadRight(width)}  precision  recall     f1  support");
         for (int c = 0; c < Labels.Count; c++)
         {
             ClassScores s = PerClass[c];
-            output.WriteLine($"  {labels[c].PadRight(width)}  {Format(s.Precision),9}  {Format(s.Recall),6}  {Format(s.F1),5}  {s.Support,7}");
+            output.WriteLine($"  {CellText.PadRight(labels[c], width)}  {Format(s.Precision),9}  {Format(s.Recall),6}  {Format(s.F1),5}  {s.Support,7}");
         }
         output.WriteLine();
         output.WriteLine($"  confusion matrix (rows: actual, columns: predicted)");
-        int cell = Math.Max(6, labels.Max(l => l.Length));
+        int cell = Math.Max(6, labels.Max(CellText.Width));
         string[] rows = labels;
         if (2 + width + Labels.Count * (cell + 2) > TerminalWidth)
         {
             // Labels as column headings would not fit: the columns are numbered, and so are the rows they stand for.
             string[] numbers = Enumerable.Range(1, Labels.Count).Select(n => $"({n})").ToArray();
             rows = labels.Select((l, c) => $"{numbers[c]} {l}").ToArray();
-            width = rows.Max(r => r.Length);
+            width = rows.Max(CellText.Width);
             cell = Math.Max(numbers[^1].Length, Count.ToString(CultureInfo.InvariantCulture).Length);
             labels = numbers;
         }
-        output.WriteLine($"  {"".PadRight(width)}  {string.Join("  ", labels.Select(l => l.PadLeft(cell)))}");
+        output.WriteLine($"  {"".PadRight(width)}  {string.Join("  ", labels.Select(l => CellText.PadLeft(l, cell)))}");
         for (int t = 0; t < Labels.Count; t++)
         {
             var row = Enumerable.Range(0, Labels.Count).Select(p => ConfusionMatrix[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(cell));
-            output.WriteLine($"  {rows[t].PadRight(width)}  {string.Join("  ", row)}");
+            output.WriteLine($"  {CellText.PadRight(rows[t], width)}  {string.Join("  ", row)}");
         }
     }
 
