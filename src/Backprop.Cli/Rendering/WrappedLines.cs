@@ -76,7 +76,7 @@ internal sealed class WrappedLines(TextWriter inner, Func<int> width) : TextWrit
             after = "\u001b[0m";
             text = text[..^after.Length];
         }
-        if (columns <= 0 || text.Length <= columns || text.Contains('\u001b'))
+        if (columns <= 0 || CellText.Width(text) <= columns || text.Contains('\u001b'))
         {
             yield return before + text + after;
             yield break;
@@ -88,7 +88,8 @@ internal sealed class WrappedLines(TextWriter inner, Func<int> width) : TextWrit
         bool first = true;
         foreach (string word in text.Split(' '))
         {
-            if (used > 0 && used + 1 + word.Length > columns)
+            int cells = CellText.Width(word); // a wide character takes two of the terminal's columns
+            if (used > 0 && used + 1 + cells > columns)
             {
                 yield return current.ToString();
                 current.Clear().Append(' ', indent);
@@ -97,7 +98,7 @@ internal sealed class WrappedLines(TextWriter inner, Func<int> width) : TextWrit
             }
             if (used > (first ? 0 : indent)) { current.Append(' '); used++; }
             current.Append(word);
-            used += word.Length;
+            used += cells;
         }
         yield return current.Append(after).ToString();
     }

@@ -31,6 +31,16 @@ public sealed class WrappedLinesTests
     }
 
     [Fact]
+    public void Wide_characters_count_as_the_two_columns_they_take()
+    {
+        // 27 characters but 37 cells: past a 30-column terminal, so it breaks, by cells.
+        const string note = "note: 列 '身長' は 数値 です 平均 170";
+        string[] lines = Written(30, note).TrimEnd('\n').Split('\n');
+        Assert.Equal(["note: 列 '身長' は 数値 です", "      平均 170"], lines);
+        Assert.All(lines, l => Assert.True(CellText.Width(l) <= 30, l));
+    }
+
+    [Fact]
     public void Short_lines_unknown_widths_and_words_longer_than_the_terminal_are_written_as_they_are()
     {
         Assert.Equal("Training Accuracy: 0.98\n", Written(60, "Training Accuracy: 0.98"));
