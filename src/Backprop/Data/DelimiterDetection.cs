@@ -11,10 +11,10 @@ internal static class DelimiterDetection
     {
         IReadOnlyList<char> candidates = CsvReadOptions.DetectedDelimiters;
         Span<int> counts = stackalloc int[candidates.Count];
-        var quotes = new HeaderQuotes();
+        var quotes = new FieldQuotes();
         foreach (char c in header)
         {
-            if (quotes.Step(c) || quotes.Quoted) continue;
+            if (quotes.Step(c, FieldQuotes.IsHeaderBoundary(c)) is not FieldQuotes.Role.Text || quotes.Quoted) continue;
             for (int d = 0; d < candidates.Count; d++)
             {
                 if (c == candidates[d]) counts[d]++;
@@ -35,10 +35,10 @@ internal static class DelimiterDetection
     {
         int names = 0;
         bool inName = false;
-        var quotes = new HeaderQuotes();
+        var quotes = new FieldQuotes();
         foreach (char c in header)
         {
-            quotes.Step(c);
+            quotes.Step(c, FieldQuotes.IsHeaderBoundary(c));
             if (!quotes.Quoted && c == ' ')
             {
                 inName = false;

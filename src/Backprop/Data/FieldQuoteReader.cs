@@ -1,8 +1,8 @@
 namespace Backprop.Data;
 
 /// <summary>
-/// Reads quotes as RFC 4180, Python's csv module and pandas do: a quote opens a quoted field only at the start of a field
-/// (after spaces); anywhere else (<c>5'11"</c>, <c>O"Brien</c>) it is a character of the field. Such a quote is handed to the
+/// Reads quotes as RFC 4180, Python's csv module and pandas do (<see cref="FieldQuotes"/>): a quote opens a quoted field only
+/// at the start of a field (after spaces); anywhere else (<c>5'11"</c>, <c>O"Brien</c>) it is a character of the field. Such a quote is handed to the
 /// parser as <see cref="StandIn"/>, which <see cref="Restore"/> turns back into the quote in the cell. Also bounds the length
 /// of a row (lines joined by quoted line breaks), and refuses a quote still open at the end of the data.
 /// </summary>
@@ -20,20 +20,11 @@ internal sealed class FieldQuoteReader : FilterTextReader
     /// <summary>What the parser is given for a quote inside an unquoted field.</summary>
     public const char StandIn = '\uFFFF';
 
-    private enum State
-    {
-        FieldStart,    // nothing but spaces read of the field yet
-        Unquoted,      // in an unquoted field: a quote is a character
-        Quoted,        // in a quoted field
-        QuoteInQuoted, // just after a quote in a quoted field: it closed the field, unless another quote follows ("")
-        AfterQuoted,   // after a quoted field's closing quote, before its delimiter: a quote is a character
-    }
-
     private readonly char _delimiter;
     private readonly bool _whitespace;
     private readonly string _source;
     private readonly int _maxRowLength;
-    private State _state = State.FieldStart;
+    private FieldQuotes _quotes;
     private long _line = 1, _rowStartLine = 1, _quoteLine, _rowLength;
     private bool _standInInData;
 
@@ -61,11 +52,11 @@ internal sealed class FieldQuoteReader : FilterTextReader
         int count = Inner.Read(buffer);
         if (count == 0)
         {
-            if (!buffer.IsEmpty && _state == State.Quoted) throw DataErrors.UnterminatedQuote(_source, _quoteLine);
+            if (!buffer.IsEmpty && _quotes.Quoted) throw DataErrors.UnterminatedQuote(_source, _quoteLine);
             return 0;
         }
         Span<char> chunk = buffer[..count];
-        if (_state is State.Quoted or State.QuoteInQuoted || chunk.IndexOfAny('"', StandIn) >= 0)
+        if (_quotes.InQuotedField || chunk.IndexOfAny('"', StandIn) >= 0)
         {
             Scan(chunk);
         }
@@ -122,9 +113,7 @@ internal sealed class FieldQuoteReader : FilterTextReader
             }
         }
         // The field the chunk ends in: what follows its last boundary.
-        int boundary = _whitespace ? chunk.LastIndexOfAny(" \t\n\r") : chunk.LastIndexOfAny(_delimiter, '\n', '\r');
-        if (boundary >= 0) _state = State.FieldStart;
-        if (_state == State.FieldStart && !chunk[(boundary + 1)..].TrimStart(' ').IsEmpty) _state = State.Unquoted;
+        _quotes.Skip(chunk, _whitespace ? chunk.LastIndexOfAny(" \t\n\r") : chunk.LastIndexOfAny(_delimiter, '\n', '\r'));
     }
 
     private void Scan(Span<char> chunk)
@@ -133,39 +122,18 @@ internal sealed class FieldQuoteReader : FilterTextReader
         {
             char c = chunk[i];
             bool lineBreak = c is '\n' or '\r';
-            switch (_state)
+            switch (_quotes.Step(c, lineBreak || IsDelimiter(c)))
             {
-                case State.FieldStart:
-                    if (c == '"')
-                    {
-                        _state = State.Quoted;
-                        _quoteLine = _line;
-                    }
-                    else if (!(lineBreak || IsDelimiter(c) || c == ' '))
-                    {
-                        _state = State.Unquoted;
-                    }
+                case FieldQuotes.Role.Opens:
+                    _quoteLine = _line;
                     break;
-                case State.Quoted:
-                    if (c == '"') _state = State.QuoteInQuoted;
-                    break;
-                case State.QuoteInQuoted:
-                    _state = c == '"' ? State.Quoted : lineBreak || IsDelimiter(c) ? State.FieldStart : State.AfterQuoted;
-                    break;
-                default: // Unquoted, AfterQuoted
-                    if (c == '"')
-                    {
-                        chunk[i] = StandIn;
-                        ReplacedQuotes = true;
-                    }
-                    else if (lineBreak || IsDelimiter(c))
-                    {
-                        _state = State.FieldStart;
-                    }
+                case FieldQuotes.Role.Character:
+                    chunk[i] = StandIn;
+                    ReplacedQuotes = true;
                     break;
             }
             if (c == StandIn) _standInInData = true;
-            if (lineBreak && _state != State.Quoted)
+            if (lineBreak && !_quotes.Quoted)
             {
                 // The row ends (a "\r\n" ends it at the '\r', and the '\n' starts the next as an empty line would).
                 if (c == '\n') _line++;

@@ -10,8 +10,8 @@ namespace Backprop.Data;
 /// Why not let the parser detect the delimiter: Sep looks at the first line only, blank or not, and knows neither whitespace
 /// nor a file of one column. Why not read the header and open the data again: a stream source is opened once for a table.
 /// What is held: the header line (bounded by the row length, as a row is) and the rest of the block it ended in. Its quotes
-/// are read as <see cref="HeaderQuotes"/> says. Leading blank lines are not held but counted, and given back as that many
-/// line breaks, so the parser's line numbers are those of the file.
+/// are read as <see cref="FieldQuotes"/> reads them, any delimiter a file may have starting a name. Leading blank lines are
+/// not held but counted, and given back as that many line breaks, so the parser's line numbers are those of the file.
 /// </remarks>
 internal sealed class HeaderPeekReader : FilterTextReader
 {
@@ -28,7 +28,7 @@ internal sealed class HeaderPeekReader : FilterTextReader
         var header = new StringBuilder();
         var block = new char[1 << 14];
         bool inHeader = false, carriageReturn = false;
-        var quotes = new HeaderQuotes();
+        var quotes = new FieldQuotes();
         string rest = "";
         int count;
         while (rest.Length == 0 && (count = inner.Read(block)) > 0)
@@ -49,10 +49,10 @@ internal sealed class HeaderPeekReader : FilterTextReader
                     carriageReturn = false;
                     header.Append(c);
                     inHeader = c is not (' ' or '\t');
-                    quotes.Step(c);
+                    quotes.Step(c, FieldQuotes.IsHeaderBoundary(c));
                     continue;
                 }
-                quotes.Step(c);
+                quotes.Step(c, FieldQuotes.IsHeaderBoundary(c));
                 if (!quotes.Quoted && c is '\r' or '\n')
                 {
                     rest = new string(block, i, count - i);
