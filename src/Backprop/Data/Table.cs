@@ -685,20 +685,13 @@ public sealed class Table
                     ? DataErrors.RaggedAfterRowNames(Source, current.LineNumberFrom, _firstLine, columns.Length, current.ColCount, spansLines)
                     : DataErrors.Ragged(Source, current.LineNumberFrom, columns.Length, current.ColCount, spansLines);
             }
-            if (_quotes.ReplacedQuotes)
-            {
-                // Some quote was a character of its field (5'11"): the cells that hold one get it back.
-                for (int c = 0; c < columns.Length; c++)
-                {
-                    SepReader.Col cell = current[c + first];
-                    if (cell.Span.Contains(FieldQuoteReader.StandIn)) columns[c].Append(FieldQuoteReader.Restore(cell.Span), row);
-                    else columns[c].Append(cell, row);
-                }
-                return;
-            }
+            // Once some quote was a character of its field (5'11"), the cells that hold one get it back.
+            bool restore = _quotes.ReplacedQuotes;
             for (int c = 0; c < columns.Length; c++)
             {
-                columns[c].Append(current[c + first], row);
+                SepReader.Col cell = current[c + first];
+                if (restore && cell.Span.Contains(FieldQuoteReader.StandIn)) columns[c].Append(FieldQuoteReader.Restore(cell.Span), row);
+                else columns[c].Append(cell, row);
             }
         }
 
