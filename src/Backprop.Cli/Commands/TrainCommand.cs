@@ -222,12 +222,14 @@ internal static class TrainCommand
             DefaultValueFactory = _ => notebook.ValidationFraction,
             HelpName = "FRACTION",
         }, nameof(O.ValidationFraction), (o, v) => o with { ValidationFraction = v, ValidationData = null });
-        flags.Add(new Option<int?>("--early-stopping")
+        flags.Add(new Option<Patience>("--early-stopping")
         {
             Description = "Stop after this many epochs without improvement of the validation loss (training loss without --validation); "
-                + "the best epoch's weights are always restored",
-            HelpName = "PATIENCE",
-        }, nameof(O.EarlyStopping), (o, v) => o with { EarlyStopping = v });
+                + "the best epoch's weights are always restored; 'none' to train every epoch "
+                + $"({OtherRecipes(o => o.EarlyStopping?.ToString(CultureInfo.InvariantCulture) ?? "none")})",
+            CustomParser = ParsePatience,
+            HelpName = "PATIENCE|none",
+        }, nameof(O.EarlyStopping), (o, v) => o with { EarlyStopping = v.Epochs });
         flags.Add(new Option<bool>("--restore-best")
         {
             Description = $"End with the weights of the epoch of lowest validation loss, not the last epoch's; --restore-best false to keep the last ({OtherRecipes(o => o.RestoreBest ? "on" : "off")})",
@@ -415,6 +417,29 @@ internal static class TrainCommand
             widths.Add(width);
         }
         return [.. widths];
+    }
+
+    // --early-stopping's value: a patience, or none (null) to switch the quick recipe's off. A record, not an int?, because
+    // System.CommandLine cannot take a null back from a custom parser; the range is the options record's check.
+    internal sealed record Patience(int? Epochs);
+
+    // "10" -> 10; "none" -> no early stopping.
+    private static Patience ParsePatience(ArgumentResult result)
+    {
+        string text = string.Concat(result.Tokens.Select(t => t.Value)).Trim();
+        if (text.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return new Patience(null);
+        }
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long patience))
+        {
+            result.AddError($"--early-stopping: expected a number of epochs (e.g. 10) or 'none'. Received: '{text}'.");
+        }
+        else if (patience > int.MaxValue)
+        {
+            result.AddError(string.Create(CultureInfo.InvariantCulture, $"--early-stopping: expected an integer of at most {int.MaxValue:N0}. Received: '{text}'."));
+        }
+        return new Patience((int)Math.Clamp(patience, int.MinValue, int.MaxValue));
     }
 
     // "256MB", "1.5GB", "64 M", "1000000" (bytes) -> bytes; units of 1000 (KB, MB, GB, TB; the B may be left out).

@@ -34,6 +34,7 @@ public class OptionValueTests
         if (type == typeof(int[])) return ["x", "1.5", "99999999999", "-1"];
         if (type == typeof(double[])) return ["x", "-1", "1e999"];
         if (type == typeof(char)) return ["ab", "", "x", "#"];
+        if (type == typeof(Backprop.Cli.Commands.TrainCommand.Patience)) return ["x", "1.5", "99999999999", "-1", "0", "nones", ""];
         if (type == typeof(LearningRateSchedule)) return ["sideways", "cosine:1.5", "step:0", ""];
         if (type == typeof(string[])) return ["", ","];
         if (type == typeof(string)) return option.HelpName?.Contains('|', StringComparison.Ordinal) == true ? ["not-a-choice", ""] : [""];

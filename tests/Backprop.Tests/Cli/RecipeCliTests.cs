@@ -50,6 +50,26 @@ public sealed class RecipeCliTests
     }
 
     [Fact]
+    public void Early_stopping_none_switches_the_quick_recipes_off_and_trains_every_epoch()
+    {
+        var (code, output, error) = CliRunner.Run("train", "--json", "--data", Wine, "--epochs", "12", "--early-stopping", "none", "--lr", "0.05");
+        Assert.True(code == 0, error);
+        using JsonDocument document = JsonDocument.Parse(output);
+        Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("options").GetProperty("early_stopping").ValueKind);
+        // At 0.05 the out-of-fold loss of wine's 178 rows turns up within 12 epochs, so a patience of 5 would stop the run.
+        Assert.Equal(12, document.RootElement.GetProperty("epochs").GetInt32());
+        Assert.False(document.RootElement.TryGetProperty("best_epoch", out _));
+        var (stoppedCode, stopped, stoppedError) = CliRunner.Run("train", "--json", "--data", Wine, "--epochs", "12", "--lr", "0.05");
+        Assert.True(stoppedCode == 0, stoppedError);
+        using JsonDocument stoppedDocument = JsonDocument.Parse(stopped);
+        Assert.True(stoppedDocument.RootElement.GetProperty("epochs").GetInt32() < 12);
+
+        var (badCode, _, bad) = CliRunner.Run("train", "--data", Wine, "--early-stopping", "never");
+        Assert.Equal(2, badCode);
+        Assert.Equal("error: --early-stopping: expected a number of epochs (e.g. 10) or 'none'. Received: 'never'.", bad.Trim());
+    }
+
+    [Fact]
     public void Recipe_plain_gives_a_file_the_notebook_settings_and_recipe_tabular_its_ingredients()
     {
         JsonElement plain = Options("--data", Wine, "--recipe", "plain", "--epochs", "2");
