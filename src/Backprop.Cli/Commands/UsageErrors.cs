@@ -12,15 +12,22 @@ internal static class UsageErrors
     {
         Command command = parse.CommandResult.Command;
         string where = command is RootCommand ? "backprop" : $"backprop {command.Name}";
+        HashSet<string> optionNames = [.. command.Options.Concat(AncestorsRecursiveOptions(parse)).SelectMany(o => o.Aliases.Prepend(o.Name))];
+        // "--lr --save m.safetensors": System.CommandLine gives --lr the word "--save" as its value, and then "m.safetensors"
+        // is an unknown word; what the user left out is --lr's value.
+        if (parse.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(r => r.Tokens.Any(t => optionNames.Contains(t.Value))) is { } valueless)
+        {
+            string next = valueless.Tokens.First(t => optionNames.Contains(t.Value)).Value;
+            yield return $"{valueless.Option.Name}: no value given (the next word, {next}, is an option) (see '{where} --help').";
+            yield break;
+        }
         // An unknown word leads System.CommandLine to more errors (its value taken for an argument, a command missing):
         // the first unknown word is the one to talk about.
         if (parse.UnmatchedTokens.FirstOrDefault() is { } unknown)
         {
             string word = Printable.OneLine(unknown);
             bool option = unknown.StartsWith('-');
-            IEnumerable<string> names = option
-                ? command.Options.Concat(AncestorsRecursiveOptions(parse)).SelectMany(o => o.Aliases.Prepend(o.Name))
-                : command.Subcommands.Select(c => c.Name);
+            IEnumerable<string> names = option ? optionNames : command.Subcommands.Select(c => c.Name);
             string? meant = Closest(unknown, names);
             string kind = option ? "option" : command.Subcommands.Count > 0 ? "command" : "argument";
             if (!option && File.Exists(unknown) && parse.Tokens.Any(t => t.Value is "--data" or "--validation-data"))

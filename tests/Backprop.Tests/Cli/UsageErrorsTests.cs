@@ -17,6 +17,27 @@ public sealed class UsageErrorsTests
         Assert.Single(error.TrimEnd('\n').Split('\n'));
     }
 
+    [Theory]
+    // System.CommandLine takes the next option's name for the value, and its value then looks like an unknown word.
+    [InlineData(new[] { "train", "--lr", "--save", "m.safetensors" }, "error: --lr: no value given (the next word, --save, is an option) (see 'backprop train --help').")]
+    [InlineData(new[] { "predict", "--model", "--data", "d.csv" }, "error: --model: no value given (the next word, --data, is an option) (see 'backprop predict --help').")]
+    [InlineData(new[] { "train", "--epochs", "3", "--target", "--verbose" }, "error: --target: no value given (the next word, --verbose, is an option) (see 'backprop train --help').")]
+    public void An_option_without_its_value_is_named(string[] args, string expected)
+    {
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(expected, error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void A_negative_number_is_a_value_not_a_missing_one()
+    {
+        var (code, _, error) = CliRunner.Run("train", "--lr", "-0.5");
+        Assert.Equal(2, code);
+        Assert.Equal("error: --lr: expected a positive number. Received: -0.5.", error.TrimEnd('\n'));
+    }
+
     [Fact]
     public void A_name_far_from_every_other_gets_no_guess()
     {
