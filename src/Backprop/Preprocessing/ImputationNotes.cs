@@ -30,11 +30,12 @@ internal static partial class ImputationNotes
         long total = imputed.Sum(m => long.Parse(m.Groups["count"].Value, CultureInfo.InvariantCulture));
         string named = string.Join(", ", imputed.Take(Named).Select(m => $"'{m.Groups["column"].Value}': {m.Groups["count"].Value}"));
         string more = imputed.Count > Named ? $" and {imputed.Count - Named} more" : "";
-        // "with the mean 5.2", "with the training median 3", "with the most frequent value 'red'" → "its mean or most frequent value".
+        // "with the mean 5.2", "with the training median 3", "with the most frequent value 'red'" → "its mean or most frequent value";
+        // "in the training data" after it, not "its training most frequent value", when the data is not what they were learnt on.
         var fills = imputed.Select(m => m.Groups["with"].Value).Select(Fill).Distinct().ToList();
         bool training = imputed.Any(m => m.Groups["with"].Value.Contains("training", StringComparison.Ordinal));
         string summary = string.Create(CultureInfo.InvariantCulture,
-            $"imputed {total:N0} missing values in {imputed.Count} columns ({named}{more}), each with its {(training ? "training " : "")}{string.Join(" or ", fills)}");
+            $"imputed {total:N0} missing values in {imputed.Count} columns ({named}{more}), each with its {string.Join(" or ", fills)}{(training ? " in the training data" : "")}");
         int first = notes.ToList().IndexOf(imputed[0].Value);
         return [.. notes.Take(first), summary, .. notes.Skip(first).Where(note => !Imputed().IsMatch(note))];
     }

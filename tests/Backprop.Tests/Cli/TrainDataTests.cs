@@ -326,6 +326,6 @@ public sealed partial class TrainDataTests : TempFileTest
 
         (exit, _, error) = Run("predict", "--model", model, "--data", Years("new.csv"));
         Assert.True(exit == 0, error);
-        Assert.Equal("note: imputed 12 missing values in 12 columns ('1960': 1, '1961': 1, '1962': 1, '1963': 1, '1964': 1 and 7 more), each with its training mean\n", error);
+        Assert.Equal("note: imputed 12 missing values in 12 columns ('1960': 1, '1961': 1, '1962': 1, '1963': 1, '1964': 1 and 7 more), each with its mean in the training data\n", error);
     }
 }

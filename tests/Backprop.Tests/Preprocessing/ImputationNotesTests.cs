@@ -31,6 +31,16 @@ public sealed class ImputationNotesTests : TempFileTest
     }
 
     [Fact]
+    public void Numbers_and_categories_imputed_in_a_transform_are_named_together()
+    {
+        // A transform's notes say "the training mean", "the most frequent value in training"; the summary says it once, at the end.
+        string[] notes = [.. Enumerable.Range(0, 5).Select(c => $"imputed 2 missing value(s) in column 'x{c}' with the training mean {c}.5"),
+            "imputed 3 missing value(s) in column 'colour' with the most frequent value in training, 'red'", "another note"];
+        Assert.Equal(["imputed 13 missing values in 6 columns ('x0': 2, 'x1': 2, 'x2': 2, 'x3': 2, 'x4': 2 and 1 more), each with its mean or most frequent value in the training data",
+            "another note"], ImputationNotes.Summarize(notes));
+    }
+
+    [Fact]
     public void A_few_imputed_columns_keep_a_note_each()
     {
         var preprocessor = TabularPreprocessor.Fit(Table.Read(Years(5)));
@@ -50,7 +60,7 @@ public sealed class ImputationNotesTests : TempFileTest
             preprocessor.TransformFeatures<float>(chunk, notes: chunkNotes);
             notes.Add(chunkNotes);
         }
-        Assert.Equal(["imputed 36 missing values in 8 columns ('1960': 1, '1961': 2, '1962': 3, '1963': 4, '1964': 5 and 3 more), each with its training mean"],
+        Assert.Equal(["imputed 36 missing values in 8 columns ('1960': 1, '1961': 2, '1962': 3, '1963': 4, '1964': 5 and 3 more), each with its mean in the training data"],
             notes.Messages);
     }
 }
