@@ -110,6 +110,8 @@ internal static class InfoCommand
 
         private static string Describe(FeatureColumnState feature, NumericScaling scaling) => feature.Kind switch
         {
+            FeatureKind.Numeric when feature.Bins > 0 => Describe(feature with { Edges = null }, scaling)
+                + $"; and piecewise-linear in {feature.Bins} bins (edges {string.Join(", ", feature.Edges!.Select(e => e.ToString("G4", CultureInfo.InvariantCulture)))})",
             FeatureKind.Numeric when scaling == NumericScaling.Robust =>
                 string.Create(CultureInfo.InvariantCulture, $"numeric      median {feature.Mean:G6}, IQR {feature.Scale:G6}, smoothly clipped, missing → {feature.Fill:G6}"),
             FeatureKind.Numeric => string.Create(CultureInfo.InvariantCulture, $"numeric      mean {feature.Mean:G6}, std {feature.Scale:G6}, missing → {feature.Fill:G6}"),
@@ -148,6 +150,12 @@ internal static class InfoCommand
                 w.WriteString("name", feature.Name);
                 w.WriteString("kind", feature.Kind.ToString().ToLowerInvariant());
                 if (feature.Categories is not null) w.WriteStrings("categories", feature.Categories);
+                if (feature.Edges is { } edges)
+                {
+                    w.WriteStartArray("bin_edges");
+                    foreach (double edge in edges) w.WriteNumberValue(edge);
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

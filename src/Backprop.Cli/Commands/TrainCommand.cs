@@ -81,6 +81,14 @@ internal static class TrainCommand
             DefaultValueFactory = _ => OptionNames.Name(notebook.Embedding),
         }, nameof(O.Embedding), (o, v) => o with { Embedding = Parse<InputEmbedding>(v) });
         embedding.OneOf([.. OptionNames.All<InputEmbedding>()]);
+        flags.Add(new Option<int>("--ple-bins")
+        {
+            Description = "Also encode each numeric column piecewise-linearly in this many quantile bins of its training values (Gorishniy et al. 2022): "
+                + "one more input per bin, (x − edge) / bin width clipped to [0, 1], so the network can bend at the edges as a tree splits; "
+                + $"0 for none, else 3 to 256 ({OtherRecipes(o => o.PiecewiseLinearBins)})",
+            DefaultValueFactory = _ => notebook.PiecewiseLinearBins,
+            HelpName = "BINS",
+        }, nameof(O.PiecewiseLinearBins), (o, v) => o with { PiecewiseLinearBins = v });
         flags.Add(new Option<int>("--members")
         {
             Description = $"Train this many networks side by side, each with its own initial weights and loss, and average their predictions (an ensemble in one model file, 1 to {O.MaxMembers}) ({OtherRecipes(o => o.Members)})",

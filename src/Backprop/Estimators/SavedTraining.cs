@@ -85,6 +85,8 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         Fixed(saved.Embedding == options.Embedding, nameof(options.Embedding), OptionNames.Name(saved.Embedding), OptionNames.Name(options.Embedding));
         Fixed(saved.FeatureScale == options.FeatureScale, nameof(options.FeatureScale), saved.FeatureScale ? "on" : "off", options.FeatureScale ? "on" : "off");
         Fixed(saved.Scaling == options.Scaling, nameof(options.Scaling), OptionNames.Name(saved.Scaling), OptionNames.Name(options.Scaling));
+        Fixed(saved.PiecewiseLinearBins == options.PiecewiseLinearBins, nameof(options.PiecewiseLinearBins),
+            TabularTrainingOptions.Number(saved.PiecewiseLinearBins), TabularTrainingOptions.Number(options.PiecewiseLinearBins));
         Fixed(saved.Parametrization == options.Parametrization, nameof(options.Parametrization), OptionNames.Name(saved.Parametrization), OptionNames.Name(options.Parametrization));
         Fixed(saved.Dropout == options.Dropout, nameof(options.Dropout), TabularTrainingOptions.Number(saved.Dropout), TabularTrainingOptions.Number(options.Dropout));
         Fixed(saved.Initialization == options.Initialization || options.Initialization is null, nameof(options.Initialization),

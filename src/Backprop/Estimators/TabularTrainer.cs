@@ -171,7 +171,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
         // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
         TabularOptions tabular = fitted is null
-            ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task, Keep: options.Keep, Scaling: options.Scaling)
+            ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task, Keep: options.Keep, Scaling: options.Scaling,
+                PiecewiseLinearBins: options.PiecewiseLinearBins)
             : new TabularOptions(fitted.State.Target.Name, Task: fitted.Task);
         if (fitted is null)
         {
@@ -192,6 +193,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             }
         }
         TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
+        if (fitted is null && options.PiecewiseLinearBins > 0 && !preprocessor.State.Features.Any(f => f.Bins > 0))
+        {
+            Note(true, $"{{PiecewiseLinearBins}} {options.PiecewiseLinearBins} is unused: no numeric column has {TabularOptions.MinPiecewiseLinearBins} or more distinct quantiles to put in bins");
+        }
         var warnings = new List<string>();
         // A streamed run's samples become inputs within their share of its memory too (one-hot columns may make them larger).
         int bytesPerRow = Unsafe.SizeOf<T>() * (preprocessor.FeatureCount + 1);

@@ -209,6 +209,15 @@ public sealed record TabularTrainingOptions
     public InputEmbedding Embedding { get; init; } = InputEmbedding.None;
 
     /// <summary>
+    /// Also encode each numeric column piecewise-linearly in this many quantile bins of its training values (Gorishniy,
+    /// Rubachev and Babenko 2022): one more input per bin, <c>(x − bₜ) / (bₜ₊₁ − bₜ)</c> clipped to [0, 1], so the first layer
+    /// can bend its response at the bins' edges, as a tree splits. 0 (default) for none, else 3 to 256; a column with fewer
+    /// distinct quantiles than 3 bins keeps its one input. Fitted with the preprocessing, saved in the model file, inside the
+    /// ONNX graph.
+    /// </summary>
+    public int PiecewiseLinearBins { get; init; }
+
+    /// <summary>
     /// Networks trained side by side as one ensemble, in <c>[1, 64]</c>: each member has the hidden layers and its own initial
     /// weights; they see the same batches, each learns from its own loss, and their predictions are averaged (probabilities for
     /// classes). Default 5; the notebook and the tabular recipe 1.
@@ -402,6 +411,8 @@ public sealed record TabularTrainingOptions
             "0 and no {ValidationData} with {CrossFit} (every row validates, held out by one member); {CrossFit} false to hold out a split",
             ValidationData is null ? Number(ValidationFraction) : Quote(ValidationData));
         Check(Enum.IsDefined(Embedding), nameof(Embedding), string.Join(", ", OptionNames.All<InputEmbedding>()), Number((int)Embedding));
+        Check(PiecewiseLinearBins == 0 || PiecewiseLinearBins is >= TabularOptions.MinPiecewiseLinearBins and <= TabularOptions.MaxPiecewiseLinearBins,
+            nameof(PiecewiseLinearBins), $"0 (none) or an integer from {TabularOptions.MinPiecewiseLinearBins} to {TabularOptions.MaxPiecewiseLinearBins}", Number(PiecewiseLinearBins));
         Check(Members >= 1 && Members <= MaxMembers, nameof(Members), $"an integer from 1 to {MaxMembers}", Number(Members));
         Check(Initialization is null || Enum.IsDefined(Initialization.Value), nameof(Initialization), string.Join(", ", OptionNames.All<Initialization>()), Number((int?)Initialization ?? 0));
 
@@ -519,7 +530,7 @@ public sealed record TabularTrainingOptions
     public string Describe<T>(Layers.Sequential<T> network, int trainingRows) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);
-        var parts = new List<string> { $"{Plural.Of(network.InputFeatures, "input")}" };
+        var parts = new List<string> { $"{Plural.Of(network.InputFeatures, "input")}" + (PiecewiseLinearBins > 0 ? $" (numbers also piecewise-linear in up to {PiecewiseLinearBins} bins)" : "") };
         if (FeatureScale) parts.Add("feature scale");
         if (Embedding == InputEmbedding.Periodic) parts.Add("periodic embedding");
         string activation = Activation is { } a ? " " + OptionNames.Name(a) : "";

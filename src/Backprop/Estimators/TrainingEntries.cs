@@ -69,6 +69,7 @@ internal static class TrainingEntries
         w.WriteString("parametrization", OptionNames.Name(o.Parametrization));
         w.WriteBoolean("zero_output_layer", o.ZeroOutputLayer);
         w.WriteNumber("embedding", (int)o.Embedding);
+        w.WriteNumber("piecewise_linear_bins", o.PiecewiseLinearBins);
         w.WriteNumber("members", o.Members);
         Boolean(w, "cross_fit", o.CrossFit);
         w.WriteNumber("dropout", o.Dropout);

@@ -50,8 +50,10 @@ public static class PartialDependence
             values = high > low ? [.. Enumerable.Range(0, points).Select(i => low + (high - low) * i / (points - 1))] : [low];
             foreach (double value in values)
             {
-                T encoded = T.CreateChecked(model.Preprocessor.ScaleNumber(feature, value));
-                settings.Add(input => input[offset] = encoded);
+                // The scaled value, and its bins when the column has a piecewise-linear encoding.
+                T[] encoded = new T[feature.Width];
+                model.Preprocessor.EncodeNumber<T>(feature, value, encoded);
+                settings.Add(input => encoded.CopyTo(input.Slice(offset, encoded.Length)));
             }
         }
         else if (feature.Kind == FeatureKind.Boolean)

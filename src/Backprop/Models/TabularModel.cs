@@ -427,7 +427,12 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             throw new BackpropException(
                 $"Expected inputs the model can compute with. Received: row {bad + 1}, whose input '{input}' is {Distance(double.CreateChecked(row[worst]))}: the network's outputs overflow for it.");
         }
-        FeatureColumnState feature = Preprocessor.State.Features.First(f => input == f.Name || input.StartsWith(f.Name + "=", StringComparison.Ordinal));
+        // The column whose inputs hold the worst one (a one-hot block, or a number and the bins of its encoding).
+        FeatureColumnState feature = Preprocessor.State.Features[0];
+        for (int f = 0, start = 0; f < Preprocessor.State.Features.Length; start += Preprocessor.State.Features[f++].Width)
+        {
+            if (worst < start + Preprocessor.State.Features[f].Width) { feature = Preprocessor.State.Features[f]; break; }
+        }
         TableColumn? cells = table.Find(feature.Name);
         string column = feature.Name, value = "";
         string distance = Distance(double.CreateChecked(row[worst]));
@@ -519,29 +524,48 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         var columns = new List<OnnxInputColumn>();
         var mean = new List<double>();
         var scale = new List<double>();
+        var clip = new List<double>();
+        var lower = new List<double>();
+        var upper = new List<double>();
         foreach (FeatureColumnState feature in Preprocessor.State.Features)
         {
             if (feature.Kind == FeatureKind.Categorical)
             {
                 columns.Add(new OnnxInputColumn(feature.Name, feature.Categories, MissingCategory: feature.FillCategory));
-                for (int c = 0; c < feature.Width; c++) { mean.Add(0); scale.Add(1); }
+                for (int c = 0; c < feature.Width; c++) { mean.Add(0); scale.Add(1); clip.Add(0); lower.Add(double.NegativeInfinity); upper.Add(double.PositiveInfinity); }
             }
             else
             {
-                columns.Add(new OnnxInputColumn(feature.Name, MissingValue: feature.Fill));
-                mean.Add(feature.Kind == FeatureKind.Numeric ? feature.Mean : 0);
-                scale.Add(feature.Kind == FeatureKind.Numeric ? feature.Scale : 1);
+                // Robust scaling clips the scaled value smoothly; one-hot and boolean inputs pass as they are.
+                columns.Add(new OnnxInputColumn(feature.Name, MissingValue: feature.Fill, Copies: feature.Width));
+                bool numeric = feature.Kind == FeatureKind.Numeric;
+                mean.Add(numeric ? feature.Mean : 0);
+                scale.Add(numeric ? feature.Scale : 1);
+                clip.Add(numeric && Preprocessor.State.Scaling == NumericScaling.Robust ? 1 : 0);
+                lower.Add(double.NegativeInfinity);
+                upper.Add(double.PositiveInfinity);
+                // The bins of a piecewise-linear encoding: (x − bₜ) / (bₜ₊₁ − bₜ), the first open below, the last above.
+                for (int t = 0; t < feature.Bins; t++)
+                {
+                    mean.Add(feature.Edges![t]);
+                    scale.Add(feature.Edges[t + 1] - feature.Edges[t]);
+                    clip.Add(0);
+                    lower.Add(t > 0 ? 0 : double.NegativeInfinity);
+                    upper.Add(t < feature.Bins - 1 ? 1 : double.PositiveInfinity);
+                }
             }
         }
-        // Robust scaling clips the numeric inputs smoothly; one-hot and boolean inputs pass as they are.
-        double[]? clip = Preprocessor.State.Scaling == NumericScaling.Robust
-            ? [.. Preprocessor.State.Features.SelectMany(f => Enumerable.Repeat(f.Kind == FeatureKind.Numeric ? 1.0 : 0.0, f.Width))]
-            : null;
+        bool binned = Preprocessor.State.Features.Any(f => f.Bins > 0);
+        double[]? smoothClip = Preprocessor.State.Scaling == NumericScaling.Robust ? [.. clip] : null;
         return Output == OutputKind.Identity
-            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale]) { SmoothClip = clip, Members = Members }
+            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale])
+            {
+                SmoothClip = smoothClip, Lower = binned ? lower : null, Upper = binned ? upper : null, Members = Members,
+            }
             : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels)
             {
-                SmoothClip = clip, Members = Members, Temperature = Temperature, SigmoidOutputs = Output == OutputKind.Sigmoid,
+                SmoothClip = smoothClip, Lower = binned ? lower : null, Upper = binned ? upper : null, Members = Members, Temperature = Temperature,
+                SigmoidOutputs = Output == OutputKind.Sigmoid,
             };
     }
 

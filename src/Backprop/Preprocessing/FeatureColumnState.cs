@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Backprop.Preprocessing;
 
 /// <summary>How one feature column becomes model inputs: part of <see cref="TabularPreprocessorState"/>.</summary>
@@ -8,6 +10,12 @@ namespace Backprop.Preprocessing;
 /// <param name="Fill">Numeric: the value that replaces a missing cell (mean or median, in the column's units). Boolean: 0 or 1.</param>
 /// <param name="Categories">Categorical: the categories seen in training, ordinally sorted; one input each.</param>
 /// <param name="FillCategory">Categorical: the category that replaces a missing cell (the most frequent in training).</param>
+/// <param name="Edges">
+/// Numeric, with a piecewise-linear encoding (<see cref="TabularOptions.PiecewiseLinearBins"/>): the bins' edges
+/// <c>b₀ &lt; b₁ &lt; … &lt; b_T</c>, quantiles of the training values in the column's units; after the scaled value, the
+/// column becomes one input per bin, <c>(x − bₜ) / (bₜ₊₁ − bₜ)</c> clipped to [0, 1] (the first bin's open below, the last's
+/// above). <see langword="null"/> for none.
+/// </param>
 public sealed record FeatureColumnState(
     string Name,
     FeatureKind Kind,
@@ -15,8 +23,27 @@ public sealed record FeatureColumnState(
     double Scale = 1,
     double Fill = 0,
     string[]? Categories = null,
-    string? FillCategory = null)
+    string? FillCategory = null,
+    double[]? Edges = null)
 {
     /// <summary>Number of model inputs this column becomes.</summary>
-    public int Width => Kind == FeatureKind.Categorical ? Categories?.Length ?? 0 : 1;
+    public int Width => Kind == FeatureKind.Categorical ? Categories?.Length ?? 0 : 1 + Bins;
+
+    /// <summary>The piecewise-linear encoding's bins <c>T</c> (inputs after the scaled value), 0 without one.</summary>
+    /// <remarks>Not saved: the edges say it.</remarks>
+    [JsonIgnore]
+    public int Bins => Edges is { Length: > 1 } edges ? edges.Length - 1 : 0;
+
+    /// <summary>
+    /// Input <c>1 + t</c> of a numeric value <paramref name="x"/> (imputed, in the column's units): its position in bin
+    /// <paramref name="t"/>, 0 below it and 1 above, except that the first bin extends below and the last above.
+    /// </summary>
+    public double BinPosition(double x, int t)
+    {
+        double[] edges = Edges!;
+        double position = (x - edges[t]) / (edges[t + 1] - edges[t]);
+        if (t > 0) position = Math.Max(position, 0);
+        if (t < edges.Length - 2) position = Math.Min(position, 1);
+        return position;
+    }
 }

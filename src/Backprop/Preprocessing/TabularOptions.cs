@@ -35,6 +35,12 @@ namespace Backprop.Preprocessing;
 /// Columns never dropped automatically (as identifiers, see <see cref="MinRowsForIdentifier"/>): used as features as read.
 /// </param>
 /// <param name="Scaling">How numeric columns become inputs: standardized (default) or robustly scaled and smoothly clipped.</param>
+/// <param name="PiecewiseLinearBins">
+/// Also encode each numeric column piecewise-linearly in this many quantile bins (Gorishniy, Rubachev and Babenko 2022, "On
+/// Embeddings for Numerical Features in Tabular Deep Learning"): one more input per bin, which lets the first layer bend
+/// its response at the bins' edges, as a tree splits (<see cref="FeatureColumnState.Edges"/>). A column keeps only
+/// distinct edges, and gets no encoding with fewer than <see cref="MinPiecewiseLinearBins"/> of them. 0 (the default) for none.
+/// </param>
 /// <param name="MaxCategories">
 /// Resource bound: a categorical column with more distinct values would become that many inputs per row; it is dropped with
 /// a note (or, when named in <see cref="Features"/> or <see cref="Categorical"/>, is an error). Default 1,000.
@@ -51,8 +57,15 @@ public sealed record TabularOptions(
     int MaxCategories = 1_000,
     int MaxClasses = 1_000,
     IReadOnlyList<string>? Keep = null,
-    NumericScaling Scaling = NumericScaling.Standard)
+    NumericScaling Scaling = NumericScaling.Standard,
+    int PiecewiseLinearBins = 0)
 {
+    /// <summary>The fewest bins a piecewise-linear encoding has: a column whose training values make fewer distinct quantiles is left as one input.</summary>
+    public const int MinPiecewiseLinearBins = 3;
+
+    /// <summary>The most bins <see cref="PiecewiseLinearBins"/> asks for.</summary>
+    public const int MaxPiecewiseLinearBins = 256;
+
     /// <summary>Options to read a training file with: the <see cref="Categorical"/> columns as text.</summary>
     public CsvReadOptions ReadOptions(char? delimiter = null) => new(delimiter, Categorical);
 }

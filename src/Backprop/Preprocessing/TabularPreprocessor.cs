@@ -42,7 +42,9 @@ public sealed class TabularPreprocessor
         _encoders = state.Features.Select(f => f.Kind == FeatureKind.Categorical ? new OneHotEncoder(f.Categories!) : null).ToArray();
         _labels = state.Target.Task == TaskKind.Classification ? new LabelEncoder(state.Target.Classes!) : null;
         FeatureNames = state.Features
-            .SelectMany(f => f.Kind == FeatureKind.Categorical ? f.Categories!.Select(c => $"{f.Name}={c}") : [f.Name])
+            .SelectMany(f => f.Kind == FeatureKind.Categorical ? f.Categories!.Select(c => $"{f.Name}={c}")
+                : f.Bins == 0 ? [f.Name]
+                : Enumerable.Range(1, f.Bins).Select(t => $"{f.Name} (bin {t} of {f.Bins})").Prepend(f.Name))
             .ToArray();
     }
 
@@ -94,6 +96,12 @@ public sealed class TabularPreprocessor
     {
         ArgumentNullException.ThrowIfNull(table);
         options ??= new TabularOptions();
+        if (options.PiecewiseLinearBins != 0
+            && options.PiecewiseLinearBins is < TabularOptions.MinPiecewiseLinearBins or > TabularOptions.MaxPiecewiseLinearBins)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.PiecewiseLinearBins,
+                $"Expected {nameof(TabularOptions.PiecewiseLinearBins)} 0 or from {TabularOptions.MinPiecewiseLinearBins} to {TabularOptions.MaxPiecewiseLinearBins}.");
+        }
         if (table.Columns.Count == 1)
         {
             throw DataErrors.OnlyOneColumn(table.Source, table.ColumnNames[0]);
@@ -158,7 +166,7 @@ public sealed class TabularPreprocessor
                 continue;
             }
             FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
-                ? FitNumeric(table, column, training, options.Missing, options.Scaling, scratch, notes)
+                ? FitNumeric(table, column, training, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes)
                 : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), notes);
             if (feature is not null) features.Add(feature);
         }
@@ -168,7 +176,7 @@ public sealed class TabularPreprocessor
             {
                 // The one column there is: a file of x and y where x counts up is a curve to fit, not a table with a row number.
                 notes.Add($"column {Quoted(column)} looks like an identifier ({reason}), but it is the only feature: kept");
-                features.Add(FitNumeric(table, column, training, options.Missing, options.Scaling, scratch, notes)!);
+                features.Add(FitNumeric(table, column, training, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes)!);
             }
             else
             {
@@ -289,7 +297,7 @@ public sealed class TabularPreprocessor
                             value = feature.Fill;
                             imputed++;
                         }
-                        data[i * width + offset] = T.CreateChecked(ScaleNumeric(value, feature));
+                        EncodeNumeric(value, feature, data.AsSpan(i * width + offset, feature.Width));
                     }
                     Imputed(notes, column, imputed, $"the training {(State.Missing == MissingValueStrategy.Median ? "median" : "mean")} {feature.Fill.ToString("G6", CultureInfo.InvariantCulture)}");
                     break;
@@ -354,6 +362,25 @@ public sealed class TabularPreprocessor
         return ScaleNumeric(value, feature);
     }
 
+    /// <summary>
+    /// A value of a numeric feature column as the model's <see cref="FeatureColumnState.Width"/> inputs: <see cref="ScaleNumber"/>,
+    /// then its position in each bin of a piecewise-linear encoding (<see cref="FeatureColumnState.Edges"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The column is not numeric, or <paramref name="inputs"/> is not its width.</exception>
+    public void EncodeNumber<T>(FeatureColumnState feature, double value, Span<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(feature);
+        if (feature.Kind != FeatureKind.Numeric)
+        {
+            throw new ArgumentException($"Expected a numeric column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
+        }
+        if (inputs.Length != feature.Width)
+        {
+            throw new ArgumentException($"Expected the column's {feature.Width} inputs. Received: {inputs.Length}.", nameof(inputs));
+        }
+        EncodeNumeric(value, feature, inputs);
+    }
+
     /// <summary>The inverse of <see cref="ScaleNumber"/>: a numeric input as the model sees it, back in the column's units.</summary>
     /// <exception cref="ArgumentException">The column is not numeric.</exception>
     public double UnscaleNumber(FeatureColumnState feature, double input)
@@ -366,6 +393,16 @@ public sealed class TabularPreprocessor
         // Smooth clipping c = z / √(1 + (z/3)²) inverts as z = c / √(1 − (c/3)²), for |c| < 3.
         double z = State.Scaling == NumericScaling.Robust ? input / Math.Sqrt(Math.Max(1 - input * input / 9, 1e-12)) : input;
         return z * feature.Scale + feature.Mean;
+    }
+
+    // A numeric cell as the model's inputs: scaled, then placed in each bin of its piecewise-linear encoding.
+    private void EncodeNumeric<T>(double value, FeatureColumnState feature, Span<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        inputs[0] = T.CreateChecked(ScaleNumeric(value, feature));
+        for (int t = 0; t < feature.Bins; t++)
+        {
+            inputs[1 + t] = T.CreateChecked(feature.BinPosition(value, t));
+        }
     }
 
     // A numeric cell as the model sees it: standardized, or robustly scaled and smoothly clipped.
@@ -492,7 +529,7 @@ public sealed class TabularPreprocessor
     }
 
     private static FeatureColumnState? FitNumeric(Table table, TableColumn column, int[] training, MissingValueStrategy missing,
-        NumericScaling scaling, double[] scratch, List<string> notes)
+        NumericScaling scaling, int bins, double[] scratch, List<string> notes)
     {
         var cells = new NumericCells(table, column, "numeric");
         int presentCount = 0;
@@ -512,6 +549,7 @@ public sealed class TabularPreprocessor
         {
             if (!double.IsNaN(cells[r])) present[next++] = cells[r];
         }
+        double[]? edges = bins > 0 ? QuantileEdges(present, bins) : null;
         double fill = Imputer.NumericFill(present, missing);
         for (int i = 0; i < training.Length; i++)
         {
@@ -526,7 +564,25 @@ public sealed class TabularPreprocessor
             string how = missing == MissingValueStrategy.Median ? "median" : "mean";
             notes.Add($"imputed {missingCount} missing value(s) in column {Quoted(column)} with the {how} {fill.ToString("G6", CultureInfo.InvariantCulture)}");
         }
-        return new FeatureColumnState(column.Name, FeatureKind.Numeric, mean, scale, fill);
+        return new FeatureColumnState(column.Name, FeatureKind.Numeric, mean, scale, fill, Edges: edges);
+    }
+
+    // The edges of a piecewise-linear encoding in `bins` bins: the quantiles 0, 1/bins, …, 1 of the present values (linear
+    // between order statistics, as numpy's default), equal ones merged; null when fewer than the minimum of bins remain
+    // (a column of a few values: its one input already says them).
+    private static double[]? QuantileEdges(ReadOnlySpan<double> present, int bins)
+    {
+        double[] sorted = present.ToArray();
+        Array.Sort(sorted);
+        var edges = new List<double>(bins + 1);
+        for (int q = 0; q <= bins; q++)
+        {
+            double h = (sorted.Length - 1) * (double)q / bins;
+            int low = (int)Math.Floor(h);
+            double edge = low + 1 < sorted.Length ? sorted[low] + (h - low) * (sorted[low + 1] - sorted[low]) : sorted[^1];
+            if (edges.Count == 0 || edge > edges[^1]) edges.Add(edge);
+        }
+        return edges.Count - 1 >= TabularOptions.MinPiecewiseLinearBins ? [.. edges] : null;
     }
 
     private static FeatureColumnState? FitText(Table table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,

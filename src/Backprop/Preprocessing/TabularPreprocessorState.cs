@@ -44,6 +44,12 @@ public sealed record TabularPreprocessorState(
                 w.WriteNumber("fill", feature.Fill);
                 WriteStrings(w, "categories", feature.Categories);
                 if (feature.FillCategory is { } fill) w.WriteString("fill_category", fill);
+                if (feature.Edges is { } edges)
+                {
+                    w.WriteStartArray("edges");
+                    foreach (double edge in edges) w.WriteNumberValue(edge);
+                    w.WriteEndArray();
+                }
                 w.WriteNumber("width", feature.Width);
                 w.WriteEndObject();
             }
@@ -119,14 +125,22 @@ public sealed record TabularPreprocessorState(
                     {
                         throw Invalid($"a finite mean and fill and a positive scale for {where}", $"mean {feature.Mean}, scale {feature.Scale}, fill {feature.Fill}");
                     }
+                    if (feature.Edges is { } edges && (edges.Length - 1 < TabularOptions.MinPiecewiseLinearBins || edges.Length - 1 > TabularOptions.MaxPiecewiseLinearBins
+                        || Array.Exists(edges, e => !double.IsFinite(e)) || edges.Zip(edges.Skip(1)).Any(pair => !(pair.Second > pair.First))))
+                    {
+                        throw Invalid($"from {TabularOptions.MinPiecewiseLinearBins + 1} to {TabularOptions.MaxPiecewiseLinearBins + 1} finite, increasing bin edges for {where}",
+                            string.Join(", ", edges.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                    }
                     break;
                 case FeatureKind.Boolean:
                     if (feature.Fill is not (0 or 1)) throw Invalid($"a fill of 0 or 1 for {where}", $"{feature.Fill}");
+                    if (feature.Edges is not null) throw Invalid($"no bin edges for {where}, a boolean column", "edges");
                     break;
                 case FeatureKind.Categorical:
                     if (feature.Categories is null || feature.Categories.Length == 0) throw Invalid($"categories for {where}", "none");
                     if (Array.Exists(feature.Categories, c => c is null)) throw Invalid($"no null category for {where}", "null");
                     if (feature.Categories.Distinct(StringComparer.Ordinal).Count() != feature.Categories.Length) throw Invalid($"distinct categories for {where}", "a repeated one");
+                    if (feature.Edges is not null) throw Invalid($"no bin edges for {where}, a categorical column", "edges");
                     if (feature.FillCategory is null || !feature.Categories.Contains(feature.FillCategory, StringComparer.Ordinal))
                     {
                         throw Invalid($"a fill category among the categories of {where}", $"'{feature.FillCategory}'");

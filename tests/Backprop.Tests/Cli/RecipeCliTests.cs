@@ -70,6 +70,27 @@ public sealed class RecipeCliTests
     }
 
     [Fact]
+    public void Ple_bins_puts_every_number_in_bins_that_info_shows_and_the_export_computes()
+    {
+        using var files = new TempFiles();
+        string model = Path.Combine(files.Directory, "m.safetensors"), onnx = Path.Combine(files.Directory, "m.onnx");
+        Assert.Equal(4, Options("--data", Wine, "--epochs", "2", "--ple-bins", "4", "--save", model).GetProperty("piecewise_linear_bins").GetInt32());
+        var (code, info, error) = CliRunner.Run("info", "--model", model);
+        Assert.True(code == 0, error);
+        Assert.Contains("Inputs (13 columns → 65 model inputs)", info);
+        Assert.Matches(@"alcohol +numeric +mean [0-9.]+, std [0-9.]+, missing → [0-9.]+; and piecewise-linear in 4 bins \(edges 11\.03, [0-9., ]+, 14\.83\)", info);
+        var (jsonCode, json, _) = CliRunner.Run("info", "--model", model, "--json");
+        Assert.Equal(0, jsonCode);
+        using JsonDocument document = JsonDocument.Parse(json);
+        Assert.Equal(5, document.RootElement.GetProperty("inputs")[0].GetProperty("bin_edges").GetArrayLength());
+        Assert.Equal(0, CliRunner.Run("export", "--model", model, "--onnx", onnx).ExitCode);
+
+        var (badCode, _, bad) = CliRunner.Run("train", "--data", Wine, "--ple-bins", "2");
+        Assert.Equal(2, badCode);
+        Assert.Equal("error: --ple-bins: expected 0 (none) or an integer from 3 to 256. Received: 2.", bad.Trim());
+    }
+
+    [Fact]
     public void Recipe_plain_gives_a_file_the_notebook_settings_and_recipe_tabular_its_ingredients()
     {
         JsonElement plain = Options("--data", Wine, "--recipe", "plain", "--epochs", "2");

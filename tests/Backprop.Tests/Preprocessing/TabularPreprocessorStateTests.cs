@@ -24,7 +24,23 @@ public sealed class TabularPreprocessorStateTests
                 new TargetColumnState("y", TaskKind.Regression, true))
         },
         { "the embedded iris", TabularPreprocessor.Fit(Backprop.Data.EmbeddedDatasets.ReadTable("iris"), new TabularOptions()).State },
+        {
+            "the embedded wine, piecewise-linear in 8 bins",
+            TabularPreprocessor.Fit(Backprop.Data.EmbeddedDatasets.ReadTable("wine"), new TabularOptions(PiecewiseLinearBins: 8)).State
+        },
     };
+
+    [Theory]
+    [InlineData(new[] { 1.0, 2.0, 3.0 })] // 2 bins: fewer than the minimum
+    [InlineData(new[] { 1.0, 2.0, 2.0, 3.0 })] // not increasing
+    [InlineData(new[] { 1.0, 2.0, double.PositiveInfinity, 4.0 })]
+    public void Bin_edges_that_no_fit_writes_are_refused(double[] edges)
+    {
+        var state = new TabularPreprocessorState(1, MissingValueStrategy.Mean,
+            [new FeatureColumnState("x", FeatureKind.Numeric, 0, 1, 0, Edges: edges)], new TargetColumnState("y", TaskKind.Regression, true));
+        var error = Assert.Throws<BackpropException>(state.Validate);
+        Assert.Contains("bin edges for feature 'x'", error.Message, StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(States))]

@@ -29,6 +29,16 @@ public sealed record OnnxExportOptions(
     public IReadOnlyList<double>? SmoothClip { get; init; }
 
     /// <summary>
+    /// Per encoded column, the lowest value it takes after standardization (and clipping): the bins of a piecewise-linear
+    /// encoding stop at 0 (<see cref="OnnxInputColumn.Copies"/>); <see cref="double.NegativeInfinity"/> for none, and
+    /// <see langword="null"/> (default) for no bounds at all. With <see cref="Upper"/>.
+    /// </summary>
+    public IReadOnlyList<double>? Lower { get; init; }
+
+    /// <summary>Per encoded column, the highest value it takes (the bins stop at 1); <see cref="double.PositiveInfinity"/> for none. With <see cref="Lower"/>.</summary>
+    public IReadOnlyList<double>? Upper { get; init; }
+
+    /// <summary>
     /// Networks trained side by side (1, default, for one): the network's outputs are the members' side by side, and the graph
     /// averages them, a classifier's as probabilities (softmax per member, then the mean), a regressor's as values.
     /// </summary>

@@ -82,7 +82,7 @@ public static class OnnxExporter
             features = graph.Node("Where", [missing, graph.FloatConstant("missing_values", fill, fill.Length), features]);
         }
         string x;
-        if (numeric.Length == options.Columns.Count)
+        if (numeric.Length == options.Columns.Count && numeric.All(c => c.Copies == 1))
         {
             x = features;
         }
@@ -108,7 +108,9 @@ public static class OnnxExporter
                     c++;
                 }
                 c--;
-                long[] indices = Enumerable.Range(runStart, numericIndex - runStart).Select(i => (long)i).ToArray();
+                // A column of several copies (a piecewise-linear encoding) repeats its position.
+                long[] indices = Enumerable.Range(runStart, numericIndex - runStart)
+                    .SelectMany(i => Enumerable.Repeat((long)i, numeric[i].Copies)).ToArray();
                 string indicesName = graph.Int64Constant("columns", indices, indices.Length);
                 pieces.Add(graph.Node("Gather", [features, indicesName], attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]));
             }
@@ -133,6 +135,13 @@ public static class OnnxExporter
             string one = graph.FloatConstant("one", [1f], 1);
             string root = graph.Node("Sqrt", [graph.Node("Add", [graph.Node("Mul", [kz, kz]), one])]);
             x = graph.Node("Div", [x, root]);
+        }
+
+        if (options.Lower is not null && options.Upper is not null)
+        {
+            // The bins of a piecewise-linear encoding: max(·, 0) and min(·, 1) where they stop, ±float.MaxValue (no bound) elsewhere.
+            x = graph.Node("Max", [x, graph.FloatConstant("lower", [.. options.Lower.Select(v => (float)Math.Max(v, float.MinValue))], width)]);
+            x = graph.Node("Min", [x, graph.FloatConstant("upper", [.. options.Upper.Select(v => (float)Math.Min(v, float.MaxValue))], width)]);
         }
 
         // 3. The network.
@@ -357,6 +366,10 @@ public static class OnnxExporter
 
     private static void Validate(ModelArchitecture architecture, OnnxExportOptions options)
     {
+        if (options.Columns.FirstOrDefault(c => c.Copies < 1 || (c.IsCategorical && c.Copies != 1)) is { } copied)
+        {
+            throw new BackpropException($"Cannot export to ONNX: column '{copied.Name}' has {copied.Copies} copies; a numeric column has at least 1, a categorical one 1.");
+        }
         int encoded = options.Columns.Sum(c => c.EncodedWidth);
         if (options.Columns.Count == 0 || encoded != architecture.InputFeatures)
         {
@@ -393,6 +406,12 @@ public static class OnnxExporter
         CheckLength(options.Mean, architecture.InputFeatures, "means");
         CheckLength(options.Scale, architecture.InputFeatures, "scales");
         CheckLength(options.SmoothClip, architecture.InputFeatures, "clip flags");
+        CheckLength(options.Lower, architecture.InputFeatures, "lower bounds");
+        CheckLength(options.Upper, architecture.InputFeatures, "upper bounds");
+        if ((options.Lower is null) != (options.Upper is null))
+        {
+            throw new BackpropException("Expected both lower and upper bounds of the encoded columns, or neither.");
+        }
         if (options.Members < 1 || architecture.OutputFeatures % options.Members != 0)
         {
             throw new BackpropException($"Cannot export to ONNX: {options.Members} members for a model with {architecture.OutputFeatures} outputs.");

@@ -15,11 +15,17 @@ namespace Backprop.Serialization.Onnx;
 /// empty, <c>NA</c>, <c>N/A</c>, <c>NaN</c>, <c>null</c>, <c>?</c>, any case). <see langword="null"/> encodes a missing input as
 /// an unknown category (all zeros).
 /// </param>
-public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null, double? MissingValue = null, string? MissingCategory = null)
+/// <param name="Copies">
+/// Numeric columns: how many encoded columns repeat the (imputed) value, each then standardized by its own mean and scale and
+/// clipped by its own bounds (<see cref="OnnxExportOptions.Lower"/>, <see cref="OnnxExportOptions.Upper"/>): 1, or 1 + T for
+/// the scaled value and the T bins of a piecewise-linear encoding.
+/// </param>
+public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null, double? MissingValue = null, string? MissingCategory = null,
+    int Copies = 1)
 {
     /// <summary>Whether the column is categorical.</summary>
     public bool IsCategorical => Categories is not null;
 
-    /// <summary>Number of model input columns it becomes: 1, or one per category.</summary>
-    public int EncodedWidth => Categories?.Count ?? 1;
+    /// <summary>Number of model input columns it becomes: its copies, or one per category.</summary>
+    public int EncodedWidth => Categories?.Count ?? Copies;
 }

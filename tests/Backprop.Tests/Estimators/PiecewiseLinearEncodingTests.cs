@@ -1,0 +1,126 @@
+using Backprop.Data;
+using Backprop.Estimators;
+using Backprop.Models;
+using Backprop.Preprocessing;
+
+namespace Backprop.Tests.Estimators;
+
+/// <summary>
+/// The piecewise-linear encoding of numeric columns (<see cref="TabularTrainingOptions.PiecewiseLinearBins"/>) end to end:
+/// its edges and inputs, saved and fixed on resume, explained by column, and computed the same by ONNX Runtime.
+/// </summary>
+public sealed class PiecewiseLinearEncodingTests : TempFileTest
+{
+    private string PathOf(string name) => Path.Combine(Files.Directory, name);
+
+    private static void Close(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++) Assert.True(Math.Abs(expected[i] - actual[i]) < 1e-12, $"input {i}: {expected[i]} against {actual[i]}");
+    }
+
+    [Fact]
+    public void The_edges_are_quantiles_of_the_training_values_and_each_bin_a_clipped_position()
+    {
+        // x = 0, 1, …, 8 (and one missing row, imputed with the mean 4); c takes two values (too few distinct quantiles for bins).
+        // Each row's first five inputs are x's: its scaled value and its 4 bins.
+        string path = Files.Write("d.csv", "x,c,y\n" + string.Join("\n", Enumerable.Range(0, 9).Select(i => $"{i},{i % 2},{(i > 4 ? "a" : "b")}")) + "\n,1,a\n");
+        Table table = Table.Read(path);
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(table, new TabularOptions(Target: "y", PiecewiseLinearBins: 4));
+        FeatureColumnState x = preprocessor.State.Features[0], c = preprocessor.State.Features[1];
+        Assert.Equal([0.0, 2, 4, 6, 8], x.Edges!);
+        Assert.Null(c.Edges);
+        Assert.Equal(["x", "x (bin 1 of 4)", "x (bin 2 of 4)", "x (bin 3 of 4)", "x (bin 4 of 4)", "c"], preprocessor.FeatureNames);
+
+        var inputs = preprocessor.TransformFeatures<double>(table);
+        double Scaled(double v) => (v - x.Mean) / x.Scale;
+        // 3: all of bin 1, half of bin 2, nothing of bins 3 and 4.
+        Close([Scaled(3), 1, 0.5, 0, 0], inputs.Row(3)[..5].ToArray());
+        // 0: the first bin's lower edge.
+        Close([Scaled(0), 0, 0, 0, 0], inputs.Row(0)[..5].ToArray());
+        // The missing cell is the mean 4 before it is encoded: bins 1 and 2 full.
+        Close([Scaled(4), 1, 1, 0, 0], inputs.Row(9)[..5].ToArray());
+
+        // Outside the training range the first bin goes on below and the last above, so the network can still extrapolate.
+        string outside = Files.Write("o.csv", "x,c,y\n-2,0,a\n11,1,b\n");
+        var far = preprocessor.TransformFeatures<double>(Table.Read(outside, preprocessor.ReadOptions()));
+        Close([Scaled(-2), -1, 0, 0, 0], far.Row(0)[..5].ToArray());
+        Close([Scaled(11), 1, 1, 1, 2.5], far.Row(1)[..5].ToArray());
+
+        // One value's inputs, as partial dependence sets them, are the transform's.
+        var one = new double[x.Width];
+        preprocessor.EncodeNumber<double>(x, 3, one);
+        Assert.Equal(inputs.Row(3)[..5].ToArray(), one);
+    }
+
+    [Fact]
+    public void Bins_asked_for_a_table_without_a_column_to_bin_are_named_in_a_warning()
+    {
+        // A category and a flag: nothing with 3 distinct quantiles.
+        string path = Files.Write("flags.csv", "colour,flag,y\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i => $"{(i % 3 == 0 ? "red" : "blue")},{i % 2},{(i % 5 == 0 ? "a" : "b")}")) + "\n");
+        var notes = new List<TrainingNote>();
+        var trainer = new TabularTrainer<double>(new TabularTrainingOptions { Data = path, HiddenLayers = [4], Epochs = 1, PiecewiseLinearBins = 4 }) { Notes = notes.Add };
+        Assert.Equal(3, trainer.Fit().Model.Network.InputFeatures);
+        Assert.Contains(notes, n => n.IsWarning && n.Template.StartsWith("{PiecewiseLinearBins} 4 is unused", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_model_file_keeps_the_encoding_and_a_resumed_run_cannot_change_it()
+    {
+        var options = new TabularTrainingOptions { Dataset = "wine", HiddenLayers = [8], Epochs = 3, Members = 2, PiecewiseLinearBins = 5, SavePath = PathOf("m.safetensors") };
+        TabularTrainingResult<double> result = new TabularTrainer<double>(options).Fit();
+        Assert.Equal(13 * 6, result.Model.Network.InputFeatures);
+        TabularModel<double> loaded = TabularModel<double>.Load(PathOf("m.safetensors"));
+        Assert.Equal(result.Model.Preprocessor.State.ToJson(), loaded.Preprocessor.State.ToJson());
+        Assert.All(loaded.Preprocessor.State.Features, f => Assert.Equal(6, f.Edges!.Length));
+        var rows = loaded.Preprocessor.TransformFeatures<double>(EmbeddedDatasets.ReadTable("wine"));
+        Assert.Equal(result.Model.PredictProbabilities(rows).Data, loaded.PredictProbabilities(rows).Data);
+
+        Assert.Equal("PiecewiseLinearBins", Assert.Throws<OptionException>(() =>
+            TabularTrainer<double>.Resume(PathOf("m.safetensors"), o => o with { PiecewiseLinearBins = 8 })).Option);
+        TabularTrainingResult<double> resumed = TabularTrainer<double>.Resume(PathOf("m.safetensors"), o => o with { Epochs = 4, SavePath = null }).Fit();
+        Assert.Equal(3, resumed.InitialEpoch);
+        Assert.Equal(13 * 6, resumed.Model.Network.InputFeatures);
+    }
+
+    [Fact]
+    public void Explanations_and_dependence_are_by_column()
+    {
+        TabularModel<double> model = new TabularTrainer<double>(new TabularTrainingOptions { Dataset = "wine", HiddenLayers = [8], Epochs = 3, Members = 2, PiecewiseLinearBins = 4 }).Fit().Model;
+        var rows = model.Preprocessor.TransformFeatures<double>(EmbeddedDatasets.ReadTable("wine"));
+        DependenceCurve curve = PartialDependence.Compute(model, rows, "proline", points: 5);
+        Assert.Equal(5, curve.Average.Count);
+        // The curve's first point is the prediction with every row's proline set to it: the transform of that value.
+        var moved = new Backprop.Tensors.Matrix<double>(rows.Rows, rows.Columns);
+        rows.Data.CopyTo(moved.Data, 0);
+        FeatureColumnState proline = model.Preprocessor.State.Features.Single(f => f.Name == "proline");
+        int offset = model.Preprocessor.State.Features.TakeWhile(f => f != proline).Sum(f => f.Width);
+        var encoded = new double[proline.Width];
+        model.Preprocessor.EncodeNumber<double>(proline, curve.Values[0], encoded);
+        for (int r = 0; r < moved.Rows; r++) encoded.CopyTo(moved.Row(r).Slice(offset, encoded.Length));
+        int explained = model.ClassLabels!.ToList().IndexOf(curve.Explained[2..^1]);
+        var probabilities = model.PredictProbabilities(moved);
+        double mean = Enumerable.Range(0, moved.Rows).Average(r => probabilities[r, explained]);
+        Assert.Equal(mean, curve.Average[0], 9);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void OnnxRuntime_computes_the_encoding_as_Backprop_does(bool classifier)
+    {
+        // Messy: missing x (imputed, then encoded) and one x 40 standard deviations out (past the last edge).
+        var table = new OnnxParity(PathOf("t.csv"), rows: 120, messy: true, threeClasses: true);
+        var options = new TabularTrainingOptions
+        {
+            Data = table.Path, HiddenLayers = [12], Epochs = 5, PiecewiseLinearBins = 6, Members = 2, LearningRate = 0.01,
+            Target = classifier ? "label" : "amount", Drop = [classifier ? "amount" : "label"],
+        };
+        TabularModel<float> model = new TabularTrainer<float>(options).Fit().Model;
+        Assert.Equal(2 * 7 + 3, model.Network.InputFeatures); // x and z with 6 bins each, size one-hot
+        double worst = table.WorstDifference(model);
+        Assert.True(worst < 1e-5, $"largest relative difference {worst}");
+        double robust = table.WorstDifference(new TabularTrainer<float>(options with { Scaling = NumericScaling.Robust }).Fit().Model);
+        Assert.True(robust < 1e-5, $"largest relative difference with robust scaling {robust}");
+    }
+}
