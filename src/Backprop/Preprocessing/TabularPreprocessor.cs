@@ -194,7 +194,7 @@ public sealed class TabularPreprocessor
             throw new BackpropException(
                 $"Expected at least one usable feature column besides the target '{target.Name}'. Received: none ({table.Source} columns: {DataErrors.List(table.ColumnNames)}).");
         }
-        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, options.Missing, [.. features], targetState, options.Scaling),
+        return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.VersionFor(features), options.Missing, [.. features], targetState, options.Scaling),
             ImputationNotes.Summarize(notes));
     }
 

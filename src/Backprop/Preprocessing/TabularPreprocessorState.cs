@@ -3,7 +3,10 @@ using System.Text.Json;
 namespace Backprop.Preprocessing;
 
 /// <summary>Everything a fitted <see cref="TabularPreprocessor"/> knows, as plain data to save with a model.</summary>
-/// <param name="Version">Format version (<see cref="CurrentVersion"/> when written by this library).</param>
+/// <param name="Version">
+/// Format version: 1, or <see cref="CurrentVersion"/> 2 when a column has bin edges (<see cref="FeatureColumnState.Edges"/>), so that a
+/// Backprop from before them refuses the state as newer rather than reading it without its bins.
+/// </param>
 /// <param name="Missing">What to do with missing feature cells.</param>
 /// <param name="Features">The feature columns, in input order.</param>
 /// <param name="Target">The target column.</param>
@@ -19,7 +22,10 @@ public sealed record TabularPreprocessorState(
     NumericScaling Scaling = NumericScaling.Standard)
 {
     /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
+
+    /// <summary>The version a state with these features is written as: the first that can hold them.</summary>
+    public static int VersionFor(IEnumerable<FeatureColumnState> features) => features.Any(f => f.Edges is not null) ? 2 : 1;
 
     /// <summary>The state as one line of JSON (snake_case keys, enums as strings).</summary>
     public string ToJson()
@@ -111,6 +117,7 @@ public sealed record TabularPreprocessorState(
         if (!Enum.IsDefined(Missing)) throw Invalid("a missing-value strategy", $"{(int)Missing}");
         if (!Enum.IsDefined(Scaling)) throw Invalid("a numeric scaling (standard or robust)", $"{(int)Scaling}");
         if (Features is null || Features.Length == 0) throw Invalid("at least one feature column", "none");
+        if (Version < VersionFor(Features.Where(f => f is not null))) throw Invalid("version 2 or later for bin edges", $"version {Version}");
         if (Target is null || string.IsNullOrEmpty(Target.Name)) throw Invalid("a target column name", "none");
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (FeatureColumnState feature in Features)

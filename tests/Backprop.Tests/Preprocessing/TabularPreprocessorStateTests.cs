@@ -30,13 +30,24 @@ public sealed class TabularPreprocessorStateTests
         },
     };
 
+    [Fact]
+    public void A_state_with_bins_is_version_2_and_one_without_stays_1()
+    {
+        // A Backprop from before the bins reads versions up to 1: it refuses a state with them as newer, not read without them.
+        Assert.Equal(1, TabularPreprocessor.Fit(Backprop.Data.EmbeddedDatasets.ReadTable("wine")).State.Version);
+        TabularPreprocessorState binned = TabularPreprocessor.Fit(Backprop.Data.EmbeddedDatasets.ReadTable("wine"), new TabularOptions(PiecewiseLinearBins: 4)).State;
+        Assert.Equal(2, binned.Version);
+        var error = Assert.Throws<BackpropException>((binned with { Version = 1 }).Validate);
+        Assert.Contains("version 2 or later for bin edges", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { 1.0, 2.0, 3.0 })] // 2 bins: fewer than the minimum
     [InlineData(new[] { 1.0, 2.0, 2.0, 3.0 })] // not increasing
     [InlineData(new[] { 1.0, 2.0, double.PositiveInfinity, 4.0 })]
     public void Bin_edges_that_no_fit_writes_are_refused(double[] edges)
     {
-        var state = new TabularPreprocessorState(1, MissingValueStrategy.Mean,
+        var state = new TabularPreprocessorState(2, MissingValueStrategy.Mean,
             [new FeatureColumnState("x", FeatureKind.Numeric, 0, 1, 0, Edges: edges)], new TargetColumnState("y", TaskKind.Regression, true));
         var error = Assert.Throws<BackpropException>(state.Validate);
         Assert.Contains("bin edges for feature 'x'", error.Message, StringComparison.Ordinal);
