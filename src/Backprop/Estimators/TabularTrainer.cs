@@ -288,7 +288,9 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (!embedded && _resumed is null)
         {
             // What the options made of this table: the network, the optimizer, the epochs and which one is kept.
-            Note(false, OptionPlaceholders.Escape(options.Describe(network, streamed is null ? trainingData.Count : (int)Math.Min(int.MaxValue, streamed.TrainingRows))));
+            // Bins asked for but given to no column (a warning said so) are not described as the network's.
+            TabularTrainingOptions described = preprocessor.State.Features.Any(f => f.Bins > 0) ? options : options with { PiecewiseLinearBins = 0 };
+            Note(false, OptionPlaceholders.Escape(described.Describe(network, streamed is null ? trainingData.Count : (int)Math.Min(int.MaxValue, streamed.TrainingRows))));
             if (streamed?.Ranks is { } shares)
             {
                 Note(false, OptionPlaceholders.Escape(RankShares(streamed, shares, options.BatchSize)));

@@ -62,6 +62,9 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
         var trainer = new TabularTrainer<double>(new TabularTrainingOptions { Data = path, HiddenLayers = [4], Epochs = 1, PiecewiseLinearBins = 4 }) { Notes = notes.Add };
         Assert.Equal(3, trainer.Fit().Model.Network.InputFeatures);
         Assert.Contains(notes, n => n.IsWarning && n.Template.StartsWith("{PiecewiseLinearBins} 4 is unused", StringComparison.Ordinal));
+        // The network's note does not describe bins that no column got.
+        Assert.Contains(notes, n => n.Template.StartsWith("network 3 inputs →", StringComparison.Ordinal));
+        Assert.DoesNotContain(notes, n => n.Template.Contains("piecewise-linear", StringComparison.Ordinal));
     }
 
     [Fact]
