@@ -2,6 +2,9 @@ using Backprop.Data;
 using Backprop.Estimators;
 using Backprop.Models;
 using Backprop.Preprocessing;
+using Backprop.Serialization.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Backprop.Tests.Estimators;
 
@@ -105,6 +108,29 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
         var probabilities = model.PredictProbabilities(moved);
         double mean = Enumerable.Range(0, moved.Rows).Average(r => probabilities[r, explained]);
         Assert.Equal(mean, curve.Average[0], 9);
+    }
+
+    [Fact]
+    public void OnnxRuntime_computes_the_encoding_of_an_all_numeric_table_as_Backprop_does()
+    {
+        // Every column numeric, each repeated for its bins: the graph's one Gather of the features.
+        var options = new TabularTrainingOptions { Dataset = "wine", HiddenLayers = [12], Epochs = 5, Members = 2, PiecewiseLinearBins = 7, LearningRate = 0.01 };
+        TabularModel<float> model = new TabularTrainer<float>(options).Fit().Model;
+        Table table = EmbeddedDatasets.ReadTable("wine");
+        string[] names = [.. model.Preprocessor.State.Features.Select(f => f.Name)];
+        float[] features = new float[table.RowCount * names.Length];
+        for (int r = 0; r < table.RowCount; r++)
+        {
+            for (int c = 0; c < names.Length; c++) features[r * names.Length + c] = (float)table.Find(names[c])!.GetNumber(r);
+        }
+        byte[] onnx = OnnxExporter.ToBytes(model.Network, model.OnnxOptions());
+        using var session = new InferenceSession(onnx);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(features, [table.RowCount, names.Length]))]);
+        float[] actual = results.First(v => v.Name == "probabilities").AsEnumerable<float>().ToArray();
+        float[] expected = model.PredictProbabilities(table).Data;
+        Assert.Equal(expected.Length, actual.Length);
+        double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(worst < 1e-5, $"largest difference {worst}");
     }
 
     [Theory]

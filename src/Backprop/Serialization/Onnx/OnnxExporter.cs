@@ -88,7 +88,7 @@ public static class OnnxExporter
         }
         else
         {
-            usesMl = true;
+            usesMl = options.Columns.Any(c => c.IsCategorical); // numeric columns alone, some repeated, need no ML operator
             var pieces = new List<string>();
             int numericIndex = 0;
             for (int c = 0; c < options.Columns.Count; c++)
