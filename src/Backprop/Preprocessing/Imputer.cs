@@ -20,12 +20,22 @@ public static class Imputer
         {
             values.Sort();
             int middle = values.Length / 2;
-            return values.Length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+            return values.Length % 2 == 1 ? values[middle] : Midpoint(values[middle - 1], values[middle]);
         }
         double sum = 0;
         foreach (double value in values) sum += value;
-        return sum / values.Length;
+        if (double.IsFinite(sum))
+        {
+            return sum / values.Length;
+        }
+        // Values near the limits of double (±1.8e308) whose running sum overflows: the mean of values scaled down first.
+        double scaled = 0;
+        foreach (double value in values) scaled += value / values.Length;
+        return scaled;
     }
+
+    // (a + b) / 2, also when a + b alone would overflow.
+    private static double Midpoint(double a, double b) => double.IsFinite(a + b) ? (a + b) / 2 : a / 2 + b / 2;
 
     /// <summary>The index of the most frequent value, given how often each occurs; ties go to the name first in ordinal order.</summary>
     /// <param name="counts">Occurrences of value <c>i</c>.</param>

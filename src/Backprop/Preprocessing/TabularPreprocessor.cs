@@ -569,7 +569,8 @@ public sealed class TabularPreprocessor
 
     // The edges of a piecewise-linear encoding in `bins` bins: the quantiles 0, 1/bins, …, 1 of the present values (linear
     // between order statistics, as numpy's default), equal ones merged; null when fewer than the minimum of bins remain
-    // (a column of a few values: its one input already says them).
+    // (a column of a few values: its one input already says them), or when a bin is wider than a double holds (values near
+    // ±1.8e308: its positions would be NaN).
     private static double[]? QuantileEdges(ReadOnlySpan<double> present, int bins)
     {
         double[] sorted = present.ToArray();
@@ -579,11 +580,15 @@ public sealed class TabularPreprocessor
         {
             double h = (sorted.Length - 1) * (double)q / bins;
             int low = (int)Math.Floor(h);
-            double edge = low + 1 < sorted.Length ? sorted[low] + (h - low) * (sorted[low + 1] - sorted[low]) : sorted[^1];
+            double edge = low + 1 < sorted.Length ? Between(sorted[low], sorted[low + 1], h - low) : sorted[^1];
             if (edges.Count == 0 || edge > edges[^1]) edges.Add(edge);
         }
-        return edges.Count - 1 >= TabularOptions.MinPiecewiseLinearBins ? [.. edges] : null;
+        bool finite = edges.Zip(edges.Skip(1)).All(pair => double.IsFinite(pair.Second - pair.First));
+        return edges.Count - 1 >= TabularOptions.MinPiecewiseLinearBins && finite ? [.. edges] : null;
     }
+
+    // a + f·(b − a) for f in [0, 1], also when b − a alone would overflow.
+    private static double Between(double a, double b, double f) => double.IsFinite(b - a) ? a + f * (b - a) : a * (1 - f) + b * f;
 
     private static FeatureColumnState? FitText(Table table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,
         bool categorical, List<string> notes)

@@ -57,6 +57,25 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
     }
 
     [Fact]
+    public void A_column_whose_bins_a_double_cannot_measure_keeps_its_one_input()
+    {
+        // Two values at −1.7e308 and six from 1.70e308 up: in 3 bins the first runs from −1.7e308 to about 1.7e308, wider than the
+        // largest double, and every position in it would be NaN.
+        double[] xs = [-1.7e308, -1.7e308, 1.70e308, 1.71e308, 1.72e308, 1.73e308, 1.74e308, 1.75e308];
+        string path = Files.Write("huge.csv", "x,y\n" + string.Join("\n", xs.Select((x, i) => $"{x:R},{i % 2}")) + "\n");
+        TabularPreprocessor preprocessor = TabularPreprocessor.Fit(Table.Read(path), new TabularOptions(PiecewiseLinearBins: 3));
+        Assert.Null(preprocessor.State.Features[0].Edges);
+
+        // A quantile between −0.9e308 and 0.9e308, whose difference overflows, is still found: a quarter of the way, 0.45e308.
+        double[] wide = [-0.9e308, -0.9e308, 0.90e308, 0.91e308, 0.92e308, 0.93e308, 0.94e308, 0.95e308];
+        string widePath = Files.Write("wide.csv", "x,y\n" + string.Join("\n", wide.Select((x, i) => $"{x:R},{i % 2}")) + "\n");
+        double[] edges = TabularPreprocessor.Fit(Table.Read(widePath), new TabularOptions(PiecewiseLinearBins: 4)).State.Features[0].Edges!;
+        Assert.Equal(5, edges.Length);
+        Assert.Equal(0.45e308, edges[1], 1e-12 * double.MaxValue);
+        Assert.All(preprocessor.TransformFeatures<double>(Table.Read(path)).Data, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
     public void Bins_asked_for_a_table_without_a_column_to_bin_are_named_in_a_warning()
     {
         // A category and a flag: nothing with 3 distinct quantiles.

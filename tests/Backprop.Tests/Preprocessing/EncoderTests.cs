@@ -14,6 +14,18 @@ public class EncoderTests
     public void Imputer_numeric_fill_is_the_mean_or_median(double[] values, MissingValueStrategy strategy, double expected) =>
         Assert.Equal(expected, Imputer.NumericFill(values, strategy), 12);
 
+    [Theory]
+    // Near the limits of double a running sum overflows (before: a fill of −∞, and a column refused as an invalid state).
+    [InlineData(new[] { -1.7e308, -1.5e308, 1.5e308, 1.7e308, 0 }, MissingValueStrategy.Mean, 0.0)]
+    [InlineData(new[] { 1.7e308, 1.6e308 }, MissingValueStrategy.Mean, 1.65e308)]
+    [InlineData(new[] { 1.7e308, 1.6e308 }, MissingValueStrategy.Median, 1.65e308)]
+    public void Imputer_numeric_fill_is_finite_near_the_limits_of_double(double[] values, MissingValueStrategy strategy, double expected)
+    {
+        double fill = Imputer.NumericFill(values, strategy);
+        Assert.True(double.IsFinite(fill), $"{fill}");
+        Assert.True(Math.Abs(fill - expected) <= 1e-12 * double.MaxValue, $"{fill} against {expected}");
+    }
+
     [Fact]
     public void Imputer_needs_a_value() =>
         Assert.Throws<ArgumentException>(() => Imputer.NumericFill([], MissingValueStrategy.Mean));
