@@ -46,7 +46,7 @@ public static class PartialDependence
         if (feature.Kind == FeatureKind.Numeric)
         {
             double[] present = [.. Enumerable.Range(0, rows.Rows).Select(r => model.Preprocessor.UnscaleNumber(feature, double.CreateChecked(rows[r, offset]))).Order()];
-            double low = Quantile(present, 0.05), high = Quantile(present, 0.95);
+            double low = Quantiles.Of(present, 0.05), high = Quantiles.Of(present, 0.95);
             values = high > low ? [.. Enumerable.Range(0, points).Select(i => low + (high - low) * i / (points - 1))] : [low];
             foreach (double value in values)
             {
@@ -108,14 +108,5 @@ public static class PartialDependence
             for (int s = 0; s < sample.Length; s++) curves[s][g] = predictions[sample[s]];
         }
         return new DependenceCurve(column, feature.Kind == FeatureKind.Numeric, values, categories, explained, average, curves);
-    }
-
-    // Linear interpolation between the order statistics (numpy's default).
-    private static double Quantile(double[] sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int below = (int)Math.Floor(position);
-        int above = Math.Min(below + 1, sorted.Length - 1);
-        return sorted[below] + (sorted[above] - sorted[below]) * (position - below);
     }
 }

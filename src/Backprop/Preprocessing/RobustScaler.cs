@@ -16,8 +16,8 @@ public static class RobustScaler
             return (0, 1);
         }
         values.Sort();
-        double median = Quantile(values, 0.5);
-        double spread = Quantile(values, 0.75) - Quantile(values, 0.25);
+        double median = Quantiles.Of(values, 0.5);
+        double spread = Quantiles.Of(values, 0.75) - Quantiles.Of(values, 0.25);
         if (!(spread > 0))
         {
             // Most values equal (a count that is mostly 0, an indicator): the rare others set the scale.
@@ -41,15 +41,5 @@ public static class RobustScaler
         }
         double r = z / 3;
         return z / Math.Sqrt(1 + r * r);
-    }
-
-    // The q-quantile of sorted values, interpolating linearly between the order statistics around position q·(n − 1).
-    private static double Quantile(ReadOnlySpan<double> sorted, double q)
-    {
-        double position = q * (sorted.Length - 1);
-        int below = (int)Math.Floor(position);
-        int above = Math.Min(below + 1, sorted.Length - 1);
-        double fraction = position - below;
-        return sorted[below] + fraction * (sorted[above] - sorted[below]);
     }
 }

@@ -578,17 +578,12 @@ public sealed class TabularPreprocessor
         var edges = new List<double>(bins + 1);
         for (int q = 0; q <= bins; q++)
         {
-            double h = (sorted.Length - 1) * (double)q / bins;
-            int low = (int)Math.Floor(h);
-            double edge = low + 1 < sorted.Length ? Between(sorted[low], sorted[low + 1], h - low) : sorted[^1];
+            double edge = Quantiles.At(sorted, (sorted.Length - 1) * (double)q / bins);
             if (edges.Count == 0 || edge > edges[^1]) edges.Add(edge);
         }
         bool finite = edges.Zip(edges.Skip(1)).All(pair => double.IsFinite(pair.Second - pair.First));
         return edges.Count - 1 >= TabularOptions.MinPiecewiseLinearBins && finite ? [.. edges] : null;
     }
-
-    // a + f·(b − a) for f in [0, 1], also when b − a alone would overflow.
-    private static double Between(double a, double b, double f) => double.IsFinite(b - a) ? a + f * (b - a) : a * (1 - f) + b * f;
 
     private static FeatureColumnState? FitText(Table table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,
         bool categorical, List<string> notes)
