@@ -42,9 +42,9 @@ for (int epoch = 0; epoch < 50; epoch++)
         double[] y = [target[i]];
 
         // forward: a = x·w1ᵀ + b1, b = relu(a), c = b·w2ᵀ + b2, loss = −log softmax(c)[y]
-        dense1.Forward(a, x, 1, null);
-        relu.Forward(b, a, 1, null);
-        dense2.Forward(c, b, 1, null);
+        dense1.Forward(a, x, 1, training: rng);   // training: the per-sample path (null would be inference's)
+        relu.Forward(b, a, 1, training: rng);
+        dense2.Forward(c, b, 1, training: rng);
         model.ZeroGradients();
         lossSum += loss.ForwardBackward(dc, c, y, [], 1);   // dc = softmax(c) − onehot(y)
 

@@ -89,13 +89,16 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     /// <inheritdoc/>
     public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
     {
-        if (batch == 1)
+        // Per-sample training's path; at inference a row takes the product a batch would (Gemm's batchInvariant).
+        if (batch == 1 && training is not null)
         {
             ForwardOneSample(output, input);
             return;
         }
+        LayerChecks.Bound(this, _parameters);
         // The bias is added as the product is stored (a fused epilogue), not in a second pass over the output.
-        Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures);
+        Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures,
+            batchInvariant: training is null);
     }
 
     // input (B, I), weight (O, I), bias (O) -> output (B, O) = max(input · weightᵀ + bias, 0)
@@ -104,9 +107,13 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
     /// stored. The same values, bit for bit, as <see cref="Forward"/> then <see cref="Relu{T}.Forward"/>; <see cref="Sequential{T}"/>
     /// calls it for every dense layer followed by a ReLU when a batch has more than one row, and the pre-activation is then not stored.
     /// </summary>
-    public void ForwardWithRelu(Span<T> output, ReadOnlySpan<T> input, int batch)
+    /// <param name="output">The activations <c>(B, O)</c>.</param>
+    /// <param name="input">The inputs <c>(B, I)</c>.</param>
+    /// <param name="batch">Rows <c>B</c>.</param>
+    /// <param name="training">As <see cref="Forward"/>'s: the run's generator while training, <see langword="null"/> at inference.</param>
+    public void ForwardWithRelu(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training = null)
     {
-        if (batch == 1)
+        if (batch == 1 && training is not null)
         {
             ForwardOneSample(output, input);
             unsafe
@@ -115,7 +122,9 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
             }
             return;
         }
-        Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures, relu: true);
+        LayerChecks.Bound(this, _parameters);
+        Gemm.MultiplyTransposedBAddBias(output, input, Weight, Bias, batch, OutputFeatures, InputFeatures, relu: true,
+            batchInvariant: training is null);
     }
 
     // forward was: output = input · weightᵀ + bias, so

@@ -110,7 +110,7 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
         for (int g = 0; g < Groups; g++)
         {
             Gemm.MultiplyStrided(output[(g * o)..], outputs, input[(g * i)..], width, 1, Weight(g), 1, i, batch, o, i,
-                accumulate: false, Bias(g));
+                accumulate: false, Bias(g), batchInvariant: training is null);
         }
     }
 

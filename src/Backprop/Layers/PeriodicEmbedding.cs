@@ -142,7 +142,8 @@ public sealed class PeriodicEmbedding<T> : ILayer<T> where T : unmanaged, IFloat
             Turns.CosSin<T>(h, h, []);
             for (int j = 0; j < f; j++)
             {
-                Gemm.MultiplyTransposedBAddBias(e, h.Slice(j * batch * k, batch * k), Weight.Slice(j * d * k, d * k), Bias.Slice(j * d, d), batch, d, k);
+                Gemm.MultiplyTransposedBAddBias(e, h.Slice(j * batch * k, batch * k), Weight.Slice(j * d * k, d * k), Bias.Slice(j * d, d), batch, d, k,
+                    batchInvariant: training is null);
                 for (int b = 0; b < batch; b++)
                 {
                     int at = b * width + j * (1 + d);

@@ -129,7 +129,7 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (_layers[l] is Dense<T> dense && l + 1 < _layers.Length && _layers[l + 1] is Relu<T>)
             {
                 Span<T> activation = workspace.Output(l + 1, batch);
-                dense.ForwardWithRelu(activation, x, batch);
+                dense.ForwardWithRelu(activation, x, batch, training);
                 x = activation;
                 l++;
                 continue;
@@ -194,7 +194,14 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
     internal const int PredictChunk = 256;
 
     /// <summary>The model's outputs <c>(N, O)</c> for <paramref name="inputs"/> <c>(N, I)</c>, in inference mode.</summary>
-    /// <remarks>Thread-safe as long as nothing trains the model at the same time: each call uses its own workspace.</remarks>
+    /// <remarks>
+    /// <para>Thread-safe as long as nothing trains the model at the same time: each call uses its own workspace.</para>
+    /// <para>
+    /// A row's outputs are the same bits whatever rows are predicted with it (one row alone, in a file's last chunk or in a
+    /// Parquet row group): at inference the layers' products choose their kernel without the row count
+    /// (<see cref="Gemm.MultiplyTransposedBAddBias{T}"/>'s <c>batchInvariant</c>).
+    /// </para>
+    /// </remarks>
     public Matrix<T> Predict(Matrix<T> inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);

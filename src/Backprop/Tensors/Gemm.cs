@@ -20,6 +20,12 @@ namespace Backprop.Tensors;
 /// never split the sum over <c>K</c>, so results are bit-identical whatever the thread count. <see cref="GemmReference"/> is
 /// the scalar definition every path is tested against.
 /// </para>
+/// <para>
+/// The two paths sum each element in different orders, so a row of <c>C</c> can differ in its last bits with <c>M</c> when
+/// <c>M</c> moves the product across the threshold. Training does not mind (its batches have a fixed size), but a prediction
+/// must not depend on how many rows are predicted with it: the forward products take <c>batchInvariant</c>, set at inference,
+/// which chooses by <c>N</c> and <c>K</c> alone: packed unless <c>N</c> ≤ 2 (a few rows pay the packing, microseconds).
+/// </para>
 /// </remarks>
 public static unsafe class Gemm
 {
@@ -62,10 +68,12 @@ public static unsafe class Gemm
     /// <summary>
     /// <c>C (M, N) = A (M, K) · Bᵀ + bias</c> with <c>B</c> stored <c>(N, K)</c> and <paramref name="bias"/> <c>(N)</c> added to
     /// every row, then <c>C = max(C, 0)</c> when <paramref name="relu"/>: a dense layer's forward pass with the bias (and
-    /// activation) applied as the kernel stores <c>C</c>, not in a second pass over it.
+    /// activation) applied as the kernel stores <c>C</c>, not in a second pass over it. With <paramref name="batchInvariant"/>
+    /// the kernel is chosen by <c>N</c> and <c>K</c> alone, so that each row of <c>C</c> is the same bits whatever <c>M</c> is
+    /// (inference); without, by the whole shape, the fastest for training's batches.
     /// </summary>
     public static void MultiplyTransposedBAddBias<T>(Span<T> c, ReadOnlySpan<T> a, ReadOnlySpan<T> b, ReadOnlySpan<T> bias,
-        int m, int n, int k, bool relu = false)
+        int m, int n, int k, bool relu = false, bool batchInvariant = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckShapes(c.Length, a.Length, b.Length, m, n, k);
@@ -75,7 +83,9 @@ public static unsafe class Gemm
         }
         fixed (T* pc = c, pa = a, pb = b, pbias = bias)
         {
-            Run(TransposedB(pc, pa, pb, m, n, k, accumulate: false, pbias, relu));
+            GemmProblem<T> problem = TransposedB(pc, pa, pb, m, n, k, accumulate: false, pbias, relu);
+            problem.BatchInvariant = batchInvariant;
+            Run(problem);
         }
     }
 
@@ -105,7 +115,8 @@ public static unsafe class Gemm
     /// (<paramref name="bColumnStride"/> 1), or else its columns and <c>A</c>'s rows (the two layouts of a dot product).
     /// </summary>
     internal static void MultiplyStrided<T>(Span<T> c, nint ldc, ReadOnlySpan<T> a, nint aRowStride, nint aColumnStride,
-        ReadOnlySpan<T> b, nint bRowStride, nint bColumnStride, int m, int n, int k, bool accumulate, ReadOnlySpan<T> bias = default)
+        ReadOnlySpan<T> b, nint bRowStride, nint bColumnStride, int m, int n, int k, bool accumulate, ReadOnlySpan<T> bias = default,
+        bool batchInvariant = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if ((m | n | k) < 0 || ldc < n || Math.Min(aRowStride, aColumnStride) < 0 || Math.Min(bRowStride, bColumnStride) < 0
@@ -123,6 +134,7 @@ public static unsafe class Gemm
             Run(new GemmProblem<T>
             {
                 C = pc, Ldc = ldc, M = m, N = n, K = k, Accumulate = accumulate, Bias = bias.IsEmpty ? null : pbias,
+                BatchInvariant = batchInvariant,
                 A = pa, ARowStride = aRowStride, AColumnStride = aColumnStride,
                 B = pb, BRowStride = bRowStride, BColumnStride = bColumnStride,
             });
@@ -163,9 +175,12 @@ public static unsafe class Gemm
         }
     }
 
-    /// <summary>Whether a product of this shape takes the direct path (no packing, one thread).</summary>
-    internal static bool IsDirect(int m, int n, int k) =>
-        !Vector128.IsHardwareAccelerated || (long)m * n * k < DirectThreshold || m <= 2 || n <= 2;
+    /// <summary>
+    /// Whether a product of this shape takes the direct path (no packing, one thread); when <paramref name="batchInvariant"/>,
+    /// decided without <paramref name="m"/>.
+    /// </summary>
+    internal static bool IsDirect(int m, int n, int k, bool batchInvariant = false) =>
+        !Vector128.IsHardwareAccelerated || n <= 2 || (!batchInvariant && ((long)m * n * k < DirectThreshold || m <= 2));
 
     // Inlined into every product (the per-sample steps call it at 5 M steps/s); the message is built only on failure.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -203,7 +218,7 @@ public static unsafe class Gemm
         {
             return;
         }
-        if (k == 0 || IsDirect(m, n, k))
+        if (k == 0 || IsDirect(m, n, k, problem.BatchInvariant))
         {
             GemmDirect<T>.Compute(problem);
             return;

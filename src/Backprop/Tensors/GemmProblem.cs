@@ -29,4 +29,10 @@ internal unsafe struct GemmProblem<T> where T : unmanaged, IFloatingPointIeee754
 
     /// <summary>Replace <c>C</c> by <c>max(C, 0)</c> once the sum is complete (the fused ReLU of a dense layer).</summary>
     public bool Relu;
+
+    /// <summary>
+    /// Choose the path by <c>N</c> and <c>K</c> alone (<see cref="Gemm.IsDirect"/>), so that every row of <c>C</c> is the same
+    /// bits whatever <c>M</c> is: inference, where a row's prediction must not depend on the rows predicted with it.
+    /// </summary>
+    public bool BatchInvariant;
 }

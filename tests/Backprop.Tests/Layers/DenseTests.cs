@@ -95,12 +95,13 @@ public class DenseTests
         float[] dy = Enumerable.Range(0, batch * outputs).Select(_ => (float)rng.NextNormal()).ToArray();
 
         float[] y = new float[batch * outputs], dx = new float[batch * inputs];
-        batched.Forward(y, x, batch, null);
+        var training = new Rng(1); // the per-sample path is training's; inference takes Gemm's batch-invariant choice
+        batched.Forward(y, x, batch, training);
         batched.Backward(dx, dy, x, y, batch);
         float[] y1 = new float[batch * outputs], dx1 = new float[batch * inputs];
         for (int b = 0; b < batch; b++)
         {
-            single.Forward(y1.AsSpan(b * outputs, outputs), x.AsSpan(b * inputs, inputs), 1, null);
+            single.Forward(y1.AsSpan(b * outputs, outputs), x.AsSpan(b * inputs, inputs), 1, training);
             single.Backward(dx1.AsSpan(b * inputs, inputs), dy.AsSpan(b * outputs, outputs), x.AsSpan(b * inputs, inputs),
                 y1.AsSpan(b * outputs, outputs), 1);
         }
@@ -116,7 +117,9 @@ public class DenseTests
         // short for it, must be refused before any access.
         var unbound = new Dense<float>(4, 3);
         var output = new float[3];
-        Assert.Throws<InvalidOperationException>(() => unbound.Forward(output, new float[4], 1, null));
+        var training = new Rng(0);
+        Assert.Throws<InvalidOperationException>(() => unbound.Forward(output, new float[4], 1, training));
+        Assert.Throws<InvalidOperationException>(() => unbound.Forward(output, new float[4], 1, null)); // inference: Gemm's path
         Assert.Throws<InvalidOperationException>(() => unbound.Backward([], new float[3], new float[4], output, 1));
 
         var dense = new Dense<float>(4, 3); // 15 parameters
@@ -124,6 +127,7 @@ public class DenseTests
         Assert.Throws<ArgumentException>(() => dense.Bind(new float[20], new float[20], 6));
         Assert.Throws<ArgumentException>(() => dense.Bind(new float[20], new float[20], -1));
         dense.Bind(new float[20], new float[20], 5);
+        Assert.Throws<ArgumentException>(() => dense.Forward(output, new float[3], 1, training));
         Assert.Throws<ArgumentException>(() => dense.Forward(output, new float[3], 1, null));
         Assert.Throws<ArgumentException>(() => dense.Backward(new float[3], new float[3], new float[4], output, 1));
     }

@@ -77,6 +77,26 @@ public class GemmTests
     }
 
     [Theory]
+    // Shapes whose row count alone moves them between the direct and the packed path (16,384 multiply-adds, or M ≤ 2).
+    [InlineData(64, 40, true)]
+    [InlineData(3, 100, false)]
+    [InlineData(16, 16, false)]
+    [InlineData(2, 300, false)]
+    public void A_batch_invariant_product_gives_each_row_the_same_bits_whatever_the_row_count(int n, int k, bool relu)
+    {
+        const int m = 300;
+        var rng = new Rng(33);
+        float[] a = Random<float>(rng, m * k), b = Random<float>(rng, n * k), bias = Random<float>(rng, n), all = new float[m * n];
+        Gemm.MultiplyTransposedBAddBias<float>(all, a, b, bias, m, n, k, relu, batchInvariant: true);
+        foreach ((int start, int rows) in new[] { (0, 1), (7, 2), (10, 5), (100, 60), (299, 1) })
+        {
+            var part = new float[rows * n];
+            Gemm.MultiplyTransposedBAddBias<float>(part, a.AsSpan(start * k, rows * k), b, bias, rows, n, k, relu, batchInvariant: true);
+            Assert.Equal(all.AsSpan(start * n, rows * n).ToArray(), part);
+        }
+    }
+
+    [Theory]
     [InlineData(1, 16, 4, false)]
     [InlineData(1, 3, 16, true)]
     [InlineData(7, 33, 17, true)]

@@ -101,4 +101,23 @@ public class SequentialTests
         var workspace = model.CreateWorkspace(600);
         Assert.Equal(model.Forward(workspace, inputs.Data, 600).ToArray(), predicted.Data);
     }
+
+    [Fact]
+    public void Predict_gives_a_row_the_same_bits_whatever_rows_are_predicted_with_it()
+    {
+        // Wide enough that a few rows take Gemm's direct path and a chunk the packed one, which sum in different orders.
+        var rng = new Rng(5);
+        var model = new Sequential<float>(40, new Dense<float>(40, 64), new Relu<float>(), new Dense<float>(64, 64),
+            new Relu<float>(), new Dense<float>(64, 3));
+        model.ResetParameters(rng);
+        var inputs = new Matrix<float>(300, 40);
+        for (int i = 0; i < inputs.Length; i++) inputs.Data[i] = (float)rng.NextNormal();
+        float[] all = model.Predict(inputs).Data;
+
+        foreach ((int start, int rows) in new[] { (0, 1), (0, 5), (3, 40), (250, 50), (299, 1) })
+        {
+            var part = new Matrix<float>(inputs.RowRange(start, rows).ToArray(), rows, 40);
+            Assert.Equal(all.AsSpan(start * 3, rows * 3).ToArray(), model.Predict(part).Data);
+        }
+    }
 }
