@@ -19,7 +19,7 @@ internal static class TrainingEntries
     public const string StateKey = "training.state";
 
     /// <summary>The version of the <c>training</c> entry this library writes, and the newest it reads.</summary>
-    public const int OptionsVersion = 5;
+    public const int OptionsVersion = 6;
 
     /// <summary>At most this many epochs are stored per curve: a long run keeps its model file small.</summary>
     public const int MaxStoredEpochs = 2_000;
@@ -166,7 +166,14 @@ internal static class TrainingEntries
                 entry.Remove("version");
                 // Every option is written, but a key left out (an edited file) keeps its default rather than the zero the
                 // generated reader would give an init-only property it does not see.
-                body = Overlay(version == 1 ? BeforeRecipe : version <= 3 ? BeforeEnsembles : version == 4 ? BeforeCalibration : new TabularTrainingOptions(), entry);
+                body = Overlay(version switch
+                {
+                    1 => BeforeRecipe,
+                    <= 3 => BeforeEnsembles,
+                    4 => BeforeCalibration,
+                    5 => BeforeDefaultBins,
+                    _ => new TabularTrainingOptions(),
+                }, entry);
             }
             else
             {
@@ -197,14 +204,21 @@ internal static class TrainingEntries
         RestoreBest = false,
         Calibrate = false,
         LabelSmoothing = 0,
+        PiecewiseLinearBins = 0,
     };
 
     // Versions 2 and 3 predate cross-fitting (and version 2 ensembles and input embeddings): one network, or members that all
     // trained on every row, on the inputs as they are.
-    private static readonly TabularTrainingOptions BeforeEnsembles = new() { Members = 1, CrossFit = false, Embedding = Layers.InputEmbedding.None, Calibrate = false, LabelSmoothing = 0 };
+    private static readonly TabularTrainingOptions BeforeEnsembles = new()
+    {
+        Members = 1, CrossFit = false, Embedding = Layers.InputEmbedding.None, Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0,
+    };
 
     // Version 4 predates calibration: its models' probabilities were the network's own.
-    private static readonly TabularTrainingOptions BeforeCalibration = new() { Calibrate = false, LabelSmoothing = 0 };
+    private static readonly TabularTrainingOptions BeforeCalibration = new() { Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0 };
+
+    // Version 5 predates the bins as a default: an entry without the key (written before they existed) had none.
+    private static readonly TabularTrainingOptions BeforeDefaultBins = new() { PiecewiseLinearBins = 0 };
 
     // Backprop 0.1 wrote the command line's options without a version: the data as "embedded:NAME" or a path, the notebook's
     // defaults, and the options that were off left out. Everything it did not write was the notebook's value.

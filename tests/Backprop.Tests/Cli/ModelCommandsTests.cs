@@ -206,7 +206,8 @@ public sealed class ModelCommandsTests : IDisposable
         Assert.Equal(5, root.GetProperty("members").GetInt32());
         // inputs: weight, color (4 categories), age; the id column is dropped as an identifier.
         Assert.Equal(["weight", "color", "age"], root.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("name").GetString()));
-        Assert.Equal(5 * (6 * 8 + 8 + 8 * 4 + 4 + 4 * 2 + 2), root.GetProperty("parameters").GetInt32());
+        // 22 inputs: weight and age each a value and 8 bins, color 4 one-hot.
+        Assert.Equal(5 * (22 * 8 + 8 + 8 * 4 + 4 + 4 * 2 + 2), root.GetProperty("parameters").GetInt32());
         Assert.Equal(30, root.GetProperty("history").GetProperty("epochs").GetInt32());
         Assert.Equal(30, root.GetProperty("training").GetProperty("epochs").GetInt32());
         var (textCode, text, _) = CliRunner.Run("info", "--model", model);

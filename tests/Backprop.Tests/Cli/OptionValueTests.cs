@@ -78,7 +78,7 @@ public class OptionValueTests
     [InlineData("--lr: expected a rate that float32 holds (at most 3.4E+38). Received: 1E+308.", "--lr", "1e308", "--data", "iris.csv")]
     [InlineData("--hidden: expected a network of at most 2,147,483,591 weights and biases (4 inputs, 3 outputs). Received: 46341,46341: 2,147,905,353.",
         "--hidden", "46341,46341")]
-    [InlineData("--hidden: expected a network of at most 2,147,483,591 weights and biases (4 inputs, 3 outputs, 64 members). Received: 1000000000: 512,000,000,192.",
+    [InlineData("--hidden: expected a network of at most 2,147,483,591 weights and biases (36 inputs, 3 outputs, 64 members). Received: 1000000000: 2,560,000,000,192.",
         "--hidden", "1000000000", "--members", "64", "--data", "iris.csv")]
     [InlineData("--features: expected each column once. Received: 'sepal_length' twice.", "--data", "iris.csv", "--features", "sepal_length,petal_width,sepal_length")]
     [InlineData("--drop: expected columns not also in --features. Received: 'sepal_width'.", "--data", "iris.csv", "--drop", "sepal_width", "--features", "sepal_width,petal_length")]

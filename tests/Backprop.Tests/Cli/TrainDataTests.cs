@@ -189,7 +189,7 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.Contains("note: dropped column 'OBS': it numbers the rows (1 to 32 in file order); to use it as a feature: --keep\n", error);
         (exit, _, error) = Run("train", "--data", file, "--epochs", "1", "--keep", "OBS");
         Assert.Equal(0, exit);
-        Assert.Contains("2 inputs from 2 numeric columns", error);
+        Assert.Contains("18 inputs from 2 numeric columns", error); // each number and its 8 bins
         Assert.DoesNotContain("OBS", error);
     }
 

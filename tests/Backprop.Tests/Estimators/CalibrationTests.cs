@@ -183,7 +183,7 @@ public sealed class CalibrationTests : IDisposable
         // Smoothing is how the network trains; the epoch is judged, and the loss shown, by the log loss of what it predicts.
         TabularTrainingResult<double> result = new TabularTrainer<double>(new TabularTrainingOptions
         {
-            Dataset = "wine", HiddenLayers = [8], Members = members, ValidationFraction = 0.3, Epochs = 3, EarlyStopping = null, LabelSmoothing = 0.2,
+            Dataset = "wine", HiddenLayers = [8], PiecewiseLinearBins = 0, Members = members, ValidationFraction = 0.3, Epochs = 3, EarlyStopping = null, LabelSmoothing = 0.2,
             Calibrate = false,
         }).Fit();
         Dataset<double> held = result.ValidationData!;

@@ -16,7 +16,10 @@ public sealed class EmbeddingTests : IDisposable
     [Fact]
     public void A_run_builds_it_first_and_the_file_keeps_it()
     {
-        var options = new TabularTrainingOptions { Dataset = "wine", HiddenLayers = [8], Epochs = 3, Embedding = InputEmbedding.Periodic, SavePath = PathOf("p.safetensors") };
+        var options = new TabularTrainingOptions
+        {
+            Dataset = "wine", HiddenLayers = [8], PiecewiseLinearBins = 0, Epochs = 3, Embedding = InputEmbedding.Periodic, SavePath = PathOf("p.safetensors"),
+        };
         TabularTrainingResult<double> result = new TabularTrainer<double>(options).Fit();
         var embedding = Assert.IsType<PeriodicEmbedding<double>>(result.Model.Network.Layers[0]);
         Assert.Equal(13 * 5, embedding.OutputFeatures);

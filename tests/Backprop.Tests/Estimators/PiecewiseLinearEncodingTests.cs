@@ -56,6 +56,17 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
         Assert.Equal(inputs.Row(3)[..5].ToArray(), one);
     }
 
+    [Theory]
+    // Every earlier version wrote no bins key (or, late in version 5, the bins it trained with): none unless the entry says so.
+    [InlineData("""{"version":1,"dataset":"wine","hidden":[8]}""", 0)]
+    [InlineData("""{"version":4,"dataset":"wine","hidden":[8]}""", 0)]
+    [InlineData("""{"version":5,"dataset":"wine","hidden":[8]}""", 0)]
+    [InlineData("""{"version":5,"dataset":"wine","hidden":[8],"piecewise_linear_bins":6}""", 6)]
+    [InlineData("""{"version":6,"dataset":"wine","hidden":[8]}""", 8)]
+    [InlineData("""{"version":6,"dataset":"wine","hidden":[8],"piecewise_linear_bins":0}""", 0)]
+    public void A_file_from_before_the_default_bins_resumes_without_them(string entry, int bins) =>
+        Assert.Equal(bins, TrainingEntries.ParseOptions(entry, "old.safetensors").Options.PiecewiseLinearBins);
+
     [Fact]
     public void A_column_whose_bins_a_double_cannot_measure_keeps_its_one_input()
     {

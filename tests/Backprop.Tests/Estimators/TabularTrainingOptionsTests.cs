@@ -175,7 +175,7 @@ public class TabularTrainingOptionsTests
     }
 
     [Theory]
-    [InlineData("""{"version":6,"epochs":3}""", "the 'training' entry has version 6")]
+    [InlineData("""{"version":7,"epochs":3}""", "the 'training' entry has version 7")]
     [InlineData("""{"version":1,"epochs":-3}""", "the 'training' entry is invalid: Epochs: expected an integer ≥ 0. Received: -3.")]
     [InlineData("""{"version":1,"optimizer":"adamx"}""", "the 'training' entry is invalid: Expected one of sgd, adam, adamw. Received: 'adamx'")]
     [InlineData("""{"version":1,"schedule":"sideways"}""", "the 'training' entry is invalid")]
