@@ -195,10 +195,17 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
         if (fitted is null && options.PiecewiseLinearBins > 0 && !preprocessor.State.Features.Any(f => f.Bins > 0))
         {
-            // Bins asked for are a warning; the default's, on a table of categories alone, only a note.
+            // Bins asked for are a warning; the default's only a note, and none on a table with no number at all.
             bool asked = options.PiecewiseLinearBins != new TabularTrainingOptions().PiecewiseLinearBins;
             string why = $"no numeric column has {TabularOptions.MinPiecewiseLinearBins} or more distinct quantiles to put in bins";
-            Note(asked, asked ? $"{{PiecewiseLinearBins}} {options.PiecewiseLinearBins} is unused: {why}" : $"no piecewise-linear inputs: {why}");
+            if (asked)
+            {
+                Note(true, $"{{PiecewiseLinearBins}} {options.PiecewiseLinearBins} is unused: {why}");
+            }
+            else if (preprocessor.State.Features.Any(f => f.Kind == FeatureKind.Numeric))
+            {
+                Note(false, $"no piecewise-linear inputs: {why}");
+            }
         }
         var warnings = new List<string>();
         // A streamed run's samples become inputs within their share of its memory too (one-hot columns may make them larger).

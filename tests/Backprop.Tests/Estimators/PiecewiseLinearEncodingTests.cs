@@ -98,6 +98,18 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
         // The network's note does not describe bins that no column got.
         Assert.Contains(notes, n => n.Template.StartsWith("network 3 inputs →", StringComparison.Ordinal));
         Assert.DoesNotContain(notes, n => n.Template.Contains("piecewise-linear", StringComparison.Ordinal));
+
+        // The default's bins on the same table: nothing was asked for, so only a note says none were made.
+        notes.Clear();
+        new TabularTrainer<double>(new TabularTrainingOptions { Data = path, HiddenLayers = [4], Epochs = 1 }) { Notes = notes.Add }.Fit();
+        Assert.DoesNotContain(notes, n => n.IsWarning);
+        Assert.Contains(notes, n => n.Template.StartsWith("no piecewise-linear inputs: no numeric column has 3", StringComparison.Ordinal));
+
+        // A table of categories alone has no number to bin: nothing to say.
+        string categories = Files.Write("categories.csv", "colour,y\n" + string.Join("\n", Enumerable.Range(0, 40).Select(i => $"{(i % 3 == 0 ? "red" : "blue")},{(i % 5 == 0 ? "a" : "b")}")) + "\n");
+        notes.Clear();
+        new TabularTrainer<double>(new TabularTrainingOptions { Data = categories, HiddenLayers = [4], Epochs = 1 }) { Notes = notes.Add }.Fit();
+        Assert.DoesNotContain(notes, n => n.Template.Contains("piecewise-linear", StringComparison.Ordinal));
     }
 
     [Fact]
