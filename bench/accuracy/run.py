@@ -361,8 +361,10 @@ def run_backprop(cli: list, variant: Variant, data_set: DataSet, parts: Split, s
     for note in trained.get("notes", []):
         if note.startswith("dropped column"):
             print(f"warning: {data_set.name}: Backprop {note}", file=sys.stderr)
+    out_of_fold = {key: value for key, value in (trained.get("out_of_fold") or {}).items()
+                   if key in ("samples", "accuracy", "log_loss", "r2", "rmse")}
     return {"metric": metric, "seconds": seconds, "train_seconds": trained.get("seconds"),
-            "epochs": trained.get("epochs"),
+            "epochs": trained.get("epochs"), "out_of_fold": out_of_fold or None,
             "notes": trained.get("notes", []), "warnings": trained.get("warnings", [])}
 
 

@@ -40,7 +40,7 @@ internal static class BenchWorkloads
             // Standard-normal weights: the notebook's initialization for the embedded data sets.
             Sequential<float> model = Layers.Mlp.Create<float>(data.FeatureCount, notebook.HiddenLayers, 3, notebook.Activation!.Value, Initialization.Normal);
             model.ResetParameters(rng);
-            var trainer = new Trainer<float>(model, new SoftmaxCrossEntropy<float>(), new Sgd<float>((float)notebook.LearningRate),
+            var trainer = new Trainer<float>(model, new SoftmaxCrossEntropy<float>(), new Sgd<float>((float)notebook.EffectiveLearningRate),
                 new TrainerOptions(notebook.Epochs, notebook.BatchSize, notebook.Shuffle));
             long start = Stopwatch.GetTimestamp();
             trainer.Fit(data, rng);

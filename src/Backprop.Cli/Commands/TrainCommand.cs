@@ -106,9 +106,10 @@ internal static class TrainCommand
         }, nameof(O.Epochs), (o, v) => o with { Epochs = v });
         flags.Add(new Option<double>("--lr", "--learning-rate")
         {
-            Description = "Learning rate (the notebook's 0.01 suits SGD; Adam and AdamW usually want 0.001, or 0.04 with --parametrization ntk); "
-                + $"with --resume, the schedule's new base rate ({OtherRecipes(o => o.LearningRate)})",
-            DefaultValueFactory = _ => notebook.LearningRate,
+            Description = "Learning rate; with --resume, the schedule's new base rate (default: the optimizer's, "
+                + $"{Convert.ToString(O.DefaultLearningRate(OptimizerKind.Sgd), CultureInfo.InvariantCulture)} for sgd and "
+                + $"{Convert.ToString(O.DefaultLearningRate(OptimizerKind.Adam), CultureInfo.InvariantCulture)} for adam and adamw; "
+                + $"--recipe tabular: {Convert.ToString(recipe.LearningRate, CultureInfo.InvariantCulture)}, for its ntk parametrization)",
         }, nameof(O.LearningRate), (o, v) => o with { LearningRate = v });
         flags.Add(new Option<int[]>("--hidden")
         {

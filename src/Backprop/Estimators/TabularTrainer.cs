@@ -124,13 +124,15 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
     private TabularTrainingResult<T> Run(Table? givenData, Table? givenValidation, CancellationToken cancellationToken)
     {
-        TabularTrainingOptions options = Options;
+        // The rate is the optimizer's own unless given: what the file records and a resumed run starts from.
+        TabularTrainingOptions options = Options with { LearningRate = Options.EffectiveLearningRate };
+        double learningRate = options.EffectiveLearningRate;
         // A rate past the precision's largest number is infinite in it: the run could not take one step.
-        if (!T.IsFinite(T.CreateTruncating(options.LearningRate)))
+        if (!T.IsFinite(T.CreateTruncating(learningRate)))
         {
             throw new OptionException(nameof(options.LearningRate),
                 string.Create(CultureInfo.InvariantCulture, $"a rate that float32 holds (at most {float.MaxValue:G3})"),
-                TabularTrainingOptions.Number(options.LearningRate));
+                TabularTrainingOptions.Number(learningRate));
         }
         // A save path that cannot be written fails now, not after the whole run.
         if (options.SavePath is { } savePath)
@@ -314,7 +316,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             }
         }
         LearningRateScale[] rates = options.Parametrization == Parametrization.Ntk ? NtkLearningRates.For(network) : [];
-        Optimizer<T> NewOptimizer() => OptimizerFactory.Create<T>(options.Optimizer, options.LearningRate, options.Momentum, options.Nesterov, options.WeightDecay,
+        Optimizer<T> NewOptimizer() => OptimizerFactory.Create<T>(options.Optimizer, learningRate, options.Momentum, options.Nesterov, options.WeightDecay,
             options.Beta2);
         Optimizer<T> optimizer = NewOptimizer();
         optimizer.LearningRateScales = rates;
@@ -375,7 +377,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         // A constant rate is the optimizer's own (it was created with the run's rate): nothing to schedule.
         LearningRateScheduler<T>? scheduler = options.Schedule is ConstantSchedule
             ? null
-            : new LearningRateScheduler<T>(options.Schedule, options.LearningRate, options.Epochs, state.Scheduler);
+            : new LearningRateScheduler<T>(options.Schedule, learningRate, options.Epochs, state.Scheduler);
         if (scheduler is not null)
         {
             trainer.Callbacks.Add(scheduler);
@@ -451,7 +453,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
 
         // The run's base rate, the one to lower: a schedule may have brought the optimizer's own to 0 by the end.
-        WarnIfDiverged(history, task, options.LearningRate);
+        WarnIfDiverged(history, task, learningRate);
 
         // With early stopping the model is the best epoch's, whole (weights and the state that resumes from it); otherwise the last.
         RunSnapshot<T> final;
@@ -499,7 +501,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         else
         {
             // SGD with momentum keeps a buffer per parameter, without it none: the step count carries on, the buffer starts afresh.
-            Optimizer<T> previous = OptimizerFactory.Create<T>(before.Optimizer, before.LearningRate, before.Momentum);
+            Optimizer<T> previous = OptimizerFactory.Create<T>(before.Optimizer, before.EffectiveLearningRate, before.Momentum);
             ResumeState.RestoreOptimizer(saved.File, previous, saved.Source);
             optimizer.StepCount = previous.StepCount;
             Note(false, $"momentum {TabularTrainingOptions.Number(options.Momentum)} instead of {TabularTrainingOptions.Number(before.Momentum)}: the momentum buffer starts from zero");

@@ -90,7 +90,7 @@ internal static class TrainingEntries
             w.WriteNull("class_weights");
         }
         w.WriteString("optimizer", OptionNames.Name(o.Optimizer));
-        w.WriteNumber("learning_rate", o.LearningRate);
+        Number(w, "learning_rate", o.LearningRate);
         w.WriteNumber("beta2", o.Beta2);
         w.WriteNumber("momentum", o.Momentum);
         w.WriteBoolean("nesterov", o.Nesterov);

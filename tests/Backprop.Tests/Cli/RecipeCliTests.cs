@@ -51,6 +51,19 @@ public sealed class RecipeCliTests
     }
 
     [Fact]
+    public void Another_optimizer_gets_its_own_learning_rate_unless_one_is_given()
+    {
+        // The recipe's rate belongs to its optimizer: SGD on a file gets SGD's 0.01, not Adam's 0.001, and Adam on the notebook 0.001.
+        Assert.Equal(0.001, Options("--data", Wine, "--epochs", "1").GetProperty("learning_rate").GetDouble());
+        Assert.Equal(0.01, Options("--data", Wine, "--epochs", "1", "--optimizer", "sgd").GetProperty("learning_rate").GetDouble());
+        Assert.Equal(0.01, Options("--dataset", "wine", "--epochs", "1").GetProperty("learning_rate").GetDouble());
+        Assert.Equal(0.001, Options("--dataset", "wine", "--epochs", "1", "--optimizer", "adamw").GetProperty("learning_rate").GetDouble());
+        Assert.Equal(0.04, Options("--data", Wine, "--epochs", "1", "--recipe", "tabular").GetProperty("learning_rate").GetDouble());
+        // A rate given is the rate used, whatever the optimizer.
+        Assert.Equal(0.003, Options("--data", Wine, "--epochs", "1", "--optimizer", "sgd", "--lr", "0.003").GetProperty("learning_rate").GetDouble());
+    }
+
+    [Fact]
     public void Early_stopping_none_switches_the_quick_recipes_off_and_trains_every_epoch()
     {
         var (code, output, error) = CliRunner.Run("train", "--json", "--data", Wine, "--epochs", "20", "--early-stopping", "none", "--lr", "0.1");

@@ -11,13 +11,12 @@ namespace Backprop.Tests.Estimators;
 public class MlpEstimatorTests(ITestOutputHelper output)
 {
     /// <summary>Held-out accuracy on wine: a stratified 30 % test split per seed, the classifier seeded alike.</summary>
-    // The default rate is Adam's (0.001); SGD gets the rate its help suggests (0.01), at which it is some 10 times slower to learn.
+    // No rate given: each optimizer gets its own (SGD 0.01; at Adam's 0.001 it reached 0.79 here).
     private static double WineAccuracy(ulong seed, OptimizerKind optimizer)
     {
         Dataset<float> wine = EmbeddedDatasets.Wine<float>();
         (Dataset<float> train, Dataset<float> test) = DataSplit.Stratified(wine, 0.3, new Rng(1000 + seed));
-        var options = new TabularTrainingOptions { Seed = seed, Optimizer = optimizer };
-        var classifier = new MlpClassifier<float>(optimizer == OptimizerKind.Sgd ? options with { LearningRate = 0.01 } : options);
+        var classifier = new MlpClassifier<float>(new TabularTrainingOptions { Seed = seed, Optimizer = optimizer });
         classifier.Fit(train.Features, Labels(train));
         return classifier.Score(test.Features, Labels(test));
     }
@@ -39,7 +38,7 @@ public class MlpEstimatorTests(ITestOutputHelper output)
     public void Wine_trains_well_with_the_other_optimizers(OptimizerKind optimizer)
     {
         double[] accuracies = Enumerable.Range(0, 5).Select(s => WineAccuracy((ulong)s, optimizer)).ToArray();
-        output.WriteLine($"wine held-out accuracy ({optimizer}, defaults but SGD's rate): {string.Join(", ", accuracies.Select(a => a.ToString("F4")))}; mean {accuracies.Average():F4}");
+        output.WriteLine($"wine held-out accuracy ({optimizer}, defaults): {string.Join(", ", accuracies.Select(a => a.ToString("F4")))}; mean {accuracies.Average():F4}");
         Assert.True(accuracies.Average() >= 0.9, $"mean accuracy {accuracies.Average()}");
     }
 

@@ -15,11 +15,28 @@ public class TabularTrainingOptionsTests
         TabularTrainingOptions notebook = TabularTrainingOptions.Notebook;
         Assert.Equal("iris", notebook.Dataset);
         Assert.Equal([16], notebook.HiddenLayers);
-        Assert.Equal((OptimizerKind.Sgd, 0.01, 1, 50), (notebook.Optimizer, notebook.LearningRate, notebook.BatchSize, notebook.Epochs));
+        Assert.Equal((OptimizerKind.Sgd, 0.01, 1, 50), (notebook.Optimizer, notebook.EffectiveLearningRate, notebook.BatchSize, notebook.Epochs));
         Assert.Equal((0.0, (int?)null, 0.0), (notebook.ValidationFraction, notebook.EarlyStopping, notebook.Momentum));
         Assert.Null(notebook.Initialization); // normal for the embedded data, PyTorch's for a file
         notebook.Validate();
         new TabularTrainingOptions().Validate();
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, null, 0.01)]
+    [InlineData(OptimizerKind.Adam, null, 0.001)]
+    [InlineData(OptimizerKind.AdamW, null, 0.001)]
+    [InlineData(OptimizerKind.Sgd, 0.2, 0.2)]
+    [InlineData(OptimizerKind.Adam, 0.04, 0.04)]
+    public void The_rate_not_given_is_the_optimizers_own(OptimizerKind optimizer, double? given, double used)
+    {
+        var options = new TabularTrainingOptions { Optimizer = optimizer, LearningRate = given }.Validate();
+        Assert.Equal(used, options.EffectiveLearningRate);
+        Assert.Equal(used, (TabularTrainingOptions.Notebook with { Optimizer = optimizer, LearningRate = given }).EffectiveLearningRate);
+        // A cosine floor is checked against the rate the run will use.
+        var floor = new TabularTrainingOptions { Optimizer = optimizer, LearningRate = given, Schedule = LearningRateSchedule.Parse("cosine:0:0.005") };
+        if (used >= 0.005) floor.Validate();
+        else Assert.Contains("a floor no higher than the LearningRate 0.001", Assert.Throws<OptionException>(() => floor.Validate()).Message);
     }
 
     [Theory]
