@@ -142,7 +142,8 @@ internal static class TrainCommand
             Description = "Weight initialization: normal (standard normal, the notebook's), pytorch (nn.Linear's uniform ±1/√fan_in), "
                 + "xavier (Glorot uniform, zero bias), he (Kaiming normal √(2/fan_in), zero bias); "
                 + "ntk (weights N(0, 1/fan_in), biases N(0, 1)), zeros; "
-                + "auto = ntk with --parametrization ntk, else normal for the embedded data sets (the notebook), pytorch for --data files (standard-normal weights diverge on wide or regression nets)",
+                + "auto = ntk with --parametrization ntk, else pytorch; normal is the notebook's, for the plain recipe on the embedded data sets only "
+                + $"(standard-normal weights diverge on wide or regression nets) ({OtherRecipes(o => o.Initialization is { } i ? OptionNames.Name(i) : "auto")})",
             DefaultValueFactory = _ => notebook.Initialization is { } i ? OptionNames.Name(i) : "auto",
         }, nameof(O.Initialization), (o, v) => o with { Initialization = v == "auto" ? null : Parse<Initialization>(v) });
         init.OneOf(["auto", .. OptionNames.All<Initialization>()]);

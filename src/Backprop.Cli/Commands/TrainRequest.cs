@@ -48,7 +48,8 @@ internal sealed record TrainRequest(
         {
             "tabular" => Apply(TabularTrainingOptions.Tabular with { Dataset = dataset }),
             "quick" => Apply(new TabularTrainingOptions { Dataset = dataset }),
-            _ => notebook,
+            // The notebook's initialization is for the notebook's data: a file gets the plain settings with the automatic one.
+            _ => notebook.Data is null ? notebook : Apply(TabularTrainingOptions.Plain),
         };
     }
 

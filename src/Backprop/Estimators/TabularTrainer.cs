@@ -270,9 +270,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             Task = preprocessor.Task,
             Loss = task.Loss,
-            Initialization = options.Initialization
-                ?? (options.Parametrization == Parametrization.Ntk ? Initialization.Ntk
-                : embedded && options.Dataset is not null ? Initialization.Normal : Initialization.PyTorch),
+            Initialization = options.Initialization ?? (options.Parametrization == Parametrization.Ntk ? Initialization.Ntk : Initialization.PyTorch),
             Activation = options.Activation ?? TabularTrainingOptions.DefaultActivation(preprocessor.Task),
             // Smoothed labels make a network under-confident: only where temperature scaling sharpens it back.
             LabelSmoothing = options.LabelSmoothing ?? (task.Loss == LossKind.CrossEntropy && calibrate ? TabularTrainingOptions.DefaultLabelSmoothing : 0),

@@ -17,7 +17,9 @@ public class TabularTrainingOptionsTests
         Assert.Equal([16], notebook.HiddenLayers);
         Assert.Equal((OptimizerKind.Sgd, 0.01, 1, 50), (notebook.Optimizer, notebook.EffectiveLearningRate, notebook.BatchSize, notebook.Epochs));
         Assert.Equal((0.0, (int?)null, 0.0), (notebook.ValidationFraction, notebook.EarlyStopping, notebook.Momentum));
-        Assert.Null(notebook.Initialization); // normal for the embedded data, PyTorch's for a file
+        Assert.Equal(Initialization.Normal, notebook.Initialization); // the notebook's own; the other recipes and Plain choose PyTorch's
+        Assert.Null(TabularTrainingOptions.Plain.Initialization);
+        Assert.Null(new TabularTrainingOptions().Initialization);
         notebook.Validate();
         new TabularTrainingOptions().Validate();
     }
