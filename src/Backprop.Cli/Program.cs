@@ -13,6 +13,12 @@ if (mpiRank)
     Environment.SetEnvironmentVariable("TERM", "dumb");
 }
 TextWriter output = StandardOutput.ForProcess();
+if (!mpiRank && !Console.IsOutputRedirected && !Cli.PrintsData(args))
+{
+    // Reports and messages on a terminal break between words too; data (predict's CSV, --json) is printed as it is, so that
+    // what a user copies from the terminal is the data.
+    output = new WrappedLines(output, () => Console.WindowWidth);
+}
 bool errorsOnTerminal = !mpiRank && !Console.IsErrorRedirected;
 // On a terminal, long notes break between words rather than mid-word; redirected, each stays one line.
 TextWriter errors = errorsOnTerminal ? new WrappedLines(Console.Error, () => Console.WindowWidth) : Console.Error;

@@ -170,7 +170,8 @@ internal sealed class TerminalTrainingDisplay<T> : ITrainingCallback<T> where T 
             }
             else
             {
-                frame.Add(new Segment(line.Text + "\n"));
+                // An epoch line wider than the terminal breaks between words, as the reports after it do (not "Loss" / ": 0.13").
+                foreach (string physical in WrappedLines.Wrap(line.Text, _console.Profile.Width)) frame.Add(new Segment(physical + "\n"));
             }
         }
         if (_barShown && !finished)

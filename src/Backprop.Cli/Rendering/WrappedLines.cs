@@ -3,9 +3,10 @@ using System.Text;
 namespace Backprop.Cli.Rendering;
 
 /// <summary>
-/// Standard error on a terminal: each line longer than the terminal is broken between words, its continuation indented under
-/// its text (past <c>note: </c>, <c>warning: </c>, <c>error: </c>), where the terminal alone would cut words and numbers in two
-/// (<c>t</c> / <c>arget 'species'</c>). Only for the eye: redirected, a note stays one line, for grep and for logs.
+/// Standard error on a terminal, and standard output where it is prose: each line longer than the terminal is broken between
+/// words, its continuation indented under its text (past <c>note: </c>, <c>warning: </c>, <c>error: </c>; two columns past an
+/// indent otherwise), where the terminal alone would cut words and numbers in two (<c>t</c> / <c>arget 'species'</c>). Only for
+/// the eye: redirected, a note stays one line, for grep and for logs.
 /// </summary>
 /// <remarks>
 /// Text is held until its line ends (a line is written whole or not yet); <see cref="Flush"/> writes a partial line as it is.
@@ -81,12 +82,14 @@ internal sealed class WrappedLines(TextWriter inner, Func<int> width) : TextWrit
             yield return before + text + after;
             yield break;
         }
-        int indent = Prefixes.FirstOrDefault(p => text.StartsWith(p, StringComparison.Ordinal))?.Length ?? 2;
+        // An indented line (a report's) keeps its indent, and its continuation goes two further.
+        int leading = text.Length - text.TrimStart(' ').Length;
+        int indent = Prefixes.FirstOrDefault(p => text.StartsWith(p, StringComparison.Ordinal))?.Length ?? leading + 2;
         if (indent >= columns / 2) indent = 0;
-        var current = new StringBuilder(before);
-        int used = 0;
+        var current = new StringBuilder(before).Append(' ', leading);
+        int used = leading;
         bool first = true;
-        foreach (string word in text.Split(' '))
+        foreach (string word in text[leading..].Split(' '))
         {
             int cells = CellText.Width(word); // a wide character takes two of the terminal's columns
             if (used > 0 && used + 1 + cells > columns)
@@ -96,7 +99,7 @@ internal sealed class WrappedLines(TextWriter inner, Func<int> width) : TextWrit
                 used = indent;
                 first = false;
             }
-            if (used > (first ? 0 : indent)) { current.Append(' '); used++; }
+            if (used > (first ? leading : indent)) { current.Append(' '); used++; }
             current.Append(word);
             used += cells;
         }

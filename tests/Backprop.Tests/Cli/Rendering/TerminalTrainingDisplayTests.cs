@@ -120,6 +120,19 @@ public sealed class TerminalTrainingDisplayTests
     }
 
     [Fact]
+    public void An_epoch_line_wider_than_the_terminal_breaks_between_words()
+    {
+        var (display, _, output) = Display(50);
+        TrainingContext<double> context = Context(epochs: 1, batches: 1, batchSize: 1, validation: true);
+        display.Run(() =>
+        {
+            display.OnTrainBegin(context);
+            RunEpoch(display, context, 0, [1.0], epochLoss: 0.31910665919271747, validationLoss: 0.13621465861797333);
+        });
+        Assert.Equal("Epoch 0 Loss: 0.31910665919271747 Validation Loss:\n  0.13621465861797333\n", output.ToString());
+    }
+
+    [Fact]
     public void A_long_run_draws_the_bar_under_the_lines_and_leaves_only_the_lines()
     {
         var (display, clock, output) = Display(80);

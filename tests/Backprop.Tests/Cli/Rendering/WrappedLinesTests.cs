@@ -61,6 +61,23 @@ public sealed class WrappedLinesTests
     }
 
     [Fact]
+    public void An_indented_report_line_keeps_its_indent_and_continues_two_further()
+    {
+        Assert.Equal("  confusion matrix (rows: actual,\n    columns: predicted)\n",
+            Written(36, "  confusion matrix (rows: actual, columns: predicted)"));
+        // Runs of spaces inside a line (a table's columns) stay as they are on the line they fall on.
+        Assert.Equal("  class_0       0.9833  1.0000\n    0.9916       59\n", Written(30, "  class_0       0.9833  1.0000  0.9916       59"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "predict", "--model", "m", "--data", "d.csv" }, true)]
+    [InlineData(new[] { "train", "--data", "d.csv", "--json" }, true)]
+    [InlineData(new[] { "explain", "--model", "m", "--data", "d.csv", "--out", "-" }, true)]
+    [InlineData(new[] { "train", "--data", "d.csv" }, false)]
+    [InlineData(new[] { "evaluate", "--model", "m", "--data", "d.csv" }, false)]
+    public void Data_printed_on_stdout_is_never_broken(string[] args, bool data) => Assert.Equal(data, Backprop.Cli.Cli.PrintsData(args));
+
+    [Fact]
     public void Text_is_held_until_its_line_ends_and_a_flush_writes_a_partial_line()
     {
         var terminal = new StringWriter { NewLine = "\n" };
