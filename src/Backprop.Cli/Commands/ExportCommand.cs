@@ -12,7 +12,8 @@ internal static class ExportCommand
     public static Command Create(TextWriter output)
     {
         var model = ModelOptions.Model();
-        var onnx = new Option<string>("--onnx")
+        // --out as well: the name every other command gives the file it writes.
+        var onnx = new Option<string>("--onnx", "--out")
         {
             Description = "ONNX file to write (opset 13): input 'features' float[N, F] of the raw numeric columns (NaN for missing) and one string[N, 1] input per categorical column (empty or NA for missing); outputs 'probabilities' and 'label' (classification) or 'prediction' (regression)",
             HelpName = "OUT.onnx",

@@ -232,6 +232,11 @@ public sealed class ModelCommandsTests : IDisposable
         var (code, output, error) = CliRunner.Run("export", "--model", model, "--onnx", onnxPath);
         Assert.True(code == 0, error);
         Assert.Contains("Wrote", output);
+        // --out, as the other commands call the file they write, is the same file.
+        string again = Path.Combine(_files.Directory, "pets-out.onnx");
+        (code, _, error) = CliRunner.Run("export", "--model", model, "--out", again);
+        Assert.True(code == 0, error);
+        Assert.Equal(File.ReadAllBytes(onnxPath), File.ReadAllBytes(again));
 
         string labelled = Pets(30, 5);
         TabularModel<float> loaded = TabularModel<float>.Load(model);
