@@ -122,6 +122,10 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         return Run(data, validation, cancellationToken);
     }
 
+    // Once a run and large (6,500 bytes of IL): compiled without optimization. Its loops would otherwise have the JIT optimize it
+    // fully at its first call (QuickJitForLoops is off for the kernels' sake), for nothing: its work is in what it calls. With the
+    // three other methods so marked, 35 ms less of each Release-build run (docs/performance.md, "Start-up").
+    [MethodImpl(MethodImplOptions.NoOptimization)]
     private TabularTrainingResult<T> Run(Table? givenData, Table? givenValidation, CancellationToken cancellationToken)
     {
         // The rate is the optimizer's own unless given: what the file records and a resumed run starts from.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Backprop.Data;
 using Backprop.Layers;
@@ -558,6 +559,8 @@ public sealed record TabularTrainingOptions
     /// → 3 × 256 selu → 3 outputs (ntk parametrization, zero output layer); adam (β₂ 0.95) at 0.04 on coslog, label smoothing 0.1; 256 epochs of
     /// batches of 256 over 142 rows; the epoch of lowest validation loss is kept".
     /// </summary>
+    // Once a run: compiled without optimization, as TabularTrainer's Run is (docs/performance.md, "Start-up").
+    [MethodImpl(MethodImplOptions.NoOptimization)]
     public string Describe<T>(Layers.Sequential<T> network, int trainingRows) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(network);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Backprop.Data;
 using Backprop.Preprocessing;
@@ -575,6 +576,8 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     /// </summary>
     public ModelFileExtras FileExtras(ModelFileExtras? extras = null) => Compose(extras);
 
+    // Once a save: compiled without optimization, as TabularTrainer's Run is (docs/performance.md, "Start-up").
+    [MethodImpl(MethodImplOptions.NoOptimization)]
     private ModelFileExtras Compose(ModelFileExtras? extras)
     {
         var composed = new ModelFileExtras();

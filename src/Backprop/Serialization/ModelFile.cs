@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Backprop.Training;
 using Backprop.Layers;
 
@@ -183,6 +184,9 @@ public static class ModelFile
         return new SavedModel<T>(model, architecture, version, metadata.GetValueOrDefault("library_version", "unknown"), stored, metadata, extras);
     }
 
+    // Once a save: compiled without optimization, as TabularTrainer's Run is (docs/performance.md, "Start-up"); the tensors'
+    // bytes are copied by what it calls.
+    [MethodImpl(MethodImplOptions.NoOptimization)]
     private static (List<SafeTensor>, Dictionary<string, string>) Compose<T>(Sequential<T> model, ModelFileExtras? extras)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
