@@ -30,7 +30,7 @@ public static class Cli
     /// Whether <paramref name="args"/> may print data on stdout (predict's rows, <c>--json</c>, an output file <c>-</c>): a terminal
     /// gets those unbroken. Erring towards yes only leaves a report to the terminal's own wrapping.
     /// </summary>
-    public static bool PrintsData(string[] args) => args.Any(arg => arg is "predict" or "--json" or "-");
+    internal static bool PrintsData(string[] args) => args.Any(arg => arg is "predict" or "--json" or "-");
 
     /// <summary>Parses <paramref name="args"/> and runs the command, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
     /// <returns>The process exit code.</returns>
