@@ -37,6 +37,11 @@ internal static class UsageErrors
                     "into its files: quote it, as --data 'shards/*.csv', or give the folder.";
                 yield break;
             }
+            // "backprop train my.csv", "backprop info model.safetensors": a file given without the option that takes it.
+            if (!option && FileOption(unknown, command, parse.Tokens) is { } fileOption)
+            {
+                meant = $"{fileOption} {word}";
+            }
             yield return meant is not null
                 ? $"unknown {kind} '{word}' for '{where}'; did you mean '{meant}'? (see '{where} --help')"
                 : $"unknown {kind} '{word}' for '{where}' (see '{where} --help').";
@@ -51,6 +56,34 @@ internal static class UsageErrors
         {
             yield return Printable.OneLine(error.Message.ReplaceLineEndings(" "));
         }
+    }
+
+    /// <summary>
+    /// The option of <paramref name="command"/> that takes a file such as <paramref name="word"/> (by its extension, or any file
+    /// or folder that exists for the data), when the command line does not give that option already; otherwise <see langword="null"/>.
+    /// </summary>
+    internal static string? FileOption(string word, Command command, IReadOnlyList<Token> tokens)
+    {
+        string extension = Path.GetExtension(word.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? word[..^3] : word).ToLowerInvariant();
+        string[] candidates = extension switch
+        {
+            ".safetensors" => command.Name == "train" ? [File.Exists(word) ? "--resume" : "--save"] : ["--model"],
+            ".csv" or ".tsv" or ".txt" or ".dat" or ".data" or ".parquet" or ".pq" => ["--data"],
+            ".onnx" => ["--onnx"],
+            ".png" or ".svg" => ["--plot"],
+            ".html" or ".htm" => ["--report"],
+            _ when Directory.Exists(word) || File.Exists(word) => ["--data"],
+            _ => [],
+        };
+        foreach (string candidate in candidates)
+        {
+            if (command.Options.FirstOrDefault(o => o.Name == candidate) is { } declared
+                && !tokens.Any(t => t.Type == TokenType.Option && (t.Value == declared.Name || declared.Aliases.Contains(t.Value))))
+            {
+                return candidate;
+            }
+        }
+        return null;
     }
 
     // --help and --verbose are declared on the root and apply to every command.

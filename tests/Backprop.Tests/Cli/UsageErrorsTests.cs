@@ -58,4 +58,35 @@ public sealed class UsageErrorsTests
         Assert.Equal($"error: unknown argument '{second}' for 'backprop train': a second file after --data; an unquoted glob? The shell expands it " +
             "into its files: quote it, as --data 'shards/*.csv', or give the folder.", error.TrimEnd('\n'));
     }
+
+    [Theory]
+    [InlineData(new[] { "train", "my.csv" }, "error: unknown argument 'my.csv' for 'backprop train'; did you mean '--data my.csv'? (see 'backprop train --help')")]
+    [InlineData(new[] { "info", "m.safetensors" }, "error: unknown argument 'm.safetensors' for 'backprop info'; did you mean '--model m.safetensors'? (see 'backprop info --help')")]
+    [InlineData(new[] { "predict", "--model", "m.safetensors", "new.parquet" }, "error: unknown argument 'new.parquet' for 'backprop predict'; did you mean '--data new.parquet'? (see 'backprop predict --help')")]
+    [InlineData(new[] { "export", "--model", "m.safetensors", "m.onnx" }, "error: unknown argument 'm.onnx' for 'backprop export'; did you mean '--onnx m.onnx'? (see 'backprop export --help')")]
+    [InlineData(new[] { "train", "--data", "d.csv", "curves.svg" }, "error: unknown argument 'curves.svg' for 'backprop train'; did you mean '--plot curves.svg'? (see 'backprop train --help')")]
+    [InlineData(new[] { "train", "--data", "d.csv", "new.safetensors" }, "error: unknown argument 'new.safetensors' for 'backprop train'; did you mean '--save new.safetensors'? (see 'backprop train --help')")]
+    // The option is on the line already: the word is one too many, not a file without its option.
+    [InlineData(new[] { "info", "--model", "a.safetensors", "b.safetensors" }, "error: unknown argument 'b.safetensors' for 'backprop info' (see 'backprop info --help').")]
+    [InlineData(new[] { "export", "--model", "m.safetensors", "--out", "a.onnx", "b.onnx" }, "error: unknown argument 'b.onnx' for 'backprop export' (see 'backprop export --help').")]
+    // Not a file: no option to suggest.
+    [InlineData(new[] { "train", "fast" }, "error: unknown argument 'fast' for 'backprop train' (see 'backprop train --help').")]
+    public void A_file_without_its_option_gets_the_option(string[] args, string expected)
+    {
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(expected, error.TrimEnd('\n'));
+    }
+
+    [Fact]
+    public void A_model_file_that_exists_is_one_to_resume_and_data_without_an_extension_is_data()
+    {
+        using var files = new TempFiles();
+        string model = files.Write("m.safetensors", "not read"), data = files.Write("measurements", "x,y\n1,2\n");
+        Assert.Equal($"error: unknown argument '{model}' for 'backprop train'; did you mean '--resume {model}'? (see 'backprop train --help')",
+            CliRunner.Run("train", model).Error.TrimEnd('\n'));
+        Assert.Equal($"error: unknown argument '{data}' for 'backprop evaluate'; did you mean '--data {data}'? (see 'backprop evaluate --help')",
+            CliRunner.Run("evaluate", "--model", model, data).Error.TrimEnd('\n'));
+    }
 }
