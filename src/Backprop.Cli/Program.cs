@@ -2,7 +2,7 @@ using Backprop.Cli;
 using Backprop.Cli.Rendering;
 
 // First, so that the background compilation overlaps everything after it (StartupProfile: the multicore JIT).
-StartupProfile.Start(args);
+StartupProfile? profile = StartupProfile.Start(args);
 
 // A rank of an MPI job writes to a terminal that mpirun forwards, often into a file or a pipe (a job's log, --json for a
 // script): .NET would set that terminal up with escape sequences ahead of the first line, and a progress bar would redraw
@@ -25,4 +25,5 @@ TextWriter errors = errorsOnTerminal ? new WrappedLines(Console.Error, () => Con
 int exitCode = Cli.Run(args, output, errors, interactive: !mpiRank && !Console.IsOutputRedirected, colorErrors: errorsOnTerminal);
 errors.Flush();
 output.Flush();
+profile?.End(keep: StartupProfile.Keeps(args, exitCode));
 return exitCode;

@@ -88,6 +88,15 @@ public sealed class StartupProfileTests : IDisposable
         Assert.Equal(first, again);
         Assert.Equal("", againErrors);
 
+        // A run that stops at a usage error, a missing file or --help leaves the profile as it was, byte for byte.
+        byte[] recorded = File.ReadAllBytes(profile);
+        foreach (string[] stopped in (string[][])[["train", "--epochs", "x"], ["train", "--data", Path.Combine(_files.Directory, "missing.csv")], ["train", "--help"]])
+        {
+            var (stoppedExit, _, _) = Run(stopped, ("XDG_CACHE_HOME", cache));
+            Assert.Equal(stopped[^1] == "--help" ? 0 : stopped[1] == "--epochs" ? 2 : 1, stoppedExit);
+            Assert.Equal(recorded, File.ReadAllBytes(profile));
+        }
+
         // A damaged profile is ignored by the runtime.
         File.WriteAllBytes(profile, [1, 2, 3, 4, 5, 6, 7, 8]);
         Assert.Equal((0, first, ""), Train(("XDG_CACHE_HOME", cache)));
@@ -102,11 +111,42 @@ public sealed class StartupProfileTests : IDisposable
         Assert.False(Directory.Exists(unused));
     }
 
+    [Theory]
+    [InlineData(0, new[] { "train", "--data", "d.csv" }, true)]
+    [InlineData(0, new[] { "predict", "--model", "m.safetensors", "--data", "d.csv" }, true)]
+    [InlineData(1, new[] { "train", "--data", "missing.csv" }, false)]
+    [InlineData(2, new[] { "train", "--epoch", "3" }, false)]
+    [InlineData(130, new[] { "train", "--data", "d.csv" }, false)]
+    [InlineData(0, new[] { "train", "--help" }, false)]
+    [InlineData(0, new[] { "predict", "-h" }, false)]
+    [InlineData(0, new[] { "export", "-?" }, false)]
+    public void Only_a_run_that_did_its_work_keeps_what_it_recorded(int exitCode, string[] args, bool keeps) =>
+        Assert.Equal(keeps, StartupProfile.Keeps(args, exitCode));
+
+    [Fact]
+    public void Restore_puts_the_profile_back_as_it_was_or_removes_one_that_was_not_there()
+    {
+        string kept = _files.Write("train.jitprofile", "the profile of the last run that trained");
+        StartupProfile before = StartupProfile.Open(kept);
+        File.WriteAllText(kept, "what a failed run recorded");
+        before.Restore();
+        Assert.Equal("the profile of the last run that trained", File.ReadAllText(kept));
+
+        string none = Path.Combine(_files.Directory, "predict.jitprofile");
+        StartupProfile absent = StartupProfile.Open(none);
+        File.WriteAllText(none, "what a failed run recorded");
+        absent.Restore();
+        Assert.False(File.Exists(none));
+    }
+
     // The notebook's run as a process of its own (Program.cs starts the profile; Cli.Run in-process does not).
-    private static (int ExitCode, string Output, string Error) Train(params (string Name, string Value)[] variables)
+    private static (int ExitCode, string Output, string Error) Train(params (string Name, string Value)[] variables) =>
+        Run(["train", "--epochs", "3"], variables);
+
+    private static (int ExitCode, string Output, string Error) Run(string[] args, params (string Name, string Value)[] variables)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "backprop.dll"), "train", "--epochs", "3"])
+        foreach (string argument in (string[])[Path.Combine(AppContext.BaseDirectory, "backprop.dll"), .. args])
         {
             start.ArgumentList.Add(argument);
         }
@@ -117,7 +157,7 @@ public sealed class StartupProfileTests : IDisposable
         if (!process.WaitForExit(60_000))
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("backprop train --epochs 3 ran over a minute");
+            Assert.Fail($"backprop {string.Join(' ', args)} ran over a minute");
         }
         return (process.ExitCode, output, error.Result);
     }
