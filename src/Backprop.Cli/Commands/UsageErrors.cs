@@ -47,6 +47,18 @@ internal static class UsageErrors
                 : $"unknown {kind} '{word}' for '{where}' (see '{where} --help').";
             yield break;
         }
+        // "--epochs 3 --epochs 4", "--out a.onnx --onnx b.onnx": an option of one value given more than once. System.CommandLine
+        // would say it "expects a single argument but 2 were provided", naming one of the spellings only.
+        if (parse.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(r => r.Option.Arity.MaximumNumberOfValues == 1 && r.Tokens.Count > 1) is { } repeated)
+        {
+            Option twice = repeated.Option;
+            string[] spellings = [.. parse.Tokens.Where(t => t.Type == TokenType.Option && (t.Value == twice.Name || twice.Aliases.Contains(t.Value)))
+                .Select(t => t.Value).Distinct()];
+            string values = string.Join(", then ", repeated.Tokens.Select(t => Printable.OneLine(t.Value)));
+            string which = spellings.Length > 1 ? $"{string.Join(" and ", spellings)} are one option," : $"{twice.Name}:";
+            yield return $"{which} given {repeated.Tokens.Count} times ({values}); give it once (see '{where} --help').";
+            yield break;
+        }
         if (command is RootCommand && parse.Tokens.Count == 0)
         {
             yield return $"expected a command: {string.Join(", ", command.Subcommands.Select(c => c.Name))} (see 'backprop --help').";

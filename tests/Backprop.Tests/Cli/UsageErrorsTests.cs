@@ -30,6 +30,18 @@ public sealed class UsageErrorsTests
         Assert.Equal(expected, error.TrimEnd('\n'));
     }
 
+    [Theory]
+    [InlineData(new[] { "train", "--epochs", "3", "--epochs", "4" }, "error: --epochs: given 2 times (3, then 4); give it once (see 'backprop train --help').")]
+    [InlineData(new[] { "train", "--lr", "0.1", "--learning-rate", "0.2" }, "error: --lr and --learning-rate are one option, given 2 times (0.1, then 0.2); give it once (see 'backprop train --help').")]
+    [InlineData(new[] { "export", "--model", "m.safetensors", "--out", "a.onnx", "--onnx", "b.onnx" }, "error: --out and --onnx are one option, given 2 times (a.onnx, then b.onnx); give it once (see 'backprop export --help').")]
+    public void An_option_of_one_value_given_twice_says_so(string[] args, string expected)
+    {
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(expected, error.TrimEnd('\n'));
+    }
+
     [Fact]
     public void A_negative_number_is_a_value_not_a_missing_one()
     {
