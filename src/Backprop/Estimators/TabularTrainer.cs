@@ -199,6 +199,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             }
         }
         TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
+        // Said after what was read (below), which is the run's first line.
+        TrainingNote? unbinned = null;
         if (fitted is null && options.PiecewiseLinearBins > 0 && !preprocessor.State.Features.Any(f => f.Bins > 0))
         {
             // Bins asked for are a warning; the default's only a note, and none on a table with no number at all.
@@ -206,11 +208,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             string why = $"no numeric column has {TabularOptions.MinPiecewiseLinearBins} or more distinct quantiles to put in bins";
             if (asked)
             {
-                Note(true, $"{{PiecewiseLinearBins}} {options.PiecewiseLinearBins} is unused: {why}");
+                unbinned = new TrainingNote(true, $"{{PiecewiseLinearBins}} {options.PiecewiseLinearBins} is unused: {why}");
             }
             else if (preprocessor.State.Features.Any(f => f.Kind == FeatureKind.Numeric))
             {
-                Note(false, $"no piecewise-linear inputs: {why}");
+                unbinned = new TrainingNote(false, $"no piecewise-linear inputs: {why}");
             }
         }
         var warnings = new List<string>();
@@ -255,11 +257,23 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // The split leaves them out, so the preprocessing never sees them to say so.
             Note(false, $"skipped {skipped} row(s) whose target '{OptionPlaceholders.Escape(preprocessor.State.Target.Name)}' is missing");
         }
+        if (unbinned is not null) Note(unbinned.IsWarning, unbinned.Template);
         foreach (string note in preprocessor.NoteTemplates) Note(false, note);
         foreach (string warning in warnings.Except(preprocessor.Notes)) Note(true, OptionPlaceholders.Escape(warning));
 
         // Cross-fitting replaces a validation split: chosen where there is none to use. Calibration wherever rows are held out.
         bool crossFit = options.CrossFit ?? (options.Members >= 2 && validationData is null);
+        if (crossFit && trainingData.Count < options.Members && options.CrossFit is null && _resumed is null)
+        {
+            // Fewer rows than members, with cross-fitting left to the trainer (a table typed by hand to try the tool): one member
+            // a row, each holding its own row out; a single row trains one network on it.
+            int rows = trainingData.Count;
+            Note(false, rows >= 2
+                ? $"{rows} rows: {rows} members, each holding out one row ({options.Members} members need {options.Members} rows or more)"
+                : $"1 row: one network on it, none held out ({options.Members} members need {options.Members} rows or more)");
+            options = options with { Members = rows };
+            crossFit = rows >= 2;
+        }
         if (crossFit && trainingData.Count < options.Members)
         {
             // A member without a fold would never validate, and the out-of-fold predictions would miss it.

@@ -164,4 +164,32 @@ public sealed class RecipeCliTests
         Assert.Equal(2, code);
         Assert.Contains("--recipe", error);
     }
+
+    [Fact]
+    public void A_file_says_what_was_read_first_then_the_recipe_then_what_the_recipe_could_not_use()
+    {
+        // Numbers that are all 0 or 1 have no quantiles to put in bins: the default's bins are left out, in a note.
+        using var files = new TempFiles();
+        string flags = files.Write("flags.csv", "a,b,y\n" + string.Concat(Enumerable.Range(0, 40).Select(i => $"{i % 2},{i / 2 % 2},{(i % 3 == 0 ? "yes" : "no")}\n")));
+        var (code, _, error) = CliRunner.Run("train", "--data", flags, "--epochs", "2", "--quiet");
+        Assert.True(code == 0, error);
+        string[] notes = error.TrimEnd('\n').Split('\n');
+        Assert.StartsWith("note: read 40 rows × 3 columns of ", notes[0]);
+        Assert.Equal("note: recipe quick, the default for a data file (--recipe plain or tabular for the others)", notes[1]);
+        Assert.Equal("note: no piecewise-linear inputs: no numeric column has 3 or more distinct quantiles to put in bins", notes[2]);
+    }
+
+    [Fact]
+    public void A_file_of_fewer_rows_than_the_defaults_members_trains_one_member_a_row()
+    {
+        using var files = new TempFiles();
+        string four = files.Write("four.csv", "x,y\n1,a\n2,b\n3,a\n4,b\n");
+        var (code, _, error) = CliRunner.Run("train", "--data", four, "--epochs", "2", "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("note: 4 rows: 4 members, each holding out one row (5 members need 5 rows or more)\n", error);
+        // Asked for in so many words, the five members are refused, with what to change.
+        var (asked, _, refusal) = CliRunner.Run("train", "--data", four, "--epochs", "2", "--cross-fit", "true");
+        Assert.Equal(2, asked);
+        Assert.EndsWith("error: --members: expected at most 4, one a row, to cross-fit 4 rows (or --cross-fit false). Received: 5.\n", refusal);
+    }
 }

@@ -93,11 +93,34 @@ public sealed class CrossFitTests : IDisposable
     }
 
     [Fact]
-    public void Fewer_rows_than_members_or_a_split_that_holds_none_out_is_an_option_error_not_nan()
+    public void Fewer_rows_than_the_defaults_members_train_one_member_a_row()
     {
-        // Two rows, five members: three folds would be empty. A split of 0.99 of two classes of one row each holds none out.
+        // A table typed by hand to try the tool: four rows cannot fill the default's five folds.
+        string four = _files.Write("four.csv", "x,y\n1,a\n2,b\n3,a\n4,b\n");
+        var notes = new List<TrainingNote>();
+        TabularTrainingResult<float> result = new TabularTrainer<float>(new TabularTrainingOptions { Data = four, Epochs = 3 }) { Notes = notes.Add }.Fit();
+        Assert.Equal(4, result.Options.Members);
+        Assert.True(result.Options.CrossFit);
+        Assert.Equal(4, result.Model.Members);
+        Assert.Contains(notes, n => n.Text == "4 rows: 4 members, each holding out one row (5 members need 5 rows or more)");
+        Assert.All(result.History, r => Assert.True(double.IsFinite(r.ValidationLoss!.Value)));
+
+        // One row (a regression): one network on it, nothing held out to validate or calibrate on.
+        string one = _files.Write("one.csv", "x,y\n1,2.5\n");
+        notes.Clear();
+        TabularTrainingResult<float> single = new TabularTrainer<float>(new TabularTrainingOptions { Data = one, Epochs = 3 }) { Notes = notes.Add }.Fit();
+        Assert.Equal(1, single.Options.Members);
+        Assert.False(single.Options.CrossFit);
+        Assert.False(single.Options.Calibrate);
+        Assert.Contains(notes, n => n.Text == "1 row: one network on it, none held out (5 members need 5 rows or more)");
+    }
+
+    [Fact]
+    public void Fewer_rows_than_members_asked_to_cross_fit_or_a_split_that_holds_none_out_is_an_option_error_not_nan()
+    {
+        // Two rows, five members asked to cross-fit: three folds would be empty. A split of 0.99 of two classes of one row each holds none out.
         string tiny = _files.Write("tiny.csv", "x,y\n1,a\n2,b\n");
-        var members = Assert.Throws<OptionException>(() => new TabularTrainer<float>(new TabularTrainingOptions { Data = tiny }).Fit());
+        var members = Assert.Throws<OptionException>(() => new TabularTrainer<float>(new TabularTrainingOptions { Data = tiny, CrossFit = true }).Fit());
         Assert.Equal(nameof(TabularTrainingOptions.Members), members.Option);
         Assert.Contains("at most 2, one a row, to cross-fit 2 rows", members.Message);
         var split = Assert.Throws<OptionException>(() => new TabularTrainer<float>(new TabularTrainingOptions { Data = tiny, ValidationFraction = 0.99, CrossFit = false }).Fit());
