@@ -77,7 +77,7 @@ public sealed class MlpClassifier<T> : MlpEstimator<T> where T : unmanaged, IFlo
     }
 
     /// <summary>Class probabilities <c>(N, C)</c>, columns in the order of <see cref="ClassLabels"/>.</summary>
-    public Matrix<T> PredictProba(Matrix<T> features) => Model.PredictProbabilities(Inputs(features));
+    public Matrix<T> PredictProba(Matrix<T> features) => Predicted(features, Model.PredictProbabilities, table => Model.PredictProbabilities(table));
 
     /// <summary>Class probabilities <c>(N, C)</c> for the rows of a table with the training columns (by name).</summary>
     public Matrix<T> PredictProba(Table table) => Model.PredictProbabilities(table);

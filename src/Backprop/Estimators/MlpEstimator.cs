@@ -76,9 +76,35 @@ public abstract class MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754
             (r, c) => c < features.Columns ? double.CreateChecked(features[r, c]) : target(r), (_, _) => null);
     }
 
-    /// <summary>The rows of <paramref name="features"/> as the model's input table: column <c>k</c> of the matrix is the model's feature column <c>k</c>.</summary>
+    /// <summary>
+    /// What the model makes of the rows of <paramref name="features"/> (column <c>k</c> of the matrix is the model's feature
+    /// column <c>k</c>): <paramref name="encoded"/> on the model's inputs, encoded straight from the numbers, which is what the
+    /// table of <see cref="Inputs"/> would give; <paramref name="table"/> on that table where only its path can say what is wrong
+    /// (an infinite value, a missing one with <see cref="MissingValueStrategy.Error"/>, an output out of range: by column and row).
+    /// </summary>
     /// <exception cref="ArgumentException">The matrix has another number of columns, or the model has a categorical input (give a table instead).</exception>
-    private protected Table Inputs(Matrix<T> features)
+    private protected TResult Predicted<TResult>(Matrix<T> features, Func<Matrix<T>, TResult> encoded, Func<Table, TResult> table)
+    {
+        Table? rows = null;
+        // A single row through a table of its own took two thirds of a prediction's time (measured: 43 µs a row, 28 µs of them
+        // the table, for the default ensemble on 20 numbers).
+        if (Model.Preprocessor.EncodeNumbers(Checked(features)) is { } inputs)
+        {
+            try
+            {
+                return encoded(inputs);
+            }
+            catch (BackpropException)
+            {
+                // An output out of range: the table's path names the column and row it came from.
+                rows = Inputs(features);
+            }
+        }
+        return table(rows ?? Inputs(features));
+    }
+
+    // The matrix as the model can take it, or the reason it cannot.
+    private Matrix<T> Checked(Matrix<T> features)
     {
         ArgumentNullException.ThrowIfNull(features);
         FeatureColumnState[] columns = Model.Preprocessor.State.Features;
@@ -90,6 +116,15 @@ public abstract class MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754
         {
             throw new ArgumentException($"Expected numeric inputs. Received: a model whose column '{categorical.Name}' is categorical; predict from a Table.", nameof(features));
         }
+        return features;
+    }
+
+    /// <summary>The rows of <paramref name="features"/> as the model's input table: column <c>k</c> of the matrix is the model's feature column <c>k</c>.</summary>
+    /// <exception cref="ArgumentException">The matrix has another number of columns, or the model has a categorical input (give a table instead).</exception>
+    private protected Table Inputs(Matrix<T> features)
+    {
+        Checked(features);
+        FeatureColumnState[] columns = Model.Preprocessor.State.Features;
         (string, bool)[] header = columns.Select(c => (c.Name, c.Kind == FeatureKind.Boolean)).ToArray();
         return Table.FromColumns("the feature matrix", header, features.Rows,
             (r, c) => double.CreateChecked(features[r, c]),

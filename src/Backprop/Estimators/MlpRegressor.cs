@@ -76,7 +76,7 @@ public sealed class MlpRegressor<T> : MlpEstimator<T> where T : unmanaged, IFloa
     }
 
     /// <summary>The predicted target of each row of <paramref name="features"/>, in the units of the training target.</summary>
-    public double[] Predict(Matrix<T> features) => Model.PredictValues(Inputs(features));
+    public double[] Predict(Matrix<T> features) => Predicted(features, Model.PredictValues, table => Model.PredictValues(table));
 
     /// <summary>The predicted target of each row of a table with the training columns (by name).</summary>
     public double[] Predict(Table table) => Model.PredictValues(table);

@@ -350,6 +350,48 @@ public sealed class TabularPreprocessor
         return result;
     }
 
+    /// <summary>
+    /// The model's inputs <c>(N, <see cref="FeatureCount"/>)</c> for raw values <c>(N, F)</c> of the feature columns in their
+    /// training order, numbers and booleans (nonzero is true) with NaN for a missing value: the same inputs, to the bit, as
+    /// <see cref="TransformFeatures{T}(Table, IReadOnlyList{int}?, ICollection{string}?, ICollection{string}?)"/> gives for a table
+    /// of those values, without building one. <see langword="null"/> where only the table's path reports the input: a categorical
+    /// column, an infinite value, or a missing one under <see cref="MissingValueStrategy.Error"/>.
+    /// </summary>
+    internal Matrix<T>? EncodeNumbers<T>(Matrix<T> raw) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        FeatureColumnState[] features = State.Features;
+        if (raw.Columns != features.Length || features.Any(f => f.Kind == FeatureKind.Categorical))
+        {
+            return null;
+        }
+        int width = FeatureCount;
+        var result = new Matrix<T>(raw.Rows, width);
+        T[] data = result.Data;
+        for (int r = 0; r < raw.Rows; r++)
+        {
+            int offset = r * width;
+            for (int f = 0; f < features.Length; f++)
+            {
+                FeatureColumnState feature = features[f];
+                double value = double.CreateChecked(raw[r, f]);
+                if (double.IsInfinity(value) || (double.IsNaN(value) && State.Missing == MissingValueStrategy.Error))
+                {
+                    return null;
+                }
+                if (feature.Kind == FeatureKind.Boolean)
+                {
+                    data[offset] = double.IsNaN(value) ? T.CreateChecked((int)feature.Fill) : value != 0 ? T.One : T.Zero;
+                }
+                else
+                {
+                    EncodeNumeric(double.IsNaN(value) ? feature.Fill : value, feature, data.AsSpan(offset, feature.Width));
+                }
+                offset += feature.Width;
+            }
+        }
+        return result;
+    }
+
     /// <summary>A value of a numeric feature column as the model sees it: standardized, or robustly scaled and smoothly clipped.</summary>
     /// <exception cref="ArgumentException">The column is not numeric.</exception>
     public double ScaleNumber(FeatureColumnState feature, double value)

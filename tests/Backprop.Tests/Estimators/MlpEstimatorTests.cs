@@ -146,4 +146,40 @@ public class MlpEstimatorTests(ITestOutputHelper output)
         OptionException task = Assert.Throws<OptionException>(() => new MlpRegressor<double>(new TabularTrainingOptions { Task = TaskKind.Classification }));
         Assert.Equal("Task", task.Option);
     }
+
+    // The same values as a table of columns x0 … x{F−1}, what an estimator trains on.
+    private static Table TableOf<T>(Matrix<T> x) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> =>
+        Table.FromColumns("the feature matrix", [.. Enumerable.Range(0, x.Columns).Select(c => ($"x{c}", false))], x.Rows,
+            (r, c) => double.CreateChecked(x[r, c]), (_, _) => null);
+
+    [Fact]
+    public void Predictions_from_a_matrix_are_those_of_the_same_numbers_in_a_table_to_the_bit()
+    {
+        var (x, y) = Synthetic(300, new Rng(5));
+        var regressor = new MlpRegressor<float>(new TabularTrainingOptions { Epochs = 5 }).Fit(x, y);
+        var classifier = new MlpClassifier<float>(new TabularTrainingOptions { Epochs = 5 }).Fit(x, [.. y.Select(v => v > 2500 ? 1 : 0)]);
+        var (rows, _) = Synthetic(40, new Rng(6));
+        for (int r = 0; r < rows.Rows; r += 6) rows[r, r % 5] = float.NaN;   // missing: imputed alike
+        rows[1, 2] = 40;                                                       // far outside training, still finite
+
+        Assert.Equal(regressor.Predict(TableOf(rows)), regressor.Predict(rows));
+        Assert.Equal(classifier.PredictProba(TableOf(rows)).Data, classifier.PredictProba(rows).Data);
+        var one = new Matrix<float>(rows.Row(1).ToArray(), 1, 5);
+        Assert.Equal(regressor.Predict(TableOf(one)), regressor.Predict(one));
+    }
+
+    [Fact]
+    public void A_matrix_value_the_table_would_report_is_reported_as_the_table_reports_it()
+    {
+        var (x, y) = Synthetic(200, new Rng(5));
+        var regressor = new MlpRegressor<double>(new TabularTrainingOptions { Epochs = 3 }).Fit(new Matrix<double>([.. x.Data.Select(v => (double)v)], 200, 5), y);
+        // Far beyond anything seen: the network overflows, and the message names the column as it would for a file.
+        var far = new Matrix<double>(1, 5);
+        far[0, 3] = 1.7e308;
+        BackpropException overflow = Assert.Throws<BackpropException>(() => regressor.Predict(far));
+        Assert.Contains("in column 'x3'", overflow.Message);
+        // Infinite: refused by the table's path, the same way.
+        far[0, 3] = double.PositiveInfinity;
+        Assert.Equal(Assert.Throws<BackpropException>(() => regressor.Predict(TableOf(far))).Message, Assert.Throws<BackpropException>(() => regressor.Predict(far)).Message);
+    }
 }

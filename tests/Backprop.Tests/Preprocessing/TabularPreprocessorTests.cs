@@ -270,4 +270,56 @@ public sealed class TabularPreprocessorTests : TempFileTest
         var e = Assert.Throws<BackpropException>(() => TabularPreprocessorState.FromJson(json));
         Assert.Contains(expected, e.Message);
     }
+
+    // Raw values for EncodeNumbers: numbers (with a repeated value and NaN), a 0/1 column the preprocessor reads as booleans.
+    private static (Table Table, float[] Raw) NumbersAndFlags(int rows, int seed, bool missing = true)
+    {
+        var rng = new Random(seed);
+        var raw = new float[rows * 3];
+        for (int r = 0; r < rows; r++)
+        {
+            raw[r * 3] = missing && r % 7 == 3 ? float.NaN : (float)(rng.NextDouble() * 100 - 20);
+            raw[r * 3 + 1] = r % 5 == 0 ? 2.5f : (float)Math.Exp(rng.NextDouble() * 4);
+            raw[r * 3 + 2] = missing && r % 11 == 4 ? float.NaN : rng.Next(2);
+        }
+        Table table = Table.FromColumns("values", [("a", false), ("b", false), ("flag", true), ("y", false)], rows,
+            (r, c) => c < 2 ? raw[r * 3 + c] : c == 3 ? r % 3 : double.NaN,
+            (r, c) => c == 2 && !float.IsNaN(raw[r * 3 + 2]) ? (raw[r * 3 + 2] != 0 ? "true" : "false") : null);
+        return (table, raw);
+    }
+
+    [Theory]
+    [InlineData(NumericScaling.Standard, 0)]
+    [InlineData(NumericScaling.Standard, 8)]
+    [InlineData(NumericScaling.Robust, 8)]
+    public void Numbers_encode_straight_to_the_inputs_a_table_of_them_gives_to_the_bit(NumericScaling scaling, int bins)
+    {
+        var (training, _) = NumbersAndFlags(200, 1);
+        var preprocessor = TabularPreprocessor.Fit(training, new TabularOptions(Target: "y", Scaling: scaling, PiecewiseLinearBins: bins));
+        Assert.Equal([FeatureKind.Numeric, FeatureKind.Numeric, FeatureKind.Boolean], preprocessor.State.Features.Select(f => f.Kind));
+        Assert.Equal(bins > 0, preprocessor.State.Features[0].Bins > 0);
+
+        // New rows, some outside the training range, missing values among them.
+        var (table, raw) = NumbersAndFlags(57, 2);
+        var numbers = new Backprop.Tensors.Matrix<float>(raw, 57, 3);
+        float[] viaTable = preprocessor.TransformFeatures<float>(table).Data;
+        Assert.Equal(viaTable, preprocessor.EncodeNumbers(numbers)!.Data);
+        Assert.Equal(preprocessor.TransformFeatures<double>(table).Data,
+            preprocessor.EncodeNumbers(new Backprop.Tensors.Matrix<double>([.. raw.Select(v => (double)v)], 57, 3))!.Data);
+    }
+
+    [Fact]
+    public void Numbers_the_table_must_report_are_left_to_it()
+    {
+        var (training, _) = NumbersAndFlags(100, 1);
+        var preprocessor = TabularPreprocessor.Fit(training, new TabularOptions(Target: "y"));
+        Assert.Null(preprocessor.EncodeNumbers(new Backprop.Tensors.Matrix<float>([1, float.PositiveInfinity, 0], 1, 3)));
+        Assert.Null(preprocessor.EncodeNumbers(new Backprop.Tensors.Matrix<float>([1, 2], 1, 2)));
+        Assert.NotNull(preprocessor.EncodeNumbers(new Backprop.Tensors.Matrix<float>([float.NaN, 2, 1], 1, 3)));
+        var strict = TabularPreprocessor.Fit(NumbersAndFlags(100, 3, missing: false).Table, new TabularOptions(Target: "y", Missing: MissingValueStrategy.Error));
+        Assert.Null(strict.EncodeNumbers(new Backprop.Tensors.Matrix<float>([float.NaN, 2, 1], 1, 3)));
+        Assert.NotNull(strict.EncodeNumbers(new Backprop.Tensors.Matrix<float>([1, 2, 1], 1, 3)));
+        Table categorical = ReadTable("c,x,y\nred,1,0\nblue,2,1\nred,3,0\nblue,4,1\n");
+        Assert.Null(TabularPreprocessor.Fit(categorical, new TabularOptions(Target: "y")).EncodeNumbers(new Backprop.Tensors.Matrix<float>([0, 1], 1, 2)));
+    }
 }
