@@ -199,7 +199,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             }
         }
         TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
-        // Said after what was read (below), which is the run's first line.
+        // Said after what was read (below), which is the run's first line, as every remark on the options is.
         TrainingNote? unbinned = null;
         if (fitted is null && options.PiecewiseLinearBins > 0 && !preprocessor.State.Features.Any(f => f.Bins > 0))
         {
@@ -231,12 +231,6 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // Encoded with the preprocessing fitted on the training data, as predictions on new data will be.
             validationData = preprocessor.Transform<T>(validationTable, warnings: warnings);
         }
-        if (options.ValidationData is { } validating && options.Data is { } training
-            && string.Equals(Path.GetFullPath(validating), Path.GetFullPath(training), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
-        {
-            // Allowed (a smoke test), but every number called validation would be the training rows' own.
-            Note(true, "{ValidationData} is the {Data} file: the rows it validates on are the rows it trains on, so the validation loss and the epoch it picks say nothing of new data");
-        }
         if (streamed is not null)
         {
             Note(false, OptionPlaceholders.Escape(StreamSummary(streamed, preprocessor, validationData?.Count ?? 0)));
@@ -256,6 +250,12 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             // The split leaves them out, so the preprocessing never sees them to say so.
             Note(false, $"skipped {skipped} row(s) whose target '{OptionPlaceholders.Escape(preprocessor.State.Target.Name)}' is missing");
+        }
+        if (options.ValidationData is { } validating && options.Data is { } training
+            && string.Equals(Path.GetFullPath(validating), Path.GetFullPath(training), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase))
+        {
+            // Allowed (a smoke test), but every number called validation would be the training rows' own.
+            Note(true, "{ValidationData} is the {Data} file: the rows it validates on are the rows it trains on, so the validation loss and the epoch it picks say nothing of new data");
         }
         if (unbinned is not null) Note(unbinned.IsWarning, unbinned.Template);
         foreach (string note in preprocessor.NoteTemplates) Note(false, note);

@@ -238,6 +238,11 @@ public sealed partial class TrainDataTests : TempFileTest
         var (exit, _, error) = Run("train", "--data", file, "--validation-data", Path.Combine(Path.GetDirectoryName(file)!, ".", "same.csv"), "--epochs", "1");
         Assert.Equal(0, exit);
         Assert.Contains("warning: --validation-data is the --data file: the rows it validates on are the rows it trains on", error);
+        // After what was read and the recipe, as every remark on the options.
+        string[] lines = error.Split('\n');
+        Assert.StartsWith("note: read 40 rows", lines[0]);
+        Assert.StartsWith("note: recipe quick", lines[1]);
+        Assert.StartsWith("warning: --validation-data is the --data file", lines[2]);
         var (_, _, apart) = Run("train", "--data", file, "--validation-data", Files.Write("other.csv", File.ReadAllText(file)), "--epochs", "1");
         Assert.DoesNotContain("warning:", apart);
     }
