@@ -600,7 +600,13 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         {
             // The folds one after the other, each ascending; their sizes beside them when there are several.
             composed.Tensors.RemoveAll(t => t.Name == ConformalScoresTensor);
-            composed.Tensors.Add(SafeTensor.Create<double>(ConformalScoresTensor, scores.Folds.SelectMany(f => f).ToArray(), scores.Count));
+            var all = new double[scores.Count];
+            int filled = 0;
+            foreach (IReadOnlyList<double> fold in scores.Folds)
+            {
+                for (int i = 0; i < fold.Count; i++) all[filled++] = fold[i];
+            }
+            composed.Tensors.Add(SafeTensor.Create<double>(ConformalScoresTensor, all, scores.Count));
             if (scores.Folds.Count > 1)
             {
                 composed.Metadata[ConformalFoldsKey] = $"[{string.Join(",", scores.Folds.Select(f => f.Count.ToString(CultureInfo.InvariantCulture)))}]";

@@ -153,6 +153,15 @@ public static class LayerCatalog
     }
 
     /// <summary>Number of trainable parameters of a layer: the sum of its <see cref="ParameterTensors"/> sizes (as <see cref="long"/>, never overflowing).</summary>
-    public static long ParameterCount(LayerDescription description) =>
-        ParameterTensors(description).Sum(tensor => tensor.Shape.Aggregate(1L, (product, dimension) => product * dimension));
+    public static long ParameterCount(LayerDescription description)
+    {
+        long count = 0;
+        foreach ((string _, int[] shape) in ParameterTensors(description))
+        {
+            long elements = 1;
+            foreach (int dimension in shape) elements *= dimension;
+            count += elements;
+        }
+        return count;
+    }
 }

@@ -67,9 +67,11 @@ public sealed class ModelArchitecture
                 if (layer.Options is { Count: > 0 })
                 {
                     json.WriteStartObject("options");
-                    foreach (KeyValuePair<string, double> option in layer.Options.OrderBy(o => o.Key, StringComparer.Ordinal))
+                    string[] names = [.. layer.Options.Keys];
+                    Array.Sort(names, StringComparer.Ordinal);
+                    foreach (string name in names)
                     {
-                        json.WriteNumber(option.Key, option.Value);
+                        json.WriteNumber(name, layer.Options[name]);
                     }
                     json.WriteEndObject();
                 }

@@ -234,6 +234,8 @@ public static class ModelFile
         return LayerTensors(model, Describe(model));
     }
 
+    // Once a save, as Compose.
+    [MethodImpl(MethodImplOptions.NoOptimization)]
     private static List<SafeTensor> LayerTensors<T>(Sequential<T> model, ModelArchitecture architecture) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var tensors = new List<SafeTensor>();
@@ -243,7 +245,8 @@ public static class ModelFile
             int offset = layerOffsets[k];
             foreach ((string suffix, int[] shape) in LayerCatalog.ParameterTensors(architecture.Layers[k]))
             {
-                int count = shape.Aggregate(1, (a, b) => a * b);
+                int count = 1;
+                foreach (int dimension in shape) count *= dimension;
                 tensors.Add(SafeTensor.Create<T>($"{LayerPrefix}{k}.{suffix}", model.Parameters.AsSpan(offset, count), shape));
                 offset += count;
             }
@@ -251,6 +254,7 @@ public static class ModelFile
         return tensors;
     }
 
+    [MethodImpl(MethodImplOptions.NoOptimization)]
     private static int[] LayerOffsets<T>(Sequential<T> model) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var offsets = new int[model.Layers.Count];

@@ -40,6 +40,8 @@ public sealed class SafeTensor
     /// <summary>Creates a tensor named <paramref name="name"/> holding a copy of <paramref name="values"/> with shape <paramref name="shape"/>.</summary>
     /// <typeparam name="T"><see cref="float"/> (stored as F32) or <see cref="double"/> (stored as F64).</typeparam>
     /// <exception cref="ArgumentException">The name is empty, a dimension is negative, or the shape does not hold <c>values.Length</c> elements.</exception>
+    // Once a tensor of a save: compiled without optimization (docs/performance.md, "Start-up"); the bytes are copied by what it calls.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)]
     public static SafeTensor Create<T>(string name, ReadOnlySpan<T> values, params int[] shape) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
