@@ -689,8 +689,15 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // "13 inputs from 13 numeric columns; target 'cultivar', 3 classes".
     private static string InputsOf(TabularPreprocessor preprocessor)
     {
-        string kinds = string.Join(", ", preprocessor.State.Features.GroupBy(f => f.Kind).OrderBy(g => g.Key)
-            .Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}"));
+        // Counted by kind in the enum's order, without LINQ's GroupBy and OrderBy over it (compiled afresh in every run).
+        var counts = new int[(int)FeatureKind.Categorical + 1];
+        foreach (FeatureColumnState feature in preprocessor.State.Features) counts[(int)feature.Kind]++;
+        var parts = new List<string>(counts.Length);
+        for (int kind = 0; kind < counts.Length; kind++)
+        {
+            if (counts[kind] > 0) parts.Add($"{counts[kind]} {((FeatureKind)kind).ToString().ToLowerInvariant()}");
+        }
+        string kinds = string.Join(", ", parts);
         string target = preprocessor.Task == TaskKind.Regression ? "regression" : $"{preprocessor.ClassNames!.Count} classes";
         string columns = preprocessor.State.Features.Length == 1 ? "column" : "columns";
         return $"{Plural.Of(preprocessor.FeatureCount, "input")} from {kinds} {columns}; target '{preprocessor.State.Target.Name}', {target}";

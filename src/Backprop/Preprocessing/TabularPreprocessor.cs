@@ -131,7 +131,7 @@ public sealed class TabularPreprocessor
             ThrowOnFirstMissing(table, candidates.Append(target));
         }
 
-        int[] training = SelectRows(table, rows).Where(r => !target.IsMissing(r)).ToArray();
+        int[] training = WithTarget(SelectRows(table, rows), target);
         int skipped = (rows?.Count ?? table.RowCount) - training.Length;
         if (training.Length == 0)
         {
@@ -230,7 +230,7 @@ public sealed class TabularPreprocessor
             ?? throw DataErrors.ColumnNotFound(table.Source, $"the target column '{targetState.Name}'", targetState.Name, table.ColumnNames);
         ThrowOnUnsupported(table, [target]);
         int[] all = SelectRows(table, rows);
-        int[] selected = all.Where(r => !target.IsMissing(r)).ToArray();
+        int[] selected = WithTarget(all, target);
         if (selected.Length < all.Length)
         {
             warnings?.Add($"skipped {all.Length - selected.Length} row(s) whose target '{target.Name}' is missing");
@@ -559,12 +559,32 @@ public sealed class TabularPreprocessor
     /// </summary>
     internal static TaskKind InferNumericTask(double[] values, TabularOptions options)
     {
-        if (values.Length == 0 || !Array.TrueForAll(values, v => v == Math.Round(v)))
+        if (values.Length == 0)
         {
             return TaskKind.Regression;
         }
-        int distinct = values.Distinct().Take(options.MaxClassesForNumericTarget + 1).Count();
-        double range = values.Max() - values.Min() + 1;
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        foreach (double v in values)
+        {
+            if (v != Math.Round(v))
+            {
+                return TaskKind.Regression;
+            }
+            min = Math.Min(min, v);
+            max = Math.Max(max, v);
+        }
+        // Distinct values counted up to one past the limit, which a regression target reaches within its first rows.
+        var seen = new double[options.MaxClassesForNumericTarget + 1];
+        int distinct = 0;
+        foreach (double v in values)
+        {
+            if (Array.IndexOf(seen, v, 0, distinct) < 0)
+            {
+                seen[distinct++] = v;
+                if (distinct == seen.Length) break;
+            }
+        }
+        double range = max - min + 1;
         return distinct <= options.MaxClassesForNumericTarget && distinct * 2 <= values.Length && range <= 2 * distinct
             ? TaskKind.Classification
             : TaskKind.Regression;
@@ -751,11 +771,35 @@ public sealed class TabularPreprocessor
         names is null ? [] : names.Distinct(StringComparer.Ordinal)
             .Select(name => table.Find(name) ?? throw DataErrors.ColumnNotFound(table.Source, $"{role} '{name}'", name, table.ColumnNames)).ToList();
 
+    // The rows whose target is present. Loops here and in SelectRows and InferNumericTask, not LINQ over ints and doubles: each
+    // such pipeline is generic code the JIT compiles afresh in every run (docs/performance.md, "A small run's phases").
+    private static int[] WithTarget(int[] rows, TableColumn target)
+    {
+        int kept = 0;
+        foreach (int r in rows)
+        {
+            if (!target.IsMissing(r)) kept++;
+        }
+        if (kept == rows.Length)
+        {
+            return rows;
+        }
+        var selected = new int[kept];
+        kept = 0;
+        foreach (int r in rows)
+        {
+            if (!target.IsMissing(r)) selected[kept++] = r;
+        }
+        return selected;
+    }
+
     private static int[] SelectRows(Table table, IReadOnlyList<int>? rows)
     {
         if (rows is null)
         {
-            return Enumerable.Range(0, table.RowCount).ToArray();
+            var every = new int[table.RowCount];
+            for (int r = 0; r < every.Length; r++) every[r] = r;
+            return every;
         }
         int[] selected = [.. rows];
         foreach (int r in selected)
