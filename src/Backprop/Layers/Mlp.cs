@@ -23,6 +23,8 @@ public static class Mlp
     /// <param name="zeroOutput">Start the output layer at zero (<see cref="Initialization.Zeros"/>) rather than drawing it.</param>
     /// <param name="members">Networks <c>M</c> trained side by side; the output has <c>M·O</c> columns.</param>
     /// <param name="embedding">How each input enters the first dense layer: as it is, or beside a <see cref="PeriodicEmbedding{T}"/> of it.</param>
+    // Once a model: compiled without optimization (its loop would send it to the optimizing JIT; docs/performance.md, "Start-up").
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoOptimization)]
     public static Sequential<T> Create<T>(int inputs, IReadOnlyList<int> hidden, int outputs, Activation activation = Activation.Relu,
         Initialization initialization = Initialization.PyTorch, double dropout = 0, bool featureScale = false, bool zeroOutput = false,
         int members = 1, InputEmbedding embedding = InputEmbedding.None)

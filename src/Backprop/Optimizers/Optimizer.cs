@@ -50,6 +50,12 @@ public abstract class Optimizer<T> where T : unmanaged, IFloatingPointIeee754<T>
         set
         {
             ArgumentNullException.ThrowIfNull(value);
+            if (value.Count == 0)
+            {
+                // Every parameter at the optimizer's rate (all but the ntk parametrization): no sorter to compile for nothing.
+                _scales = [];
+                return;
+            }
             LearningRateScale[] sorted = [.. value.OrderBy(s => s.Offset)];
             for (int i = 0; i < sorted.Length; i++)
             {
