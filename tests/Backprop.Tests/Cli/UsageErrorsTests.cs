@@ -23,24 +23,14 @@ public sealed class UsageErrorsTests
     [InlineData(new[] { "predict", "--model", "--data", "d.csv" }, "error: --model: no value given (the next word, --data, is an option) (see 'backprop predict --help').")]
     [InlineData(new[] { "train", "--epochs", "3", "--target", "--verbose" }, "error: --target: no value given (the next word, --verbose, is an option) (see 'backprop train --help').")]
     public void An_option_without_its_value_is_named(string[] args, string expected)
-    {
-        var (code, output, error) = CliRunner.Run(args);
-        Assert.Equal(2, code);
-        Assert.Equal("", output);
-        Assert.Equal(expected, error.TrimEnd('\n'));
-    }
+        => AssertUsageError(args, expected);
 
     [Theory]
     [InlineData(new[] { "train", "--epochs", "3", "--epochs", "4" }, "error: --epochs: given 2 times (3, then 4); give it once (see 'backprop train --help').")]
     [InlineData(new[] { "train", "--lr", "0.1", "--learning-rate", "0.2" }, "error: --lr and --learning-rate are one option, given 2 times (0.1, then 0.2); give it once (see 'backprop train --help').")]
     [InlineData(new[] { "export", "--model", "m.safetensors", "--out", "a.onnx", "--onnx", "b.onnx" }, "error: --out and --onnx are one option, given 2 times (a.onnx, then b.onnx); give it once (see 'backprop export --help').")]
     public void An_option_of_one_value_given_twice_says_so(string[] args, string expected)
-    {
-        var (code, output, error) = CliRunner.Run(args);
-        Assert.Equal(2, code);
-        Assert.Equal("", output);
-        Assert.Equal(expected, error.TrimEnd('\n'));
-    }
+        => AssertUsageError(args, expected);
 
     [Fact]
     public void A_negative_number_is_a_value_not_a_missing_one()
@@ -84,12 +74,7 @@ public sealed class UsageErrorsTests
     // Not a file: no option to suggest.
     [InlineData(new[] { "train", "fast" }, "error: unknown argument 'fast' for 'backprop train' (see 'backprop train --help').")]
     public void A_file_without_its_option_gets_the_option(string[] args, string expected)
-    {
-        var (code, output, error) = CliRunner.Run(args);
-        Assert.Equal(2, code);
-        Assert.Equal("", output);
-        Assert.Equal(expected, error.TrimEnd('\n'));
-    }
+        => AssertUsageError(args, expected);
 
     [Fact]
     public void A_model_file_that_exists_is_one_to_resume_and_data_without_an_extension_is_data()
@@ -100,5 +85,14 @@ public sealed class UsageErrorsTests
             CliRunner.Run("train", model).Error.TrimEnd('\n'));
         Assert.Equal($"error: unknown argument '{data}' for 'backprop evaluate'; did you mean '--data {data}'? (see 'backprop evaluate --help')",
             CliRunner.Run("evaluate", "--model", model, data).Error.TrimEnd('\n'));
+    }
+
+    // One line on stderr, nothing on stdout, exit code 2.
+    private static void AssertUsageError(string[] args, string expected)
+    {
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Equal(expected, error.TrimEnd('\n'));
     }
 }
