@@ -62,7 +62,8 @@ public static class Cli
             // Parsing runs the options' parsers and validators: a bug there is still one line.
             return Internal(e, args.Contains("--verbose"));
         }
-        if (parse.Action is ParseErrorAction)
+        // "--save --json" parses: --save takes the word "--json". It is still a usage error, the same as "--lr --save m.safetensors".
+        if (parse.Action is ParseErrorAction || UsageErrors.ValuelessOption(parse) is not null)
         {
             foreach (string line in UsageErrors.Describe(parse))
             {

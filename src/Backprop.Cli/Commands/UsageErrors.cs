@@ -11,14 +11,19 @@ internal static class UsageErrors
     public static IEnumerable<string> Describe(ParseResult parse)
     {
         Command command = parse.CommandResult.Command;
-        string where = command is RootCommand ? "backprop" : $"backprop {command.Name}";
-        HashSet<string> optionNames = [.. command.Options.Concat(AncestorsRecursiveOptions(parse)).SelectMany(o => o.Aliases.Prepend(o.Name))];
-        // "--lr --save m.safetensors": System.CommandLine gives --lr the word "--save" as its value, and then "m.safetensors"
-        // is an unknown word; what the user left out is --lr's value.
-        if (parse.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(r => r.Tokens.Any(t => optionNames.Contains(t.Value))) is { } valueless)
+        string where = Where(command);
+        HashSet<string> optionNames = OptionNames(parse);
+        if (ValuelessOption(parse) is { } valueless)
         {
-            string next = valueless.Tokens.First(t => optionNames.Contains(t.Value)).Value;
-            yield return $"{valueless.Option.Name}: no value given (the next word, {next}, is an option) (see '{where} --help').";
+            yield return valueless;
+            yield break;
+        }
+        // "train --data my.csv --save": the last word is an option that takes a value. System.CommandLine says "Required argument
+        // missing for option: '--save'", and for "predict --model" also that --data is required: the value is what is missing.
+        if (parse.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(r => !r.Implicit && r.Tokens.Count == 0 && r.Option.Arity.MinimumNumberOfValues > 0)
+            is { } empty)
+        {
+            yield return $"{empty.Option.Name}: no value given (see '{where} --help').";
             yield break;
         }
         // An unknown word leads System.CommandLine to more errors (its value taken for an argument, a command missing):
@@ -69,6 +74,29 @@ internal static class UsageErrors
             yield return Printable.OneLine(error.Message.ReplaceLineEndings(" "));
         }
     }
+
+    /// <summary>
+    /// The line for an option that took the name of another option for its value, or <see langword="null"/>. System.CommandLine
+    /// gives an option the next word whatever it is: "--lr --save m.safetensors" gives --lr the value "--save" (and then
+    /// "m.safetensors" is an unknown word), and "--save --json" parses without an error into a file named "--json" and no JSON.
+    /// What the user left out is the first option's value.
+    /// </summary>
+    public static string? ValuelessOption(ParseResult parse)
+    {
+        HashSet<string> optionNames = OptionNames(parse);
+        if (parse.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(r => r.Tokens.Any(t => optionNames.Contains(t.Value))) is not { } valueless)
+        {
+            return null;
+        }
+        string next = valueless.Tokens.First(t => optionNames.Contains(t.Value)).Value;
+        return $"{valueless.Option.Name}: no value given (the next word, {next}, is an option) (see '{Where(parse.CommandResult.Command)} --help').";
+    }
+
+    private static string Where(Command command) => command is RootCommand ? "backprop" : $"backprop {command.Name}";
+
+    // Every spelling of every option the command takes, its own and the root's that apply to it.
+    private static HashSet<string> OptionNames(ParseResult parse) =>
+        [.. parse.CommandResult.Command.Options.Concat(AncestorsRecursiveOptions(parse)).SelectMany(o => o.Aliases.Prepend(o.Name))];
 
     /// <summary>
     /// The option of <paramref name="command"/> that takes a file such as <paramref name="word"/> (by its extension, or any file

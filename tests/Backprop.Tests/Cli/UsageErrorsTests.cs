@@ -22,6 +22,15 @@ public sealed class UsageErrorsTests
     [InlineData(new[] { "train", "--lr", "--save", "m.safetensors" }, "error: --lr: no value given (the next word, --save, is an option) (see 'backprop train --help').")]
     [InlineData(new[] { "predict", "--model", "--data", "d.csv" }, "error: --model: no value given (the next word, --data, is an option) (see 'backprop predict --help').")]
     [InlineData(new[] { "train", "--epochs", "3", "--target", "--verbose" }, "error: --target: no value given (the next word, --verbose, is an option) (see 'backprop train --help').")]
+    // These parse without an error: --save would write a model file named "--json" and print no JSON, --out predictions
+    // to a file named "--proba" without probabilities.
+    [InlineData(new[] { "train", "--epochs", "1", "--save", "--json" }, "error: --save: no value given (the next word, --json, is an option) (see 'backprop train --help').")]
+    [InlineData(new[] { "predict", "--model", "m.safetensors", "--data", "d.csv", "--out", "--proba" }, "error: --out: no value given (the next word, --proba, is an option) (see 'backprop predict --help').")]
+    [InlineData(new[] { "train", "--save", "-q" }, "error: --save: no value given (the next word, -q, is an option) (see 'backprop train --help').")]
+    [InlineData(new[] { "train", "--save", "--help" }, "error: --save: no value given (the next word, --help, is an option) (see 'backprop train --help').")]
+    // The last word: System.CommandLine's "Required argument missing for option", and for predict also "--data is required".
+    [InlineData(new[] { "train", "--epochs", "1", "--save" }, "error: --save: no value given (see 'backprop train --help').")]
+    [InlineData(new[] { "predict", "--model" }, "error: --model: no value given (see 'backprop predict --help').")]
     public void An_option_without_its_value_is_named(string[] args, string expected)
         => AssertUsageError(args, expected);
 
