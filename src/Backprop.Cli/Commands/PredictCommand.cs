@@ -56,6 +56,8 @@ internal static class PredictCommand
         command.SetAction(parse =>
         {
             OutputFiles.Check([(model.Name, parse.GetValue(model), "the model"), (data.Name, parse.GetValue(data), "the data")], [(outPath.Name, OutPath(parse))]);
+            // Before the model is loaded and the data predicted, which on a large file is the long part.
+            if (OutPath(parse) is { } file) AtomicFile.CheckTarget(file);
             return ModelLoader.Run(parse.GetValue(model)!,
                 new Handler(parse.GetValue(data)!, parse.GetValue(delimiter), parse.GetValue(decimalSeparator), OutPath(parse), parse.GetValue(proba),
                     parse.GetValue(interval), parse.GetValue(set), parse.GetValue(json), output, error));

@@ -142,6 +142,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (options.SavePath is { } savePath)
         {
             AtomicFile.CheckTarget(savePath);
+            // Checkpoints keep the best epoch beside it, under a longer name.
+            if (options.CheckpointEvery is not null) AtomicFile.CheckTarget(TabularTrainingOptions.BestPathOf(savePath));
         }
         TabularPreprocessor? fitted = _resumed?.Model.Preprocessor;
         bool embedded = givenData is null && options.Data is null;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 
 namespace Backprop.IO;
 
@@ -25,7 +26,7 @@ public static class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        string fullPath = CheckTarget(path);
+        string fullPath = Target(path);
         try
         {
             fullPath = Followed(fullPath);
@@ -40,7 +41,7 @@ public static class AtomicFile
         }
         RemoveStaleTemporaries(fullPath);
         string folder = Path.GetDirectoryName(fullPath)!;
-        string temporary = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temporary = Temporary(fullPath);
         bool renamed = false;
         try
         {
@@ -56,7 +57,8 @@ public static class AtomicFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             // .NET appends " : 'path'" of the temporary file to some messages; the user knows only the target.
-            string reason = OneLine(ex.Message).Replace($" : '{temporary}'", "", StringComparison.Ordinal).TrimEnd('.');
+            string reason = OneLine(ex.Message).Replace($" : '{temporary}'", "", StringComparison.Ordinal)
+                .Replace($"'{temporary}'", $"'{path}'", StringComparison.Ordinal).TrimEnd('.');
             throw new BackpropException($"Cannot save '{path}': {reason}. The previous file, if any, is unchanged.", ex);
         }
         finally
@@ -69,12 +71,46 @@ public static class AtomicFile
     }
 
     /// <summary>
-    /// Checks that <paramref name="path"/> could be written: its folder exists and it is not itself a folder. Called by
-    /// <see cref="Write"/>, and by callers that do long work before writing (training), so that a mistyped path fails first.
+    /// Checks that <paramref name="path"/> can be written: its folder exists, it is not itself a folder, its name fits the file
+    /// system, and a file can be created beside it (a temporary one, removed at once). For callers that do long work before
+    /// writing (training, explaining), so that a mistyped path, a read-only folder or a full name fails before the work, not
+    /// after it.
     /// </summary>
     /// <returns>The full path.</returns>
-    /// <exception cref="BackpropException">The path is empty, the folder is missing, or the path is a folder or names no file.</exception>
+    /// <exception cref="BackpropException">The path is empty, names no file, its folder is missing or cannot be written, or it is a folder.</exception>
     public static string CheckTarget(string path)
+    {
+        string fullPath = Target(path);
+        string written;
+        try
+        {
+            written = Followed(fullPath);
+            // A device or a terminal (/dev/stdout) is written through, not replaced: nothing is created beside it. (A named pipe
+            // elsewhere is probed in its folder, as the regular file it cannot be told from without opening it would be.)
+            if (File.Exists(written) && (IsKernelPath(fullPath) || IsKernelPath(written)))
+            {
+                return fullPath;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackpropException($"Cannot save '{path}': {OneLine(ex.Message).TrimEnd('.')}.", ex);
+        }
+        string probe = Temporary(written);
+        try
+        {
+            new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            string reason = OneLine(ex.Message).Replace($" : '{probe}'", "", StringComparison.Ordinal).Replace($"'{probe}'", $"'{path}'", StringComparison.Ordinal);
+            throw new BackpropException($"Cannot save '{path}': {reason.TrimEnd('.')}.", ex);
+        }
+        return fullPath;
+    }
+
+    // The checks that need no file created: a path that names a file, in a folder that exists, with a name the file system takes.
+    private static string Target(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         if (path.Length == 0)
@@ -91,7 +127,45 @@ public static class AtomicFile
         {
             throw new BackpropException($"Cannot save '{path}': it is a folder.");
         }
+        int length = NameLength(Path.GetFileName(fullPath));
+        if (length > MaxNameLength)
+        {
+            throw new BackpropException(OperatingSystem.IsWindows()
+                ? $"Cannot save '{path}': its file name is {length} characters long, and a file system takes at most {MaxNameLength}."
+                : $"Cannot save '{path}': its file name is {length} bytes long, and a file system takes at most {MaxNameLength}.");
+        }
         return fullPath;
+    }
+
+    // The longest file name (one component of a path) that Linux's and macOS's file systems take, in bytes of UTF-8, and
+    // Windows', in UTF-16 code units.
+    private const int MaxNameLength = 255;
+
+    private static int NameLength(string name) => OperatingSystem.IsWindows() ? name.Length : Encoding.UTF8.GetByteCount(name);
+
+    // The temporary file beside a target, .NAME.PID.GUID.tmp, with NAME shortened where the whole would be longer than a file
+    // name may be: a name of 220 bytes is a file the user may ask for, and its temporary file must not fail the save.
+    private static string Temporary(string fullPath) =>
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{TemporaryStem(Path.GetFileName(fullPath))}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+
+    // Room for the dots, the process id (up to 10 digits), the 32 digits of the GUID and ".tmp".
+    private const int TemporarySuffixLength = 1 + 1 + 10 + 1 + 32 + 4;
+
+    private static string TemporaryStem(string name)
+    {
+        int room = MaxNameLength - TemporarySuffixLength;
+        if (NameLength(name) <= room) return name;
+        int end = 0;
+        for (int length = 0; end < name.Length;)
+        {
+            // Whole characters only (a surrogate pair is one).
+            int width = char.IsSurrogatePair(name, end) ? 2 : 1;
+            int more = NameLength(name.Substring(end, width));
+            if (length + more > room) break;
+            length += more;
+            end += width;
+        }
+        return name[..end];
     }
 
     // A symbolic link is replaced by the file it points to (through every link in the chain), unless that is not a path of
@@ -151,7 +225,7 @@ public static class AtomicFile
     // in use again is kept: it may be another save in progress, and a leftover costs only disk space.
     private static void RemoveStaleTemporaries(string fullPath)
     {
-        string folder = Path.GetDirectoryName(fullPath)!, name = Path.GetFileName(fullPath);
+        string folder = Path.GetDirectoryName(fullPath)!, name = TemporaryStem(Path.GetFileName(fullPath));
         IEnumerable<string> candidates;
         try
         {

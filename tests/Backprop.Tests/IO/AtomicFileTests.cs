@@ -134,6 +134,60 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal("model", File.ReadAllText(path));
     }
 
+    [Theory]
+    [InlineData(230, "a")] // 230 bytes: its temporary file, .NAME.PID.GUID.tmp, would be longer than a file name may be
+    [InlineData(120, "é")] // 240 bytes of UTF-8
+    [InlineData(63, "😀")] // 252 bytes, surrogate pairs
+    public void A_long_name_the_file_system_takes_is_saved(int repeats, string piece)
+    {
+        string path = Path.Combine(_folder, string.Concat(Enumerable.Repeat(piece, repeats)));
+        AtomicFile.CheckTarget(path);
+        AtomicFile.Write(path, s => s.Write("model"u8));
+        Assert.Equal("model", File.ReadAllText(path));
+        Assert.Equal([path], Directory.GetFiles(_folder));
+    }
+
+    [Theory]
+    [InlineData(256, "a", 256)]
+    [InlineData(128, "é", 256)]
+    public void A_name_longer_than_a_file_system_takes_fails_before_anything_is_written(int repeats, string piece, int bytes)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        string name = string.Concat(Enumerable.Repeat(piece, repeats));
+        string path = Path.Combine(_folder, name);
+        string expected = $"Cannot save '{path}': its file name is {bytes} bytes long, and a file system takes at most 255.";
+        Assert.Equal(expected, Assert.Throws<BackpropException>(() => AtomicFile.CheckTarget(path)).Message);
+        Assert.Equal(expected, Assert.Throws<BackpropException>(() => AtomicFile.Write(path, s => s.Write("model"u8))).Message);
+        Assert.Empty(Directory.GetFileSystemEntries(_folder));
+    }
+
+    [Fact]
+    public void A_temporary_file_of_a_long_name_left_by_a_process_that_no_longer_runs_is_removed()
+    {
+        string name = new('m', 240);
+        string path = Path.Combine(_folder, name);
+        // Killed during its save: the temporary file's name is as long as a name may be, the target's cut to fit.
+        string dead = Path.Combine(_folder, $".{name[..(255 - 49)]}.{int.MaxValue}.{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(dead, "left by a kill -9");
+        Assert.Equal(255, Path.GetFileName(dead).Length);
+
+        AtomicFile.Write(path, s => s.Write("model"u8));
+
+        Assert.Equal([path], Directory.GetFiles(_folder));
+    }
+
+    [Theory]
+    [InlineData("/sys/kernel/model.safetensors")] // sysfs and procfs take no new files, not even from root (whom permission bits do not stop)
+    [InlineData("/proc/model.safetensors")]
+    public void A_folder_that_cannot_be_written_fails_the_check_before_the_work(string path)
+    {
+        if (!OperatingSystem.IsLinux() || !Directory.Exists(Path.GetDirectoryName(path))) return;
+        var error = Assert.Throws<BackpropException>(() => AtomicFile.CheckTarget(path));
+        Assert.StartsWith($"Cannot save '{path}': ", error.Message);
+        Assert.DoesNotContain(".tmp", error.Message); // the user knows the name they gave, not the temporary one
+        Assert.False(File.Exists(path));
+    }
+
     [Fact]
     public void An_empty_path_is_a_clear_error() =>
         Assert.Equal("Cannot save '': expected a file name.", Assert.Throws<BackpropException>(() => AtomicFile.Write("", _ => { })).Message);

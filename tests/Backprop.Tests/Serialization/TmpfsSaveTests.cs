@@ -56,4 +56,31 @@ public sealed class TmpfsSaveTests : IDisposable
         Assert.Contains(path, error.Message);
         Assert.Equal(before, File.ReadAllBytes(path));
     }
+
+    [TmpfsFact]
+    public void A_read_only_file_system_fails_the_check_before_the_work()
+    {
+        Assert.True(_mounted);
+        Assert.Equal(0, TmpfsFactAttribute.Run("mount", "-o", "remount,ro", _mountPoint));
+        string path = Path.Combine(_mountPoint, "model.safetensors");
+
+        var error = Assert.Throws<BackpropException>(() => Backprop.IO.AtomicFile.CheckTarget(path));
+
+        Assert.Equal($"Cannot save '{path}': Read-only file system.", error.Message);
+    }
+
+    [TmpfsFact]
+    public void Training_onto_a_read_only_file_system_stops_before_the_first_epoch()
+    {
+        Assert.True(_mounted);
+        Assert.Equal(0, TmpfsFactAttribute.Run("mount", "-o", "remount,ro", _mountPoint));
+        string path = Path.Combine(_mountPoint, "model.safetensors");
+
+        var (code, output, error) = Backprop.Tests.Cli.CliRunner.Run("train", "--epochs", "3", "--save", path);
+
+        // The run would have trained and then lost the model: it fails first, with nothing printed for an epoch.
+        Assert.Equal(1, code);
+        Assert.Equal("", output);
+        Assert.Equal($"error: Cannot save '{path}': Read-only file system.", error.TrimEnd('\n'));
+    }
 }
