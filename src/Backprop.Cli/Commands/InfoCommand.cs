@@ -116,8 +116,20 @@ internal static class InfoCommand
                 string.Create(CultureInfo.InvariantCulture, $"numeric      median {feature.Mean:G6}, IQR {feature.Scale:G6}, smoothly clipped, missing → {feature.Fill:G6}"),
             FeatureKind.Numeric => string.Create(CultureInfo.InvariantCulture, $"numeric      mean {feature.Mean:G6}, std {feature.Scale:G6}, missing → {feature.Fill:G6}"),
             FeatureKind.Boolean => string.Create(CultureInfo.InvariantCulture, $"boolean      missing → {feature.Fill:G6}"),
+            FeatureKind.Date => DescribeDates(feature, scaling),
             _ => $"categorical  {feature.Categories!.Length} {(feature.Categories.Length == 1 ? "category" : "categories")} ({Printable.OneLine(string.Join(", ", feature.Categories.Take(6)))}{(feature.Categories.Length > 6 ? ", …" : "")}), missing → {Printable.OneLine(feature.FillCategory)}",
         };
+
+        // Days since 1970 as dates; the spread stays in days.
+        private static string DescribeDates(FeatureColumnState feature, NumericScaling scaling)
+        {
+            string spread = scaling == NumericScaling.Robust
+                ? $"median {IsoDates.Format(feature.Mean)}, IQR {feature.Scale.ToString("G4", CultureInfo.InvariantCulture)} days, smoothly clipped"
+                : $"mean {IsoDates.Format(feature.Mean)}, std {feature.Scale.ToString("G4", CultureInfo.InvariantCulture)} days";
+            string bins = feature.Bins == 0 ? ""
+                : $"; and piecewise-linear in {feature.Bins} bins (edges {string.Join(", ", feature.Edges!.Select(IsoDates.Format))})";
+            return $"date         {spread}, missing → {IsoDates.Format(feature.Fill)}{bins}";
+        }
 
         private void WriteJson<T>(Utf8JsonWriter w, TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
         {

@@ -10,7 +10,9 @@ internal static class DependencePlot
     {
         var plot = new Plot();
         int points = curve.Average.Count;
-        double[] xs = curve.Numeric ? [.. curve.Values] : [.. Enumerable.Range(0, points).Select(i => (double)i)];
+        // A date column's days since 1970 on a date axis, which counts in OLE Automation dates (days since 1899-12-30).
+        double[] xs = curve.Dates ? [.. curve.Values.Select(days => days + UnixEpochOADate)]
+            : curve.Numeric ? [.. curve.Values] : [.. Enumerable.Range(0, points).Select(i => (double)i)];
         bool first = true;
         foreach (IReadOnlyList<double> row in curve.Individual)
         {
@@ -26,6 +28,10 @@ internal static class DependencePlot
         average.MarkerSize = curve.Numeric ? 0 : 9;
         average.LegendText = "mean over the rows (partial dependence)";
         string name = Printable.OneLine(curve.Column);
+        if (curve.Dates)
+        {
+            plot.Axes.DateTimeTicksBottom();
+        }
         if (!curve.Numeric)
         {
             plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
@@ -46,6 +52,9 @@ internal static class DependencePlot
         string stem = Path.Combine(Path.GetDirectoryName(path) ?? "", Path.GetFileNameWithoutExtension(path));
         return $"{stem}-{safe}{Path.GetExtension(path)}";
     }
+
+    // 1970-01-01 as an OLE Automation date.
+    private const double UnixEpochOADate = 25569;
 
     private static string Shortened(string text) => text.Length <= 32 ? text : text[..31] + "…";
 }

@@ -112,9 +112,9 @@ public abstract class MlpEstimator<T> where T : unmanaged, IFloatingPointIeee754
         {
             throw new ArgumentException($"Expected {columns.Length} feature columns, as in training ({string.Join(", ", columns.Select(c => c.Name))}). Received: {features.Columns}.", nameof(features));
         }
-        if (columns.FirstOrDefault(c => c.Kind == FeatureKind.Categorical) is { } categorical)
+        if (columns.FirstOrDefault(c => c.Kind is FeatureKind.Categorical or FeatureKind.Date) is { } text)
         {
-            throw new ArgumentException($"Expected numeric inputs. Received: a model whose column '{categorical.Name}' is categorical; predict from a Table.", nameof(features));
+            throw new ArgumentException($"Expected numeric inputs. Received: a model whose column '{text.Name}' is {(text.Kind == FeatureKind.Date ? "dates" : "categorical")}; predict from a Table.", nameof(features));
         }
         return features;
     }

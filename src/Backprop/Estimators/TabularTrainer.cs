@@ -212,7 +212,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             {
                 unbinned = new TrainingNote(true, $"{{PiecewiseLinearBins}} {options.PiecewiseLinearBins} is unused: {why}");
             }
-            else if (preprocessor.State.Features.Any(f => f.Kind == FeatureKind.Numeric))
+            else if (preprocessor.State.Features.Any(f => f.Kind is FeatureKind.Numeric or FeatureKind.Date))
             {
                 unbinned = new TrainingNote(false, $"no piecewise-linear inputs: {why}");
             }
@@ -692,7 +692,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     private static string InputsOf(TabularPreprocessor preprocessor)
     {
         // Counted by kind in the enum's order, without LINQ's GroupBy and OrderBy over it (compiled afresh in every run).
-        var counts = new int[(int)FeatureKind.Categorical + 1];
+        var counts = new int[(int)FeatureKind.Date + 1];
         foreach (FeatureColumnState feature in preprocessor.State.Features) counts[(int)feature.Kind]++;
         var parts = new List<string>(counts.Length);
         for (int kind = 0; kind < counts.Length; kind++)

@@ -18,4 +18,8 @@ public sealed record DependenceCurve(
     IReadOnlyList<string> Categories,
     string Explained,
     IReadOnlyList<double> Average,
-    IReadOnlyList<IReadOnlyList<double>> Individual);
+    IReadOnlyList<IReadOnlyList<double>> Individual)
+{
+    /// <summary>Whether <see cref="Values"/> are dates, as days since 1970-01-01 UTC (<see cref="Preprocessing.FeatureKind.Date"/>).</summary>
+    public bool Dates { get; init; }
+}

@@ -43,7 +43,7 @@ public static class PartialDependence
         double[] values = [];
         string[] categories = [];
         List<Action<Span<T>>> settings = [];
-        if (feature.Kind == FeatureKind.Numeric)
+        if (feature.Kind is FeatureKind.Numeric or FeatureKind.Date)
         {
             double[] present = [.. Enumerable.Range(0, rows.Rows).Select(r => model.Preprocessor.UnscaleNumber(feature, double.CreateChecked(rows[r, offset]))).Order()];
             double low = Quantiles.Of(present, 0.05), high = Quantiles.Of(present, 0.95);
@@ -107,6 +107,9 @@ public static class PartialDependence
             average[g] = predictions.Average();
             for (int s = 0; s < sample.Length; s++) curves[s][g] = predictions[sample[s]];
         }
-        return new DependenceCurve(column, feature.Kind == FeatureKind.Numeric, values, categories, explained, average, curves);
+        return new DependenceCurve(column, feature.Kind is FeatureKind.Numeric or FeatureKind.Date, values, categories, explained, average, curves)
+        {
+            Dates = feature.Kind == FeatureKind.Date,
+        };
     }
 }

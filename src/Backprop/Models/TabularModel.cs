@@ -539,7 +539,7 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             {
                 // Robust scaling clips the scaled value smoothly; one-hot and boolean inputs pass as they are.
                 columns.Add(new OnnxInputColumn(feature.Name, MissingValue: feature.Fill, Copies: feature.Width));
-                bool numeric = feature.Kind == FeatureKind.Numeric;
+                bool numeric = feature.Kind is FeatureKind.Numeric or FeatureKind.Date;
                 mean.Add(numeric ? feature.Mean : 0);
                 scale.Add(numeric ? feature.Scale : 1);
                 clip.Add(numeric && Preprocessor.State.Scaling == NumericScaling.Robust ? 1 : 0);
@@ -558,12 +558,16 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
         }
         bool binned = Preprocessor.State.Features.Any(f => f.Bins > 0);
         double[]? smoothClip = Preprocessor.State.Scaling == NumericScaling.Robust ? [.. clip] : null;
+        // A graph cannot read a date's text: its column is a number, which the doc string says how to make.
+        string[] dates = [.. Preprocessor.State.Features.Where(f => f.Kind == FeatureKind.Date).Select(f => $"'{f.Name}'")];
+        string? description = dates.Length == 0 ? null
+            : $"Date columns ({string.Join(", ", dates)}) are given as days since 1970-01-01 UTC, the time of day as the fraction (2024-03-01T12:00:00Z is 19783.5).";
         return Output == OutputKind.Identity
-            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale])
+            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale], Description: description)
             {
                 SmoothClip = smoothClip, Lower = binned ? lower : null, Upper = binned ? upper : null, Members = Members,
             }
-            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels)
+            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels, Description: description)
             {
                 SmoothClip = smoothClip, Lower = binned ? lower : null, Upper = binned ? upper : null, Members = Members, Temperature = Temperature,
                 SigmoidOutputs = Output == OutputKind.Sigmoid,

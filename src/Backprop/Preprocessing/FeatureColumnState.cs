@@ -4,8 +4,8 @@ namespace Backprop.Preprocessing;
 
 /// <summary>How one feature column becomes model inputs: part of <see cref="TabularPreprocessorState"/>.</summary>
 /// <param name="Name">The column's header name.</param>
-/// <param name="Kind">Numeric, boolean or categorical.</param>
-/// <param name="Mean">Numeric: the training mean of the imputed column, subtracted (with robust scaling, its median).</param>
+/// <param name="Kind">Numeric, boolean, categorical or date.</param>
+/// <param name="Mean">Numeric (and date, in days since 1970-01-01 UTC, as for the other numbers here): the training mean of the imputed column, subtracted (with robust scaling, its median).</param>
 /// <param name="Scale">Numeric: the training population std of the imputed column (1 when constant), divided by (with robust scaling, its interquartile range).</param>
 /// <param name="Fill">Numeric: the value that replaces a missing cell (mean or median, in the column's units). Boolean: 0 or 1.</param>
 /// <param name="Categories">Categorical: the categories seen in training, ordinally sorted; one input each.</param>

@@ -144,8 +144,8 @@ public sealed class TabularPreprocessor
         TargetColumnState targetState = FitTarget(table, target, training, options, notes);
 
         var features = new List<FeatureColumnState>();
-        // Two column-sized buffers shared by all numeric columns, rather than two per column.
-        var scratch = new double[2 * training.Length];
+        // Three column-sized buffers shared by all numeric columns, rather than three per column.
+        var scratch = new double[3 * training.Length];
         var named = new HashSet<string>(explicitFeatures.Concat(kept).Select(c => c.Name).Concat(categorical), StringComparer.Ordinal);
         var identifiers = new List<(TableColumn Column, string Reason)>();
         var constants = new List<string>();
@@ -167,7 +167,7 @@ public sealed class TabularPreprocessor
             }
             FeatureColumnState? feature = column.IsNumeric && !categorical.Contains(column.Name)
                 ? FitNumeric(table, column, training, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes)
-                : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), notes);
+                : FitText(table, column, training, options, isExplicit, categorical.Contains(column.Name), scratch, notes);
             if (feature is not null) features.Add(feature);
         }
         foreach ((TableColumn column, string reason) in identifiers)
@@ -302,6 +302,30 @@ public sealed class TabularPreprocessor
                     Imputed(notes, column, imputed, $"the training {(State.Missing == MissingValueStrategy.Median ? "median" : "mean")} {feature.Fill.ToString("G6", CultureInfo.InvariantCulture)}");
                     break;
                 }
+                case FeatureKind.Date:
+                {
+                    var cells = new TextCells(column);
+                    double[] days = LevelDays(column);
+                    int imputed = 0;
+                    for (int i = 0; i < rows.Length; i++)
+                    {
+                        int code = cells.Code(rows[i]);
+                        double value = code < 0 ? double.NaN : days[code];
+                        if (code >= 0 && double.IsNaN(value))
+                        {
+                            throw new BackpropException(
+                                $"Expected a date such as 2024-03-01 or 2024-03-01T12:30:00 in column '{column.Name}' (dates in the training data). Received: '{DataErrors.Quote(column.Levels[code])}' at {table.LocationOf(rows[i])}.");
+                        }
+                        if (code < 0)
+                        {
+                            value = feature.Fill;
+                            imputed++;
+                        }
+                        EncodeNumeric(value, feature, data.AsSpan(i * width + offset, feature.Width));
+                    }
+                    Imputed(notes, column, imputed, $"the training {(State.Missing == MissingValueStrategy.Median ? "median" : "mean")} {IsoDates.Format(feature.Fill)}");
+                    break;
+                }
                 case FeatureKind.Boolean:
                 {
                     var cells = new TextCells(column);
@@ -355,12 +379,12 @@ public sealed class TabularPreprocessor
     /// training order, numbers and booleans (nonzero is true) with NaN for a missing value: the same inputs, to the bit, as
     /// <see cref="TransformFeatures{T}(Table, IReadOnlyList{int}?, ICollection{string}?, ICollection{string}?)"/> gives for a table
     /// of those values, without building one. <see langword="null"/> where only the table's path reports the input: a categorical
-    /// column, an infinite value, or a missing one under <see cref="MissingValueStrategy.Error"/>.
+    /// or date column, an infinite value, or a missing one under <see cref="MissingValueStrategy.Error"/>.
     /// </summary>
     internal Matrix<T>? EncodeNumbers<T>(Matrix<T> raw) where T : unmanaged, IFloatingPointIeee754<T>
     {
         FeatureColumnState[] features = State.Features;
-        if (raw.Columns != features.Length || features.Any(f => f.Kind == FeatureKind.Categorical))
+        if (raw.Columns != features.Length || features.Any(f => f.Kind is FeatureKind.Categorical or FeatureKind.Date))
         {
             return null;
         }
@@ -397,9 +421,9 @@ public sealed class TabularPreprocessor
     public double ScaleNumber(FeatureColumnState feature, double value)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        if (feature.Kind != FeatureKind.Numeric)
+        if (feature.Kind is not (FeatureKind.Numeric or FeatureKind.Date))
         {
-            throw new ArgumentException($"Expected a numeric column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
+            throw new ArgumentException($"Expected a numeric or date column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
         }
         return ScaleNumeric(value, feature);
     }
@@ -412,9 +436,9 @@ public sealed class TabularPreprocessor
     public void EncodeNumber<T>(FeatureColumnState feature, double value, Span<T> inputs) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(feature);
-        if (feature.Kind != FeatureKind.Numeric)
+        if (feature.Kind is not (FeatureKind.Numeric or FeatureKind.Date))
         {
-            throw new ArgumentException($"Expected a numeric column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
+            throw new ArgumentException($"Expected a numeric or date column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
         }
         if (inputs.Length != feature.Width)
         {
@@ -428,9 +452,9 @@ public sealed class TabularPreprocessor
     public double UnscaleNumber(FeatureColumnState feature, double input)
     {
         ArgumentNullException.ThrowIfNull(feature);
-        if (feature.Kind != FeatureKind.Numeric)
+        if (feature.Kind is not (FeatureKind.Numeric or FeatureKind.Date))
         {
-            throw new ArgumentException($"Expected a numeric column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
+            throw new ArgumentException($"Expected a numeric or date column. Received: '{feature.Name}', {feature.Kind}.", nameof(feature));
         }
         // Smooth clipping c = z / √(1 + (z/3)²) inverts as z = c / √(1 − (c/3)²), for |c| < 3.
         double z = State.Scaling == NumericScaling.Robust ? input / Math.Sqrt(Math.Max(1 - input * input / 9, 1e-12)) : input;
@@ -594,10 +618,38 @@ public sealed class TabularPreprocessor
         NumericScaling scaling, int bins, double[] scratch, List<string> notes)
     {
         var cells = new NumericCells(table, column, "numeric");
+        Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
+        for (int i = 0; i < training.Length; i++) values[i] = cells[training[i]];
+        return FitNumbers(column, FeatureKind.Numeric, values, missing, scaling, bins, scratch, notes);
+    }
+
+    // A column of dates as days since 1970-01-01 UTC, fitted as numbers are (its notes say the days as dates).
+    private static FeatureColumnState? FitDates(TableColumn column, int[] training, TabularOptions options, double[] scratch, List<string> notes)
+    {
+        var cells = new TextCells(column);
+        double[] days = LevelDays(column);
+        Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
+        for (int i = 0; i < training.Length; i++) values[i] = cells.Code(training[i]) is int code and >= 0 ? days[code] : double.NaN;
+        return FitNumbers(column, FeatureKind.Date, values, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes);
+    }
+
+    // Each distinct text of a column as days since 1970-01-01 UTC, NaN where it is not an ISO 8601 date.
+    private static double[] LevelDays(TableColumn column)
+    {
+        IReadOnlyList<string> levels = column.IsNumeric ? [] : column.Levels;
+        var days = new double[levels.Count];
+        for (int code = 0; code < days.Length; code++) days[code] = IsoDates.TryParseDays(levels[code], out double value) ? value : double.NaN;
+        return days;
+    }
+
+    // `values`: the column's numbers in the training rows, NaN where missing; `scratch` holds twice as many more.
+    private static FeatureColumnState? FitNumbers(TableColumn column, FeatureKind kind, ReadOnlySpan<double> values, MissingValueStrategy missing,
+        NumericScaling scaling, int bins, double[] scratch, List<string> notes)
+    {
         int presentCount = 0;
-        foreach (int r in training)
+        foreach (double value in values)
         {
-            if (!double.IsNaN(cells[r])) presentCount++;
+            if (!double.IsNaN(value)) presentCount++;
         }
         if (presentCount == 0)
         {
@@ -605,28 +657,28 @@ public sealed class TabularPreprocessor
             return null;
         }
         Span<double> present = scratch.AsSpan(0, presentCount);
-        Span<double> imputed = scratch.AsSpan(training.Length, training.Length);
+        Span<double> imputed = scratch.AsSpan(values.Length, values.Length);
         int next = 0;
-        foreach (int r in training)
+        foreach (double value in values)
         {
-            if (!double.IsNaN(cells[r])) present[next++] = cells[r];
+            if (!double.IsNaN(value)) present[next++] = value;
         }
         double[]? edges = bins > 0 ? QuantileEdges(present, bins) : null;
         double fill = Imputer.NumericFill(present, missing);
-        for (int i = 0; i < training.Length; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            double value = cells[training[i]];
-            imputed[i] = double.IsNaN(value) ? fill : value;
+            imputed[i] = double.IsNaN(values[i]) ? fill : values[i];
         }
         // Statistics of the imputed column, as the model will see it.
         (double mean, double scale) = scaling == NumericScaling.Robust ? RobustScaler.FitColumn(imputed) : StandardScaler<double>.FitColumn(imputed);
-        int missingCount = training.Length - presentCount;
+        int missingCount = values.Length - presentCount;
         if (missingCount > 0)
         {
             string how = missing == MissingValueStrategy.Median ? "median" : "mean";
-            notes.Add($"imputed {missingCount} missing value(s) in column {Quoted(column)} with the {how} {fill.ToString("G6", CultureInfo.InvariantCulture)}");
+            string value = kind == FeatureKind.Date ? IsoDates.Format(fill) : fill.ToString("G6", CultureInfo.InvariantCulture);
+            notes.Add($"imputed {missingCount} missing value(s) in column {Quoted(column)} with the {how} {value}");
         }
-        return new FeatureColumnState(column.Name, FeatureKind.Numeric, mean, scale, fill, Edges: edges);
+        return new FeatureColumnState(column.Name, kind, mean, scale, fill, Edges: edges);
     }
 
     // The edges of a piecewise-linear encoding in `bins` bins: the quantiles 0, 1/bins, …, 1 of the present values (linear
@@ -648,7 +700,7 @@ public sealed class TabularPreprocessor
     }
 
     private static FeatureColumnState? FitText(Table table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,
-        bool categorical, List<string> notes)
+        bool categorical, double[] scratch, List<string> notes)
     {
         var cells = new TextCells(column);
         int[] counts = cells.CountLevels(training, out int missingCount);
@@ -678,6 +730,11 @@ public sealed class TabularPreprocessor
             int fill = trues * 2 > presentCount ? 1 : 0;
             feature = new FeatureColumnState(column.Name, FeatureKind.Boolean, Fill: fill);
             how += fill == 1 ? " true" : " false";
+        }
+        else if (!categorical && Array.TrueForAll(present, level => IsoDates.TryParseDays(level, out _)))
+        {
+            // Before the identifier rule: a date per row is a time line, not a row's name.
+            return FitDates(column, training, options, scratch, notes);
         }
         else if (!isExplicit && IdentifierColumns.TextReason(present.Length, presentCount, options.MinRowsForIdentifier) is { } reason)
         {

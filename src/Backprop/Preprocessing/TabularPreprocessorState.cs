@@ -4,8 +4,9 @@ namespace Backprop.Preprocessing;
 
 /// <summary>Everything a fitted <see cref="TabularPreprocessor"/> knows, as plain data to save with a model.</summary>
 /// <param name="Version">
-/// Format version: 1, or <see cref="CurrentVersion"/> 2 when a column has bin edges (<see cref="FeatureColumnState.Edges"/>), so that a
-/// Backprop from before them refuses the state as newer rather than reading it without its bins.
+/// Format version: 1; 2 when a column has bin edges (<see cref="FeatureColumnState.Edges"/>), so that a Backprop from before them
+/// refuses the state as newer rather than reading it without its bins; <see cref="CurrentVersion"/> 3 when a column holds dates
+/// (<see cref="FeatureKind.Date"/>), which a Backprop from before them could not read.
 /// </param>
 /// <param name="Missing">What to do with missing feature cells.</param>
 /// <param name="Features">The feature columns, in input order.</param>
@@ -22,10 +23,19 @@ public sealed record TabularPreprocessorState(
     NumericScaling Scaling = NumericScaling.Standard)
 {
     /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>The version a state with these features is written as: the first that can hold them.</summary>
-    public static int VersionFor(IEnumerable<FeatureColumnState> features) => features.Any(f => f.Edges is not null) ? 2 : 1;
+    public static int VersionFor(IEnumerable<FeatureColumnState> features)
+    {
+        int version = 1;
+        foreach (FeatureColumnState feature in features)
+        {
+            if (feature.Kind == FeatureKind.Date) return 3;
+            if (feature.Edges is not null) version = 2;
+        }
+        return version;
+    }
 
     /// <summary>The state as one line of JSON (snake_case keys, enums as strings).</summary>
     public string ToJson()
@@ -117,7 +127,10 @@ public sealed record TabularPreprocessorState(
         if (!Enum.IsDefined(Missing)) throw Invalid("a missing-value strategy", $"{(int)Missing}");
         if (!Enum.IsDefined(Scaling)) throw Invalid("a numeric scaling (standard or robust)", $"{(int)Scaling}");
         if (Features is null || Features.Length == 0) throw Invalid("at least one feature column", "none");
-        if (Version < VersionFor(Features.Where(f => f is not null))) throw Invalid("version 2 or later for bin edges", $"version {Version}");
+        if (Version < VersionFor(Features.Where(f => f is not null)))
+        {
+            throw Invalid(Features.Any(f => f?.Kind == FeatureKind.Date) ? "version 3 or later for a date column" : "version 2 or later for bin edges", $"version {Version}");
+        }
         if (Target is null || string.IsNullOrEmpty(Target.Name)) throw Invalid("a target column name", "none");
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (FeatureColumnState feature in Features)
@@ -128,6 +141,7 @@ public sealed record TabularPreprocessorState(
             switch (feature.Kind)
             {
                 case FeatureKind.Numeric:
+                case FeatureKind.Date:
                     if (!double.IsFinite(feature.Mean) || !double.IsFinite(feature.Fill) || !(feature.Scale > 0) || !double.IsFinite(feature.Scale))
                     {
                         throw Invalid($"a finite mean and fill and a positive scale for {where}", $"mean {feature.Mean}, scale {feature.Scale}, fill {feature.Fill}");
