@@ -15,7 +15,7 @@ internal static class ExportCommand
         // --out as well: the name every other command gives the file it writes.
         var onnx = new Option<string>("--onnx", "--out")
         {
-            Description = "ONNX file to write (opset 13): input 'features' float[N, F] of the raw numeric columns (NaN for missing) and one string[N, 1] input per categorical column (empty or NA for missing); outputs 'probabilities' and 'label' (classification) or 'prediction' (regression)",
+            Description = "ONNX file to write (opset 13): input 'features' float[N, F] of the raw numeric columns (NaN for missing), one string[N, 1] input per categorical column (empty or NA for missing) and one double[N, 1] per date column (days since 1970-01-01 UTC); outputs 'probabilities' and 'label' (classification) or 'prediction' (regression)",
             HelpName = "OUT.onnx",
             Required = true,
         };

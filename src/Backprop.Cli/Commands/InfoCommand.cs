@@ -128,7 +128,10 @@ internal static class InfoCommand
                 : $"mean {IsoDates.Format(feature.Mean)}, std {feature.Scale.ToString("G4", CultureInfo.InvariantCulture)} days";
             string bins = feature.Bins == 0 ? ""
                 : $"; and piecewise-linear in {feature.Bins} bins (edges {string.Join(", ", feature.Edges!.Select(IsoDates.Format))})";
-            return $"date         {spread}, missing → {IsoDates.Format(feature.Fill)}{bins}";
+            string calendar = feature.Calendar is { } parts
+                ? $"; with {string.Join(", ", parts.Select(p => p switch { CalendarPart.Weekday => "the weekday", CalendarPart.Year => "the time of year", _ => "the time of day" }))}"
+                : "";
+            return $"date         {spread}, missing → {IsoDates.Format(feature.Fill)}{bins}{calendar}";
         }
 
         private void WriteJson<T>(Utf8JsonWriter w, TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>

@@ -537,37 +537,45 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
             }
             else
             {
-                // Robust scaling clips the scaled value smoothly; one-hot and boolean inputs pass as they are.
-                columns.Add(new OnnxInputColumn(feature.Name, MissingValue: feature.Fill, Copies: feature.Width));
-                bool numeric = feature.Kind is FeatureKind.Numeric or FeatureKind.Date;
+                // Robust scaling clips the scaled value smoothly; one-hot and boolean inputs pass as they are. A date column is its
+                // own input, encoded in the graph in double: its inputs arrive scaled, and only the row's clipping and bounds apply.
+                bool date = feature.Kind == FeatureKind.Date, numeric = feature.Kind == FeatureKind.Numeric;
+                columns.Add(date
+                    ? new OnnxInputColumn(feature.Name, MissingValue: feature.Fill, Date: feature)
+                    : new OnnxInputColumn(feature.Name, MissingValue: feature.Fill, Copies: feature.Width));
                 mean.Add(numeric ? feature.Mean : 0);
                 scale.Add(numeric ? feature.Scale : 1);
-                clip.Add(numeric && Preprocessor.State.Scaling == NumericScaling.Robust ? 1 : 0);
+                clip.Add((numeric || date) && Preprocessor.State.Scaling == NumericScaling.Robust ? 1 : 0);
                 lower.Add(double.NegativeInfinity);
                 upper.Add(double.PositiveInfinity);
                 // The bins of a piecewise-linear encoding: (x − bₜ) / (bₜ₊₁ − bₜ), the first open below, the last above.
                 for (int t = 0; t < feature.Bins; t++)
                 {
-                    mean.Add(feature.Edges![t]);
-                    scale.Add(feature.Edges[t + 1] - feature.Edges[t]);
+                    mean.Add(date ? 0 : feature.Edges![t]);
+                    scale.Add(date ? 1 : feature.Edges![t + 1] - feature.Edges[t]);
                     clip.Add(0);
                     lower.Add(t > 0 ? 0 : double.NegativeInfinity);
                     upper.Add(t < feature.Bins - 1 ? 1 : double.PositiveInfinity);
+                }
+                // A date's calendar inputs, computed in the graph as they are: neither scaled nor bounded.
+                for (int k = 0; k < CalendarInputs.Width(feature.Calendar); k++)
+                {
+                    mean.Add(0);
+                    scale.Add(1);
+                    clip.Add(0);
+                    lower.Add(double.NegativeInfinity);
+                    upper.Add(double.PositiveInfinity);
                 }
             }
         }
         bool binned = Preprocessor.State.Features.Any(f => f.Bins > 0);
         double[]? smoothClip = Preprocessor.State.Scaling == NumericScaling.Robust ? [.. clip] : null;
-        // A graph cannot read a date's text: its column is a number, which the doc string says how to make.
-        string[] dates = [.. Preprocessor.State.Features.Where(f => f.Kind == FeatureKind.Date).Select(f => $"'{f.Name}'")];
-        string? description = dates.Length == 0 ? null
-            : $"Date columns ({string.Join(", ", dates)}) are given as days since 1970-01-01 UTC, the time of day as the fraction (2024-03-01T12:00:00Z is 19783.5).";
         return Output == OutputKind.Identity
-            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale], Description: description)
+            ? new OnnxExportOptions(columns, mean, scale, TargetMean: [TargetScaling.Mean], TargetScale: [TargetScaling.Scale])
             {
                 SmoothClip = smoothClip, Lower = binned ? lower : null, Upper = binned ? upper : null, Members = Members,
             }
-            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels, Description: description)
+            : new OnnxExportOptions(columns, mean, scale, ClassLabels: ClassLabels)
             {
                 SmoothClip = smoothClip, Lower = binned ? lower : null, Upper = binned ? upper : null, Members = Members, Temperature = Temperature,
                 SigmoidOutputs = Output == OutputKind.Sigmoid,

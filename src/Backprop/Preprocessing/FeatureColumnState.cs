@@ -16,6 +16,10 @@ namespace Backprop.Preprocessing;
 /// column becomes one input per bin, <c>(x − bₜ) / (bₜ₊₁ − bₜ)</c> clipped to [0, 1] (the first bin's open below, the last's
 /// above). <see langword="null"/> for none.
 /// </param>
+/// <param name="Calendar">
+/// Date: the calendar inputs after the days and their bins (<see cref="CalendarPart"/>, <see cref="CalendarInputs"/>), in this
+/// order; <see langword="null"/> for none.
+/// </param>
 public sealed record FeatureColumnState(
     string Name,
     FeatureKind Kind,
@@ -24,10 +28,11 @@ public sealed record FeatureColumnState(
     double Fill = 0,
     string[]? Categories = null,
     string? FillCategory = null,
-    double[]? Edges = null)
+    double[]? Edges = null,
+    CalendarPart[]? Calendar = null)
 {
     /// <summary>Number of model inputs this column becomes.</summary>
-    public int Width => Kind == FeatureKind.Categorical ? Categories?.Length ?? 0 : 1 + Bins;
+    public int Width => Kind == FeatureKind.Categorical ? Categories?.Length ?? 0 : 1 + Bins + CalendarInputs.Width(Calendar);
 
     /// <summary>The piecewise-linear encoding's bins <c>T</c> (inputs after the scaled value), 0 without one.</summary>
     /// <remarks>Not saved: the edges say it.</remarks>

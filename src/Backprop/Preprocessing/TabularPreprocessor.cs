@@ -43,8 +43,8 @@ public sealed class TabularPreprocessor
         _labels = state.Target.Task == TaskKind.Classification ? new LabelEncoder(state.Target.Classes!) : null;
         FeatureNames = state.Features
             .SelectMany(f => f.Kind == FeatureKind.Categorical ? f.Categories!.Select(c => $"{f.Name}={c}")
-                : f.Bins == 0 ? [f.Name]
-                : Enumerable.Range(1, f.Bins).Select(t => $"{f.Name} (bin {t} of {f.Bins})").Prepend(f.Name))
+                : Enumerable.Range(1, f.Bins).Select(t => $"{f.Name} (bin {t} of {f.Bins})").Prepend(f.Name)
+                    .Concat(f.Calendar is { } parts ? CalendarInputs.Names(f.Name, parts) : []))
             .ToArray();
     }
 
@@ -469,6 +469,10 @@ public sealed class TabularPreprocessor
         {
             inputs[1 + t] = T.CreateChecked(feature.BinPosition(value, t));
         }
+        if (feature.Calendar is { } parts)
+        {
+            CalendarInputs.Encode(value, parts, inputs[(1 + feature.Bins)..]);
+        }
     }
 
     // A numeric cell as the model sees it: standardized, or robustly scaled and smoothly clipped.
@@ -630,7 +634,16 @@ public sealed class TabularPreprocessor
         double[] days = LevelDays(column);
         Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
         for (int i = 0; i < training.Length; i++) values[i] = cells.Code(training[i]) is int code and >= 0 ? days[code] : double.NaN;
-        return FitNumbers(column, FeatureKind.Date, values, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes);
+        CalendarPart[]? calendar = CalendarInputs.Choose(values);
+        string with = calendar is null ? "" : " with " + string.Join(" and ", calendar.Select(part => part switch
+        {
+            CalendarPart.Weekday => "the weekday",
+            CalendarPart.Year => "the time of year",
+            _ => "the time of day",
+        }));
+        notes.Add($"column {Quoted(column)}: dates, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Escape(column.Name)}");
+        FeatureColumnState? fitted = FitNumbers(column, FeatureKind.Date, values, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes);
+        return fitted is null ? null : fitted with { Calendar = calendar };
     }
 
     // Each distinct text of a column as days since 1970-01-01 UTC, NaN where it is not an ISO 8601 date.

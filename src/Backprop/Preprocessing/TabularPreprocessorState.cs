@@ -66,6 +66,12 @@ public sealed record TabularPreprocessorState(
                     foreach (double edge in edges) w.WriteNumberValue(edge);
                     w.WriteEndArray();
                 }
+                if (feature.Calendar is { } calendar)
+                {
+                    w.WriteStartArray("calendar");
+                    foreach (CalendarPart part in calendar) w.WriteStringValue(part.ToString());
+                    w.WriteEndArray();
+                }
                 w.WriteNumber("width", feature.Width);
                 w.WriteEndObject();
             }
@@ -142,6 +148,11 @@ public sealed record TabularPreprocessorState(
             {
                 case FeatureKind.Numeric:
                 case FeatureKind.Date:
+                    if (feature.Calendar is { } calendar && (feature.Kind != FeatureKind.Date || calendar.Length == 0
+                        || Array.Exists(calendar, p => !Enum.IsDefined(p)) || calendar.Zip(calendar.Skip(1)).Any(pair => pair.Second <= pair.First)))
+                    {
+                        throw Invalid($"calendar parts only for a date column, each once, in order (weekday, year, day), for {where}", string.Join(", ", calendar));
+                    }
                     if (!double.IsFinite(feature.Mean) || !double.IsFinite(feature.Fill) || !(feature.Scale > 0) || !double.IsFinite(feature.Scale))
                     {
                         throw Invalid($"a finite mean and fill and a positive scale for {where}", $"mean {feature.Mean}, scale {feature.Scale}, fill {feature.Fill}");

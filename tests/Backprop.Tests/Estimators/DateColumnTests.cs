@@ -23,13 +23,13 @@ public sealed class DateColumnTests : TempFileTest
     private string PathOf(string name) => Path.Combine(Files.Directory, name);
 
     // A daily series: `day` (one date a row, every 9th with a time, row 5 missing), `x`, and `y`, a trend in time plus x.
-    private string Series(int rows = 150)
+    private string Series(int rows = 150, int step = 1)
     {
         var lines = new List<string> { "day,x,y" };
         var rng = new Rng(3);
         for (int r = 0; r < rows; r++)
         {
-            DateTime day = Start.AddDays(r).AddHours(r % 9 == 0 ? 6 : 0);
+            DateTime day = Start.AddDays(step * r).AddHours(r % 9 == 0 ? 6 : 0);
             string cell = r == 5 ? "" : r % 9 == 0 ? day.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             double x = rng.NextNormal();
             lines.Add(string.Create(CultureInfo.InvariantCulture, $"{cell},{x:R},{r / 30.0 + x:R}"));
@@ -51,14 +51,22 @@ public sealed class DateColumnTests : TempFileTest
         Assert.Equal(days.Average(), day.Fill, 9); // the missing day is the mean
         Assert.Equal(day.Fill, day.Mean, 9);
         Assert.Contains(preprocessor.Notes, n => n == $"imputed 1 missing value(s) in column 'day' with the mean {IsoDates.Format(day.Fill)}");
+        Assert.Contains(preprocessor.Notes, n => n.StartsWith("column 'day': dates, as days since 1970-01-01 with the weekday and the time of day; to read them as categories: ", StringComparison.Ordinal));
         Assert.Equal(9, day.Edges!.Length); // binned as a numeric column is
         Assert.Equal(days.Min(), day.Edges[0]);
+        // Daily, with times of day, over less than a year: the weekday and the time of day, after the days and their 8 bins.
+        Assert.Equal([CalendarPart.Weekday, CalendarPart.Day], day.Calendar!);
+        Assert.Equal(1 + 8 + 7 + 2, day.Width);
+        Assert.Equal(["day", "day (bin 1 of 8)"], preprocessor.FeatureNames.Take(2));
+        Assert.Equal(["day (Monday)", "day (time of day, cosine)"], [preprocessor.FeatureNames[9], preprocessor.FeatureNames[17]]);
 
         var inputs = preprocessor.TransformFeatures<double>(table);
         var expected = new double[day.Width];
-        preprocessor.EncodeNumber<double>(day, 18262 + 9 + 0.25, expected); // row 9: 2020-01-10T06:00:00Z
+        preprocessor.EncodeNumber<double>(day, 18262 + 9 + 0.25, expected); // row 9: 2020-01-10T06:00:00Z, a Friday
         Assert.Equal(expected, inputs.Row(9)[..day.Width].ToArray());
         Assert.Equal((18262 + 9.25 - day.Mean) / day.Scale, inputs[9, 0], 12);
+        Assert.Equal([0.0, 0, 0, 0, 1, 0, 0], inputs.Row(9)[9..16].ToArray());
+        Assert.Equal(1, inputs[9, 16], 12); // sin of a quarter turn of the day
     }
 
     [Fact]
@@ -127,25 +135,40 @@ public sealed class DateColumnTests : TempFileTest
         Assert.InRange(curve.Values[^1], 18262 + 130, 18262 + 150);
     }
 
-    [Fact]
-    public void OnnxRuntime_computes_a_model_with_dates_from_their_days_as_Backprop_does()
+    [Theory]
+    [InlineData(1, false)] // daily over 150 days: the weekday and the time of day
+    [InlineData(5, false)] // every 5 days over two years: the time of year too
+    [InlineData(5, true)] // robust scaling: the scaled days clipped in the row
+    public void OnnxRuntime_computes_a_model_with_dates_from_their_days_as_Backprop_does(int step, bool robust)
     {
-        string path = Series();
-        TabularModel<float> model = new TabularTrainer<float>(new TabularTrainingOptions { Data = path, Target = "y", HiddenLayers = [8], Epochs = 3, Members = 2 }).Fit().Model;
-        OnnxExportOptions export = model.OnnxOptions();
-        Assert.Contains("Date columns ('day') are given as days since 1970-01-01 UTC", export.Description);
+        string path = Series(step: step);
+        var options = new TabularTrainingOptions
+        {
+            Data = path, Target = "y", HiddenLayers = [8], Epochs = 3, Members = 2, Scaling = robust ? NumericScaling.Robust : NumericScaling.Standard,
+        };
+        TabularModel<float> model = new TabularTrainer<float>(options).Fit().Model;
+        Assert.Equal(step == 1 ? [CalendarPart.Weekday, CalendarPart.Day] : [CalendarPart.Weekday, CalendarPart.Year, CalendarPart.Day],
+            model.Preprocessor.State.Features[0].Calendar!);
 
+        // The date is its own input, days since 1970 in double (NaN where missing); the numbers are `features` as ever.
         Table table = Table.Read(path, model.Preprocessor.ReadOptions());
         TableColumn day = table.Find("day")!, x = table.Find("x")!;
-        var features = new float[table.RowCount * 2];
+        var days = new double[table.RowCount];
+        var features = new float[table.RowCount];
         for (int r = 0; r < table.RowCount; r++)
         {
             string? text = day.GetText(r);
-            features[2 * r] = text is null ? float.NaN : IsoDates.TryParseDays(text, out double days) ? (float)days : throw new InvalidOperationException(text);
-            features[2 * r + 1] = (float)x.GetNumber(r);
+            days[r] = text is null ? double.NaN : IsoDates.TryParseDays(text, out double value) ? value : throw new InvalidOperationException(text);
+            features[r] = (float)x.GetNumber(r);
         }
-        using var session = new InferenceSession(OnnxExporter.ToBytes(model.Network, export));
-        using var results = session.Run([NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(features, [table.RowCount, 2]))]);
+        using var session = new InferenceSession(OnnxExporter.ToBytes(model.Network, model.OnnxOptions()));
+        Assert.Equal("[\"day\"]", session.ModelMetadata.CustomMetadataMap["date_features"]);
+        Assert.Contains("Input 'day' double[N, 1], dates as days since 1970-01-01 UTC", session.ModelMetadata.Description);
+        using var results = session.Run(
+        [
+            NamedOnnxValue.CreateFromTensor("features", new DenseTensor<float>(features, [table.RowCount, 1])),
+            NamedOnnxValue.CreateFromTensor("day", new DenseTensor<double>(days, [table.RowCount, 1])),
+        ]);
         float[] actual = results.First(v => v.Name == "prediction").AsEnumerable<float>().ToArray();
         double[] expected = model.PredictValues(table);
         double worst = expected.Zip(actual, (e, a) => Math.Abs(e - a) / Math.Max(1, Math.Abs(e))).Max();
@@ -159,8 +182,10 @@ public sealed class DateColumnTests : TempFileTest
         var (code, _, error) = CliRunner.Run("train", "--data", path, "--target", "y", "--epochs", "2", "--members", "2", "--save", model, "--quiet");
         Assert.Equal(0, code);
         Assert.Contains("from 1 numeric, 1 date columns", error);
+        Assert.Contains("note: column 'day': dates, as days since 1970-01-01 with the weekday and the time of day; to read them as categories: --categorical day", error);
         var (infoCode, info, _) = CliRunner.Run("info", "--model", model);
         Assert.Equal(0, infoCode);
         Assert.Contains("  day  date         mean 2020-03-", info);
+        Assert.Contains("; with the weekday, the time of day", info);
     }
 }

@@ -7,6 +7,7 @@ using Backprop.Training;
 using Backprop.Layers;
 using Backprop.IO;
 using Backprop.Data;
+using Backprop.Preprocessing;
 
 namespace Backprop.Serialization.Onnx;
 
@@ -68,7 +69,7 @@ public static class OnnxExporter
         bool usesMl = false;
 
         // 1. Raw inputs → encoded row (N, I).
-        OnnxInputColumn[] numeric = options.Columns.Where(c => !c.IsCategorical).ToArray();
+        OnnxInputColumn[] numeric = options.Columns.Where(c => !c.IsCategorical && c.Date is null).ToArray();
         if (numeric.Length > 0)
         {
             graph.Input("features", OnnxGraphBuilder.Float, null, numeric.Length);
@@ -100,9 +101,15 @@ public static class OnnxExporter
                     pieces.Add(AddOneHot(graph, column));
                     continue;
                 }
+                if (column.Date is { } date)
+                {
+                    graph.Input(column.Name, OnnxGraphBuilder.Double, null, 1);
+                    pieces.Add(AddDate(graph, column.Name, column.MissingValue, date));
+                    continue;
+                }
                 // A run of consecutive numeric columns becomes one Gather of their positions in `features`.
                 int runStart = numericIndex;
-                while (c < options.Columns.Count && !options.Columns[c].IsCategorical)
+                while (c < options.Columns.Count && !options.Columns[c].IsCategorical && options.Columns[c].Date is null)
                 {
                     numericIndex++;
                     c++;
@@ -225,6 +232,47 @@ public static class OnnxExporter
             model.Message(14, new ProtoMessage().String(1, key).String(2, value));
         }
         return model.ToArray();
+    }
+
+    // A date column's input, days since 1970-01-01 UTC double[N, 1], encoded as the preprocessing encodes it, in double: the
+    // scaled days, their bins' positions (bounded with the row, below), the calendar inputs (the weekday one-hot, Monday first,
+    // day 0 a Thursday; the sine and cosine of the time of year and of the time of day); then cast to float.
+    private static string AddDate(OnnxGraphBuilder graph, string input, double? missingValue, FeatureColumnState date)
+    {
+        string days = input;
+        if (missingValue is double fill)
+        {
+            days = graph.Node("Where", [graph.Node("IsNaN", [days]), graph.DoubleConstant("missing_days", [fill], 1), days]);
+        }
+        string Constant(string stem, double value) => graph.DoubleConstant(stem, [value], 1);
+        string FractionOf(string x) => graph.Node("Sub", [x, graph.Node("Floor", [x])]);
+        var pieces = new List<string> { graph.Node("Div", [graph.Node("Sub", [days, Constant("days_mean", date.Mean)]), Constant("days_scale", date.Scale)]) };
+        if (date.Edges is { } edges)
+        {
+            double[] lows = edges[..^1], widths = [.. edges.Zip(edges.Skip(1), (low, high) => high - low)];
+            pieces.Add(graph.Node("Div", [graph.Node("Sub", [days, graph.DoubleConstant("bin_lows", lows, 1, lows.Length)]),
+                graph.DoubleConstant("bin_widths", widths, 1, widths.Length)]));
+        }
+        foreach (CalendarPart part in date.Calendar ?? [])
+        {
+            if (part == CalendarPart.Weekday)
+            {
+                // w = floor(days) + 3, then w − 7·floor(w / 7): 0 for Monday to 6 for Sunday, also before 1970.
+                string seven = Constant("seven", 7);
+                string w = graph.Node("Add", [graph.Node("Floor", [days]), Constant("weekday_of_day_zero", CalendarInputs.WeekdayOfDayZero)]);
+                string weekday = graph.Node("Sub", [w, graph.Node("Mul", [seven, graph.Node("Floor", [graph.Node("Div", [w, seven])])])]);
+                string hot = graph.Node("Equal", [weekday, graph.DoubleConstant("weekdays", [0, 1, 2, 3, 4, 5, 6], 1, 7)]);
+                pieces.Add(graph.Node("Cast", [hot], attributes: [OnnxGraphBuilder.IntAttribute("to", OnnxGraphBuilder.Double)]));
+                continue;
+            }
+            // The angle of the time of year, or of the time of day (the whole days are whole turns).
+            string turns = part == CalendarPart.Year ? FractionOf(graph.Node("Div", [days, Constant("days_per_year", CalendarInputs.DaysPerYear)])) : FractionOf(days);
+            string angle = graph.Node("Mul", [turns, Constant("two_pi", 2 * Math.PI)]);
+            pieces.Add(graph.Node("Sin", [angle]));
+            pieces.Add(graph.Node("Cos", [angle]));
+        }
+        string encoded = pieces.Count == 1 ? pieces[0] : graph.Node("Concat", [.. pieces], attributes: [OnnxGraphBuilder.IntAttribute("axis", 1)]);
+        return graph.Node("Cast", [encoded], attributes: [OnnxGraphBuilder.IntAttribute("to", OnnxGraphBuilder.Float)]);
     }
 
     private static string AddLayer(OnnxGraphBuilder graph, LayerDescription layer, int k, string x, IReadOnlyList<SafeTensor> tensors)
@@ -399,6 +447,17 @@ public static class OnnxExporter
                 throw new BackpropException($"Cannot export to ONNX: categorical column '{column.Name}' has the category '{marker}', which reads as a missing value; a column with a MissingCategory cannot have it.");
             }
         }
+        foreach (OnnxInputColumn column in options.Columns.Where(c => c.Date is not null))
+        {
+            if (column.IsCategorical || column.Copies != 1 || column.Date!.Kind != FeatureKind.Date)
+            {
+                throw new BackpropException($"Cannot export to ONNX: column '{column.Name}' has a date encoding; expected a column of dates, not categories or copies.");
+            }
+            if (!names.Add(column.Name) || column.Name.StartsWith("bp_", StringComparison.Ordinal) || column.Name is "probabilities" or "label" or "prediction")
+            {
+                throw new BackpropException($"Cannot export to ONNX: date column '{column.Name}' would clash with another graph input or output name.");
+            }
+        }
         if (options.Columns.FirstOrDefault(c => !c.IsCategorical && c.MissingCategory is not null) is { } numeric)
         {
             throw new BackpropException($"Cannot export to ONNX: numeric column '{numeric.Name}' has a MissingCategory; a numeric column's is its MissingValue.");
@@ -472,10 +531,15 @@ public static class OnnxExporter
     {
         var doc = new StringBuilder();
         doc.Append(CultureInfo.InvariantCulture, $"Backprop {ModelFile.LibraryVersion} model: {architecture.InputFeatures} inputs → {string.Join(" → ", architecture.Layers)}, {architecture.ParameterCount:N0} parameters.");
-        string[] numeric = options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name).ToArray();
+        string[] numeric = options.Columns.Where(c => !c.IsCategorical && c.Date is null).Select(c => c.Name).ToArray();
         if (numeric.Length > 0)
         {
             doc.Append(CultureInfo.InvariantCulture, $" Input 'features' float[N, {numeric.Length}], raw (unscaled) columns in this order: {string.Join(", ", numeric)}; NaN marks a missing value.");
+        }
+        foreach (OnnxInputColumn column in options.Columns.Where(c => c.Date is not null))
+        {
+            doc.Append(CultureInfo.InvariantCulture,
+                $" Input '{column.Name}' double[N, 1], dates as days since 1970-01-01 UTC, the time of day as the fraction (2024-03-01T12:00:00Z is 19783.5; a time without a zone is UTC); NaN marks a missing value.");
         }
         foreach (OnnxInputColumn column in options.Columns.Where(c => c.IsCategorical))
         {
@@ -495,7 +559,8 @@ public static class OnnxExporter
     private static IEnumerable<(string Key, string Value)> Metadata(ModelArchitecture architecture, OnnxExportOptions options)
     {
         yield return ("feature_names", JsonArray(options.Columns.Select(c => c.Name)));
-        yield return ("numeric_features", JsonArray(options.Columns.Where(c => !c.IsCategorical).Select(c => c.Name)));
+        yield return ("numeric_features", JsonArray(options.Columns.Where(c => !c.IsCategorical && c.Date is null).Select(c => c.Name)));
+        if (options.Columns.Any(c => c.Date is not null)) yield return ("date_features", JsonArray(options.Columns.Where(c => c.Date is not null).Select(c => c.Name)));
         var categorical = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(categorical, JsonText.WriterOptions))
         {

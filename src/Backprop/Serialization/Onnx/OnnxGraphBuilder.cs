@@ -10,6 +10,7 @@ internal sealed class OnnxGraphBuilder
     public const int Float = 1;
     public const int String = 8;
     public const int Int64 = 7;
+    public const int Double = 11;
 
     private readonly List<ProtoMessage> _nodes = [];
     private readonly List<ProtoMessage> _initializers = [];
@@ -33,17 +34,23 @@ internal sealed class OnnxGraphBuilder
     }
 
     /// <summary>A float initializer of shape <paramref name="dims"/>; returns its name.</summary>
-    public string FloatConstant(string stem, ReadOnlySpan<float> values, params long[] dims)
+    public string FloatConstant(string stem, ReadOnlySpan<float> values, params long[] dims) =>
+        RawConstant(stem, MemoryMarshal.AsBytes(values), sizeof(float), Float, dims);
+
+    /// <summary>A double initializer of shape <paramref name="dims"/>; returns its name.</summary>
+    public string DoubleConstant(string stem, ReadOnlySpan<double> values, params long[] dims) =>
+        RawConstant(stem, MemoryMarshal.AsBytes(values), sizeof(double), Double, dims);
+
+    // TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9 (little-endian, elements of `size` bytes).
+    private string RawConstant(string stem, ReadOnlySpan<byte> bytes, int size, int dataType, long[] dims)
     {
         string name = Name(stem);
-        byte[] raw = new byte[values.Length * 4];
-        MemoryMarshal.AsBytes(values).CopyTo(raw);
+        byte[] raw = bytes.ToArray();
         if (!BitConverter.IsLittleEndian)
         {
-            for (int i = 0; i < raw.Length; i += 4) raw.AsSpan(i, 4).Reverse();
+            for (int i = 0; i < raw.Length; i += size) raw.AsSpan(i, size).Reverse();
         }
-        // TensorProto: dims = 1, data_type = 2, name = 8, raw_data = 9 (little-endian).
-        _initializers.Add(new ProtoMessage().Int64s(1, dims).Int64(2, Float).String(8, name).Bytes(9, raw));
+        _initializers.Add(new ProtoMessage().Int64s(1, dims).Int64(2, dataType).String(8, name).Bytes(9, raw));
         return name;
     }
 

@@ -1,3 +1,5 @@
+using Backprop.Preprocessing;
+
 namespace Backprop.Serialization.Onnx;
 
 /// <summary>One raw input column of an exported model: numeric, or categorical with its categories in encoding order.</summary>
@@ -20,12 +22,19 @@ namespace Backprop.Serialization.Onnx;
 /// clipped by its own bounds (<see cref="OnnxExportOptions.Lower"/>, <see cref="OnnxExportOptions.Upper"/>): 1, or 1 + T for
 /// the scaled value and the T bins of a piecewise-linear encoding.
 /// </param>
+/// <param name="Date">
+/// A column of dates (<see cref="FeatureKind.Date"/>): its own graph input, named after it, double[N, 1] of days since
+/// 1970-01-01 UTC (NaN for missing, replaced by <see cref="MissingValue"/>), encoded in double precision as the preprocessing
+/// encodes it (this state's mean, scale, bin edges and calendar inputs), then cast to float: in float32 a day near 2024 is
+/// resolved to 3 minutes only, and its mean and bin edges as coarsely. Its encoded columns are not standardized again (their
+/// <see cref="OnnxExportOptions.Mean"/> 0 and <see cref="OnnxExportOptions.Scale"/> 1); <see langword="null"/> for any other column.
+/// </param>
 public sealed record OnnxInputColumn(string Name, IReadOnlyList<string>? Categories = null, double? MissingValue = null, string? MissingCategory = null,
-    int Copies = 1)
+    int Copies = 1, FeatureColumnState? Date = null)
 {
     /// <summary>Whether the column is categorical.</summary>
     public bool IsCategorical => Categories is not null;
 
-    /// <summary>Number of model input columns it becomes: its copies, or one per category.</summary>
-    public int EncodedWidth => Categories?.Count ?? Copies;
+    /// <summary>Number of model input columns it becomes: its copies, one per category, or a date's encoding.</summary>
+    public int EncodedWidth => Date?.Width ?? Categories?.Count ?? Copies;
 }

@@ -1,4 +1,5 @@
 using Backprop.Layers;
+using Backprop.Preprocessing;
 using Backprop.Serialization.Onnx;
 using Backprop.Tensors;
 
@@ -62,6 +63,18 @@ public sealed class OnnxCheckerTests : IDisposable
             _folder, "sigmoid-binary");
         OnnxChecker.AssertValid(Export(7, 6, new OnnxExportOptions(Mixed, MixedMean, MixedScale, three) { SigmoidOutputs = true, Members = 2, Temperature = 1.2 }),
             _folder, "sigmoid-ensemble");
+    }
+
+    [OnnxCheckerFact]
+    public void Regressor_with_a_date_column_passes_the_checker()
+    {
+        // A date's own double input, imputed, scaled, binned and its calendar computed in double, then cast into the float row.
+        var date = new FeatureColumnState("day", FeatureKind.Date, 19700, 300, 19700, Edges: [19000, 19500, 20000, 20500],
+            Calendar: [CalendarPart.Weekday, CalendarPart.Year, CalendarPart.Day]);
+        OnnxInputColumn[] columns = [new("x", MissingValue: 0), new("day", MissingValue: 19700, Date: date)];
+        int width = 1 + date.Width;
+        var options = new OnnxExportOptions(columns, new double[width], [.. Enumerable.Repeat(1.0, width)], TargetMean: [5], TargetScale: [2]);
+        OnnxChecker.AssertValid(Export(width, 1, options), _folder, "date-regressor");
     }
 
     [OnnxCheckerFact]
