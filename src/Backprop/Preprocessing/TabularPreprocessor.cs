@@ -723,7 +723,8 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column {Quoted(column)}: every value is missing");
             return null;
         }
-        if (!categorical && !column.IsNumeric && MistypedNumbers.Find(table, column, training, counts) is { } typo)
+        if (!categorical && !column.IsNumeric
+            && (MistypedNumbers.Find(table, column, training, counts) ?? MistypedNumbers.FindDates(table, column, training, counts)) is { } typo)
         {
             throw typo;
         }

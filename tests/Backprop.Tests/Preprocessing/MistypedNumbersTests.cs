@@ -35,6 +35,22 @@ public sealed class MistypedNumbersTests : TempFileTest
     }
 
     [Fact]
+    public void A_column_of_dates_with_an_impossible_one_is_an_error_at_its_cell()
+    {
+        // Daily dates, two of 400 not dates: the 30th of February and a marker that is not a missing-value spelling.
+        var text = new StringBuilder("day,y\n");
+        for (int r = 0; r < 400; r++)
+        {
+            string day = r == 40 ? "2021-02-30" : r == 70 ? "unknown" : new DateTime(2021, 1, 1).AddDays(r).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            text.Append(day).Append(',').Append(r % 3).Append('\n');
+        }
+        Table table = Table.Read(Files.Write("days.csv", text.ToString()));
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table));
+        Assert.Equal($"Expected a date in column 'day', as its other 398 values are. Received: '2021-02-30' at {Path.Combine(Files.Directory, "days.csv")} line 42 " +
+            "(and 1 other cell that is not a date); fix or empty the cell, or read the column as categories (Categorical day).", e.Message);
+    }
+
+    [Fact]
     public void A_few_typos_are_counted_and_the_first_is_named()
     {
         var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(Measurements(new Dictionary<int, string> { [10] = "unknown", [20] = "5.1.", [30] = "unknown" }, rows: 400)));
