@@ -1,4 +1,6 @@
+using System.Globalization;
 using Backprop.Preprocessing;
+using Backprop.Tensors;
 
 namespace Backprop.Tests.Preprocessing;
 
@@ -45,4 +47,67 @@ public sealed class IsoDatesTests
     [InlineData(1e9, "1E+09")] // past the year 9999: the number
     [InlineData(double.NaN, "NaN")]
     public void Days_are_written_as_an_iso_date(double days, string text) => Assert.Equal(text, IsoDates.Format(days));
+
+    [Fact]
+    public void It_reads_what_dotnets_parser_reads_in_these_layouts_and_nothing_else()
+    {
+        // .NET's exact parse of the layouts, the reference: valid dates and times, and every kind of near miss.
+        string[] formats = [.. Layouts()];
+        var rng = new Rng(11);
+        int agreed = 0, dates = 0;
+        foreach (string text in Candidates(rng))
+        {
+            bool expected = DateTimeOffset.TryParseExact(text, formats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset value);
+            bool parsed = IsoDates.TryParseDays(text, out double days);
+            Assert.True(expected == parsed, $"'{text}': .NET {expected}, IsoDates {parsed}");
+            if (expected)
+            {
+                Assert.Equal((double)(value.UtcDateTime - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerDay, days);
+                dates++;
+            }
+            agreed++;
+        }
+        Assert.True(dates > 2000 && agreed - dates > 2000, $"{dates} dates, {agreed - dates} others");
+    }
+
+    private static IEnumerable<string> Layouts()
+    {
+        yield return "yyyy'-'MM'-'dd";
+        foreach (string separator in (string[])["'T'", "' '"])
+        {
+            foreach (string time in (string[])["HH':'mm", "HH':'mm':'ss", "HH':'mm':'ss'.'FFFFFFF"])
+            {
+                foreach (string zone in (string[])["", "'Z'", "zzz"]) yield return $"yyyy'-'MM'-'dd{separator}{time}{zone}";
+            }
+        }
+    }
+
+    // Random instants in every layout, and the same with one character changed, dropped or added.
+    private static IEnumerable<string> Candidates(Rng rng)
+    {
+        string[] times = ["", "T12:30", " 23:59", "T00:00:00", "T08:15:30.5", " 17:45:59.1234567", "T12:00:00.12"];
+        string[] zones = ["", "Z", "+02:00", "-05:30", "+14:00", "-14:00", "+14:01", "+2:00", "-0130", "+1400", "+02", "+200", "+2:0", "z"];
+        const string noise = "0123456789-:T .Z+x";
+        for (int i = 0; i < 6000; i++)
+        {
+            int year = rng.NextInt(3) == 0 ? 1 + rng.NextInt(9999) : 1900 + rng.NextInt(200);
+            string text = string.Create(CultureInfo.InvariantCulture, $"{year:0000}-{1 + rng.NextInt(13):00}-{1 + rng.NextInt(31):00}");
+            string time = times[rng.NextInt(times.Length)];
+            text += time.Length == 0 ? "" : time + zones[rng.NextInt(zones.Length)];
+            yield return text;
+            int at = rng.NextInt(text.Length);
+            char c = noise[rng.NextInt(noise.Length)];
+            yield return (rng.NextInt(3)) switch
+            {
+                0 => text[..at] + c + text[(at + 1)..],
+                1 => text.Remove(at, 1),
+                _ => text.Insert(at, c.ToString()),
+            };
+        }
+        yield return "0001-01-01T00:00+01:00"; // before the year 1 in UTC
+        yield return "9999-12-31T23:59:59.9999999-01:00"; // after the year 9999 in UTC
+        yield return "2024-02-29";
+        yield return "2023-02-29";
+        yield return "٢٠٢٤-03-01"; // digits of another script
+    }
 }
