@@ -171,6 +171,11 @@ internal static class InfoCommand
                     foreach (double edge in edges) w.WriteNumberValue(edge);
                     w.WriteEndArray();
                 }
+                if (feature.Calendar is { } calendar)
+                {
+                    // A date's edges are days since 1970-01-01 UTC; its calendar inputs follow them.
+                    w.WriteStrings("calendar", [.. calendar.Select(part => part.ToString().ToLowerInvariant())]);
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();

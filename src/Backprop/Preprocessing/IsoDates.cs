@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Backprop.Preprocessing;
 
 /// <summary>
-/// Dates and date-times written as ISO 8601 (<c>2024-03-01</c>, <c>2024-03-01T12:30</c>, <c>2024-03-01 12:30:15.5</c>, with
+/// Dates and date-times written as ISO 8601 (<c>2024-03-01</c>, <c>2024-03</c>, <c>2024-03-01T12:30</c>, <c>2024-03-01 12:30:15.5</c>, with
 /// <c>Z</c> or an offset such as <c>+02:00</c>), as the number of days since 1970-01-01 UTC, the time of day its fraction: what
 /// a date column becomes (<see cref="FeatureKind.Date"/>).
 /// </summary>
@@ -19,7 +19,7 @@ public static class IsoDates
 
     /// <summary>Whether <paramref name="text"/> is an ISO 8601 date or date-time; if so, its days since 1970-01-01 UTC.</summary>
     /// <remarks>
-    /// The layouts <c>yyyy-MM-dd</c>, then optionally <c>T</c> or a space, <c>HH:mm</c>, <c>:ss</c>, <c>.</c> and up to 7 digits of
+    /// The layouts <c>yyyy-MM</c> (a month: its first day) and <c>yyyy-MM-dd</c>, then optionally <c>T</c> or a space, <c>HH:mm</c>, <c>:ss</c>, <c>.</c> and up to 7 digits of
     /// the second, then optionally <c>Z</c> or an offset <c>±HH:mm</c> (also <c>±H:mm</c> and <c>±HHmm</c>, as .NET takes them; at most 14 hours); the date and the time must exist
     /// (no 30th of February, no hour 24) and the instant must fall in the years 1 to 9999 UTC. Read by hand, in about 30 ns, since
     /// a file of timestamps holds as many distinct values as rows, and a streamed one is read every epoch.
@@ -40,13 +40,23 @@ public static class IsoDates
     private static bool TryParseTicks(ReadOnlySpan<char> text, out long ticks)
     {
         ticks = 0;
-        if (text.Length < 10 || text[4] != '-' || text[7] != '-'
-            || !TryDigits(text[..4], out int year) || !TryDigits(text.Slice(5, 2), out int month) || !TryDigits(text.Slice(8, 2), out int day)
-            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        // A month alone, yyyy-MM, is its first day.
+        bool month = text.Length == 7;
+        if ((text.Length < 10 && !month) || text[4] != '-' || (!month && text[7] != '-')
+            || !TryDigits(text[..4], out int year) || !TryDigits(text.Slice(5, 2), out int monthOfYear) || year < 1 || monthOfYear is < 1 or > 12)
         {
             return false;
         }
-        ticks = new DateTime(year, month, day).Ticks;
+        int day = 1;
+        if (!month && (!TryDigits(text.Slice(8, 2), out day) || day < 1 || day > DateTime.DaysInMonth(year, monthOfYear)))
+        {
+            return false;
+        }
+        ticks = new DateTime(year, monthOfYear, day).Ticks;
+        if (month)
+        {
+            return true;
+        }
         ReadOnlySpan<char> rest = text[10..];
         if (rest.IsEmpty)
         {

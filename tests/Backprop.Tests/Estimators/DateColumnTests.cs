@@ -187,5 +187,9 @@ public sealed class DateColumnTests : TempFileTest
         Assert.Equal(0, infoCode);
         Assert.Contains("  day  date         mean 2020-03-", info);
         Assert.Contains("; with the weekday, the time of day", info);
+        var (jsonCode, json, _) = CliRunner.Run("info", "--model", model, "--json");
+        Assert.Equal(0, jsonCode);
+        Assert.Contains("{\"name\":\"day\",\"kind\":\"date\",\"bin_edges\":[", json);
+        Assert.Contains("],\"calendar\":[\"weekday\",\"day\"]}", json);
     }
 }

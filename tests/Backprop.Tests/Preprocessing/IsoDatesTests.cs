@@ -17,6 +17,7 @@ public sealed class IsoDatesTests
     [InlineData("2024-03-01T12:00:00+02:00", 19783 + 10.0 / 24)] // 10:00 UTC
     [InlineData("2024-03-01T00:00:00.5", 19783 + 0.5 / 86400)]
     [InlineData("2024-03-01T00:00:00.0000000+00:00", 19783)] // Parquet's timestamps with an offset ("O")
+    [InlineData("2024-03", 19783)] // a month: its first day
     public void An_iso_date_is_its_days_since_1970_in_utc(string text, double days)
     {
         Assert.True(IsoDates.TryParseDays(text, out double parsed));
@@ -27,6 +28,8 @@ public sealed class IsoDatesTests
     [InlineData("01/03/2024")] // day and month in an order that depends on the country
     [InlineData("2024/03/01")]
     [InlineData("2024-3-1")]
+    [InlineData("2024-13")]
+    [InlineData("2024-3")]
     [InlineData("2024-02-30")]
     [InlineData("20240301")]
     [InlineData("2024-03-01x")]
@@ -72,6 +75,7 @@ public sealed class IsoDatesTests
 
     private static IEnumerable<string> Layouts()
     {
+        yield return "yyyy'-'MM";
         yield return "yyyy'-'MM'-'dd";
         foreach (string separator in (string[])["'T'", "' '"])
         {
@@ -95,6 +99,7 @@ public sealed class IsoDatesTests
             string time = times[rng.NextInt(times.Length)];
             text += time.Length == 0 ? "" : time + zones[rng.NextInt(zones.Length)];
             yield return text;
+            if (i % 10 == 0) yield return text[..7]; // the month alone
             int at = rng.NextInt(text.Length);
             char c = noise[rng.NextInt(noise.Length)];
             yield return (rng.NextInt(3)) switch
