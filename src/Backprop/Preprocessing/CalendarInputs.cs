@@ -12,6 +12,9 @@ public static class CalendarInputs
     /// <summary>1970-01-01, day 0, was a Thursday: the weekday index (Monday 0) of day 0.</summary>
     public const int WeekdayOfDayZero = 3;
 
+    // 0001-01-01 and 10000-01-01 in days since 1970-01-01.
+    private const double MinDays = -719162, MaxDays = 2932897;
+
     private static readonly string[] Weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
     /// <summary>Inputs a part takes.</summary>
@@ -51,7 +54,8 @@ public static class CalendarInputs
             double time = value - Math.Floor(value);
             if (double.IsNaN(firstTime)) firstTime = time;
             weekdays |= 1 << Weekday(value);
-            monthDays |= 1 << DateTime.UnixEpoch.AddDays(Math.Floor(value)).Day;
+            // Days the calendar holds (years 1 to 9999), as every parsed date does.
+            if (value is >= MinDays and < MaxDays) monthDays |= 1 << DateTime.UnixEpoch.AddDays(Math.Floor(value)).Day;
             min = Math.Min(min, value);
             max = Math.Max(max, value);
             times |= time != firstTime;

@@ -3,9 +3,9 @@ using System.Globalization;
 namespace Backprop.Preprocessing;
 
 /// <summary>
-/// Dates and date-times written as ISO 8601 (<c>2024-03-01</c>, <c>2024-03</c>, <c>2024-03-01T12:30</c>, <c>2024-03-01 12:30:15.5</c>, with
-/// <c>Z</c> or an offset such as <c>+02:00</c>), as the number of days since 1970-01-01 UTC, the time of day its fraction: what
-/// a date column becomes (<see cref="FeatureKind.Date"/>).
+/// Dates and date-times written as ISO 8601 (<c>2024-03-01</c>, <c>2024-03</c>, <c>2024-03-01T12:30</c>,
+/// <c>2024-03-01 12:30:15.5</c>, with <c>Z</c> or an offset such as <c>+02:00</c>), as the number of days since 1970-01-01 UTC,
+/// the time of day its fraction: what a date column becomes (<see cref="FeatureKind.Date"/>).
 /// </summary>
 /// <remarks>
 /// Only the ISO order, year first with four digits: <c>01/02/2024</c> is the 1st of February in one country and the 2nd of
@@ -19,10 +19,12 @@ public static class IsoDates
 
     /// <summary>Whether <paramref name="text"/> is an ISO 8601 date or date-time; if so, its days since 1970-01-01 UTC.</summary>
     /// <remarks>
-    /// The layouts <c>yyyy-MM</c> (a month: its first day) and <c>yyyy-MM-dd</c>, then optionally <c>T</c> or a space, <c>HH:mm</c>, <c>:ss</c>, <c>.</c> and up to 7 digits of
-    /// the second, then optionally <c>Z</c> or an offset <c>±HH:mm</c> (also <c>±H:mm</c> and <c>±HHmm</c>, as .NET takes them; at most 14 hours); the date and the time must exist
-    /// (no 30th of February, no hour 24) and the instant must fall in the years 1 to 9999 UTC. Read by hand, in about 30 ns, since
-    /// a file of timestamps holds as many distinct values as rows, and a streamed one is read every epoch.
+    /// The layouts <c>yyyy-MM</c> (a month: its first day) and <c>yyyy-MM-dd</c>, then optionally <c>T</c> or a space,
+    /// <c>HH:mm</c>, <c>:ss</c>, <c>.</c> and up to 7 digits of the second, then optionally <c>Z</c> or an offset
+    /// <c>±HH:mm</c> (also <c>±H:mm</c> and <c>±HHmm</c>, as .NET takes them; at most 14 hours). The date and the time must
+    /// exist (no 30th of February, no hour 24) and the instant must fall in the years 1 to 9999 UTC. Read by hand (0.17 µs a
+    /// date-time, against 3.3 µs for .NET's parse over the same layouts), since a file of timestamps holds as many distinct
+    /// values as rows, and a streamed one is read every epoch.
     /// </remarks>
     public static bool TryParseDays(string text, out double days)
     {
