@@ -83,6 +83,13 @@ internal static class UsageErrors
     /// </summary>
     public static string? ValuelessOption(ParseResult parse)
     {
+        // Every run asks: a loop over the words first, so that a line with no value starting with '-' costs nothing more.
+        bool dashed = false;
+        foreach (Token token in parse.Tokens) dashed |= token.Type == TokenType.Argument && token.Value.StartsWith('-');
+        if (!dashed)
+        {
+            return null;
+        }
         HashSet<string> optionNames = OptionNames(parse);
         if (parse.CommandResult.Children.OfType<OptionResult>().FirstOrDefault(r => r.Tokens.Any(t => optionNames.Contains(t.Value))) is not { } valueless)
         {
