@@ -14,7 +14,8 @@ public enum FeatureKind
 
     /// <summary>
     /// ISO 8601 dates or date-times (<c>2024-03-01</c>, <c>2024-03-01T12:30:00Z</c>): the days since 1970-01-01 UTC, the time of
-    /// day their fraction, then as a numeric column (imputed, scaled, with its piecewise-linear bins); one input plus its bins.
+    /// day their fraction, then as a numeric column (imputed, scaled, with its piecewise-linear bins); one input plus its bins and
+    /// its calendar inputs (<see cref="CalendarPart"/>).
     /// </summary>
     Date,
 }

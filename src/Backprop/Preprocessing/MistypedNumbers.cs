@@ -29,23 +29,25 @@ internal static class MistypedNumbers
     /// <param name="training">The training rows.</param>
     /// <param name="counts">How often each of the column's distinct values occurs in the training rows, indexed by code.</param>
     public static BackpropException? Find(Table table, TableColumn column, int[] training, int[] counts) =>
-        Find(table, column, training, counts, level => column.TryParseNumber(level, out _), "number", "numbers");
+        Find(table, column, training, counts, code => column.TryParseNumber(column.Levels[code], out _), "number", "numbers");
 
     /// <summary>
     /// The same for a column of ISO 8601 dates (<see cref="IsoDates"/>) with a few cells that are not (<c>2024-02-30</c>,
-    /// <c>unknown</c>): read as text, it would be a category per date, or dropped as an identifier, silently.
+    /// <c>unknown</c>): read as text, it would be a category per date, or dropped as an identifier, silently. The column's distinct
+    /// values come read as dates, in <c>levelDays</c> (NaN where not one), as the preprocessing reads them once for all its uses.
     /// </summary>
-    public static BackpropException? FindDates(Table table, TableColumn column, int[] training, int[] counts) =>
-        Find(table, column, training, counts, level => IsoDates.TryParseDays(level, out _), "date", "dates");
+    public static BackpropException? FindDates(Table table, TableColumn column, int[] training, int[] counts, double[] levelDays) =>
+        Find(table, column, training, counts, code => !double.IsNaN(levelDays[code]), "date", "dates");
 
-    private static BackpropException? Find(Table table, TableColumn column, int[] training, int[] counts, Func<string, bool> isValue, string kind, string kinds)
+    // `isValue`: whether the distinct value of a code is what the column holds.
+    private static BackpropException? Find(Table table, TableColumn column, int[] training, int[] counts, Func<int, bool> isValue, string kind, string kinds)
     {
         var isNumber = new bool[counts.Length];
         int numbers = 0, others = 0, distinctNumbers = 0;
         for (int code = 0; code < counts.Length; code++)
         {
             if (counts[code] == 0) continue;
-            isNumber[code] = isValue(column.Levels[code]);
+            isNumber[code] = isValue(code);
             if (isNumber[code])
             {
                 numbers += counts[code];

@@ -628,10 +628,9 @@ public sealed class TabularPreprocessor
     }
 
     // A column of dates as days since 1970-01-01 UTC, fitted as numbers are (its notes say the days as dates).
-    private static FeatureColumnState? FitDates(TableColumn column, int[] training, TabularOptions options, double[] scratch, List<string> notes)
+    private static FeatureColumnState? FitDates(TableColumn column, double[] days, int[] training, TabularOptions options, double[] scratch, List<string> notes)
     {
         var cells = new TextCells(column);
-        double[] days = LevelDays(column);
         Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
         for (int i = 0; i < training.Length; i++) values[i] = cells.Code(training[i]) is int code and >= 0 ? days[code] : double.NaN;
         CalendarPart[]? calendar = CalendarInputs.Choose(values);
@@ -644,6 +643,16 @@ public sealed class TabularPreprocessor
         notes.Add($"column {Quoted(column)}: dates, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Escape(column.Name)}");
         FeatureColumnState? fitted = FitNumbers(column, FeatureKind.Date, values, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes);
         return fitted is null ? null : fitted with { Calendar = calendar };
+    }
+
+    // Whether every value that occurs (a count above 0) is a date.
+    private static bool AllDates(int[] counts, double[] levelDays)
+    {
+        for (int code = 0; code < counts.Length; code++)
+        {
+            if (counts[code] > 0 && double.IsNaN(levelDays[code])) return false;
+        }
+        return true;
     }
 
     // Each distinct text of a column as days since 1970-01-01 UTC, NaN where it is not an ISO 8601 date.
@@ -723,8 +732,10 @@ public sealed class TabularPreprocessor
             notes.Add($"dropped column {Quoted(column)}: every value is missing");
             return null;
         }
+        // Each distinct value read as a date once, for the typo check, the kind and the fit (NaN where it is not one).
+        double[] levelDays = categorical ? [] : LevelDays(column);
         if (!categorical && !column.IsNumeric
-            && (MistypedNumbers.Find(table, column, training, counts) ?? MistypedNumbers.FindDates(table, column, training, counts)) is { } typo)
+            && (MistypedNumbers.Find(table, column, training, counts) ?? MistypedNumbers.FindDates(table, column, training, counts, levelDays)) is { } typo)
         {
             throw typo;
         }
@@ -745,10 +756,10 @@ public sealed class TabularPreprocessor
             feature = new FeatureColumnState(column.Name, FeatureKind.Boolean, Fill: fill);
             how += fill == 1 ? " true" : " false";
         }
-        else if (!categorical && Array.TrueForAll(present, level => IsoDates.TryParseDays(level, out _)))
+        else if (!categorical && AllDates(counts, levelDays))
         {
             // Before the identifier rule: a date per row is a time line, not a row's name.
-            return FitDates(column, training, options, scratch, notes);
+            return FitDates(column, levelDays, training, options, scratch, notes);
         }
         else if (!isExplicit && IdentifierColumns.TextReason(present.Length, presentCount, options.MinRowsForIdentifier) is { } reason)
         {
