@@ -110,6 +110,9 @@ internal static class InfoCommand
 
         private static string Describe(FeatureColumnState feature, NumericScaling scaling) => feature.Kind switch
         {
+            // The unit the training file wrote the numbers with, which a file to predict must write them with too.
+            FeatureKind.Numeric when feature.Unit is { } unit => Describe(feature with { Unit = null }, scaling)
+                .Insert(Kind.Length, $"{(unit == "%" ? "percentages" : $"amounts in '{unit}'")}, "),
             FeatureKind.Numeric when feature.Bins > 0 => Describe(feature with { Edges = null }, scaling)
                 + $"; and piecewise-linear in {feature.Bins} bins (edges {string.Join(", ", feature.Edges!.Select(e => e.ToString("G4", CultureInfo.InvariantCulture)))})",
             FeatureKind.Numeric when scaling == NumericScaling.Robust =>
@@ -119,6 +122,9 @@ internal static class InfoCommand
             FeatureKind.Date => DescribeDates(feature, scaling),
             _ => $"categorical  {feature.Categories!.Length} {(feature.Categories.Length == 1 ? "category" : "categories")} ({Printable.OneLine(string.Join(", ", feature.Categories.Take(6)))}{(feature.Categories.Length > 6 ? ", …" : "")}), missing → {Printable.OneLine(feature.FillCategory)}",
         };
+
+        // The kind column of an input's line: "numeric" and its padding.
+        private const string Kind = "numeric      ";
 
         // Days since 1970 as dates; the spread stays in days.
         private static string DescribeDates(FeatureColumnState feature, NumericScaling scaling)
@@ -171,6 +177,7 @@ internal static class InfoCommand
                     foreach (double edge in edges) w.WriteNumberValue(edge);
                     w.WriteEndArray();
                 }
+                if (feature.Unit is { } unit) w.WriteString("unit", unit);
                 if (feature.Calendar is { } calendar)
                 {
                     // A date's edges are days since 1970-01-01 UTC; its calendar inputs follow them.

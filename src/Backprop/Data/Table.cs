@@ -225,7 +225,10 @@ public sealed class Table
                     csv ??= shard;
                     if (shard.Decimal != csv.Decimal) throw DataErrors.ShardDecimals(csv.Source, csv.Decimal, shard.Source, shard.Decimal);
                 }
-                string[] text = shard.Columns.Where(c => c.IsNumeric != first.Find(c.Name)!.IsNumeric).Select(c => c.Name).ToArray();
+                // A column numeric in both, but in two units ($ in one shard, € in another), is not one quantity either.
+                string[] text = shard.Columns.Where(c => c.IsNumeric != first.Find(c.Name)!.IsNumeric
+                    || (c.IsNumeric && c.Unit != '\0' && Array.Find(columns, m => m.Name == c.Name) is { Unit: not '\0' } merged && merged.Unit != c.Unit))
+                    .Select(c => c.Name).ToArray();
                 if (text.Length > 0)
                 {
                     textColumns.UnionWith(text);
@@ -452,18 +455,36 @@ public sealed class Table
     private static IEnumerable<Table> ReadChunksOf(IReadOnlyList<string> files, CsvReadOptions options, int rowsPerChunk)
     {
         var textColumns = new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal);
+        var units = new Dictionary<string, (string Location, string Text, char Unit)>(StringComparer.Ordinal);
         Table? first = null;
         foreach (string file in files)
         {
+            var noted = new HashSet<string>(StringComparer.Ordinal);
             IEnumerable<Table> chunks = ParquetFile.IsParquet(file)
                 ? ParquetFile.ReadGroups(file, options, textColumns).Select(g => new Table(file, ',', '.', g.Columns, g.Rows, [new TablePart(file, 0, g.RowGroupStarts)],
-                    NotesOf([], g.Columns)))
+                    NotesOf([], g.Columns, noted)))
                 : ReadCsvChunks(file, options, textColumns, rowsPerChunk);
             foreach (Table chunk in chunks)
             {
                 first ??= chunk;
                 CheckShardColumns(first, chunk);
+                CheckOneUnit(chunk, units);
                 yield return chunk;
+            }
+        }
+    }
+
+    // Chunks are read one at a time, each column numeric in its own unit: a column of $ amounts in one chunk and of € amounts
+    // in a later one is refused as one file of both would be (there, the column would be text, and refused where it is used).
+    private static void CheckOneUnit(Table chunk, Dictionary<string, (string Location, string Text, char Unit)> units)
+    {
+        foreach (TableColumn column in chunk.Columns)
+        {
+            if (column.Unit == '\0' || column.FirstUnitRow < 0) continue;
+            (string Location, string Text, char Unit) here = (chunk.LocationOf(column.FirstUnitRow), column.FirstUnitText!, column.Unit);
+            if (!units.TryAdd(column.Name, here) && units[column.Name].Unit != column.Unit)
+            {
+                throw DataErrors.MixedUnits(column.Name, units[column.Name], here);
             }
         }
     }
@@ -490,6 +511,7 @@ public sealed class Table
         using (csv)
         {
             (string Column, int Line, string Text)? comma = null, point = null;
+            var noted = new HashSet<string>(StringComparer.Ordinal);
             bool any = false;
             while (true)
             {
@@ -526,16 +548,29 @@ public sealed class Table
                 {
                     throw DataErrors.MixedDecimalSeparators(file, c, p);
                 }
-                yield return new Table(file, csv.Delimiter, comma is not null || options.Decimal == ',' ? ',' : '.', columns, lines, notes: NotesOf(csv.Notes, columns));
+                yield return new Table(file, csv.Delimiter, comma is not null || options.Decimal == ',' ? ',' : '.', columns, lines, notes: NotesOf(csv.Notes, columns, noted));
             }
         }
     }
 
-    // The layout's notes, then one for each numeric column written with thousands separators: what was inferred, said once.
-    private static IReadOnlyList<string> NotesOf(IReadOnlyList<string> layout, TableColumn[] columns) =>
-        [.. layout, .. columns.Where(c => c.IsNumeric && c.FirstGroupedRow >= 0).Select(c =>
-            $"column '{c.Name}': numbers with '{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals " +
-            $"(such as '{DataErrors.Quote(c.FirstGroupedText!)}')")];
+    // The layout's notes, then one for each numeric column written with a unit or thousands separators: what was inferred,
+    // said once.
+    // `noted`: the columns a file's earlier chunks said this of (their example cells differ, the note would not).
+    private static IReadOnlyList<string> NotesOf(IReadOnlyList<string> layout, TableColumn[] columns, HashSet<string>? noted = null)
+    {
+        var notes = new List<string>(layout);
+        foreach (TableColumn c in columns)
+        {
+            if (!c.IsNumeric || (c.FirstGroupedRow < 0 && c.FirstUnitRow < 0) || noted?.Add(c.Name) == false) continue;
+            string grouped = c.FirstGroupedRow < 0 ? ""
+                : $"'{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals (such as '{DataErrors.Quote(c.FirstGroupedText!)}')";
+            notes.Add(c.FirstUnitRow < 0
+                ? $"column '{c.Name}': numbers with {grouped}"
+                : $"column '{c.Name}': {NumberUnits.Describe(c.Unit)} (such as '{DataErrors.Quote(c.FirstUnitText!)}'), read as the numbers " +
+                  $"{(c.Unit == '%' ? "before the '%'" : "without the symbol")}{(grouped.Length > 0 ? $", with {grouped}" : "")}");
+        }
+        return notes;
+    }
 
     private static bool NextCsvRow(CsvSource csv)
     {

@@ -109,6 +109,19 @@ public sealed class TableColumn
     /// <summary>The thousands separator of the cell at <see cref="FirstGroupedRow"/>: <c>'.'</c> (beside decimal commas) or <c>','</c>.</summary>
     internal char GroupSeparator { get; private set; }
 
+    /// <summary>
+    /// Numeric column: the unit its numbers are written with (<c>%</c> or a currency symbol: <see cref="NumberUnits"/>), or
+    /// <c>'\0'</c>. Text column: the unit of the first of its values that is a number with one, so that only numbers in that
+    /// unit count as numbers (<see cref="TryParseNumber(ReadOnlySpan{char}, out double)"/>).
+    /// </summary>
+    internal char Unit { get; private set; }
+
+    /// <summary>Row of the first number written with the column's <see cref="Unit"/>, or −1.</summary>
+    internal int FirstUnitRow { get; private set; } = -1;
+
+    /// <summary>Text of the cell at <see cref="FirstUnitRow"/>.</summary>
+    internal string? FirstUnitText { get; private set; }
+
     /// <summary>Whether the cell at <paramref name="row"/> is missing.</summary>
     /// <remarks>In a numeric column an infinity is stored as <see cref="double.NaN"/> too; <see cref="FirstNonFiniteRow"/> tells them apart.</remarks>
     public bool IsMissing(int row) => IsNumeric ? double.IsNaN(_numbers[row]) : _codes[row] < 0;
@@ -141,6 +154,10 @@ public sealed class TableColumn
             {
                 number = grouped;
             }
+            else
+            {
+                number = ParseWithUnit(text, row, out group);
+            }
             NoteSeparator(text, row, number, group);
         }
         Append(text, row, number);
@@ -152,8 +169,7 @@ public sealed class TableColumn
         double? number = null;
         if (IsNumeric && !MissingValues.IsMissing(text))
         {
-            char group = '\0';
-            number = TryParseUngrouped(text, _decimals, out double value) || TryParseGrouped(text, _decimals, out value, out group) ? value : null;
+            number = TryParsePlain(text, _decimals, out double value, out char group) ? value : ParseWithUnit(text, row, out group);
             NoteSeparator(text, row, number, group);
         }
         Append(text, row, number);
@@ -164,8 +180,33 @@ public sealed class TableColumn
     /// an exponent): with a point or no separator, as .NET reads it; with a decimal comma, exactly one comma and no point; or,
     /// when it is none of these, with well-formed thousands separators (<see cref="TryParseGrouped"/>).
     /// </summary>
+    /// <remarks>A number with a unit (<c>33.9%</c>, <c>$1,234.50</c>: <see cref="NumberUnits"/>) is a number too, whatever its unit.</remarks>
     internal static bool TryParseNumber(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value) =>
-        TryParseUngrouped(text, decimals, out value) || TryParseGrouped(text, decimals, out value, out _);
+        TryParsePlain(text, decimals, out value, out _) || NumberUnits.TryParse(text, decimals, out value, out _, out _);
+
+    /// <summary>
+    /// <paramref name="text"/> as a number without a unit, with or without thousands separators (<paramref name="group"/>, or
+    /// <c>'\0'</c>).
+    /// </summary>
+    internal static bool TryParsePlain(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value, out char group)
+    {
+        group = '\0';
+        return TryParseUngrouped(text, decimals, out value) || TryParseGrouped(text, decimals, out value, out group);
+    }
+
+    // A numeric column's cell that is not a plain number, read as a number with a unit: the first such cell sets the column's
+    // unit, and a cell with another is not a number (the column turns to text).
+    private double? ParseWithUnit(ReadOnlySpan<char> text, int row, out char group)
+    {
+        if (!NumberUnits.TryParse(text, _decimals, out double value, out group, out char unit)) return null;
+        if (Unit == '\0')
+        {
+            Unit = unit;
+            FirstUnitRow = row;
+            FirstUnitText = text.ToString();
+        }
+        return unit == Unit ? value : null;
+    }
 
     private static bool TryParseUngrouped(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value)
     {
@@ -250,8 +291,25 @@ public sealed class TableColumn
         return parsed;
     }
 
-    /// <summary>This column's <paramref name="text"/> as a number (its decimal separators): for a column read as text whose values are used as numbers.</summary>
-    internal bool TryParseNumber(ReadOnlySpan<char> text, out double value) => TryParseNumber(text, _decimals, out value);
+    /// <summary>
+    /// Whether <paramref name="text"/> is a number with this column's decimal separators, in any <paramref name="unit"/>
+    /// (<c>'\0'</c> for none).
+    /// </summary>
+    internal bool TryParseAnyUnit(ReadOnlySpan<char> text, out char unit)
+    {
+        unit = '\0';
+        return TryParsePlain(text, _decimals, out _, out _) || NumberUnits.TryParse(text, _decimals, out _, out _, out unit);
+    }
+
+    /// <summary>
+    /// This column's <paramref name="text"/> as a number (its decimal separators; a unit only if it is the column's
+    /// <see cref="Unit"/>): for a column read as text whose values are used as numbers.
+    /// </summary>
+    internal bool TryParseNumber(ReadOnlySpan<char> text, out double value)
+    {
+        if (TryParsePlain(text, _decimals, out value, out _)) return true;
+        return NumberUnits.TryParse(text, _decimals, out value, out _, out char unit) && (Unit == '\0' || unit == Unit);
+    }
 
     // Remembers the first number written with each decimal separator where either may be used: a file must not mix them
     // (Table checks). Where one is given, a number written with the other is text, so there is nothing to remember.
@@ -373,6 +431,16 @@ public sealed class TableColumn
                 FirstGroupedText = other.FirstGroupedText;
                 GroupSeparator = other.GroupSeparator;
             }
+            if (other.Unit != '\0' && Unit != '\0' && other.Unit != Unit)
+            {
+                throw new InvalidOperationException($"Column '{Name}': a shard of {NumberUnits.Describe(other.Unit)} appended to {NumberUnits.Describe(Unit)}.");
+            }
+            if (FirstUnitRow < 0 && other.FirstUnitRow >= 0)
+            {
+                Unit = other.Unit;
+                FirstUnitRow = offset + other.FirstUnitRow;
+                FirstUnitText = other.FirstUnitText;
+            }
             for (int r = 0; r < other.Count; r++) _numbers.Add(other._numbers[r]);
             _numericValues += other._numericValues;
             Count += other.Count;
@@ -410,6 +478,12 @@ public sealed class TableColumn
             if (!IsNumeric)
             {
                 throw new InvalidOperationException($"Column '{Name}': a number appended to a text column.");
+            }
+            if (Unit == '\0' && other.Unit != '\0')
+            {
+                Unit = other.Unit;
+                FirstUnitRow = at;
+                FirstUnitText = other.FirstUnitText;
             }
             _numbers.Add(other._numbers[row]);
             _numericValues++;
@@ -449,11 +523,26 @@ public sealed class TableColumn
             _levels.Add(value);
             _levelIndex.Add(value, code);
             _levelBytes += LevelOverhead + 2L * value.Length;
-            // Checked once per distinct value: a value seen before was checked then.
-            if (FirstNonNumericRow < 0 && !TryParseNumber(text, out _))
+            // Checked once per distinct value: a value seen before was checked then. The first number with a unit sets the
+            // unit the column's numbers are read in, whether or not a value that is no number came before it.
+            if (FirstNonNumericRow < 0 || Unit == '\0')
             {
-                FirstNonNumericRow = row;
-                FirstNonNumericText = value;
+                bool number = FirstNonNumericRow < 0 && TryParsePlain(text, _decimals, out _, out _);
+                if (!number && NumberUnits.TryParse(text, _decimals, out _, out _, out char unit))
+                {
+                    if (Unit == '\0')
+                    {
+                        Unit = unit;
+                        FirstUnitRow = row;
+                        FirstUnitText = value;
+                    }
+                    number = unit == Unit;
+                }
+                if (FirstNonNumericRow < 0 && !number)
+                {
+                    FirstNonNumericRow = row;
+                    FirstNonNumericText = value;
+                }
             }
         }
         _codes.Add(code);
@@ -472,6 +561,7 @@ public sealed class TableColumn
         FirstCommaText = FirstPointText = null;
         FirstGroupedRow = -1;
         FirstGroupedText = null;
+        // The unit stays: as text, the column's numbers in it still count as numbers, and one in another unit does not.
         for (int i = 0; i < Count; i++) _codes.Add(-1);
         _numbers.Clear();
     }

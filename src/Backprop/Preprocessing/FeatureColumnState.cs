@@ -20,6 +20,11 @@ namespace Backprop.Preprocessing;
 /// Date: the calendar inputs after the days and their bins (<see cref="CalendarPart"/>, <see cref="CalendarInputs"/>), in this
 /// order; <see langword="null"/> for none.
 /// </param>
+/// <param name="Unit">
+/// Numeric: the unit the training file wrote the column's numbers with, <c>%</c> or a currency symbol such as <c>$</c>
+/// (<c>33.9%</c>, <c>$1,234.50</c>: the number without it is the value), or <see langword="null"/> for plain numbers. A file
+/// to predict whose numbers carry another unit is refused: euros are not dollars.
+/// </param>
 public sealed record FeatureColumnState(
     string Name,
     FeatureKind Kind,
@@ -29,7 +34,8 @@ public sealed record FeatureColumnState(
     string[]? Categories = null,
     string? FillCategory = null,
     double[]? Edges = null,
-    CalendarPart[]? Calendar = null)
+    CalendarPart[]? Calendar = null,
+    string? Unit = null)
 {
     /// <summary>Number of model inputs this column becomes.</summary>
     public int Width => Kind == FeatureKind.Categorical ? Categories?.Length ?? 0 : 1 + Bins + CalendarInputs.Width(Calendar);

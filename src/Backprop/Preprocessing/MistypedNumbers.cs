@@ -28,8 +28,39 @@ internal static class MistypedNumbers
     /// <param name="column">A column read as text.</param>
     /// <param name="training">The training rows.</param>
     /// <param name="counts">How often each of the column's distinct values occurs in the training rows, indexed by code.</param>
-    public static BackpropException? Find(Table table, TableColumn column, int[] training, int[] counts) =>
-        Find(table, column, training, counts, code => column.TryParseNumber(column.Levels[code], out _), "number", "numbers");
+    /// <remarks>
+    /// Numbers written with a unit (<c>$5.00</c>, <c>12%</c>: <see cref="NumberUnits"/>) count in the unit most of the column's
+    /// cells are written with; a column of numbers in two units (<c>$5.00</c> and <c>€3.00</c>) is an error of its own, naming
+    /// one cell of each, since neither numbers nor categories would be what the column means.
+    /// </remarks>
+    public static BackpropException? Find(Table table, TableColumn column, int[] training, int[] counts)
+    {
+        // Each distinct value's unit: '\0' for a plain number, NotANumber for a value that is none.
+        const char NotANumber = '\uFFFF';
+        var units = new char[counts.Length];
+        var cellsIn = new Dictionary<char, int>();
+        for (int code = 0; code < counts.Length; code++)
+        {
+            if (counts[code] == 0) continue;
+            units[code] = column.TryParseAnyUnit(column.Levels[code], out char unit) ? unit : NotANumber;
+            if (units[code] is not ('\0' or NotANumber)) cellsIn[unit] = cellsIn.GetValueOrDefault(unit) + counts[code];
+        }
+        // Ties go to the unit seen first.
+        char major = '\0';
+        foreach ((char unit, int cells) in cellsIn) if (major == '\0' || cells > cellsIn[major]) major = unit;
+        if (cellsIn.Count >= 2 && Array.IndexOf(units, NotANumber) < 0)
+        {
+            int first = Array.Find(training, r => column.GetCode(r) is int code and >= 0 && units[code] == major);
+            int other = Array.Find(training, r => column.GetCode(r) is int code and >= 0 && units[code] is not ('\0' or NotANumber) && units[code] != major);
+            string name = OptionPlaceholders.Escape(column.Name);
+            string Cell(int row) => $"'{OptionPlaceholders.Escape(DataErrors.Quote(column.GetText(row)!))}' ({NumberUnits.Describe(units[column.GetCode(row)])}) " +
+                $"at {OptionPlaceholders.Escape(table.LocationOf(row))}";
+            return BackpropException.SuggestingOptions(
+                $"Expected numbers in one unit in column '{name}'. Received: {Cell(Math.Min(first, other))} and {Cell(Math.Max(first, other))}; " +
+                $"convert the column to one unit, or read it as categories ({{Categorical}} {name}).");
+        }
+        return Find(table, column, training, counts, code => units[code] == '\0' || units[code] == major, "number", "numbers");
+    }
 
     /// <summary>
     /// The same for a column of ISO 8601 dates (<see cref="IsoDates"/>) with a few cells that are not (<c>2024-02-30</c>,

@@ -23,6 +23,11 @@ internal readonly struct NumericCells
         }
         if (column.FirstNonNumericRow >= 0)
         {
+            // A number in another unit than the column's others ($5.00 among € amounts) is not a typo: say which unit.
+            if (column.Unit != '\0' && column.TryParseAnyUnit(column.FirstNonNumericText, out char other) && other != '\0')
+            {
+                throw DataErrors.OtherUnit(table.LocationOf(column.FirstNonNumericRow), column.Name, column.FirstNonNumericText!, column.Unit, why);
+            }
             throw DataErrors.NotNumeric(table.LocationOf(column.FirstNonNumericRow), column.Name, column.FirstNonNumericText!, why);
         }
         // Read as text (asked to be), yet every value is a number (with the column's decimal separators: FirstNonNumericRow says so).

@@ -287,6 +287,7 @@ public sealed class TabularPreprocessor
             {
                 case FeatureKind.Numeric:
                 {
+                    CheckUnit(table, column, feature);
                     var cells = new NumericCells(table, column, "numeric in the training data");
                     int imputed = 0;
                     for (int i = 0; i < rows.Length; i++)
@@ -624,7 +625,8 @@ public sealed class TabularPreprocessor
         var cells = new NumericCells(table, column, "numeric");
         Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
         for (int i = 0; i < training.Length; i++) values[i] = cells[training[i]];
-        return FitNumbers(column, FeatureKind.Numeric, values, missing, scaling, bins, scratch, notes);
+        FeatureColumnState? fitted = FitNumbers(column, FeatureKind.Numeric, values, missing, scaling, bins, scratch, notes);
+        return fitted is not null && column.Unit != '\0' ? fitted with { Unit = column.Unit.ToString() } : fitted;
     }
 
     // A column of dates as days since 1970-01-01 UTC, fitted as numbers are (its notes say the days as dates).
@@ -894,7 +896,16 @@ public sealed class TabularPreprocessor
         return selected;
     }
 
-    // The missing cell that comes first in the file, among these columns.
+    // A numeric column written with a unit in training is read in that unit: a file whose numbers there carry another (€
+    // where the training file had $, or % where it had $) would be read as the same quantity and give wrong predictions.
+    private static void CheckUnit(Table table, TableColumn column, FeatureColumnState feature)
+    {
+        if (feature.Unit is { } unit && column.Unit != '\0' && column.Unit != unit[0])
+        {
+            throw DataErrors.OtherUnit(table.LocationOf(column.FirstUnitRow), column.Name, column.FirstUnitText!, unit[0], "as in the training data");
+        }
+    }
+
     // A column the file holds but the reader could not read as cells (a Parquet list or binary column) cannot be an input or
     // the target; left out (--drop, --features, or not used by the model) it does no harm.
     private static void ThrowOnUnsupported(Table table, IEnumerable<TableColumn> columns)

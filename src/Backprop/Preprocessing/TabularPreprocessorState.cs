@@ -72,6 +72,7 @@ public sealed record TabularPreprocessorState(
                     foreach (CalendarPart part in calendar) w.WriteStringValue(part.ToString());
                     w.WriteEndArray();
                 }
+                if (feature.Unit is { } unit) w.WriteString("unit", unit);
                 w.WriteNumber("width", feature.Width);
                 w.WriteEndObject();
             }
@@ -144,6 +145,10 @@ public sealed record TabularPreprocessorState(
             if (feature is null || string.IsNullOrEmpty(feature.Name)) throw Invalid("a name for every feature column", "an empty one");
             if (!names.Add(feature.Name)) throw Invalid("distinct feature names", $"'{feature.Name}' twice");
             string where = $"feature '{feature.Name}'";
+            if (feature.Unit is { } unit && (feature.Kind != FeatureKind.Numeric || unit.Length != 1 || !Data.NumberUnits.IsUnit(unit[0])))
+            {
+                throw Invalid($"a unit ('%' or a currency symbol) only for a numeric column, for {where}", $"'{unit}'");
+            }
             switch (feature.Kind)
             {
                 case FeatureKind.Numeric:

@@ -179,6 +179,40 @@ public sealed class CsvFormatsCliTests : TempFileTest
         Assert.Contains(Notes(predictError), note => note.StartsWith(Note, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Amounts_and_percentages_are_features_and_a_file_in_another_currency_is_refused()
+    {
+        // The user test: a spreadsheet's export, "$2,367.23" and 33.9%: both columns were text, a value per row, dropped as
+        // identifiers, and the model learned from 'units' alone.
+        var random = new Random(5);
+        var rows = new System.Text.StringBuilder("price,discount,units,sold\n");
+        for (int r = 0; r < 120; r++)
+        {
+            double price = random.NextDouble() * 3000 + 5, discount = random.NextDouble() * 40;
+            rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"\"${price:#,##0.00}\",{discount:0.0}%,{random.Next(1, 5000)},{(price * (1 - discount / 100) < 1200 ? "yes" : "no")}\n");
+        }
+        string path = Files.Write("shop.csv", rows.ToString()), model = PathOf("shop.safetensors");
+        var (code, _, error) = CliRunner.Run("train", "--data", path, "--epochs", "2", "--members", "1", "--save", model);
+        Assert.True(code == 0, error);
+        Assert.EndsWith("inputs from 3 numeric columns; target 'sold', 2 classes", Notes(error)[0]);
+        Assert.Contains(Notes(error), note => note.StartsWith("note: column 'price': amounts in '$' (such as '$", StringComparison.Ordinal));
+        Assert.Contains(Notes(error), note => note.StartsWith("note: column 'discount': percentages (such as '", StringComparison.Ordinal));
+
+        var (infoCode, info, _) = CliRunner.Run("info", "--model", model, "--json");
+        Assert.Equal(0, infoCode);
+        JsonArray inputs = JsonNode.Parse(info)!["inputs"]!.AsArray();
+        Assert.Equal(["$", "%", null], inputs.Select(i => (string?)i!["unit"]));
+
+        var (predictCode, _, predictError) = CliRunner.Run("predict", "--model", model, "--data", path);
+        Assert.True(predictCode == 0, predictError);
+        string euros = Files.Write("euros.csv", rows.ToString().Replace("\"$", "\"€", StringComparison.Ordinal));
+        (predictCode, string output, predictError) = CliRunner.Run("predict", "--model", model, "--data", euros);
+        Assert.Equal(1, predictCode);
+        Assert.Equal("", output);
+        Assert.Matches(@"^error: Expected amounts in '\$' in column 'price' \(as in the training data\)\. Received: '€[0-9,.]+' at .*euros\.csv line 2; " +
+            @"convert the column's numbers to amounts in '\$'\.$", predictError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
+    }
+
     [Theory]
     [InlineData("train", "--decimal", ";", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: ';'.")]
     [InlineData("predict", "--decimal", "x", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: 'x'.")]

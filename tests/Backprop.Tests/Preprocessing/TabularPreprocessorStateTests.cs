@@ -23,6 +23,16 @@ public sealed class TabularPreprocessorStateTests
                 [new FeatureColumnState("x", FeatureKind.Numeric, -1e300, 1e-300, 0)],
                 new TargetColumnState("y", TaskKind.Regression, true))
         },
+        {
+            "numbers written with units",
+            new TabularPreprocessorState(1, MissingValueStrategy.Mean,
+            [
+                new FeatureColumnState("price", FeatureKind.Numeric, 1522.5, 867.25, 1522.5, Unit: "$"),
+                new FeatureColumnState("discount", FeatureKind.Numeric, 20, 10, 20, Unit: "%"),
+                new FeatureColumnState("Preis", FeatureKind.Numeric, 3, 1, 3, Unit: "€"),
+            ],
+            new TargetColumnState("sold", TaskKind.Classification, false, ["no", "yes"]))
+        },
         { "the embedded iris", TabularPreprocessor.Fit(Backprop.Data.EmbeddedDatasets.ReadTable("iris"), new TabularOptions()).State },
         {
             "the embedded wine, piecewise-linear in 8 bins",
@@ -51,6 +61,21 @@ public sealed class TabularPreprocessorStateTests
             [new FeatureColumnState("x", FeatureKind.Numeric, 0, 1, 0, Edges: edges)], new TargetColumnState("y", TaskKind.Regression, true));
         var error = Assert.Throws<BackpropException>(state.Validate);
         Assert.Contains("bin edges for feature 'x'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FeatureKind.Categorical, "$")]
+    [InlineData(FeatureKind.Numeric, "USD")]
+    [InlineData(FeatureKind.Numeric, "a")]
+    [InlineData(FeatureKind.Numeric, "")]
+    public void A_unit_that_no_fit_writes_is_refused(FeatureKind kind, string unit)
+    {
+        var feature = kind == FeatureKind.Numeric
+            ? new FeatureColumnState("x", kind, 0, 1, 0, Unit: unit)
+            : new FeatureColumnState("x", kind, Categories: ["a"], FillCategory: "a", Unit: unit);
+        var state = new TabularPreprocessorState(1, MissingValueStrategy.Mean, [feature], new TargetColumnState("y", TaskKind.Regression, true));
+        var error = Assert.Throws<BackpropException>(state.Validate);
+        Assert.Contains("a unit ('%' or a currency symbol) only for a numeric column, for feature 'x'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

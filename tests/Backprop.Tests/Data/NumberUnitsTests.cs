@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text;
+using Backprop.Data;
+using Backprop.Preprocessing;
+
+namespace Backprop.Tests.Data;
+
+/// <summary>
+/// Numbers written as spreadsheets format them, with a percent sign or a currency symbol (<c>33.9%</c>, <c>"$1,234.50"</c>,
+/// <c>12,50 €</c>, <c>($5.00)</c>), are numbers: before, such a column was text with a value per row and was dropped as an
+/// identifier. A column is numbers in one unit; two units in one column are refused where the column is used.
+/// </summary>
+public sealed class NumberUnitsTests : TempFileTest
+{
+    private Table Read(string text, CsvReadOptions? options = null, string name = "data.csv") => Table.Read(Files.Write(name, text), options);
+
+    private static double[] Numbers(Table table, string column) =>
+        [.. Enumerable.Range(0, table.RowCount).Select(table.Find(column)!.GetNumber)];
+
+    [Theory]
+    [InlineData("33.9%", 33.9, '%', '\0')]
+    [InlineData("-2 %", -2, '%', '\0')]
+    [InlineData("5\u00A0%", 5, '%', '\0')]
+    [InlineData("$407.42", 407.42, '$', '\0')]
+    [InlineData("$1,234.50", 1234.5, '$', ',')]
+    [InlineData("-$5", -5, '$', '\0')]
+    [InlineData("$-5", -5, '$', '\0')]
+    [InlineData("+$5", 5, '$', '\0')]
+    [InlineData("\u2212$5", -5, '$', '\0')]
+    [InlineData("$ 5", 5, '$', '\0')]
+    [InlineData("($1,234.00)", -1234, '$', ',')]
+    [InlineData("(12.5 €)", -12.5, '€', '\0')]
+    [InlineData("£.5", 0.5, '£', '\0')]
+    [InlineData("¥1e3", 1000, '¥', '\0')]
+    [InlineData("₹12,34,567", 0, '\0', '\0')] // Indian grouping (lakhs) is not a well-formed group of three: not a number
+    public void A_number_with_a_unit_is_read_as_the_number_written(string text, double expected, char unit, char group)
+    {
+        bool parsed = NumberUnits.TryParse(text, DecimalSeparators.Point, out double value, out char readGroup, out char readUnit);
+        Assert.Equal(unit != '\0', parsed);
+        if (!parsed) return;
+        Assert.Equal(expected, value);
+        Assert.Equal(unit, readUnit);
+        Assert.Equal(group, readGroup);
+    }
+
+    [Theory]
+    [InlineData("12,50 €", 12.5, false)]
+    [InlineData("-1.234,5 €", -1234.5, false)]
+    [InlineData("€1.234,5", 1234.5, true)]
+    public void The_number_inside_takes_the_files_decimal_separator(string text, double expected, bool eitherSeparator)
+    {
+        Assert.True(NumberUnits.TryParse(text, eitherSeparator ? DecimalSeparators.Either : DecimalSeparators.Comma, out double value, out _, out _));
+        Assert.Equal(expected, value);
+        // With a decimal point only, "12,50" is no number: neither is the amount.
+        Assert.False(NumberUnits.TryParse("12,50 €", DecimalSeparators.Point, out _, out _, out _));
+    }
+
+    [Theory]
+    [InlineData("$")]
+    [InlineData("%")]
+    [InlineData("5")]          // no unit: a plain number is not this reader's
+    [InlineData("$$5")]
+    [InlineData("$5%")]
+    [InlineData("%5")]
+    [InlineData("5$%")]
+    [InlineData("-$-5")]
+    [InlineData("(-$5)")]
+    [InlineData("(5%)")]       // parentheses make amounts negative, not percentages
+    [InlineData("(5)")]
+    [InlineData("$Infinity")]
+    [InlineData("$NaN")]
+    [InlineData("$e5")]
+    [InlineData("$ -")]
+    [InlineData("5 off%")]
+    [InlineData("$5 off")]
+    [InlineData("US$5")]
+    [InlineData("#5")]
+    [InlineData("$1,23")]      // a malformed group
+    public void Text_that_is_not_one_number_and_one_unit_is_not_a_number(string text) =>
+        Assert.False(NumberUnits.TryParse(text, DecimalSeparators.Point, out _, out _, out _));
+
+    [Fact]
+    public void Columns_of_amounts_and_percentages_are_numbers_with_a_note_each()
+    {
+        Table table = Read("price,discount,units,sold\n\"$407.42\",33.9%,\"517\",yes\n\"$2,367.23\",-2%,\"3,869\",no\n($5.00),,12,yes\n");
+        Assert.True(table.Find("price")!.IsNumeric);
+        Assert.Equal([407.42, 2367.23, -5], Numbers(table, "price"));
+        Assert.Equal([33.9, -2, double.NaN], Numbers(table, "discount"));
+        Assert.Equal([517, 3869, 12], Numbers(table, "units"));
+        Assert.Equal(
+        [
+            "column 'price': amounts in '$' (such as '$407.42'), read as the numbers without the symbol, with ',' thousands separators and '.' decimals (such as '$2,367.23')",
+            "column 'discount': percentages (such as '33.9%'), read as the numbers before the '%'",
+            "column 'units': numbers with ',' thousands separators and '.' decimals (such as '3,869')",
+        ], table.Notes);
+    }
+
+    [Fact]
+    public void Amounts_in_an_excel_file_with_decimal_commas_are_numbers()
+    {
+        Table table = Read("Preis;Anteil;y\n12,50 €;5 %;a\n1.234,00 €;12,5 %;b\n-3 €;0 %;a\n");
+        Assert.Equal(',', table.Decimal);
+        Assert.Equal([12.5, 1234, -3], Numbers(table, "Preis"));
+        Assert.Equal([5, 12.5, 0], Numbers(table, "Anteil"));
+    }
+
+    [Fact]
+    public void A_column_of_numbers_in_two_units_is_text_and_refused_where_it_is_used()
+    {
+        // 40 dollar amounts, then 20 in euros: neither numbers (dollars plus euros) nor categories (a value per row) mean the column.
+        var text = new StringBuilder("price,y\n");
+        for (int r = 0; r < 60; r++) text.Append(r < 40 ? '$' : '€').Append(10 + r).Append(',').Append(r % 2 == 0 ? "a" : "b").Append('\n');
+        Table table = Read(text.ToString());
+        Assert.False(table.Find("price")!.IsNumeric);
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table));
+        string path = Path.Combine(Files.Directory, "data.csv");
+        Assert.Equal($"Expected numbers in one unit in column 'price'. Received: '$10' (amounts in '$') at {path} line 2 and '€50' (amounts in '€') at " +
+            $"{path} line 42; convert the column to one unit, or read it as categories (Categorical price).", e.Message);
+        // Asked for, categories it is.
+        Assert.Equal(FeatureKind.Categorical, TabularPreprocessor.Fit(table, new TabularOptions(Categorical: ["price"])).State.Features[0].Kind);
+    }
+
+    [Fact]
+    public void A_cell_in_another_unit_among_many_is_named_whichever_comes_first()
+    {
+        // The first cell is the odd one: the unit most cells are written in is the column's, and the message names both.
+        var text = new StringBuilder("price,y\n");
+        for (int r = 0; r < 60; r++) text.Append(r == 0 ? "€" : "$").Append(10 + r).Append(',').Append(r % 2 == 0 ? "a" : "b").Append('\n');
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(Read(text.ToString())));
+        Assert.StartsWith("Expected numbers in one unit in column 'price'. Received: '€10' (amounts in '€') at ", e.Message);
+        Assert.Contains("line 2 and '$11' (amounts in '$') at ", e.Message);
+    }
+
+    [Fact]
+    public void A_typo_among_amounts_is_an_error_at_its_cell_as_among_numbers()
+    {
+        var text = new StringBuilder("price,y\n");
+        for (int r = 0; r < 150; r++) text.Append(r == 99 ? "$12.x" : $"${10 + r % 60 / 10.0:0.0}").Append(',').Append(r % 2 == 0 ? "a" : "b").Append('\n');
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(Read(text.ToString())));
+        Assert.StartsWith("Expected a number in column 'price', as its other 149 values are. Received: '$12.x' at ", e.Message);
+    }
+
+    [Fact]
+    public void The_unit_is_kept_with_the_model_and_a_file_in_another_is_refused()
+    {
+        var text = new StringBuilder("price,rate,y\n");
+        for (int r = 0; r < 40; r++) text.Append(CultureInfo.InvariantCulture, $"${100 + r * 7},{r % 9}%,{(r % 3 == 0 ? "a" : "b")}\n");
+        var preprocessor = TabularPreprocessor.Fit(Read(text.ToString()));
+        Assert.Equal(["$", "%"], preprocessor.State.Features.Select(f => f.Unit));
+        TabularPreprocessorState saved = TabularPreprocessorState.FromJson(preprocessor.State.ToJson());
+        Assert.Equal(["$", "%"], saved.Features.Select(f => f.Unit));
+
+        // The same numbers, with the unit or without it, are the same inputs.
+        double[] withUnits = preprocessor.Transform<double>(Read("price,rate,y\n$107,1%,a\n$114,2%,b\n", name: "new.csv")).Features.Data;
+        Assert.Equal(withUnits, preprocessor.Transform<double>(Read("price,rate,y\n107,1,a\n114,2,b\n", name: "plain.csv")).Features.Data);
+
+        string path = Path.Combine(Files.Directory, "euros.csv");
+        var e = Assert.Throws<BackpropException>(() => preprocessor.Transform<double>(Read("price,rate,y\n€107,1%,a\n€114,2%,b\n", name: "euros.csv")));
+        Assert.Equal($"Expected amounts in '$' in column 'price' (as in the training data). Received: '€107' at {path} line 2; " +
+            "convert the column's numbers to amounts in '$'.", e.Message);
+        e = Assert.Throws<BackpropException>(() => preprocessor.Transform<double>(Read("price,rate,y\n$107,1%,a\n€114,2%,b\n", name: "euros.csv")));
+        Assert.Equal($"Expected amounts in '$' in column 'price' (numeric in the training data). Received: '€114' at {path} line 3; " +
+            "convert the column's numbers to amounts in '$'.", e.Message);
+    }
+
+    [Fact]
+    public void Chunks_in_two_units_are_refused_at_the_chunk_that_changes()
+    {
+        var text = new StringBuilder("price,y\n");
+        for (int r = 0; r < 200; r++) text.Append(r < 100 ? '$' : '€').Append(10 + r).Append(",a\n");
+        string path = Files.Write("chunks.csv", text.ToString());
+        var e = Assert.Throws<BackpropException>(() => Table.ReadChunks(path, rowsPerChunk: 100).ToArray());
+        Assert.Equal($"Expected numbers in one unit in column 'price'. Received: '$10' (amounts in '$') at {path} line 2 and '€110' (amounts in '€') at " +
+            $"{path} line 102; convert the column to one unit.", e.Message);
+    }
+
+    [Fact]
+    public void Shards_in_two_units_read_the_column_as_text()
+    {
+        Directory.CreateDirectory(Path.Combine(Files.Directory, "shards"));
+        Directory.CreateDirectory(Path.Combine(Files.Directory, "same"));
+        Files.Write("shards/a.csv", "price,y\n$1,a\n$2,b\n");
+        Files.Write("shards/b.csv", "price,y\n€3,a\n€4,b\n");
+        Table table = Table.Read(Path.Combine(Files.Directory, "shards"));
+        Assert.False(table.Find("price")!.IsNumeric);
+        Assert.Equal(["$1", "$2", "€3", "€4"], Enumerable.Range(0, 4).Select(table.Find("price")!.GetText));
+
+        Files.Write("same/a.csv", "price,y\n$1,a\n$2,b\n");
+        Files.Write("same/b.csv", "price,y\n3,a\n\"$4,000\",b\n");
+        Table same = Table.Read(Path.Combine(Files.Directory, "same"));
+        Assert.Equal([1, 2, 3, 4000], Numbers(same, "price"));
+        Assert.Equal('$', same.Find("price")!.Unit);
+    }
+
+    [Fact]
+    public void A_streamed_sample_keeps_the_unit_of_its_chunks()
+    {
+        var text = new StringBuilder("price,y\n");
+        for (int r = 0; r < 300; r++) text.Append(CultureInfo.InvariantCulture, $"{(r % 2 == 0 ? "$" : "")}{r},{(r % 3 == 0 ? "a" : "b")}\n");
+        string path = Files.Write("stream.csv", text.ToString());
+        var sample = new TableSample(path, 1 << 20);
+        long row = 0;
+        foreach (Table chunk in Table.ReadChunks(path, rowsPerChunk: 64))
+        {
+            for (int r = 0; r < chunk.RowCount; r++, row++) sample.Offer(chunk, r, TableSample.Key(7, row), new HashSet<string>());
+        }
+        Table table = sample.ToTable();
+        Assert.Equal('$', table.Find("price")!.Unit);
+        Assert.Equal("$", TabularPreprocessor.Fit(table).State.Features[0].Unit);
+    }
+}
