@@ -137,7 +137,13 @@ internal static class InfoCommand
             string calendar = feature.Calendar is { } parts
                 ? $"; with {string.Join(", ", parts.Select(p => p switch { CalendarPart.Weekday => "the weekday", CalendarPart.Year => "the time of year", _ => "the time of day" }))}"
                 : "";
-            return $"date         {spread}, missing → {IsoDates.Format(feature.Fill)}{bins}{calendar}";
+            string written = feature.Order switch
+            {
+                DateOrder.DayFirst => "written day first (15/03/2024), ",
+                DateOrder.MonthFirst => "written month first (3/15/2024), ",
+                _ => "",
+            };
+            return $"date         {written}{spread}, missing → {IsoDates.Format(feature.Fill)}{bins}{calendar}";
         }
 
         private void WriteJson<T>(Utf8JsonWriter w, TabularModel<T> model, SavedModel<T> saved) where T : unmanaged, IFloatingPointIeee754<T>
@@ -178,6 +184,7 @@ internal static class InfoCommand
                     w.WriteEndArray();
                 }
                 if (feature.Unit is { } unit) w.WriteString("unit", unit);
+                if (feature.Order is { } order) w.WriteString("date_order", order == DateOrder.DayFirst ? "day-first" : "month-first");
                 if (feature.Calendar is { } calendar)
                 {
                     // A date's edges are days since 1970-01-01 UTC; its calendar inputs follow them.

@@ -25,6 +25,10 @@ namespace Backprop.Preprocessing;
 /// (<c>33.9%</c>, <c>$1,234.50</c>: the number without it is the value), or <see langword="null"/> for plain numbers. A file
 /// to predict whose numbers carry another unit is refused: euros are not dollars.
 /// </param>
+/// <param name="Order">
+/// Date: the order of day and month of dates written with the year last (<c>15/03/2024</c>, <c>3/15/2024</c>:
+/// <see cref="DayMonthDates"/>), as the training file wrote them and a file to predict must; <see langword="null"/> for ISO 8601.
+/// </param>
 public sealed record FeatureColumnState(
     string Name,
     FeatureKind Kind,
@@ -35,7 +39,8 @@ public sealed record FeatureColumnState(
     string? FillCategory = null,
     double[]? Edges = null,
     CalendarPart[]? Calendar = null,
-    string? Unit = null)
+    string? Unit = null,
+    DateOrder? Order = null)
 {
     /// <summary>Number of model inputs this column becomes.</summary>
     public int Width => Kind == FeatureKind.Categorical ? Categories?.Length ?? 0 : 1 + Bins + CalendarInputs.Width(Calendar);

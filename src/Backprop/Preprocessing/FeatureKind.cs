@@ -13,7 +13,8 @@ public enum FeatureKind
     Categorical,
 
     /// <summary>
-    /// ISO 8601 dates or date-times (<c>2024-03-01</c>, <c>2024-03-01T12:30:00Z</c>): the days since 1970-01-01 UTC, the time of
+    /// ISO 8601 dates or date-times (<c>2024-03-01</c>, <c>2024-03-01T12:30:00Z</c>), or dates with the year last in the order
+    /// their column tells (<c>3/15/2024</c>, <c>15.03.2024 14:30</c>: <see cref="DayMonthDates"/>): the days since 1970-01-01 UTC, the time of
     /// day their fraction, then as a numeric column (imputed, scaled, with its piecewise-linear bins); one input plus its bins and
     /// its calendar inputs (<see cref="CalendarPart"/>).
     /// </summary>

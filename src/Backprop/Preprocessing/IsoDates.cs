@@ -9,7 +9,7 @@ namespace Backprop.Preprocessing;
 /// </summary>
 /// <remarks>
 /// Only the ISO order, year first with four digits: <c>01/02/2024</c> is the 1st of February in one country and the 2nd of
-/// January in another, and such a column stays categorical (to be converted by the user). A time without a zone is taken as
+/// January in another, and such dates are read by <see cref="DayMonthDates"/>, in the order their column tells. A time without a zone is taken as
 /// UTC, so that a value means the same number on every machine. Parquet's date and timestamp columns are read as this text
 /// (<see cref="Data.ParquetFile"/>).
 /// </remarks>

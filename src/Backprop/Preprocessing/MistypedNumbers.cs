@@ -63,7 +63,7 @@ internal static class MistypedNumbers
     }
 
     /// <summary>
-    /// The same for a column of ISO 8601 dates (<see cref="IsoDates"/>) with a few cells that are not (<c>2024-02-30</c>,
+    /// The same for a column of dates (ISO 8601, <see cref="IsoDates"/>, or with the year last, <see cref="DayMonthDates"/>) with a few cells that are not (<c>2024-02-30</c>,
     /// <c>unknown</c>): read as text, it would be a category per date, or dropped as an identifier, silently. The column's distinct
     /// values come read as dates, in <c>levelDays</c> (NaN where not one), as the preprocessing reads them once for all its uses.
     /// </summary>

@@ -191,8 +191,11 @@ public sealed class TabularPreprocessor
         }
         if (features.Count == 0)
         {
-            throw new BackpropException(
-                $"Expected at least one usable feature column besides the target '{target.Name}'. Received: none ({table.Source} columns: {DataErrors.List(table.ColumnNames)}).");
+            // The notes say what became of each column (dropped, and why): with no model to show them beside, the error does.
+            throw BackpropException.SuggestingOptions(
+                $"Expected at least one usable feature column besides the target '{OptionPlaceholders.Escape(target.Name)}'. Received: none " +
+                $"({OptionPlaceholders.Escape(table.Source)} columns: {OptionPlaceholders.Escape(DataErrors.List(table.ColumnNames))})" +
+                $"{(notes.Count == 0 ? "" : ": " + string.Join("; ", notes))}.");
         }
         return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.VersionFor(features), options.Missing, [.. features], targetState, options.Scaling),
             ImputationNotes.Summarize(notes));
@@ -306,7 +309,7 @@ public sealed class TabularPreprocessor
                 case FeatureKind.Date:
                 {
                     var cells = new TextCells(column);
-                    double[] days = LevelDays(column);
+                    double[] days = LevelDays(column, feature.Order);
                     int imputed = 0;
                     for (int i = 0; i < rows.Length; i++)
                     {
@@ -314,8 +317,11 @@ public sealed class TabularPreprocessor
                         double value = code < 0 ? double.NaN : days[code];
                         if (code >= 0 && double.IsNaN(value))
                         {
+                            string like = feature.Order is { } order
+                                ? $"{DayMonthDates.Example(order)}, the {(order == DateOrder.DayFirst ? "day" : "month")} first,"
+                                : "2024-03-01 or 2024-03-01T12:30:00";
                             throw new BackpropException(
-                                $"Expected a date such as 2024-03-01 or 2024-03-01T12:30:00 in column '{column.Name}' (dates in the training data). Received: '{DataErrors.Quote(column.Levels[code])}' at {table.LocationOf(rows[i])}.");
+                                $"Expected a date such as {like} in column '{column.Name}' (dates in the training data). Received: '{DataErrors.Quote(column.Levels[code])}' at {table.LocationOf(rows[i])}.");
                         }
                         if (code < 0)
                         {
@@ -630,7 +636,9 @@ public sealed class TabularPreprocessor
     }
 
     // A column of dates as days since 1970-01-01 UTC, fitted as numbers are (its notes say the days as dates).
-    private static FeatureColumnState? FitDates(TableColumn column, double[] days, int[] training, TabularOptions options, double[] scratch, List<string> notes)
+    // `order`: the order of day and month of dates written with the year last, or null for ISO 8601 dates.
+    private static FeatureColumnState? FitDates(TableColumn column, double[] days, DateOrder? order, int[] training, TabularOptions options, double[] scratch,
+        List<string> notes)
     {
         var cells = new TextCells(column);
         Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
@@ -642,9 +650,26 @@ public sealed class TabularPreprocessor
             CalendarPart.Year => "the time of year",
             _ => "the time of day",
         }));
-        notes.Add($"column {Quoted(column)}: dates, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Escape(column.Name)}");
+        string written = order switch
+        {
+            DateOrder.DayFirst => ", the day first (as in '" + OptionPlaceholders.Escape(DataErrors.Quote(FirstTold(column, order.Value))) + "')",
+            DateOrder.MonthFirst => ", the month first (as in '" + OptionPlaceholders.Escape(DataErrors.Quote(FirstTold(column, order.Value))) + "')",
+            _ => "",
+        };
+        notes.Add($"column {Quoted(column)}: dates{written}, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Escape(column.Name)}");
         FeatureColumnState? fitted = FitNumbers(column, FeatureKind.Date, values, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes);
-        return fitted is null ? null : fitted with { Calendar = calendar };
+        return fitted is null ? null : fitted with { Calendar = calendar, Order = order };
+    }
+
+    // The first value of the column that tells its order of day and month (15/03/2024, 3/15/2024): what the note shows.
+    private static string FirstTold(TableColumn column, DateOrder order)
+    {
+        DateOrder other = order == DateOrder.DayFirst ? DateOrder.MonthFirst : DateOrder.DayFirst;
+        foreach (string level in column.Levels)
+        {
+            if (DayMonthDates.TryParseDays(level, order, out _) && !DayMonthDates.TryParseDays(level, other, out _)) return level;
+        }
+        return DayMonthDates.Example(order);
     }
 
     // Whether every value that occurs (a count above 0) is a date.
@@ -657,13 +682,44 @@ public sealed class TabularPreprocessor
         return true;
     }
 
-    // Each distinct text of a column as days since 1970-01-01 UTC, NaN where it is not an ISO 8601 date.
-    private static double[] LevelDays(TableColumn column)
+    // Each distinct text of a column as days since 1970-01-01 UTC, NaN where it is not a date: ISO 8601, or with the year last
+    // in `order`.
+    private static double[] LevelDays(TableColumn column, DateOrder? order = null)
     {
         IReadOnlyList<string> levels = column.IsNumeric ? [] : column.Levels;
         var days = new double[levels.Count];
-        for (int code = 0; code < days.Length; code++) days[code] = IsoDates.TryParseDays(levels[code], out double value) ? value : double.NaN;
+        for (int code = 0; code < days.Length; code++)
+        {
+            days[code] = (order is { } o ? DayMonthDates.TryParseDays(levels[code], o, out double value) : IsoDates.TryParseDays(levels[code], out value)) ? value : double.NaN;
+        }
         return days;
+    }
+
+    // The column's distinct values that occur read as dates, ISO 8601 or, where more of them are dates with the year last in
+    // the order they tell (15/03/2024, 3/15/2024), so; NaN where not a date. `ambiguous`: they are such dates, every one of
+    // them in both orders.
+    private static double[] LevelDays(TableColumn column, int[] counts, out DateOrder? order, out bool ambiguous)
+    {
+        order = null;
+        ambiguous = false;
+        double[] iso = LevelDays(column);
+        if (column.IsNumeric || AllDates(counts, iso)) return iso;
+        IEnumerable<string> present = column.Levels.Where((_, code) => counts[code] > 0);
+        DateOrder? told = DayMonthDates.Infer(present, out bool undecided);
+        ambiguous = undecided && present.All(level => DayMonthDates.TryParseDays(level, DateOrder.DayFirst, out _));
+        if (told is not { } inferred) return iso;
+        double[] ordered = LevelDays(column, inferred);
+        if (Dates(counts, ordered) <= Dates(counts, iso)) return iso;
+        order = inferred;
+        return ordered;
+    }
+
+    // How many of the values that occur are dates.
+    private static int Dates(int[] counts, double[] levelDays)
+    {
+        int dates = 0;
+        for (int code = 0; code < counts.Length; code++) if (counts[code] > 0 && !double.IsNaN(levelDays[code])) dates++;
+        return dates;
     }
 
     // `values`: the column's numbers in the training rows, NaN where missing; `scratch` holds twice as many more.
@@ -735,7 +791,9 @@ public sealed class TabularPreprocessor
             return null;
         }
         // Each distinct value read as a date once, for the typo check, the kind and the fit (NaN where it is not one).
-        double[] levelDays = categorical ? [] : LevelDays(column);
+        DateOrder? order = null;
+        bool ambiguousDates = false;
+        double[] levelDays = categorical ? [] : LevelDays(column, counts, out order, out ambiguousDates);
         if (!categorical && !column.IsNumeric
             && (MistypedNumbers.Find(table, column, training, counts) ?? MistypedNumbers.FindDates(table, column, training, counts, levelDays)) is { } typo)
         {
@@ -749,6 +807,11 @@ public sealed class TabularPreprocessor
         int presentCount = training.Length - missingCount;
         string how = $"the most frequent value";
         FeatureColumnState feature;
+        if (ambiguousDates)
+        {
+            notes.Add($"column {Quoted(column)} holds dates with the year last (such as '{OptionPlaceholders.Escape(DataErrors.Quote(present[0]))}'), but no day above 12 tells " +
+                "whether the day or the month comes first: read as text; write them year first (2024-02-01) to use them as dates");
+        }
         if (!categorical && Array.TrueForAll(present, level => ParseBoolean(level) is not null))
         {
             int trues = 0;
@@ -761,7 +824,7 @@ public sealed class TabularPreprocessor
         else if (!categorical && AllDates(counts, levelDays))
         {
             // Before the identifier rule: a date per row is a time line, not a row's name.
-            return FitDates(column, levelDays, training, options, scratch, notes);
+            return FitDates(column, levelDays, order, training, options, scratch, notes);
         }
         else if (!isExplicit && IdentifierColumns.TextReason(present.Length, presentCount, options.MinRowsForIdentifier) is { } reason)
         {

@@ -5,8 +5,9 @@ namespace Backprop.Preprocessing;
 /// <summary>Everything a fitted <see cref="TabularPreprocessor"/> knows, as plain data to save with a model.</summary>
 /// <param name="Version">
 /// Format version: 1; 2 when a column has bin edges (<see cref="FeatureColumnState.Edges"/>), so that a Backprop from before them
-/// refuses the state as newer rather than reading it without its bins; <see cref="CurrentVersion"/> 3 when a column holds dates
-/// (<see cref="FeatureKind.Date"/>), which a Backprop from before them could not read.
+/// refuses the state as newer rather than reading it without its bins; 3 when a column holds dates
+/// (<see cref="FeatureKind.Date"/>), which a Backprop from before them could not read; <see cref="CurrentVersion"/> 4 when
+/// dates are written with the year last (<see cref="FeatureColumnState.Order"/>).
 /// </param>
 /// <param name="Missing">What to do with missing feature cells.</param>
 /// <param name="Features">The feature columns, in input order.</param>
@@ -23,7 +24,7 @@ public sealed record TabularPreprocessorState(
     NumericScaling Scaling = NumericScaling.Standard)
 {
     /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>The version a state with these features is written as: the first that can hold them.</summary>
     public static int VersionFor(IEnumerable<FeatureColumnState> features)
@@ -31,8 +32,9 @@ public sealed record TabularPreprocessorState(
         int version = 1;
         foreach (FeatureColumnState feature in features)
         {
-            if (feature.Kind == FeatureKind.Date) return 3;
-            if (feature.Edges is not null) version = 2;
+            if (feature.Order is not null) version = Math.Max(version, 4);
+            if (feature.Kind == FeatureKind.Date) version = Math.Max(version, 3);
+            if (feature.Edges is not null) version = Math.Max(version, 2);
         }
         return version;
     }
@@ -73,6 +75,7 @@ public sealed record TabularPreprocessorState(
                     w.WriteEndArray();
                 }
                 if (feature.Unit is { } unit) w.WriteString("unit", unit);
+                if (feature.Order is { } order) w.WriteString("order", order.ToString());
                 w.WriteNumber("width", feature.Width);
                 w.WriteEndObject();
             }
@@ -136,7 +139,8 @@ public sealed record TabularPreprocessorState(
         if (Features is null || Features.Length == 0) throw Invalid("at least one feature column", "none");
         if (Version < VersionFor(Features.Where(f => f is not null)))
         {
-            throw Invalid(Features.Any(f => f?.Kind == FeatureKind.Date) ? "version 3 or later for a date column" : "version 2 or later for bin edges", $"version {Version}");
+            throw Invalid(Features.Any(f => f?.Order is not null) ? "version 4 or later for dates with the year last"
+                : Features.Any(f => f?.Kind == FeatureKind.Date) ? "version 3 or later for a date column" : "version 2 or later for bin edges", $"version {Version}");
         }
         if (Target is null || string.IsNullOrEmpty(Target.Name)) throw Invalid("a target column name", "none");
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -145,6 +149,10 @@ public sealed record TabularPreprocessorState(
             if (feature is null || string.IsNullOrEmpty(feature.Name)) throw Invalid("a name for every feature column", "an empty one");
             if (!names.Add(feature.Name)) throw Invalid("distinct feature names", $"'{feature.Name}' twice");
             string where = $"feature '{feature.Name}'";
+            if (feature.Order is { } order && (feature.Kind != FeatureKind.Date || !Enum.IsDefined(order)))
+            {
+                throw Invalid($"an order of day and month only for a date column, for {where}", order.ToString());
+            }
             if (feature.Unit is { } unit && (feature.Kind != FeatureKind.Numeric || unit.Length != 1 || !Data.NumberUnits.IsUnit(unit[0])))
             {
                 throw Invalid($"a unit ('%' or a currency symbol) only for a numeric column, for {where}", $"'{unit}'");

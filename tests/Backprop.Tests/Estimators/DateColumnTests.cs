@@ -192,4 +192,23 @@ public sealed class DateColumnTests : TempFileTest
         Assert.Contains("{\"name\":\"day\",\"kind\":\"date\",\"bin_edges\":[", json);
         Assert.Contains("],\"calendar\":[\"weekday\",\"day\"]}", json);
     }
+
+    [Fact]
+    public void The_cli_reads_dates_written_month_first_and_says_so_in_info()
+    {
+        // The same series as an American spreadsheet exports it: 1/13/2020 6:00 AM.
+        string iso = File.ReadAllText(Series());
+        string us = System.Text.RegularExpressions.Regex.Replace(iso, @"(\d{4})-(\d{2})-(\d{2})(T(\d{2}):00:00Z)?", m =>
+            $"{int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)}/{int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)}/{m.Groups[1].Value}" +
+            (m.Groups[4].Success ? $" {int.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture)}:00 AM" : ""));
+        string path = Files.Write("us.csv", us), model = PathOf("us.safetensors");
+        var (code, _, error) = CliRunner.Run("train", "--data", path, "--target", "y", "--epochs", "2", "--members", "2", "--save", model, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("from 1 numeric, 1 date columns", error);
+        Assert.Contains("note: column 'day': dates, the month first (as in '1/13/2020'), as days since 1970-01-01 with the weekday and the time of day;", error);
+        var (_, info, _) = CliRunner.Run("info", "--model", model);
+        Assert.Contains("  day  date         written month first (3/15/2024), mean 2020-03-", info);
+        var (_, json, _) = CliRunner.Run("info", "--model", model, "--json");
+        Assert.Contains("],\"date_order\":\"month-first\",\"calendar\":[\"weekday\",\"day\"]}", json);
+    }
 }

@@ -81,8 +81,9 @@ public sealed class TabularErrorTests : TempFileTest
             Error(() => TabularPreprocessor.Fit(ReadTable("a,y\n1,big\n2,small\n"), new TabularOptions(Task: TaskKind.Regression))));
 
     [Fact]
-    public void No_feature_left() =>
-        Assert.StartsWith("Expected at least one usable feature column besides the target 'y'. Received: none",
+    public void No_feature_left_says_what_became_of_each_column() =>
+        Assert.Equal($"Expected at least one usable feature column besides the target 'y'. Received: none ({Path("data.csv")} columns: a, y): " +
+            "dropped column 'a': every value is missing.",
             Error(() => TabularPreprocessor.Fit(ReadTable("a,y\n,1\n,2\n"))));
 
     [Fact]
