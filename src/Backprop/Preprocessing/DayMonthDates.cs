@@ -8,8 +8,9 @@ namespace Backprop.Preprocessing;
 /// <remarks>
 /// <c>01/02/2024</c> is the 1st of February in one country and the 2nd of January in another. A column's order is read from
 /// its values: a first number above 12 says the day comes first (<c>15/03/2024</c>), a second one above 12 that the month does
-/// (<c>3/15/2024</c>). A column with both is no column of dates, and one with neither (every day of the month up to 12) says
-/// nothing: it stays text, whose note asks for ISO dates. Two-digit years (<c>3/15/24</c>) stay text too: the century would
+/// (<c>3/15/2024</c>). A column with both is no column of dates; one with neither is read with its 1 as the day when every
+/// date is on the 1st of a month (a monthly series: <c>2/1/2024</c>), and otherwise stays text, whose note asks for ISO
+/// dates. Two-digit years (<c>3/15/24</c>) stay text too: the century would
 /// be a guess.
 /// </remarks>
 public static class DayMonthDates
@@ -38,23 +39,47 @@ public static class DayMonthDates
 
     /// <summary>
     /// The order the dates among <paramref name="values"/> are written in, or <see langword="null"/> when they do not tell
-    /// it: none is a date with the year last, or none has a number above 12 before or after the month, or some have one before
-    /// and some after.
+    /// it: none is a date with the year last; some have a number above 12 before the month and some after it; or none has one,
+    /// and they are not all on the 1st of a month.
     /// </summary>
+    /// <remarks>
+    /// Dates that are all on the 1st of a month (<c>1/1/2020</c>, <c>2/1/2020</c>, <c>3/1/2020</c>: a monthly or quarterly
+    /// series, where no day is above 12) are read with the 1 as the day, once the other number takes at least three values:
+    /// the other reading, days 1 to 12 of January in every year, is no series a table holds.
+    /// </remarks>
     /// <param name="values">Distinct values of a column (those that are no such date do not count).</param>
-    /// <param name="ambiguous">Whether some values are such dates in both orders and none tells the order.</param>
+    /// <param name="ambiguous">Whether some values are such dates in both orders and nothing tells the order.</param>
     public static DateOrder? Infer(IEnumerable<string> values, out bool ambiguous)
     {
         ArgumentNullException.ThrowIfNull(values);
-        bool dayFirst = false, monthFirst = false, both = false;
+        bool dayFirst = false, monthFirst = false, both = false, firstAlwaysOne = true, secondAlwaysOne = true;
+        int firsts = 0, seconds = 0; // bit sets of the values 1 to 12 each number takes where both orders read
         foreach (string value in values)
         {
             bool asDayFirst = TryParseDays(value, DateOrder.DayFirst, out _), asMonthFirst = TryParseDays(value, DateOrder.MonthFirst, out _);
-            if (asDayFirst && asMonthFirst) both = true;
+            if (asDayFirst && asMonthFirst)
+            {
+                both = true;
+                TryParseFields(value, out int first, out int second, out _, out _);
+                firstAlwaysOne &= first == 1;
+                secondAlwaysOne &= second == 1;
+                firsts |= 1 << first;
+                seconds |= 1 << second;
+            }
             else if (asDayFirst) dayFirst = true;
             else if (asMonthFirst) monthFirst = true;
         }
         ambiguous = both && !dayFirst && !monthFirst;
+        if (ambiguous && secondAlwaysOne && System.Numerics.BitOperations.PopCount((uint)firsts) >= 3)
+        {
+            ambiguous = false;
+            return DateOrder.MonthFirst;
+        }
+        if (ambiguous && firstAlwaysOne && System.Numerics.BitOperations.PopCount((uint)seconds) >= 3)
+        {
+            ambiguous = false;
+            return DateOrder.DayFirst;
+        }
         return dayFirst == monthFirst ? null : dayFirst ? DateOrder.DayFirst : DateOrder.MonthFirst;
     }
 

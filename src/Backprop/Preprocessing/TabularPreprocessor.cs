@@ -652,8 +652,8 @@ public sealed class TabularPreprocessor
         }));
         string written = order switch
         {
-            DateOrder.DayFirst => ", the day first (as in '" + OptionPlaceholders.Escape(DataErrors.Quote(FirstTold(column, order.Value))) + "')",
-            DateOrder.MonthFirst => ", the month first (as in '" + OptionPlaceholders.Escape(DataErrors.Quote(FirstTold(column, order.Value))) + "')",
+            DateOrder.DayFirst => $", the day first ({OrderTold(column, order.Value)})",
+            DateOrder.MonthFirst => $", the month first ({OrderTold(column, order.Value)})",
             _ => "",
         };
         notes.Add($"column {Quoted(column)}: dates{written}, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Escape(column.Name)}");
@@ -661,15 +661,20 @@ public sealed class TabularPreprocessor
         return fitted is null ? null : fitted with { Calendar = calendar, Order = order };
     }
 
-    // The first value of the column that tells its order of day and month (15/03/2024, 3/15/2024): what the note shows.
-    private static string FirstTold(TableColumn column, DateOrder order)
+    // What tells the column's order of day and month, for its note: its first value that only that order reads (15/03/2024,
+    // 3/15/2024), or that every date is on the 1st of a month.
+    private static string OrderTold(TableColumn column, DateOrder order)
     {
         DateOrder other = order == DateOrder.DayFirst ? DateOrder.MonthFirst : DateOrder.DayFirst;
         foreach (string level in column.Levels)
         {
-            if (DayMonthDates.TryParseDays(level, order, out _) && !DayMonthDates.TryParseDays(level, other, out _)) return level;
+            if (DayMonthDates.TryParseDays(level, order, out _) && !DayMonthDates.TryParseDays(level, other, out _))
+            {
+                return $"as in '{OptionPlaceholders.Escape(DataErrors.Quote(level))}'";
+            }
         }
-        return DayMonthDates.Example(order);
+        string first = column.Levels.First(level => DayMonthDates.TryParseDays(level, order, out _));
+        return $"every one on the 1st of a month, as '{OptionPlaceholders.Escape(DataErrors.Quote(first))}'";
     }
 
     // Whether every value that occurs (a count above 0) is a date.

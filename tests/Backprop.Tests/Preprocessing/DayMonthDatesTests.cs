@@ -129,6 +129,12 @@ public sealed class DayMonthDatesTests : TempFileTest
         Assert.False(ambiguous);
         Assert.Null(DayMonthDates.Infer(["1/2/2024", "2/1/2024"], out ambiguous));
         Assert.True(ambiguous);
+        // All on the 1st, the other number taking three values or more: the 1 is the day.
+        Assert.Equal(DateOrder.MonthFirst, DayMonthDates.Infer(["1/1/2024", "4/1/2024", "7/1/2024"], out ambiguous));
+        Assert.False(ambiguous);
+        Assert.Equal(DateOrder.DayFirst, DayMonthDates.Infer(["01.01.2024", "01.04.2024", "01.07.2024"], out _));
+        Assert.Null(DayMonthDates.Infer(["1/1/2024", "4/1/2024"], out ambiguous));
+        Assert.True(ambiguous);
         Assert.Null(DayMonthDates.Infer(["a", "2024-03-15"], out ambiguous));
         Assert.False(ambiguous);
     }
@@ -176,13 +182,36 @@ public sealed class DayMonthDatesTests : TempFileTest
     }
 
     [Fact]
+    public void A_monthly_series_on_the_1st_is_read_with_the_1_as_the_day()
+    {
+        // 2/1/2020 is the 1st of February or the 2nd of January; a column of nothing but 1sts of months is a monthly series.
+        foreach ((string name, Func<int, int, string> write, DateOrder order) in new (string, Func<int, int, string>, DateOrder)[]
+        {
+            ("us.csv", (month, year) => $"{month}/1/{year}", DateOrder.MonthFirst),
+            ("de.csv", (month, year) => $"01.{month:00}.{year}", DateOrder.DayFirst),
+        })
+        {
+            var text = new System.Text.StringBuilder("month,price,sales\n");
+            for (int r = 0; r < 60; r++) text.Append(CultureInfo.InvariantCulture, $"{write(1 + r % 12, 2020 + r / 12)},{r % 7},{r * 3 % 17}\n");
+            var preprocessor = TabularPreprocessor.Fit(Table.Read(Files.Write(name, text.ToString())));
+            FeatureColumnState month = preprocessor.State.Features.Single(f => f.Name == "month");
+            Assert.Equal(order, month.Order);
+            // The mean of the 60 firsts of the months, as days since 1970: the dates were read as those firsts.
+            double mean = Enumerable.Range(0, 60).Average(r => (new DateTime(2020 + r / 12, 1 + r % 12, 1) - DateTime.UnixEpoch).TotalDays);
+            Assert.Equal(mean, month.Mean, 9);
+            Assert.Contains(preprocessor.Notes, note => note.StartsWith($"column 'month': dates, the {(order == DateOrder.DayFirst ? "day" : "month")} first " +
+                $"(every one on the 1st of a month, as '{write(1, 2020)}'), as days since 1970-01-01 with the time of year;", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void A_column_whose_values_do_not_tell_the_order_stays_text_and_says_why()
     {
-        // Monthly dates on the 1st: 1/2/2024 is the 2nd of January or the 1st of February.
-        var text = new System.Text.StringBuilder("month,price,sales\n");
-        for (int r = 0; r < 60; r++) text.Append(CultureInfo.InvariantCulture, $"{1 + r % 12}/1/{2020 + r / 12},{r % 7},{r * 3 % 17}\n");
-        var preprocessor = TabularPreprocessor.Fit(Table.Read(Files.Write("monthly.csv", text.ToString())));
-        Assert.Contains("column 'month' holds dates with the year last (such as '1/1/2020'), but no day above 12 tells whether the day or the month comes first: " +
+        // 1/2/2024 is the 2nd of January or the 1st of February, and so on: no day above 12, no day always the 1st.
+        var text = new System.Text.StringBuilder("day,price,sales\n");
+        for (int r = 0; r < 60; r++) text.Append(CultureInfo.InvariantCulture, $"{1 + r % 12}/{1 + r * 5 % 12}/{2020 + r / 12},{r % 7},{r * 3 % 17}\n");
+        var preprocessor = TabularPreprocessor.Fit(Table.Read(Files.Write("undecided.csv", text.ToString())));
+        Assert.Contains("column 'day' holds dates with the year last (such as '1/1/2020'), but no day above 12 tells whether the day or the month comes first: " +
             "read as text; write them year first (2024-02-01) to use them as dates", preprocessor.Notes);
         Assert.DoesNotContain(preprocessor.State.Features, f => f.Kind == FeatureKind.Date);
     }
