@@ -561,6 +561,11 @@ public sealed class Table
         var notes = new List<string>(layout);
         foreach (TableColumn c in columns)
         {
+            // Keyed apart from the other note on the same column (a name holds no control character).
+            if (c.FirstExcelError is { } error && noted?.Add("\0" + c.Name) != false)
+            {
+                notes.Add($"column '{c.Name}': spreadsheet error values (such as '{DataErrors.Quote(error)}') read as missing");
+            }
             if (!c.IsNumeric || (c.FirstGroupedRow < 0 && c.FirstUnitRow < 0) || noted?.Add(c.Name) == false) continue;
             string grouped = c.FirstGroupedRow < 0 ? ""
                 : $"'{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals (such as '{DataErrors.Quote(c.FirstGroupedText!)}')";

@@ -67,6 +67,9 @@ public sealed class TableColumn
     /// <summary>Text of the first missing cell (for example <c>NA</c>), or <see langword="null"/>.</summary>
     public string? FirstMissingText { get; private set; }
 
+    /// <summary>Text of the first missing cell that is a spreadsheet's error value (<see cref="MissingValues.ExcelErrors"/>), or <see langword="null"/>.</summary>
+    internal string? FirstExcelError { get; private set; }
+
     /// <summary>Text column: row of the first non-missing cell that is not a number, or −1 when every cell is one.</summary>
     public int FirstNonNumericRow { get; private set; } = -1;
 
@@ -407,6 +410,7 @@ public sealed class TableColumn
             FirstMissingRow = offset + other.FirstMissingRow;
             FirstMissingText = other.FirstMissingText;
         }
+        FirstExcelError ??= other.FirstExcelError;
         MissingCount += other.MissingCount;
         if (IsNumeric)
         {
@@ -508,6 +512,7 @@ public sealed class TableColumn
             FirstMissingRow = row;
             FirstMissingText = text.ToString();
         }
+        if (FirstExcelError is null && MissingValues.IsExcelError(text)) FirstExcelError = text.ToString();
         MissingCount++;
         if (IsNumeric) _numbers.Add(double.NaN);
         else _codes.Add(-1);

@@ -16,7 +16,7 @@ namespace Backprop.Tests.Estimators;
 internal sealed class OnnxParity
 {
     // Missing cells as a user's file may write them (CSV reading trims spaces, so none here).
-    private static readonly string[] MissingSpellings = ["", "NA", "n/a", "?", "NULL", "nan", "Null"];
+    private static readonly string[] MissingSpellings = ["", "NA", "n/a", "?", "NULL", "nan", "Null", "#N/A", "#div/0!"];
 
     private readonly List<string> _lines = ["x,size,z,label,amount"];
 
