@@ -37,4 +37,16 @@ internal static class OptionPlaceholders
 
     /// <summary><paramref name="text"/> (a column name, a path, a value) made safe to put into a template: its braces doubled.</summary>
     public static string Escape(string text) => text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
+
+    /// <summary>
+    /// <paramref name="text"/> as an option's value in a suggestion (<c>{Categorical} Order Date</c> would be two words to a
+    /// shell): as it is when it holds only characters no shell reads (letters, digits, <c>_ - . / : , + = @ %</c>), in
+    /// single quotes otherwise (<c>'Order Date'</c>, a quote in it as <c>'\''</c>); escaped for a template.
+    /// </summary>
+    public static string Value(string text)
+    {
+        bool plain = text.Length > 0;
+        foreach (char c in text) plain &= char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or '/' or ':' or ',' or '+' or '=' or '@' or '%';
+        return Escape(plain ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'");
+    }
 }

@@ -567,8 +567,10 @@ public sealed class Table
                 notes.Add($"column '{c.Name}': spreadsheet error values (such as '{DataErrors.Quote(error)}') read as missing");
             }
             if (!c.IsNumeric || (c.FirstGroupedRow < 0 && c.FirstUnitRow < 0) || noted?.Add(c.Name) == false) continue;
+            // The example of a grouped number is left out where it is the unit's own example.
             string grouped = c.FirstGroupedRow < 0 ? ""
-                : $"'{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals (such as '{DataErrors.Quote(c.FirstGroupedText!)}')";
+                : $"'{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals" +
+                  (c.FirstGroupedText == c.FirstUnitText ? "" : $" (such as '{DataErrors.Quote(c.FirstGroupedText!)}')");
             notes.Add(c.FirstUnitRow < 0
                 ? $"column '{c.Name}': numbers with {grouped}"
                 : $"column '{c.Name}': {NumberUnits.Describe(c.Unit)} (such as '{DataErrors.Quote(c.FirstUnitText!)}'), read as the numbers " +

@@ -57,7 +57,7 @@ internal static class MistypedNumbers
                 $"at {OptionPlaceholders.Escape(table.LocationOf(row))}";
             return BackpropException.SuggestingOptions(
                 $"Expected numbers in one unit in column '{name}'. Received: {Cell(Math.Min(first, other))} and {Cell(Math.Max(first, other))}; " +
-                $"convert the column to one unit, or read it as categories ({{Categorical}} {name}).");
+                $"convert the column to one unit, or read it as categories ({{Categorical}} {OptionPlaceholders.Value(column.Name)}).");
         }
         return Find(table, column, training, counts, code => units[code] == '\0' || units[code] == major, "number", "numbers");
     }
@@ -99,6 +99,6 @@ internal static class MistypedNumbers
         return BackpropException.SuggestingOptions(
             $"Expected a {kind} in column '{name}', as its other {numbers:N0} values are. " +
             $"Received: '{OptionPlaceholders.Escape(DataErrors.Quote(column.Levels[column.GetCode(first)]))}' at {OptionPlaceholders.Escape(table.LocationOf(first))}{more}; " +
-            $"fix or empty the cell, or read the column as categories ({{Categorical}} {name}).");
+            $"fix or empty the cell, or read the column as categories ({{Categorical}} {OptionPlaceholders.Value(column.Name)}).");
     }
 }

@@ -644,19 +644,20 @@ public sealed class TabularPreprocessor
         Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
         for (int i = 0; i < training.Length; i++) values[i] = cells.Code(training[i]) is int code and >= 0 ? days[code] : double.NaN;
         CalendarPart[]? calendar = CalendarInputs.Choose(values);
-        string with = calendar is null ? "" : " with " + string.Join(" and ", calendar.Select(part => part switch
+        string[] parts = calendar is null ? [] : [.. calendar.Select(part => part switch
         {
             CalendarPart.Weekday => "the weekday",
             CalendarPart.Year => "the time of year",
             _ => "the time of day",
-        }));
+        })];
+        string with = parts.Length == 0 ? "" : " with " + (parts.Length == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1]);
         string written = order switch
         {
             DateOrder.DayFirst => $", the day first ({OrderTold(column, order.Value)})",
             DateOrder.MonthFirst => $", the month first ({OrderTold(column, order.Value)})",
             _ => "",
         };
-        notes.Add($"column {Quoted(column)}: dates{written}, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Escape(column.Name)}");
+        notes.Add($"column {Quoted(column)}: dates{written}, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Value(column.Name)}");
         FeatureColumnState? fitted = FitNumbers(column, FeatureKind.Date, values, options.Missing, options.Scaling, options.PiecewiseLinearBins, scratch, notes);
         return fitted is null ? null : fitted with { Calendar = calendar, Order = order };
     }
