@@ -985,6 +985,7 @@ public sealed class TabularPreprocessor
         }
     }
 
+    // The missing cell that comes first in the file, among these columns.
     internal static void ThrowOnFirstMissing(Table table, IEnumerable<TableColumn> columns)
     {
         TableColumn? first = columns.Where(c => c.MissingCount > 0).MinBy(c => (c.FirstMissingRow, c.Index));
