@@ -55,6 +55,41 @@ public sealed class NumberUnitsTests : TempFileTest
         Assert.False(NumberUnits.TryParse("12,50 €", DecimalSeparators.Point, out _, out _, out _));
     }
 
+    private static readonly string[] Spaces = ["", " ", "\u00A0"];
+
+    [Fact]
+    public void Amounts_written_every_way_a_spreadsheet_writes_them_read_back_as_their_numbers()
+    {
+        // Random amounts, grouped or not, with a decimal point or comma, the symbol before or after (a space, a no-break space
+        // or none between), negative as -$5, $-5, -5 € or ($5): each reads back as the number it was written from.
+        var rng = new Backprop.Tensors.Rng(17);
+        for (int i = 0; i < 5000; i++)
+        {
+            double value = Math.Round(rng.NextDouble() * Math.Pow(10, rng.NextInt(8)), rng.NextInt(3));
+            bool comma = rng.NextInt(2) == 0, grouped = rng.NextInt(2) == 0, negative = rng.NextInt(3) == 0;
+            string number = value.ToString(grouped ? "#,##0.##" : "0.##", CultureInfo.InvariantCulture);
+            if (comma) number = number.Replace(',', '_').Replace('.', ',').Replace('_', '.');
+            char unit = "$€£¥%"[rng.NextInt(5)];
+            string space = Spaces[rng.NextInt(Spaces.Length)];
+            bool before = unit != '%' && rng.NextInt(2) == 0;
+            string text = before ? unit + space + number : number + space + unit;
+            if (negative)
+            {
+                int style = unit == '%' ? 0 : rng.NextInt(3);
+                text = style switch
+                {
+                    0 => "-" + text,                                        // -$5, -5 €, -5%
+                    1 => before ? unit + space + "-" + number : "-" + text, // $-5
+                    _ => "(" + text + ")",                                  // ($5), (5 €)
+                };
+            }
+            bool parsed = NumberUnits.TryParse(text, comma ? DecimalSeparators.Comma : DecimalSeparators.Point, out double read, out _, out char readUnit);
+            Assert.True(parsed, text);
+            Assert.Equal(negative && value != 0 ? -value : value, read == 0 ? 0 : read);
+            Assert.Equal(unit, readUnit);
+        }
+    }
+
     [Theory]
     [InlineData("$")]
     [InlineData("%")]
