@@ -17,7 +17,7 @@ namespace Backprop.Data;
 /// <param name="Decimal">
 /// The decimal separator of the numbers, <c>'.'</c> or <c>','</c>. With <c>'.'</c> a cell with a comma is text, with <c>','</c> a
 /// cell with a point is text, unless it is a number with well-formed thousands separators (commas beside a decimal point,
-/// <c>1,234,567.89</c>; points beside a decimal comma, <c>4.105,74</c>). <see langword="null"/> (the default) detects it: in a file
+/// <c>1,234,567.89</c>; points beside a decimal comma, <c>4.105,74</c>; spaces beside either, <c>1 234,5</c>). <see langword="null"/> (the default) detects it: in a file
 /// delimited by <c>;</c> (as Excel writes CSV where the comma is the decimal separator) a number may be written with one decimal
 /// comma and no point (<c>0,538</c>, <c>-12,5</c>, <c>1,5E-3</c>; <c>1,234</c> is 1.234); the file must then write every number
 /// that way or as an integer, since a point (<c>1.234</c>) could be a decimal or a thousands separator: a file of

@@ -555,6 +555,16 @@ public sealed class Table
 
     // The layout's notes, then one for each numeric column written with a unit or thousands separators: what was inferred,
     // said once.
+    // "',' thousands separators and '.' decimals"; spaces, which a quote would not show, by name, with the decimal separator
+    // the example shows, if any.
+    private static string GroupsDescribed(char group, string example)
+    {
+        if (group is '.' or ',') return $"'{group}' thousands separators and '{(group == '.' ? ',' : '.')}' decimals";
+        string spaces = group switch { ' ' => "spaces", '\u00A0' => "no-break spaces", _ => "narrow no-break spaces" };
+        char? decimals = example.Contains(',') ? ',' : example.Contains('.') ? '.' : null;
+        return $"{spaces} between thousands{(decimals is { } d ? $" and '{d}' decimals" : "")}";
+    }
+
     // `noted`: the columns a file's earlier chunks said this of (their example cells differ, the note would not).
     private static IReadOnlyList<string> NotesOf(IReadOnlyList<string> layout, TableColumn[] columns, HashSet<string>? noted = null)
     {
@@ -569,7 +579,7 @@ public sealed class Table
             if (!c.IsNumeric || (c.FirstGroupedRow < 0 && c.FirstUnitRow < 0) || noted?.Add(c.Name) == false) continue;
             // The example of a grouped number is left out where it is the unit's own example.
             string grouped = c.FirstGroupedRow < 0 ? ""
-                : $"'{c.GroupSeparator}' thousands separators and '{(c.GroupSeparator == '.' ? ',' : '.')}' decimals" +
+                : $"{GroupsDescribed(c.GroupSeparator, c.FirstGroupedText!)}" +
                   (c.FirstGroupedText == c.FirstUnitText ? "" : $" (such as '{DataErrors.Quote(c.FirstGroupedText!)}')");
             notes.Add(c.FirstUnitRow < 0
                 ? $"column '{c.Name}': numbers with {grouped}"

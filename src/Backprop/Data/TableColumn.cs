@@ -231,8 +231,10 @@ public sealed class TableColumn
     /// <paramref name="text"/> as a number with thousands separators, tried when it is not a number without them: where a comma
     /// may be the decimal separator, points between groups (<c>4.105,74</c>, <c>1.234.567</c>, <c>-12.345,6</c>); where a point
     /// may be, commas (<c>1,234,567.89</c>; <c>271,377</c> where a comma is not a decimal separator, or where it has several
-    /// groups). Only well-formed groups count: 1 to 3 digits, not starting with 0, then groups of exactly 3 digits, then the
-    /// decimals. <paramref name="group"/> is the thousands separator read.
+    /// groups); and with either decimal separator, spaces (<c>1 234 567,89</c>, as French, Nordic and Slavic spreadsheets
+    /// write them, with a space, a no-break space or a narrow no-break space). Only well-formed groups count: 1 to 3 digits,
+    /// not starting with 0, then groups of exactly 3 digits, then the decimals. <paramref name="group"/> is the thousands
+    /// separator read.
     /// </summary>
     internal static bool TryParseGrouped(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value, out char group)
     {
@@ -251,7 +253,12 @@ public sealed class TableColumn
 
     // Points between groups beside decimal commas; commas between groups beside decimal points.
     private static readonly (DecimalSeparators Allowed, char Group, char Decimal)[] GroupingConventions =
-        [(DecimalSeparators.Comma, '.', ','), (DecimalSeparators.Point, ',', '.')];
+    [
+        (DecimalSeparators.Comma, '.', ','), (DecimalSeparators.Point, ',', '.'),
+        (DecimalSeparators.Comma, ' ', ','), (DecimalSeparators.Point, ' ', '.'),
+        (DecimalSeparators.Comma, '\u00A0', ','), (DecimalSeparators.Point, '\u00A0', '.'),
+        (DecimalSeparators.Comma, '\u202F', ','), (DecimalSeparators.Point, '\u202F', '.'),
+    ];
 
     // [+-] [1-9] d{0,2} (G ddd)+ (D d+)?
     private static bool IsGrouped(ReadOnlySpan<char> text, char group, char decimalSeparator)
@@ -328,8 +335,8 @@ public sealed class TableColumn
         }
         if (_decimals != DecimalSeparators.Either) return;
         // A number with points between groups is written with the decimal comma's convention, one with commas between groups
-        // with the point's.
-        bool comma = group == '.' || (group == '\0' && text.Contains(','));
+        // with the point's; one with spaces between groups, with the separator its decimals show.
+        bool comma = group == '.' || (group != ',' && text.Contains(','));
         if (FirstCommaRow < 0 && comma)
         {
             FirstCommaRow = row;

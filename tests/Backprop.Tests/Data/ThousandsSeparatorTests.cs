@@ -40,7 +40,26 @@ public sealed class ThousandsSeparatorTests : TempFileTest
         Assert.Equal([271377, 1234567.89, 999], Numbers(Read("pop;y\n271,377;a\n1,234,567.89;b\n999;a\n", new CsvReadOptions(Decimal: '.')), "pop"));
     }
 
+    [Fact]
+    public void Spaces_between_thousands_are_numbers_with_either_decimal_separator()
+    {
+        // The user test: a French spreadsheet's export, "1 234,50" with a no-break space (U+00A0; newer versions write the
+        // narrow U+202F), was text, and dropped as an identifier.
+        Table table = Read("Prix;Surface;y\n1\u00A0234,50;12,5;a\n987;8;b\n12\u202F345\u202F678,9;100;a\n-2 500;3;b\n");
+        Assert.Equal(',', table.Decimal);
+        Assert.Equal([1234.5, 987, 12345678.9, -2500], Numbers(table, "Prix"));
+        Assert.Equal(["column 'Prix': numbers with no-break spaces between thousands and ',' decimals (such as '1\u00A0234,50')"], table.Notes);
+        Table points = Read("pop,y\n\"1 234 567.5\",a\n\"12 000\",b\n");
+        Assert.Equal([1234567.5, 12000], Numbers(points, "pop"));
+        Assert.Equal(["column 'pop': numbers with spaces between thousands and '.' decimals (such as '1 234 567.5')"], points.Notes);
+        // The decimals still say the file's convention: a space-grouped decimal comma beside a decimal point is refused.
+        Assert.Throws<BackpropException>(() => Read("a;b;y\n1 234,5;0.5;x\n2;1;y\n"));
+    }
+
     [Theory]
+    [InlineData("x,y\n\"1 23\",a\n2,b\n")]       // a group of 2 digits, between spaces
+    [InlineData("x,y\n\"12 3456\",a\n2,b\n")]
+    [InlineData("x,y\n\"1  234\",a\n2,b\n")]     // two spaces
     [InlineData("x,y\n\"1,23\",a\n2,b\n")]       // a group of 2 digits
     [InlineData("x,y\n\"1,2345\",a\n2,b\n")]     // a group of 4
     [InlineData("x,y\n\"0,538\",a\n2,b\n")]      // a leading 0: a decimal comma, not a group
