@@ -226,9 +226,9 @@ public sealed class Table
                     if (shard.Decimal != csv.Decimal) throw DataErrors.ShardDecimals(csv.Source, csv.Decimal, shard.Source, shard.Decimal);
                 }
                 // A column numeric in both, but in two units ($ in one shard, € in another), is not one quantity either.
-                string[] text = shard.Columns.Where(c => c.IsNumeric != first.Find(c.Name)!.IsNumeric
-                    || (c.IsNumeric && c.Unit != '\0' && Array.Find(columns, m => m.Name == c.Name) is { Unit: not '\0' } merged && merged.Unit != c.Unit))
-                    .Select(c => c.Name).ToArray();
+                string[] text = columns.Where(merged => shard.Find(merged.Name) is { } c && (c.IsNumeric != first.Find(c.Name)!.IsNumeric
+                    || (c.IsNumeric && c.Unit != '\0' && merged.Unit != '\0' && merged.Unit != c.Unit)))
+                    .Select(merged => merged.Name).ToArray();
                 if (text.Length > 0)
                 {
                     textColumns.UnionWith(text);

@@ -305,21 +305,20 @@ public sealed class TableColumn
     /// Whether <paramref name="text"/> is a number with this column's decimal separators, in any <paramref name="unit"/>
     /// (<c>'\0'</c> for none).
     /// </summary>
-    internal bool TryParseAnyUnit(ReadOnlySpan<char> text, out char unit)
+    internal bool TryParseAnyUnit(ReadOnlySpan<char> text, out char unit) => TryParseAnyUnit(text, out _, out unit);
+
+    private bool TryParseAnyUnit(ReadOnlySpan<char> text, out double value, out char unit)
     {
         unit = '\0';
-        return TryParsePlain(text, _decimals, out _, out _) || NumberUnits.TryParse(text, _decimals, out _, out _, out unit);
+        return TryParsePlain(text, _decimals, out value, out _) || NumberUnits.TryParse(text, _decimals, out value, out _, out unit);
     }
 
     /// <summary>
     /// This column's <paramref name="text"/> as a number (its decimal separators; a unit only if it is the column's
     /// <see cref="Unit"/>): for a column read as text whose values are used as numbers.
     /// </summary>
-    internal bool TryParseNumber(ReadOnlySpan<char> text, out double value)
-    {
-        if (TryParsePlain(text, _decimals, out value, out _)) return true;
-        return NumberUnits.TryParse(text, _decimals, out value, out _, out char unit) && (Unit == '\0' || unit == Unit);
-    }
+    internal bool TryParseNumber(ReadOnlySpan<char> text, out double value) =>
+        TryParseAnyUnit(text, out value, out char unit) && (unit == '\0' || Unit == '\0' || unit == Unit);
 
     // Remembers the first number written with each decimal separator where either may be used: a file must not mix them
     // (Table checks). Where one is given, a number written with the other is text, so there is nothing to remember.

@@ -32,10 +32,12 @@ public static class DayMonthDates
         days = double.NaN;
         if (!TryParseFields(text, out int first, out int second, out int year, out long timeTicks)) return false;
         (int month, int day) = order == DateOrder.MonthFirst ? (first, second) : (second, first);
-        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)) return false;
+        if (!Exists(year, month, day)) return false;
         days = (double)(new DateTime(year, month, day).Ticks + timeTicks - EpochTicks) / TimeSpan.TicksPerDay;
         return true;
     }
+
+    private static bool Exists(int year, int month, int day) => month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month);
 
     /// <summary>
     /// The order the dates among <paramref name="values"/> are written in, or <see langword="null"/> when they do not tell
@@ -56,11 +58,12 @@ public static class DayMonthDates
         int firsts = 0, seconds = 0; // bit sets of the values 1 to 12 each number takes where both orders read
         foreach (string value in values)
         {
-            bool asDayFirst = TryParseDays(value, DateOrder.DayFirst, out _), asMonthFirst = TryParseDays(value, DateOrder.MonthFirst, out _);
+            // The layout read once; the two orders are then two readings of its numbers.
+            if (!TryParseFields(value, out int first, out int second, out int year, out _)) continue;
+            bool asDayFirst = Exists(year, second, first), asMonthFirst = Exists(year, first, second);
             if (asDayFirst && asMonthFirst)
             {
                 both = true;
-                TryParseFields(value, out int first, out int second, out _, out _);
                 firstAlwaysOne &= first == 1;
                 secondAlwaysOne &= second == 1;
                 firsts |= 1 << first;
