@@ -375,9 +375,15 @@ internal static class TrainCommand
             DefaultValueFactory = _ => OptionNames.Name(O.Notebook.Missing),
         }, nameof(O.Missing), (o, v) => o with { Missing = Parse<MissingValueStrategy>(v) });
         missing.OneOf([.. OptionNames.All<MissingValueStrategy>()]);
+        Option<string> dateOrder = flags.Add(new Option<string>("--date-order")
+        {
+            Description = "Dates written with the year last: day-first (15/03/2024) or month-first (3/15/2024); "
+                + "default: each column's dates tell it (a day above 12, or all on the 1st of a month), else the column is text",
+        }, nameof(O.DateOrder), (o, v) => o with { DateOrder = Parse<DateOrder>(v) });
+        dateOrder.OneOf([.. OptionNames.All<DateOrder>()]);
         Option<char?> delimiter = flags.Add(ModelOptions.Delimiter(), nameof(O.Delimiter), (o, v) => o with { Delimiter = v });
         Option<char?> decimalSeparator = flags.Add(ModelOptions.Decimal(), nameof(O.Decimal), (o, v) => o with { Decimal = v });
-        Option[] companions = [target, features, drop, keep, categorical, missing, delimiter, decimalSeparator];
+        Option[] companions = [target, features, drop, keep, categorical, missing, dateOrder, delimiter, decimalSeparator];
         command.Validators.Add(result =>
         {
             if (result.GetResult(data) is not null)

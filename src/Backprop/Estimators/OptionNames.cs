@@ -104,6 +104,10 @@ public static class OptionNames
             {
                 return (new[] { InputEmbedding.None, InputEmbedding.Periodic }, new[] { ["none"], new[] { "periodic" } });
             }
+            if (type == typeof(DateOrder))
+            {
+                return (new[] { DateOrder.DayFirst, DateOrder.MonthFirst }, new[] { ["day-first"], new[] { "month-first" } });
+            }
             throw new NotSupportedException($"{type.Name} is not a choice of {nameof(TabularTrainingOptions)}.");
         }
     }

@@ -99,6 +99,7 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         Fixed(Same(saved.Drop, options.Drop), nameof(options.Drop), List(saved.Drop), List(options.Drop));
         Fixed(Same(saved.Categorical, options.Categorical), nameof(options.Categorical), List(saved.Categorical), List(options.Categorical));
         Fixed(Same(saved.Keep, options.Keep), nameof(options.Keep), List(saved.Keep), List(options.Keep));
+        Fixed(saved.DateOrder == options.DateOrder, nameof(options.DateOrder), Name(saved.DateOrder), Name(options.DateOrder));
         Fixed(saved.Missing == options.Missing, nameof(options.Missing), OptionNames.Name(saved.Missing), OptionNames.Name(options.Missing));
         if (options.Epochs < EpochsCompleted)
         {

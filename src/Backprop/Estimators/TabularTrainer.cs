@@ -180,7 +180,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         // Rows split before anything is fitted, so that no statistic of the held-out rows leaks into the preprocessing.
         TabularOptions tabular = fitted is null
             ? new TabularOptions(options.Target, options.Features, options.Drop, options.Categorical, options.Missing, options.Task, Keep: options.Keep, Scaling: options.Scaling,
-                PiecewiseLinearBins: options.PiecewiseLinearBins)
+                PiecewiseLinearBins: options.PiecewiseLinearBins, DateOrder: options.DateOrder)
             : new TabularOptions(fitted.State.Target.Name, Task: fitted.Task);
         if (fitted is null)
         {

@@ -146,6 +146,13 @@ public sealed record TabularTrainingOptions
     public IReadOnlyList<string> Keep { get; init; } = [];
 
     /// <summary>
+    /// The order of day and month in dates written with the year last (<c>03/04/2024</c>); <see langword="null"/> (default) lets
+    /// each column's values tell it: a day above 12, or every date on the 1st of a month. A column whose values tell nothing
+    /// is read as text unless this gives the order (<see cref="TabularOptions.DateOrder"/>). ISO 8601 dates need neither.
+    /// </summary>
+    public DateOrder? DateOrder { get; init; }
+
+    /// <summary>
     /// How numeric columns become inputs: robust scaling and smooth clipping (default; median-centred, divided by the interquartile
     /// range, then <c>z / √(1 + (z/3)²)</c>), or standardization (the notebook's).
     /// </summary>
@@ -425,6 +432,7 @@ public sealed record TabularTrainingOptions
         Check(Stream != true || CrossFit != true, nameof(CrossFit), "off with {Stream} (it predicts every row out of fold each epoch)", "on");
         Check(Enum.IsDefined(Missing), nameof(Missing), "mean, median or error", Number((int)Missing));
         Check(Task is null || Enum.IsDefined(Task.Value), nameof(Task), "classification or regression", Number((int?)Task ?? 0));
+        Check(DateOrder is null || Enum.IsDefined(DateOrder.Value), nameof(DateOrder), "day-first or month-first", Number((int?)DateOrder ?? 0));
         Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "a number ≥ 0 and < 1", Number(ValidationFraction));
 
         Check(HiddenLayers is not null && HiddenLayers.All(h => h >= 1), nameof(HiddenLayers), "positive integers (layer widths)", HiddenLayers is null ? "none" : string.Join(",", HiddenLayers));

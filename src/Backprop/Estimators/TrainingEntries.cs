@@ -54,6 +54,7 @@ internal static class TrainingEntries
         Strings(w, "drop", o.Drop);
         Strings(w, "categorical", o.Categorical);
         Strings(w, "keep", o.Keep);
+        String(w, "date_order", o.DateOrder is { } order ? OptionNames.Name(order) : null);
         w.WriteString("scaling", OptionNames.Name(o.Scaling));
         w.WriteString("missing", OptionNames.Name(o.Missing));
         String(w, "task", o.Task is { } task ? OptionNames.Name(task) : null);

@@ -17,7 +17,8 @@ namespace Backprop.Estimators;
     Converters = [
         typeof(OptionNameJsonConverter<Activation>), typeof(OptionNameJsonConverter<Initialization>), typeof(OptionNameJsonConverter<OptimizerKind>),
         typeof(OptionNameJsonConverter<LossKind>), typeof(OptionNameJsonConverter<TaskKind>), typeof(OptionNameJsonConverter<MissingValueStrategy>),
-        typeof(OptionNameJsonConverter<NumericScaling>), typeof(OptionNameJsonConverter<Parametrization>), typeof(ScheduleJsonConverter)])]
+        typeof(OptionNameJsonConverter<NumericScaling>), typeof(OptionNameJsonConverter<Parametrization>), typeof(OptionNameJsonConverter<DateOrder>),
+        typeof(ScheduleJsonConverter)])]
 [JsonSerializable(typeof(TabularTrainingOptions))]
 [JsonSerializable(typeof(TrainingHistoryEntry))]
 [JsonSerializable(typeof(TrainingStateEntry))]

@@ -41,6 +41,12 @@ namespace Backprop.Preprocessing;
 /// its response at the bins' edges, as a tree splits (<see cref="FeatureColumnState.Edges"/>). A column keeps only
 /// distinct edges, and gets no encoding with fewer than <see cref="MinPiecewiseLinearBins"/> of them. 0 (the default) for none.
 /// </param>
+/// <param name="DateOrder">
+/// The order of day and month in dates written with the year last (<c>03/04/2024</c>); <see langword="null"/> (the default)
+/// lets each column's values tell it (<see cref="DayMonthDates.Infer"/>), which they cannot when no day is above 12 and the
+/// dates are not all on the 1st of a month. Given, every such column is read in this order, and a value that only the other
+/// order reads (<c>15/03/2024</c> with <see cref="Preprocessing.DateOrder.MonthFirst"/>) is an error. ISO 8601 dates need neither.
+/// </param>
 /// <param name="MaxCategories">
 /// Resource bound: a categorical column with more distinct values would become that many inputs per row; it is dropped with
 /// a note (or, when named in <see cref="Features"/> or <see cref="Categorical"/>, is an error). Default 1,000.
@@ -58,7 +64,8 @@ public sealed record TabularOptions(
     int MaxClasses = 1_000,
     IReadOnlyList<string>? Keep = null,
     NumericScaling Scaling = NumericScaling.Standard,
-    int PiecewiseLinearBins = 0)
+    int PiecewiseLinearBins = 0,
+    DateOrder? DateOrder = null)
 {
     /// <summary>The fewest bins a piecewise-linear encoding has: a column whose training values make fewer distinct quantiles is left as one input.</summary>
     public const int MinPiecewiseLinearBins = 3;

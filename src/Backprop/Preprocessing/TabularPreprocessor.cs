@@ -653,8 +653,8 @@ public sealed class TabularPreprocessor
         string with = parts.Length == 0 ? "" : " with " + (parts.Length == 1 ? parts[0] : string.Join(", ", parts[..^1]) + " and " + parts[^1]);
         string written = order switch
         {
-            DateOrder.DayFirst => $", the day first ({OrderTold(column, order.Value)})",
-            DateOrder.MonthFirst => $", the month first ({OrderTold(column, order.Value)})",
+            DateOrder.DayFirst => $", the day first ({OrderTold(column, order.Value, options.DateOrder is not null)})",
+            DateOrder.MonthFirst => $", the month first ({OrderTold(column, order.Value, options.DateOrder is not null)})",
             _ => "",
         };
         notes.Add($"column {Quoted(column)}: dates{written}, as days since 1970-01-01{with}; to read them as categories: {{Categorical}} {OptionPlaceholders.Value(column.Name)}");
@@ -662,10 +662,11 @@ public sealed class TabularPreprocessor
         return fitted is null ? null : fitted with { Calendar = calendar, Order = order };
     }
 
-    // What tells the column's order of day and month, for its note: its first value that only that order reads (15/03/2024,
-    // 3/15/2024), or that every date is on the 1st of a month.
-    private static string OrderTold(TableColumn column, DateOrder order)
+    // What tells the column's order of day and month, for its note: the option that gives it, its first value that only that
+    // order reads (15/03/2024, 3/15/2024), or that every date is on the 1st of a month.
+    private static string OrderTold(TableColumn column, DateOrder order, bool given)
     {
+        if (given) return $"{{DateOrder}} {OrderName(order)}";
         DateOrder other = order == DateOrder.DayFirst ? DateOrder.MonthFirst : DateOrder.DayFirst;
         foreach (string level in column.Levels)
         {
@@ -702,23 +703,64 @@ public sealed class TabularPreprocessor
     }
 
     // The column's distinct values that occur read as dates, ISO 8601 or, where more of them are dates with the year last in
-    // the order they tell (15/03/2024, 3/15/2024), so; NaN where not a date. `ambiguous`: they are such dates, every one of
-    // them in both orders.
-    private static double[] LevelDays(TableColumn column, int[] counts, out DateOrder? order, out bool ambiguous)
+    // the order `given` says or, without it, they tell (15/03/2024, 3/15/2024), so; NaN where not a date. `ambiguous`: they are
+    // such dates, every one of them in both orders, and no order was given.
+    private static double[] LevelDays(TableColumn column, int[] counts, DateOrder? given, out DateOrder? order, out bool ambiguous)
     {
         order = null;
         ambiguous = false;
         double[] iso = LevelDays(column);
         if (column.IsNumeric || AllDates(counts, iso)) return iso;
         IEnumerable<string> present = column.Levels.Where((_, code) => counts[code] > 0);
-        DateOrder? told = DayMonthDates.Infer(present, out bool undecided);
-        ambiguous = undecided && present.All(level => DayMonthDates.TryParseDays(level, DateOrder.DayFirst, out _));
+        DateOrder? told = given;
+        if (given is null)
+        {
+            told = DayMonthDates.Infer(present, out bool undecided);
+            ambiguous = undecided && present.All(level => DayMonthDates.TryParseDays(level, DateOrder.DayFirst, out _));
+        }
         if (told is not { } inferred) return iso;
         double[] ordered = LevelDays(column, inferred);
         if (Dates(counts, ordered) <= Dates(counts, iso)) return iso;
         order = inferred;
         return ordered;
     }
+
+    // The code of the first value that occurs, is not a date in `levelDays` (read in the `given` order where that read more of
+    // them) and only the other order reads (15/03/2024 when the month comes first); null if none, or if the column is not
+    // dates with the year last (no value read in the given order, and fewer than half in the other: text that holds a date).
+    private static int? OtherOrderOnly(TableColumn column, int[] counts, double[] levelDays, DateOrder given)
+    {
+        if (column.IsNumeric) return null;
+        DateOrder other = given == DateOrder.DayFirst ? DateOrder.MonthFirst : DateOrder.DayFirst;
+        int present = 0, readInGiven = 0, readInOther = 0;
+        int? first = null;
+        for (int code = 0; code < counts.Length; code++)
+        {
+            if (counts[code] == 0) continue;
+            present++;
+            string level = column.Levels[code];
+            bool inGiven = DayMonthDates.TryParseDays(level, given, out _);
+            bool inOther = DayMonthDates.TryParseDays(level, other, out _);
+            if (inGiven) readInGiven++;
+            if (inOther) readInOther++;
+            if (inOther && !inGiven && double.IsNaN(levelDays[code])) first ??= code;
+        }
+        return first is not null && (readInGiven > 0 || readInOther * 2 >= present) ? first : null;
+    }
+
+    private static BackpropException ContradictsDateOrder(Table table, TableColumn column, int[] training, int code, DateOrder given)
+    {
+        int row = Array.Find(training, r => column.GetCode(r) == code);
+        (string first, string second) = given == DateOrder.DayFirst ? ("day", "month") : ("month", "day");
+        string name = OrderName(given);
+        return BackpropException.SuggestingOptions(
+            $"Expected dates with the {first} first in column '{OptionPlaceholders.Escape(column.Name)}' ({{DateOrder}} {name}). " +
+            $"Received: '{OptionPlaceholders.Escape(DataErrors.Quote(column.Levels[code]))}' at {OptionPlaceholders.Escape(table.LocationOf(row))}, " +
+            $"a date only with the {second} first; leave out {{DateOrder}} to let each column's dates tell their order.");
+    }
+
+    // The order as the options spell it (OptionNames, a layer above, holds the same names).
+    private static string OrderName(DateOrder order) => order == DateOrder.DayFirst ? "day-first" : "month-first";
 
     // How many of the values that occur are dates.
     private static int Dates(int[] counts, double[] levelDays)
@@ -799,7 +841,11 @@ public sealed class TabularPreprocessor
         // Each distinct value read as a date once, for the typo check, the kind and the fit (NaN where it is not one).
         DateOrder? order = null;
         bool ambiguousDates = false;
-        double[] levelDays = categorical ? [] : LevelDays(column, counts, out order, out ambiguousDates);
+        double[] levelDays = categorical ? [] : LevelDays(column, counts, options.DateOrder, out order, out ambiguousDates);
+        if (options.DateOrder is { } given && !categorical && OtherOrderOnly(column, counts, levelDays, given) is int contradicting)
+        {
+            throw ContradictsDateOrder(table, column, training, contradicting, given);
+        }
         if (!categorical && !column.IsNumeric
             && (MistypedNumbers.Find(table, column, training, counts) ?? MistypedNumbers.FindDates(table, column, training, counts, levelDays)) is { } typo)
         {
@@ -816,7 +862,7 @@ public sealed class TabularPreprocessor
         if (ambiguousDates)
         {
             notes.Add($"column {Quoted(column)} holds dates with the year last (such as '{OptionPlaceholders.Escape(DataErrors.Quote(present[0]))}'), but no day above 12 tells " +
-                "whether the day or the month comes first: read as text; write them year first (2024-02-01) to use them as dates");
+                "whether the day or the month comes first: read as text; to use them as dates, give the order ({DateOrder} day-first or month-first) or write them year first (2024-02-01)");
         }
         if (!categorical && Array.TrueForAll(present, level => ParseBoolean(level) is not null))
         {

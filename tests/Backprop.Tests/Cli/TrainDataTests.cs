@@ -333,4 +333,26 @@ public sealed partial class TrainDataTests : TempFileTest
         Assert.True(exit == 0, error);
         Assert.Equal("note: imputed 12 missing values in 12 columns ('1960': 1, '1961': 1, '1962': 1, '1963': 1, '1964': 1 and 7 more), each with its mean in the training data\n", error);
     }
+
+    [Fact]
+    public void Date_order_reads_dates_their_values_do_not_tell_and_names_itself_where_a_value_contradicts_it()
+    {
+        // Visits written day first on days up to the 12th, but for one on the 13th of March.
+        var text = new StringBuilder("visit,amount,returned\n");
+        for (int i = 0; i < 80; i++)
+        {
+            var date = i == 40 ? new DateTime(2023, 3, 13) : new DateTime(2023, 1 + i % 12, 1 + i * 5 % 12);
+            text.Append(CultureInfo.InvariantCulture, $"{date:dd/MM/yyyy},{i % 13},{(date.Month > 6 ? "yes" : "no")}\n");
+        }
+        string data = Files.Write("visits.csv", text.ToString());
+        var (exit, _, error) = Run("train", "--data", data, "--date-order", "day-first", "--epochs", "2");
+        Assert.True(exit == 0, error);
+        Assert.Contains("note: column 'visit': dates, the day first (--date-order day-first), as days since 1970-01-01", error);
+
+        (exit, _, error) = Run("train", "--data", data, "--date-order", "month-first", "--epochs", "2");
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: Expected dates with the month first in column 'visit' (--date-order month-first). Received: '13/03/2023' at {data} line 42, " +
+            "a date only with the day first; leave out --date-order to let each column's dates tell their order.\n", error);
+    }
 }
+

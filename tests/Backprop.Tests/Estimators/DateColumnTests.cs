@@ -211,4 +211,35 @@ public sealed class DateColumnTests : TempFileTest
         var (_, json, _) = CliRunner.Run("info", "--model", model, "--json");
         Assert.Contains("],\"date_order\":\"month-first\",\"calendar\":[\"weekday\",\"day\"]}", json);
     }
+
+    [Fact]
+    public void A_given_date_order_trains_on_dates_no_value_tells_and_the_file_fixes_it()
+    {
+        // Days 1 to 12 of each month, written day first: the values fit both orders, so without the option the column is text.
+        var lines = new List<string> { "day,x,y" };
+        var rng = new Rng(5);
+        for (int r = 0; r < 120; r++)
+        {
+            var date = new DateTime(2021, 1 + r % 12, 1 + r * 7 % 12);
+            double x = rng.NextNormal();
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{date:dd/MM/yyyy},{x:R},{(date - Start).TotalDays / 100 + x:R}"));
+        }
+        string data = Files.Write("day-first.csv", string.Join("\n", lines) + "\n");
+        var options = new TabularTrainingOptions { Data = data, Members = 2, HiddenLayers = [8], Epochs = 3, EarlyStopping = null, SavePath = PathOf("d.safetensors") };
+        var notes = new List<TrainingNote>();
+        Assert.Equal(0, new TabularTrainer<double>(options) { Notes = notes.Add }.Fit().Model.Preprocessor.State.Features.Count(f => f.Kind == FeatureKind.Date));
+        Assert.Contains(notes, note => note.Text.Contains("no day above 12 tells whether the day or the month comes first", StringComparison.Ordinal));
+
+        TabularModel<double> model = new TabularTrainer<double>(options with { DateOrder = DateOrder.DayFirst }).Fit().Model;
+        FeatureColumnState day = model.Preprocessor.State.Features.Single(f => f.Name == "day");
+        Assert.Equal((FeatureKind.Date, DateOrder.DayFirst), (day.Kind, day.Order));
+        // The file keeps the option; a resumed run cannot change it, and continues with it.
+        Assert.Equal("DateOrder", Assert.Throws<OptionException>(() =>
+            TabularTrainer<double>.Resume(PathOf("d.safetensors"), o => o with { DateOrder = DateOrder.MonthFirst })).Option);
+        Assert.Equal("DateOrder", Assert.Throws<OptionException>(() =>
+            TabularTrainer<double>.Resume(PathOf("d.safetensors"), o => o with { DateOrder = null })).Option);
+        TabularTrainer<double> resumed = TabularTrainer<double>.Resume(PathOf("d.safetensors"), o => o with { Epochs = 4, SavePath = null });
+        Assert.Equal(DateOrder.DayFirst, resumed.Options.DateOrder);
+        Assert.Equal(3, resumed.Fit().InitialEpoch);
+    }
 }

@@ -212,8 +212,61 @@ public sealed class DayMonthDatesTests : TempFileTest
         for (int r = 0; r < 60; r++) text.Append(CultureInfo.InvariantCulture, $"{1 + r % 12}/{1 + r * 5 % 12}/{2020 + r / 12},{r % 7},{r * 3 % 17}\n");
         var preprocessor = TabularPreprocessor.Fit(Table.Read(Files.Write("undecided.csv", text.ToString())));
         Assert.Contains("column 'day' holds dates with the year last (such as '1/1/2020'), but no day above 12 tells whether the day or the month comes first: " +
-            "read as text; write them year first (2024-02-01) to use them as dates", preprocessor.Notes);
+            "read as text; to use them as dates, give the order (DateOrder day-first or month-first) or write them year first (2024-02-01)", preprocessor.Notes);
         Assert.DoesNotContain(preprocessor.State.Features, f => f.Kind == FeatureKind.Date);
+    }
+
+    [Theory]
+    [InlineData(DateOrder.DayFirst)]
+    [InlineData(DateOrder.MonthFirst)]
+    public void A_given_order_reads_a_column_whose_values_do_not_tell_it(DateOrder order)
+    {
+        // The column of the test above: its values fit both orders, and each order reads other dates.
+        var text = new System.Text.StringBuilder("day,price,sales\n");
+        var dates = new List<DateTime>();
+        for (int r = 0; r < 60; r++)
+        {
+            (int first, int second, int year) = (1 + r % 12, 1 + r * 5 % 12, 2020 + r / 12);
+            text.Append(CultureInfo.InvariantCulture, $"{first}/{second}/{year},{r % 7},{r * 3 % 17}\n");
+            dates.Add(order == DateOrder.DayFirst ? new DateTime(year, second, first) : new DateTime(year, first, second));
+        }
+        var preprocessor = TabularPreprocessor.Fit(Table.Read(Files.Write("given.csv", text.ToString())), new TabularOptions(DateOrder: order));
+        FeatureColumnState day = preprocessor.State.Features.Single(f => f.Name == "day");
+        Assert.Equal(FeatureKind.Date, day.Kind);
+        Assert.Equal(order, day.Order);
+        // The mean of the days as this order reads them: the other order's dates would give another.
+        Assert.Equal(dates.Average(d => (d - DateTime.UnixEpoch).TotalDays), day.Mean, 9);
+        string name = order == DateOrder.DayFirst ? "day" : "month";
+        Assert.Contains(preprocessor.Notes, note => note.StartsWith(
+            $"column 'day': dates, the {name} first (DateOrder {name}-first), as days since 1970-01-01", StringComparison.Ordinal));
+        Assert.DoesNotContain(preprocessor.Notes, note => note.Contains("no day above 12", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_given_order_that_a_value_contradicts_is_an_error_at_its_cell()
+    {
+        // Dates written day first, most of them readable either way: month-first would misread those and fail on the 13th onwards.
+        var text = new System.Text.StringBuilder("day,y\n");
+        for (int r = 0; r < 100; r++) text.Append(new DateTime(2021, 3, 1).AddDays(r * 3).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)).Append(',').Append(r % 3).Append('\n');
+        Table table = Table.Read(Files.Write("day-first.csv", text.ToString()));
+        Assert.Equal(DateOrder.DayFirst, TabularPreprocessor.Fit(table, new TabularOptions(DateOrder: DateOrder.DayFirst)).State.Features[0].Order);
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(table, new TabularOptions(DateOrder: DateOrder.MonthFirst)));
+        Assert.Equal($"Expected dates with the month first in column 'day' (DateOrder month-first). Received: '13/03/2021' at {table.Source} line 6, " +
+            "a date only with the day first; leave out DateOrder to let each column's dates tell their order.", e.Message);
+    }
+
+    [Fact]
+    public void A_given_order_leaves_iso_dates_and_text_as_they_are()
+    {
+        // ISO dates need no order; a text column with one year-last date in it is text, not a contradiction.
+        var text = new System.Text.StringBuilder("iso,note,y\n");
+        for (int r = 0; r < 60; r++) text.Append(CultureInfo.InvariantCulture, $"2021-03-{1 + r % 28:00},{(r == 7 ? "13/01/2021" : "word" + r % 4)},{r % 3}\n");
+        Table table = Table.Read(Files.Write("iso-and-text.csv", text.ToString()));
+        var told = TabularPreprocessor.Fit(table);
+        var given = TabularPreprocessor.Fit(table, new TabularOptions(DateOrder: DateOrder.MonthFirst));
+        Assert.Equal(told.State.ToJson(), given.State.ToJson());
+        Assert.Null(given.State.Features.Single(f => f.Name == "iso").Order);
+        Assert.Equal(FeatureKind.Categorical, given.State.Features.Single(f => f.Name == "note").Kind);
     }
 
     [Fact]
