@@ -111,8 +111,7 @@ internal static class InfoCommand
         private static string Describe(FeatureColumnState feature, NumericScaling scaling) => feature.Kind switch
         {
             // The unit the training file wrote the numbers with, which a file to predict must write them with too.
-            FeatureKind.Numeric when feature.Unit is { } unit => Describe(feature with { Unit = null }, scaling)
-                .Insert(Kind.Length, $"{(unit == "%" ? "percentages" : $"amounts in '{unit}'")}, "),
+            FeatureKind.Numeric when feature.UnitDescription is { } unit => Describe(feature with { Unit = null }, scaling).Insert(Kind.Length, $"{unit}, "),
             FeatureKind.Numeric when feature.Bins > 0 => Describe(feature with { Edges = null }, scaling)
                 + $"; and piecewise-linear in {feature.Bins} bins (edges {string.Join(", ", feature.Edges!.Select(e => e.ToString("G4", CultureInfo.InvariantCulture)))})",
             FeatureKind.Numeric when scaling == NumericScaling.Robust =>

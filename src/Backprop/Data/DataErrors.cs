@@ -99,12 +99,12 @@ internal static class DataErrors
         $"in column '{point.Column}' at line {point.Line}; write them one way, or choose with --decimal (numbers written the other way are then text).");
 
     /// <summary>A number written in another unit than the column's: <c>€12.00</c> where amounts in <c>$</c> were expected.</summary>
-    public static BackpropException OtherUnit(string location, string column, string value, char expected, string why) => new(
+    public static BackpropException OtherUnit(string location, string column, string value, string expected, string why) => new(
         $"Expected {NumberUnits.Describe(expected)} in column '{column}' ({why}). Received: '{Quote(value)}' at {location}; " +
-        $"convert the column's numbers to {NumberUnits.Describe(expected)}.");
+        $"convert the column's numbers to {(NumberUnits.IsWord(expected) ? $"'{expected}'" : NumberUnits.Describe(expected))}.");
 
     /// <summary>A column whose numbers are written in two units: <c>$5.00</c> and <c>€3.00</c>.</summary>
-    public static BackpropException MixedUnits(string column, (string Location, string Text, char Unit) first, (string Location, string Text, char Unit) other) => new(
+    public static BackpropException MixedUnits(string column, (string Location, string Text, string Unit) first, (string Location, string Text, string Unit) other) => new(
         $"Expected numbers in one unit in column '{column}'. Received: '{Quote(first.Text)}' ({NumberUnits.Describe(first.Unit)}) at {first.Location} " +
         $"and '{Quote(other.Text)}' ({NumberUnits.Describe(other.Unit)}) at {other.Location}; convert the column to one unit.");
 

@@ -227,7 +227,7 @@ public sealed class Table
                 }
                 // A column numeric in both, but in two units ($ in one shard, € in another), is not one quantity either.
                 string[] text = columns.Where(merged => shard.Find(merged.Name) is { } c && (c.IsNumeric != first.Find(c.Name)!.IsNumeric
-                    || (c.IsNumeric && c.Unit != '\0' && merged.Unit != '\0' && merged.Unit != c.Unit)))
+                    || (c.IsNumeric && c.Unit is not null && merged.Unit is not null && !NumberUnits.Same(merged.Unit, c.Unit))))
                     .Select(merged => merged.Name).ToArray();
                 if (text.Length > 0)
                 {
@@ -455,7 +455,7 @@ public sealed class Table
     private static IEnumerable<Table> ReadChunksOf(IReadOnlyList<string> files, CsvReadOptions options, int rowsPerChunk)
     {
         var textColumns = new HashSet<string>(options.TextColumns ?? [], StringComparer.Ordinal);
-        var units = new Dictionary<string, (string Location, string Text, char Unit)>(StringComparer.Ordinal);
+        var units = new Dictionary<string, (string Location, string Text, string Unit)>(StringComparer.Ordinal);
         Table? first = null;
         foreach (string file in files)
         {
@@ -476,13 +476,13 @@ public sealed class Table
 
     // Chunks are read one at a time, each column numeric in its own unit: a column of $ amounts in one chunk and of € amounts
     // in a later one is refused as one file of both would be (there, the column would be text, and refused where it is used).
-    private static void CheckOneUnit(Table chunk, Dictionary<string, (string Location, string Text, char Unit)> units)
+    private static void CheckOneUnit(Table chunk, Dictionary<string, (string Location, string Text, string Unit)> units)
     {
         foreach (TableColumn column in chunk.Columns)
         {
-            if (column.Unit == '\0' || column.FirstUnitRow < 0) continue;
-            (string Location, string Text, char Unit) here = (chunk.LocationOf(column.FirstUnitRow), column.FirstUnitText!, column.Unit);
-            if (!units.TryAdd(column.Name, here) && units[column.Name].Unit != column.Unit)
+            if (column.Unit is null || column.FirstUnitRow < 0) continue;
+            (string Location, string Text, string Unit) here = (chunk.LocationOf(column.FirstUnitRow), column.FirstUnitText!, column.Unit);
+            if (!units.TryAdd(column.Name, here) && !NumberUnits.Same(units[column.Name].Unit, column.Unit))
             {
                 throw DataErrors.MixedUnits(column.Name, units[column.Name], here);
             }
@@ -583,8 +583,8 @@ public sealed class Table
                   (c.FirstGroupedText == c.FirstUnitText ? "" : $" (such as '{DataErrors.Quote(c.FirstGroupedText!)}')");
             notes.Add(c.FirstUnitRow < 0
                 ? $"column '{c.Name}': numbers with {grouped}"
-                : $"column '{c.Name}': {NumberUnits.Describe(c.Unit)} (such as '{DataErrors.Quote(c.FirstUnitText!)}'), read as the numbers " +
-                  $"{(c.Unit == '%' ? "before the '%'" : "without the symbol")}{(grouped.Length > 0 ? $", with {grouped}" : "")}");
+                : $"column '{c.Name}': {NumberUnits.Describe(c.Unit!)} (such as '{DataErrors.Quote(c.FirstUnitText!)}'), read as " +
+                  $"{NumberUnits.WhatIsRead(c.Unit!)}{(grouped.Length > 0 ? $", with {grouped}" : "")}");
         }
         return notes;
     }

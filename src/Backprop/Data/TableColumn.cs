@@ -113,11 +113,11 @@ public sealed class TableColumn
     internal char GroupSeparator { get; private set; }
 
     /// <summary>
-    /// Numeric column: the unit its numbers are written with (<c>%</c> or a currency symbol: <see cref="NumberUnits"/>), or
-    /// <c>'\0'</c>. Text column: the unit of the first of its values that is a number with one, so that only numbers in that
-    /// unit count as numbers (<see cref="TryParseNumber(ReadOnlySpan{char}, out double)"/>).
+    /// Numeric column: the unit its numbers are written with (<c>%</c>, a currency symbol or a unit word: <see cref="NumberUnits"/>),
+    /// as its first such cell spells it, or <see langword="null"/>. Text column: the unit of the first of its values that is a
+    /// number with one, so that only numbers in that unit count as numbers (<see cref="TryParseNumber(ReadOnlySpan{char}, out double)"/>).
     /// </summary>
-    internal char Unit { get; private set; }
+    internal string? Unit { get; private set; }
 
     /// <summary>Row of the first number written with the column's <see cref="Unit"/>, or −1.</summary>
     internal int FirstUnitRow { get; private set; } = -1;
@@ -183,7 +183,7 @@ public sealed class TableColumn
     /// an exponent): with a point or no separator, as .NET reads it; with a decimal comma, exactly one comma and no point; or,
     /// when it is none of these, with well-formed thousands separators (<see cref="TryParseGrouped"/>).
     /// </summary>
-    /// <remarks>A number with a unit (<c>33.9%</c>, <c>$1,234.50</c>: <see cref="NumberUnits"/>) is a number too, whatever its unit.</remarks>
+    /// <remarks>A number with a unit (<c>33.9%</c>, <c>$1,234.50</c>, <c>5 kg</c>: <see cref="NumberUnits"/>) is a number too, whatever its unit.</remarks>
     internal static bool TryParseNumber(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value) =>
         TryParsePlain(text, decimals, out value, out _) || NumberUnits.TryParse(text, decimals, out value, out _, out _);
 
@@ -201,14 +201,14 @@ public sealed class TableColumn
     // unit, and a cell with another is not a number (the column turns to text).
     private double? ParseWithUnit(ReadOnlySpan<char> text, int row, out char group)
     {
-        if (!NumberUnits.TryParse(text, _decimals, out double value, out group, out char unit)) return null;
-        if (Unit == '\0')
+        if (!NumberUnits.TryParse(text, _decimals, out double value, out group, out ReadOnlySpan<char> unit)) return null;
+        if (Unit is null)
         {
-            Unit = unit;
+            Unit = unit.ToString();
             FirstUnitRow = row;
             FirstUnitText = text.ToString();
         }
-        return unit == Unit ? value : null;
+        return NumberUnits.Same(unit, Unit) ? value : null;
     }
 
     private static bool TryParseUngrouped(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value)
@@ -303,13 +303,13 @@ public sealed class TableColumn
 
     /// <summary>
     /// Whether <paramref name="text"/> is a number with this column's decimal separators, in any <paramref name="unit"/>
-    /// (<c>'\0'</c> for none).
+    /// (empty for none; a slice of <paramref name="text"/>).
     /// </summary>
-    internal bool TryParseAnyUnit(ReadOnlySpan<char> text, out char unit) => TryParseAnyUnit(text, out _, out unit);
+    internal bool TryParseAnyUnit(ReadOnlySpan<char> text, out ReadOnlySpan<char> unit) => TryParseAnyUnit(text, out _, out unit);
 
-    private bool TryParseAnyUnit(ReadOnlySpan<char> text, out double value, out char unit)
+    private bool TryParseAnyUnit(ReadOnlySpan<char> text, out double value, out ReadOnlySpan<char> unit)
     {
-        unit = '\0';
+        unit = default;
         return TryParsePlain(text, _decimals, out value, out _) || NumberUnits.TryParse(text, _decimals, out value, out _, out unit);
     }
 
@@ -318,7 +318,7 @@ public sealed class TableColumn
     /// <see cref="Unit"/>): for a column read as text whose values are used as numbers.
     /// </summary>
     internal bool TryParseNumber(ReadOnlySpan<char> text, out double value) =>
-        TryParseAnyUnit(text, out value, out char unit) && (unit == '\0' || Unit == '\0' || unit == Unit);
+        TryParseAnyUnit(text, out value, out ReadOnlySpan<char> unit) && (unit.IsEmpty || Unit is null || NumberUnits.Same(unit, Unit));
 
     // Remembers the first number written with each decimal separator where either may be used: a file must not mix them
     // (Table checks). Where one is given, a number written with the other is text, so there is nothing to remember.
@@ -441,7 +441,7 @@ public sealed class TableColumn
                 FirstGroupedText = other.FirstGroupedText;
                 GroupSeparator = other.GroupSeparator;
             }
-            if (other.Unit != '\0' && Unit != '\0' && other.Unit != Unit)
+            if (other.Unit is not null && Unit is not null && !NumberUnits.Same(other.Unit, Unit))
             {
                 throw new InvalidOperationException($"Column '{Name}': a shard of {NumberUnits.Describe(other.Unit)} appended to {NumberUnits.Describe(Unit)}.");
             }
@@ -489,7 +489,7 @@ public sealed class TableColumn
             {
                 throw new InvalidOperationException($"Column '{Name}': a number appended to a text column.");
             }
-            if (Unit == '\0' && other.Unit != '\0')
+            if (Unit is null && other.Unit is not null)
             {
                 Unit = other.Unit;
                 FirstUnitRow = at;
@@ -536,18 +536,18 @@ public sealed class TableColumn
             _levelBytes += LevelOverhead + 2L * value.Length;
             // Checked once per distinct value: a value seen before was checked then. The first number with a unit sets the
             // unit the column's numbers are read in, whether or not a value that is no number came before it.
-            if (FirstNonNumericRow < 0 || Unit == '\0')
+            if (FirstNonNumericRow < 0 || Unit is null)
             {
                 bool number = FirstNonNumericRow < 0 && TryParsePlain(text, _decimals, out _, out _);
-                if (!number && NumberUnits.TryParse(text, _decimals, out _, out _, out char unit))
+                if (!number && NumberUnits.TryParse(text, _decimals, out _, out _, out ReadOnlySpan<char> unit))
                 {
-                    if (Unit == '\0')
+                    if (Unit is null)
                     {
-                        Unit = unit;
+                        Unit = unit.ToString();
                         FirstUnitRow = row;
                         FirstUnitText = value;
                     }
-                    number = unit == Unit;
+                    number = NumberUnits.Same(unit, Unit);
                 }
                 if (FirstNonNumericRow < 0 && !number)
                 {

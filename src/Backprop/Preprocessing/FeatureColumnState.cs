@@ -21,9 +21,10 @@ namespace Backprop.Preprocessing;
 /// order; <see langword="null"/> for none.
 /// </param>
 /// <param name="Unit">
-/// Numeric: the unit the training file wrote the column's numbers with, <c>%</c> or a currency symbol such as <c>$</c>
-/// (<c>33.9%</c>, <c>$1,234.50</c>: the number without it is the value), or <see langword="null"/> for plain numbers. A file
-/// to predict whose numbers carry another unit is refused: euros are not dollars.
+/// Numeric: the unit the training file wrote the column's numbers with, <c>%</c>, a currency symbol such as <c>$</c>, or a
+/// unit word such as <c>kg</c> (<c>33.9%</c>, <c>$1,234.50</c>, <c>5 kg</c>: the number without it is the value), or
+/// <see langword="null"/> for plain numbers. A file to predict whose numbers carry another unit is refused: euros are not
+/// dollars, nor pounds kilograms.
 /// </param>
 /// <param name="Order">
 /// Date: the order of day and month of dates written with the year last (<c>15/03/2024</c>, <c>3/15/2024</c>:
@@ -49,6 +50,10 @@ public sealed record FeatureColumnState(
     /// <remarks>Not saved: the edges say it.</remarks>
     [JsonIgnore]
     public int Bins => Edges is { Length: > 1 } edges ? edges.Length - 1 : 0;
+
+    /// <summary>What <see cref="Unit"/> makes the numbers, for people: "percentages", "amounts in '$'", "numbers in 'kg'"; <see langword="null"/> without one.</summary>
+    [JsonIgnore]
+    public string? UnitDescription => Unit is null ? null : Data.NumberUnits.Describe(Unit);
 
     /// <summary>
     /// Input <c>1 + t</c> of a numeric value <paramref name="x"/> (imputed, in the column's units): its position in bin

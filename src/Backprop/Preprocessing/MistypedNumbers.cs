@@ -29,37 +29,59 @@ internal static class MistypedNumbers
     /// <param name="training">The training rows.</param>
     /// <param name="counts">How often each of the column's distinct values occurs in the training rows, indexed by code.</param>
     /// <remarks>
-    /// Numbers written with a unit (<c>$5.00</c>, <c>12%</c>: <see cref="NumberUnits"/>) count in the unit most of the column's
-    /// cells are written with; a column of numbers in two units (<c>$5.00</c> and <c>€3.00</c>) is an error of its own, naming
-    /// one cell of each, since neither numbers nor categories would be what the column means.
+    /// Numbers written with a unit (<c>$5.00</c>, <c>12%</c>, <c>5 kg</c>: <see cref="NumberUnits"/>) count in the unit most of
+    /// the column's cells are written with; a column of amounts in two currencies (<c>$5.00</c> and <c>€3.00</c>) is an error of
+    /// its own, naming one cell of each, since neither numbers nor categories would be what the column means. Numbers with two
+    /// unit words are not: <c>2019 Q1</c> and <c>2019 Q2</c> are codes, read as categories.
     /// </remarks>
     public static BackpropException? Find(Table table, TableColumn column, int[] training, int[] counts)
     {
-        // Each distinct value's unit: '\0' for a plain number, NotANumber for a value that is none.
-        const char NotANumber = '\uFFFF';
-        var units = new char[counts.Length];
-        var cellsIn = new Dictionary<char, int>();
+        // Each distinct value's unit, as an index into `spellings` (one spelling per unit: NumberUnits.Same): Plain for a
+        // plain number, NotANumber for a value that is none.
+        const int Plain = -1, NotANumber = -2;
+        var units = new int[counts.Length];
+        var spellings = new List<string>();
+        var cellsIn = new List<int>();
         for (int code = 0; code < counts.Length; code++)
         {
             if (counts[code] == 0) continue;
-            units[code] = column.TryParseAnyUnit(column.Levels[code], out char unit) ? unit : NotANumber;
-            if (units[code] is not ('\0' or NotANumber)) cellsIn[unit] = cellsIn.GetValueOrDefault(unit) + counts[code];
+            if (!column.TryParseAnyUnit(column.Levels[code], out ReadOnlySpan<char> unit))
+            {
+                units[code] = NotANumber;
+                continue;
+            }
+            if (unit.IsEmpty)
+            {
+                units[code] = Plain;
+                continue;
+            }
+            int index = 0;
+            while (index < spellings.Count && !NumberUnits.Same(unit, spellings[index])) index++;
+            if (index == spellings.Count)
+            {
+                spellings.Add(unit.ToString());
+                cellsIn.Add(0);
+            }
+            units[code] = index;
+            cellsIn[index] += counts[code];
         }
         // Ties go to the unit seen first.
-        char major = '\0';
-        foreach ((char unit, int cells) in cellsIn) if (major == '\0' || cells > cellsIn[major]) major = unit;
-        if (cellsIn.Count >= 2 && Array.IndexOf(units, NotANumber) < 0)
+        int major = Plain;
+        for (int index = 0; index < cellsIn.Count; index++) if (major == Plain || cellsIn[index] > cellsIn[major]) major = index;
+        // Amounts in two currencies (or with a percentage) are an error of their own; numbers with two unit words ("2019 Q1",
+        // "2019 Q2"; "3 AM", "5 PM") are as often codes as quantities, so they stay text.
+        if (spellings.Count >= 2 && Array.IndexOf(units, NotANumber) < 0 && !spellings.Exists(spelling => NumberUnits.IsWord(spelling)))
         {
             int first = Array.Find(training, r => column.GetCode(r) is int code and >= 0 && units[code] == major);
-            int other = Array.Find(training, r => column.GetCode(r) is int code and >= 0 && units[code] is not ('\0' or NotANumber) && units[code] != major);
+            int other = Array.Find(training, r => column.GetCode(r) is int code and >= 0 && units[code] >= 0 && units[code] != major);
             string name = OptionPlaceholders.Escape(column.Name);
-            string Cell(int row) => $"'{OptionPlaceholders.Escape(DataErrors.Quote(column.GetText(row)!))}' ({NumberUnits.Describe(units[column.GetCode(row)])}) " +
+            string Cell(int row) => $"'{OptionPlaceholders.Escape(DataErrors.Quote(column.GetText(row)!))}' ({NumberUnits.Describe(spellings[units[column.GetCode(row)]])}) " +
                 $"at {OptionPlaceholders.Escape(table.LocationOf(row))}";
             return BackpropException.SuggestingOptions(
                 $"Expected numbers in one unit in column '{name}'. Received: {Cell(Math.Min(first, other))} and {Cell(Math.Max(first, other))}; " +
                 $"convert the column to one unit, or read it as categories ({{Categorical}} {OptionPlaceholders.Value(column.Name)}).");
         }
-        return Find(table, column, training, counts, code => units[code] == '\0' || units[code] == major, "number", "numbers");
+        return Find(table, column, training, counts, code => units[code] == Plain || units[code] == major, "number", "numbers");
     }
 
     /// <summary>

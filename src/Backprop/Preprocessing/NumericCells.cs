@@ -24,7 +24,7 @@ internal readonly struct NumericCells
         if (column.FirstNonNumericRow >= 0)
         {
             // A number in another unit than the column's others ($5.00 among € amounts) is not a typo: say which unit.
-            if (column.Unit != '\0' && column.TryParseAnyUnit(column.FirstNonNumericText, out char other) && other != '\0')
+            if (column.Unit is not null && column.TryParseAnyUnit(column.FirstNonNumericText, out ReadOnlySpan<char> other) && !other.IsEmpty)
             {
                 throw DataErrors.OtherUnit(table.LocationOf(column.FirstNonNumericRow), column.Name, column.FirstNonNumericText!, column.Unit, why);
             }

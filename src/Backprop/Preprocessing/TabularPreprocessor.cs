@@ -632,7 +632,7 @@ public sealed class TabularPreprocessor
         Span<double> values = scratch.AsSpan(2 * training.Length, training.Length);
         for (int i = 0; i < training.Length; i++) values[i] = cells[training[i]];
         FeatureColumnState? fitted = FitNumbers(column, FeatureKind.Numeric, values, missing, scaling, bins, scratch, notes);
-        return fitted is not null && column.Unit != '\0' ? fitted with { Unit = column.Unit.ToString() } : fitted;
+        return fitted is not null && column.Unit is not null ? fitted with { Unit = column.Unit } : fitted;
     }
 
     // A column of dates as days since 1970-01-01 UTC, fitted as numbers are (its notes say the days as dates).
@@ -1015,9 +1015,9 @@ public sealed class TabularPreprocessor
     // where the training file had $, or % where it had $) would be read as the same quantity and give wrong predictions.
     private static void CheckUnit(Table table, TableColumn column, FeatureColumnState feature)
     {
-        if (feature.Unit is { } unit && column.Unit != '\0' && column.Unit != unit[0])
+        if (feature.Unit is { } unit && column.Unit is not null && !NumberUnits.Same(column.Unit, unit))
         {
-            throw DataErrors.OtherUnit(table.LocationOf(column.FirstUnitRow), column.Name, column.FirstUnitText!, unit[0], "as in the training data");
+            throw DataErrors.OtherUnit(table.LocationOf(column.FirstUnitRow), column.Name, column.FirstUnitText!, unit, "as in the training data");
         }
     }
 

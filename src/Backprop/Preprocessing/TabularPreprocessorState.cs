@@ -7,7 +7,8 @@ namespace Backprop.Preprocessing;
 /// Format version: 1; 2 when a column has bin edges (<see cref="FeatureColumnState.Edges"/>), so that a Backprop from before them
 /// refuses the state as newer rather than reading it without its bins; 3 when a column holds dates
 /// (<see cref="FeatureKind.Date"/>), which a Backprop from before them could not read; <see cref="CurrentVersion"/> 4 when
-/// dates are written with the year last (<see cref="FeatureColumnState.Order"/>).
+/// dates are written with the year last (<see cref="FeatureColumnState.Order"/>); <see cref="CurrentVersion"/> 5 when numbers
+/// are written with a unit word (<see cref="FeatureColumnState.Unit"/> <c>kg</c>), which a Backprop that read only symbol units refused.
 /// </param>
 /// <param name="Missing">What to do with missing feature cells.</param>
 /// <param name="Features">The feature columns, in input order.</param>
@@ -24,7 +25,7 @@ public sealed record TabularPreprocessorState(
     NumericScaling Scaling = NumericScaling.Standard)
 {
     /// <summary>The format version this library writes and the newest it reads.</summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>The version a state with these features is written as: the first that can hold them.</summary>
     public static int VersionFor(IEnumerable<FeatureColumnState> features)
@@ -32,6 +33,7 @@ public sealed record TabularPreprocessorState(
         int version = 1;
         foreach (FeatureColumnState feature in features)
         {
+            if (feature.Unit is { } unit && Data.NumberUnits.IsWord(unit)) version = Math.Max(version, 5);
             if (feature.Order is not null) version = Math.Max(version, 4);
             if (feature.Kind == FeatureKind.Date) version = Math.Max(version, 3);
             if (feature.Edges is not null) version = Math.Max(version, 2);
@@ -139,7 +141,8 @@ public sealed record TabularPreprocessorState(
         if (Features is null || Features.Length == 0) throw Invalid("at least one feature column", "none");
         if (Version < VersionFor(Features.Where(f => f is not null)))
         {
-            throw Invalid(Features.Any(f => f?.Order is not null) ? "version 4 or later for dates with the year last"
+            throw Invalid(Features.Any(f => f?.Unit is { } unit && Data.NumberUnits.IsWord(unit)) ? "version 5 or later for a unit word"
+                : Features.Any(f => f?.Order is not null) ? "version 4 or later for dates with the year last"
                 : Features.Any(f => f?.Kind == FeatureKind.Date) ? "version 3 or later for a date column" : "version 2 or later for bin edges", $"version {Version}");
         }
         if (Target is null || string.IsNullOrEmpty(Target.Name)) throw Invalid("a target column name", "none");
@@ -153,9 +156,9 @@ public sealed record TabularPreprocessorState(
             {
                 throw Invalid($"an order of day and month only for a date column, for {where}", order.ToString());
             }
-            if (feature.Unit is { } unit && (feature.Kind != FeatureKind.Numeric || unit.Length != 1 || !Data.NumberUnits.IsUnit(unit[0])))
+            if (feature.Unit is { } unit && (feature.Kind != FeatureKind.Numeric || !Data.NumberUnits.IsValid(unit)))
             {
-                throw Invalid($"a unit ('%' or a currency symbol) only for a numeric column, for {where}", $"'{unit}'");
+                throw Invalid($"a unit ('%', a currency symbol or a unit word) only for a numeric column, for {where}", $"'{unit}'");
             }
             switch (feature.Kind)
             {

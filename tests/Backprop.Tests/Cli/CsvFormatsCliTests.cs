@@ -213,6 +213,38 @@ public sealed class CsvFormatsCliTests : TempFileTest
             @"convert the column's numbers to amounts in '\$'\.$", predictError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
     }
 
+    [Fact]
+    public void Numbers_with_a_unit_word_are_features_shown_by_info_and_another_unit_is_refused()
+    {
+        // A used-car listing as such sites export it: "1248 CC", "74 bhp", "23.4 kmpl"; each column was text with a value
+        // for almost every row, dropped as an identifier.
+        var random = new Random(9);
+        var rows = new System.Text.StringBuilder("engine,power,mileage,price\n");
+        for (int r = 0; r < 150; r++)
+        {
+            int engine = random.Next(800, 3000);
+            double power = engine * 0.05 + random.NextDouble() * 10, mileage = 30 - engine / 200.0 + random.NextDouble();
+            rows.Append(System.Globalization.CultureInfo.InvariantCulture, $"{engine} CC,{power:0.0} bhp,{mileage:0.00}kmpl,{engine * 200 + power * 3000:0}\n");
+        }
+        string path = Files.Write("cars.csv", rows.ToString()), model = PathOf("cars.safetensors");
+        var (code, _, error) = CliRunner.Run("train", "--data", path, "--epochs", "2", "--members", "1", "--save", model);
+        Assert.True(code == 0, error);
+        Assert.EndsWith("inputs from 3 numeric columns; target 'price', regression", Notes(error)[0]);
+        Assert.Contains("note: column 'mileage': numbers in 'kmpl' (such as '", Notes(error).Single(n => n.Contains("'mileage'", StringComparison.Ordinal)));
+
+        var (_, info, _) = CliRunner.Run("info", "--model", model);
+        Assert.Matches(@"\n  engine   numeric      numbers in 'CC', mean [0-9.]+, std ", info);
+        var (_, json, _) = CliRunner.Run("info", "--model", model, "--json");
+        Assert.Equal(["CC", "bhp", "kmpl"], JsonNode.Parse(json)!["inputs"]!.AsArray().Select(i => (string?)i!["unit"]));
+
+        string litres = Files.Write("litres.csv", rows.ToString().Replace(" CC,", " L,", StringComparison.Ordinal));
+        var (predictCode, output, predictError) = CliRunner.Run("predict", "--model", model, "--data", litres);
+        Assert.Equal(1, predictCode);
+        Assert.Equal("", output);
+        Assert.Matches(@"^error: Expected numbers in 'CC' in column 'engine' \(as in the training data\)\. Received: '[0-9]+ L' at .*litres\.csv line 2; " +
+            @"convert the column's numbers to 'CC'\.$", predictError.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last());
+    }
+
     [Theory]
     [InlineData("train", "--decimal", ";", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: ';'.")]
     [InlineData("predict", "--decimal", "x", "error: --decimal: expected the decimal separator . or , (the words point or comma). Received: 'x'.")]

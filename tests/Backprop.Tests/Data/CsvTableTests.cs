@@ -152,9 +152,9 @@ public sealed class CsvTableTests : TempFileTest
     [InlineData("1,000,5")] // not well-formed groups (well-formed ones, "1,000" or "1 000", are numbers: ThousandsSeparatorTests)
     [InlineData("1 00")]
     [InlineData("1_000")]
-    [InlineData("0x1A")]
-    [InlineData("12abc")]
-    [InlineData("1.5f")]
+    [InlineData("0x1A")]   // hexadecimal, not 0 in a unit 'x1A' (12abc and 1.5f are numbers with a unit word: NumberUnitsTests)
+    [InlineData("0b101")]
+    [InlineData("12 a b")]
     public void Other_spellings_are_text(string text)
     {
         TableColumn a = Read($"a;b\n{text};1\n").Find("a")!;

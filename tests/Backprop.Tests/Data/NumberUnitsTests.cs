@@ -35,11 +35,11 @@ public sealed class NumberUnitsTests : TempFileTest
     [InlineData("₹12,34,567", 0, '\0', '\0')] // Indian grouping (lakhs) is not a well-formed group of three: not a number
     public void A_number_with_a_unit_is_read_as_the_number_written(string text, double expected, char unit, char group)
     {
-        bool parsed = NumberUnits.TryParse(text, DecimalSeparators.Point, out double value, out char readGroup, out char readUnit);
+        bool parsed = NumberUnits.TryParse(text, DecimalSeparators.Point, out double value, out char readGroup, out ReadOnlySpan<char> readUnit);
         Assert.Equal(unit != '\0', parsed);
         if (!parsed) return;
         Assert.Equal(expected, value);
-        Assert.Equal(unit, readUnit);
+        Assert.Equal(unit.ToString(), readUnit.ToString());
         Assert.Equal(group, readGroup);
     }
 
@@ -83,10 +83,10 @@ public sealed class NumberUnitsTests : TempFileTest
                     _ => "(" + text + ")",                                  // ($5), (5 €)
                 };
             }
-            bool parsed = NumberUnits.TryParse(text, comma ? DecimalSeparators.Comma : DecimalSeparators.Point, out double read, out _, out char readUnit);
+            bool parsed = NumberUnits.TryParse(text, comma ? DecimalSeparators.Comma : DecimalSeparators.Point, out double read, out _, out ReadOnlySpan<char> readUnit);
             Assert.True(parsed, text);
             Assert.Equal(negative && value != 0 ? -value : value, read == 0 ? 0 : read);
-            Assert.Equal(unit, readUnit);
+            Assert.Equal(unit.ToString(), readUnit.ToString());
         }
     }
 
@@ -224,7 +224,7 @@ public sealed class NumberUnitsTests : TempFileTest
         Files.Write("same/b.csv", "price,y\n3,a\n\"$4,000\",b\n");
         Table same = Table.Read(Path.Combine(Files.Directory, "same"));
         Assert.Equal([1, 2, 3, 4000], Numbers(same, "price"));
-        Assert.Equal('$', same.Find("price")!.Unit);
+        Assert.Equal("$", same.Find("price")!.Unit);
     }
 
     [Fact]
@@ -240,7 +240,137 @@ public sealed class NumberUnitsTests : TempFileTest
             for (int r = 0; r < chunk.RowCount; r++, row++) sample.Offer(chunk, r, TableSample.Key(7, row), new HashSet<string>());
         }
         Table table = sample.ToTable();
-        Assert.Equal('$', table.Find("price")!.Unit);
+        Assert.Equal("$", table.Find("price")!.Unit);
         Assert.Equal("$", TabularPreprocessor.Fit(table).State.Features[0].Unit);
     }
+
+    [Theory]
+    [InlineData("1248 CC", 1248, "CC", '\0')]
+    [InlineData("23.4 kmpl", 23.4, "kmpl", '\0')]
+    [InlineData("5kg", 5, "kg", '\0')]
+    [InlineData("-3.5 °C", -3.5, "°C", '\0')]
+    [InlineData("+7 h", 7, "h", '\0')]
+    [InlineData("90 km/h", 90, "km/h", '\0')]
+    [InlineData("1,200 sq.ft", 1200, "sq.ft", ',')]
+    [InlineData("12 m²", 12, "m²", '\0')]
+    [InlineData("120 m2", 120, "m2", '\0')]
+    [InlineData("1.5e3 kg", 1500, "kg", '\0')]  // an exponent is the number's, the word after it the unit
+    [InlineData("36\u00A0months", 36, "months", '\0')]
+    [InlineData("4 GB", 4, "GB", '\0')]
+    [InlineData("10th", 10, "th", '\0')]
+    [InlineData("12abc", 12, "abc", '\0')]
+    [InlineData("0.5x", 0.5, "x", '\0')]
+    public void A_number_with_a_unit_word_is_the_number_written(string text, double expected, string unit, char group)
+    {
+        Assert.True(NumberUnits.TryParse(text, DecimalSeparators.Point, out double value, out char readGroup, out ReadOnlySpan<char> readUnit), text);
+        Assert.Equal(expected, value);
+        Assert.Equal(unit, readUnit.ToString());
+        Assert.Equal(group, readGroup);
+        Assert.True(NumberUnits.IsWord(unit) && NumberUnits.IsValid(unit));
+    }
+
+    [Theory]
+    [InlineData("12 Main St")]      // two words: an address, not a unit
+    [InlineData("kg")]
+    [InlineData("kg 5")]            // a unit before the number is a label
+    [InlineData("5  kg")]           // two spaces
+    [InlineData("2e5")]             // a plain number (an exponent), not 2 in a unit 'e5'
+    [InlineData("0x1A")]            // hexadecimal, binary and octal literals
+    [InlineData("0b101")]
+    [InlineData("0o17")]
+    [InlineData("v2")]
+    [InlineData("5+ years")]
+    [InlineData("3:30 PM")]
+    [InlineData("2024-03-01")]
+    [InlineData("(5 kg)")]
+    [InlineData("$5 kg")]
+    [InlineData("5 kg%")]
+    [InlineData("5 abcdefghijklmnopq")] // 17 letters: a phrase
+    [InlineData("five kg")]
+    [InlineData("5 k-g")]
+    public void Text_that_is_not_a_number_and_a_unit_word_is_not_a_number(string text) =>
+        Assert.False(NumberUnits.TryParse(text, DecimalSeparators.Point, out _, out _, out _), text);
+
+    [Theory]
+    [InlineData("kg", "KG", true)]
+    [InlineData("year", "years", true)]
+    [InlineData("lbs", "lb", true)]
+    [InlineData("bhp", "BHP", true)]
+    [InlineData("ms", "m", false)]  // a plural s needs a word of three letters
+    [InlineData("kg", "lb", false)]
+    [InlineData("$", "€", false)]
+    [InlineData("kmpl", "km/kg", false)]
+    public void Two_spellings_are_one_unit_but_for_case_and_a_plural_s(string a, string b, bool same)
+    {
+        Assert.Equal(same, NumberUnits.Same(a, b));
+        Assert.Equal(same, NumberUnits.Same(b, a));
+    }
+
+    [Fact]
+    public void Columns_with_a_unit_word_are_numbers_with_a_note_each()
+    {
+        // A cell without the unit is the same quantity; "1 seat" and "5 seats" are one unit.
+        Table table = Read("engine,mileage,seats,fuel\n1248 CC,23.4 kmpl,5 seats,Diesel\n1498 cc,,1 seat,Petrol\n\"1,197 CC\",18.9kmpl,7,Petrol\n");
+        Assert.Equal([1248, 1498, 1197], Numbers(table, "engine"));
+        Assert.Equal([23.4, double.NaN, 18.9], Numbers(table, "mileage"));
+        Assert.Equal([5, 1, 7], Numbers(table, "seats"));
+        Assert.False(table.Find("fuel")!.IsNumeric);
+        Assert.Equal(
+        [
+            "column 'engine': numbers in 'CC' (such as '1248 CC'), read as the numbers without the unit, with ',' thousands separators and '.' decimals (such as '1,197 CC')",
+            "column 'mileage': numbers in 'kmpl' (such as '23.4 kmpl'), read as the numbers without the unit",
+            "column 'seats': numbers in 'seats' (such as '5 seats'), read as the numbers without the unit",
+        ], table.Notes);
+    }
+
+    [Fact]
+    public void Numbers_with_two_unit_words_are_categories_not_an_error()
+    {
+        // "2019 Q1" and "2019 Q2" are quarters, "3 AM" and "5 PM" times of day: codes as often as quantities, so text, as before.
+        var text = new StringBuilder("quarter,y\n");
+        for (int r = 0; r < 80; r++) text.Append(CultureInfo.InvariantCulture, $"{2019 + r / 40} Q{1 + r % 4},{(r % 3 == 0 ? "a" : "b")}\n");
+        Table table = Read(text.ToString());
+        Assert.False(table.Find("quarter")!.IsNumeric);
+        FeatureColumnState quarter = TabularPreprocessor.Fit(table).State.Features.Single();
+        Assert.Equal(FeatureKind.Categorical, quarter.Kind);
+        Assert.Equal(8, quarter.Categories!.Length);
+    }
+
+    [Fact]
+    public void A_unit_word_is_kept_with_the_model_and_a_file_in_another_is_refused()
+    {
+        var text = new StringBuilder("weight,y\n");
+        for (int r = 0; r < 40; r++) text.Append(CultureInfo.InvariantCulture, $"{50 + r * 1.5} kg,{(r % 3 == 0 ? "a" : "b")}\n");
+        var preprocessor = TabularPreprocessor.Fit(Read(text.ToString()));
+        Assert.Equal("kg", preprocessor.State.Features[0].Unit);
+        Assert.Equal("numbers in 'kg'", preprocessor.State.Features[0].UnitDescription);
+        // A unit word is new in version 5: a Backprop that reads version 4 refuses the state as newer rather than misread it.
+        Assert.Equal(5, preprocessor.State.Version);
+        TabularPreprocessorState saved = TabularPreprocessorState.FromJson(preprocessor.State.ToJson());
+        Assert.Equal("kg", saved.Features[0].Unit);
+        var old = Assert.Throws<BackpropException>((saved with { Version = 4 }).Validate);
+        Assert.Contains("version 5 or later for a unit word", old.Message, StringComparison.Ordinal);
+        var invalid = Assert.Throws<BackpropException>((saved with { Features = [saved.Features[0] with { Unit = "two words" }] }).Validate);
+        Assert.Contains("a unit ('%', a currency symbol or a unit word) only for a numeric column", invalid.Message, StringComparison.Ordinal);
+
+        // The same numbers, with the unit in any case or plural, or without it, are the same inputs.
+        double[] withUnit = preprocessor.Transform<double>(Read("weight,y\n61 kg,a\n72.5 KG,b\n", name: "new.csv")).Features.Data;
+        Assert.Equal(withUnit, preprocessor.Transform<double>(Read("weight,y\n61,a\n72.5,b\n", name: "plain.csv")).Features.Data);
+        Assert.Equal(withUnit, preprocessor.Transform<double>(Read("weight,y\n61kgs,a\n72.5 kg,b\n", name: "plural.csv")).Features.Data);
+
+        string path = Path.Combine(Files.Directory, "pounds.csv");
+        var e = Assert.Throws<BackpropException>(() => preprocessor.Transform<double>(Read("weight,y\n134 lb,a\n160 lb,b\n", name: "pounds.csv")));
+        Assert.Equal($"Expected numbers in 'kg' in column 'weight' (as in the training data). Received: '134 lb' at {path} line 2; " +
+            "convert the column's numbers to 'kg'.", e.Message);
+    }
+
+    [Fact]
+    public void A_cell_in_another_unit_word_among_many_is_a_typo_at_its_cell()
+    {
+        var text = new StringBuilder("weight,y\n");
+        for (int r = 0; r < 150; r++) text.Append(CultureInfo.InvariantCulture, $"{(r == 99 ? "130 lb" : $"{50 + r % 60 / 2.0} kg")},{(r % 2 == 0 ? "a" : "b")}\n");
+        var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(Read(text.ToString())));
+        Assert.StartsWith("Expected a number in column 'weight', as its other 149 values are. Received: '130 lb' at ", e.Message);
+    }
 }
+

@@ -65,17 +65,18 @@ public sealed class TabularPreprocessorStateTests
 
     [Theory]
     [InlineData(FeatureKind.Categorical, "$")]
-    [InlineData(FeatureKind.Numeric, "USD")]
-    [InlineData(FeatureKind.Numeric, "a")]
+    [InlineData(FeatureKind.Numeric, "5kg")]
+    [InlineData(FeatureKind.Numeric, "two words")]
+    [InlineData(FeatureKind.Numeric, "abcdefghijklmnopq")]
     [InlineData(FeatureKind.Numeric, "")]
     public void A_unit_that_no_fit_writes_is_refused(FeatureKind kind, string unit)
     {
         var feature = kind == FeatureKind.Numeric
             ? new FeatureColumnState("x", kind, 0, 1, 0, Unit: unit)
             : new FeatureColumnState("x", kind, Categories: ["a"], FillCategory: "a", Unit: unit);
-        var state = new TabularPreprocessorState(1, MissingValueStrategy.Mean, [feature], new TargetColumnState("y", TaskKind.Regression, true));
+        var state = new TabularPreprocessorState(TabularPreprocessorState.CurrentVersion, MissingValueStrategy.Mean, [feature], new TargetColumnState("y", TaskKind.Regression, true));
         var error = Assert.Throws<BackpropException>(state.Validate);
-        Assert.Contains("a unit ('%' or a currency symbol) only for a numeric column, for feature 'x'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a unit ('%', a currency symbol or a unit word) only for a numeric column, for feature 'x'", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

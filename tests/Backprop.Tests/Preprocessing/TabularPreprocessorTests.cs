@@ -248,8 +248,8 @@ public sealed class TabularPreprocessorTests : TempFileTest
     [Theory]
     [InlineData("{", "Expected the preprocessing state as JSON. Received: malformed JSON")]
     [InlineData("null", "Expected the preprocessing state as a JSON object. Received: null.")]
-    [InlineData("{\"version\":5,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
-        "Received: version 5 (written by a newer Backprop).")]
+    [InlineData("{\"version\":6,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
+        "Received: version 6 (written by a newer Backprop).")]
     [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Numeric\",\"scale\":0}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
         "a positive scale for feature 'a'")]
     [InlineData("{\"version\":1,\"missing\":\"Mean\",\"features\":[{\"name\":\"a\",\"kind\":\"Categorical\",\"categories\":[\"p\"],\"fill_category\":\"q\"}],\"target\":{\"name\":\"y\",\"task\":\"Regression\",\"numeric\":true}}",
