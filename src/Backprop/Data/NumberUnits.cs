@@ -102,6 +102,19 @@ internal static class NumberUnits
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="text"/> is a missing value with a unit word after it (<c>null bhp</c>, <c>NA kg</c>): what a site
+    /// that appends the unit to every cell exports for a missing number. Only a column of numbers reads it so; in text it is text.
+    /// </summary>
+    public static bool IsMissingWithUnit(ReadOnlySpan<char> text)
+    {
+        ReadOnlySpan<char> cell = TrimSpaces(text);
+        int space = cell.LastIndexOfAny(' ', '\u00A0', '\u202F');
+        if (space <= 0) return false;
+        ReadOnlySpan<char> value = cell[..space], unit = cell[(space + 1)..];
+        return !value.IsEmpty && MissingValues.IsMissing(value) && IsWord(unit) && IsValid(unit);
+    }
+
     /// <summary>The longest unit word read: longer text after a number is a phrase, not a unit.</summary>
     public const int MaxWordLength = 16;
 
@@ -116,11 +129,11 @@ internal static class NumberUnits
     }
 
     /// <summary>Whether <paramref name="unit"/> is one a number may carry: a symbol (<see cref="IsUnit"/>) or a unit word as <see cref="TryParse"/> reads it.</summary>
-    public static bool IsValid(string unit)
+    public static bool IsValid(ReadOnlySpan<char> unit)
     {
         if (unit.Length == 1 && IsUnit(unit[0])) return true;
         if (unit.Length is 0 or > MaxWordLength || !(char.IsLetter(unit[0]) || unit[0] == '°')) return false;
-        foreach (char c in unit.AsSpan(1))
+        foreach (char c in unit[1..])
         {
             if (!IsWordCharacter(c)) return false;
         }

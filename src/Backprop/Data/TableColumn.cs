@@ -369,7 +369,8 @@ public sealed class TableColumn
     // number: the cell parsed as a number, when the column is numeric and the cell is one.
     private void Append(ReadOnlySpan<char> text, int row, double? number)
     {
-        if (MissingValues.IsMissing(text))
+        // A number's cell that is not one may be a missing one with its unit ("null bhp"): only then is it looked at again.
+        if (MissingValues.IsMissing(text) || (IsNumeric && number is null && NumberUnits.IsMissingWithUnit(text)))
         {
             AppendMissing(text, row);
             return;

@@ -372,5 +372,25 @@ public sealed class NumberUnitsTests : TempFileTest
         var e = Assert.Throws<BackpropException>(() => TabularPreprocessor.Fit(Read(text.ToString())));
         Assert.StartsWith("Expected a number in column 'weight', as its other 149 values are. Received: '130 lb' at ", e.Message);
     }
+
+    [Fact]
+    public void A_missing_value_with_the_unit_after_it_is_missing_in_a_column_of_numbers()
+    {
+        // As a used-car site exports a missing engine power: "null bhp", in one row of five.
+        var text = new StringBuilder("power,fuel\n");
+        for (int r = 0; r < 100; r++) text.Append(CultureInfo.InvariantCulture, $"{(r % 5 == 3 ? (r % 2 == 0 ? "null bhp" : "NA bhp") : $"{40 + r} bhp")},{(r % 4 == 0 ? "null Diesel" : "Petrol")}\n");
+        Table table = Read(text.ToString());
+        TableColumn power = table.Find("power")!;
+        Assert.True(power.IsNumeric);
+        Assert.Equal(20, power.MissingCount);
+        Assert.Equal(41, power.GetNumber(1));
+        Assert.True(double.IsNaN(power.GetNumber(3)));
+        // In a column of text it is text: "null Diesel" is a value as any other.
+        Assert.Equal(["Petrol", "null Diesel"], table.Find("fuel")!.Levels.Order(StringComparer.Ordinal));
+        Assert.False(NumberUnits.IsMissingWithUnit("null"));
+        Assert.False(NumberUnits.IsMissingWithUnit("null two words"));
+        Assert.False(NumberUnits.IsMissingWithUnit("5 bhp"));
+        Assert.True(NumberUnits.IsMissingWithUnit(" N/A kg "));
+    }
 }
 
