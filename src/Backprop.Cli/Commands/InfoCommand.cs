@@ -69,9 +69,10 @@ internal static class InfoCommand
                 output.WriteLine($"  {CellText.PadRight(names[f], width)}  {Describe(state.Features[f], state.Scaling)}");
             }
             output.WriteLine();
+            string targetUnit = state.Target.UnitDescription is { } described ? $"{described}; " : "";
             output.WriteLine(model.Task == TaskKind.Regression
-                ? $"Output       {P(state.Target.Name)} (standardized in training: mean {model.TargetScaling.Mean:G6}, scale {model.TargetScaling.Scale:G6})"
-                : $"Outputs      {string.Join(", ", model.ClassLabels!.Select(P))}");
+                ? $"Output       {P(state.Target.Name)} ({targetUnit}standardized in training: mean {model.TargetScaling.Mean:G6}, scale {model.TargetScaling.Scale:G6})"
+                : $"Outputs      {string.Join(", ", model.ClassLabels!.Select(P))}{(targetUnit.Length > 0 ? $" ({targetUnit[..^2]})" : "")}");
             if (model.Metadata.TryGetValue("training", out string? training))
             {
                 output.WriteLine($"Training     {Flatten(training)}");
@@ -193,6 +194,7 @@ internal static class InfoCommand
             }
             w.WriteEndArray();
             w.WriteString("target", state.Target.Name);
+            if (state.Target.Unit is { } unitOfTarget) w.WriteString("target_unit", unitOfTarget);
             if (model.ClassLabels is not null) w.WriteStrings("labels", model.ClassLabels);
             foreach (string key in JsonEntries)
             {

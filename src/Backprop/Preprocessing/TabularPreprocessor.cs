@@ -242,6 +242,7 @@ public sealed class TabularPreprocessor
         var targets = new Matrix<T>(selected.Length, 1);
         if (_labels is null)
         {
+            CheckUnit(table, target, targetState.Unit);
             var cells = new NumericCells(table, target, "the regression target");
             for (int i = 0; i < selected.Length; i++)
             {
@@ -290,7 +291,7 @@ public sealed class TabularPreprocessor
             {
                 case FeatureKind.Numeric:
                 {
-                    CheckUnit(table, column, feature);
+                    CheckUnit(table, column, feature.Unit);
                     var cells = new NumericCells(table, column, "numeric in the training data");
                     int imputed = 0;
                     for (int i = 0; i < rows.Length; i++)
@@ -501,6 +502,7 @@ public sealed class TabularPreprocessor
         if (State.Target.Numeric)
         {
             // Numeric labels are compared by value, so "2.0" in a new file is class "2".
+            CheckUnit(table, target, State.Target.Unit);
             var cells = new NumericCells(table, target, "numeric class labels in the training data");
             for (int i = 0; i < rows.Length; i++)
             {
@@ -541,7 +543,7 @@ public sealed class TabularPreprocessor
                     throw new BackpropException(string.Create(CultureInfo.InvariantCulture,
                         $"Expected a target column whose values vary. Received: '{target.Name}' is {values[0]:R} in all {training.Length:N0} rows ({table.Source})."));
                 }
-                return new TargetColumnState(target.Name, TaskKind.Regression, Numeric: true);
+                return new TargetColumnState(target.Name, TaskKind.Regression, Numeric: true, Unit: target.IsNumeric ? target.Unit : null);
             }
             classes = [.. LabelEncoder.FitNumeric(values).Classes];
             numeric = true;
@@ -579,7 +581,7 @@ public sealed class TabularPreprocessor
             throw new BackpropException(
                 $"Expected at most {options.MaxClasses:N0} classes in the target column '{target.Name}'. Received: {classes.Length:N0} distinct values in {training.Length:N0} rows ({table.Source}); {hint}.");
         }
-        return new TargetColumnState(target.Name, TaskKind.Classification, numeric, classes);
+        return new TargetColumnState(target.Name, TaskKind.Classification, numeric, classes, target.IsNumeric ? target.Unit : null);
     }
 
     // Integer labels 1, 2, 3 are classes beyond doubt; 0 to 17 with gaps (cases counted) or ten values may be a quantity.
@@ -1013,9 +1015,9 @@ public sealed class TabularPreprocessor
 
     // A numeric column written with a unit in training is read in that unit: a file whose numbers there carry another (€
     // where the training file had $, or % where it had $) would be read as the same quantity and give wrong predictions.
-    private static void CheckUnit(Table table, TableColumn column, FeatureColumnState feature)
+    private static void CheckUnit(Table table, TableColumn column, string? trainedUnit)
     {
-        if (feature.Unit is { } unit && column.Unit is not null && !NumberUnits.Same(column.Unit, unit))
+        if (trainedUnit is { } unit && column.Unit is not null && !NumberUnits.Same(column.Unit, unit))
         {
             throw DataErrors.OtherUnit(table.LocationOf(column.FirstUnitRow), column.Name, column.FirstUnitText!, unit, "as in the training data");
         }

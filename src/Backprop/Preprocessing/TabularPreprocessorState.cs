@@ -87,6 +87,7 @@ public sealed record TabularPreprocessorState(
             w.WriteString("task", Target.Task.ToString());
             w.WriteBoolean("numeric", Target.Numeric);
             WriteStrings(w, "classes", Target.Classes);
+            if (Target.Unit is { } targetUnit) w.WriteString("unit", targetUnit);
             w.WriteEndObject();
             w.WriteString("scaling", Scaling.ToString());
             w.WriteEndObject();
@@ -146,6 +147,10 @@ public sealed record TabularPreprocessorState(
                 : Features.Any(f => f?.Kind == FeatureKind.Date) ? "version 3 or later for a date column" : "version 2 or later for bin edges", $"version {Version}");
         }
         if (Target is null || string.IsNullOrEmpty(Target.Name)) throw Invalid("a target column name", "none");
+        if (Target.Unit is { } targetUnit && (!Target.Numeric || !Data.NumberUnits.IsValid(targetUnit)))
+        {
+            throw Invalid("a unit ('%', a currency symbol or a unit word) only for a numeric target", $"'{targetUnit}'");
+        }
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (FeatureColumnState feature in Features)
         {

@@ -392,5 +392,31 @@ public sealed class NumberUnitsTests : TempFileTest
         Assert.False(NumberUnits.IsMissingWithUnit("5 bhp"));
         Assert.True(NumberUnits.IsMissingWithUnit(" N/A kg "));
     }
+
+    [Fact]
+    public void The_targets_unit_is_kept_and_a_file_to_evaluate_in_another_is_refused()
+    {
+        var text = new StringBuilder("size,price\n");
+        for (int r = 0; r < 60; r++) text.Append(CultureInfo.InvariantCulture, $"{50 + r},\"${1000 + r * 37:#,##0.00}\"\n");
+        var preprocessor = TabularPreprocessor.Fit(Read(text.ToString()));
+        Assert.Equal((TaskKind.Regression, "$"), (preprocessor.State.Target.Task, preprocessor.State.Target.Unit));
+        Assert.Equal("amounts in '$'", preprocessor.State.Target.UnitDescription);
+        Assert.Equal("$", TabularPreprocessorState.FromJson(preprocessor.State.ToJson()).Target.Unit);
+
+        // The same targets with the unit or without it; in another, an error at the first such cell.
+        double[] targets = preprocessor.Transform<double>(Read("size,price\n51,$1037\n52,$1074\n", name: "new.csv")).Targets.Data;
+        Assert.Equal(targets, preprocessor.Transform<double>(Read("size,price\n51,1037\n52,1074\n", name: "plain.csv")).Targets.Data);
+        string path = Path.Combine(Files.Directory, "euros.csv");
+        var e = Assert.Throws<BackpropException>(() => preprocessor.Transform<double>(Read("size,price\n51,€1037\n52,€1074\n", name: "euros.csv")));
+        Assert.Equal($"Expected amounts in '$' in column 'price' (as in the training data). Received: '€1037' at {path} line 2; " +
+            "convert the column's numbers to amounts in '$'.", e.Message);
+
+        // Class labels with a unit word keep it too.
+        var stars = new StringBuilder("length,rating\n");
+        for (int r = 0; r < 60; r++) stars.Append(CultureInfo.InvariantCulture, $"{r},{1 + r % 5} {(r % 5 == 0 ? "star" : "stars")}\n");
+        TargetColumnState rating = TabularPreprocessor.Fit(Read(stars.ToString(), name: "stars.csv")).State.Target;
+        Assert.Equal((TaskKind.Classification, "star"), (rating.Task, rating.Unit));
+        Assert.Equal(["1", "2", "3", "4", "5"], rating.Classes!);
+    }
 }
 

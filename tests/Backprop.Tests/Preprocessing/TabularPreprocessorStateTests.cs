@@ -33,6 +33,15 @@ public sealed class TabularPreprocessorStateTests
             ],
             new TargetColumnState("sold", TaskKind.Classification, false, ["no", "yes"]))
         },
+        {
+            "unit words, and a target with a unit",
+            new TabularPreprocessorState(5, MissingValueStrategy.Mean,
+            [
+                new FeatureColumnState("engine", FeatureKind.Numeric, 1498, 400, 1498, Unit: "CC"),
+                new FeatureColumnState("mileage", FeatureKind.Numeric, 20, 3, 20, Unit: "km/kg"),
+            ],
+            new TargetColumnState("price", TaskKind.Regression, true, Unit: "$"))
+        },
         { "the embedded iris", TabularPreprocessor.Fit(Backprop.Data.EmbeddedDatasets.ReadTable("iris"), new TabularOptions()).State },
         {
             "the embedded wine, piecewise-linear in 8 bins",
