@@ -727,15 +727,15 @@ public sealed class TabularPreprocessor
         return ordered;
     }
 
-    // The code of the first value that occurs, is not a date in `levelDays` (read in the `given` order where that read more of
-    // them) and only the other order reads (15/03/2024 when the month comes first); null if none, or if the column is not
-    // dates with the year last (no value read in the given order, and fewer than half in the other: text that holds a date).
-    private static int? OtherOrderOnly(TableColumn column, int[] counts, double[] levelDays, DateOrder given)
+    // Which values that occur are not dates in `levelDays` (read in the `given` order where that read more of them) and only the
+    // other order reads (15/03/2024 when the month comes first), by code; null if none, or if the column is not dates with the
+    // year last (no value read in the given order, and fewer than half in the other: text that holds a date).
+    private static bool[]? OtherOrderOnly(TableColumn column, int[] counts, double[] levelDays, DateOrder given)
     {
         if (column.IsNumeric) return null;
         DateOrder other = given == DateOrder.DayFirst ? DateOrder.MonthFirst : DateOrder.DayFirst;
         int present = 0, readInGiven = 0, readInOther = 0;
-        int? first = null;
+        bool[]? contradicting = null;
         for (int code = 0; code < counts.Length; code++)
         {
             if (counts[code] == 0) continue;
@@ -745,19 +745,20 @@ public sealed class TabularPreprocessor
             bool inOther = DayMonthDates.TryParseDays(level, other, out _);
             if (inGiven) readInGiven++;
             if (inOther) readInOther++;
-            if (inOther && !inGiven && double.IsNaN(levelDays[code])) first ??= code;
+            if (inOther && !inGiven && double.IsNaN(levelDays[code])) (contradicting ??= new bool[counts.Length])[code] = true;
         }
-        return first is not null && (readInGiven > 0 || readInOther * 2 >= present) ? first : null;
+        return contradicting is not null && (readInGiven > 0 || readInOther * 2 >= present) ? contradicting : null;
     }
 
-    private static BackpropException ContradictsDateOrder(Table table, TableColumn column, int[] training, int code, DateOrder given)
+    // The error at the first training row whose date only the other order reads.
+    private static BackpropException ContradictsDateOrder(Table table, TableColumn column, int[] training, bool[] contradicting, DateOrder given)
     {
-        int row = Array.Find(training, r => column.GetCode(r) == code);
+        int row = Array.Find(training, r => column.GetCode(r) is int code and >= 0 && contradicting[code]);
         (string first, string second) = given == DateOrder.DayFirst ? ("day", "month") : ("month", "day");
         string name = OrderName(given);
         return BackpropException.SuggestingOptions(
             $"Expected dates with the {first} first in column '{OptionPlaceholders.Escape(column.Name)}' ({{DateOrder}} {name}). " +
-            $"Received: '{OptionPlaceholders.Escape(DataErrors.Quote(column.Levels[code]))}' at {OptionPlaceholders.Escape(table.LocationOf(row))}, " +
+            $"Received: '{OptionPlaceholders.Escape(DataErrors.Quote(column.GetText(row)!))}' at {OptionPlaceholders.Escape(table.LocationOf(row))}, " +
             $"a date only with the {second} first; leave out {{DateOrder}} to let each column's dates tell their order.");
     }
 
@@ -844,7 +845,7 @@ public sealed class TabularPreprocessor
         DateOrder? order = null;
         bool ambiguousDates = false;
         double[] levelDays = categorical ? [] : LevelDays(column, counts, options.DateOrder, out order, out ambiguousDates);
-        if (options.DateOrder is { } given && !categorical && OtherOrderOnly(column, counts, levelDays, given) is int contradicting)
+        if (options.DateOrder is { } given && !categorical && OtherOrderOnly(column, counts, levelDays, given) is { } contradicting)
         {
             throw ContradictsDateOrder(table, column, training, contradicting, given);
         }
