@@ -12,6 +12,8 @@ namespace Backprop.Data;
 /// What is held: the header line (bounded by the row length, as a row is) and the rest of the block it ended in. Its quotes
 /// are read as <see cref="FieldQuotes"/> reads them, any delimiter a file may have starting a name. Leading blank lines are
 /// not held but counted, and given back as that many line breaks, so the parser's line numbers are those of the file.
+/// A first line <c>sep=;</c>, the delimiter hint Excel reads and some programs write for it, is not the header: it is given
+/// back as a blank line, and <see cref="DelimiterHint"/> holds its delimiter (peek again for the header).
 /// </remarks>
 internal sealed class HeaderPeekReader : FilterTextReader
 {
@@ -63,8 +65,16 @@ internal sealed class HeaderPeekReader : FilterTextReader
             }
         }
         Header = inHeader ? header.ToString() : "";
+        if (Header.Length == 5 && Header.StartsWith("sep=", StringComparison.OrdinalIgnoreCase) && CsvReadOptions.IsDelimiter(Header[4]))
+        {
+            DelimiterHint = Header[4];
+            Header = "";
+        }
         _held = Header + rest;
     }
+
+    /// <summary>The delimiter of a first line <c>sep=;</c> (then <see cref="Header"/> is empty), or <see langword="null"/>.</summary>
+    public char? DelimiterHint { get; }
 
     /// <summary>The first line that is not blank, without its line break (line breaks inside quotes kept); empty when there is none.</summary>
     public string Header { get; }

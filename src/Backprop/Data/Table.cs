@@ -658,19 +658,13 @@ public sealed class Table
             var text = new CheckedTextReader(stream, source, options.MaxRowLength, open);
             try
             {
-                TextReader input = text;
-                char delimiter;
-                if (options.Delimiter is char given)
-                {
-                    delimiter = given;
-                }
-                else
-                {
-                    var peek = new HeaderPeekReader(text, source, options.MaxRowLength);
-                    input = peek;
-                    // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
-                    delimiter = DelimiterDetection.Detect(peek.Header) ?? ';';
-                }
+                var peek = new HeaderPeekReader(text, source, options.MaxRowLength);
+                // Excel's "sep=;" line says the delimiter and is no header: the header is the line after it.
+                char? hinted = peek.DelimiterHint;
+                if (hinted is not null) peek = new HeaderPeekReader(peek, source, options.MaxRowLength);
+                TextReader input = peek;
+                // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
+                char delimiter = options.Delimiter ?? hinted ?? DelimiterDetection.Detect(peek.Header) ?? ';';
                 // Quotes are read once the delimiter is known: only at a field's start do they quote it.
                 var quotes = new FieldQuoteReader(input, delimiter, delimiter == CsvReadOptions.Whitespace, source, options.MaxRowLength);
                 input = quotes;

@@ -115,6 +115,21 @@ public sealed class DelimiterTests : CsvFileTest
     }
 
     [Fact]
+    public void Excels_sep_line_gives_the_delimiter_and_the_header_is_the_line_after_it()
+    {
+        // Excel reads a first line "sep=;" as the delimiter, and some programs write one for it: before, it was the header.
+        Table table = Read("sep=;\r\nPrice, EUR;Qty\r\n1,5;2\r\n3;4\r\n");
+        Assert.Equal(';', table.Delimiter);
+        Assert.Equal(["Price, EUR", "Qty"], table.ColumnNames);
+        Assert.Equal([3, 4], Enumerable.Range(0, 2).Select(table.LineOf));
+        Assert.Contains(" line 4.", ReadError("sep=,\na,b\n1,2\n1\n"));
+        // A delimiter given is the delimiter; the line is still no header.
+        Table given = Read("sep=,\na;b\n1;2\n", new CsvReadOptions(Delimiter: ';'));
+        Assert.Equal(["a", "b"], given.ColumnNames);
+        Assert.Equal([3], Enumerable.Range(0, 1).Select(given.LineOf));
+    }
+
+    [Fact]
     public void Blank_lines_before_the_header_neither_hide_its_delimiter_nor_shift_the_line_numbers()
     {
         // Sep detected the delimiter from the first line, blank or not, and found ';' here.

@@ -29,4 +29,31 @@ public class HeaderPeekReaderTests
         var e = Assert.Throws<BackpropException>(() => Peek(text, maxRowLength: 50));
         Assert.Equal("Expected rows of at most 50 characters. Received: a longer row starting at t.csv line 2 (an unclosed quote, or not a CSV file?).", e.Message);
     }
+
+    [Theory]
+    [InlineData("sep=;\r\na,b;c\r\n1;2\r\n", ';')]
+    [InlineData("\nSEP=|\na|b\n", '|')]
+    [InlineData("sep=\t\na\tb\n", '\t')]
+    public void Excels_sep_line_is_a_hint_and_a_blank_line_not_the_header(string text, char delimiter)
+    {
+        using HeaderPeekReader first = Peek(text);
+        Assert.Equal(delimiter, first.DelimiterHint);
+        Assert.Equal("", first.Header);
+        // Peeked again, the header is the line after it; the parser gets the sep line as a blank line, so line numbers hold.
+        using var header = new HeaderPeekReader(first, "t.csv", 1_000);
+        Assert.Null(header.DelimiterHint);
+        int sepLine = text.IndexOf('=', StringComparison.Ordinal);
+        Assert.Equal(text[(text.IndexOf('\n', sepLine) + 1)..].Split('\n')[0].TrimEnd('\r'), header.Header);
+        string rest = header.ReadToEnd();
+        Assert.Equal(text.Count(c => c == '\n'), rest.Count(c => c == '\n'));
+        Assert.DoesNotContain("sep=", rest, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("sep=\n1\n")]     // no delimiter after it: a column named "sep="
+    [InlineData("sep=;;\n1\n")]
+    [InlineData("sep=\"\n1\n")]  // a quote delimits nothing
+    [InlineData("sep=a\n1\n")]
+    public void A_header_that_only_looks_like_a_sep_line_is_the_header(string text) => Assert.Null(Peek(text).DelimiterHint);
 }
+
