@@ -30,8 +30,8 @@ internal static class DelimiterDetection
         return Names(header) >= 2 ? CsvReadOptions.Whitespace : null;
     }
 
-    // The number of names in a header split on runs of spaces outside quotes (a quoted name may hold spaces).
-    private static int Names(ReadOnlySpan<char> header)
+    /// <summary>The number of names in a header split on runs of spaces outside quotes (a quoted name may hold spaces).</summary>
+    public static int Names(ReadOnlySpan<char> header)
     {
         int names = 0;
         bool inName = false;

@@ -25,7 +25,8 @@ internal sealed class HeaderPeekReader : FilterTextReader
     /// <param name="inner">The text, from its start.</param>
     /// <param name="source">The name of the data in error messages.</param>
     /// <param name="maxRowLength">The resource bound on a row, the header's too (a quoted name may hold line breaks).</param>
-    public HeaderPeekReader(TextReader inner, string source, int maxRowLength) : base(inner)
+    /// <param name="blankLines">How many lines that are not blank to take for blank ones first (a title above the header).</param>
+    public HeaderPeekReader(TextReader inner, string source, int maxRowLength, int blankLines = 0) : base(inner)
     {
         var header = new StringBuilder();
         var block = new char[1 << 14];
@@ -55,6 +56,17 @@ internal sealed class HeaderPeekReader : FilterTextReader
                     continue;
                 }
                 quotes.Step(c, FieldQuotes.IsHeaderBoundary(c));
+                if (!quotes.Quoted && c is '\r' or '\n' && blankLines > 0)
+                {
+                    // A line taken for blank: given back as its line break alone.
+                    blankLines--;
+                    _lineBreaks++;
+                    carriageReturn = c == '\r';
+                    inHeader = false;
+                    header.Clear();
+                    quotes = new FieldQuotes();
+                    continue;
+                }
                 if (!quotes.Quoted && c is '\r' or '\n')
                 {
                     rest = new string(block, i, count - i);
@@ -71,7 +83,11 @@ internal sealed class HeaderPeekReader : FilterTextReader
             Header = "";
         }
         _held = Header + rest;
+        Ahead = rest;
     }
+
+    /// <summary>What was read after the header, from its line break: the first lines of the rows, for a look at their layout.</summary>
+    public string Ahead { get; }
 
     /// <summary>The delimiter of a first line <c>sep=;</c> (then <see cref="Header"/> is empty), or <see langword="null"/>.</summary>
     public char? DelimiterHint { get; }

@@ -614,8 +614,9 @@ public sealed class Table
         private readonly FieldQuoteReader _quotes;
 
         private CsvSource(string source, Stream stream, CheckedTextReader text, FieldQuoteReader quotes, SepReader reader, char delimiter,
-            DecimalSeparators decimals, string[] header)
+            DecimalSeparators decimals, string[] header, string? titleNote)
         {
+            if (titleNote is not null) _notes.Add(titleNote);
             Source = source;
             Stream = stream;
             _text = text;
@@ -662,6 +663,14 @@ public sealed class Table
                 // Excel's "sep=;" line says the delimiter and is no header: the header is the line after it.
                 char? hinted = peek.DelimiterHint;
                 if (hinted is not null) peek = new HeaderPeekReader(peek, source, options.MaxRowLength);
+                // A title above the header (a report's, a bank statement's account lines): skipped where the file would not read.
+                string? title = null;
+                if (TitleLines.Count(peek.Header, peek.Ahead, complete: false, options.Delimiter ?? hinted) is int above and > 0)
+                {
+                    title = $"skipped {(above == 1 ? "a line" : $"{above} lines")} above the header ('{DataErrors.Quote(peek.Header)}'" +
+                        $"{(above == 1 ? "" : ", …")}): {(above == 1 ? "its fields do" : "their fields do")} not match the rows'";
+                    peek = new HeaderPeekReader(peek, source, options.MaxRowLength, blankLines: above);
+                }
                 TextReader input = peek;
                 // A header of one name reads as one column whatever the delimiter; ';' is the one Sep chose for it before.
                 char delimiter = options.Delimiter ?? hinted ?? DelimiterDetection.Detect(peek.Header) ?? ';';
@@ -696,7 +705,7 @@ public sealed class Table
                 }
                 var cells = new string[header.ColCount];
                 for (int c = 0; c < cells.Length; c++) cells[c] = quotes.ReplacedQuotes ? FieldQuoteReader.Restore(header[c].Span) : header[c].ToString();
-                return new CsvSource(source, stream, text, quotes, reader, delimiter, decimals, cells);
+                return new CsvSource(source, stream, text, quotes, reader, delimiter, decimals, cells, title);
             }
             catch
             {
