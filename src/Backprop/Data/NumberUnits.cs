@@ -59,9 +59,69 @@ internal static class NumberUnits
         if (parenthesized && (signed || unit[0] == '%')) return false;
         // The number itself is unsigned and starts with a digit (or a separator and a digit): no "$Infinity", "$-", "$e5".
         if (!StartsWithDigit(rest)) return false;
-        if (!TableColumn.TryParsePlain(rest, decimals, out double number, out group)) return false;
+        if (!TableColumn.TryParsePlain(rest, decimals, out double number, out group)
+            && (unit[0] == '%' || !TryParseScaled(rest, decimals, out number, out group)))
+        {
+            return false;
+        }
         value = negative != parenthesized ? -number : number;
         return true;
+    }
+
+    // An amount's number with a magnitude after it, as web tables and reports write large amounts: "1.2M", "500K", "177 B",
+    // "3.5bn" (K, M, B and T for thousands to trillions; "bn" and "mn"). Scaled in decimal, so that "1.2M" is 1200000 exactly.
+    private static bool TryParseScaled(ReadOnlySpan<char> text, DecimalSeparators decimals, out double value, out char group)
+    {
+        value = 0;
+        group = '\0';
+        int magnitude = Magnitude(text, out int length);
+        if (magnitude == 0) return false;
+        ReadOnlySpan<char> number = text[..^length];
+        if (number.Length > 0 && number[^1] is ' ' or '\u00A0' or '\u202F') number = number[..^1];
+        if (number.IsEmpty || !char.IsAsciiDigit(number[^1]) || !TableColumn.TryParsePlain(number, decimals, out double plain, out group)) return false;
+        decimal scaled;
+        try
+        {
+            scaled = (decimal)plain * Powers[magnitude];
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+        value = (double)scaled;
+        return true;
+    }
+
+    private static readonly decimal[] Powers = [1m, 1_000m, 1_000_000m, 1_000_000_000m, 1_000_000_000_000m];
+
+    /// <summary>Whether <paramref name="text"/> is an amount written with a magnitude (<c>$1.2M</c>: <see cref="TryParse"/>).</summary>
+    public static bool IsScaled(ReadOnlySpan<char> text)
+    {
+        ReadOnlySpan<char> rest = TrimSpaces(text).TrimEnd(')');
+        if (rest.Length > 0 && IsUnit(rest[^1])) rest = TrimSpaces(rest[..^1]);
+        return Magnitude(rest, out _) > 0;
+    }
+
+    // The power of a thousand a suffix stands for (K 1, M and mn 2, B and bn 3, T 4), 0 for none; `length`: the suffix's.
+    private static int Magnitude(ReadOnlySpan<char> text, out int length)
+    {
+        length = 0;
+        if (text.Length >= 3 && (text.EndsWith("bn", StringComparison.OrdinalIgnoreCase) || text.EndsWith("mn", StringComparison.OrdinalIgnoreCase))
+            && !char.IsLetter(text[^3]))
+        {
+            length = 2;
+            return char.ToLowerInvariant(text[^2]) == 'b' ? 3 : 2;
+        }
+        if (text.Length < 2 || char.IsLetter(text[^2])) return 0;
+        length = 1;
+        return text[^1] switch
+        {
+            'K' or 'k' => 1,
+            'M' or 'm' => 2,
+            'B' or 'b' => 3,
+            'T' or 't' => 4,
+            _ => 0,
+        };
     }
 
     // "1248 CC", "23.4 kmpl", "5kg", "-3.5 °C", "1,200 sq.ft": a plain number (a sign allowed), at most one space, one unit word.
@@ -160,6 +220,9 @@ internal static class NumberUnits
 
     /// <summary>What the unit is, for a note: "percentages", "amounts in '$'" or "numbers in 'kg'".</summary>
     public static string Describe(string unit) => unit == "%" ? "percentages" : IsWord(unit) ? $"numbers in '{unit}'" : $"amounts in '{unit}'";
+
+    /// <summary>How a note says what a magnitude after an amount is read as.</summary>
+    public const string Magnitudes = "K, M, B and T read as thousands, millions, billions and trillions";
 
     /// <summary>How a note says what is read of such a cell: "the numbers before the '%'", "… without the symbol", "… without the unit".</summary>
     public static string WhatIsRead(string unit) => unit == "%" ? "the numbers before the '%'" : IsWord(unit) ? "the numbers without the unit" : "the numbers without the symbol";

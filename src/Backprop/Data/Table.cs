@@ -584,7 +584,10 @@ public sealed class Table
             notes.Add(c.FirstUnitRow < 0
                 ? $"column '{c.Name}': numbers with {grouped}"
                 : $"column '{c.Name}': {NumberUnits.Describe(c.Unit!)} (such as '{DataErrors.Quote(c.FirstUnitText!)}'), read as " +
-                  $"{NumberUnits.WhatIsRead(c.Unit!)}{(grouped.Length > 0 ? $", with {grouped}" : "")}");
+                  $"{NumberUnits.WhatIsRead(c.Unit!)}{(grouped.Length > 0 ? $", with {grouped}" : "")}" +
+                  (c.FirstScaledText is { } scaled
+                      ? $", {(grouped.Length > 0 ? "and" : "with")} {NumberUnits.Magnitudes}{(scaled == c.FirstUnitText ? "" : $" (such as '{DataErrors.Quote(scaled)}')")}"
+                      : ""));
         }
         return notes;
     }

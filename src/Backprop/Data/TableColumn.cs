@@ -125,6 +125,9 @@ public sealed class TableColumn
     /// <summary>Text of the cell at <see cref="FirstUnitRow"/>.</summary>
     internal string? FirstUnitText { get; private set; }
 
+    /// <summary>Numeric column: the first amount written with a magnitude (<c>$1.2M</c>: <see cref="NumberUnits"/>), or <see langword="null"/>.</summary>
+    internal string? FirstScaledText { get; private set; }
+
     /// <summary>Whether the cell at <paramref name="row"/> is missing.</summary>
     /// <remarks>In a numeric column an infinity is stored as <see cref="double.NaN"/> too; <see cref="FirstNonFiniteRow"/> tells them apart.</remarks>
     public bool IsMissing(int row) => IsNumeric ? double.IsNaN(_numbers[row]) : _codes[row] < 0;
@@ -208,6 +211,7 @@ public sealed class TableColumn
             FirstUnitRow = row;
             FirstUnitText = text.ToString();
         }
+        if (FirstScaledText is null && NumberUnits.IsScaled(text)) FirstScaledText = text.ToString();
         return NumberUnits.Same(unit, Unit) ? value : null;
     }
 
@@ -452,6 +456,7 @@ public sealed class TableColumn
                 FirstUnitRow = offset + other.FirstUnitRow;
                 FirstUnitText = other.FirstUnitText;
             }
+            FirstScaledText ??= other.FirstScaledText;
             for (int r = 0; r < other.Count; r++) _numbers.Add(other._numbers[r]);
             _numericValues += other._numericValues;
             Count += other.Count;

@@ -418,5 +418,44 @@ public sealed class NumberUnitsTests : TempFileTest
         Assert.Equal((TaskKind.Classification, "star"), (rating.Task, rating.Unit));
         Assert.Equal(["1", "2", "3", "4", "5"], rating.Classes!);
     }
+
+    [Theory]
+    [InlineData("$1.2M", 1_200_000)]
+    [InlineData("$500K", 500_000)]
+    [InlineData("$177 B", 177_000_000_000)]
+    [InlineData("$3.5bn", 3_500_000_000)]
+    [InlineData("£12mn", 12_000_000)]
+    [InlineData("$2T", 2_000_000_000_000)]
+    [InlineData("-$0.75m", -750_000)]
+    [InlineData("($2M)", -2_000_000)]
+    [InlineData("1,5 Mio €", 0)]       // words of other languages are not read: text
+    [InlineData("$5 MB", 0)]           // a unit word, not a magnitude
+    [InlineData("$5KB", 0)]
+    [InlineData("$5 km", 0)]
+    [InlineData("5M%", 0)]             // a percentage has no magnitude
+    [InlineData("$M", 0)]
+    public void An_amount_with_a_magnitude_is_the_amount_it_stands_for(string text, double expected)
+    {
+        bool parsed = NumberUnits.TryParse(text, DecimalSeparators.Point, out double value, out _, out ReadOnlySpan<char> unit);
+        Assert.Equal(expected != 0, parsed);
+        if (!parsed) return;
+        Assert.Equal(expected, value); // exactly: "1.2M" is 1200000, as "1,200,000" is
+        Assert.Equal(1, unit.Length);
+        Assert.True(NumberUnits.IsScaled(text));
+    }
+
+    [Fact]
+    public void A_column_of_amounts_with_magnitudes_is_numbers_in_one_unit_with_a_note()
+    {
+        Table table = Read("company,valuation,funding\nA,$1.2B,$500K\nB,$800M,\"$1,500,000\"\nC,$45M,$2.5M\n");
+        Assert.Equal([1.2e9, 8e8, 4.5e7], Numbers(table, "valuation"));
+        Assert.Equal([5e5, 1.5e6, 2.5e6], Numbers(table, "funding"));
+        Assert.Equal(
+        [
+            "column 'valuation': amounts in '$' (such as '$1.2B'), read as the numbers without the symbol, with K, M, B and T read as thousands, millions, billions and trillions",
+            "column 'funding': amounts in '$' (such as '$500K'), read as the numbers without the symbol, with ',' thousands separators and '.' decimals (such as '$1,500,000'), " +
+                "and K, M, B and T read as thousands, millions, billions and trillions",
+        ], table.Notes);
+    }
 }
 
