@@ -94,7 +94,7 @@ internal static class NumberUnits
 
     private static readonly decimal[] Powers = [1m, 1_000m, 1_000_000m, 1_000_000_000m, 1_000_000_000_000m];
 
-    /// <summary>Whether <paramref name="text"/> is an amount written with a magnitude (<c>$1.2M</c>: <see cref="TryParse"/>).</summary>
+    /// <summary>Whether <paramref name="text"/>, an amount <see cref="TryParse"/> read, is written with a magnitude (<c>$1.2M</c>).</summary>
     public static bool IsScaled(ReadOnlySpan<char> text)
     {
         ReadOnlySpan<char> rest = TrimSpaces(text).TrimEnd(')');

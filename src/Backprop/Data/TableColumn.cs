@@ -211,7 +211,8 @@ public sealed class TableColumn
             FirstUnitRow = row;
             FirstUnitText = text.ToString();
         }
-        if (FirstScaledText is null && NumberUnits.IsScaled(text)) FirstScaledText = text.ToString();
+        // Only an amount has a magnitude: "5m" with the unit word 'm' is five metres.
+        if (FirstScaledText is null && unit[0] != '%' && !NumberUnits.IsWord(unit) && NumberUnits.IsScaled(text)) FirstScaledText = text.ToString();
         return NumberUnits.Same(unit, Unit) ? value : null;
     }
 

@@ -447,7 +447,8 @@ public sealed class NumberUnitsTests : TempFileTest
     [Fact]
     public void A_column_of_amounts_with_magnitudes_is_numbers_in_one_unit_with_a_note()
     {
-        Table table = Read("company,valuation,funding\nA,$1.2B,$500K\nB,$800M,\"$1,500,000\"\nC,$45M,$2.5M\n");
+        Table table = Read("company,valuation,funding,height\nA,$1.2B,$500K,5m\nB,$800M,\"$1,500,000\",12m\nC,$45M,$2.5M,7m\n");
+        Assert.Equal([5, 12, 7], Numbers(table, "height")); // metres: a unit word, not a magnitude
         Assert.Equal([1.2e9, 8e8, 4.5e7], Numbers(table, "valuation"));
         Assert.Equal([5e5, 1.5e6, 2.5e6], Numbers(table, "funding"));
         Assert.Equal(
@@ -455,6 +456,7 @@ public sealed class NumberUnitsTests : TempFileTest
             "column 'valuation': amounts in '$' (such as '$1.2B'), read as the numbers without the symbol, with K, M, B and T read as thousands, millions, billions and trillions",
             "column 'funding': amounts in '$' (such as '$500K'), read as the numbers without the symbol, with ',' thousands separators and '.' decimals (such as '$1,500,000'), " +
                 "and K, M, B and T read as thousands, millions, billions and trillions",
+            "column 'height': numbers in 'm' (such as '5m'), read as the numbers without the unit",
         ], table.Notes);
     }
 }
