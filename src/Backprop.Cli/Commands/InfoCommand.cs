@@ -184,7 +184,7 @@ internal static class InfoCommand
                     w.WriteEndArray();
                 }
                 if (feature.Unit is { } unit) w.WriteString("unit", unit);
-                if (feature.Order is { } order) w.WriteString("date_order", order == DateOrder.DayFirst ? "day-first" : "month-first");
+                if (feature.Order is { } order) w.WriteString("date_order", Estimators.OptionNames.Name(order));
                 if (feature.Calendar is { } calendar)
                 {
                     // A date's edges are days since 1970-01-01 UTC; its calendar inputs follow them.
