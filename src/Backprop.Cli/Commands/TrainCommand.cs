@@ -240,6 +240,13 @@ internal static class TrainCommand
             CustomParser = ParsePatience,
             HelpName = "PATIENCE|none",
         }, nameof(O.EarlyStopping), (o, v) => o with { EarlyStopping = v.Epochs });
+        flags.Add(new Option<int>("--early-stopping-steps")
+        {
+            Description = "Early stopping also waits at least this many steps without improvement: the patience is the longer of "
+                + "--early-stopping epochs and these steps (a small table's epoch is a few steps); 0 for epochs alone",
+            DefaultValueFactory = _ => notebook.EarlyStoppingSteps,
+            HelpName = "STEPS",
+        }, nameof(O.EarlyStoppingSteps), (o, v) => o with { EarlyStoppingSteps = v });
         flags.Add(new Option<bool>("--restore-best")
         {
             Description = $"End with the weights of the epoch of lowest validation loss, not the last epoch's; --restore-best false to keep the last ({OtherRecipes(o => o.RestoreBest ? "on" : "off")})",

@@ -402,7 +402,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         }
         // Early stopping decides when to stop; the recorder below keeps the best epoch's whole state, so the callback does not
         // need a copy of the weights of its own.
-        EarlyStopping<T>? stopping = options.EarlyStopping is int patience
+        // The patience counts steps too: the same on every rank of a data-parallel run, which sees every row or counts them all.
+        EarlyStopping<T>? stopping = options.PatienceEpochs(streamed?.TrainingRows ?? train.Count) is int patience
             ? new EarlyStopping<T>(patience, options.MinDelta, restoreBestWeights: false, initialState: state.EarlyStopping)
             : null;
         if (stopping is not null)

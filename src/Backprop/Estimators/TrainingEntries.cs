@@ -19,7 +19,7 @@ internal static class TrainingEntries
     public const string StateKey = "training.state";
 
     /// <summary>The version of the <c>training</c> entry this library writes, and the newest it reads.</summary>
-    public const int OptionsVersion = 6;
+    public const int OptionsVersion = 7;
 
     /// <summary>At most this many epochs are stored per curve: a long run keeps its model file small.</summary>
     public const int MaxStoredEpochs = 2_000;
@@ -102,6 +102,7 @@ internal static class TrainingEntries
         w.WriteNumber("batch_size", o.BatchSize);
         w.WriteBoolean("shuffle", o.Shuffle);
         if (o.EarlyStopping is int patience) w.WriteNumber("early_stopping", patience); else w.WriteNull("early_stopping");
+        w.WriteNumber("early_stopping_steps", o.EarlyStoppingSteps);
         w.WriteBoolean("restore_best", o.RestoreBest);
         w.WriteNumber("min_delta", o.MinDelta);
     }
@@ -173,6 +174,7 @@ internal static class TrainingEntries
                     <= 3 => BeforeEnsembles,
                     4 => BeforeCalibration,
                     5 => BeforeDefaultBins,
+                    6 => BeforeStepPatience,
                     _ => new TabularTrainingOptions(),
                 }, entry);
             }
@@ -206,6 +208,7 @@ internal static class TrainingEntries
         Calibrate = false,
         LabelSmoothing = 0,
         PiecewiseLinearBins = 0,
+        EarlyStoppingSteps = 0,
     };
 
     // Versions 2 and 3 predate cross-fitting (and version 2 ensembles and input embeddings): one network, or members that all
@@ -213,20 +216,24 @@ internal static class TrainingEntries
     private static readonly TabularTrainingOptions BeforeEnsembles = new()
     {
         Members = 1, CrossFit = false, Embedding = Layers.InputEmbedding.None, Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0,
+        EarlyStoppingSteps = 0,
     };
 
     // Version 4 predates calibration: its models' probabilities were the network's own.
-    private static readonly TabularTrainingOptions BeforeCalibration = new() { Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0 };
+    private static readonly TabularTrainingOptions BeforeCalibration = new() { Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0, EarlyStoppingSteps = 0 };
 
     // Version 5 predates the bins as a default: an entry without the key (written before they existed) had none.
-    private static readonly TabularTrainingOptions BeforeDefaultBins = new() { PiecewiseLinearBins = 0 };
+    private static readonly TabularTrainingOptions BeforeDefaultBins = new() { PiecewiseLinearBins = 0, EarlyStoppingSteps = 0 };
+
+    // Version 6 predates the patience in steps: its runs stopped after the epochs of early stopping alone.
+    private static readonly TabularTrainingOptions BeforeStepPatience = new() { EarlyStoppingSteps = 0 };
 
     // Backprop 0.1 wrote the command line's options without a version: the data as "embedded:NAME" or a path, the notebook's
     // defaults, and the options that were off left out. Everything it did not write was the notebook's value.
     private static JsonObject FromFirstVersion(JsonObject legacy)
     {
         legacy.Remove("precision"); // the file's dtype now
-        JsonObject body = Overlay(TabularTrainingOptions.Notebook with { Dataset = null }, legacy);
+        JsonObject body = Overlay(TabularTrainingOptions.Notebook with { Dataset = null, EarlyStoppingSteps = 0 }, legacy);
         if (body["data"]?.GetValue<string>() is { } data && data.StartsWith("embedded:", StringComparison.Ordinal))
         {
             body["data"] = null;

@@ -90,10 +90,11 @@ public sealed class RecipeCliTests
         Assert.True(code == 0, error);
         using JsonDocument document = JsonDocument.Parse(output);
         Assert.Equal(JsonValueKind.Null, document.RootElement.GetProperty("options").GetProperty("early_stopping").ValueKind);
-        // At 0.1 the out-of-fold loss of wine's 178 rows turns up within 20 epochs, so a patience of 5 would stop the run.
+        // At 0.1 the out-of-fold loss of wine's 178 rows turns up within 20 epochs, so a patience of 5 would stop the run (the
+        // steps' patience left out: 6 steps an epoch would make it 42 epochs).
         Assert.Equal(20, document.RootElement.GetProperty("epochs").GetInt32());
         Assert.False(document.RootElement.TryGetProperty("best_epoch", out _));
-        var (stoppedCode, stopped, stoppedError) = CliRunner.Run("train", "--json", "--data", Wine, "--epochs", "20", "--lr", "0.1");
+        var (stoppedCode, stopped, stoppedError) = CliRunner.Run("train", "--json", "--data", Wine, "--epochs", "20", "--lr", "0.1", "--early-stopping-steps", "0");
         Assert.True(stoppedCode == 0, stoppedError);
         using JsonDocument stoppedDocument = JsonDocument.Parse(stopped);
         Assert.True(stoppedDocument.RootElement.GetProperty("epochs").GetInt32() < 20);

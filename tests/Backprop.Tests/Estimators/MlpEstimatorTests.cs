@@ -125,12 +125,14 @@ public class MlpEstimatorTests(ITestOutputHelper output)
     public void Estimator_keeps_the_best_validation_epoch()
     {
         Dataset<float> wine = EmbeddedDatasets.Wine<float>();
-        var classifier = new MlpClassifier<float>(new TabularTrainingOptions { LearningRate = 0.02, EarlyStopping = 5, Seed = 3 })
-            .Fit(wine.Features, Labels(wine));
+        var options = new TabularTrainingOptions { LearningRate = 0.02, EarlyStopping = 5, Seed = 3 };
+        var classifier = new MlpClassifier<float>(options).Fit(wine.Features, Labels(wine));
         double[] validation = classifier.History.Select(r => r.ValidationLoss!.Value).ToArray();
         Assert.Equal(Array.IndexOf(validation, validation.Min()), classifier.BestEpoch);
         Assert.True(classifier.History.Count < 200, "a large learning rate should trigger early stopping");
-        Assert.Equal(classifier.BestEpoch + 5, classifier.History.Count - 1);
+        // 178 rows are 6 steps an epoch: the patience is 42 epochs, the 250 steps', not 5.
+        Assert.Equal(42, options.PatienceEpochs(wine.Count));
+        Assert.Equal(classifier.BestEpoch + 42, classifier.History.Count - 1);
     }
 
     [Fact]

@@ -109,12 +109,37 @@ public sealed class TabularTrainerTests : IDisposable
     }
 
     [Fact]
+    public void Early_stopping_waits_the_longer_of_its_epochs_and_its_steps_also_when_resumed()
+    {
+        // Wine's 124 or so training rows in batches of 8 are 15 or 16 steps an epoch: 3 epochs are under 50 steps, 100 steps are 7 epochs.
+        TabularTrainingOptions options = TabularTrainingOptions.Notebook with
+        {
+            Dataset = null, Data = Wine, Initialization = Initialization.PyTorch, Optimizer = OptimizerKind.Adam, LearningRate = 0.05, BatchSize = 8,
+            Epochs = 200, ValidationFraction = 0.3, EarlyStopping = 3, EarlyStoppingSteps = 100, SavePath = PathOf("m.safetensors"),
+        };
+        List<TrainingNote> notes = [];
+        TabularTrainingResult<double> run = new TabularTrainer<double>(options) { Notes = notes.Add }.Fit();
+        Assert.NotNull(run.StoppedEpoch);
+        Assert.Equal(run.BestEpoch + 7, run.StoppedEpoch);
+        Assert.Contains(notes, n => n.Text.Contains("; early stopping after 7 epochs (at least 100 steps) without improvement, the best epoch kept", StringComparison.Ordinal));
+
+        // The file keeps the steps: resumed from its best epoch, the run waits as long and stops at the same epoch.
+        TabularTrainingResult<double> again = TabularTrainer<double>.Resume(PathOf("m.safetensors"), o => o with { SavePath = PathOf("again.safetensors") }).Fit();
+        Assert.Equal(run.StoppedEpoch, again.StoppedEpoch);
+        Assert.Equal(File.ReadAllBytes(PathOf("m.safetensors")), File.ReadAllBytes(PathOf("again.safetensors")));
+
+        // Without the steps the same run stops 3 epochs after its best.
+        TabularTrainingResult<double> epochsAlone = new TabularTrainer<double>(options with { EarlyStoppingSteps = 0, SavePath = null }).Fit();
+        Assert.Equal(epochsAlone.BestEpoch + 3, epochsAlone.StoppedEpoch);
+    }
+
+    [Fact]
     public void An_early_stopped_run_is_saved_at_its_best_epoch_and_resuming_it_changes_nothing()
     {
         TabularTrainingOptions options = TabularTrainingOptions.Notebook with
         {
             Dataset = "wine", Initialization = Initialization.PyTorch, Optimizer = OptimizerKind.Adam, LearningRate = 0.05, BatchSize = 8,
-            Epochs = 60, ValidationFraction = 0.3, EarlyStopping = 3, SavePath = PathOf("m.safetensors"),
+            Epochs = 60, ValidationFraction = 0.3, EarlyStopping = 3, EarlyStoppingSteps = 0, SavePath = PathOf("m.safetensors"),
         };
         TabularTrainingResult<double> run = new TabularTrainer<double>(options).Fit();
         Assert.NotNull(run.StoppedEpoch);

@@ -179,6 +179,30 @@ public class TabularTrainingOptionsTests
         new TabularTrainingOptions { Delimiter = Backprop.Data.CsvReadOptions.Whitespace }.Validate();
     }
 
+    [Theory]
+    // Batches of 32: 161 rows are 6 steps an epoch, so 250 steps are 42 epochs; 40,455 rows are 1,265 steps, and 5 epochs are longer.
+    [InlineData(5, 250, 161, 42)]
+    [InlineData(5, 250, 40_455, 5)]
+    [InlineData(5, 250, 1_600, 5)]     // 50 steps an epoch: 5 epochs are the 250 steps
+    [InlineData(5, 250, 1_599, 5)]
+    [InlineData(5, 250, 1_568, 6)]     // 49 steps an epoch: 5 epochs are 245
+    [InlineData(5, 0, 161, 5)]
+    [InlineData(10, 250, 32, 250)]     // one step an epoch
+    [InlineData(null, 250, 161, null)]
+    public void The_patience_is_the_longer_of_the_epochs_and_the_steps(int? epochs, int steps, long rows, int? patience) =>
+        Assert.Equal(patience, new TabularTrainingOptions { EarlyStopping = epochs, EarlyStoppingSteps = steps, BatchSize = 32 }.PatienceEpochs(rows));
+
+    [Theory]
+    // Before version 7 early stopping counted epochs alone: a file of then resumes without the steps.
+    [InlineData("""{"version":1,"early_stopping":5}""", 0)]
+    [InlineData("""{"version":5,"early_stopping":5}""", 0)]
+    [InlineData("""{"version":6,"early_stopping":5}""", 0)]
+    [InlineData("""{"version":7,"early_stopping":5}""", TabularTrainingOptions.DefaultEarlyStoppingSteps)]
+    [InlineData("""{"version":7,"early_stopping":5,"early_stopping_steps":40}""", 40)]
+    [InlineData("""{"data":"embedded:wine","epochs":20}""", 0)]
+    public void A_file_from_before_the_patience_in_steps_resumes_without_it(string entry, int steps) =>
+        Assert.Equal(steps, TrainingEntries.ParseOptions(entry, "old.safetensors").Options.EarlyStoppingSteps);
+
     [Fact]
     public void An_entry_written_by_Backprop_0_1_is_read_with_that_version_s_defaults()
     {
@@ -194,7 +218,7 @@ public class TabularTrainingOptionsTests
     }
 
     [Theory]
-    [InlineData("""{"version":7,"epochs":3}""", "the 'training' entry has version 7")]
+    [InlineData("""{"version":8,"epochs":3}""", "the 'training' entry has version 8")]
     [InlineData("""{"version":1,"epochs":-3}""", "the 'training' entry is invalid: Epochs: expected an integer ≥ 0. Received: -3.")]
     [InlineData("""{"version":1,"optimizer":"adamx"}""", "the 'training' entry is invalid: Expected one of sgd, adam, adamw. Received: 'adamx'")]
     [InlineData("""{"version":1,"schedule":"sideways"}""", "the 'training' entry is invalid")]
