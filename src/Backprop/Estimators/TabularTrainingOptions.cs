@@ -21,7 +21,7 @@ namespace Backprop.Estimators;
 /// number beside its piecewise-linear encoding in 8 quantile bins, into a cross-fitted ensemble of 5 networks of one hidden
 /// layer of 64 ReLU units (each member holds out its own fifth of the rows, and every row validates by the member that held it
 /// out), Adam at 1e-3, batches of 32, at most 200 epochs, early stopping
-/// after 5 epochs without improvement of the out-of-fold loss, the best epoch kept. <see cref="Tabular"/> is the tabular recipe after
+/// after 5 epochs (or 250 steps, whichever is longer) without improvement of the out-of-fold loss, the best epoch kept. <see cref="Tabular"/> is the tabular recipe after
 /// RealMLP-TD-S, every ingredient an option of its own (measured in docs/accuracy.md; opt-in until it measures better).
 /// <see cref="Notebook"/> is the classic notebook's plain settings, what <c>backprop train</c> runs with no options, and
 /// <see cref="Plain"/> the same for any data.
