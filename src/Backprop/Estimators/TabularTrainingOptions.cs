@@ -548,7 +548,8 @@ public sealed record TabularTrainingOptions
         {
             yield return $"{{HuberDelta}} {Number(HuberDelta)} is unused: the loss is {OptionNames.Name(loss)} ({{Loss}} huber to use it)";
         }
-        if (EarlyStoppingSteps != DefaultEarlyStoppingSteps && EarlyStopping is null)
+        // 0 is what a file from before the steps resumes with, and asks for nothing; another count asks for a patience there is none of.
+        if (EarlyStoppingSteps is not (0 or DefaultEarlyStoppingSteps) && EarlyStopping is null)
         {
             yield return $"{{EarlyStoppingSteps}} {Number(EarlyStoppingSteps)} is unused: it is early stopping's patience in steps, and {{EarlyStopping}} is none";
         }

@@ -77,6 +77,7 @@ public class TrainToolboxFlagsTests
     [InlineData("--huber-delta", "2", "warning: --huber-delta 2 is unused: the loss is cross-entropy (--loss huber to use it)")]
     [InlineData("--min-delta", "0.01", "warning: --min-delta 0.01 does not change the model without --early-stopping or --restore-best: the run keeps its last epoch")]
     [InlineData("--stream-memory", "64MB", "warning: --stream-memory 64 MB is unused: the data is read whole, not streamed (--stream to stream it)")]
+    [InlineData("--early-stopping-steps", "100", "warning: --early-stopping-steps 100 is unused: it is early stopping's patience in steps, and --early-stopping is none")]
     public void A_flag_the_run_does_not_use_is_named_in_a_warning_and_changes_nothing(string flag, string value, string warning)
     {
         string[] common = ["--dataset", "wine", "--epochs", "4", "--batch-size", "8"]; // the notebook's SGD and cross-entropy

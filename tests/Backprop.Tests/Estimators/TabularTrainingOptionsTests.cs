@@ -252,6 +252,8 @@ public class TabularTrainingOptionsTests
             Unused(new() { HuberDelta = 2, Loss = LossKind.MeanSquaredError }));
         Assert.Equal(["MinDelta 0.01 does not change the model without EarlyStopping or RestoreBest: the run keeps its last epoch"],
             Unused(new() { MinDelta = 0.01, EarlyStopping = null, Loss = LossKind.CrossEntropy }));
+        Assert.Equal(["EarlyStoppingSteps 100 is unused: it is early stopping's patience in steps, and EarlyStopping is none"],
+            Unused(new() { EarlyStoppingSteps = 100, EarlyStopping = null, Loss = LossKind.CrossEntropy }));
         Assert.Equal(["Dropout 0.2 is unused: it drops hidden units, and HiddenLayers is none"],
             Unused(new() { Dropout = 0.2, HiddenLayers = [], Loss = LossKind.CrossEntropy }));
         Assert.Equal(["StreamMemory 50 MB is unused: the data is read whole, not streamed (Stream to stream it)"],
@@ -268,6 +270,9 @@ public class TabularTrainingOptionsTests
         Assert.Empty(Unused(new() { MinDelta = 0.01, EarlyStopping = 3, Loss = LossKind.MeanSquaredError }));
         Assert.Empty(Unused(new() { MinDelta = 0.01, EarlyStopping = null, RestoreBest = true, Loss = LossKind.MeanSquaredError }));
         Assert.Empty(Unused(new() { Dropout = 0.2, HiddenLayers = [8], Loss = LossKind.CrossEntropy }));
+        Assert.Empty(Unused(new() { EarlyStoppingSteps = 100, EarlyStopping = 3, Loss = LossKind.CrossEntropy }));
+        // 0 steps without early stopping is what a file from before the steps resumes with (the notebook's, among them): it asks for nothing.
+        Assert.Empty(Unused(new() { EarlyStoppingSteps = 0, EarlyStopping = null, Loss = LossKind.CrossEntropy }));
         Assert.Empty(Unused(new() { StreamMemory = 50_000_000, Stream = true, Loss = LossKind.CrossEntropy }));
         foreach (TabularTrainingOptions recipe in (TabularTrainingOptions[])[TabularTrainingOptions.Notebook, TabularTrainingOptions.Plain, new(), TabularTrainingOptions.Tabular])
         {
