@@ -221,6 +221,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         // A streamed run's samples become inputs within their share of its memory too (one-hot columns may make them larger).
         int bytesPerRow = Unsafe.SizeOf<T>() * (preprocessor.FeatureCount + 1);
         Dataset<T> trainingData = preprocessor.Transform<T>(table, trainRows ?? streamed?.RowsWithin(table, bytesPerRow), warnings);
+        // The rows an epoch trains on: a streamed run's are all of its data's (of every rank), not the sample held here.
+        long trainingRows = streamed?.TrainingRows ?? trainingData.Count;
         Dataset<T>? validationData = validationRows is not null ? preprocessor.Transform<T>(table, validationRows, warnings)
             : streamed?.Validation is { } heldOut ? preprocessor.Transform<T>(heldOut, streamed.RowsWithin(heldOut, bytesPerRow), warnings)
             : null;
@@ -320,7 +322,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             // What the options made of this table: the network, the optimizer, the epochs and which one is kept.
             // Bins asked for but given to no column (a warning said so) are not described as the network's.
             TabularTrainingOptions described = preprocessor.State.Features.Any(f => f.Bins > 0) ? options : options with { PiecewiseLinearBins = 0 };
-            Note(false, OptionPlaceholders.Escape(described.Describe(network, streamed is null ? trainingData.Count : (int)Math.Min(int.MaxValue, streamed.TrainingRows))));
+            Note(false, OptionPlaceholders.Escape(described.Describe(network, (int)Math.Min(int.MaxValue, trainingRows))));
             if (streamed?.Ranks is { } shares)
             {
                 Note(false, OptionPlaceholders.Escape(RankShares(streamed, shares, options.BatchSize)));
@@ -403,7 +405,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         // Early stopping decides when to stop; the recorder below keeps the best epoch's whole state, so the callback does not
         // need a copy of the weights of its own.
         // The patience counts steps too: the same on every rank of a data-parallel run, which sees every row or counts them all.
-        EarlyStopping<T>? stopping = options.PatienceEpochs(streamed?.TrainingRows ?? train.Count) is int patience
+        EarlyStopping<T>? stopping = options.PatienceEpochs(trainingRows) is int patience
             ? new EarlyStopping<T>(patience, options.MinDelta, restoreBestWeights: false, initialState: state.EarlyStopping)
             : null;
         if (stopping is not null)
