@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -67,7 +66,7 @@ public sealed class NativeAotTests(NativeAotTests.Executable native) : IClassFix
     /// Rows of two numbers (one with empty cells), a string column and a string class decided by them, so that every
     /// default preprocessing step runs: imputation, standardization, one-hot encoding, class names.
     /// </summary>
-    private static string MixedCsv(int rows, int seed)
+    internal static string MixedCsv(int rows, int seed)
     {
         var random = new Random(seed);
         var csv = new StringBuilder("width,height,color,shape\n");
@@ -99,7 +98,7 @@ public sealed class NativeAotTests(NativeAotTests.Executable native) : IClassFix
         public async Task<(int ExitCode, string Output, string Error)> Run(params string[] arguments)
         {
             string executable = await _path.Value;
-            return await Task.Run(() => Start(executable, arguments, TimeSpan.FromMinutes(2)));
+            return await Task.Run(() => ChildProcess.Run(executable, arguments, TimeSpan.FromMinutes(2)));
         }
 
         private string Publish()
@@ -107,51 +106,18 @@ public sealed class NativeAotTests(NativeAotTests.Executable native) : IClassFix
             string runtime = RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "linux-arm64" : "linux-x64";
             string output = Path.Combine(_folder, "out");
             // Its own artifacts folder: the repository's bin/ and obj/ stay the test run's; no build servers outlive it.
-            var (code, log, error) = Start("dotnet",
+            var (code, log, error) = ChildProcess.Run("dotnet",
                 ["publish", Path.Combine(RepositoryPaths.Root, "src", "Backprop.Cli"), "-c", "Release", "-r", runtime,
                  "-p:PublishAot=true", "--artifacts-path", _folder, "-o", output, "--disable-build-servers"],
                 TimeSpan.FromMinutes(8));
             string executable = Path.Combine(output, "backprop");
             if (code != 0 || !File.Exists(executable))
             {
-                throw new InvalidOperationException($"dotnet publish -p:PublishAot=true failed (exit code {code}):\n{Tail(log + error)}");
+                throw new InvalidOperationException($"dotnet publish -p:PublishAot=true failed (exit code {code}):\n{ChildProcess.Tail(log + error)}");
             }
             return executable;
         }
 
-        private static (int ExitCode, string Output, string Error) Start(string program, string[] arguments, TimeSpan timeout)
-        {
-            var start = new ProcessStartInfo(program, arguments)
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = RepositoryPaths.Root,
-            };
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["DOTNET_NOLOGO"] = "1";
-            using Process process = Process.Start(start)!;
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not finish in {timeout.TotalMinutes} minutes.");
-            }
-            return (process.ExitCode, output.Result.Replace("\r\n", "\n"), error.Result.Replace("\r\n", "\n"));
-        }
-
-        private static string Tail(string log) => string.Join('\n', log.Split('\n').TakeLast(30));
-
-        public void Dispose()
-        {
-            try
-            {
-                Directory.Delete(_folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Best effort: a leftover temp folder is not a test failure.
-            }
-        }
+        public void Dispose() => ChildProcess.DeleteFolder(_folder);
     }
 }
