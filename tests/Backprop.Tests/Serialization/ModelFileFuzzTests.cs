@@ -48,16 +48,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         long before = GC.GetAllocatedBytesForCurrentThread();
         try
         {
-            SafeTensorsDocument document = SafeTensors.Parse(file, "fuzz.safetensors");
-            SavedModel<float> saved = ModelFile.FromDocument<float>(document, "fuzz.safetensors");
-            saved.Model.Predict(new Matrix<float>(1, saved.Model.InputFeatures));
-            if (tabular)
-            {
-                TabularModel<float> model = TabularModel<float>.FromSaved(saved, "fuzz.safetensors").Model;
-                Table table = Table.Read(() => new MemoryStream(TabularCsv), "fuzz.safetensors (data)", model.Preprocessor.ReadOptions());
-                if (model.Output == OutputKind.Identity) model.PredictValues(table, new List<string>());
-                else model.PredictProbabilities(table, new List<string>());
-            }
+            Load(file, tabular);
             outcomes.Loaded++;
         }
         catch (BackpropException ex)
@@ -80,6 +71,28 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         Assert.True(allocated <= AllocationBase + AllocationPerByte * file.Length, $"{mutation}: allocated {allocated:N0} bytes for a {file.Length}-byte input");
     }
 
+    /// <summary>Reads the file as a model (and, when <paramref name="tabular"/>, as a tabular model) and predicts with it.</summary>
+    private static void Load(byte[] file, bool tabular)
+    {
+        SafeTensorsDocument document = SafeTensors.Parse(file, "fuzz.safetensors");
+        SavedModel<float> saved = ModelFile.FromDocument<float>(document, "fuzz.safetensors");
+        saved.Model.Predict(new Matrix<float>(1, saved.Model.InputFeatures));
+        if (tabular)
+        {
+            TabularModel<float> model = TabularModel<float>.FromSaved(saved, "fuzz.safetensors").Model;
+            Table table = Table.Read(() => new MemoryStream(TabularCsv), "fuzz.safetensors (data)", model.Preprocessor.ReadOptions());
+            if (model.Output == OutputKind.Identity) model.PredictValues(table, new List<string>());
+            else model.PredictProbabilities(table, new List<string>());
+        }
+    }
+
+    /// <summary>
+    /// Loads a valid file once before anything is measured: the first load in a process also pays what is initialized once
+    /// per process (the readers' caches and tables), which is not a cost of the input. Run alone, without this, the tabular
+    /// test's first file allocated 381,448 bytes against its bound of 349,696 and failed; after another test, it passed.
+    /// </summary>
+    private static void WarmUp(byte[] valid, bool tabular) => Load(valid, tabular);
+
     private static (string Header, byte[] Data) Split(byte[] file)
     {
         int length = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
@@ -97,6 +110,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         ulong seed = Fuzzing.Seed(2024UL);
         var rng = new Rng(seed);
         output.WriteLine($"seed {seed}, scale {Scale}");
+        WarmUp(valid, tabular: false);
         Check(valid, "original", outcomes);
         Assert.Equal(1, outcomes.Loaded);
 
@@ -202,6 +216,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         {
             (Sequential<float> network, Dictionary<string, string> metadata) = ValidTabularModel(regression);
             byte[] valid = TabularFile(network, metadata);
+            WarmUp(valid, tabular: true);
             int loadedBefore = outcomes.Loaded;
             Check(valid, $"original (regression {regression})", outcomes, tabular: true);
             Assert.Equal(loadedBefore + 1, outcomes.Loaded);
