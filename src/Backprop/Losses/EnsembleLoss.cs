@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Tensors;
 
 namespace Backprop.Losses;
@@ -200,7 +201,6 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
                 all.CopyTo(row);
                 count = members;
             }
-            T logCount = T.Log(T.CreateChecked(count));
             switch (average)
             {
                 case MemberAverage.Values:
@@ -219,6 +219,14 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
                         T lse = LogSumExp(z);
                         for (int c = 0; c < o; c++) z[c] -= lse;
                     }
+                    if (count == 1)
+                    {
+                        // One member (a cross-fitted row's, held out by one): the log-sum-exp of one finite value x is x + log exp(0)
+                        // = x + 0 and log 1 = 0, so the result is x + 0, to the bit, without an exp and a log per output.
+                        for (int c = 0; c < o; c++) result[c] = row[c] + T.Zero;
+                        break;
+                    }
+                    T logCount = T.Log(T.CreateChecked(count));
                     for (int c = 0; c < o; c++) result[c] = LogSumExpStrided(row, c, o, count) - logCount;
                     break;
                 case MemberAverage.SigmoidProbabilities:
@@ -243,8 +251,12 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     {
         T max = values[0];
         for (int i = 1; i < values.Length; i++) max = T.Max(max, values[i]);
+        // The exponentials in one vector pass (Exponentials), summed in order.
+        Span<T> e = Buffer(ref t_exponentials, values.Length);
+        TensorPrimitives.Subtract(values, max, e);
+        Exponentials.ExpInPlace(e);
         T sum = T.Zero;
-        for (int i = 0; i < values.Length; i++) sum += T.Exp(values[i] - max);
+        for (int i = 0; i < e.Length; i++) sum += e[i];
         return max + T.Log(sum);
     }
 
@@ -262,6 +274,9 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
 
     [ThreadStatic]
     private static T[]? t_packed;
+
+    [ThreadStatic]
+    private static T[]? t_exponentials;
 
     private static Span<T> Buffer(ref T[]? buffer, int length)
     {

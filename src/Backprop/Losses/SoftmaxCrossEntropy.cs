@@ -1,7 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using Backprop.Tensors;
 
 namespace Backprop.Losses;
 
@@ -107,18 +109,28 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             totalWeight += (weight.IsEmpty ? T.One : weight[b]) * classWeight;
         }
         T scale = totalWeight > T.Zero ? T.One / totalWeight : T.Zero;
+        // e (B, C) = exp(z − max_b), every row's in one vector pass (a row of a few classes fills no vector on its own); kept in
+        // dlogits, where the gradient overwrites it value by value.
+        int count = batch * classes;
+        Span<T> e = dlogits.IsEmpty ? Scratch(count) : dlogits[..count];
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<T> row = logits.Slice(b * classes, classes);
+            TensorPrimitives.Subtract(row, Max(row), e.Slice(b * classes, classes));
+        }
+        Exponentials.ExpInPlace(e);
         T loss = T.Zero;
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<T> row = logits.Slice(b * classes, classes);
+            Span<T> erow = e.Slice(b * classes, classes);
             int label = Label(target, b, classes);
-            T max = Max(row);
             T sum = T.Zero;
             for (int c = 0; c < classes; c++)
             {
-                sum += T.Exp(row[c] - max);
+                sum += erow[c];
             }
-            T logSumExp = max + T.Log(sum);
+            T logSumExp = Max(row) + T.Log(sum);
             T labelWeight = weighted ? _classWeights[label] : T.One;
             T sampleWeight = weight.IsEmpty ? T.One : weight[b];
             // −log p_c = logSumExp − row[c]
@@ -135,16 +147,20 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             loss += sampleWeight * sampleLoss;
             if (!dlogits.IsEmpty)
             {
-                Span<T> drow = dlogits.Slice(b * classes, classes);
+                // erow is this row of dlogits, e_c in place: dlogits_c = s (A e_c / Σ e − ε/C w_c) / Σ s w_y, the label's less
+                // s (1 − ε) w_y / Σ s w_y, element by element (the same bits at any vector width).
                 T factor = sampleWeight * scale;
                 T a = keep * labelWeight + smoothShare * weightSum;
-                for (int c = 0; c < classes; c++)
+                TensorPrimitives.Multiply(erow, a * factor / sum, erow);
+                if (weighted)
                 {
-                    T p = T.Exp(row[c] - logSumExp);
-                    T g = a * p - smoothShare * (weighted ? _classWeights[c] : T.One);
-                    if (c == label) g -= keep * labelWeight;
-                    drow[c] = g * factor;
+                    TensorPrimitives.MultiplyAdd(_classWeights, -smoothShare * factor, erow, erow);
                 }
+                else if (_smoothing != T.Zero)
+                {
+                    TensorPrimitives.Add(erow, -smoothShare * factor, erow);
+                }
+                erow[label] -= keep * labelWeight * factor;
             }
         }
         return loss * scale;
@@ -190,6 +206,16 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             loss += max + T.Log(sum) - row[label];
         }
         return loss * scale;
+    }
+
+    // The exponentials of a forward-only call (validation), which has no gradient buffer to keep them in; per thread, kept.
+    [ThreadStatic]
+    private static T[]? t_exponentials;
+
+    private static Span<T> Scratch(int length)
+    {
+        if (t_exponentials is null || t_exponentials.Length < length) t_exponentials = new T[length];
+        return t_exponentials.AsSpan(0, length);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using Backprop.Tensors;
 
 namespace Backprop.Models;
@@ -93,10 +94,11 @@ public static class TemperatureScaling
     private static double LogLoss(double[] z, int outputs, int[] labels, OutputKind output, double temperature)
     {
         var logP = new double[output == OutputKind.Sigmoid && outputs == 1 ? 2 : outputs];
+        var exponentials = new double[outputs];
         double sum = 0;
         for (int r = 0; r < labels.Length; r++)
         {
-            LogProbabilities(z.AsSpan(r * outputs, outputs), output, temperature, logP);
+            LogProbabilities(z.AsSpan(r * outputs, outputs), output, temperature, logP, exponentials);
             sum -= logP[labels[r]];
         }
         return sum / labels.Length;
@@ -104,7 +106,7 @@ public static class TemperatureScaling
 
     // log p_c of one row's logits / T: softmax; one sigmoid logit (log σ(s) = −softplus(−s), log(1 − σ(s)) = −softplus(s));
     // one-vs-rest sigmoids normalized (log σ(s_c) − log Σ σ(s_j)).
-    private static void LogProbabilities(ReadOnlySpan<double> row, OutputKind output, double temperature, Span<double> logP)
+    private static void LogProbabilities(ReadOnlySpan<double> row, OutputKind output, double temperature, Span<double> logP, Span<double> exponentials)
     {
         if (output == OutputKind.Sigmoid && row.Length == 1)
         {
@@ -119,8 +121,11 @@ public static class TemperatureScaling
             logP[c] = output == OutputKind.Softmax ? row[c] / temperature : -Softplus(-row[c] / temperature);
             max = Math.Max(max, logP[c]);
         }
+        // The fit evaluates every row's exponentials some fifty times: one vector pass a row (Exponentials), summed in order.
+        TensorPrimitives.Subtract(logP[..row.Length], max, exponentials);
+        Exponentials.ExpInPlace(exponentials);
         double total = 0;
-        for (int c = 0; c < row.Length; c++) total += Math.Exp(logP[c] - max);
+        for (int c = 0; c < row.Length; c++) total += exponentials[c];
         double normalizer = max + Math.Log(total);
         for (int c = 0; c < row.Length; c++) logP[c] -= normalizer;
     }

@@ -73,6 +73,28 @@ public class SoftmaxCrossEntropyTests
     }
 
     [Fact]
+    public void A_rows_gradient_does_not_depend_on_the_rows_around_it()
+    {
+        // The general path takes the exponentials of the whole batch in one vector pass: a row's values must not depend on
+        // where it falls in that pass (11 classes: a whole vector and a tail), nor on the other rows.
+        var rng = new Rng(12);
+        const int batch = 6, classes = 11;
+        float[] row = Enumerable.Range(0, classes).Select(_ => 5 * (float)rng.NextNormal()).ToArray();
+        float[] Gradient(int position, Rng others)
+        {
+            float[] logits = Enumerable.Range(0, batch * classes).Select(_ => 5 * (float)others.NextNormal()).ToArray();
+            row.CopyTo(logits, position * classes);
+            float[] target = Enumerable.Range(0, batch).Select(b => b == position ? 3f : others.NextInt(classes)).ToArray();
+            var doutput = new float[batch * classes];
+            new SoftmaxCrossEntropy<float>(null, 0.1).ForwardBackward(doutput, logits, target, Enumerable.Repeat(1f, batch).ToArray(), batch);
+            return doutput[(position * classes)..((position + 1) * classes)];
+        }
+        float[] first = Gradient(0, new Rng(13));
+        Assert.Equal(first, Gradient(5, new Rng(14)));
+        Assert.Equal(first, Gradient(2, new Rng(15)));
+    }
+
+    [Fact]
     public void Rejects_a_class_index_out_of_range()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new SoftmaxCrossEntropy<double>().Forward([0, 0], [2], [], 1));

@@ -1,0 +1,59 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace Backprop.Tensors;
+
+/// <summary>
+/// <c>exp</c> over a span with .NET's vector routine (<see cref="Vector.Exp(Vector{float})"/>), every element through it: the last
+/// partial vector is padded, not finished by the scalar <c>exp</c>. So an element's result depends on its value only, not on where
+/// it falls in the span, on the span's length or on the rows computed with it.
+/// </summary>
+/// <remarks>
+/// <see cref="Vector{T}"/> is 256 bits on every x64 machine with AVX2, with or without AVX-512, in the JIT and in Native AOT
+/// (x86-64-v3), so both builds compute the same bits. The softmax losses call it once for a whole batch: a row of a few classes
+/// fills no vector on its own. Measured on letter (26 classes, batches of 32 through five members): the scalar <c>expf</c> of
+/// the loss's two passes was a fifth of the training thread's time.
+/// </remarks>
+internal static class Exponentials
+{
+    /// <summary><paramref name="values"/> ← <c>exp(values)</c>, element by element.</summary>
+    public static void ExpInPlace<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double))
+        {
+            // Other element types (Half) have no vector routine: the scalar exp.
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = T.Exp(values[i]);
+            }
+            return;
+        }
+        int n = values.Length, k = 0;
+        for (; k <= n - Vector<T>.Count; k += Vector<T>.Count)
+        {
+            Exp(new Vector<T>(values[k..])).CopyTo(values[k..]);
+        }
+        if (k < n)
+        {
+            ExpTail(values[k..]);
+        }
+    }
+
+    // The last partial vector: padded with zeros, through the same routine, its own lanes written back.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ExpTail<T>(Span<T> tail) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Span<T> lanes = stackalloc T[Vector<T>.Count];
+        lanes.Clear();
+        tail.CopyTo(lanes);
+        Exp(new Vector<T>(lanes)).CopyTo(lanes);
+        lanes[..tail.Length].CopyTo(tail);
+    }
+
+    // float or double only (ExpInPlace checks).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Exp<T>(Vector<T> x) where T : unmanaged, IFloatingPointIeee754<T> =>
+        typeof(T) == typeof(float)
+            ? Vector.As<float, T>(Vector.Exp(Vector.As<T, float>(x)))
+            : Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(x)));
+}
