@@ -37,7 +37,7 @@ internal static class AdamStep
     }
 
     /// <summary>Below this many parameters per thread the pass stays on the calling thread: waking a worker would cost more.</summary>
-    private const int ElementsPerThread = 32_768;
+    private const int ElementsPerThread = 16_384;
 
     /// <summary>The per-step scalars of the update.</summary>
     internal readonly struct Constants<T> where T : unmanaged, IFloatingPointIeee754<T>
