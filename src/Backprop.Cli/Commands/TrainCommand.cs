@@ -89,6 +89,13 @@ internal static class TrainCommand
             DefaultValueFactory = _ => notebook.PiecewiseLinearBins,
             HelpName = "BINS",
         }, nameof(O.PiecewiseLinearBins), (o, v) => o with { PiecewiseLinearBins = v });
+        flags.Add(new Option<double>("--ple-rows-per-input")
+        {
+            Description = "Put the numbers in bins only when the training rows are at least this many per input the bins add "
+                + "(8 bins of 100 columns need 1,600 rows at 2); on a smaller table they enter as they are; 0 to put them in bins whatever the table's size",
+            DefaultValueFactory = _ => notebook.PiecewiseLinearRowsPerInput,
+            HelpName = "ROWS",
+        }, nameof(O.PiecewiseLinearRowsPerInput), (o, v) => o with { PiecewiseLinearRowsPerInput = v });
         flags.Add(new Option<int>("--members")
         {
             Description = $"Train this many networks side by side, each with its own initial weights and loss, and average their predictions (an ensemble in one model file, 1 to {O.MaxMembers}) ({OtherRecipes(o => o.Members)})",

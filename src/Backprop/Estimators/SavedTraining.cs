@@ -87,6 +87,8 @@ internal sealed class SavedTraining<T> where T : unmanaged, IFloatingPointIeee75
         Fixed(saved.Scaling == options.Scaling, nameof(options.Scaling), OptionNames.Name(saved.Scaling), OptionNames.Name(options.Scaling));
         Fixed(saved.PiecewiseLinearBins == options.PiecewiseLinearBins, nameof(options.PiecewiseLinearBins),
             TabularTrainingOptions.Number(saved.PiecewiseLinearBins), TabularTrainingOptions.Number(options.PiecewiseLinearBins));
+        Fixed(saved.PiecewiseLinearRowsPerInput == options.PiecewiseLinearRowsPerInput, nameof(options.PiecewiseLinearRowsPerInput),
+            TabularTrainingOptions.Number(saved.PiecewiseLinearRowsPerInput), TabularTrainingOptions.Number(options.PiecewiseLinearRowsPerInput));
         Fixed(saved.Parametrization == options.Parametrization, nameof(options.Parametrization), OptionNames.Name(saved.Parametrization), OptionNames.Name(options.Parametrization));
         Fixed(saved.Dropout == options.Dropout, nameof(options.Dropout), TabularTrainingOptions.Number(saved.Dropout), TabularTrainingOptions.Number(options.Dropout));
         Fixed(saved.Initialization == options.Initialization || options.Initialization is null, nameof(options.Initialization),

@@ -223,6 +223,19 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         Dataset<T> trainingData = preprocessor.Transform<T>(table, trainRows ?? streamed?.RowsWithin(table, bytesPerRow), warnings);
         // The rows an epoch trains on: a streamed run's are all of its data's (of every rank), not the sample held here.
         long trainingRows = streamed?.TrainingRows ?? trainingData.Count;
+        long binInputs = fitted is null ? preprocessor.State.Features.Sum(f => (long)f.Bins) : 0;
+        if (options.TooFewRowsForBins(trainingRows, binInputs))
+        {
+            // More inputs than the rows can fit: the numbers enter as they are, fitted again without bins (a small table, so cheap).
+            bool asked = options.PiecewiseLinearBins != new TabularTrainingOptions().PiecewiseLinearBins
+                || options.PiecewiseLinearRowsPerInput != TabularTrainingOptions.DefaultPiecewiseLinearRowsPerInput;
+            unbinned = new TrainingNote(asked, $"no piecewise-linear inputs: the bins would add {Plural.Of(binInputs, "input")} for {Plural.Of(trainingRows, "training row")}, " +
+                $"fewer than {TabularTrainingOptions.Number(options.PiecewiseLinearRowsPerInput)} rows each ({{PiecewiseLinearRowsPerInput}} 0 to put the numbers in bins anyway)");
+            preprocessor = TabularPreprocessor.Fit(table, tabular with { PiecewiseLinearBins = 0 }, trainRows);
+            warnings.Clear();
+            bytesPerRow = Unsafe.SizeOf<T>() * (preprocessor.FeatureCount + 1);
+            trainingData = preprocessor.Transform<T>(table, trainRows ?? streamed?.RowsWithin(table, bytesPerRow), warnings);
+        }
         Dataset<T>? validationData = validationRows is not null ? preprocessor.Transform<T>(table, validationRows, warnings)
             : streamed?.Validation is { } heldOut ? preprocessor.Transform<T>(heldOut, streamed.RowsWithin(heldOut, bytesPerRow), warnings)
             : null;

@@ -19,7 +19,7 @@ internal static class TrainingEntries
     public const string StateKey = "training.state";
 
     /// <summary>The version of the <c>training</c> entry this library writes, and the newest it reads.</summary>
-    public const int OptionsVersion = 7;
+    public const int OptionsVersion = 8;
 
     /// <summary>At most this many epochs are stored per curve: a long run keeps its model file small.</summary>
     public const int MaxStoredEpochs = 2_000;
@@ -71,6 +71,7 @@ internal static class TrainingEntries
         w.WriteBoolean("zero_output_layer", o.ZeroOutputLayer);
         w.WriteNumber("embedding", (int)o.Embedding);
         w.WriteNumber("piecewise_linear_bins", o.PiecewiseLinearBins);
+        w.WriteNumber("piecewise_linear_rows_per_input", o.PiecewiseLinearRowsPerInput);
         w.WriteNumber("members", o.Members);
         Boolean(w, "cross_fit", o.CrossFit);
         w.WriteNumber("dropout", o.Dropout);
@@ -175,6 +176,7 @@ internal static class TrainingEntries
                     4 => BeforeCalibration,
                     5 => BeforeDefaultBins,
                     6 => BeforeStepPatience,
+                    7 => BeforeBinRule,
                     _ => new TabularTrainingOptions(),
                 }, entry);
             }
@@ -208,6 +210,7 @@ internal static class TrainingEntries
         Calibrate = false,
         LabelSmoothing = 0,
         PiecewiseLinearBins = 0,
+        PiecewiseLinearRowsPerInput = 0,
         EarlyStoppingSteps = 0,
     };
 
@@ -216,24 +219,30 @@ internal static class TrainingEntries
     private static readonly TabularTrainingOptions BeforeEnsembles = new()
     {
         Members = 1, CrossFit = false, Embedding = Layers.InputEmbedding.None, Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0,
-        EarlyStoppingSteps = 0,
+        PiecewiseLinearRowsPerInput = 0, EarlyStoppingSteps = 0,
     };
 
     // Version 4 predates calibration: its models' probabilities were the network's own.
-    private static readonly TabularTrainingOptions BeforeCalibration = new() { Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0, EarlyStoppingSteps = 0 };
+    private static readonly TabularTrainingOptions BeforeCalibration = new()
+    {
+        Calibrate = false, LabelSmoothing = 0, PiecewiseLinearBins = 0, PiecewiseLinearRowsPerInput = 0, EarlyStoppingSteps = 0,
+    };
 
     // Version 5 predates the bins as a default: an entry without the key (written before they existed) had none.
-    private static readonly TabularTrainingOptions BeforeDefaultBins = new() { PiecewiseLinearBins = 0, EarlyStoppingSteps = 0 };
+    private static readonly TabularTrainingOptions BeforeDefaultBins = new() { PiecewiseLinearBins = 0, PiecewiseLinearRowsPerInput = 0, EarlyStoppingSteps = 0 };
 
     // Version 6 predates the patience in steps: its runs stopped after the epochs of early stopping alone.
-    private static readonly TabularTrainingOptions BeforeStepPatience = new() { EarlyStoppingSteps = 0 };
+    private static readonly TabularTrainingOptions BeforeStepPatience = new() { PiecewiseLinearRowsPerInput = 0, EarlyStoppingSteps = 0 };
+
+    // Version 7 predates the rows the bins need: its runs put the numbers in bins whatever the table's size.
+    private static readonly TabularTrainingOptions BeforeBinRule = new() { PiecewiseLinearRowsPerInput = 0 };
 
     // Backprop 0.1 wrote the command line's options without a version: the data as "embedded:NAME" or a path, the notebook's
     // defaults, and the options that were off left out. Everything it did not write was the notebook's value.
     private static JsonObject FromFirstVersion(JsonObject legacy)
     {
         legacy.Remove("precision"); // the file's dtype now
-        JsonObject body = Overlay(TabularTrainingOptions.Notebook with { Dataset = null, EarlyStoppingSteps = 0 }, legacy);
+        JsonObject body = Overlay(TabularTrainingOptions.Notebook with { Dataset = null, EarlyStoppingSteps = 0, PiecewiseLinearRowsPerInput = 0 }, legacy);
         if (body["data"]?.GetValue<string>() is { } data && data.StartsWith("embedded:", StringComparison.Ordinal))
         {
             body["data"] = null;

@@ -41,7 +41,9 @@ public sealed class DistributedMpiTests : TempFileTest
     public void Two_ranks_train_the_model_one_process_trains()
     {
         string data = Wine(), one = Path.Combine(Files.Directory, "one.safetensors"), two = Path.Combine(Files.Directory, "two.safetensors");
-        string[] flags = ["train", "--data", data, "--epochs", "12", "--precision", "f64"];
+        // Wine's numbers in bins although its 178 rows are fewer than 2 per bin input: the network of 117 inputs this test has always
+        // compared. (With 13 inputs the two runs' Adam steps amplify their different rounding to 6e-9 in 12 epochs.)
+        string[] flags = ["train", "--data", data, "--epochs", "12", "--precision", "f64", "--ple-rows-per-input", "0"];
         var (exit, output, error) = MpiRun(2, [.. flags, "--distributed", "mpi", "--save", two]);
         Assert.True(exit == 0, error);
         Assert.Contains("note: data-parallel over 2 ranks: each steps on its share of every batch of 32 (16 rows each)", error);

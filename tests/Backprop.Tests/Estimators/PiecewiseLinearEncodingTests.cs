@@ -113,6 +113,49 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
     }
 
     [Fact]
+    public void A_table_with_fewer_than_two_rows_per_bin_input_takes_its_numbers_alone()
+    {
+        // Three columns of distinct numbers: 8 bins each are 24 inputs, so 48 training rows are the fewest that keep them.
+        var random = new Random(7);
+        string TableOf(int rows) => Files.Write($"t{rows}.csv", "a,b,c,y\n" + string.Join("\n", Enumerable.Range(0, rows).Select(i =>
+            $"{random.NextDouble():R},{random.NextDouble() * 100:R},{-random.NextDouble():R},{(i % 3 == 0 ? "p" : "q")}")) + "\n");
+        string small = TableOf(47), enough = TableOf(48), split = TableOf(60);
+        var notes = new List<TrainingNote>();
+        TabularTrainingResult<double> Fit(TabularTrainingOptions options)
+        {
+            notes.Clear();
+            return new TabularTrainer<double>(options with { HiddenLayers = [4], Epochs = 1 }) { Notes = notes.Add }.Fit();
+        }
+
+        TabularTrainingResult<double> alone = Fit(new() { Data = small, SavePath = PathOf("small.safetensors") });
+        Assert.Equal(3, alone.Model.Network.InputFeatures);
+        Assert.All(alone.Model.Preprocessor.State.Features, f => Assert.Null(f.Edges));
+        TrainingNote said = Assert.Single(notes, n => n.Template.StartsWith("no piecewise-linear inputs", StringComparison.Ordinal));
+        Assert.Equal("no piecewise-linear inputs: the bins would add 24 inputs for 47 training rows, fewer than 2 rows each " +
+            "({PiecewiseLinearRowsPerInput} 0 to put the numbers in bins anyway)", said.Template);
+        Assert.False(said.IsWarning); // the default's choice, not a request refused
+        Assert.Contains(notes, n => n.Template.StartsWith("network 3 inputs →", StringComparison.Ordinal));
+
+        Assert.Equal(27, Fit(new() { Data = enough }).Model.Network.InputFeatures);
+        Assert.DoesNotContain(notes, n => n.Template.Contains("piecewise-linear inputs", StringComparison.Ordinal));
+        Assert.Equal(27, Fit(new() { Data = small, PiecewiseLinearRowsPerInput = 0 }).Model.Network.InputFeatures);
+        // 4 bins are 12 inputs, which 47 rows can carry.
+        Assert.Equal(15, Fit(new() { Data = small, PiecewiseLinearBins = 4 }).Model.Network.InputFeatures);
+        // Bins asked for and not made are a warning.
+        Assert.Equal(3, Fit(new() { Data = small, PiecewiseLinearBins = 16 }).Model.Network.InputFeatures);
+        Assert.Contains(notes, n => n.IsWarning && n.Template.StartsWith("no piecewise-linear inputs: the bins would add 48 inputs for 47 training rows", StringComparison.Ordinal));
+        // The rows are those the network trains on: 60 less a validation quarter are 45.
+        Assert.Equal(3, Fit(new() { Data = split, ValidationFraction = 0.25, CrossFit = false, Members = 1, Calibrate = false }).Model.Network.InputFeatures);
+        Assert.Contains(notes, n => n.Template.Contains("24 inputs for 45 training rows", StringComparison.Ordinal));
+
+        // The choice is the preprocessing's, saved with it: a resumed run keeps it and cannot change the rule.
+        Assert.Equal("PiecewiseLinearRowsPerInput", Assert.Throws<OptionException>(() =>
+            TabularTrainer<double>.Resume(PathOf("small.safetensors"), o => o with { PiecewiseLinearRowsPerInput = 0 })).Option);
+        TabularTrainingResult<double> resumed = TabularTrainer<double>.Resume(PathOf("small.safetensors"), o => o with { Epochs = 2, SavePath = null }).Fit();
+        Assert.Equal(3, resumed.Model.Network.InputFeatures);
+    }
+
+    [Fact]
     public void The_model_file_keeps_the_encoding_and_a_resumed_run_cannot_change_it()
     {
         var options = new TabularTrainingOptions { Dataset = "wine", HiddenLayers = [8], Epochs = 3, Members = 2, PiecewiseLinearBins = 5, SavePath = PathOf("m.safetensors") };

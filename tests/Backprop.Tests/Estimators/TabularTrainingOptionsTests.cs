@@ -50,6 +50,8 @@ public class TabularTrainingOptionsTests
     [InlineData("Schedule", "Schedule: expected a gamma in (0, 1]. Received: 'step:2:1.5'.")]
     [InlineData("CheckpointEvery", "CheckpointEvery: expected SavePath with it. Received: none.")]
     [InlineData("Data", "Data: expected either Data or Dataset. Received: both.")]
+    [InlineData("PiecewiseLinearRowsPerInput", "PiecewiseLinearRowsPerInput: expected a number ≥ 0 (0 to put the numbers in bins whatever the table's size). Received: -1.")]
+    [InlineData("PiecewiseLinearRowsPerInput NaN", "PiecewiseLinearRowsPerInput: expected a number ≥ 0 (0 to put the numbers in bins whatever the table's size). Received: NaN.")]
     public void Each_option_is_checked_once_with_what_was_expected_and_received(string option, string message)
     {
         TabularTrainingOptions wrong = option switch
@@ -61,10 +63,12 @@ public class TabularTrainingOptionsTests
             "Loss" => new() { Task = TaskKind.Regression, Loss = LossKind.BinaryCrossEntropy },
             "Schedule" => new() { Schedule = new StepSchedule(2, 1.5) },
             "CheckpointEvery" => new() { CheckpointEvery = 2 },
+            "PiecewiseLinearRowsPerInput" => new() { PiecewiseLinearRowsPerInput = -1 },
+            "PiecewiseLinearRowsPerInput NaN" => new() { PiecewiseLinearRowsPerInput = double.NaN },
             _ => new() { Data = "a.csv", Dataset = "iris" },
         };
         OptionException error = Assert.Throws<OptionException>(() => wrong.Validate());
-        Assert.Equal(option, error.Option);
+        Assert.Equal(option.Split(' ')[0], error.Option);
         Assert.Equal(message, error.Message);
     }
 
@@ -136,7 +140,7 @@ public class TabularTrainingOptionsTests
             Loss = LossKind.BinaryCrossEntropy, HuberDelta = 2, LabelSmoothing = 0, ClassWeights = [1, 2.5],
             Optimizer = OptimizerKind.Sgd, LearningRate = 0.3, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-4, ClipNorm = 1.5,
             Schedule = new CosineSchedule(3, 1e-5), Epochs = 7, BatchSize = 9, Shuffle = false, EarlyStopping = 4, MinDelta = 0.001,
-            SavePath = "not-saved.safetensors", CheckpointEvery = 2,
+            SavePath = "not-saved.safetensors", CheckpointEvery = 2, PiecewiseLinearBins = 12, PiecewiseLinearRowsPerInput = 1.5,
         };
         string json = TrainingEntries.OptionsJson(options);
         (TabularTrainingOptions back, bool firstVersion) = TrainingEntries.ParseOptions(json, "m.safetensors");
@@ -146,6 +150,7 @@ public class TabularTrainingOptionsTests
         Assert.Equal(new CosineSchedule(3, 1e-5), back.Schedule);
         Assert.Equal(',', back.Decimal);
         Assert.Equal(Initialization.XavierUniform, back.Initialization);
+        Assert.Equal((12, 1.5), (back.PiecewiseLinearBins, back.PiecewiseLinearRowsPerInput));
         // Where the model goes is not an option of the model: not in the file.
         Assert.Null(back.SavePath);
         Assert.Null(back.CheckpointEvery);
@@ -203,6 +208,28 @@ public class TabularTrainingOptionsTests
     public void A_file_from_before_the_patience_in_steps_resumes_without_it(string entry, int steps) =>
         Assert.Equal(steps, TrainingEntries.ParseOptions(entry, "old.safetensors").Options.EarlyStoppingSteps);
 
+    [Theory]
+    // Before version 8 the bins were made whatever the table's size: a file of then resumes that way (0 rows an input).
+    [InlineData("""{"version":1}""", 0)]
+    [InlineData("""{"version":6}""", 0)]
+    [InlineData("""{"version":7,"piecewise_linear_bins":8}""", 0)]
+    [InlineData("""{"version":8}""", TabularTrainingOptions.DefaultPiecewiseLinearRowsPerInput)]
+    [InlineData("""{"version":8,"piecewise_linear_rows_per_input":0.5}""", 0.5)]
+    [InlineData("""{"data":"embedded:wine","epochs":20}""", 0)]
+    public void A_file_from_before_the_rows_the_bins_need_resumes_without_that_rule(string entry, double rows) =>
+        Assert.Equal(rows, TrainingEntries.ParseOptions(entry, "old.safetensors").Options.PiecewiseLinearRowsPerInput);
+
+    [Theory]
+    // 8 bins of 3 columns are 24 inputs: 2 rows each is 48.
+    [InlineData(47, 24, 2.0, true)]
+    [InlineData(48, 24, 2.0, false)]
+    [InlineData(47, 24, 0.0, false)]      // 0: bins whatever the size
+    [InlineData(10, 0, 2.0, false)]       // no bins to drop
+    [InlineData(23, 24, 1.0, true)]
+    [InlineData(24, 24, 1.0, false)]
+    public void The_bins_need_their_rows(long rows, long binInputs, double rowsPerInput, bool tooFew) =>
+        Assert.Equal(tooFew, new TabularTrainingOptions { PiecewiseLinearRowsPerInput = rowsPerInput }.TooFewRowsForBins(rows, binInputs));
+
     [Fact]
     public void An_entry_written_by_Backprop_0_1_is_read_with_that_version_s_defaults()
     {
@@ -218,7 +245,7 @@ public class TabularTrainingOptionsTests
     }
 
     [Theory]
-    [InlineData("""{"version":8,"epochs":3}""", "the 'training' entry has version 8")]
+    [InlineData("""{"version":9,"epochs":3}""", "the 'training' entry has version 9")]
     [InlineData("""{"version":1,"epochs":-3}""", "the 'training' entry is invalid: Epochs: expected an integer ≥ 0. Received: -3.")]
     [InlineData("""{"version":1,"optimizer":"adamx"}""", "the 'training' entry is invalid: Expected one of sgd, adam, adamw. Received: 'adamx'")]
     [InlineData("""{"version":1,"schedule":"sideways"}""", "the 'training' entry is invalid")]
@@ -256,6 +283,8 @@ public class TabularTrainingOptionsTests
             Unused(new() { EarlyStoppingSteps = 100, EarlyStopping = null, Loss = LossKind.CrossEntropy }));
         Assert.Equal(["Dropout 0.2 is unused: it drops hidden units, and HiddenLayers is none"],
             Unused(new() { Dropout = 0.2, HiddenLayers = [], Loss = LossKind.CrossEntropy }));
+        Assert.Equal(["PiecewiseLinearRowsPerInput 4 is unused: it decides when a table is too small for the bins, and PiecewiseLinearBins is 0"],
+            Unused(new() { PiecewiseLinearRowsPerInput = 4, PiecewiseLinearBins = 0, Loss = LossKind.CrossEntropy }));
         Assert.Equal(["StreamMemory 50 MB is unused: the data is read whole, not streamed (Stream to stream it)"],
             Unused(new() { StreamMemory = 50_000_000, Loss = LossKind.CrossEntropy }));
         Assert.Equal(3, Unused(new() { Optimizer = OptimizerKind.Sgd, Beta2 = 0.9, HuberDelta = 0.5, MinDelta = 1, EarlyStopping = null, Loss = LossKind.CrossEntropy }).Length);
@@ -274,6 +303,9 @@ public class TabularTrainingOptionsTests
         // 0 steps without early stopping is what a file from before the steps resumes with (the notebook's, among them): it asks for nothing.
         Assert.Empty(Unused(new() { EarlyStoppingSteps = 0, EarlyStopping = null, Loss = LossKind.CrossEntropy }));
         Assert.Empty(Unused(new() { StreamMemory = 50_000_000, Stream = true, Loss = LossKind.CrossEntropy }));
+        Assert.Empty(Unused(new() { PiecewiseLinearRowsPerInput = 4, Loss = LossKind.CrossEntropy }));
+        // 0 without bins is what a file from before the rule resumes with.
+        Assert.Empty(Unused(new() { PiecewiseLinearRowsPerInput = 0, PiecewiseLinearBins = 0, Loss = LossKind.CrossEntropy }));
         foreach (TabularTrainingOptions recipe in (TabularTrainingOptions[])[TabularTrainingOptions.Notebook, TabularTrainingOptions.Plain, new(), TabularTrainingOptions.Tabular])
         {
             foreach (LossKind loss in (LossKind[])[LossKind.CrossEntropy, LossKind.MeanSquaredError])
