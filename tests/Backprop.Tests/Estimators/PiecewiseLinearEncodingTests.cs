@@ -115,10 +115,11 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
     [Fact]
     public void A_table_with_fewer_than_two_rows_per_bin_input_takes_its_numbers_alone()
     {
-        // Three columns of distinct numbers: 8 bins each are 24 inputs, so 48 training rows are the fewest that keep them.
+        // Three columns of distinct numbers: 8 bins each are 24 inputs, so 48 training rows are the fewest that keep them. A row
+        // without a target, which nothing trains on, does not count.
         var random = new Random(7);
         string TableOf(int rows) => Files.Write($"t{rows}.csv", "a,b,c,y\n" + string.Join("\n", Enumerable.Range(0, rows).Select(i =>
-            $"{random.NextDouble():R},{random.NextDouble() * 100:R},{-random.NextDouble():R},{(i % 3 == 0 ? "p" : "q")}")) + "\n");
+            $"{random.NextDouble():R},{random.NextDouble() * 100:R},{-random.NextDouble():R},{(i % 3 == 0 ? "p" : "q")}")) + "\n0.5,50,-0.5,\n");
         string small = TableOf(47), enough = TableOf(48), split = TableOf(60);
         var notes = new List<TrainingNote>();
         TabularTrainingResult<double> Fit(TabularTrainingOptions options)
