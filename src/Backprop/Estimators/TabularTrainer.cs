@@ -209,8 +209,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             // More inputs than the rows can fit: the numbers enter as they are. Decided before any row is encoded, so that a wide
             // table never holds the bins' inputs; fitted again without them (the rows are few, so it is cheap).
-            bool asked = options.PiecewiseLinearBins != new TabularTrainingOptions().PiecewiseLinearBins
-                || options.PiecewiseLinearRowsPerInput != TabularTrainingOptions.DefaultPiecewiseLinearRowsPerInput;
+            // Bins asked for and not made are a warning; the default's, or a stricter rule asked for, only a note.
+            bool asked = options.PiecewiseLinearBins != new TabularTrainingOptions().PiecewiseLinearBins;
             unbinned = new TrainingNote(asked, $"no piecewise-linear inputs: the bins would add {Plural.Of(binInputs, "input")} for {Plural.Of(fittedRows, "training row")}, " +
                 $"fewer than {TabularTrainingOptions.Number(options.PiecewiseLinearRowsPerInput)} rows each ({{PiecewiseLinearRowsPerInput}} 0 to put the numbers in bins anyway)");
             preprocessor = TabularPreprocessor.Fit(table, tabular with { PiecewiseLinearBins = 0 }, trainRows);

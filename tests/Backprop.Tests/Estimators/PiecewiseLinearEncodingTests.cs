@@ -140,6 +140,9 @@ public sealed class PiecewiseLinearEncodingTests : TempFileTest
         Assert.Equal(27, Fit(new() { Data = enough }).Model.Network.InputFeatures);
         Assert.DoesNotContain(notes, n => n.Template.Contains("piecewise-linear inputs", StringComparison.Ordinal));
         Assert.Equal(27, Fit(new() { Data = small, PiecewiseLinearRowsPerInput = 0 }).Model.Network.InputFeatures);
+        // A stricter rule asked for is applied as asked: a note, not a warning.
+        Assert.Equal(3, Fit(new() { Data = enough, PiecewiseLinearRowsPerInput = 3 }).Model.Network.InputFeatures);
+        Assert.Contains(notes, n => !n.IsWarning && n.Template.StartsWith("no piecewise-linear inputs: the bins would add 24 inputs for 48 training rows, fewer than 3 rows each", StringComparison.Ordinal));
         // 4 bins are 12 inputs, which 47 rows can carry.
         Assert.Equal(15, Fit(new() { Data = small, PiecewiseLinearBins = 4 }).Model.Network.InputFeatures);
         // Bins asked for and not made are a warning.
