@@ -204,23 +204,23 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         // Said after what was read (below), which is the run's first line, as every remark on the options is.
         TrainingNote? unbinned = null;
         long binInputs = fitted is null ? preprocessor.State.Features.Sum(f => (long)f.Bins) : 0;
-        long fittedRows = binInputs > 0 ? streamed?.TrainingRows ?? RowsWithTarget(table, preprocessor.State.Target.Name, trainRows) : 0;
+        // The rows an epoch will train on: a stream's count (of every rank), else those the preprocessing was fitted on.
+        long fittedRows = streamed?.TrainingRows ?? preprocessor.FittedRows;
+        // Bins asked for and not made are a warning; the default's (or a stricter rule asked for) only a note.
+        bool binsAsked = options.PiecewiseLinearBins != new TabularTrainingOptions().PiecewiseLinearBins;
         if (options.TooFewRowsForBins(fittedRows, binInputs))
         {
             // More inputs than the rows can fit: the numbers enter as they are. Decided before any row is encoded, so that a wide
             // table never holds the bins' inputs; fitted again without them (the rows are few, so it is cheap).
-            // Bins asked for and not made are a warning; the default's, or a stricter rule asked for, only a note.
-            bool asked = options.PiecewiseLinearBins != new TabularTrainingOptions().PiecewiseLinearBins;
-            unbinned = new TrainingNote(asked, $"no piecewise-linear inputs: the bins would add {Plural.Of(binInputs, "input")} for {Plural.Of(fittedRows, "training row")}, " +
+            unbinned = new TrainingNote(binsAsked, $"no piecewise-linear inputs: the bins would add {Plural.Of(binInputs, "input")} for {Plural.Of(fittedRows, "training row")}, " +
                 $"fewer than {TabularTrainingOptions.Number(options.PiecewiseLinearRowsPerInput)} rows each ({{PiecewiseLinearRowsPerInput}} 0 to put the numbers in bins anyway)");
             preprocessor = TabularPreprocessor.Fit(table, tabular with { PiecewiseLinearBins = 0 }, trainRows);
         }
         else if (fitted is null && options.PiecewiseLinearBins > 0 && binInputs == 0)
         {
-            // Bins asked for are a warning; the default's only a note, and none on a table with no number at all.
-            bool asked = options.PiecewiseLinearBins != new TabularTrainingOptions().PiecewiseLinearBins;
+            // None said on a table with no number at all.
             string why = $"no numeric column has {TabularOptions.MinPiecewiseLinearBins} or more distinct quantiles to put in bins";
-            if (asked)
+            if (binsAsked)
             {
                 unbinned = new TrainingNote(true, $"{{PiecewiseLinearBins}} {options.PiecewiseLinearBins} is unused: {why}");
             }
@@ -697,22 +697,6 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
 
     // text is a template: options written {Name}, other braces doubled (OptionPlaceholders.Escape).
     private void Note(bool warning, string text) => Notes?.Invoke(new TrainingNote(warning, text));
-
-    // The rows the preprocessing was fitted on and an epoch trains on: those given (or all) whose target is present.
-    private static long RowsWithTarget(Table table, string target, int[]? rows)
-    {
-        TableColumn column = table.Find(target)!;
-        long count = 0;
-        if (rows is null)
-        {
-            for (int r = 0; r < table.RowCount; r++) if (!column.IsMissing(r)) count++;
-        }
-        else
-        {
-            foreach (int r in rows) if (!column.IsMissing(r)) count++;
-        }
-        return count;
-    }
 
     // "read 178 rows × 14 columns of wine.csv (delimiter ','): 13 inputs from 13 numeric columns; target 'cultivar', 3 classes";
     // "(delimiter ';', decimal ',')" for numbers with decimal commas, "(Parquet)", "(4 shards: Parquet)".

@@ -30,14 +30,18 @@ public sealed class TabularPreprocessor
 
     /// <summary>Recreates a fitted preprocessor from its <paramref name="state"/> (for example, loaded with a model).</summary>
     /// <exception cref="BackpropException">The state is incomplete or inconsistent.</exception>
-    public TabularPreprocessor(TabularPreprocessorState state) : this(state, []) { }
+    public TabularPreprocessor(TabularPreprocessorState state) : this(state, [], 0) { }
 
-    private TabularPreprocessor(TabularPreprocessorState state, IReadOnlyList<string> noteTemplates)
+    /// <summary>The rows <see cref="Fit"/> fitted this preprocessing on (those given with a target); 0 when recreated from a state.</summary>
+    internal int FittedRows { get; }
+
+    private TabularPreprocessor(TabularPreprocessorState state, IReadOnlyList<string> noteTemplates, int fittedRows)
     {
         ArgumentNullException.ThrowIfNull(state);
         state.Validate();
         State = state;
         NoteTemplates = noteTemplates;
+        FittedRows = fittedRows;
         Notes = noteTemplates.Select(OptionPlaceholders.Plain).ToArray();
         _encoders = state.Features.Select(f => f.Kind == FeatureKind.Categorical ? new OneHotEncoder(f.Categories!) : null).ToArray();
         _labels = state.Target.Task == TaskKind.Classification ? new LabelEncoder(state.Target.Classes!) : null;
@@ -198,7 +202,7 @@ public sealed class TabularPreprocessor
                 $"{(notes.Count == 0 ? "" : ": " + string.Join("; ", notes))}.");
         }
         return new TabularPreprocessor(new TabularPreprocessorState(TabularPreprocessorState.VersionFor(features), options.Missing, [.. features], targetState, options.Scaling),
-            ImputationNotes.Summarize(notes));
+            ImputationNotes.Summarize(notes), training.Length);
     }
 
     /// <summary>The model inputs <c>(N, F)</c> of the <paramref name="rows"/> of <paramref name="table"/> (all rows by default); no target needed.</summary>
