@@ -401,7 +401,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                 {
                     Compute = (outputs, targets) =>
                     {
-                        (Matrix<T> combined, Matrix<T> plain) = ensemble.Evaluate(outputs, targets);
+                        (Matrix<T> combined, Matrix<T> plain) = ensemble.EvaluateReusing(outputs, targets);
                         return metric.Compute(combined, plain);
                     },
                 };

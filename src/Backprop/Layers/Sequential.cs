@@ -210,14 +210,31 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"Expected inputs with {InputFeatures} columns. Received: {inputs.Columns}.", nameof(inputs));
         }
         var outputs = new Matrix<T>(inputs.Rows, OutputFeatures);
-        int chunk = Math.Clamp(inputs.Rows, 1, PredictChunk);
-        Workspace<T> workspace = CreateWorkspace(chunk);
+        PredictInto(inputs, outputs, CreateInferenceWorkspace(Math.Clamp(inputs.Rows, 1, PredictChunk)));
+        return outputs;
+    }
+
+    /// <summary>Activation buffers for <see cref="PredictInto"/>: chunks of up to <paramref name="maxBatch"/> rows, forward only.</summary>
+    internal Workspace<T> CreateInferenceWorkspace(int maxBatch) => new(this, maxBatch, gradients: false);
+
+    /// <summary>
+    /// <see cref="Predict"/> into <paramref name="outputs"/> <c>(N, O)</c>, chunk after chunk of <paramref name="workspace"/>'s
+    /// rows: the trainer's evaluation after every epoch reuses both, so that it allocates nothing (a new workspace and output
+    /// matrix per epoch were large objects, and each epoch's were a full collection of the heap).
+    /// </summary>
+    internal void PredictInto(Matrix<T> inputs, Matrix<T> outputs, Workspace<T> workspace)
+    {
+        if (inputs.Columns != InputFeatures || outputs.Rows != inputs.Rows || outputs.Columns != OutputFeatures || workspace.Model != this)
+        {
+            throw new ArgumentException($"Expected inputs (N, {InputFeatures}), outputs (N, {OutputFeatures}) and this model's workspace. " +
+                $"Received: inputs ({inputs.Rows}, {inputs.Columns}), outputs ({outputs.Rows}, {outputs.Columns}).");
+        }
+        int chunk = workspace.MaxBatch;
         for (int start = 0; start < inputs.Rows; start += chunk)
         {
             int rows = Math.Min(chunk, inputs.Rows - start);
             Forward(workspace, inputs.RowRange(start, rows), rows).CopyTo(outputs.RowRange(start, rows));
         }
-        return outputs;
     }
 
     /// <summary>One line per layer and the total parameter count.</summary>

@@ -14,7 +14,7 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
     private readonly T[][] _outputGradients;
     private readonly int[] _features;
 
-    internal Workspace(Sequential<T> model, int maxBatch)
+    internal Workspace(Sequential<T> model, int maxBatch, bool gradients = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
         Model = model;
@@ -27,7 +27,8 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             _features[l] = model.Layers[l].OutputFeatures;
             _outputs[l] = new T[checked(maxBatch * _features[l])];
-            _outputGradients[l] = new T[checked(maxBatch * _features[l])];
+            // Inference (Sequential.Predict) never goes backward: no gradient buffers, half the memory.
+            _outputGradients[l] = gradients ? new T[checked(maxBatch * _features[l])] : [];
         }
     }
 

@@ -27,6 +27,9 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     private T[]? _targets;
     private T[]? _weights;
     private T[]? _combined;
+    private Matrix<T>? _evaluated;
+    private Matrix<T>? _evaluatedTargets;
+    private T[]? _evaluatedHeldOut;
 
     /// <summary>
     /// Wraps <paramref name="inner"/>, one member's loss, for <paramref name="members"/> members of <paramref name="outputsPerMember"/>
@@ -102,16 +105,36 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
     {
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(targets);
-        int rows = outputs.Rows, columns = Inner.TargetColumns(OutputsPerMember);
-        var combined = new Matrix<T>(rows, OutputsPerMember);
+        int rows = outputs.Rows;
+        return EvaluateInto(outputs, targets, new Matrix<T>(rows, OutputsPerMember),
+            Folded ? new Matrix<T>(rows, Inner.TargetColumns(OutputsPerMember)) : targets, Folded ? new T[rows * Members] : []);
+    }
+
+    /// <summary>
+    /// <see cref="Evaluate"/> into buffers this loss keeps from call to call (the trainer's metric after every epoch, which then
+    /// allocates nothing): the matrices returned hold their values until the next call.
+    /// </summary>
+    internal (Matrix<T> Outputs, Matrix<T> Targets) EvaluateReusing(Matrix<T> outputs, Matrix<T> targets)
+    {
+        int rows = outputs.Rows;
+        if (_evaluated?.Rows != rows)
+        {
+            _evaluated = new Matrix<T>(rows, OutputsPerMember);
+            _evaluatedTargets = Folded ? new Matrix<T>(rows, Inner.TargetColumns(OutputsPerMember)) : null;
+            _evaluatedHeldOut = Folded ? new T[rows * Members] : [];
+        }
+        return EvaluateInto(outputs, targets, _evaluated, _evaluatedTargets ?? targets, _evaluatedHeldOut!);
+    }
+
+    private (Matrix<T> Outputs, Matrix<T> Targets) EvaluateInto(Matrix<T> outputs, Matrix<T> targets, Matrix<T> combined, Matrix<T> plain, T[] heldOut)
+    {
+        int rows = outputs.Rows;
         if (!Folded)
         {
             Combine(outputs.Data, combined.Data, rows, Members, Average);
             return (combined, targets);
         }
-        var plain = new Matrix<T>(rows, columns);
-        var heldOut = new T[rows * Members];
-        SplitFolded(targets.Data, rows, columns, plain.Data, heldOut);
+        SplitFolded(targets.Data, rows, plain.Columns, plain.Data, heldOut);
         Combine(outputs.Data, combined.Data, rows, Members, Average, heldOut);
         return (combined, plain);
     }

@@ -265,6 +265,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private IReadOnlyList<EpochRecord> Run(int batches, Dataset<T>? data, Dataset<T>? validation,
         Func<TrainingContext<T>, (double LossSum, double WeightSum)> trainEpoch)
     {
+        _evaluationWorkspace = null;
+        _evaluationOutputs.Clear();
         var context = new TrainingContext<T>(Model, Optimizer, Options, batches) { Validation = validation, Metric = Metric };
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
         for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
@@ -537,6 +539,30 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateChecked(total);
     }
 
+    // The evaluation's buffers, kept from epoch to epoch and dropped by every Fit: a workspace for forward passes and the
+    // outputs of each matrix predicted (the training rows, the validation rows). New ones every epoch were large objects, and
+    // allocating them set off a full collection of the heap each epoch.
+    private Workspace<T>? _evaluationWorkspace;
+    private readonly List<(Matrix<T> Inputs, Matrix<T> Outputs)> _evaluationOutputs = [];
+
+    // Model.Predict's outputs for inputs, into the kept buffers.
+    private Matrix<T> Predicted(Matrix<T> inputs)
+    {
+        _evaluationWorkspace ??= Model.CreateInferenceWorkspace(Sequential<T>.PredictChunk);
+        Matrix<T>? outputs = null;
+        foreach ((Matrix<T> known, Matrix<T> kept) in _evaluationOutputs)
+        {
+            if (ReferenceEquals(known, inputs)) outputs = kept;
+        }
+        if (outputs is null)
+        {
+            outputs = new Matrix<T>(inputs.Rows, Model.OutputFeatures);
+            _evaluationOutputs.Add((inputs, outputs));
+        }
+        Model.PredictInto(inputs, outputs, _evaluationWorkspace);
+        return outputs;
+    }
+
     // The model's outputs for every row, for the epoch's metrics and validation. The ranks of a data-parallel run share the work:
     // each predicts its run of whole 256-row chunks (Sequential.Predict's), so that every row goes through the very products it
     // would in one process, and the ranks gather the outputs in rank order.
@@ -544,7 +570,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (_parallel is not { } parallel)
         {
-            return Model.Predict(inputs);
+            return Predicted(inputs);
         }
         const int Chunk = Sequential<T>.PredictChunk;
         ICollective collective = parallel.Collective;

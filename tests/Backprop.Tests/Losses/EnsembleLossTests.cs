@@ -119,4 +119,36 @@ public class EnsembleLossTests
         double error = GradientCheck.Compare(output, doutput, () => loss.ForwardBackward(new double[output.Length], output, target, [], batch));
         Assert.True(error < 1e-7, $"relative error {error}");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Evaluating_into_kept_buffers_gives_what_evaluate_gives_and_keeps_the_buffers(bool folded)
+    {
+        const int rows = 7, members = 3, classes = 4;
+        var loss = new EnsembleLoss<double>(new SoftmaxCrossEntropy<double>(), members, classes, MemberAverage.SoftmaxProbabilities, folded);
+        var rng = new Rng(2);
+        var outputs = new Matrix<double>(Normals(rng, rows * members * classes, 2), rows, members * classes);
+        // The class, then (folded) one column per member: 0 where the member holds the row out (member b mod M holds row b out).
+        int width = 1 + (folded ? members : 0);
+        var targets = new Matrix<double>(rows, width);
+        for (int b = 0; b < rows; b++)
+        {
+            targets.Data[b * width] = b % classes;
+            for (int m = 0; folded && m < members; m++) targets.Data[b * width + 1 + m] = m == b % members ? 0 : 1;
+        }
+
+        (Matrix<double> expected, Matrix<double> expectedTargets) = loss.Evaluate(outputs, targets);
+        (Matrix<double> first, Matrix<double> firstTargets) = loss.EvaluateReusing(outputs, targets);
+        Assert.Equal(expected.Data, first.Data);
+        Assert.Equal(expectedTargets.Data, firstTargets.Data);
+        Assert.Equal((rows, 1), (firstTargets.Rows, firstTargets.Columns));
+
+        // The next epoch's outputs: the same matrices, holding the new values.
+        var next = new Matrix<double>(Normals(rng, rows * members * classes, 2), rows, members * classes);
+        (Matrix<double> second, Matrix<double> secondTargets) = loss.EvaluateReusing(next, targets);
+        Assert.Same(first, second);
+        Assert.Same(firstTargets, secondTargets);
+        Assert.Equal(loss.Evaluate(next, targets).Outputs.Data, second.Data);
+    }
 }
