@@ -265,8 +265,21 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     private IReadOnlyList<EpochRecord> Run(int batches, Dataset<T>? data, Dataset<T>? validation,
         Func<TrainingContext<T>, (double LossSum, double WeightSum)> trainEpoch)
     {
-        _evaluationWorkspace = null;
-        _evaluationOutputs.Clear();
+        try
+        {
+            return RunEpochs(batches, data, validation, trainEpoch);
+        }
+        finally
+        {
+            // The evaluation's buffers are a run's: a trainer kept after Fit does not hold outputs the size of its data.
+            _evaluationWorkspace = null;
+            _evaluationOutputs.Clear();
+        }
+    }
+
+    private IReadOnlyList<EpochRecord> RunEpochs(int batches, Dataset<T>? data, Dataset<T>? validation,
+        Func<TrainingContext<T>, (double LossSum, double WeightSum)> trainEpoch)
+    {
         var context = new TrainingContext<T>(Model, Optimizer, Options, batches) { Validation = validation, Metric = Metric };
         foreach (ITrainingCallback<T> callback in Callbacks) callback.OnTrainBegin(context);
         for (int epoch = Options.InitialEpoch; epoch < Options.InitialEpoch + Options.Epochs && !context.StopRequested; epoch++)
@@ -539,9 +552,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateChecked(total);
     }
 
-    // The evaluation's buffers, kept from epoch to epoch and dropped by every Fit: a workspace for forward passes and the
-    // outputs of each matrix predicted (the training rows, the validation rows). New ones every epoch were large objects, and
-    // allocating them set off a full collection of the heap each epoch.
+    // The evaluation's buffers, kept from epoch to epoch of a Fit and dropped at its end: a workspace for forward passes and
+    // the outputs of each matrix predicted (the training rows, the validation rows). New ones every epoch were large objects,
+    // and allocating them set off a full collection of the heap each epoch.
     private Workspace<T>? _evaluationWorkspace;
     private readonly List<(Matrix<T> Inputs, Matrix<T> Outputs)> _evaluationOutputs = [];
 

@@ -116,5 +116,14 @@ public class TrainerTests
         Assert.All(history, record => Assert.NotNull(record.ValidationLoss));
         long perEpoch = (recorder.AtEpochEnd[5] - recorder.AtEpochEnd[2]) / 3;
         Assert.True(perEpoch < 8_192, $"{perEpoch:N0} bytes allocated per epoch");
+
+        // The buffers belong to one Fit: the next, on other rows, predicts its own (its last epoch's validation loss is the
+        // model's on those rows).
+        Dataset<double> validation = Rows(300, 5);
+        var next = new Trainer<double>(model, new SoftmaxCrossEntropy<double>(), new Adam<double>(), new TrainerOptions(Epochs: 1, BatchSize: 64));
+        double lastLoss = next.Fit(Rows(500, 6), new Rng(7), validation)[^1].ValidationLoss!.Value;
+        Assert.Equal(new SoftmaxCrossEntropy<double>().Forward(model.Predict(validation.Features).Data, validation.Targets.Data, [], 300), lastLoss);
+        double againLoss = trainer.Fit(Rows(500, 6), new Rng(7), validation)[^1].ValidationLoss!.Value;
+        Assert.Equal(new SoftmaxCrossEntropy<double>().Forward(model.Predict(validation.Features).Data, validation.Targets.Data, [], 300), againLoss);
     }
 }
