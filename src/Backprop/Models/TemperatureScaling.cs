@@ -91,44 +91,66 @@ public static class TemperatureScaling
     }
 
     // −mean log p(y) of logits z (N, O) / T, in double, every term by log-sum-exp or softplus so that nothing overflows.
+    // The fit evaluates it some fifty times over every row, so the rows go in chunks: each chunk's shifted values through one
+    // vector pass of exponentials (Exponentials: an element's result depends on its value alone), then each row's sum in
+    // order, so that the loss has the bits a row at a time would give.
     private static double LogLoss(double[] z, int outputs, int[] labels, OutputKind output, double temperature)
     {
-        var logP = new double[output == OutputKind.Sigmoid && outputs == 1 ? 2 : outputs];
-        var exponentials = new double[outputs];
+        int rows = labels.Length;
         double sum = 0;
-        for (int r = 0; r < labels.Length; r++)
+        if (rows == 0)
         {
-            LogProbabilities(z.AsSpan(r * outputs, outputs), output, temperature, logP, exponentials);
-            sum -= logP[labels[r]];
+            return double.NaN; // the mean of no rows
         }
-        return sum / labels.Length;
+        if (output == OutputKind.Sigmoid && outputs == 1)
+        {
+            // One sigmoid logit: log σ(s) = −softplus(−s), log(1 − σ(s)) = −softplus(s).
+            for (int r = 0; r < rows; r++)
+            {
+                double s = z[r] / temperature;
+                sum -= labels[r] == 1 ? -Softplus(-s) : -Softplus(s);
+            }
+            return sum / rows;
+        }
+        if (outputs == 1)
+        {
+            throw new ArgumentException($"Expected two or more outputs for {output} probabilities. Received: one.", nameof(outputs));
+        }
+        int chunk = Math.Clamp(ChunkValues / outputs, 1, rows);
+        var values = new double[chunk * outputs];
+        var exponentials = new double[chunk * outputs];
+        var maxima = new double[chunk];
+        for (int first = 0; first < rows; first += chunk)
+        {
+            int count = Math.Min(chunk, rows - first);
+            // v = z / T (softmax) or log σ(z / T) (one-vs-rest sigmoids), and v − max of each row.
+            for (int r = 0; r < count; r++)
+            {
+                ReadOnlySpan<double> row = z.AsSpan((first + r) * outputs, outputs);
+                Span<double> v = values.AsSpan(r * outputs, outputs);
+                double max = double.NegativeInfinity;
+                for (int c = 0; c < outputs; c++)
+                {
+                    v[c] = output == OutputKind.Softmax ? row[c] / temperature : -Softplus(-row[c] / temperature);
+                    max = Math.Max(max, v[c]);
+                }
+                maxima[r] = max;
+                TensorPrimitives.Subtract(v, max, exponentials.AsSpan(r * outputs, outputs));
+            }
+            Exponentials.ExpInPlace(exponentials.AsSpan(0, count * outputs));
+            // log p_y = v_y − (max + log Σ_c exp(v_c − max)): softmax, or the sigmoids normalized (log σ(s_y) − log Σ σ(s_c)).
+            for (int r = 0; r < count; r++)
+            {
+                double total = 0;
+                for (int c = 0; c < outputs; c++) total += exponentials[r * outputs + c];
+                sum -= values[r * outputs + labels[first + r]] - (maxima[r] + Math.Log(total));
+            }
+        }
+        return sum / rows;
     }
 
-    // log p_c of one row's logits / T: softmax; one sigmoid logit (log σ(s) = −softplus(−s), log(1 − σ(s)) = −softplus(s));
-    // one-vs-rest sigmoids normalized (log σ(s_c) − log Σ σ(s_j)).
-    private static void LogProbabilities(ReadOnlySpan<double> row, OutputKind output, double temperature, Span<double> logP, Span<double> exponentials)
-    {
-        if (output == OutputKind.Sigmoid && row.Length == 1)
-        {
-            double s = row[0] / temperature;
-            logP[1] = -Softplus(-s);
-            logP[0] = -Softplus(s);
-            return;
-        }
-        double max = double.NegativeInfinity;
-        for (int c = 0; c < row.Length; c++)
-        {
-            logP[c] = output == OutputKind.Softmax ? row[c] / temperature : -Softplus(-row[c] / temperature);
-            max = Math.Max(max, logP[c]);
-        }
-        // The fit evaluates every row's exponentials some fifty times: one vector pass a row (Exponentials), summed in order.
-        TensorPrimitives.Subtract(logP[..row.Length], max, exponentials);
-        Exponentials.ExpInPlace(exponentials);
-        double total = 0;
-        for (int c = 0; c < row.Length; c++) total += exponentials[c];
-        double normalizer = max + Math.Log(total);
-        for (int c = 0; c < row.Length; c++) logP[c] -= normalizer;
-    }
+    /// <summary>Values of one chunk of <see cref="LogLoss(double[], int, int[], OutputKind, double)"/>: 128 KB of doubles.</summary>
+    private const int ChunkValues = 16_384;
 
     private static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
 }

@@ -66,6 +66,39 @@ public class TemperatureScalingTests
         Assert.InRange(TemperatureScaling.Fit(logits, labels, OutputKind.Sigmoid), 2.5 * 0.93, 2.5 * 1.07);
     }
 
+    [Theory]
+    [InlineData(OutputKind.Softmax, 3)]
+    [InlineData(OutputKind.Softmax, 26)]
+    [InlineData(OutputKind.Sigmoid, 4)]
+    public void The_log_loss_of_many_rows_is_the_mean_of_each_rows_taken_alone(OutputKind output, int classes)
+    {
+        // More rows than one chunk of the loss holds (16,384 values), the last chunk partial: a row's terms must not depend on
+        // the rows computed with it.
+        (Matrix<double> logits, int[] labels) = Sample(1.5, 9_001, classes, 8);
+        const double temperature = 1.7;
+        double expected = 0;
+        for (int r = 0; r < logits.Rows; r++)
+        {
+            // log p_y by log-sum-exp: softmax, or one-vs-rest sigmoids normalized (log σ(s_y) − log Σ σ(s_c)).
+            double[] v = [.. Enumerable.Range(0, classes).Select(c => output == OutputKind.Softmax
+                ? logits[r, c] / temperature
+                : -Math.Log(1 + Math.Exp(-logits[r, c] / temperature)))];
+            double max = v.Max();
+            expected -= v[labels[r]] - (max + Math.Log(v.Sum(x => Math.Exp(x - max))));
+        }
+        expected /= logits.Rows;
+        double actual = TemperatureScaling.LogLoss(logits, labels, output, temperature);
+        Assert.Equal(expected, actual, Math.Abs(expected) * 1e-12);
+        // Each row alone gives the same bits, summed in the same order.
+        double rowByRow = 0;
+        for (int r = 0; r < logits.Rows; r++)
+        {
+            var one = new Matrix<double>(logits.Row(r).ToArray(), 1, classes);
+            rowByRow += TemperatureScaling.LogLoss(one, [labels[r]], output, temperature);
+        }
+        Assert.Equal(rowByRow / logits.Rows, actual, Math.Abs(actual) * 1e-12);
+    }
+
     [Fact]
     public void Rows_all_classified_right_do_not_make_the_model_certain_and_no_rows_leave_it_at_one()
     {
