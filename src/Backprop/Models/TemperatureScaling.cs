@@ -114,7 +114,8 @@ public static class TemperatureScaling
         }
         if (outputs == 1)
         {
-            throw new ArgumentException($"Expected two or more outputs for {output} probabilities. Received: one.", nameof(outputs));
+            // A softmax of one output is certain whatever its logit: nothing to scale (a sigmoid of one is the binary case above).
+            throw new ArgumentException($"Expected two or more {output} outputs a row. Received: one.");
         }
         int chunk = Math.Clamp(ChunkValues / outputs, 1, rows);
         var values = new double[chunk * outputs];

@@ -97,6 +97,8 @@ public class TemperatureScalingTests
             rowByRow += TemperatureScaling.LogLoss(one, [labels[r]], output, temperature);
         }
         Assert.Equal(rowByRow / logits.Rows, actual, Math.Abs(actual) * 1e-12);
+        // A softmax of one output has nothing to scale (an index out of range before, for the label 1).
+        Assert.Throws<ArgumentException>(() => TemperatureScaling.LogLoss(new Matrix<double>([1, 2], 2, 1), [0, 1], OutputKind.Softmax, temperature));
     }
 
     [Fact]
