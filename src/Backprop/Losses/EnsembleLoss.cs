@@ -272,8 +272,7 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
 
     private static T LogSumExp(ReadOnlySpan<T> values)
     {
-        T max = values[0];
-        for (int i = 1; i < values.Length; i++) max = T.Max(max, values[i]);
+        T max = Exponentials.Max(values);
         // The exponentials in one vector pass (Exponentials), summed in order.
         Span<T> e = Buffer(ref t_exponentials, values.Length);
         TensorPrimitives.Subtract(values, max, e);

@@ -74,4 +74,38 @@ public class ExponentialsTests
         Exponentials.ExpInPlace<Half>(x);
         Assert.Equal([Half.Exp((Half)0), Half.Exp((Half)(-1)), Half.Exp((Half)2), Half.Exp((Half)(-8)), Half.Exp((Half)1.5)], x);
     }
+
+    [Fact]
+    public void The_maximum_is_the_scalar_folds_to_the_bit_at_every_length()
+    {
+        // The vector pass (8 values and more) and the loop must agree with T.Max folded in order, signed zeros and infinities
+        // included: the softmax losses shift by it, and a different shift would change every probability's bits.
+        var random = new Random(11);
+        for (int length = 1; length <= 70; length++)
+        {
+            float[] values = Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 40 - 30)).ToArray();
+            AssertFoldEquals(values);
+            values[random.Next(length)] = float.NegativeInfinity;
+            AssertFoldEquals(values);
+            float[] zeros = Enumerable.Range(0, length).Select(i => i % 3 == 0 ? 0f : -0f).ToArray();
+            AssertFoldEquals(zeros);
+            AssertFoldEquals(Enumerable.Repeat(-0f, length).ToArray());
+            double[] wide = Enumerable.Range(0, length).Select(_ => random.NextDouble() * 1e6 - 5e5).ToArray();
+            double fold = wide[0];
+            for (int i = 1; i < length; i++) fold = Math.Max(fold, wide[i]);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(fold), BitConverter.DoubleToInt64Bits(Exponentials.Max<double>(wide)));
+            if (length > 1)
+            {
+                values[random.Next(length)] = float.NaN;
+                Assert.True(float.IsNaN(Exponentials.Max<float>(values)), $"a NaN among {length} values");
+            }
+        }
+
+        static void AssertFoldEquals(float[] values)
+        {
+            float fold = values[0];
+            for (int i = 1; i < values.Length; i++) fold = MathF.Max(fold, values[i]);
+            Assert.Equal(BitConverter.SingleToInt32Bits(fold), BitConverter.SingleToInt32Bits(Exponentials.Max<float>(values)));
+        }
+    }
 }
