@@ -206,67 +206,127 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
         {
             throw new ArgumentException($"Expected one include flag per row and member ({batch * members}). Received: {include.Length}.", nameof(include));
         }
+        if (average == MemberAverage.SoftmaxProbabilities && !include.IsEmpty)
+        {
+            CombineHeldOut(outputs, combined, batch, members, o, include);
+            return;
+        }
         Span<T> logProbabilities = average == MemberAverage.SigmoidProbabilities ? new T[members * o] : [];
         Span<T> logComplements = average == MemberAverage.SigmoidProbabilities ? new T[members * o] : [];
         for (int b = 0; b < batch; b++)
         {
-            ReadOnlySpan<T> all = outputs.Slice(b * members * o, members * o);
-            Span<T> result = combined.Slice(b * o, o);
-            // The included members' outputs, packed: (count, O).
-            int count = 0;
-            Span<T> row = Buffer(ref t_packed, members * o);
-            for (int m = 0; m < members; m++)
+            CombineRow(outputs, combined, b, members, o, average, include, logProbabilities, logComplements);
+        }
+    }
+
+    // How many values (rows × outputs) CombineHeldOut takes through one exponential pass: 64 KB of floats, in the first cache.
+    private const int ChunkValues = 16_384;
+
+    // Softmax members with include flags: a cross-fitted row is held out by one member, and its average is that member's
+    // log-softmax, z − logsumexp(z) (+ 0, as CombineRow's log-sum-exp of one value gives it). Such rows are taken a chunk at a
+    // time, with one exponential pass for the chunk rather than one per row (each exponential depends on its value alone, and
+    // each row's sum stays in order: the bits of CombineRow); a row of several members, or of none, goes through CombineRow.
+    private static void CombineHeldOut(ReadOnlySpan<T> outputs, Span<T> combined, int batch, int members, int o, ReadOnlySpan<T> include)
+    {
+        int chunk = Math.Clamp(ChunkValues / o, 1, batch);
+        Span<T> e = Buffer(ref t_chunk, chunk * o), maxima = Buffer(ref t_maxima, chunk);
+        if (t_member is null || t_member.Length < chunk) t_member = new int[chunk];
+        Span<int> member = t_member.AsSpan(0, chunk);
+        for (int first = 0; first < batch; first += chunk)
+        {
+            int count = Math.Min(chunk, batch - first);
+            for (int r = 0; r < count; r++)
             {
-                if (include.IsEmpty || include[b * members + m] != T.Zero) all.Slice(m * o, o).CopyTo(row.Slice(count++ * o, o));
+                int b = first + r, single = -1;
+                for (int m = 0; m < members; m++)
+                {
+                    if (include[b * members + m] == T.Zero) continue;
+                    single = single == -1 ? m : -2;
+                }
+                member[r] = single;
+                if (single < 0) continue;
+                ReadOnlySpan<T> z = outputs.Slice((b * members + single) * o, o);
+                maxima[r] = Exponentials.Max(z);
+                TensorPrimitives.Subtract(z, maxima[r], e.Slice(r * o, o));
             }
-            if (count == 0)
+            Exponentials.ExpInPlace(e[..(count * o)]);
+            for (int r = 0; r < count; r++)
             {
-                all.CopyTo(row);
-                count = members;
+                int b = first + r;
+                if (member[r] < 0)
+                {
+                    CombineRow(outputs, combined, b, members, o, MemberAverage.SoftmaxProbabilities, include, [], []);
+                    continue;
+                }
+                ReadOnlySpan<T> z = outputs.Slice((b * members + member[r]) * o, o);
+                Span<T> result = combined.Slice(b * o, o);
+                T lse = maxima[r] + T.Log(Exponentials.SumInOrder<T>(e.Slice(r * o, o)));
+                TensorPrimitives.Subtract(z, lse, result);
+                TensorPrimitives.Add(result, T.Zero, result);
             }
-            switch (average)
-            {
-                case MemberAverage.Values:
-                    result.Clear();
-                    for (int m = 0; m < count; m++)
-                    {
-                        for (int c = 0; c < o; c++) result[c] += row[m * o + c];
-                    }
-                    for (int c = 0; c < o; c++) result[c] /= T.CreateChecked(count);
+        }
+    }
+
+    // Row b of Combine; logProbabilities and logComplements are (M·O) scratch for sigmoid averages, empty otherwise.
+    private static void CombineRow(ReadOnlySpan<T> outputs, Span<T> combined, int b, int members, int o, MemberAverage average,
+        ReadOnlySpan<T> include, Span<T> logProbabilities, Span<T> logComplements)
+    {
+        ReadOnlySpan<T> all = outputs.Slice(b * members * o, members * o);
+        Span<T> result = combined.Slice(b * o, o);
+        // The included members' outputs, packed: (count, O).
+        int count = 0;
+        Span<T> row = Buffer(ref t_packed, members * o);
+        for (int m = 0; m < members; m++)
+        {
+            if (include.IsEmpty || include[b * members + m] != T.Zero) all.Slice(m * o, o).CopyTo(row.Slice(count++ * o, o));
+        }
+        if (count == 0)
+        {
+            all.CopyTo(row);
+            count = members;
+        }
+        switch (average)
+        {
+            case MemberAverage.Values:
+                result.Clear();
+                for (int m = 0; m < count; m++)
+                {
+                    for (int c = 0; c < o; c++) result[c] += row[m * o + c];
+                }
+                for (int c = 0; c < o; c++) result[c] /= T.CreateChecked(count);
+                break;
+            case MemberAverage.SoftmaxProbabilities:
+                // log p̄[c] = log Σ_m softmax(z_m)[c] − log M, with log softmax(z_m) = z_m − logsumexp(z_m) (in place)
+                for (int m = 0; m < count; m++)
+                {
+                    Span<T> z = row.Slice(m * o, o);
+                    T lse = LogSumExp(z);
+                    for (int c = 0; c < o; c++) z[c] -= lse;
+                }
+                if (count == 1)
+                {
+                    // One member (a cross-fitted row's, held out by one): the log-sum-exp of one finite value x is x + log exp(0)
+                    // = x + 0 and log 1 = 0, so the result is x + 0, to the bit, without an exp and a log per output.
+                    for (int c = 0; c < o; c++) result[c] = row[c] + T.Zero;
                     break;
-                case MemberAverage.SoftmaxProbabilities:
-                    // log p̄[c] = log Σ_m softmax(z_m)[c] − log M, with log softmax(z_m) = z_m − logsumexp(z_m) (in place)
-                    for (int m = 0; m < count; m++)
-                    {
-                        Span<T> z = row.Slice(m * o, o);
-                        T lse = LogSumExp(z);
-                        for (int c = 0; c < o; c++) z[c] -= lse;
-                    }
-                    if (count == 1)
-                    {
-                        // One member (a cross-fitted row's, held out by one): the log-sum-exp of one finite value x is x + log exp(0)
-                        // = x + 0 and log 1 = 0, so the result is x + 0, to the bit, without an exp and a log per output.
-                        for (int c = 0; c < o; c++) result[c] = row[c] + T.Zero;
-                        break;
-                    }
-                    T logCount = T.Log(T.CreateChecked(count));
-                    for (int c = 0; c < o; c++) result[c] = LogSumExpStrided(row, c, o, count) - logCount;
-                    break;
-                case MemberAverage.SigmoidProbabilities:
-                    // logit(p̄) = log p̄ − log(1 − p̄), with log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z)
-                    for (int i = 0; i < count * o; i++)
-                    {
-                        logProbabilities[i] = -Softplus(-row[i]);
-                        logComplements[i] = -Softplus(row[i]);
-                    }
-                    for (int c = 0; c < o; c++)
-                    {
-                        result[c] = LogSumExpStrided(logProbabilities, c, o, count) - LogSumExpStrided(logComplements, c, o, count);
-                    }
-                    break;
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(average), average, "Expected a defined member average.");
-            }
+                }
+                T logCount = T.Log(T.CreateChecked(count));
+                for (int c = 0; c < o; c++) result[c] = LogSumExpStrided(row, c, o, count) - logCount;
+                break;
+            case MemberAverage.SigmoidProbabilities:
+                // logit(p̄) = log p̄ − log(1 − p̄), with log σ(z) = −softplus(−z) and log(1 − σ(z)) = −softplus(z)
+                for (int i = 0; i < count * o; i++)
+                {
+                    logProbabilities[i] = -Softplus(-row[i]);
+                    logComplements[i] = -Softplus(row[i]);
+                }
+                for (int c = 0; c < o; c++)
+                {
+                    result[c] = LogSumExpStrided(logProbabilities, c, o, count) - LogSumExpStrided(logComplements, c, o, count);
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(average), average, "Expected a defined member average.");
         }
     }
 
@@ -277,9 +337,7 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
         Span<T> e = Buffer(ref t_exponentials, values.Length);
         TensorPrimitives.Subtract(values, max, e);
         Exponentials.ExpInPlace(e);
-        T sum = T.Zero;
-        for (int i = 0; i < e.Length; i++) sum += e[i];
-        return max + T.Log(sum);
+        return max + T.Log(Exponentials.SumInOrder<T>(e));
     }
 
     // logsumexp of values[start], values[start + stride], … (count of them)
@@ -299,6 +357,15 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
 
     [ThreadStatic]
     private static T[]? t_exponentials;
+
+    [ThreadStatic]
+    private static T[]? t_chunk;
+
+    [ThreadStatic]
+    private static T[]? t_maxima;
+
+    [ThreadStatic]
+    private static int[]? t_member;
 
     private static Span<T> Buffer(ref T[]? buffer, int length)
     {

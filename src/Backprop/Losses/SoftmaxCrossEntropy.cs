@@ -125,7 +125,7 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
             ReadOnlySpan<T> row = logits.Slice(b * classes, classes);
             Span<T> erow = e.Slice(b * classes, classes);
             int label = Label(target, b, classes);
-            T sum = SumInOrder(erow);
+            T sum = Exponentials.SumInOrder<T>(erow);
             T logSumExp = Exponentials.Max(row) + T.Log(sum);
             T labelWeight = weighted ? _classWeights[label] : T.One;
             T sampleWeight = weight.IsEmpty ? T.One : weight[b];
@@ -199,21 +199,8 @@ public sealed class SoftmaxCrossEntropy<T> : ILoss<T> where T : unmanaged, IFloa
         return loss * scale;
     }
 
-    // Σ_c values_c, one after another (the order is part of the result's bits). This and SmoothingSum are out of line: inside
-    // Weighted's large frame the running sum lived on the stack, a store and a load per element, two thirds of the method's time
-    // over letter's 26 classes.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static T SumInOrder(ReadOnlySpan<T> values)
-    {
-        T sum = T.Zero;
-        for (int c = 0; c < values.Length; c++)
-        {
-            sum += values[c];
-        }
-        return sum;
-    }
-
     // Σ_c w_c (logSumExp − z_c), the label-smoothing share of a row's loss before ε/C; w_c = 1 without class weights (1 · x is x).
+    // Out of line, as Exponentials.SumInOrder is: inside Weighted's large frame the running sum lived on the stack.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static T SmoothingSum(ReadOnlySpan<T> row, T logSumExp, ReadOnlySpan<T> classWeights)
     {

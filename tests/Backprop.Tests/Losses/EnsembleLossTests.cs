@@ -151,4 +151,43 @@ public class EnsembleLossTests
         Assert.Same(firstTargets, secondTargets);
         Assert.Equal(loss.Evaluate(next, targets).Outputs.Data, second.Data);
     }
+
+    [Fact]
+    public void Rows_held_out_by_one_member_combine_as_that_members_log_softmax_to_the_bit()
+    {
+        // The cross-fitted evaluation's rows (one member each) go through the chunked path; rows of two members and of none
+        // through the general one. Each one-member row must be what the general path gives a one-member ensemble, to the bit,
+        // whichever chunk it falls in: 5,000 rows of 26 classes fill more than seven chunks.
+        const int batch = 5_000, members = 5, o = 26;
+        var rng = new Rng(41);
+        float[] outputs = Enumerable.Range(0, batch * members * o).Select(_ => (float)(4 * rng.NextNormal())).ToArray();
+        float[] include = new float[batch * members];
+        int[] single = new int[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            single[b] = b % 97 == 0 ? -1 : b % 89 == 0 ? -2 : rng.NextInt(members);
+            if (single[b] >= 0) include[b * members + single[b]] = 1;
+            if (single[b] == -2) include[b * members] = include[b * members + 3] = 1;
+        }
+        float[] combined = new float[batch * o];
+        EnsembleLoss<float>.Combine(outputs, combined, batch, members, MemberAverage.SoftmaxProbabilities, include);
+
+        float[] expected = new float[o];
+        for (int b = 0; b < batch; b++)
+        {
+            ReadOnlySpan<float> all = outputs.AsSpan(b * members * o, members * o);
+            if (single[b] >= 0)
+            {
+                EnsembleLoss<float>.Combine(all.Slice(single[b] * o, o), expected, 1, 1, MemberAverage.SoftmaxProbabilities);
+            }
+            else
+            {
+                EnsembleLoss<float>.Combine(all, expected, 1, members, MemberAverage.SoftmaxProbabilities, include.AsSpan(b * members, members));
+            }
+            Assert.True(expected.AsSpan().SequenceEqual(combined.AsSpan(b * o, o)), $"row {b} (member {single[b]})");
+        }
+        // A row of none averages all five members; one of two, members 0 and 3.
+        EnsembleLoss<float>.Combine(outputs.AsSpan(0, members * o), expected, 1, members, MemberAverage.SoftmaxProbabilities);
+        Assert.Equal(expected, combined[..o]);
+    }
 }
