@@ -388,6 +388,11 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             Collective = Collective,
         };
+        if (folds is not null)
+        {
+            // The validation loss and the metric read each row from the member that held it out: only that member predicts it.
+            trainer.OutOfFold = (validation!.Features, RowsOfMember(folds, options.Members));
+        }
         if (!ReferenceEquals(task.ValidationLossFunction, task.LossFunction))
         {
             trainer.ValidationLoss = ensemble is null ? task.ValidationLossFunction
@@ -600,6 +605,18 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     // The data with one more target column per member: 1 where the member trains on the row, 0 in its own fold (folds[row] = member).
+    // folds (N): the member that holds each row out -> each member's held-out rows, ascending.
+    private static int[][] RowsOfMember(int[] folds, int members)
+    {
+        var counts = new int[members];
+        foreach (int member in folds) counts[member]++;
+        var rows = new int[members][];
+        for (int m = 0; m < members; m++) rows[m] = new int[counts[m]];
+        Array.Clear(counts);
+        for (int r = 0; r < folds.Length; r++) rows[folds[r]][counts[folds[r]]++] = r;
+        return rows;
+    }
+
     private static Dataset<T> WithMemberColumns(Dataset<T> data, int[] folds, int members)
     {
         int columns = data.Targets.Columns;

@@ -127,6 +127,27 @@ public sealed class Dense<T> : ILayer<T> where T : unmanaged, IFloatingPointIeee
             batchInvariant: training is null);
     }
 
+    // input (B, I), weight rows [first, first + count) -> output columns [first, first + count) of (B, O), at inference
+    /// <summary>
+    /// Units <c>[first, first + count)</c> of <see cref="Forward"/> at inference (or of <see cref="ForwardWithRelu"/> when
+    /// <paramref name="relu"/>), written into those columns of <paramref name="output"/> <c>(B, O)</c>; its other columns are
+    /// left as they are. Each unit is its own product over the inputs, so these are the whole layer's values, bit for bit, as
+    /// long as the kernel is chosen alike for <paramref name="count"/> units and for <c>O</c> (<see cref="Gemm.IsDirect"/>):
+    /// one member's units of an ensemble's first layer (<see cref="Sequential{T}"/>'s member-by-member prediction).
+    /// </summary>
+    internal void ForwardUnits(Span<T> output, ReadOnlySpan<T> input, int batch, int first, int count, bool relu)
+    {
+        LayerChecks.Bound(this, _parameters);
+        int i = InputFeatures, o = OutputFeatures;
+        LayerChecks.Length<T>(input, batch * i, nameof(input));
+        LayerChecks.Length<T>(output, batch * o, nameof(output));
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, o - first);
+        if (batch == 0 || count == 0) return;
+        Gemm.MultiplyStrided(output[first..], o, input, i, 1, Weight[(first * i)..], 1, i, batch, count, i, accumulate: false,
+            Bias.Slice(first, count), batchInvariant: true, relu);
+    }
+
     // forward was: output = input · weightᵀ + bias, so
     // dinput = doutput · weight,  dweight += doutputᵀ · input,  dbias += Σ_b doutput
     /// <inheritdoc/>

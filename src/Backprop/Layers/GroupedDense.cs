@@ -102,16 +102,35 @@ public sealed class GroupedDense<T> : ILayer<T> where T : unmanaged, IFloatingPo
     public void Forward(Span<T> output, ReadOnlySpan<T> input, int batch, Rng? training)
     {
         LayerChecks.Bound(this, _parameters);
-        int i = InputsPerGroup, o = OutputsPerGroup, width = InputFeatures, outputs = OutputFeatures;
-        LayerChecks.Length<T>(input, batch * width, nameof(input));
-        LayerChecks.Length<T>(output, batch * outputs, nameof(output));
+        LayerChecks.Length<T>(input, batch * InputFeatures, nameof(input));
+        LayerChecks.Length<T>(output, batch * OutputFeatures, nameof(output));
         if (batch == 0) return;
-        // Each group's columns are a block of the wider rows: the product reads and writes them in place, through strides.
         for (int g = 0; g < Groups; g++)
         {
-            Gemm.MultiplyStrided(output[(g * o)..], outputs, input[(g * i)..], width, 1, Weight(g), 1, i, batch, o, i,
-                accumulate: false, Bias(g), batchInvariant: training is null);
+            MultiplyGroup(output, input, batch, g, batchInvariant: training is null);
         }
+    }
+
+    // Each group's columns are a block of the wider rows: the product reads and writes them in place, through strides.
+    private void MultiplyGroup(Span<T> output, ReadOnlySpan<T> input, int batch, int g, bool batchInvariant)
+    {
+        int i = InputsPerGroup, o = OutputsPerGroup;
+        Gemm.MultiplyStrided(output[(g * o)..], OutputFeatures, input[(g * i)..], InputFeatures, 1, Weight(g), 1, i, batch, o, i,
+            accumulate: false, Bias(g), batchInvariant);
+    }
+
+    // input (B, G·I) -> output columns [g·O, (g+1)·O) of (B, G·O), at inference
+    /// <summary>
+    /// Group <paramref name="group"/>'s part of <see cref="Forward"/> at inference: its output columns, the same bits as the whole
+    /// layer's; the other groups' columns of <paramref name="output"/> are left as they are.
+    /// </summary>
+    internal void ForwardGroup(Span<T> output, ReadOnlySpan<T> input, int batch, int group)
+    {
+        LayerChecks.Bound(this, _parameters);
+        LayerChecks.Length<T>(input, batch * InputFeatures, nameof(input));
+        LayerChecks.Length<T>(output, batch * OutputFeatures, nameof(output));
+        if (batch == 0) return;
+        MultiplyGroup(output, input, batch, CheckGroup(group), batchInvariant: true);
     }
 
     // forward was: output[:, g] = input[:, g] · weight[g]ᵀ + bias[g], so for each group

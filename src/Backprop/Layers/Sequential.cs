@@ -237,6 +237,100 @@ public sealed class Sequential<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="PredictMembersInto"/> can predict the <paramref name="members"/> members of this network one at a time:
+    /// it is an ensemble as <see cref="Mlp.Create{T}"/> builds it.
+    /// </summary>
+    internal bool CanPredictMembers(int members) => MemberSplit(members) >= 0;
+
+    // The layer where an ensemble's members part: any layers on the inputs (shared by the members), then a Dense of the members'
+    // units side by side, then only elementwise layers and GroupedDense of one group per member; −1 for any other network. Each
+    // member's units must take the kernel the whole layer takes (more than two, Gemm.IsDirect), or their bits could differ.
+    private int MemberSplit(int members)
+    {
+        if (members < 2) return -1;
+        int split = 0;
+        while (split < _layers.Length && _layers[split] is not Dense<T>) split++;
+        if (split == _layers.Length || _layers[split] is not Dense<T> { OutputFeatures: var units, InputFeatures: var inputs } || units % members != 0
+            || Gemm.IsDirect(0, units / members, inputs, batchInvariant: true) != Gemm.IsDirect(0, units, inputs, batchInvariant: true))
+        {
+            return -1;
+        }
+        for (int l = split + 1; l < _layers.Length; l++)
+        {
+            bool perMember = _layers[l] is ActivationLayer<T> || (_layers[l] is GroupedDense<T> grouped && grouped.Groups == members);
+            if (!perMember) return -1;
+        }
+        return split;
+    }
+
+    /// <summary>
+    /// Each row's outputs from one member only: member <c>m</c> predicts the rows <paramref name="rowsOfMember"/>[m] lists, into
+    /// its own columns <c>[m·O, (m+1)·O)</c> of <paramref name="outputs"/> <c>(N, M·O)</c>, the same bits as <see cref="PredictInto"/>
+    /// gives there; the other members' columns of those rows are left as they were. For the evaluation of a cross-fitted
+    /// ensemble, which reads every row's output from the member that held it out: a fifth of the products for five members.
+    /// Needs <see cref="CanPredictMembers"/>.
+    /// </summary>
+    /// <remarks>
+    /// A member's rows are gathered a chunk at a time into the workspace. The layers on the inputs run whole; the member's units
+    /// of the first dense layer and its group of each grouped layer are computed alone; the elementwise layers between run over
+    /// all columns, which is cheap beside the products (the other members' columns hold whatever the buffers held).
+    /// </remarks>
+    internal void PredictMembersInto(Matrix<T> inputs, Matrix<T> outputs, Workspace<T> workspace, IReadOnlyList<int[]> rowsOfMember)
+    {
+        int members = rowsOfMember.Count, split = MemberSplit(members);
+        if (split < 0 || inputs.Columns != InputFeatures || outputs.Rows != inputs.Rows || outputs.Columns != OutputFeatures || workspace.Model != this)
+        {
+            throw new ArgumentException($"Expected an ensemble of {members} members, inputs (N, {InputFeatures}), outputs (N, {OutputFeatures}) " +
+                $"and this model's workspace. Received: inputs ({inputs.Rows}, {inputs.Columns}), outputs ({outputs.Rows}, {outputs.Columns}).");
+        }
+        int perMember = OutputFeatures / members;
+        for (int m = 0; m < members; m++)
+        {
+            int[] rows = rowsOfMember[m];
+            for (int start = 0; start < rows.Length; start += workspace.MaxBatch)
+            {
+                int count = Math.Min(workspace.MaxBatch, rows.Length - start);
+                Span<T> gathered = workspace.GatheredInputs(count);
+                for (int r = 0; r < count; r++) inputs.Row(rows[start + r]).CopyTo(gathered.Slice(r * InputFeatures, InputFeatures));
+                ReadOnlySpan<T> y = ForwardMember(workspace, gathered, count, split, m, members);
+                for (int r = 0; r < count; r++)
+                {
+                    y.Slice(r * OutputFeatures + m * perMember, perMember).CopyTo(outputs.Row(rows[start + r]).Slice(m * perMember, perMember));
+                }
+            }
+        }
+    }
+
+    // Forward at inference of member `member`'s columns only (PredictMembersInto), from layer `split` on.
+    private ReadOnlySpan<T> ForwardMember(Workspace<T> workspace, ReadOnlySpan<T> input, int batch, int split, int member, int members)
+    {
+        ReadOnlySpan<T> x = input;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            Span<T> y = workspace.Output(l, batch);
+            if (l == split)
+            {
+                var dense = (Dense<T>)_layers[l];
+                int units = dense.OutputFeatures / members;
+                bool relu = l + 1 < _layers.Length && _layers[l + 1] is Relu<T>;
+                // With a ReLU next, the clamp is stored with the product, as ForwardFusingRelu does.
+                if (relu) y = workspace.Output(++l, batch);
+                dense.ForwardUnits(y, x, batch, member * units, units, relu);
+            }
+            else if (l > split && _layers[l] is GroupedDense<T> grouped)
+            {
+                grouped.ForwardGroup(y, x, batch, member);
+            }
+            else
+            {
+                _layers[l].Forward(y, x, batch, null);
+            }
+            x = y;
+        }
+        return x;
+    }
+
     /// <summary>One line per layer and the total parameter count.</summary>
     public override string ToString() =>
         $"Sequential({InputFeatures} → {OutputFeatures})  // {ParameterCount:N0} parameters{Environment.NewLine}"

@@ -48,6 +48,18 @@ public sealed class Workspace<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// <summary>Gradient of the loss with respect to the output of layer <paramref name="layer"/>, <c>(B, O_l)</c>.</summary>
     public Span<T> OutputGradient(int layer, int batch) => _outputGradients[layer].AsSpan(0, batch * _features[layer]);
 
+    /// <summary>
+    /// Input rows gathered for a forward pass over some rows of a larger matrix <c>(B, I)</c> (the member-by-member prediction of
+    /// <see cref="Sequential{T}"/>); allocated at first use, then kept.
+    /// </summary>
+    internal Span<T> GatheredInputs(int batch)
+    {
+        _gatheredInputs ??= new T[checked(MaxBatch * Model.InputFeatures)];
+        return _gatheredInputs.AsSpan(0, batch * Model.InputFeatures);
+    }
+
+    private T[]? _gatheredInputs;
+
     /// <summary>Gradient with respect to the model's output <c>(B, O)</c>: the loss writes it, <see cref="Sequential{T}.Backward"/> reads it.</summary>
     public Span<T> LossGradient(int batch) => OutputGradient(_outputs.Length - 1, batch);
 }

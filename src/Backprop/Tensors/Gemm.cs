@@ -113,10 +113,11 @@ public static unsafe class Gemm
     /// of <c>B</c> <c>b[p·bRowStride + j·bColumnStride]</c>. For products over column blocks of wider matrices (the groups of
     /// <see cref="Layers.GroupedDense{T}"/>) without copying them out and back. <c>B</c>'s rows must be contiguous
     /// (<paramref name="bColumnStride"/> 1), or else its columns and <c>A</c>'s rows (the two layouts of a dot product).
+    /// <paramref name="relu"/> stores <c>max(C, 0)</c>, as <see cref="MultiplyTransposedBAddBias"/> does.
     /// </summary>
     internal static void MultiplyStrided<T>(Span<T> c, nint ldc, ReadOnlySpan<T> a, nint aRowStride, nint aColumnStride,
         ReadOnlySpan<T> b, nint bRowStride, nint bColumnStride, int m, int n, int k, bool accumulate, ReadOnlySpan<T> bias = default,
-        bool batchInvariant = false)
+        bool batchInvariant = false, bool relu = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if ((m | n | k) < 0 || ldc < n || Math.Min(aRowStride, aColumnStride) < 0 || Math.Min(bRowStride, bColumnStride) < 0
@@ -134,7 +135,7 @@ public static unsafe class Gemm
             Run(new GemmProblem<T>
             {
                 C = pc, Ldc = ldc, M = m, N = n, K = k, Accumulate = accumulate, Bias = bias.IsEmpty ? null : pbias,
-                BatchInvariant = batchInvariant,
+                BatchInvariant = batchInvariant, Relu = relu,
                 A = pa, ARowStride = aRowStride, AColumnStride = aColumnStride,
                 B = pb, BRowStride = bRowStride, BColumnStride = bColumnStride,
             });

@@ -52,6 +52,15 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public ILoss<T>? ValidationLoss { get; set; }
 
     /// <summary>
+    /// A cross-fitted ensemble's held-out rows, or <see langword="null"/> (the default): when the evaluation after an epoch predicts
+    /// <c>Inputs</c>, member <c>m</c> predicts only the rows <c>RowsOfMember[m]</c> lists, into its own output columns
+    /// (<see cref="Sequential{T}.PredictMembersInto"/>), and the other members' columns of those rows hold stale values. Only for
+    /// a validation loss and metric that read each row from the member that held it out (<see cref="EnsembleLoss{T}.Folded"/>):
+    /// they then get the same values for a fifth of the products (five members).
+    /// </summary>
+    internal (Matrix<T> Inputs, int[][] RowsOfMember)? OutOfFold { get; set; }
+
+    /// <summary>
     /// The ranks of a data-parallel run, or <see langword="null"/> (the default) for one process. Every rank must hold the same
     /// model and generator state. Trained on a <see cref="Dataset{T}"/>, every rank holds the same data and steps on its
     /// contiguous share of every batch (rank <c>r</c> of <c>N</c> takes rows <c>[r·B/N, (r+1)·B/N)</c>); trained on an
@@ -572,7 +581,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             outputs = new Matrix<T>(inputs.Rows, Model.OutputFeatures);
             _evaluationOutputs.Add((inputs, outputs));
         }
-        Model.PredictInto(inputs, outputs, _evaluationWorkspace);
+        if (OutOfFold is { } outOfFold && ReferenceEquals(outOfFold.Inputs, inputs) && Model.CanPredictMembers(outOfFold.RowsOfMember.Length))
+        {
+            Model.PredictMembersInto(inputs, outputs, _evaluationWorkspace, outOfFold.RowsOfMember);
+        }
+        else
+        {
+            Model.PredictInto(inputs, outputs, _evaluationWorkspace);
+        }
         return outputs;
     }
 

@@ -120,4 +120,67 @@ public class SequentialTests
             Assert.Equal(all.AsSpan(start * 3, rows * 3).ToArray(), model.Predict(part).Data);
         }
     }
+
+    public static TheoryData<string> MemberNetworks => ["relu", "two layers, selu, dropout", "feature scale, periodic embedding", "tanh"];
+
+    // Ensembles of 5 members as Mlp.Create builds them, of 7 inputs and 3 outputs a member.
+    private static Sequential<T> MemberNetwork<T>(string kind) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T> => kind switch
+    {
+        "relu" => Mlp.Create<T>(7, [9], 3, members: 5),
+        "two layers, selu, dropout" => Mlp.Create<T>(7, [6, 5], 3, Activation.Selu, dropout: 0.2, members: 5),
+        "feature scale, periodic embedding" => Mlp.Create<T>(7, [4], 3, featureScale: true, members: 5, embedding: InputEmbedding.Periodic),
+        _ => Mlp.Create<T>(7, [3], 3, Activation.Tanh, members: 5),
+    };
+
+    [Theory]
+    [MemberData(nameof(MemberNetworks))]
+    public void Predicting_each_row_with_one_member_gives_that_members_outputs_bit_for_bit(string kind)
+    {
+        // The cross-fitted evaluation predicts each row with the member that held it out; those columns must be what the whole
+        // network's prediction holds there, in float and in double, over rows that fill several workspace chunks.
+        AssertMembersMatch<float>(kind);
+        AssertMembersMatch<double>(kind);
+
+        static void AssertMembersMatch<T>(string kind) where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+        {
+            const int rows = 700, members = 5, o = 3;
+            Sequential<T> model = MemberNetwork<T>(kind);
+            var rng = new Rng(17);
+            model.ResetParameters(rng);
+            // Parameters off their initial values (the feature scale starts at 1, biases at small values).
+            for (int p = 0; p < model.Parameters.Length; p++) model.Parameters[p] += T.CreateChecked(0.3 * rng.NextNormal());
+            var inputs = new Matrix<T>(rows, 7);
+            for (int i = 0; i < inputs.Data.Length; i++) inputs.Data[i] = T.CreateChecked(2 * rng.NextNormal());
+            int[] member = Enumerable.Range(0, rows).Select(_ => rng.NextInt(members)).ToArray();
+            int[][] rowsOfMember = Enumerable.Range(0, members).Select(m => Enumerable.Range(0, rows).Where(r => member[r] == m).ToArray()).ToArray();
+
+            Assert.True(model.CanPredictMembers(members));
+            Matrix<T> whole = model.Predict(inputs);
+            var outputs = new Matrix<T>(rows, members * o);
+            outputs.Data.AsSpan().Fill(T.CreateChecked(-7));
+            model.PredictMembersInto(inputs, outputs, model.CreateInferenceWorkspace(Sequential<T>.PredictChunk), rowsOfMember);
+            for (int r = 0; r < rows; r++)
+            {
+                for (int c = 0; c < members * o; c++)
+                {
+                    // The member's own columns hold the whole prediction's bits; the others are left as they were.
+                    T expected = c / o == member[r] ? whole[r, c] : T.CreateChecked(-7);
+                    Assert.True(expected.Equals(outputs[r, c]), $"{kind} ({typeof(T).Name}): row {r}, column {c}: {outputs[r, c]} against {expected}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Only_ensembles_whose_members_take_the_whole_layers_kernel_predict_member_by_member()
+    {
+        Assert.False(Mlp.Create<float>(7, [9], 3).CanPredictMembers(2)); // one network: no groups
+        Assert.False(Mlp.Create<float>(7, [9], 3, members: 5).CanPredictMembers(3)); // 45 units, 5 groups: not 3 members
+        Assert.True(Mlp.Create<float>(7, [3], 3, members: 5).CanPredictMembers(5));
+        // Two units a member take the direct product and all ten the packed one: the sums could differ, so the whole network runs.
+        Assert.False(Mlp.Create<float>(7, [2], 3, members: 5).CanPredictMembers(5));
+        // A layer that mixes the members' units (a plain dense layer after the first).
+        var mixed = new Sequential<float>(7, new Dense<float>(7, 15), new Relu<float>(), new Dense<float>(15, 10));
+        Assert.False(mixed.CanPredictMembers(5));
+    }
 }

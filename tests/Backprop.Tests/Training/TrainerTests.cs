@@ -126,4 +126,42 @@ public class TrainerTests
         double againLoss = trainer.Fit(Rows(500, 6), new Rng(7), validation)[^1].ValidationLoss!.Value;
         Assert.Equal(new SoftmaxCrossEntropy<double>().Forward(model.Predict(validation.Features).Data, validation.Targets.Data, [], 300), againLoss);
     }
+
+    [Fact]
+    public void A_cross_fitted_evaluation_predicted_member_by_member_gives_the_same_epochs()
+    {
+        // Three members, each holding out every third row; the validation loss reads each row from its member alone. Predicting
+        // only those members' outputs (Trainer.OutOfFold) must give the same losses and the same weights, to the bit.
+        const int rows = 900, members = 3;
+        var rng = new Rng(12);
+        var features = new Matrix<float>(rows, 4);
+        var targets = new Matrix<float>(rows, 1 + members);
+        int[] fold = new int[rows];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int f = 0; f < 4; f++) features[r, f] = (float)rng.NextNormal();
+            targets[r, 0] = features[r, 0] > 0.5f ? 2 : features[r, 1] > 0 ? 1 : 0;
+            fold[r] = r % members;
+            for (int m = 0; m < members; m++) targets[r, 1 + m] = fold[r] == m ? 0 : 1;
+        }
+        var data = new Dataset<float>(features, targets);
+        int[][] rowsOfMember = Enumerable.Range(0, members).Select(m => Enumerable.Range(0, rows).Where(r => fold[r] == m).ToArray()).ToArray();
+
+        (IReadOnlyList<EpochRecord> History, float[] Weights) Train((Matrix<float>, int[][])? outOfFold)
+        {
+            Sequential<float> model = Mlp.Create<float>(4, [8], 3, members: members);
+            model.ResetParameters(new Rng(5));
+            var loss = new EnsembleLoss<float>(new SoftmaxCrossEntropy<float>(), members, 3, MemberAverage.SoftmaxProbabilities, folded: true);
+            var trainer = new Trainer<float>(model, loss, new Adam<float>(), new TrainerOptions(Epochs: 4, BatchSize: 32)) { OutOfFold = outOfFold };
+            return (trainer.Fit(data, new Rng(6), data), model.Parameters.ToArray());
+        }
+
+        var whole = Train(null);
+        var byMember = Train((features, rowsOfMember));
+        Assert.Equal(whole.History.Select(e => e.ValidationLoss), byMember.History.Select(e => e.ValidationLoss));
+        Assert.Equal(whole.Weights, byMember.Weights);
+        // The hook is what the trainer predicts with: rows given to the wrong member change the losses.
+        var wrong = Train((features, [Enumerable.Range(0, rows).ToArray(), [], []]));
+        Assert.NotEqual(whole.History[0].ValidationLoss, wrong.History[0].ValidationLoss);
+    }
 }
