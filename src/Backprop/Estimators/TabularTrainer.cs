@@ -391,7 +391,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         if (folds is not null)
         {
             // The validation loss and the metric read each row from the member that held it out: only that member predicts it.
-            trainer.OutOfFold = (validation!.Features, RowsOfMember(folds, options.Members));
+            trainer.OutOfFold = (validation!.Features, RowSplit.RowsByFold(folds, options.Members));
         }
         if (!ReferenceEquals(task.ValidationLossFunction, task.LossFunction))
         {
@@ -605,18 +605,6 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     }
 
     // The data with one more target column per member: 1 where the member trains on the row, 0 in its own fold (folds[row] = member).
-    // folds (N): the member that holds each row out -> each member's held-out rows, ascending.
-    private static int[][] RowsOfMember(int[] folds, int members)
-    {
-        var counts = new int[members];
-        foreach (int member in folds) counts[member]++;
-        var rows = new int[members][];
-        for (int m = 0; m < members; m++) rows[m] = new int[counts[m]];
-        Array.Clear(counts);
-        for (int r = 0; r < folds.Length; r++) rows[folds[r]][counts[folds[r]]++] = r;
-        return rows;
-    }
-
     private static Dataset<T> WithMemberColumns(Dataset<T> data, int[] folds, int members)
     {
         int columns = data.Targets.Columns;

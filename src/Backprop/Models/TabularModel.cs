@@ -362,14 +362,25 @@ public sealed class TabularModel<T> where T : unmanaged, IFloatingPointIeee754<T
     // The network's outputs for the rows, averaged over all members, or over the one member folds[row] for each row.
     private Matrix<T> Outputs(Matrix<T> features, IReadOnlyList<int>? folds)
     {
-        Matrix<T> outputs = Network.Predict(features);
         if (folds is null)
         {
-            return CombineMembers(outputs);
+            return CombineMembers(Network.Predict(features));
         }
         if (folds.Count != features.Rows || folds.Any(f => f < 0 || f >= Members))
         {
             throw new ArgumentException($"Expected one member in [0, {Members}) per row ({features.Rows}). Received: {folds.Count} folds.", nameof(folds));
+        }
+        // Only each row's own member is averaged in: where the network allows, only that member predicts it (the same bits).
+        Matrix<T> outputs;
+        if (Network.CanPredictMembers(Members) && features.Columns == Network.InputFeatures)
+        {
+            outputs = new Matrix<T>(features.Rows, Network.OutputFeatures);
+            Network.PredictMembersInto(features, outputs, Network.CreateInferenceWorkspace(Math.Clamp(features.Rows, 1, Sequential<T>.PredictChunk)),
+                RowSplit.RowsByFold(folds, Members));
+        }
+        else
+        {
+            outputs = Network.Predict(features);
         }
         var include = new T[features.Rows * Members];
         for (int r = 0; r < features.Rows; r++) include[r * Members + folds[r]] = T.One;

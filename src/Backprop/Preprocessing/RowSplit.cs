@@ -69,6 +69,29 @@ public static class RowSplit
         return fold;
     }
 
+    /// <summary>The rows of each fold, ascending: entry <c>k</c> lists the rows whose <paramref name="folds"/> value is <c>k</c>.</summary>
+    /// <param name="folds">The fold of each row, in <c>[0, <paramref name="count"/>)</c> (<see cref="Folds"/>).</param>
+    /// <param name="count">Folds.</param>
+    public static int[][] RowsByFold(IReadOnlyList<int> folds, int count)
+    {
+        ArgumentNullException.ThrowIfNull(folds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var sizes = new int[count];
+        foreach (int fold in folds)
+        {
+            if ((uint)fold >= (uint)count)
+            {
+                throw new ArgumentException($"Expected folds in [0, {count}). Received: {fold}.", nameof(folds));
+            }
+            sizes[fold]++;
+        }
+        var rows = new int[count][];
+        for (int k = 0; k < count; k++) rows[k] = new int[sizes[k]];
+        Array.Clear(sizes);
+        for (int r = 0; r < folds.Count; r++) rows[folds[r]][sizes[folds[r]]++] = r;
+        return rows;
+    }
+
     // One key per row naming its class (ordered as the raw values sort), or null for a regression target.
     private static int[]? ClassKeys(TableColumn target, int[] rows, TabularOptions options)
     {

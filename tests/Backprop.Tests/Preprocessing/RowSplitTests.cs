@@ -59,4 +59,18 @@ public sealed class RowSplitTests : TempFileTest
         Assert.Equal(training.Average(r => (double)r * r), preprocessor.State.Features[0].Mean, 9);
         Assert.Equal(validation.Length, preprocessor.Transform<float>(table, validation).Count);
     }
+
+    [Fact]
+    public void Rows_by_fold_list_each_folds_rows_in_order()
+    {
+        int[] folds = RowSplit.Folds(103, 5, null, new Rng(9));
+        int[][] rows = RowSplit.RowsByFold(folds, 5);
+        Assert.Equal(5, rows.Length);
+        for (int k = 0; k < 5; k++)
+        {
+            Assert.Equal(Enumerable.Range(0, 103).Where(r => folds[r] == k), rows[k]);
+        }
+        Assert.Empty(RowSplit.RowsByFold([0, 0, 2], 4)[3]);
+        Assert.Throws<ArgumentException>(() => RowSplit.RowsByFold([0, 5], 5));
+    }
 }
