@@ -129,11 +129,14 @@ public static class TemperatureScaling
             {
                 ReadOnlySpan<double> row = z.AsSpan((first + r) * outputs, outputs);
                 Span<double> v = values.AsSpan(r * outputs, outputs);
+                // The maximum folds in as v is formed: TensorPrimitives' vector maximum over doubles would be one more large
+                // method for the JIT to compile on every run, for a fit that takes a few milliseconds on most tables.
+                double max = double.NegativeInfinity;
                 for (int c = 0; c < outputs; c++)
                 {
                     v[c] = output == OutputKind.Softmax ? row[c] / temperature : -Softplus(-row[c] / temperature);
+                    max = Math.Max(max, v[c]);
                 }
-                double max = Exponentials.Max<double>(v);
                 maxima[r] = max;
                 TensorPrimitives.Subtract(v, max, exponentials.AsSpan(r * outputs, outputs));
             }
