@@ -219,16 +219,13 @@ public sealed class EnsembleLoss<T> : ILoss<T> where T : unmanaged, IFloatingPoi
         }
     }
 
-    // How many values (rows × outputs) CombineHeldOut takes through one exponential pass: 64 KB of floats, in the first cache.
-    private const int ChunkValues = 16_384;
-
     // Softmax members with include flags: a cross-fitted row is held out by one member, and its average is that member's
     // log-softmax, z − logsumexp(z) (+ 0, as CombineRow's log-sum-exp of one value gives it). Such rows are taken a chunk at a
     // time, with one exponential pass for the chunk rather than one per row (each exponential depends on its value alone, and
     // each row's sum stays in order: the bits of CombineRow); a row of several members, or of none, goes through CombineRow.
     private static void CombineHeldOut(ReadOnlySpan<T> outputs, Span<T> combined, int batch, int members, int o, ReadOnlySpan<T> include)
     {
-        int chunk = Math.Clamp(ChunkValues / o, 1, batch);
+        int chunk = Math.Clamp(Exponentials.ChunkValues / o, 1, batch);
         Span<T> e = Buffer(ref t_chunk, chunk * o), maxima = Buffer(ref t_maxima, chunk);
         if (t_member is null || t_member.Length < chunk) t_member = new int[chunk];
         Span<int> member = t_member.AsSpan(0, chunk);

@@ -117,7 +117,7 @@ public static class TemperatureScaling
             // A softmax of one output is certain whatever its logit: nothing to scale (a sigmoid of one is the binary case above).
             throw new ArgumentException($"Expected two or more {output} outputs a row. Received: one.");
         }
-        int chunk = Math.Clamp(ChunkValues / outputs, 1, rows);
+        int chunk = Math.Clamp(Exponentials.ChunkValues / outputs, 1, rows);
         var values = new double[chunk * outputs];
         var exponentials = new double[chunk * outputs];
         var maxima = new double[chunk];
@@ -151,9 +151,6 @@ public static class TemperatureScaling
         }
         return sum / rows;
     }
-
-    /// <summary>Values of one chunk of <see cref="LogLoss(double[], int, int[], OutputKind, double)"/>: 128 KB of doubles.</summary>
-    private const int ChunkValues = 16_384;
 
     private static double Softplus(double x) => x > 0 ? x + Math.Log(1 + Math.Exp(-x)) : Math.Log(1 + Math.Exp(x));
 }

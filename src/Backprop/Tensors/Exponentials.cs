@@ -36,6 +36,12 @@ internal static class Exponentials
         return max;
     }
 
+    /// <summary>
+    /// Values (rows × outputs) that a log-sum-exp over many rows takes through one <see cref="ExpInPlace"/> pass: 64 KB of floats,
+    /// 128 KB of doubles, so the chunk stays in the first caches between its passes.
+    /// </summary>
+    public const int ChunkValues = 16_384;
+
     /// <summary>Σ values, one after another: the order is part of the result's bits (a log-sum-exp's sum of a row).</summary>
     /// <remarks>
     /// Out of line on purpose: inlined into a large method (the weighted softmax loss), the running sum lived on the stack, a
