@@ -29,23 +29,32 @@ internal static class OutputFiles
     /// <exception cref="UsageException">An output is an input's file, or another flag's output.</exception>
     public static void Check(IEnumerable<(string Flag, string? Path, string Holds)> inputs, IEnumerable<(string Flag, string? Path)> outputs)
     {
-        var read = inputs.Where(i => i.Path is not null)
-            .Select(i => (i.Flag, i.Holds, Shards: IsShards(i.Path!), Files: FilesOf(i.Path!).Select(file => Resolved(file)).ToHashSet(Names)))
-            .ToList();
+        // Loops rather than LINQ over these tuples: every run checks its files, and LINQ over value types is compiled at first use
+        // (docs/performance.md, "Start-up").
+        var read = new List<(string Flag, string Holds, bool Shards, HashSet<string> Files)>();
+        foreach ((string flag, string? path, string holds) in inputs)
+        {
+            if (path is null) continue;
+            var files = new HashSet<string>(Names);
+            foreach (string file in FilesOf(path)) files.Add(Resolved(file));
+            read.Add((flag, holds, IsShards(path), files));
+        }
         var written = new List<(string Flag, string File)>();
         foreach ((string flag, string? path) in outputs)
         {
             if (path is null) continue;
             string file = Resolved(path);
-            foreach (var input in read.Where(i => i.Files.Contains(file)))
+            foreach (var input in read)
             {
+                if (!input.Files.Contains(file)) continue;
                 throw new UsageException(input.Shards
                     ? $"{flag}: expected a file outside the {input.Flag} shards (writing it would destroy {input.Holds}). Received: '{path}'."
                     : $"{flag}: expected a file other than the {input.Flag} file (writing it would destroy {input.Holds}). Received: '{path}'.");
             }
             // One flag may write several files (explain --dependence, one per column): only another flag's are a clash.
-            foreach (var earlier in written.Where(w => w.Flag != flag && Names.Equals(w.File, file)))
+            foreach (var earlier in written)
             {
+                if (earlier.Flag == flag || !Names.Equals(earlier.File, file)) continue;
                 throw new UsageException($"{flag}: expected a file other than the {earlier.Flag} file (both would be written to it). Received: '{path}'.");
             }
             written.Add((flag, file));

@@ -120,8 +120,8 @@ internal static class TrainCommand
         }, nameof(O.LearningRate), (o, v) => o with { LearningRate = v });
         flags.Add(new Option<int[]>("--hidden")
         {
-            Description = $"Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer ({OtherRecipes(o => string.Join(",", o.HiddenLayers))})",
-            DefaultValueFactory = _ => [.. notebook.HiddenLayers],
+            Description = $"Hidden layer widths, comma-separated (e.g. 64,32); 'none' for no hidden layer ({OtherRecipes(o => Widths(o.HiddenLayers))})",
+            DefaultValueFactory = _ => CopyOf(notebook.HiddenLayers),
             CustomParser = ParseHidden,
             HelpName = "widths",
         }, nameof(O.HiddenLayers), (o, v) => o with { HiddenLayers = v });
@@ -428,6 +428,22 @@ internal static class TrainCommand
     // The values were checked against OptionNames.All by the parser.
     private static TEnum Parse<TEnum>(string text) where TEnum : struct, Enum =>
         OptionNames.TryParse(text, out TEnum value) ? value : throw new ArgumentOutOfRangeException(nameof(text), text, null);
+
+    // "256,256,256". A loop over the widths, not string.Join over ints or a spread: those are the framework's generic code over
+    // int, which ReadyToRun cannot hold, compiled at the start of every run for a help text (docs/performance.md, "Start-up").
+    private static string Widths(IReadOnlyList<int> widths)
+    {
+        var parts = new string[widths.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = widths[i].ToString(CultureInfo.InvariantCulture);
+        return string.Join(",", parts);
+    }
+
+    private static int[] CopyOf(IReadOnlyList<int> widths)
+    {
+        var copy = new int[widths.Count];
+        for (int i = 0; i < copy.Length; i++) copy[i] = widths[i];
+        return copy;
+    }
 
     private static int[] ParseHidden(ArgumentResult result)
     {

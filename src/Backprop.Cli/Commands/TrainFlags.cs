@@ -45,7 +45,14 @@ internal sealed class TrainFlags(Command command)
     }
 
     /// <summary>The flag that sets <paramref name="property"/>, for messages: <c>LearningRate</c> → <c>--lr</c>.</summary>
-    public string FlagOf(string property) =>
-        _aliases.TryGetValue(property, out string? alias) ? alias
-        : _flags.FirstOrDefault(f => f.Property == property).Option?.Name ?? property;
+    public string FlagOf(string property)
+    {
+        if (_aliases.TryGetValue(property, out string? alias)) return alias;
+        // A loop, not FirstOrDefault: LINQ over a value tuple is compiled at first use in every run (docs/performance.md, "Start-up").
+        foreach ((Option option, string flagged, _) in _flags)
+        {
+            if (flagged == property) return option.Name;
+        }
+        return property;
+    }
 }

@@ -265,6 +265,24 @@ internal static class TrainRunner
     }
 
     // The --json object. A method of its own, like the two below, so that a plain run never loads System.Text.Json's writer.
+    // The epochs' values where they have one. A loop, not LINQ's Where and Select into doubles: those are the framework's generic
+    // code over value types, compiled at first use in every run (docs/performance.md, "Start-up").
+    private static double[] Present(IReadOnlyList<EpochRecord> history, Func<EpochRecord, double?> value)
+    {
+        int count = 0;
+        for (int i = 0; i < history.Count; i++)
+        {
+            if (value(history[i]) is not null) count++;
+        }
+        var values = new double[count];
+        count = 0;
+        for (int i = 0; i < history.Count; i++)
+        {
+            if (value(history[i]) is double v) values[count++] = v;
+        }
+        return values;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WriteJson<T>(TextWriter output, TabularTrainingResult<T> result, bool regression, IMetricsReport trainReport,
         IMetricsReport? validationReport, string? save, string? plot, Remarks remarks, double seconds) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -274,9 +292,9 @@ internal static class TrainRunner
             w.WriteString("task", regression ? "regression" : "classification");
             w.WriteNumber("epochs", history.Count);
             w.WriteStartObject("history");
-            w.WriteNumbers("loss", history.Select(e => e.Loss));
-            w.WriteNumbers("val_loss", history.Where(e => e.ValidationLoss is not null).Select(e => e.ValidationLoss!.Value));
-            w.WriteNumbers(regression ? "val_r2" : "val_accuracy", history.Where(e => e.ValidationMetric is not null).Select(e => e.ValidationMetric!.Value));
+            w.WriteNumbers("loss", Present(history, e => e.Loss));
+            w.WriteNumbers("val_loss", Present(history, e => e.ValidationLoss));
+            w.WriteNumbers(regression ? "val_r2" : "val_accuracy", Present(history, e => e.ValidationMetric));
             w.WriteEndObject();
             w.WriteStartObject("train");
             trainReport.WriteJson(w);

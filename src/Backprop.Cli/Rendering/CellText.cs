@@ -10,7 +10,27 @@ namespace Backprop.Cli.Rendering;
 internal static class CellText
 {
     /// <summary>The cells <paramref name="text"/> takes.</summary>
-    public static int Width(string text) => text.GetCellWidth();
+    /// <remarks>
+    /// Printable ASCII takes one cell a character, as Spectre.Console counts it; only other text goes through Spectre.Console,
+    /// whose measure brings LINQ's generic code over runes, compiled at first use in every run that prints a table
+    /// (docs/performance.md, "Start-up").
+    /// </remarks>
+    public static int Width(string text)
+    {
+        foreach (char c in text)
+        {
+            if (c is < ' ' or > '~') return text.GetCellWidth();
+        }
+        return text.Length;
+    }
+
+    /// <summary>The widest of <paramref name="texts"/>, in cells (0 for none).</summary>
+    public static int MaxWidth(IEnumerable<string> texts)
+    {
+        int widest = 0;
+        foreach (string text in texts) widest = Math.Max(widest, Width(text));
+        return widest;
+    }
 
     /// <summary><paramref name="text"/> followed by spaces up to <paramref name="width"/> cells.</summary>
     public static string PadRight(string text, int width) => text + new string(' ', Math.Max(0, width - Width(text)));

@@ -54,7 +54,7 @@ internal sealed record ClassificationReport(
         // Labels come from the data: printed escaped (a line break or an escape sequence in one would break the table or the
         // terminal), and cut to a length that leaves room for the figures on an 80-column terminal (JSON has them whole).
         string[] labels = Labels.Select(l => Shortened(Printable.OneLine(l))).ToArray();
-        int width = Math.Max(9, labels.Max(CellText.Width));
+        int width = Math.Max(9, CellText.MaxWidth(labels));
         output.WriteLine();
         output.WriteLine($"  {"class".PadRight(width)}  precision  recall     f1  support");
         for (int c = 0; c < Labels.Count; c++)
@@ -64,21 +64,23 @@ internal sealed record ClassificationReport(
         }
         output.WriteLine();
         output.WriteLine($"  confusion matrix (rows: actual, columns: predicted)");
-        int cell = Math.Max(6, labels.Max(CellText.Width));
+        int cell = Math.Max(6, CellText.MaxWidth(labels));
         string[] rows = labels;
         if (2 + width + Labels.Count * (cell + 2) > TerminalWidth)
         {
             // Labels as column headings would not fit: the columns are numbered, and so are the rows they stand for.
-            string[] numbers = Enumerable.Range(1, Labels.Count).Select(n => $"({n})").ToArray();
+            var numbers = new string[Labels.Count];
+            for (int n = 0; n < numbers.Length; n++) numbers[n] = $"({n + 1})";
             rows = labels.Select((l, c) => $"{numbers[c]} {l}").ToArray();
-            width = rows.Max(CellText.Width);
+            width = CellText.MaxWidth(rows);
             cell = Math.Max(numbers[^1].Length, Count.ToString(CultureInfo.InvariantCulture).Length);
             labels = numbers;
         }
         output.WriteLine($"  {"".PadRight(width)}  {string.Join("  ", labels.Select(l => CellText.PadLeft(l, cell)))}");
         for (int t = 0; t < Labels.Count; t++)
         {
-            var row = Enumerable.Range(0, Labels.Count).Select(p => ConfusionMatrix[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(cell));
+            var row = new string[Labels.Count];
+            for (int p = 0; p < row.Length; p++) row[p] = ConfusionMatrix[t, p].ToString(CultureInfo.InvariantCulture).PadLeft(cell);
             output.WriteLine($"  {CellText.PadRight(rows[t], width)}  {string.Join("  ", row)}");
         }
     }

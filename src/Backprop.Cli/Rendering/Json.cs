@@ -27,7 +27,7 @@ internal static class Json
     }
 
     /// <summary>Writes an array of numbers (non-finite ones as null).</summary>
-    public static void WriteNumbers(this Utf8JsonWriter writer, string name, IEnumerable<double> values)
+    public static void WriteNumbers(this Utf8JsonWriter writer, string name, ReadOnlySpan<double> values)
     {
         writer.WriteStartArray(name);
         foreach (double value in values)

@@ -52,10 +52,22 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     public int Label(int row) => int.CreateTruncating(Targets[row, 0]);
 
     /// <summary>The class index of every sample (classification), in order.</summary>
-    public int[] Labels() => Enumerable.Range(0, Count).Select(Label).ToArray();
+    public int[] Labels()
+    {
+        // Loops here and below, not Range(…).Select(…): LINQ over value types is compiled at first use in every run
+        // (docs/performance.md, "Start-up").
+        var labels = new int[Count];
+        for (int r = 0; r < labels.Length; r++) labels[r] = Label(r);
+        return labels;
+    }
 
     /// <summary>The first target column as double-precision values (regression), in order.</summary>
-    public double[] TargetValues() => Enumerable.Range(0, Count).Select(r => double.CreateChecked(Targets[r, 0])).ToArray();
+    public double[] TargetValues()
+    {
+        var values = new double[Count];
+        for (int r = 0; r < values.Length; r++) values[r] = double.CreateChecked(Targets[r, 0]);
+        return values;
+    }
 
     /// <summary>The same data set with <paramref name="features"/> in place of its features (for example after scaling).</summary>
     public Dataset<T> WithFeatures(Matrix<T> features) => new(features, Targets, FeatureNames, ClassNames);

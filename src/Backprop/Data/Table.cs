@@ -761,8 +761,16 @@ public sealed class Table
         {
             if (_ignored is null)
             {
-                _ignored = [.. columns.Select((column, c) => _header[c].Length == 0 && column.MissingCount == column.Count)];
-                if (Array.TrueForAll(_ignored, ignored => ignored))
+                // Loops, not LINQ or Array.TrueForAll over bools: every read comes here, and the framework's generic code over value
+                // types is compiled at first use (docs/performance.md, "Start-up").
+                _ignored = new bool[columns.Length];
+                bool all = true;
+                for (int c = 0; c < columns.Length; c++)
+                {
+                    _ignored[c] = _header[c].Length == 0 && columns[c].MissingCount == columns[c].Count;
+                    all &= _ignored[c];
+                }
+                if (all)
                 {
                     Array.Fill(_ignored, false); // nothing left to read: the usual errors say what is wrong
                 }
@@ -773,7 +781,9 @@ public sealed class Table
                         (c == _ignored.Length - 1 ? " (every line ends with a delimiter)" : ""));
                 }
             }
-            if (!_ignored.Contains(true))
+            bool any = false;
+            foreach (bool ignored in _ignored) any |= ignored;
+            if (!any)
             {
                 return columns;
             }

@@ -203,7 +203,7 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         TabularPreprocessor preprocessor = fitted ?? TabularPreprocessor.Fit(table, tabular, trainRows);
         // Said after what was read (below), which is the run's first line, as every remark on the options is.
         TrainingNote? unbinned = null;
-        long binInputs = fitted is null ? preprocessor.State.Features.Sum(f => (long)f.Bins) : 0;
+        long binInputs = fitted is null ? BinInputs(preprocessor.State.Features) : 0;
         // The rows an epoch will train on: a stream's count (of every rank), else those the preprocessing was fitted on.
         long fittedRows = streamed?.TrainingRows ?? preprocessor.FittedRows;
         // Bins asked for and not made are a warning; the default's (or a stricter rule asked for) only a note.
@@ -581,7 +581,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
         {
             double[] values = folds is null ? model.PredictValues(heldOut.Features) : model.PredictOutOfFoldValues(heldOut.Features, folds);
             double[] targets = heldOut.TargetValues();
-            scores = [.. values.Select((v, i) => Math.Abs(v - targets[i]))];
+            scores = new double[values.Length];
+            for (int i = 0; i < scores.Length; i++) scores[i] = Math.Abs(values[i] - targets[i]);
         }
         else
         {
@@ -590,7 +591,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             temperature = TemperatureScaling.Fit(logits, labels, model.Output);
             TabularModel<T> scaled = model.Calibrated(temperature, null);
             Matrix<T> probabilities = folds is null ? scaled.PredictProbabilities(heldOut.Features) : scaled.PredictOutOfFoldProbabilities(heldOut.Features, folds);
-            scores = [.. labels.Select((y, i) => Math.Max(0, 1 - double.CreateChecked(probabilities[i, y])))];
+            scores = new double[labels.Length];
+            for (int i = 0; i < scores.Length; i++) scores[i] = Math.Max(0, 1 - double.CreateChecked(probabilities[i, labels[i]]));
             if (!embedded)
             {
                 string rows = folds is null ? Plural.Of(heldOut.Count, "validation row") : $"{Plural.Of(heldOut.Count, "row")} out of fold";
@@ -598,10 +600,30 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
                     $"calibrated on {rows}: temperature {temperature:G3}, log loss {TemperatureScaling.LogLoss(logits, labels, model.Output, 1):G4} → {TemperatureScaling.LogLoss(logits, labels, model.Output, temperature):G4}"));
             }
         }
-        ConformalScores conformal = folds is null
-            ? new ConformalScores([scores])
-            : new ConformalScores([.. Enumerable.Range(0, model.Members).Select(k => scores.Where((_, i) => folds[i] == k).ToArray())]);
+        ConformalScores conformal = new(folds is null ? [scores] : ScoresByFold(scores, folds, model.Members));
         return model.Calibrated(temperature, conformal);
+    }
+
+    // Each member's fold of the scores, in row order. Loops here and in the two above, not LINQ over doubles and ints: every
+    // run calibrates once, and LINQ over value types is the framework's generic code, which ReadyToRun cannot hold, compiled at
+    // first use (docs/performance.md, "Start-up").
+    private static double[][] ScoresByFold(double[] scores, int[] folds, int members)
+    {
+        var counts = new int[members];
+        foreach (int fold in folds) counts[fold]++;
+        var byFold = new double[members][];
+        for (int k = 0; k < members; k++) byFold[k] = new double[counts[k]];
+        Array.Clear(counts);
+        for (int i = 0; i < scores.Length; i++) byFold[folds[i]][counts[folds[i]]++] = scores[i];
+        return byFold;
+    }
+
+    // The inputs the bins of these columns add (a sum over the columns, as a loop for the reason above).
+    private static long BinInputs(IReadOnlyList<FeatureColumnState> features)
+    {
+        long inputs = 0;
+        for (int i = 0; i < features.Count; i++) inputs += features[i].Bins;
+        return inputs;
     }
 
     // The data with one more target column per member: 1 where the member trains on the row, 0 in its own fold (folds[row] = member).
@@ -647,7 +669,8 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
             Note(false, $"streaming {OptionPlaceholders.Escape(path)}: each of the {ranks.Size} ranks reads its own shards ({{Stream}} false for every rank to read them all)");
             return true;
         }
-        long bytes = files.Sum(file => new FileInfo(file).Length), available = MemoryBudget.Available();
+        long bytes = 0, available = MemoryBudget.Available();
+        foreach (string file in files) bytes += new FileInfo(file).Length;
         if (bytes <= available / 8)
         {
             return false;

@@ -481,7 +481,7 @@ public sealed record TabularTrainingOptions
         Check(DateOrder is null || Enum.IsDefined(DateOrder.Value), nameof(DateOrder), "day-first or month-first", Number((int?)DateOrder ?? 0));
         Check(ValidationFraction >= 0 && ValidationFraction < 1, nameof(ValidationFraction), "a number ≥ 0 and < 1", Number(ValidationFraction));
 
-        Check(HiddenLayers is not null && HiddenLayers.All(h => h >= 1), nameof(HiddenLayers), "positive integers (layer widths)", HiddenLayers is null ? "none" : string.Join(",", HiddenLayers));
+        Check(HiddenLayers is not null && AllPositive(HiddenLayers), nameof(HiddenLayers), "positive integers (layer widths)", HiddenLayers is null ? "none" : Numbers(HiddenLayers));
         Check(Activation is null || Enum.IsDefined(Activation.Value), nameof(Activation), string.Join(", ", OptionNames.All<Activation>()), Number((int?)Activation ?? 0));
         Check(Enum.IsDefined(Scaling), nameof(Scaling), string.Join(", ", OptionNames.All<NumericScaling>()), Number((int)Scaling));
         Check(Enum.IsDefined(Parametrization), nameof(Parametrization), string.Join(", ", OptionNames.All<Parametrization>()), Number((int)Parametrization));
@@ -507,7 +507,7 @@ public sealed record TabularTrainingOptions
         Check(Loss is null || Enum.IsDefined(Loss.Value), nameof(Loss), string.Join(", ", OptionNames.All<LossKind>()), Number((int?)Loss ?? 0));
         Check(HuberDelta > 0 && double.IsFinite(HuberDelta), nameof(HuberDelta), "a positive number", Number(HuberDelta));
         Check(LabelSmoothing is not double smoothing || (smoothing >= 0 && smoothing <= 1), nameof(LabelSmoothing), "a number ≥ 0 and ≤ 1", Number(LabelSmoothing ?? 0));
-        Check(ClassWeights is null || ClassWeights.All(w => w >= 0 && double.IsFinite(w)), nameof(ClassWeights), "weights ≥ 0", ClassWeights is null ? "" : string.Join(",", ClassWeights.Select(Number)));
+        Check(ClassWeights is null || AllWeights(ClassWeights), nameof(ClassWeights), "weights ≥ 0", ClassWeights is null ? "" : Numbers(ClassWeights));
         Check(ClassWeights is null || !BalancedClassWeights, nameof(ClassWeights), "either weights or {BalancedClassWeights}", "both");
 
         Check(Enum.IsDefined(Optimizer), nameof(Optimizer), string.Join(", ", OptionNames.All<OptimizerKind>()), Number((int)Optimizer));
@@ -550,7 +550,7 @@ public sealed record TabularTrainingOptions
         Check(!(Task == TaskKind.Regression || Loss is LossKind.MeanSquaredError or LossKind.Huber) || LabelSmoothing is null or 0, nameof(LabelSmoothing),
             "0 for a regression", Number(LabelSmoothing ?? 0));
         Check(!(Task == TaskKind.Regression || Loss is LossKind.MeanSquaredError or LossKind.Huber) || (ClassWeights is null && !BalancedClassWeights),
-            nameof(ClassWeights), "none for a regression", BalancedClassWeights ? "balanced" : string.Join(",", (ClassWeights ?? []).Select(Number)));
+            nameof(ClassWeights), "none for a regression", BalancedClassWeights ? "balanced" : Numbers(ClassWeights ?? []));
         Check(!(Loss == LossKind.BinaryCrossEntropy && LabelSmoothing > 0), nameof(LabelSmoothing), "0 with {Loss} bce (it smooths the cross-entropy)",
             Number(LabelSmoothing ?? 0));
         return this;
@@ -614,7 +614,7 @@ public sealed record TabularTrainingOptions
             string members = Members == 1 ? "" : $", {Number(Members)} members";
             throw new OptionException(nameof(HiddenLayers),
                 string.Create(CultureInfo.InvariantCulture, $"a network of at most {Array.MaxLength:N0} weights and biases ({Plural.Of(inputs, "input")}, {Plural.Of(outputs, "output")}{members})"),
-                string.Create(CultureInfo.InvariantCulture, $"{string.Join(",", HiddenLayers.Select(w => Number(w)))}: {total:N0}"));
+                string.Create(CultureInfo.InvariantCulture, $"{Numbers(HiddenLayers)}: {total:N0}"));
         }
     }
 
@@ -687,6 +687,41 @@ public sealed record TabularTrainingOptions
     internal static string MemoryText(long bytes) => MemoryBudget.Size(bytes);
 
     internal static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    // "64,32". Validate runs at the start of every run and builds its messages whether or not they are thrown, so these are loops:
+    // LINQ or string.Join over ints and doubles is the framework's generic code over value types, compiled at first use in every
+    // process (docs/performance.md, "Start-up").
+    internal static string Numbers(IReadOnlyList<int> values)
+    {
+        var parts = new string[values.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = Number(values[i]);
+        return string.Join(",", parts);
+    }
+
+    internal static string Numbers(IReadOnlyList<double> values)
+    {
+        var parts = new string[values.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = Number(values[i]);
+        return string.Join(",", parts);
+    }
+
+    private static bool AllPositive(IReadOnlyList<int> widths)
+    {
+        for (int i = 0; i < widths.Count; i++)
+        {
+            if (widths[i] < 1) return false;
+        }
+        return true;
+    }
+
+    private static bool AllWeights(IReadOnlyList<double> weights)
+    {
+        for (int i = 0; i < weights.Count; i++)
+        {
+            if (!(weights[i] >= 0 && double.IsFinite(weights[i]))) return false;
+        }
+        return true;
+    }
 
     internal static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 

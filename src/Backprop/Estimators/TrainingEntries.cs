@@ -268,13 +268,29 @@ internal static class TrainingEntries
     public static string HistoryJson(IReadOnlyList<EpochRecord> history, int? bestEpoch)
     {
         int stride = (history.Count + MaxStoredEpochs - 1) / MaxStoredEpochs;
-        EpochRecord[] kept = history.Where((_, i) => stride <= 1 || i % stride == 0 || i == history.Count - 1).ToArray();
-        bool validation = history.Any(e => e.ValidationLoss is not null);
+        // Loops, not LINQ: its Select into ints and nullable doubles is the framework's generic code over value types, compiled
+        // at first use in every run that saves (docs/performance.md, "Start-up").
+        var kept = new List<EpochRecord>(history.Count);
+        bool validation = false;
+        for (int i = 0; i < history.Count; i++)
+        {
+            if (stride <= 1 || i % stride == 0 || i == history.Count - 1) kept.Add(history[i]);
+            validation |= history[i].ValidationLoss is not null;
+        }
+        int[]? epochs = stride > 1 ? new int[kept.Count] : null;
+        var losses = new double?[kept.Count];
+        double?[]? validationLosses = validation ? new double?[kept.Count] : null;
+        for (int k = 0; k < kept.Count; k++)
+        {
+            if (epochs is not null) epochs[k] = kept[k].Epoch;
+            losses[k] = Finite(kept[k].Loss);
+            if (validationLosses is not null) validationLosses[k] = Finite(kept[k].ValidationLoss);
+        }
         var entry = new TrainingHistoryEntry(
             history.Count,
-            stride > 1 ? kept.Select(e => e.Epoch).ToArray() : null,
-            kept.Select(e => Finite(e.Loss)).ToArray(),
-            validation ? kept.Select(e => Finite(e.ValidationLoss)).ToArray() : null,
+            epochs,
+            losses,
+            validationLosses,
             history.Count > 0 ? Finite(history[^1].Loss) : null,
             history.Count > 0 ? Finite(history[^1].ValidationLoss) : null,
             bestEpoch);

@@ -97,15 +97,28 @@ public static class Classification
     }
 
     /// <summary>Unweighted mean of the per-class F1 scores (scikit-learn's <c>f1_score(average='macro')</c>).</summary>
-    public static double MacroF1(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, int classes) =>
-        PerClass(actual, predicted, classes).Average(s => s.F1);
+    public static double MacroF1(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, int classes)
+    {
+        // Sums in order, as LINQ's Average and Sum would, in loops: LINQ's generic code over doubles is compiled at first use in
+        // every run that reports (docs/performance.md, "Start-up").
+        ClassScores[] scores = PerClass(actual, predicted, classes);
+        double sum = 0;
+        foreach (ClassScores score in scores) sum += score.F1;
+        return sum / scores.Length;
+    }
 
     /// <summary>Mean of the per-class F1 scores weighted by support (scikit-learn's <c>f1_score(average='weighted')</c>).</summary>
     public static double WeightedF1(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, int classes)
     {
         ClassScores[] scores = PerClass(actual, predicted, classes);
-        int total = scores.Sum(s => s.Support);
-        return total == 0 ? double.NaN : scores.Sum(s => s.F1 * s.Support) / total;
+        int total = 0;
+        double weighted = 0;
+        foreach (ClassScores score in scores)
+        {
+            total = checked(total + score.Support);
+            weighted += score.F1 * score.Support;
+        }
+        return total == 0 ? double.NaN : weighted / total;
     }
 
     /// <summary>
@@ -114,8 +127,15 @@ public static class Classification
     /// </summary>
     public static double BalancedAccuracy(ReadOnlySpan<int> actual, ReadOnlySpan<int> predicted, int classes)
     {
-        ClassScores[] present = PerClass(actual, predicted, classes).Where(s => s.Support > 0).ToArray();
-        return present.Length == 0 ? double.NaN : present.Average(s => s.Recall);
+        double sum = 0;
+        int present = 0;
+        foreach (ClassScores score in PerClass(actual, predicted, classes))
+        {
+            if (score.Support == 0) continue;
+            sum += score.Recall;
+            present++;
+        }
+        return present == 0 ? double.NaN : sum / present;
     }
 
     /// <summary>

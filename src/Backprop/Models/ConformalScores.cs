@@ -34,12 +34,24 @@ public sealed class ConformalScores
         {
             throw new ArgumentException("Expected at least one fold of scores. Received: none.", nameof(folds));
         }
-        _folds = [.. folds.Select(f => f.Order().ToArray())];
-        foreach (double score in _folds.SelectMany(f => f))
+        // Loops and Array.Sort, not LINQ over doubles: every calibrated run builds these, and LINQ over value types is compiled at
+        // first use in every process (docs/performance.md, "Start-up"). Equal scores are equal values, so the sort's order among
+        // them does not show.
+        _folds = new double[folds.Count][];
+        for (int k = 0; k < _folds.Length; k++)
         {
-            if (!(score >= 0) || double.IsPositiveInfinity(score)) throw new ArgumentException($"Expected scores ≥ 0 and finite. Received: {score}.", nameof(folds));
+            IReadOnlyList<double> fold = folds[k];
+            var sorted = new double[fold.Count];
+            for (int i = 0; i < sorted.Length; i++)
+            {
+                double score = fold[i];
+                if (!(score >= 0) || double.IsPositiveInfinity(score)) throw new ArgumentException($"Expected scores ≥ 0 and finite. Received: {score}.", nameof(folds));
+                sorted[i] = score;
+            }
+            Array.Sort(sorted);
+            _folds[k] = sorted;
+            Count += sorted.Length;
         }
-        Count = _folds.Sum(f => f.Length);
     }
 
     /// <summary>The scores of each fold, ascending.</summary>

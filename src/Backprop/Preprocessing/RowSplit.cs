@@ -58,15 +58,53 @@ public static class RowSplit
         }
         var fold = new int[count];
         int next = 0;
-        IEnumerable<int[]> groups = labels is null
-            ? [Enumerable.Range(0, count).ToArray()]
-            : Enumerable.Range(0, count).GroupBy(r => labels[r]).OrderBy(g => g.Key).Select(g => g.ToArray());
-        foreach (int[] rows in groups)
+        foreach (int[] rows in labels is null ? [Ascending(count)] : RowsByLabel(labels))
         {
             rng.Shuffle<int>(rows);
             foreach (int row in rows) fold[row] = next++ % folds;
         }
         return fold;
+    }
+
+    // The rows of each label, ascending, the labels in ascending order. Class indices span a small range, so the rows are counted
+    // into their places: a loop rather than LINQ's GroupBy over ints, which is compiled at first use in every run
+    // (docs/performance.md, "Start-up"). Labels spread wider than the rows (not class indices) take LINQ, with the same result.
+    private static IEnumerable<int[]> RowsByLabel(int[] labels)
+    {
+        if (labels.Length == 0) return [];
+        int min = labels[0], max = labels[0];
+        foreach (int label in labels)
+        {
+            min = Math.Min(min, label);
+            max = Math.Max(max, label);
+        }
+        if ((long)max - min > 2L * labels.Length + 64)
+        {
+            return Enumerable.Range(0, labels.Length).GroupBy(r => labels[r]).OrderBy(g => g.Key).Select(g => g.ToArray());
+        }
+        var counts = new int[max - min + 1];
+        foreach (int label in labels) counts[label - min]++;
+        var groups = new List<int[]>();
+        var groupOf = new int[counts.Length];
+        for (int key = 0; key < counts.Length; key++)
+        {
+            groupOf[key] = counts[key] == 0 ? -1 : groups.Count;
+            if (counts[key] > 0) groups.Add(new int[counts[key]]);
+        }
+        Array.Clear(counts);
+        for (int row = 0; row < labels.Length; row++)
+        {
+            int key = labels[row] - min;
+            groups[groupOf[key]][counts[key]++] = row;
+        }
+        return groups;
+    }
+
+    private static int[] Ascending(int count)
+    {
+        var rows = new int[count];
+        for (int row = 0; row < count; row++) rows[row] = row;
+        return rows;
     }
 
     /// <summary>The rows of each fold, ascending: entry <c>k</c> lists the rows whose <paramref name="folds"/> value is <c>k</c>.</summary>

@@ -45,11 +45,38 @@ public sealed class TabularPreprocessor
         Notes = noteTemplates.Select(OptionPlaceholders.Plain).ToArray();
         _encoders = state.Features.Select(f => f.Kind == FeatureKind.Categorical ? new OneHotEncoder(f.Categories!) : null).ToArray();
         _labels = state.Target.Task == TaskKind.Classification ? new LabelEncoder(state.Target.Classes!) : null;
-        FeatureNames = state.Features
-            .SelectMany(f => f.Kind == FeatureKind.Categorical ? f.Categories!.Select(c => $"{f.Name}={c}")
-                : Enumerable.Range(1, f.Bins).Select(t => $"{f.Name} (bin {t} of {f.Bins})").Prepend(f.Name)
-                    .Concat(f.Calendar is { } parts ? CalendarInputs.Names(f.Name, parts) : []))
-            .ToArray();
+        FeatureNames = InputNames(state.Features);
+    }
+
+    // Whether every value equals the first. A loop, not Array.TrueForAll over doubles: the framework's generic code over value
+    // types is compiled at first use in every run (docs/performance.md, "Start-up").
+    private static bool Constant(double[] values)
+    {
+        foreach (double value in values)
+        {
+            if (value != values[0]) return false;
+        }
+        return true;
+    }
+
+    // The name of every input, in order: a category's "column=value", a number's column name, then its bins' and calendar parts'.
+    // A loop, not LINQ's Range(…).Select(…) over the bins: LINQ over int is compiled at first use in every run
+    // (docs/performance.md, "Start-up").
+    private static string[] InputNames(FeatureColumnState[] features)
+    {
+        var names = new List<string>();
+        foreach (FeatureColumnState f in features)
+        {
+            if (f.Kind == FeatureKind.Categorical)
+            {
+                foreach (string category in f.Categories!) names.Add($"{f.Name}={category}");
+                continue;
+            }
+            names.Add(f.Name);
+            for (int t = 1; t <= f.Bins; t++) names.Add($"{f.Name} (bin {t} of {f.Bins})");
+            if (f.Calendar is { } parts) names.AddRange(CalendarInputs.Names(f.Name, parts));
+        }
+        return [.. names];
     }
 
     /// <summary>Everything fitted, as plain serializable data.</summary>
@@ -541,7 +568,7 @@ public sealed class TabularPreprocessor
             TaskKind task = options.Task ?? InferNumericTask(values, options);
             if (task == TaskKind.Regression)
             {
-                if (values.Length >= 2 && Array.TrueForAll(values, v => v == values[0]))
+                if (values.Length >= 2 && Constant(values))
                 {
                     // As a target of one class: a constant is all there is to predict, and an R² of it is undefined (shown as 0).
                     throw new BackpropException(string.Create(CultureInfo.InvariantCulture,
@@ -824,14 +851,21 @@ public sealed class TabularPreprocessor
     {
         double[] sorted = present.ToArray();
         Array.Sort(sorted);
-        var edges = new List<double>(bins + 1);
+        // An array and loops, not List<double> and LINQ: the framework's generic code over doubles is compiled at first use in
+        // every run (docs/performance.md, "Start-up").
+        var edges = new double[bins + 1];
+        int count = 0;
         for (int q = 0; q <= bins; q++)
         {
             double edge = Quantiles.At(sorted, (sorted.Length - 1) * (double)q / bins);
-            if (edges.Count == 0 || edge > edges[^1]) edges.Add(edge);
+            if (count == 0 || edge > edges[count - 1]) edges[count++] = edge;
         }
-        bool finite = edges.Zip(edges.Skip(1)).All(pair => double.IsFinite(pair.Second - pair.First));
-        return edges.Count - 1 >= TabularOptions.MinPiecewiseLinearBins && finite ? [.. edges] : null;
+        bool finite = true;
+        for (int e = 1; e < count; e++) finite &= double.IsFinite(edges[e] - edges[e - 1]);
+        if (count - 1 < TabularOptions.MinPiecewiseLinearBins || !finite) return null;
+        var kept = new double[count];
+        Array.Copy(edges, kept, count);
+        return kept;
     }
 
     private static FeatureColumnState? FitText(Table table, TableColumn column, int[] training, TabularOptions options, bool isExplicit,

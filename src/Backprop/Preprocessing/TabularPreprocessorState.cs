@@ -170,7 +170,7 @@ public sealed record TabularPreprocessorState(
                 case FeatureKind.Numeric:
                 case FeatureKind.Date:
                     if (feature.Calendar is { } calendar && (feature.Kind != FeatureKind.Date || calendar.Length == 0
-                        || Array.Exists(calendar, p => !Enum.IsDefined(p)) || calendar.Zip(calendar.Skip(1)).Any(pair => pair.Second <= pair.First)))
+                        || !DefinedAndIncreasing(calendar)))
                     {
                         throw Invalid($"calendar parts only for a date column, each once, in order (weekday, year, day), for {where}", string.Join(", ", calendar));
                     }
@@ -179,7 +179,7 @@ public sealed record TabularPreprocessorState(
                         throw Invalid($"a finite mean and fill and a positive scale for {where}", $"mean {feature.Mean}, scale {feature.Scale}, fill {feature.Fill}");
                     }
                     if (feature.Edges is { } edges && (edges.Length - 1 < TabularOptions.MinPiecewiseLinearBins || edges.Length - 1 > TabularOptions.MaxPiecewiseLinearBins
-                        || Array.Exists(edges, e => !double.IsFinite(e)) || edges.Zip(edges.Skip(1)).Any(pair => !(pair.Second > pair.First))))
+                        || !FiniteAndIncreasing(edges)))
                     {
                         throw Invalid($"from {TabularOptions.MinPiecewiseLinearBins + 1} to {TabularOptions.MaxPiecewiseLinearBins + 1} finite, increasing bin edges for {where}",
                             string.Join(", ", edges.Select(e => e.ToString(System.Globalization.CultureInfo.InvariantCulture))));
@@ -215,6 +215,26 @@ public sealed record TabularPreprocessorState(
         {
             throw Invalid("a task (classification or regression)", $"{(int)Target.Task}");
         }
+    }
+
+    // Loops, not LINQ over the parts and edges: every run validates its state, and LINQ over value types is compiled at first use
+    // (docs/performance.md, "Start-up").
+    private static bool DefinedAndIncreasing(CalendarPart[] parts)
+    {
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!Enum.IsDefined(parts[i]) || (i > 0 && parts[i] <= parts[i - 1])) return false;
+        }
+        return true;
+    }
+
+    private static bool FiniteAndIncreasing(double[] edges)
+    {
+        for (int i = 0; i < edges.Length; i++)
+        {
+            if (!double.IsFinite(edges[i]) || (i > 0 && !(edges[i] > edges[i - 1]))) return false;
+        }
+        return true;
     }
 
     private static BackpropException Invalid(string expected, string received) =>

@@ -23,7 +23,15 @@ internal readonly struct TextCells
     public int Code(int row) => _column.IsNumeric ? -1 : _column.GetCode(row);
 
     /// <summary><paramref name="map"/> applied to each distinct value, indexed by code.</summary>
-    public int[] MapLevels(Func<string, int> map) => _column.IsNumeric ? [] : _column.Levels.Select(map).ToArray();
+    public int[] MapLevels(Func<string, int> map)
+    {
+        if (_column.IsNumeric) return [];
+        // A loop, not Select(…).ToArray() into ints (see LevelsIn).
+        IReadOnlyList<string> levels = _column.Levels;
+        var mapped = new int[levels.Count];
+        for (int code = 0; code < mapped.Length; code++) mapped[code] = map(levels[code]);
+        return mapped;
+    }
 
     /// <summary>How often each distinct value occurs in <paramref name="rows"/>, indexed by code.</summary>
     public int[] CountLevels(int[] rows, out int missing)
@@ -44,6 +52,13 @@ internal readonly struct TextCells
     {
         int[] counts = CountLevels(rows, out _);
         IReadOnlyList<string> levels = _column.Levels;
-        return Enumerable.Range(0, counts.Length).Where(code => counts[code] > 0).Select(code => levels[code]);
+        // A list, not Range(…).Where(…) over ints: the framework's generic code over value types is compiled at first use in every
+        // run that reads a text target (docs/performance.md, "Start-up").
+        var present = new List<string>();
+        for (int code = 0; code < counts.Length; code++)
+        {
+            if (counts[code] > 0) present.Add(levels[code]);
+        }
+        return present;
     }
 }

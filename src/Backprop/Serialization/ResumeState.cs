@@ -37,7 +37,10 @@ public static class ResumeState
     {
         ArgumentNullException.ThrowIfNull(extras);
         ArgumentNullException.ThrowIfNull(rng);
-        extras.Metadata["rng.state"] = string.Join(' ', rng.GetState().Select(word => word.ToString("x16", CultureInfo.InvariantCulture)));
+        ulong[] state = rng.GetState();
+        var words = new string[state.Length];
+        for (int i = 0; i < words.Length; i++) words[i] = state[i].ToString("x16", CultureInfo.InvariantCulture); // no LINQ over ulong: compiled at first use
+        extras.Metadata["rng.state"] = string.Join(' ', words);
     }
 
     /// <summary>Restores into <paramref name="optimizer"/> (of the same kind, for the same model) the state saved by <see cref="AddOptimizer{T}"/>.</summary>

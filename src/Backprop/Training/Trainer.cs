@@ -110,7 +110,10 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         var inputs = new T[batchSize * features];
         var targets = new T[batchSize * targetColumns];
         var weights = sampleWeights is null ? [] : new T[batchSize];
-        int[] order = Enumerable.Range(0, n).ToArray();
+        // A loop, not Enumerable.Range(…).ToArray(): that is LINQ's generic code over int, compiled at first use in every run
+        // (docs/performance.md, "Start-up").
+        var order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
         _parallel = Collective is { Size: > 1 } collective ? new DataParallelBuffers(collective, Model.ParameterCount, rng) : null;
         _cancellation = cancellationToken;
         if (_parallel is not null)

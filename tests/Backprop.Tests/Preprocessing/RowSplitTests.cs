@@ -60,6 +60,40 @@ public sealed class RowSplitTests : TempFileTest
         Assert.Equal(validation.Length, preprocessor.Transform<float>(table, validation).Count);
     }
 
+    // Folds counts the rows of each label into place (a loop, for start-up); this is the grouping it replaced, as a reference.
+    private static int[] FoldsByGrouping(int count, int folds, int[]? labels, Rng rng)
+    {
+        var fold = new int[count];
+        int next = 0;
+        IEnumerable<int[]> groups = labels is null
+            ? [Enumerable.Range(0, count).ToArray()]
+            : Enumerable.Range(0, count).GroupBy(r => labels[r]).OrderBy(g => g.Key).Select(g => g.ToArray());
+        foreach (int[] rows in groups)
+        {
+            rng.Shuffle<int>(rows);
+            foreach (int row in rows) fold[row] = next++ % folds;
+        }
+        return fold;
+    }
+
+    [Theory]
+    [InlineData(0, 5, 1, 0)]          // no rows
+    [InlineData(1, 5, 3, 0)]          // one row
+    [InlineData(103, 5, 1, 0)]        // one class
+    [InlineData(500, 5, 7, 0)]        // class indices
+    [InlineData(500, 3, 7, -3)]       // labels below zero
+    [InlineData(40, 5, 1_000_000, 0)] // labels spread far wider than the rows: the grouping path
+    public void Stratified_folds_deal_each_labels_rows_as_grouping_them_in_label_order_does(int count, int folds, int spread, int offset)
+    {
+        var draw = new Rng(42);
+        int[] labels = [.. Enumerable.Range(0, count).Select(_ => offset + draw.NextInt(spread))];
+        for (ulong seed = 0; seed < 4; seed++)
+        {
+            Assert.Equal(FoldsByGrouping(count, folds, labels, new Rng(seed)), RowSplit.Folds(count, folds, labels, new Rng(seed)));
+            Assert.Equal(FoldsByGrouping(count, folds, null, new Rng(seed)), RowSplit.Folds(count, folds, null, new Rng(seed)));
+        }
+    }
+
     [Fact]
     public void Rows_by_fold_list_each_folds_rows_in_order()
     {
