@@ -264,7 +264,6 @@ internal static class TrainRunner
         }
     }
 
-    // The --json object. A method of its own, like the two below, so that a plain run never loads System.Text.Json's writer.
     // The epochs' values where they have one. A loop, not LINQ's Where and Select into doubles: those are the framework's generic
     // code over value types, compiled at first use in every run (docs/performance.md, "Start-up").
     private static double[] Present(IReadOnlyList<EpochRecord> history, Func<EpochRecord, double?> value)
@@ -283,6 +282,7 @@ internal static class TrainRunner
         return values;
     }
 
+    // The --json object. A method of its own, like the two below, so that a plain run never loads System.Text.Json's writer.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WriteJson<T>(TextWriter output, TabularTrainingResult<T> result, bool regression, IMetricsReport trainReport,
         IMetricsReport? validationReport, string? save, string? plot, Remarks remarks, double seconds) where T : unmanaged, IFloatingPointIeee754<T> =>
