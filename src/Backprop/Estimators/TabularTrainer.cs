@@ -609,12 +609,13 @@ public sealed class TabularTrainer<T> where T : unmanaged, IFloatingPointIeee754
     // first use (docs/performance.md, "Start-up").
     private static double[][] ScoresByFold(double[] scores, int[] folds, int members)
     {
-        var counts = new int[members];
-        foreach (int fold in folds) counts[fold]++;
+        int[][] rows = RowSplit.RowsByFold(folds, members);
         var byFold = new double[members][];
-        for (int k = 0; k < members; k++) byFold[k] = new double[counts[k]];
-        Array.Clear(counts);
-        for (int i = 0; i < scores.Length; i++) byFold[folds[i]][counts[folds[i]]++] = scores[i];
+        for (int k = 0; k < members; k++)
+        {
+            byFold[k] = new double[rows[k].Length];
+            for (int i = 0; i < rows[k].Length; i++) byFold[k][i] = scores[rows[k][i]];
+        }
         return byFold;
     }
 

@@ -67,8 +67,9 @@ public static class RowSplit
     }
 
     // The rows of each label, ascending, the labels in ascending order. Class indices span a small range, so the rows are counted
-    // into their places: a loop rather than LINQ's GroupBy over ints, which is compiled at first use in every run
-    // (docs/performance.md, "Start-up"). Labels spread wider than the rows (not class indices) take LINQ, with the same result.
+    // into their places (RowsByFold over the labels less the smallest, the labels no row has left out): no LINQ's GroupBy over
+    // ints, which is compiled at first use in every run (docs/performance.md, "Start-up"). Labels spread wider than the rows
+    // (not class indices) take LINQ, with the same result.
     private static IEnumerable<int[]> RowsByLabel(int[] labels)
     {
         if (labels.Length == 0) return [];
@@ -82,20 +83,12 @@ public static class RowSplit
         {
             return Enumerable.Range(0, labels.Length).GroupBy(r => labels[r]).OrderBy(g => g.Key).Select(g => g.ToArray());
         }
-        var counts = new int[max - min + 1];
-        foreach (int label in labels) counts[label - min]++;
+        var keys = new int[labels.Length];
+        for (int row = 0; row < keys.Length; row++) keys[row] = labels[row] - min;
         var groups = new List<int[]>();
-        var groupOf = new int[counts.Length];
-        for (int key = 0; key < counts.Length; key++)
+        foreach (int[] rows in RowsByFold(keys, max - min + 1))
         {
-            groupOf[key] = counts[key] == 0 ? -1 : groups.Count;
-            if (counts[key] > 0) groups.Add(new int[counts[key]]);
-        }
-        Array.Clear(counts);
-        for (int row = 0; row < labels.Length; row++)
-        {
-            int key = labels[row] - min;
-            groups[groupOf[key]][counts[key]++] = row;
+            if (rows.Length > 0) groups.Add(rows);
         }
         return groups;
     }
